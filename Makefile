@@ -1,0 +1,47 @@
+# The two README commands are `make run` and `make test`; everything else hangs off them.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export QT_QPA_PLATFORM ?= offscreen
+
+.PHONY: run test lint typecheck pytest bench fuzz screenshots translations clean
+
+$(STAMP): pyproject.toml scripts/system-deps
+	bash scripts/system-deps
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+translations: $(STAMP)
+	$(PY) -m ui.i18n_build
+
+run: $(STAMP) translations
+	env -u QT_QPA_PLATFORM $(VENV)/bin/caseapp
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy caseapp sync ui migrations
+
+pytest: $(STAMP) translations
+	bash scripts/ensure-postgres
+	$(VENV)/bin/pytest -q -p no:cacheprovider
+
+test: lint typecheck pytest
+
+fuzz: $(STAMP)
+	bash scripts/ensure-postgres
+	CASEAPP_FUZZ_EXAMPLES=2000 $(VENV)/bin/pytest -q -p no:cacheprovider -m "not slow" tests/sync/test_convergence.py tests/sync/test_api_fuzz.py
+
+bench: $(STAMP)
+	bash scripts/ensure-postgres
+	$(PY) -m bench.run
+
+screenshots: $(STAMP) translations
+	$(PY) -m ui.screenshots docs/screenshots
+
+clean:
+	rm -rf $(VENV) build *.egg-info
