@@ -1,0 +1,38 @@
+"""The domain model: every record type caseworkers keep, registered by entity name."""
+
+from caseapp.domain.assistance import AssistanceCase, CaseReview, Investigation, Verification
+from caseapp.domain.attachments import Attachment
+from caseapp.domain.base import ENTITIES, Base, Record
+from caseapp.domain.disaster import DisasterReport
+from caseapp.domain.elders import CareVisit, ElderProfile
+from caseapp.domain.grid import GridEvent, GridEventUpdate, PatrolLog
+from caseapp.domain.households import Household, IncomeItem, Member
+from caseapp.domain.orgs import OrgUnit
+from caseapp.domain.social import CaseNote, Referral, SocialWorkCase
+
+# The store's own tables share the metadata so that migrations cover them.
+from caseapp.store import tables as _tables  # noqa: F401
+
+__all__ = [
+    "ENTITIES",
+    "AssistanceCase",
+    "Attachment",
+    "Base",
+    "CareVisit",
+    "CaseNote",
+    "CaseReview",
+    "DisasterReport",
+    "ElderProfile",
+    "GridEvent",
+    "GridEventUpdate",
+    "Household",
+    "IncomeItem",
+    "Investigation",
+    "Member",
+    "OrgUnit",
+    "PatrolLog",
+    "Record",
+    "Referral",
+    "SocialWorkCase",
+    "Verification",
+]

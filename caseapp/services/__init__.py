@@ -1,0 +1,1 @@
+"""Services: the workflows, schedules, validation and data exchange the UI, CLI and sync call."""

@@ -1,0 +1,229 @@
+"""Creating, editing, archiving and moving records, and workflow transitions.
+
+The only way the UI, CLI and import change records: every value is cleaned first (nothing is
+written if anything is wrong), state fields change only through the state machines, and the
+session's hooks journal and audit each change in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from caseapp.domain import (
+    AssistanceCase,
+    Attachment,
+    CareVisit,
+    CaseNote,
+    CaseReview,
+    ElderProfile,
+    GridEvent,
+    GridEventUpdate,
+    Household,
+    IncomeItem,
+    Investigation,
+    Member,
+    Record,
+    Referral,
+    SocialWorkCase,
+    Verification,
+)
+from caseapp.domain.base import META_FIELDS
+from caseapp.domain.codec import entity_class
+from caseapp.errors import NotFoundError, ValidationError, ValidationErrors, WorkflowError
+from caseapp.services import schedule
+from caseapp.services.validate import clean
+from caseapp.services.workflows import DISASTER_SERIES, machine_for
+
+R = TypeVar("R", bound=Record)
+
+# Fields a user may not set directly: they are stamped by the store or changed through a workflow.
+PROTECTED = frozenset(META_FIELDS) - {"org_code", "archived"}
+
+
+def get(session: Session, cls: type[R], record_id: str) -> R:
+    record = session.get(cls, record_id)
+    if record is None:
+        raise NotFoundError("record.not_found", None, id=record_id)
+    return record
+
+
+def create(session: Session, cls: type[R], fields: Mapping[str, Any]) -> R:
+    """Validate and add a new record (flushed, so it has its id)."""
+    fields = dict(fields)
+    machine = machine_for(cls.entity)
+    if machine and cls.state_field and cls.entity != "disaster_report":
+        state = fields.setdefault(cls.state_field, machine.initial)
+        if state != machine.initial:
+            raise WorkflowError("workflow.illegal", cls.state_field, machine=machine.name,
+                                state="", target=str(state))
+    data = clean(cls, fields)
+    _check_parent(session, cls, data)
+    record = cls(**data)
+    if isinstance(record, Referral) and record.consent_given is False:
+        record.status = "draft"
+    if cls.entity == "disaster_report":
+        _check_disaster_series(session, data)
+    session.add(record)
+    session.flush()
+    return record
+
+
+def update(session: Session, record: Record, fields: Mapping[str, Any]) -> Record:
+    """Validate and apply an edit. State fields go through ``transition`` instead."""
+    fields = dict(fields)
+    protected = PROTECTED | ({record.state_field} if record.state_field else set())
+    bad = [ValidationError("record.bad_value", name, value=str(fields[name])[:40]) for name in fields
+           if name in protected]
+    if bad:
+        raise ValidationErrors(bad)
+    if record.archived and fields.get("archived") is not False:
+        raise ValidationErrors([ValidationError("record.archived", None)])
+    if record.insert_only and set(fields) - {"archived", "org_code"}:
+        raise WorkflowError("record.insert_only", next(iter(fields)), type=record.entity)
+    data = clean(type(record), fields, partial=True, current=record)
+    for name, value in data.items():
+        setattr(record, name, value)
+    session.flush()
+    return record
+
+
+def archive(session: Session, record: Record) -> None:
+    record.archived = True
+    session.flush()
+
+
+def restore(session: Session, record: Record) -> None:
+    record.archived = False
+    session.flush()
+
+
+def transition(session: Session, record: Record, target: str, *, note: str = "",
+               at: dt.datetime | None = None, **fields: Any) -> Record:
+    """Move a record's workflow to ``target`` if its state machine allows it, with any fields the
+    move needs (an exit reason, a decision date …)."""
+    machine = machine_for(record.entity)
+    if machine is None or record.state_field is None:
+        raise WorkflowError("workflow.illegal", None, machine=record.entity, state="", target=target)
+    if fields:
+        data = clean(type(record), fields, partial=True, current=record)
+        for name, value in data.items():
+            setattr(record, name, value)
+    current = getattr(record, record.state_field)
+    machine.check(current, target, record, record.state_field)
+    setattr(record, record.state_field, target)
+    now = at or dt.datetime.now(dt.UTC)
+    if isinstance(record, AssistanceCase):
+        _on_assistance_move(record, target, now.date())
+    if isinstance(record, GridEvent):
+        session.add(GridEventUpdate(org_code=record.org_code, event_id=record.id, at=now,
+                                    from_status=current, to_status=target, note=note))
+    if isinstance(record, SocialWorkCase) and target == "closed":
+        record.closed_on = now.date()
+    if isinstance(record, Referral) and target == "sent":
+        record.sent_at = now
+    session.flush()
+    return record
+
+
+def _on_assistance_move(case: AssistanceCase, target: str, today: dt.date) -> None:
+    if target == "active":
+        case.approved_on = case.approved_on or today
+        case.next_review_date = schedule.next_review_date(case, today)
+    elif target in ("stopped", "exited", "rejected", "withdrawn"):
+        case.next_review_date = None
+
+
+def record_review(session: Session, case: AssistanceCase, outcome: str, *, new_amount: Any = None,
+                  reason: str = "", on: dt.date | None = None) -> CaseReview:
+    """A periodic review (复核) of an active case: records the decision and schedules the next one."""
+    today = on or dt.date.today()
+    if case.status == "active":
+        transition(session, case, "review_due")
+    targets = {"unchanged": "active", "increase": "active", "decrease": "active", "taper": "taper",
+               "stop": "stopped"}
+    if outcome not in targets:
+        raise ValidationErrors([ValidationError("record.not_in_list", "outcome", value=outcome)])
+    amount = case.monthly_amount if new_amount is None else new_amount
+    review = create(session, CaseReview, {
+        "org_code": case.org_code, "case_id": case.id, "reviewed_on": today, "outcome": outcome,
+        "old_amount": case.monthly_amount, "new_amount": amount, "reason": reason,
+        "effective_month": f"{today:%Y-%m}",
+    })
+    case.monthly_amount = review.new_amount
+    transition(session, case, targets[outcome], at=dt.datetime.combine(today, dt.time(12), dt.UTC))
+    if targets[outcome] in ("active", "taper"):
+        case.next_review_date = schedule.next_review_date(case, today)
+    session.flush()
+    return review
+
+
+def _check_parent(session: Session, cls: type[Record], data: Mapping[str, Any]) -> None:
+    if cls.parent is None:
+        return
+    column, parent_entity = cls.parent
+    parent_id = data.get(column)
+    if parent_id and session.get(entity_class(parent_entity), parent_id) is None:
+        raise ValidationErrors([ValidationError("record.parent_missing", column, id=parent_id)])
+
+
+def _check_disaster_series(session: Session, data: Mapping[str, Any]) -> None:
+    from caseapp.domain import DisasterReport
+
+    stage = data.get("stage", "initial")
+    series_id = data.get("series_id")
+    if stage == "initial":
+        if series_id:
+            raise WorkflowError("workflow.initial_has_series", "series_id")
+        return
+    if not series_id or session.get(DisasterReport, series_id) is None:
+        raise WorkflowError("workflow.series_missing", "series_id")
+    stages = session.scalars(
+        select(DisasterReport.stage).where(
+            (DisasterReport.id == series_id) | (DisasterReport.series_id == series_id),
+            DisasterReport.archived.is_(False),
+        ).order_by(DisasterReport.reported_at, DisasterReport.id)
+    ).all()
+    last = stages[-1] if stages else "initial"
+    if last == "final":
+        raise WorkflowError("workflow.series_closed", "stage")
+    DISASTER_SERIES.check(last, stage, None, "stage")
+
+
+# --- households ------------------------------------------------------------------------------
+
+def household_records(session: Session, household_id: str) -> list[Record]:
+    """Every record that belongs to a household (members, cases, visits, …), for moves and views."""
+    found: list[Record] = []
+    members = session.scalars(select(Member).where(Member.household_id == household_id)).all()
+    member_ids = [m.id for m in members]
+    found += members
+    found += session.scalars(select(IncomeItem).where(IncomeItem.member_id.in_(member_ids))).all()
+    cases = session.scalars(select(AssistanceCase).where(AssistanceCase.household_id == household_id)).all()
+    found += cases
+    found += session.scalars(select(CaseReview).where(CaseReview.case_id.in_([c.id for c in cases]))).all()
+    found += session.scalars(select(Investigation).where(Investigation.household_id == household_id)).all()
+    found += session.scalars(select(Verification).where(Verification.household_id == household_id)).all()
+    elders = session.scalars(select(ElderProfile).where(ElderProfile.household_id == household_id)).all()
+    found += elders
+    found += session.scalars(select(CareVisit).where(CareVisit.elder_id.in_([e.id for e in elders]))).all()
+    sw = session.scalars(select(SocialWorkCase).where(SocialWorkCase.household_id == household_id)).all()
+    found += sw
+    found += session.scalars(select(CaseNote).where(CaseNote.case_id.in_([c.id for c in sw]))).all()
+    found += session.scalars(select(Referral).where(Referral.household_id == household_id)).all()
+    ids = [household_id, *(r.id for r in found)]
+    found += session.scalars(select(Attachment).where(Attachment.owner_id.in_(ids))).all()
+    return found
+
+
+def move_household(session: Session, household: Household, org_code: str) -> None:
+    """Move a household (and everything belonging to it) to another grid or community."""
+    clean(Household, {"org_code": org_code}, partial=True, current=household)
+    household.org_code = org_code
+    for record in household_records(session, household.id):
+        record.org_code = org_code
+    session.flush()

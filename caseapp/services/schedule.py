@@ -1,0 +1,104 @@
+"""What is due: the next elder visit by risk tier, the next assistance review by category and class,
+and the lists the Today screen shows. Intervals come from the configurable rules in caseapp.refdata."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from caseapp import refdata
+from caseapp.domain import AssistanceCase, CareVisit, ElderProfile, GridEvent, Household, Member
+
+OPEN_EVENT_STATES = ("reported", "registered", "dispatched", "in_progress", "feedback", "verified",
+                     "self_resolved")
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def visit_interval(profile: ElderProfile) -> int:
+    if profile.visit_interval_days:
+        return profile.visit_interval_days
+    return refdata.rules().visit_interval_days(profile.risk_tier)
+
+
+def next_visit_due(profile: ElderProfile, last_visit: dt.datetime | None) -> dt.date:
+    """Due date of the next visit: interval after the last one, or today if never visited."""
+    if last_visit is None:
+        return profile.created_at.date() if profile.created_at else dt.date.today()
+    return (last_visit + dt.timedelta(days=visit_interval(profile))).date()
+
+
+def next_review_date(case: AssistanceCase, from_day: dt.date) -> dt.date:
+    months = refdata.rules().review_interval_months(case.category, case.review_class, case.rural)
+    return add_months(from_day, months)
+
+
+@dataclass(frozen=True)
+class DueVisit:
+    elder_id: str
+    household_id: str
+    name: str
+    address: str
+    risk_tier: str
+    last_visit: dt.datetime | None
+    due: dt.date
+    overdue_days: int
+
+
+def visits_due(session: Session, today: dt.date, horizon_days: int = 7,
+               org_codes: list[str] | None = None) -> list[DueVisit]:
+    """Elders whose next visit falls within ``horizon_days`` of today (overdue first)."""
+    last = (select(CareVisit.elder_id, func.max(CareVisit.visited_at).label("last"))
+            .where(CareVisit.archived.is_(False)).group_by(CareVisit.elder_id).subquery())
+    query = (select(ElderProfile, Member.name, Household.address, last.c.last)
+             .join(Member, Member.id == ElderProfile.member_id)
+             .join(Household, Household.id == ElderProfile.household_id)
+             .outerjoin(last, last.c.elder_id == ElderProfile.id)
+             .where(ElderProfile.archived.is_(False)))
+    if org_codes:
+        query = query.where(ElderProfile.org_code.in_(org_codes))
+    limit = today + dt.timedelta(days=horizon_days)
+    due: list[DueVisit] = []
+    for profile, name, address, last_raw in session.execute(query):
+        last_visit = _as_datetime(last_raw)
+        when = next_visit_due(profile, last_visit)
+        if when <= limit:
+            due.append(DueVisit(profile.id, profile.household_id, name, address, profile.risk_tier,
+                                last_visit, when, max(0, (today - when).days)))
+    due.sort(key=lambda d: (d.due, d.name))
+    return due
+
+
+def _as_datetime(value: Any) -> dt.datetime | None:
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    from caseapp.domain.types import parse_datetime
+
+    return parse_datetime(str(value))
+
+
+def reviews_due(session: Session, today: dt.date, horizon_days: int = 30) -> list[AssistanceCase]:
+    limit = today + dt.timedelta(days=horizon_days)
+    return list(session.scalars(
+        select(AssistanceCase)
+        .where(AssistanceCase.archived.is_(False), AssistanceCase.status.in_(("active", "review_due", "taper")),
+               AssistanceCase.next_review_date <= limit)
+        .order_by(AssistanceCase.next_review_date, AssistanceCase.id)
+    ))
+
+
+def open_events(session: Session) -> list[GridEvent]:
+    return list(session.scalars(
+        select(GridEvent).where(GridEvent.archived.is_(False), GridEvent.status.in_(OPEN_EVENT_STATES))
+        .order_by(GridEvent.occurred_at.desc())
+    ))

@@ -1,0 +1,159 @@
+"""The workflows of DOMAIN.md §2 as state machines.
+
+Each machine lists, per state, the states it may move to. The UI offers only the moves
+``allowed()`` returns; ``check()`` raises a typed WorkflowError for any other move, so an illegal
+transition can never be saved whatever the caller does. Guards express the rules that depend on the
+record (a referral needs the client's consent before it is sent; only minor grid events may be
+self-resolved by the officer under 采办分离; 临时救助 may be paid first and documented later).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from caseapp.errors import WorkflowError
+
+Guard = Callable[[Any], str | None]  # returns a message key when the move is not allowed
+
+
+@dataclass(frozen=True)
+class StateMachine:
+    name: str
+    initial: str
+    moves: Mapping[str, tuple[str, ...]]
+    final: frozenset[str] = frozenset()
+    guards: Mapping[tuple[str, str], Guard] = field(default_factory=dict)
+
+    @property
+    def states(self) -> list[str]:
+        seen = dict.fromkeys([self.initial, *self.moves])
+        for targets in self.moves.values():
+            seen.update(dict.fromkeys(targets))
+        return list(seen)
+
+    def allowed(self, state: str, record: Any = None) -> list[str]:
+        targets = self.moves.get(state, ())
+        if record is None:
+            return list(targets)
+        return [t for t in targets if self._blocked(state, t, record) is None]
+
+    def _blocked(self, state: str, target: str, record: Any) -> str | None:
+        guard = self.guards.get((state, target)) or self.guards.get(("*", target))
+        return guard(record) if guard and record is not None else None
+
+    def check(self, state: str, target: str, record: Any = None, field_name: str = "status") -> None:
+        if state not in self.states:
+            raise WorkflowError("workflow.unknown_state", field_name, machine=self.name, state=state)
+        if target not in self.moves.get(state, ()):
+            raise WorkflowError("workflow.illegal", field_name, machine=self.name, state=state, target=target)
+        reason = self._blocked(state, target, record)
+        if reason:
+            raise WorkflowError(reason, field_name, machine=self.name, state=state, target=target)
+
+
+def _needs_consent(referral: Any) -> str | None:
+    return None if getattr(referral, "consent_given", False) else "workflow.referral_needs_consent"
+
+
+def _minor_only(event: Any) -> str | None:
+    return None if getattr(event, "scale", "") == "minor" else "workflow.self_resolve_minor_only"
+
+
+def _fast_track(case: Any) -> str | None:
+    return None if getattr(case, "category", "") == "temporary" else "workflow.fast_track_temporary_only"
+
+
+def _has_reason(record: Any) -> str | None:
+    text = getattr(record, "exit_reason", None) or getattr(record, "closure_reason", None)
+    return None if text else "workflow.reason_required"
+
+
+# 低保 and other assistance: application (2021 procedure, 民主评议 optional) then dynamic management.
+ASSISTANCE = StateMachine(
+    name="assistance_case",
+    initial="applied",
+    moves={
+        "applied": ("verification", "withdrawn", "active"),
+        "verification": ("investigation", "rejected", "withdrawn"),
+        "investigation": ("appraisal", "preliminary_review", "rejected", "withdrawn"),
+        "appraisal": ("preliminary_review", "investigation", "rejected"),
+        "preliminary_review": ("public_notice", "investigation", "rejected"),
+        # an objection during the notice sends the case back to re-investigation
+        "public_notice": ("approval", "investigation"),
+        "approval": ("active", "rejected", "investigation"),
+        "active": ("review_due", "stopped"),
+        "review_due": ("active", "taper", "stopped"),
+        "taper": ("active", "stopped"),
+        "stopped": ("exited", "active"),
+    },
+    final=frozenset({"rejected", "withdrawn", "exited"}),
+    guards={("applied", "active"): _fast_track, ("stopped", "exited"): _has_reason},
+)
+
+GRID_EVENT = StateMachine(
+    name="grid_event",
+    initial="reported",
+    moves={
+        "reported": ("registered", "voided", "self_resolved"),
+        "registered": ("dispatched", "voided"),
+        "dispatched": ("in_progress",),
+        "in_progress": ("feedback",),
+        # the grid officer verifies the result; a failed check reopens the work
+        "feedback": ("verified", "in_progress"),
+        "verified": ("closed",),
+        "self_resolved": ("closed",),
+        "closed": ("evaluated",),
+    },
+    final=frozenset({"voided", "evaluated"}),
+    guards={("reported", "self_resolved"): _minor_only},
+)
+
+SOCIAL_WORK_CASE = StateMachine(
+    name="social_work_case",
+    initial="intake",
+    moves={
+        "intake": ("assessment", "referred_out"),
+        "assessment": ("plan", "referred_out"),
+        "plan": ("intervention",),
+        "intervention": ("review",),
+        "review": ("intervention", "closed"),
+        "closed": ("follow_up",),
+        "follow_up": ("closed",),
+    },
+    final=frozenset({"referred_out"}),
+    guards={("review", "closed"): _has_reason},
+)
+
+REFERRAL = StateMachine(
+    name="referral",
+    initial="draft",
+    moves={
+        "draft": ("consented",),
+        "consented": ("sent",),
+        "sent": ("accepted", "declined"),
+        "accepted": ("in_service",),
+        "in_service": ("feedback",),
+        "feedback": ("closed",),
+        "declined": ("closed",),
+    },
+    final=frozenset({"closed"}),
+    guards={("draft", "consented"): _needs_consent, ("consented", "sent"): _needs_consent},
+)
+
+# A disaster report series: 初报, any number of 续报, then one 核报 which closes the series.
+DISASTER_SERIES = StateMachine(
+    name="disaster_report",
+    initial="initial",
+    moves={"initial": ("update", "final"), "update": ("update", "final")},
+    final=frozenset({"final"}),
+)
+
+MACHINES: dict[str, StateMachine] = {
+    m.name: m for m in (ASSISTANCE, GRID_EVENT, SOCIAL_WORK_CASE, REFERRAL, DISASTER_SERIES)
+}
+
+
+def machine_for(entity: str) -> StateMachine | None:
+    return MACHINES.get(entity)

@@ -1,0 +1,1 @@
+"""The encrypted workspace: SQLCipher engine, journal, audit trail, clock and migrations."""

@@ -1,0 +1,78 @@
+"""SQLAlchemy engines over SQLCipher (or plain SQLite, for comparison benchmarks only).
+
+Every connection is keyed with the raw 256-bit data key (``PRAGMA key = "x'…'"``), which skips
+SQLCipher's own passphrase KDF: the passphrase is stretched once, by Argon2id, in the key file.
+
+Pragmas and why:
+- ``journal_mode=WAL``: readers never block the single writer, and a crash leaves the last committed
+  state. SQLCipher encrypts WAL frames exactly like database pages.
+- ``synchronous=FULL``: in WAL mode NORMAL is crash-safe for the application but may roll back the
+  last few commits after a power cut. A caseworker's saved visit must survive the laptop's battery
+  dying a second later, so every commit waits for the WAL fsync. Bulk work batches many rows per
+  transaction, so this costs one fsync per batch, not per row.
+- ``temp_store=MEMORY``: sort and temp tables never spill plaintext to temporary files.
+- ``foreign_keys=ON``: members cannot point at households that do not exist.
+- ``hide_parameters``: SQL errors never print record values into logs or crash output.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.pool import QueuePool
+
+from caseapp.errors import WorkspaceError
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def _configure(dbapi_conn: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.execute("PRAGMA journal_mode = WAL")
+    cur.execute("PRAGMA synchronous = FULL")
+    cur.execute("PRAGMA temp_store = MEMORY")
+    cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cur.close()
+
+
+def open_dbapi(db_path: Path, key: bytes | None) -> Any:
+    """A configured DB-API connection; raises WorkspaceError if the key does not open the file."""
+    if key is None:
+        conn: Any = sqlite3.connect(str(db_path), check_same_thread=False, isolation_level=None)
+    else:
+        conn = sqlcipher3.dbapi2.connect(str(db_path), check_same_thread=False, isolation_level=None)
+        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except (sqlcipher3.dbapi2.DatabaseError, sqlite3.DatabaseError):
+        conn.close()
+        raise WorkspaceError("workspace.database_unreadable") from None
+    _configure(conn)
+    return conn
+
+
+def make_engine(db_path: Path, key: bytes | None, pool_size: int = 4) -> Engine:
+    """An engine whose connections all open ``db_path`` with ``key`` (None: plain SQLite)."""
+    module = sqlite3 if key is None else sqlcipher3.dbapi2
+    engine = create_engine(
+        "sqlite://",
+        module=module,
+        creator=lambda: open_dbapi(db_path, key),
+        poolclass=QueuePool,
+        pool_size=pool_size,
+        max_overflow=4,
+        hide_parameters=True,
+    )
+
+    # The driver runs in autocommit mode (isolation_level=None); SQLAlchemy's transaction boundaries
+    # then map to explicit BEGIN/COMMIT, which keeps SAVEPOINT and DDL transactional.
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+    return engine

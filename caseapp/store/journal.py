@@ -1,0 +1,154 @@
+"""Journal and audit every change in the same transaction as the change itself.
+
+The workspace's sessions carry a ``WriteContext`` in ``session.info``. On every flush these hooks
+stamp the records (author, device, created/updated), refuse hard deletes and edits of insert-only
+facts, then append one journal entry per created record or changed field (the sync outbox) and one
+audit entry per record, in the flush's own transaction: a change is either saved with its journal
+and audit entries or not saved at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event, insert, inspect, update
+from sqlalchemy.orm import Session, UOWTransaction
+
+from caseapp.domain.base import LOCAL_FIELDS, SILENT_FIELDS, Record
+from caseapp.domain.codec import dumps, record_to_wire, to_wire
+from caseapp.domain.types import utcnow
+from caseapp.errors import CaseAppError, WorkflowError
+from caseapp.ids import new_id
+from caseapp.store import audit
+from caseapp.store.hlc import HybridClock
+from caseapp.store.tables import PENDING, DeviceState, JournalEntry
+
+SKIPPED_FIELDS = frozenset(LOCAL_FIELDS) | frozenset(SILENT_FIELDS)
+
+
+@dataclass
+class WriteContext:
+    actor: str
+    device_id: str
+    clock: HybridClock
+    schema_version: int
+    #: Changes arriving from the server are audited but not journaled (they are not ours to send).
+    remote: bool = False
+
+
+def context(session: Session) -> WriteContext:
+    ctx = session.info.get("write_context")
+    if not isinstance(ctx, WriteContext):
+        raise RuntimeError("session has no write context: open sessions through the Workspace")
+    return ctx
+
+
+def _changed_fields(record: Record) -> dict[str, list[Any]]:
+    cls = type(record)
+    state = inspect(record)
+    changes: dict[str, list[Any]] = {}
+    for name in cls.field_names():
+        if name in SKIPPED_FIELDS:
+            continue
+        hist = state.attrs[name].history
+        if not hist.has_changes():
+            continue
+        old = to_wire(cls, name, hist.deleted[0]) if hist.deleted else None
+        new = to_wire(cls, name, hist.added[0]) if hist.added else None
+        if old != new:
+            changes[name] = [old, new]
+    return changes
+
+
+def _before_flush(session: Session, flush_context: UOWTransaction, instances: object) -> None:
+    if "write_context" not in session.info:
+        return
+    ctx = context(session)
+    now = utcnow()
+    for obj in session.deleted:
+        if isinstance(obj, Record):
+            raise CaseAppError("record.no_hard_delete", None, type=obj.entity)
+    if ctx.remote:
+        return
+    for obj in session.new:
+        if isinstance(obj, Record):
+            obj.author = obj.author or ctx.actor
+            obj.device = obj.device or ctx.device_id
+            obj.created_at = obj.created_at or now
+            obj.updated_at = now
+            obj.updated_by = ctx.actor
+    for obj in session.dirty:
+        if not isinstance(obj, Record):
+            continue
+        changed = _changed_fields(obj)
+        if not changed:
+            continue
+        if obj.insert_only and set(changed) - {"archived", "org_code"}:
+            raise WorkflowError("record.insert_only", next(iter(changed)), type=obj.entity)
+        obj.updated_at = now
+        obj.updated_by = ctx.actor
+
+
+def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
+    if "write_context" not in session.info:
+        return
+    ctx = context(session)
+    journal: list[dict[str, Any]] = []
+    trail: list[audit.AuditItem] = []
+    now = utcnow()
+    tx_id = session.info.setdefault("tx_id", new_id())
+    stamp = 0 if ctx.remote else ctx.clock.tick()
+
+    def entry(obj: Record, op: str, field: str | None, value: Any) -> dict[str, Any]:
+        return {
+            "tx_id": tx_id, "entity": obj.entity, "row_id": obj.id, "op": op, "field": field,
+            "value": dumps(value), "base_pos": obj.server_pos, "hlc": stamp, "device_id": ctx.device_id,
+            "author": ctx.actor, "schema_version": ctx.schema_version, "state": PENDING,
+        }
+
+    for obj in session.new:
+        if not isinstance(obj, Record):
+            continue
+        wire = record_to_wire(obj)
+        if not ctx.remote:
+            journal.append(entry(obj, "create", None, wire))
+        changes = {k: [None, v] for k, v in wire.items() if v is not None and k != "id"}
+        actor = obj.author if ctx.remote else ctx.actor
+        trail.append(audit.AuditItem(now, actor, ctx.device_id, obj.entity, obj.id,
+                                     "remote" if ctx.remote else "create", changes))
+    for obj in session.dirty:
+        if not isinstance(obj, Record) or obj in session.new:
+            continue
+        changes = _changed_fields(obj)
+        if not changes:
+            continue
+        if not ctx.remote:
+            journal.extend(entry(obj, "set", name, new) for name, (_, new) in changes.items())
+        if ctx.remote:
+            action, actor = "remote", obj.updated_by
+        elif "archived" in changes:
+            action, actor = ("archive" if changes["archived"][1] else "restore"), ctx.actor
+        else:
+            action, actor = "update", ctx.actor
+        trail.append(audit.AuditItem(now, actor, ctx.device_id, obj.entity, obj.id, action, changes))
+
+    conn = session.connection()
+    if journal:
+        conn.execute(insert(JournalEntry), journal)
+    if stamp:
+        conn.execute(update(DeviceState).where(DeviceState.device_id == ctx.device_id).values(hlc=stamp))
+    audit.append(conn, trail)
+
+
+def _after_end(session: Session, *args: object) -> None:
+    session.info.pop("tx_id", None)
+
+
+def install(session_class: type[Session]) -> None:
+    """Attach the hooks to a sessionmaker's class (idempotent)."""
+    if not event.contains(session_class, "before_flush", _before_flush):
+        event.listen(session_class, "before_flush", _before_flush)
+        event.listen(session_class, "after_flush", _after_flush)
+        event.listen(session_class, "after_commit", _after_end)
+        event.listen(session_class, "after_rollback", _after_end)

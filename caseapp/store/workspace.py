@@ -1,0 +1,206 @@
+"""The workspace: a folder holding one SQLCipher database, its key file and the encrypted
+attachment store, opened with the user's passphrase (or recovery key).
+
+Layout::
+
+    DIR/key.json          the wrapped data key (caseapp.crypto.keyfile)
+    DIR/workspace.db      SQLCipher 4 database (+ -wal/-shm while open, encrypted too)
+    DIR/attachments/      AES-GCM files addressed by content (caseapp.crypto.attachments)
+    DIR/backups/          encrypted copies taken before each migration
+
+Opening checks the key, refuses a schema newer than this program knows, and otherwise backs the
+file up and applies pending migrations before anything else touches it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from sqlalchemy import Engine, insert, select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from caseapp.crypto import keyfile
+from caseapp.crypto.attachments import AttachmentStore
+from caseapp.domain.types import utcnow
+from caseapp.errors import SchemaTooNewError, WorkspaceError
+from caseapp.fileio import atomic_copy
+from caseapp.ids import new_id
+from caseapp.store import journal, migrate
+from caseapp.store.engine import make_engine
+from caseapp.store.hlc import HybridClock
+from caseapp.store.tables import DeviceState, Setting
+
+KEY_FILE = "key.json"
+DB_FILE = "workspace.db"
+ATTACHMENTS_DIR = "attachments"
+BACKUPS_DIR = "backups"
+BACKUPS_KEPT = 3
+
+
+def default_dir() -> Path:
+    return Path(platformdirs.user_data_dir("CaseApp", "CaseApp")) / "workspace"
+
+
+def exists(path: Path) -> bool:
+    return (path / KEY_FILE).exists()
+
+
+class Workspace:
+    """An unlocked workspace. Writes go through ``write()``; one writer at a time (the caller's
+    writer thread); reads may use ``read()`` from any thread."""
+
+    def __init__(self, path: Path, data_key: bytes, *, plain: bool = False) -> None:
+        self.path = path
+        self._key = data_key
+        self.engine: Engine = make_engine(path / DB_FILE, None if plain else data_key)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        journal.install(self._sessions.class_)
+        self.attachments = AttachmentStore(path / ATTACHMENTS_DIR, data_key)
+        self.schema_version = migrate.schema_version()
+        self.device_id, last_hlc = self._device_state()
+        self.clock = HybridClock(last_hlc)
+        self.actor = self.get_setting("user.name", "") or os.environ.get("USER", "caseworker")
+
+    # -- opening ------------------------------------------------------------------------------
+    @classmethod
+    def create(cls, path: Path, passphrase: str, *, kdf: keyfile.KdfParams = keyfile.PRODUCTION_KDF,
+               actor: str = "", plain: bool = False) -> tuple[Workspace, str]:
+        """Create a new workspace; returns it and the recovery key (to be shown exactly once)."""
+        path = Path(path)
+        if exists(path):
+            raise WorkspaceError("workspace.exists", path=str(path))
+        keyfile.check_passphrase(passphrase)
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        data_key, recovery = keyfile.create_keyfile(path / KEY_FILE, passphrase, kdf=kdf, workspace_id=new_id())
+        engine = make_engine(path / DB_FILE, None if plain else data_key)
+        try:
+            migrate.upgrade(engine)
+            with engine.begin() as conn:
+                conn.execute(insert(DeviceState).values(device_id=new_id(), hlc=0, created_at=utcnow(),
+                                                        audit_head="", audit_count=0))
+        finally:
+            engine.dispose()
+        ws = cls(path, data_key, plain=plain)
+        if actor:
+            ws.set_setting("user.name", actor)
+            ws.actor = actor
+        return ws, recovery
+
+    @classmethod
+    def open(cls, path: Path, passphrase: str) -> Workspace:
+        data_key = keyfile.unlock(Path(path) / KEY_FILE, passphrase)
+        return cls.open_with_key(path, data_key)
+
+    @classmethod
+    def open_with_recovery_key(cls, path: Path, recovery_key: str) -> Workspace:
+        data_key = keyfile.unlock_with_recovery(Path(path) / KEY_FILE, recovery_key)
+        return cls.open_with_key(path, data_key)
+
+    @classmethod
+    def open_with_key(cls, path: Path, data_key: bytes) -> Workspace:
+        path = Path(path)
+        if not (path / DB_FILE).exists():
+            raise WorkspaceError("workspace.not_found", path=str(path))
+        prepare(path, data_key)
+        return cls(path, data_key)
+
+    # -- sessions -----------------------------------------------------------------------------
+    def _context(self, remote: bool = False) -> journal.WriteContext:
+        return journal.WriteContext(self.actor, self.device_id, self.clock, self.schema_version, remote)
+
+    @contextmanager
+    def write(self, *, remote: bool = False) -> Iterator[Session]:
+        """A session whose changes are committed (with journal and audit entries) on success."""
+        session = self._sessions(info={"write_context": self._context(remote)})
+        try:
+            with session.begin():
+                yield session
+        finally:
+            session.close()
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only session (flushing from it is refused)."""
+        session = self._sessions()
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
+
+    # -- settings and device state -------------------------------------------------------------
+    def _device_state(self) -> tuple[str, int]:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(DeviceState.device_id, DeviceState.hlc)).one()
+        return row.device_id, row.hlc
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        with self.engine.connect() as conn:
+            value = conn.execute(select(Setting.value).where(Setting.key == key)).scalar_one_or_none()
+        return default if value is None else json.loads(value)
+
+    def set_setting(self, key: str, value: Any) -> None:
+        encoded = json.dumps(value, ensure_ascii=False)
+        with self.engine.begin() as conn:
+            conn.execute(text("INSERT INTO settings(key, value) VALUES (:k, :v) "
+                              "ON CONFLICT(key) DO UPDATE SET value = excluded.value"), {"k": key, "v": encoded})
+
+    # -- keys ---------------------------------------------------------------------------------
+    def change_passphrase(self, new_passphrase: str, *, kdf: keyfile.KdfParams | None = None) -> None:
+        keyfile.check_passphrase(new_passphrase)
+        keyfile.change_passphrase(self.path / KEY_FILE, self._key, new_passphrase, kdf=kdf)
+
+    def subkey(self, purpose: str) -> bytes:
+        return keyfile.derive_subkey(self._key, purpose)
+
+    def close(self) -> None:
+        """Checkpoint the WAL into the main file and release every connection."""
+        try:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            self.engine.dispose()
+            self._key = b""
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def prepare(path: Path, data_key: bytes) -> None:
+    """Check the schema and migrate if needed, backing up first. Never touches a newer schema."""
+    engine = make_engine(path / DB_FILE, data_key, pool_size=1)
+    try:
+        found = migrate.current(engine)
+        head = migrate.head()
+        if found == head:
+            return
+        if found is not None and found not in migrate.known_revisions():
+            raise SchemaTooNewError(found, head)
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        backup(path, label=found or "empty")
+        migrate.upgrade(engine)
+    finally:
+        engine.dispose()
+
+
+def backup(path: Path, label: str) -> Path:
+    """An encrypted copy of the database (the file is ciphertext already) kept before migrating."""
+    folder = path / BACKUPS_DIR
+    folder.mkdir(exist_ok=True, mode=0o700)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
+    target = folder / f"workspace-{label}-{stamp}.db"
+    atomic_copy(path / DB_FILE, target)
+    for old in sorted(folder.glob("workspace-*.db"))[:-BACKUPS_KEPT]:
+        old.unlink()
+    return target

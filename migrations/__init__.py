@@ -1,0 +1,1 @@
+"""Alembic migrations of the workspace database (the server keeps its own under sync/server)."""
