@@ -71,8 +71,11 @@ def _before_flush(session: Session, flush_context: UOWTransaction, instances: ob
             raise CaseAppError("record.no_hard_delete", None, type=obj.entity)
     if ctx.remote:
         return
+    preserve = bool(session.info.get("preserve_stamps"))
     for obj in session.new:
         if isinstance(obj, Record):
+            if preserve and obj.created_at is not None and obj.updated_at is not None:
+                continue  # an import keeps the stamps the record came with
             obj.author = obj.author or ctx.actor
             obj.device = obj.device or ctx.device_id
             obj.created_at = obj.created_at or now
@@ -86,6 +89,8 @@ def _before_flush(session: Session, flush_context: UOWTransaction, instances: ob
             continue
         if obj.insert_only and set(changed) - {"archived", "org_code"}:
             raise WorkflowError("record.insert_only", next(iter(changed)), type=obj.entity)
+        if preserve:
+            continue
         obj.updated_at = now
         obj.updated_by = ctx.actor
 

@@ -1,0 +1,165 @@
+"""Export and import of records as JSON Lines.
+
+Export writes one object per record, ``{"type": …, "id": …, <fields in name order>}``, records in a
+fixed type order (parents before children) and by id within a type, values in their canonical wire
+form: two workspaces holding the same data export byte-identical files. Local sync bookkeeping
+(server positions) is not data and is left out.
+
+Import validates every row first and writes nothing unless every row is good; then it upserts by id
+through the ordinary write path, so imported records are journaled and audited like typed ones.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from caseapp.domain import ENTITIES, Record
+from caseapp.domain.codec import record_to_wire
+from caseapp.errors import CaseAppError, ValidationError, ValidationErrors
+from caseapp.fileio import atomic_write_bytes
+from caseapp.services.validate import clean
+from caseapp.store.workspace import Workspace
+
+# Parents before children, so an import can be applied in file order.
+EXPORT_ORDER = (
+    "org_unit", "household", "member", "income_item", "assistance_case", "case_review", "investigation",
+    "verification", "elder_profile", "care_visit", "grid_event", "grid_event_update", "patrol_log",
+    "social_work_case", "case_note", "referral", "disaster_report", "attachment",
+)
+assert set(EXPORT_ORDER) == set(ENTITIES), "every record type needs a place in the export order"
+
+# Stamps preserved from the file on import instead of being set to "now, by me".
+STAMPS = ("author", "device", "created_at", "updated_at", "updated_by")
+
+
+def export_lines(session: Session) -> Iterator[str]:
+    for entity in EXPORT_ORDER:
+        cls = ENTITIES[entity]
+        for record in session.scalars(select(cls).order_by(cls.id)).yield_per(1000):
+            wire = record_to_wire(record)
+            row: dict[str, Any] = {"type": entity, "id": record.id}
+            row.update((k, wire[k]) for k in sorted(wire) if k != "id")
+            yield json.dumps(row, ensure_ascii=False, separators=(",", ":"))
+
+
+def export_bytes(ws: Workspace) -> bytes:
+    with ws.read() as session:
+        return "".join(line + "\n" for line in export_lines(session)).encode("utf-8")
+
+
+def export_to(ws: Workspace, target: Path | None, stream: IO[str] | None = None) -> int:
+    """Write the export atomically to ``target`` (or to ``stream``); returns the number of records."""
+    data = export_bytes(ws)
+    if target is not None:
+        atomic_write_bytes(target, data)
+    elif stream is not None:
+        stream.write(data.decode("utf-8"))
+    return data.count(b"\n")
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    line: int
+    field: str | None
+    error: CaseAppError
+
+
+class ImportRejected(CaseAppError):
+    """The file has bad rows; nothing was written. ``problems`` lists each (line, field, reason)."""
+
+    def __init__(self, problems: list[RowProblem]) -> None:
+        super().__init__("import.rejected", None, count=len(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class ParsedRow:
+    line: int
+    cls: type[Record]
+    id: str
+    values: dict[str, Any]
+    stamps: dict[str, Any]
+
+
+def parse(lines: Iterable[str]) -> list[ParsedRow]:
+    """Read and validate every row; raise ImportRejected listing every problem found."""
+    rows: list[ParsedRow] = []
+    problems: list[RowProblem] = []
+    for number, text in enumerate(lines, start=1):
+        if not text.strip():
+            continue
+        try:
+            obj = json.loads(text)
+        except json.JSONDecodeError as exc:
+            problems.append(RowProblem(number, None, ValidationError("import.bad_json", None, detail=exc.msg)))
+            continue
+        if not isinstance(obj, dict):
+            problems.append(RowProblem(number, None, ValidationError("import.not_object", None)))
+            continue
+        entity, record_id = obj.pop("type", None), obj.pop("id", None)
+        if entity not in ENTITIES:
+            problems.append(RowProblem(number, "type", ValidationError("record.unknown_type", "type",
+                                                                        type=str(entity))))
+            continue
+        if not isinstance(record_id, str) or len(record_id) != 36:
+            problems.append(RowProblem(number, "id", ValidationError("import.bad_id", "id")))
+            continue
+        cls = ENTITIES[entity]
+        stamps = {k: obj.pop(k) for k in STAMPS if k in obj}
+        try:
+            values = clean(cls, obj)
+            if stamps:
+                stamp_values = clean(cls, {**stamps, "org_code": obj.get("org_code")}, partial=True)
+                stamp_values.pop("org_code", None)
+                stamps = stamp_values
+        except ValidationErrors as errors:
+            problems.extend(RowProblem(number, e.field, e) for e in errors.errors)
+            continue
+        rows.append(ParsedRow(number, cls, record_id, values, stamps))
+    if problems:
+        raise ImportRejected(problems)
+    return rows
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    created: int
+    updated: int
+    unchanged: int
+
+
+def import_rows(ws: Workspace, rows: list[ParsedRow]) -> ImportSummary:
+    """Upsert validated rows in one transaction: all of them or none."""
+    created = updated = unchanged = 0
+    with ws.write() as session:
+        session.info["preserve_stamps"] = True
+        for row in rows:
+            existing = session.get(row.cls, row.id)
+            if existing is None:
+                session.add(row.cls(id=row.id, **row.values, **row.stamps))
+                created += 1
+                continue
+            changed = False
+            for name, value in {**row.values, **row.stamps}.items():
+                if getattr(existing, name) != value:
+                    setattr(existing, name, value)
+                    changed = True
+            if changed:
+                updated += 1
+            else:
+                unchanged += 1
+            session.flush()
+    return ImportSummary(created, updated, unchanged)
+
+
+def import_file(ws: Workspace, path: Path) -> ImportSummary:
+    with path.open(encoding="utf-8-sig") as stream:
+        rows = parse(stream)
+    return import_rows(ws, rows)

@@ -1,0 +1,34 @@
+"""A summary of a workspace's state for `caseapp status` and the UI's status bar."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from caseapp.domain import ENTITIES
+from caseapp.store.tables import OUTBOX_STATES, REJECTED, ConflictRecord, JournalEntry
+from caseapp.store.workspace import Workspace
+
+
+def workspace_status(ws: Workspace) -> dict[str, Any]:
+    with ws.read() as session:
+        records = sum(session.scalar(select(func.count()).select_from(cls)) or 0 for cls in ENTITIES.values())
+        pending = session.scalar(select(func.count()).select_from(JournalEntry)
+                                 .where(JournalEntry.state.in_(OUTBOX_STATES))) or 0
+        rejected = session.scalar(select(func.count()).select_from(JournalEntry)
+                                  .where(JournalEntry.state == REJECTED)) or 0
+        conflicts = session.scalar(select(func.count()).select_from(ConflictRecord)
+                                   .where(ConflictRecord.status == "open")) or 0
+    return {
+        "path": str(ws.path),
+        "device": ws.device_id,
+        "user": ws.actor,
+        "schema": ws.schema_version,
+        "records": records,
+        "pending": pending,
+        "rejected": rejected,
+        "conflicts": conflicts,
+        "server": ws.get_setting("sync.server_url", "-") or "-",
+        "last_sync": ws.get_setting("sync.last_sync", "-") or "-",
+    }
