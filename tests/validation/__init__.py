@@ -1,0 +1,1 @@
+"""Tests for caseapp.validation and its message catalogue."""
