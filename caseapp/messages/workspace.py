@@ -14,6 +14,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "workspace.passphrase_mismatch": "两次输入的密码不一致",
         "workspace.locked": "工作区已锁定，请先解锁",
         "workspace.wrong_recovery_key": "恢复密钥不正确",
+        "workspace.keyfile_mismatch": (
+            "密钥文件 {path} 与当前已解锁工作区的密钥不符，密码未修改"
+        ),
         "workspace.database_unreadable": "数据库文件无法用此密钥解密，可能已损坏或与密钥文件不匹配",
         "workspace.attachment_missing": "附件 {digest} 不存在",
         "workspace.attachment_corrupt": "附件 {digest} 已损坏或被篡改",
@@ -31,6 +34,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "workspace.passphrase_mismatch": "The two passphrases do not match",
         "workspace.locked": "The workspace is locked; unlock it first",
         "workspace.wrong_recovery_key": "The recovery key is not correct",
+        "workspace.keyfile_mismatch": (
+            "The key file {path} does not match the key of the unlocked workspace; "
+            "the passphrase was not changed"
+        ),
         "workspace.database_unreadable": "The database cannot be decrypted with this key; it may be damaged or belong to another key file",
         "workspace.attachment_missing": "Attachment {digest} does not exist",
         "workspace.attachment_corrupt": "Attachment {digest} is damaged or has been tampered with",
