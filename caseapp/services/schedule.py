@@ -38,8 +38,12 @@ def next_visit_due(profile: ElderProfile, last_visit: dt.datetime | None) -> dt.
     return (last_visit + dt.timedelta(days=visit_interval(profile))).date()
 
 
-def next_review_date(case: AssistanceCase, from_day: dt.date) -> dt.date:
-    months = refdata.rules().review_interval_months(case.category, case.review_class, case.rural)
+def next_review_date(case: AssistanceCase, from_day: dt.date) -> dt.date | None:
+    """None for one-off aid (临时救助, 医疗救助 …), which has no periodic review."""
+    rules = refdata.rules()
+    if not rules.has_periodic_review(case.category):
+        return None
+    months = rules.review_interval_months(case.category, case.review_class, case.rural)
     return add_months(from_day, months)
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from caseapp import refdata
 from caseapp import validation as v
 from caseapp.domain.base import META_FIELDS, Record
 from caseapp.domain.codec import field_kind, from_wire
@@ -93,28 +94,27 @@ FIELD_RULES: dict[str, dict[str, Normaliser]] = {
 
 # Fields whose value must be one of a reference dictionary's codes (caseapp.refdata).
 CHOICES: dict[str, dict[str, str]] = {
-    "household": {"register_type": "register_types"},
-    "member": {"relationship": "relationships", "marital_status": "marital_status", "health": "health",
-               "disability_type": "disability_types", "disability_grade": "disability_grades"},
-    "income_item": {"income_type": "income_types"},
-    "assistance_case": {"category": "assistance_categories"},
-    "elder_profile": {"living_arrangement": "living_arrangements", "capacity_level": "capacity_levels",
-                      "risk_tier": "risk_tiers"},
-    "care_visit": {"method": "visit_methods"},
-    "grid_event": {"category": "grid_event_categories", "source": "event_sources"},
+    "investigation": {"housing_type": "housing_tenure"},
+    "household": {"register_type": "household_register_type"},
+    "member": {"relationship": "relationship", "marital_status": "marital_status", "health": "health_status",
+               "disability_type": "disability_type",
+               "disability_grade": "disability_grade", "employment": "employment_status",
+               "work_capacity": "work_capacity", "sex": "sex"},
+    "income_item": {"income_type": "income_type"},
+    "assistance_case": {"category": "assistance_category", "review_class": "review_class"},
+    "elder_profile": {"living_arrangement": "living_arrangement", "capacity_level": "capacity_level",
+                      "risk_tier": "risk_tier"},
+    "care_visit": {"method": "visit_method"},
+    "grid_event": {"category": "grid_event_category", "source": "event_source", "scale": "event_scale"},
     "referral": {"urgency": "referral_urgency"},
-    "disaster_report": {"disaster_type": "disaster_types"},
+    "disaster_report": {"disaster_type": "disaster_type", "stage": "disaster_report_stage"},
 }
 
 EMPTY = (None, "")
 
 
-def _choices(dictionary: str) -> Mapping[str, Any] | None:
-    try:
-        from caseapp import refdata
-        return refdata.dictionary(dictionary)
-    except (ImportError, KeyError, AttributeError):
-        return None
+def _choices(dictionary: str) -> Mapping[str, Any]:
+    return refdata.dictionary(dictionary)
 
 
 def convert(cls: type[Record], field: str, value: Any) -> Any:
@@ -177,8 +177,7 @@ def clean(cls: type[Record], fields: Mapping[str, Any], *, partial: bool = False
             if value not in EMPTY and name in rules:
                 value = rules[name](value, name)
             if value not in EMPTY and name in choices:
-                allowed = _choices(choices[name])
-                if allowed is not None and str(value) not in allowed:
+                if str(value) not in _choices(choices[name]):
                     raise ValidationError("record.not_in_list", name, value=str(value))
             out[name] = value
         except ValidationError as error:

@@ -63,7 +63,8 @@ def _changed_fields(record: Record) -> dict[str, list[Any]]:
 
 def _before_flush(session: Session, flush_context: UOWTransaction, instances: object) -> None:
     if "write_context" not in session.info:
-        return
+        # Only Workspace.write() sessions may change records: anything else would bypass the journal.
+        raise RuntimeError("changes must be made in a Workspace.write() session")
     ctx = context(session)
     now = utcnow()
     for obj in session.deleted:
@@ -150,10 +151,15 @@ def _after_end(session: Session, *args: object) -> None:
     session.info.pop("tx_id", None)
 
 
-def install(session_class: type[Session]) -> None:
-    """Attach the hooks to a sessionmaker's class (idempotent)."""
-    if not event.contains(session_class, "before_flush", _before_flush):
-        event.listen(session_class, "before_flush", _before_flush)
-        event.listen(session_class, "after_flush", _after_flush)
-        event.listen(session_class, "after_commit", _after_end)
-        event.listen(session_class, "after_rollback", _after_end)
+class WorkspaceSession(Session):
+    """The session class of every workspace: the hooks are attached to it once, at import time.
+
+    (Attaching them to each sessionmaker's generated class instead is fragile: the event registry
+    can mistake a new class for a garbage-collected one at the same address and skip the hooks.)
+    """
+
+
+event.listen(WorkspaceSession, "before_flush", _before_flush)
+event.listen(WorkspaceSession, "after_flush", _after_flush)
+event.listen(WorkspaceSession, "after_commit", _after_end)
+event.listen(WorkspaceSession, "after_rollback", _after_end)

@@ -60,8 +60,7 @@ class Workspace:
         self.path = path
         self._key = data_key
         self.engine: Engine = make_engine(path / DB_FILE, None if plain else data_key)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        journal.install(self._sessions.class_)
+        self._sessions = sessionmaker(self.engine, class_=journal.WorkspaceSession, expire_on_commit=False)
         self.attachments = AttachmentStore(path / ATTACHMENTS_DIR, data_key)
         self.schema_version = migrate.schema_version()
         self.device_id, last_hlc = self._device_state()
@@ -127,12 +126,12 @@ class Workspace:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A read-only session (flushing from it is refused)."""
+        """A session for reading. Objects loaded stay usable after it closes (detached, not expired);
+        it carries no write context, so nothing read through it can be journaled or saved."""
         session = self._sessions()
         try:
             yield session
         finally:
-            session.rollback()
             session.close()
 
     # -- settings and device state -------------------------------------------------------------

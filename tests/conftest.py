@@ -1,0 +1,29 @@
+"""Fixtures shared by every test: real encrypted workspaces in temporary folders."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from caseapp.crypto.keyfile import TEST_KDF  # noqa: E402
+from caseapp.store.workspace import Workspace  # noqa: E402
+
+PASSPHRASE = "correct horse battery staple"
+
+
+@pytest.fixture
+def ws_path(tmp_path: Path) -> Path:
+    return tmp_path / "workspace"
+
+
+@pytest.fixture
+def ws(ws_path: Path) -> Iterator[Workspace]:
+    """A fresh, real SQLCipher workspace (cheap KDF parameters chosen explicitly for tests)."""
+    workspace, _ = Workspace.create(ws_path, PASSPHRASE, kdf=TEST_KDF, actor="tester")
+    yield workspace
+    workspace.close()
