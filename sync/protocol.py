@@ -1,0 +1,181 @@
+"""The wire protocol shared by client and server (``/api/v1``): versions, limits and message shapes.
+
+Messages are pydantic models so the server validates every request before touching the database
+and the OpenAPI schema documents exactly what is accepted. Values of record fields travel in the
+canonical wire form of ``caseapp.domain.codec`` (JSON scalars).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Final, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PROTOCOL_VERSION = 1
+API_PREFIX = "/api/v1"
+
+# Headers every request carries so the server can refuse a client too old to talk to it safely.
+PROTOCOL_HEADER = "X-CaseApp-Protocol"
+SCHEMA_HEADER = "X-CaseApp-Schema"
+
+MAX_PUSH_OPS = 1000
+DEFAULT_PAGE = 1000
+MAX_PAGE = 5000
+MAX_REFETCH = 1000
+ATTACHMENT_CHUNK = 1 << 20  # 1 MiB: small enough to retry cheaply on a bad connection
+MAX_ATTACHMENT = 64 << 20
+
+# Stamps further ahead of the server's clock than this are clamped (and the verdict says so).
+MAX_CLOCK_AHEAD_MS = 5 * 60 * 1000
+
+# Verdicts a pushed operation can get.
+APPLIED: Final = "applied"
+MERGED: Final = "merged"  # recorded in a conflict record, but the other device's value won
+CONFLICT: Final = "conflict"  # applied as the default winner; a conflict record was opened
+REJECTED: Final = "rejected"
+VERDICTS = (APPLIED, MERGED, CONFLICT, REJECTED)
+VerdictName = Literal["applied", "merged", "conflict", "rejected"]
+
+ROLES = ("caseworker", "supervisor", "admin")
+
+# Text that can go into any database: no NUL (PostgreSQL refuses it in text), bounded length.
+Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^\x00]+$")]
+RowId = Annotated[str, Field(min_length=1, max_length=36, pattern=r"^[A-Za-z0-9_-]+$")]
+FieldName = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z_][a-z0-9_]*$")]
+Digest = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+Stamp = Annotated[int, Field(ge=0, lt=1 << 62)]
+Position = Annotated[int, Field(ge=0, lt=1 << 62)]
+JsonScalar = None | bool | int | float | str
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorOut(Model):
+    error: str
+    message: str
+
+
+class HandshakeOut(Model):
+    protocol: int
+    min_protocol: int
+    min_schema: int
+    server_time_ms: int
+    hlc: int
+
+
+class LoginIn(Model):
+    user: Name
+    password: Annotated[str, Field(min_length=1, max_length=256, pattern=r"^[^\x00]+$")]
+    device_id: RowId
+    device_name: Annotated[str, Field(max_length=120, pattern=r"^[^\x00]*$")] = ""
+
+
+class LoginOut(Model):
+    token: str
+    expires_ms: int
+    user: str
+    role: str
+    scopes: list[str]
+
+
+class PushOp(Model):
+    """One journal entry: a record created (``value`` is its full wire row), a field set, or a
+    conflict resolved (entity ``conflict``, op ``resolve``, ``value`` the chosen wire value)."""
+
+    seq: Annotated[int, Field(ge=1, lt=1 << 62)]
+    tx_id: Annotated[str, Field(max_length=36, pattern=r"^[A-Za-z0-9_-]*$")] = ""
+    entity: FieldName
+    row_id: RowId
+    op: Literal["create", "set", "resolve"]
+    field: FieldName | None = None
+    value: Any = None
+    base_pos: Position | None = None
+    hlc: Stamp
+    author: Annotated[str, Field(max_length=64, pattern=r"^[^\x00]*$")] = ""
+    schema_version: Annotated[int, Field(ge=0, lt=1 << 31)] = 0
+
+
+class PushIn(Model):
+    ops: Annotated[list[PushOp], Field(max_length=MAX_PUSH_OPS)]
+
+
+class Verdict(Model):
+    seq: int
+    verdict: VerdictName
+    reason: str | None = None
+    pos: int | None = None
+    clamped: bool = False
+    conflict_id: str | None = None
+
+
+class PushOut(Model):
+    verdicts: list[Verdict]
+    hlc: int
+
+
+class RecordRef(Model):
+    entity: FieldName
+    id: RowId
+
+
+class PullIn(Model):
+    cursor: Annotated[str, Field(max_length=200, pattern=r"^[A-Za-z0-9._-]*$")] = ""
+    limit: Annotated[int, Field(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE
+    #: ids whose server state the device must be sent again (its own edit to them was refused or lost)
+    refetch: Annotated[list[RecordRef], Field(max_length=MAX_REFETCH)] = []
+
+
+class ConflictOut(Model):
+    id: str
+    entity: str
+    row_id: str
+    field: str
+    org_code: str
+    base_value: JsonScalar
+    winner_value: JsonScalar
+    loser_value: JsonScalar
+    winner_author: str
+    loser_author: str
+    winner_device: str
+    loser_device: str
+    winner_hlc: int
+    loser_hlc: int
+    created_ms: int
+    status: str
+    resolved_by: str | None
+    resolution: JsonScalar
+
+
+class RowOut(Model):
+    entity: str
+    id: str
+    pos: int
+    fields: dict[str, JsonScalar]
+    conflicts: list[ConflictOut] = []
+
+
+class PullOut(Model):
+    rows: list[RowOut]
+    removals: list[RecordRef]
+    cursor: str
+    has_more: bool
+    hlc: int
+    #: records in the device's scope, sent with the last page so the device can check its copy
+    scope_count: int | None = None
+
+
+class AttachmentStatus(Model):
+    digest: str
+    size: int
+    received: int
+    complete: bool
+
+
+class MissingIn(Model):
+    digests: Annotated[list[Digest], Field(max_length=1000)]
+
+
+class MissingOut(Model):
+    missing: list[str]

@@ -1,0 +1,172 @@
+"""The HTTP API (``/api/v1``): thin route handlers over the auth, merge, pull and attachment services.
+
+The app holds no state of its own beyond its database handle: every fact (tokens, rate-limit
+counters, the push ledger) is in the database, so several processes can serve one PostgreSQL.
+Every refusal is a 4xx with ``{"error": key, "message": text}``; malformed input never reaches
+the database.
+
+No ``from __future__ import annotations`` here: FastAPI resolves the dependency aliases defined
+inside ``create_app`` from the live annotations.
+"""
+
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Header, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from caseapp.messages import message
+from caseapp.store.hlc import pack
+from sync import protocol as p
+from sync.server import attachments, auth, merge, pull
+from sync.server.auth import Principal
+from sync.server.db import Database
+from sync.server.errors import ApiError
+from sync.server.middleware import CompressionMiddleware
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    #: oldest client protocol and workspace schema still served; older clients get 426 and keep
+    #: their outbox until upgraded
+    min_protocol: int = 1
+    min_schema: int = 1
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
+    code: {"model": p.ErrorOut} for code in (400, 401, 403, 404, 409, 410, 413, 422, 426, 429)
+}
+
+
+def create_app(db: Database, config: ServerConfig | None = None) -> FastAPI:
+    config = config or ServerConfig()
+    app = FastAPI(title="CaseApp sync server", version=str(p.PROTOCOL_VERSION),
+                  openapi_url=f"{p.API_PREFIX}/openapi.json", docs_url=f"{p.API_PREFIX}/docs", redoc_url=None)
+    app.add_middleware(CompressionMiddleware)
+
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, error: ApiError) -> JSONResponse:
+        return _error_response(error.status, error.key, **error.params)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:
+        where = ".".join(str(x) for x in error.errors()[0].get("loc", ())) if error.errors() else ""
+        return _error_response(422, "sync.bad_request", where=where)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        key = {404: "sync.not_found", 405: "sync.method_not_allowed"}.get(error.status_code, "sync.bad_request")
+        return _error_response(error.status_code, key, where="")
+
+    def versions(
+        protocol: Annotated[int | None, Header(alias=p.PROTOCOL_HEADER, ge=0, lt=1 << 31)] = None,
+        schema_version: Annotated[int | None, Header(alias=p.SCHEMA_HEADER, ge=0, lt=1 << 31)] = None,
+    ) -> None:
+        if (protocol is not None and protocol < config.min_protocol) or (
+                schema_version is not None and schema_version < config.min_schema):
+            raise ApiError(426, "sync.client_too_old")
+
+    def principal(
+        authorization: Annotated[str | None, Header(max_length=500)] = None,
+        _: None = Depends(versions),
+    ) -> Principal:
+        if not authorization or not authorization.startswith("Bearer "):
+            raise ApiError(401, "sync.auth_required")
+        with db.read() as conn:
+            return auth.principal_for(conn, authorization.removeprefix("Bearer ").strip())
+
+    Who = Annotated[Principal, Depends(principal)]
+    DigestPath = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")]
+
+    @app.get(f"{p.API_PREFIX}/handshake", response_model=p.HandshakeOut, responses=ERROR_RESPONSES,
+             dependencies=[Depends(versions)])
+    def handshake() -> p.HandshakeOut:
+        now = auth.now_ms()
+        return p.HandshakeOut(protocol=p.PROTOCOL_VERSION, min_protocol=config.min_protocol,
+                              min_schema=config.min_schema, server_time_ms=now, hlc=pack(now))
+
+    @app.post(f"{p.API_PREFIX}/login", response_model=p.LoginOut, responses=ERROR_RESPONSES,
+              dependencies=[Depends(versions)])
+    def login(body: p.LoginIn, request: Request) -> p.LoginOut:
+        ip = request.client.host if request.client else "unknown"
+        with db.read() as conn:
+            auth.check_rate(conn, body.user, ip)
+            found = auth.authenticate_user(conn, body.user, body.password)
+        if found is None:
+            with db.write() as conn:
+                auth.record_failure(conn, body.user, ip)
+            raise ApiError(401, "sync.bad_credentials")
+        role, scopes = found
+        with db.write() as conn:
+            token, expires = auth.register_device(conn, body.user, body.device_id, body.device_name)
+        return p.LoginOut(token=token, expires_ms=expires, user=body.user, role=role, scopes=scopes)
+
+    @app.get(f"{p.API_PREFIX}/me", responses=ERROR_RESPONSES)
+    def me(who: Who) -> dict[str, object]:
+        return {"user": who.user, "role": who.role, "device": who.device_id, "prefixes": list(who.prefixes)}
+
+    @app.post(f"{p.API_PREFIX}/push", response_model=p.PushOut, responses=ERROR_RESPONSES)
+    def push(body: p.PushIn, who: Who) -> p.PushOut:
+        now = auth.now_ms()
+        with db.write(ordered=True) as conn:
+            verdicts = merge.push(conn, who, body.ops, now)
+        return p.PushOut(verdicts=verdicts, hlc=pack(auth.now_ms()))
+
+    @app.post(f"{p.API_PREFIX}/pull", response_model=p.PullOut, responses=ERROR_RESPONSES)
+    def pull_changes(body: p.PullIn, who: Who) -> p.PullOut:
+        with db.read() as conn:
+            page = pull.pull(conn, who, body)
+        page.hlc = pack(auth.now_ms())
+        return page
+
+    @app.post(f"{p.API_PREFIX}/attachments/missing", response_model=p.MissingOut, responses=ERROR_RESPONSES)
+    def attachments_missing(body: p.MissingIn, who: Who) -> p.MissingOut:
+        with db.read() as conn:
+            return p.MissingOut(missing=attachments.missing(conn, body.digests))
+
+    @app.get(f"{p.API_PREFIX}/attachments/{{digest}}", response_model=p.AttachmentStatus, responses=ERROR_RESPONSES)
+    def attachment_status(digest: DigestPath, who: Who) -> p.AttachmentStatus:
+        with db.read() as conn:
+            found = attachments.status(conn, digest)
+        if found is None:
+            raise ApiError(404, "sync.attachment_missing")
+        return found
+
+    @app.put(f"{p.API_PREFIX}/attachments/{{digest}}", response_model=p.AttachmentStatus, responses=ERROR_RESPONSES,
+             openapi_extra={"requestBody": {"content": {"application/octet-stream": {
+                 "schema": {"type": "string", "format": "binary"}}}, "required": True}})
+    async def attachment_upload(
+        digest: DigestPath, who: Who, request: Request,
+        size: Annotated[int, Query(ge=1, le=p.MAX_ATTACHMENT)],
+        offset: Annotated[int, Query(ge=0, le=p.MAX_ATTACHMENT)] = 0,
+    ) -> p.AttachmentStatus:
+        data = await request.body()
+        if len(data) > p.ATTACHMENT_CHUNK:
+            raise ApiError(413, "sync.body_too_large")
+        from starlette.concurrency import run_in_threadpool
+
+        def store() -> p.AttachmentStatus:
+            with db.write() as conn:
+                return attachments.put_chunk(conn, who, digest, size, offset, data)
+
+        return await run_in_threadpool(store)
+
+    @app.get(f"{p.API_PREFIX}/attachments/{{digest}}/content", responses={
+        **ERROR_RESPONSES, 200: {"content": {"application/octet-stream": {}}}})
+    def attachment_download(
+        digest: DigestPath, who: Who,
+        offset: Annotated[int, Query(ge=0, le=p.MAX_ATTACHMENT)] = 0,
+        length: Annotated[int, Query(ge=1, le=p.ATTACHMENT_CHUNK)] = p.ATTACHMENT_CHUNK,
+    ) -> Response:
+        with db.read() as conn:
+            data = attachments.read(conn, who, digest, offset, length)
+        return Response(content=data, media_type="application/octet-stream")
+
+    return app
+
+
+def _error_response(status: int, key: str, **params: object) -> JSONResponse:
+    return JSONResponse(status_code=status, content={"error": key, "message": message(key, "en", **params)})

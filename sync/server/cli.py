@@ -1,0 +1,157 @@
+"""``caseapp-server``: initialise, serve and administer the sync server.
+
+    caseapp-server [--db URL] init
+    caseapp-server [--db URL] serve [--host H] [--port P] [--tls-cert F --tls-key F]
+    caseapp-server [--db URL] user add NAME --role caseworker|supervisor|admin --scope ORGCODE…
+    caseapp-server [--db URL] user scope NAME --scope ORGCODE…
+    caseapp-server [--db URL] user disable NAME
+    caseapp-server [--db URL] device list
+    caseapp-server [--db URL] device revoke ID
+    caseapp-server [--db URL] demo
+
+Passwords come from CASEAPP_PASSWORD or a prompt. The database URL defaults to a SQLite file in
+the user data folder; ``postgresql+psycopg://user@host/db`` for PostgreSQL (also CASEAPP_SERVER_DB).
+Every command migrates the database first, so the schema is always current.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import os
+import sys
+from collections.abc import Sequence
+
+from sqlalchemy import select
+
+from caseapp.messages import message
+from sync.server import auth, schema
+from sync.server.db import Database, default_url
+from sync.server.errors import ApiError
+
+DEMO_USERS: tuple[tuple[str, str, list[str]], ...] = (
+    # name, role, scopes: a Guangzhou street (Haizhu, Binjiang) and two of its communities
+    ("admin", "admin", []),
+    ("supervisor", "supervisor", ["440105001"]),
+    ("worker1", "caseworker", ["440105001001"]),
+    ("worker2", "caseworker", ["440105001001"]),
+    ("worker3", "caseworker", ["440105001002"]),
+)
+
+
+def _password(prompt: str) -> str:
+    value = os.environ.get("CASEAPP_PASSWORD")
+    if value is None:
+        value = getpass.getpass(prompt)
+    if not value:
+        raise ApiError(400, "sync.password_required")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="caseapp-server", description="CaseApp sync server")
+    parser.add_argument("--db", default=os.environ.get("CASEAPP_SERVER_DB") or None,
+                        help="database URL (default: SQLite in the user data folder)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("init", help="create or migrate the database")
+    serve = sub.add_parser("serve", help="run the HTTP server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8443)
+    serve.add_argument("--tls-cert", default=None)
+    serve.add_argument("--tls-key", default=None)
+    serve.add_argument("--min-schema", type=int, default=1, help="oldest workspace schema still served")
+    user = sub.add_parser("user", help="manage users").add_subparsers(dest="user_command", required=True)
+    add = user.add_parser("add", help="add (or reset) a user")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=["caseworker", "supervisor", "admin"])
+    add.add_argument("--scope", nargs="*", default=[], metavar="ORGCODE")
+    scope = user.add_parser("scope", help="change a user's scope")
+    scope.add_argument("name")
+    scope.add_argument("--scope", nargs="*", default=[], metavar="ORGCODE")
+    disable = user.add_parser("disable", help="disable a user (all their devices stop syncing)")
+    disable.add_argument("name")
+    device = sub.add_parser("device", help="manage devices").add_subparsers(dest="device_command", required=True)
+    device.add_parser("list", help="list registered devices")
+    revoke = device.add_parser("revoke", help="revoke a device: it is refused at once")
+    revoke.add_argument("id")
+    sub.add_parser("demo", help="create demo users (password from CASEAPP_PASSWORD)")
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    db = Database(args.db or default_url())
+    try:
+        db.migrate()
+        if args.command == "init":
+            print(f"database ready: {db.url.split('@')[-1]}")
+        elif args.command == "serve":
+            return _serve(args, db)
+        elif args.command == "user":
+            _user(args, db)
+        elif args.command == "device":
+            _device(args, db)
+        elif args.command == "demo":
+            password = _password("password for the demo users: ")
+            with db.write() as conn:
+                for name, role, scopes in DEMO_USERS:
+                    auth.add_user(conn, name, password, role, list(scopes))
+            for name, role, scopes in DEMO_USERS:
+                print(f"{name:12} {role:11} {' '.join(scopes) or '*'}")
+        return 0
+    finally:
+        db.dispose()
+
+
+def _user(args: argparse.Namespace, db: Database) -> None:
+    if args.user_command == "add":
+        password = _password(f"password for {args.name}: ")
+        with db.write() as conn:
+            auth.add_user(conn, args.name, password, args.role, list(args.scope))
+        print(f"user {args.name} ({args.role}) saved")
+    elif args.user_command == "scope":
+        with db.write() as conn:
+            auth.set_scopes(conn, args.name, list(args.scope))
+        print(f"user {args.name}: scope {' '.join(args.scope)}")
+    elif args.user_command == "disable":
+        with db.write() as conn:
+            auth.disable_user(conn, args.name)
+        print(f"user {args.name} disabled")
+
+
+def _device(args: argparse.Namespace, db: Database) -> None:
+    if args.device_command == "revoke":
+        with db.write() as conn:
+            auth.revoke_device(conn, args.id)
+        print(f"device {args.id} revoked")
+        return
+    with db.read() as conn:
+        rows = conn.execute(select(schema.devices).order_by(schema.devices.c.created_ms)).all()
+    for r in rows:
+        seen = dt.datetime.fromtimestamp(r.last_seen_ms / 1000, dt.UTC).strftime("%Y-%m-%d %H:%M")
+        state = "revoked" if r.revoked else "active"
+        print(f"{r.id}  {r.user_name:12} {state:8} {seen}  {r.name}")
+
+
+def _serve(args: argparse.Namespace, db: Database) -> int:
+    import uvicorn
+
+    from sync.server.app import ServerConfig, create_app
+
+    app = create_app(db, ServerConfig(min_schema=args.min_schema))
+    uvicorn.run(app, host=args.host, port=args.port, ssl_certfile=args.tls_cert, ssl_keyfile=args.tls_key,
+                log_level="info", proxy_headers=True)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return run(args)
+    except ApiError as error:
+        print(message(error.key, "en", **error.params), file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""The server's database: engine set-up, migrations, and the write lock that orders the log.
+
+Positions in the change log must become visible in the order they are assigned, or a device could
+pull position 12, move its cursor past it, and never see position 11 committed a moment later.
+Pushes therefore assign positions inside a critical section that lasts until commit: on
+PostgreSQL a transaction-scoped advisory lock (released by the commit itself, so several stateless
+app processes share it), on SQLite a process-wide lock (SQLite allows one writer anyway, and the
+embedded server is a single process). See docs/sync.md.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.pool import NullPool
+
+# Any fixed 64-bit number; it names "the change log" among advisory locks.
+PUSH_LOCK_KEY = 0x43415345_53594E43  # "CASESYNC"
+
+
+def default_url() -> str:
+    folder = Path(platformdirs.user_data_dir("CaseApp-Server", "CaseApp"))
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return f"sqlite:///{folder / 'server.db'}"
+
+
+class Database:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        self._write_lock = threading.Lock()
+        if self.is_sqlite:
+            # NullPool: connections are cheap for SQLite and are never shared between threads.
+            self.engine: Engine = create_engine(url, poolclass=NullPool, hide_parameters=True,
+                                                connect_args={"check_same_thread": False, "timeout": 30})
+            _sqlite_pragmas(self.engine)
+        else:
+            self.engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True,
+                                        hide_parameters=True)
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def write(self, *, ordered: bool = False) -> Iterator[Connection]:
+        """A write transaction. ``ordered`` ones (pushes: they assign log positions) are serialised
+        until commit; on SQLite every write is, since SQLite has a single writer anyway and taking
+        the lock up front avoids its busy errors when two transactions upgrade to writing."""
+        if self.is_sqlite:
+            with self._write_lock, self.engine.begin() as conn:
+                yield conn
+        else:
+            with self.engine.begin() as conn:
+                if ordered:
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PUSH_LOCK_KEY})
+                yield conn
+
+    def migrate(self) -> None:
+        with self.engine.begin() as conn:
+            command.upgrade(_alembic_config(conn), "head")
+
+    def revision(self) -> str | None:
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_pragmas(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn: Any, record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide where transactions begin (pysqlite's own
+        # transaction handling would otherwise defer BEGIN and break our serialisation).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = FULL")
+        cur.execute("PRAGMA busy_timeout = 30000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+
+def _alembic_config(conn: Connection | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    cfg.attributes["connection"] = conn
+    return cfg
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()

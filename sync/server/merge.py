@@ -1,0 +1,393 @@
+"""Applying one pushed batch: field-level three-way merge, conflict records and the push ledger.
+
+Runs inside one write transaction that holds the push lock (``Database.write(ordered=True)``), so
+positions are handed out in commit order and the batch is applied all at once or not at all.
+
+Concurrency is decided from positions, never from clocks: a 'set' of field f based on position b is
+concurrent with the stored value when f was last written at a position after b by another device.
+Then the higher (HLC, device id) wins deterministically, the winner's value is stored, and a
+conflict record keeps base, winner and loser values, authors, devices and stamps for a person to
+confirm. Edits to different fields never conflict. Insert-only facts never conflict (their only
+settable fields, archived and org_code, take the later stamp). Archiving a record that another
+device edited concurrently, or editing one another device archived, also opens a conflict.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, func, insert, select, update
+
+from caseapp.domain.base import SILENT_FIELDS
+from caseapp.domain.codec import JsonValue, dumps
+from caseapp.domain.types import format_datetime
+from caseapp.ids import new_id
+from caseapp.store.hlc import pack, physical_ms
+from sync import protocol as p
+from sync.server import attachments, schema
+from sync.server.auth import Principal
+from sync.server.errors import Rejected
+from sync.server.values import STAMPED, canonical, defaults, entity_class, references, required_fields
+
+# meta entry: [pos, hlc, device, author] of the write that set a field
+POS, HLC, DEVICE, AUTHOR = 0, 1, 2, 3
+
+
+@dataclass
+class Row:
+    id: str
+    entity: str
+    org_code: str
+    fields: dict[str, JsonValue]
+    meta: dict[str, list[Any]]
+    pos: int
+    created_pos: int
+    origin_device: str
+    new: bool = False
+    dirty: bool = False
+
+    @property
+    def archived(self) -> bool:
+        return bool(self.fields.get("archived"))
+
+
+@dataclass
+class Op:
+    """A pushed operation with its stamp after clamping and the authenticated author."""
+
+    src: p.PushOp
+    hlc: int
+    clamped: bool
+    device: str
+    author: str
+
+
+@dataclass
+class Outcome:
+    verdict: p.VerdictName
+    pos: int | None = None
+    conflict_id: str | None = None
+
+
+@dataclass
+class Batch:
+    conn: Connection
+    who: Principal
+    now_ms: int
+    rows: dict[str, Row | None] = field(default_factory=dict)
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    new_conflicts: list[dict[str, Any]] = field(default_factory=list)
+    resolved: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _next_pos: int = 0
+
+    # -- positions and loading ----------------------------------------------------------------
+    def next_pos(self) -> int:
+        if not self._next_pos:
+            top = self.conn.execute(select(func.max(schema.changes.c.pos))).scalar_one()
+            self._next_pos = (top or 0) + 1
+        pos = self._next_pos
+        self._next_pos += 1
+        return pos
+
+    def preload(self, ids: Sequence[str]) -> None:
+        wanted = [i for i in set(ids) if i not in self.rows]
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            for r in self.conn.execute(select(schema.records).where(schema.records.c.id.in_(chunk))):
+                self.rows[r.id] = Row(r.id, r.entity, r.org_code, json.loads(r.fields), json.loads(r.meta),
+                                      r.pos, r.created_pos, r.origin_device)
+            for i in chunk:
+                self.rows.setdefault(i, None)
+
+    def row(self, row_id: str) -> Row | None:
+        if row_id not in self.rows:
+            self.preload([row_id])
+        return self.rows.get(row_id)
+
+    # -- the log ------------------------------------------------------------------------------
+    def _log(self, row: Row, fields: dict[str, JsonValue], old_org: str | None = None) -> int:
+        pos = self.next_pos()
+        row.pos = pos
+        row.dirty = True
+        self.changes.append({"pos": pos, "entity": row.entity, "row_id": row.id, "org_code": row.org_code,
+                             "old_org_code": old_org, "fields": dumps(fields)})
+        return pos
+
+    def value_at(self, row: Row, name: str, pos: int) -> JsonValue:
+        """The field's value as of log position ``pos`` (the base of a concurrent edit)."""
+        for change in reversed(self.changes):
+            if change["row_id"] == row.id and change["pos"] <= pos:
+                fields = json.loads(change["fields"])
+                if name in fields:
+                    return fields[name]
+        query = (select(schema.changes.c.fields)
+                 .where(schema.changes.c.row_id == row.id, schema.changes.c.pos <= pos)
+                 .order_by(schema.changes.c.pos.desc()))
+        for text in self.conn.execute(query).scalars():
+            fields = json.loads(text)
+            if name in fields:
+                return fields[name]
+        return None
+
+    # -- operations ---------------------------------------------------------------------------
+    def apply(self, op: Op) -> Outcome:
+        src = op.src
+        if src.op == "resolve":
+            return self._resolve(op)
+        cls = entity_class(src.entity)
+        row = self.row(src.row_id)
+        if row is not None and row.entity != src.entity:
+            raise Rejected("sync.bad_op")
+        if src.op == "create":
+            if not isinstance(src.value, dict):
+                raise Rejected("sync.bad_value")
+            if row is None:
+                return self._create(op, cls.entity, src.value)
+            return self._create_existing(op, row, src.value)
+        if src.field is None or src.field in STAMPED:
+            raise Rejected("sync.bad_field")
+        if row is None:
+            raise Rejected("sync.unknown_record")
+        if not self.who.covers(row.org_code):
+            raise Rejected("sync.out_of_scope")
+        value = self._checked(row.entity, src.field, src.value)
+        return self._set(op, row, src.field, value)
+
+    def _checked(self, entity: str, name: str, value: Any, *, edit: bool = True) -> JsonValue:
+        cls = entity_class(entity)
+        result = canonical(cls, name, value)
+        if name == "org_code" and not self.who.covers(str(result)):
+            raise Rejected("sync.out_of_scope")
+        if edit and cls.insert_only and name not in ("archived", "org_code"):
+            raise Rejected("sync.insert_only")
+        target = references(cls).get(name)
+        if target is not None and result is not None:
+            parent = self.row(str(result))
+            if parent is None or parent.entity != target or not self.who.covers(parent.org_code):
+                raise Rejected("sync.parent_missing")
+        return result
+
+    def _create(self, op: Op, entity: str, value: dict[str, Any]) -> Outcome:
+        cls = entity_class(entity)
+        given = {k: v for k, v in value.items() if k not in STAMPED}
+        fields: dict[str, JsonValue] = dict(defaults(cls))
+        for name, raw in given.items():
+            fields[name] = canonical(cls, name, raw)
+        if not required_fields(cls) <= {k for k, v in fields.items() if v is not None}:
+            raise Rejected("sync.missing_field")
+        org = fields.get("org_code")
+        if not isinstance(org, str) or not self.who.covers(org):
+            raise Rejected("sync.out_of_scope")
+        for name in given:
+            self._checked(entity, name, fields[name], edit=False)
+        if entity == "attachment" and attachments.missing(self.conn, [str(fields.get("digest"))]):
+            raise Rejected("sync.attachment_missing")  # content first, then the record pointing at it
+        created = value.get("created_at")
+        try:
+            created_at = canonical(cls, "created_at", created) if created is not None else None
+        except Rejected:
+            created_at = None
+        row = Row(op.src.row_id, entity, org, {}, {}, 0, 0, op.device, new=True)
+        stamp = stamp_time(op.hlc)
+        fields.update(id=row.id, author=op.author, device=op.device, created_at=created_at or stamp,
+                      updated_at=stamp, updated_by=op.author)
+        row.fields = fields
+        pos = self._log(row, fields)
+        row.created_pos = pos
+        row.meta = {name: [pos, op.hlc, op.device, op.author] for name in fields}
+        self.rows[row.id] = row
+        return Outcome(p.APPLIED, pos)
+
+    def _create_existing(self, op: Op, row: Row, value: dict[str, Any]) -> Outcome:
+        """A create of a record the server already has (a device restored from a backup, say):
+        its fields are treated as edits, so nothing written since is silently overwritten."""
+        if not self.who.covers(row.org_code):
+            raise Rejected("sync.out_of_scope")
+        checked = {k: self._checked(row.entity, k, v) for k, v in value.items() if k not in STAMPED}
+        outcomes = [self._set(op, row, k, v) for k, v in checked.items()]
+        for verdict in (p.CONFLICT, p.MERGED):
+            hit = next((o for o in outcomes if o.verdict == verdict), None)
+            if hit is not None:
+                return Outcome(verdict, row.pos, hit.conflict_id)
+        return Outcome(p.APPLIED, row.pos)
+
+    def _base(self, op: Op, row: Row) -> int:
+        if op.src.base_pos is not None:
+            return op.src.base_pos
+        # Never pulled: the device knows the record only if it created it itself.
+        return row.created_pos if row.origin_device == op.device else 0
+
+    def _set(self, op: Op, row: Row, name: str, value: JsonValue) -> Outcome:
+        base = self._base(op, row)
+        stored = row.fields.get(name)
+        if dumps(stored) == dumps(value):
+            return Outcome(p.APPLIED, row.pos)
+        meta = row.meta.get(name) or [row.created_pos, 0, row.origin_device, ""]
+        concurrent = meta[POS] > base and meta[DEVICE] != op.device
+        cls = entity_class(row.entity)
+        if concurrent:
+            wins = (op.hlc, op.device) > (meta[HLC], meta[DEVICE])
+            if cls.insert_only:
+                # Facts never conflict: the later stamp takes archived/org_code, nothing else changes.
+                return Outcome(p.APPLIED, self._write(op, row, name, value)) if wins else Outcome(p.MERGED)
+            base_value = self.value_at(row, name, base)
+            mine = (value, op.author, op.device, op.hlc)
+            theirs = (stored, meta[AUTHOR], meta[DEVICE], meta[HLC])
+            winner, loser = (mine, theirs) if wins else (theirs, mine)
+            conflict_id = self._conflict(row, name, base_value, winner, loser)
+            if wins:
+                return Outcome(p.CONFLICT, self._write(op, row, name, value), conflict_id)
+            self._log(row, {})  # the record moves on, so every device re-reads it with its conflict
+            return Outcome(p.MERGED, row.pos, conflict_id)
+        archived_meta = row.meta.get("archived")
+        pos = self._write(op, row, name, value)
+        if cls.insert_only:
+            return Outcome(p.APPLIED, pos)
+        if name == "archived" and value is True:
+            raced = [m for k, m in row.meta.items()
+                     if k not in ("archived", *SILENT_FIELDS) and m[POS] > base and m[DEVICE] != op.device
+                     and m[POS] != row.created_pos]
+            if raced:
+                latest = max(raced, key=lambda m: m[POS])
+                cid = self._conflict(row, "archived", False, (True, op.author, op.device, op.hlc),
+                                     (False, latest[AUTHOR], latest[DEVICE], latest[HLC]))
+                return Outcome(p.CONFLICT, pos, cid)
+        elif (name != "archived" and row.archived and archived_meta is not None
+              and archived_meta[POS] > base and archived_meta[DEVICE] != op.device):
+            cid = self._conflict(row, "archived", False,
+                                 (True, archived_meta[AUTHOR], archived_meta[DEVICE], archived_meta[HLC]),
+                                 (False, op.author, op.device, op.hlc))
+            return Outcome(p.CONFLICT, pos, cid)
+        return Outcome(p.APPLIED, pos)
+
+    def _write(self, op: Op, row: Row, name: str, value: JsonValue) -> int:
+        old_org = row.org_code if name == "org_code" and value != row.org_code else None
+        row.fields[name] = value
+        if name == "org_code":
+            row.org_code = str(value)
+        row.fields["updated_at"] = stamp_time(op.hlc)
+        row.fields["updated_by"] = op.author
+        pos = self._log(row, {name: value}, old_org)
+        row.meta[name] = [pos, op.hlc, op.device, op.author]
+        return pos
+
+    def _conflict(self, row: Row, name: str, base: JsonValue, winner: tuple[Any, ...],
+                  loser: tuple[Any, ...]) -> str:
+        cid = new_id()
+        self.new_conflicts.append({
+            "id": cid, "entity": row.entity, "row_id": row.id, "field": name, "org_code": row.org_code,
+            "base_value": dumps(base), "winner_value": dumps(winner[0]), "loser_value": dumps(loser[0]),
+            "winner_author": winner[1], "loser_author": loser[1], "winner_device": winner[2],
+            "loser_device": loser[2], "winner_hlc": winner[3], "loser_hlc": loser[3],
+            "created_ms": self.now_ms, "status": "open", "resolved_by": None, "resolution": None,
+        })
+        return cid
+
+    def _resolve(self, op: Op) -> Outcome:
+        cid = op.src.row_id
+        found = next((c for c in self.new_conflicts if c["id"] == cid), None)
+        if found is None:
+            record = self.conn.execute(select(schema.conflicts).where(schema.conflicts.c.id == cid)).first()
+            found = dict(record._mapping) if record is not None else None
+        if found is None:
+            raise Rejected("sync.unknown_conflict")
+        row = self.row(found["row_id"])
+        if row is None or not self.who.covers(row.org_code):
+            raise Rejected("sync.out_of_scope")
+        value = op.src.value
+        if not (value is None or isinstance(value, bool | int | float | str)):
+            raise Rejected("sync.bad_value")
+        if isinstance(value, str) and not _text_ok(value):
+            raise Rejected("sync.bad_value")
+        change = {"status": "resolved", "resolved_by": op.author, "resolution": dumps(value)}
+        found.update(change)
+        if not any(c is found for c in self.new_conflicts):
+            self.resolved[cid] = change
+        return Outcome(p.APPLIED, self._log(row, {}))
+
+    # -- writing it all -----------------------------------------------------------------------
+    def flush(self) -> None:
+        dirty = [r for r in self.rows.values() if r is not None and r.dirty]
+        fresh = [_record_values(r) for r in dirty if r.new]
+        if fresh:
+            self.conn.execute(insert(schema.records), fresh)
+        old = [{**_record_values(r), "b_id": r.id} for r in dirty if not r.new]
+        if old:
+            stmt = (update(schema.records).where(schema.records.c.id == bindparam("b_id"))
+                    .values({k: bindparam(k) for k in ("org_code", "fields", "meta", "pos", "archived")}))
+            self.conn.execute(stmt, [{k: o[k] for k in ("b_id", "org_code", "fields", "meta", "pos", "archived")}
+                                     for o in old])
+        if self.changes:
+            self.conn.execute(insert(schema.changes), self.changes)
+        if self.new_conflicts:
+            self.conn.execute(insert(schema.conflicts), self.new_conflicts)
+        for cid, change in self.resolved.items():
+            self.conn.execute(update(schema.conflicts).where(schema.conflicts.c.id == cid).values(**change))
+        for r in dirty:
+            r.new = r.dirty = False
+        self.changes, self.new_conflicts, self.resolved = [], [], {}
+
+
+def _text_ok(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in text and len(text) <= 100_000
+
+
+def _record_values(row: Row) -> dict[str, Any]:
+    return {"id": row.id, "entity": row.entity, "org_code": row.org_code, "fields": dumps(row.fields),
+            "meta": dumps(row.meta), "pos": row.pos, "created_pos": row.created_pos,
+            "origin_device": row.origin_device, "archived": row.archived}
+
+
+def stamp_time(hlc: int) -> str:
+    """updated_at derived from the winning stamp, so every replica computes the same value."""
+    return format_datetime(dt.datetime.fromtimestamp(physical_ms(hlc) / 1000, dt.UTC))
+
+
+def clamp(hlc: int, now_ms: int) -> tuple[int, bool]:
+    limit = pack(now_ms + p.MAX_CLOCK_AHEAD_MS)
+    return (limit, True) if hlc > limit else (hlc, False)
+
+
+def push(conn: Connection, who: Principal, ops: Sequence[p.PushOp], now_ms: int) -> list[p.Verdict]:
+    """Apply a batch (caller holds the ordered write transaction); replays get their stored verdicts."""
+    seqs = sorted({o.seq for o in ops})
+    stored: dict[int, p.Verdict] = {}
+    for start in range(0, len(seqs), 500):
+        chunk = seqs[start:start + 500]
+        for r in conn.execute(select(schema.ledger).where(schema.ledger.c.device_id == who.device_id,
+                                                          schema.ledger.c.seq.in_(chunk))):
+            stored[r.seq] = p.Verdict(seq=r.seq, verdict=r.verdict, reason=r.reason, pos=r.pos,
+                                      clamped=r.clamped, conflict_id=r.conflict_id)
+    batch = Batch(conn, who, now_ms)
+    batch.preload([o.row_id for o in ops if o.op != "resolve" and o.seq not in stored])
+    ledger_rows: list[dict[str, Any]] = []
+    verdicts: list[p.Verdict] = []
+    for src in sorted(ops, key=lambda o: o.seq):
+        if src.seq in stored:
+            verdicts.append(stored[src.seq])
+            continue
+        hlc, clamped = clamp(src.hlc, now_ms)
+        op = Op(src, hlc, clamped, who.device_id, who.user)
+        try:
+            outcome = batch.apply(op)
+            verdict = p.Verdict(seq=src.seq, verdict=outcome.verdict, pos=outcome.pos, clamped=clamped,
+                                conflict_id=outcome.conflict_id)
+        except Rejected as refused:
+            verdict = p.Verdict(seq=src.seq, verdict=p.REJECTED, reason=refused.reason, clamped=clamped)
+        stored[src.seq] = verdict
+        verdicts.append(verdict)
+        ledger_rows.append({"device_id": who.device_id, "seq": src.seq, "verdict": verdict.verdict,
+                            "reason": verdict.reason, "pos": verdict.pos, "clamped": verdict.clamped,
+                            "conflict_id": verdict.conflict_id, "at_ms": now_ms})
+    batch.flush()
+    if ledger_rows:
+        conn.execute(insert(schema.ledger), ledger_rows)
+    return verdicts

@@ -1,0 +1,124 @@
+"""Serving pulls: the changes after a device's cursor, within its scope, a page at a time.
+
+A page lists the records touched by the next ``limit`` in-scope log entries and sends each one
+whole, in its current state, with its position and its conflict records: a record that entered the
+scope arrives complete, and sending current state (not each historical change) makes a re-sent page
+harmless. A change whose record is now outside the scope becomes a removal, so devices drop records
+that moved away instead of keeping stale copies.
+
+The cursor is ``<position>.<scope tag>``. It is refused (410) when the device's scope changed since
+it was issued (records newly in scope would otherwise never be sent) or when the log before it has
+been compacted; the device then pulls its scope again from the start.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, false, func, or_, select, true
+
+from sync import protocol as p
+from sync.server import schema
+from sync.server.auth import Principal
+from sync.server.errors import ApiError
+
+_CURSOR = re.compile(r"^(\d{1,18})\.([0-9a-f]{8})$")
+
+
+def log_floor(conn: Connection) -> int:
+    value = conn.execute(select(schema.server_meta.c.value).where(schema.server_meta.c.key == "log_floor")).scalar()
+    return int(value) if value else 0
+
+
+def parse_cursor(conn: Connection, who: Principal, cursor: str) -> int:
+    if not cursor:
+        return 0
+    match = _CURSOR.match(cursor)
+    if match is None:
+        raise ApiError(400, "sync.bad_cursor")
+    pos = int(match.group(1))
+    if match.group(2) != who.scope_tag() or pos < log_floor(conn):
+        raise ApiError(410, "sync.cursor_gone")
+    return pos
+
+
+def _in_scope(column: Any, who: Principal) -> ColumnElement[bool]:
+    if who.everything:
+        return true()
+    if not who.prefixes:
+        return false()
+    return or_(*(column.startswith(prefix, autoescape=True) for prefix in who.prefixes))
+
+
+def pull(conn: Connection, who: Principal, request: p.PullIn) -> p.PullOut:
+    after = parse_cursor(conn, who, request.cursor)
+    # Read the top first and never serve past it: a push committing meanwhile gets positions above
+    # it (positions are assigned in commit order), so none can be skipped by moving the cursor there.
+    top = conn.execute(select(func.max(schema.changes.c.pos))).scalar_one() or 0
+    c = schema.changes.c
+    scoped = or_(_in_scope(c.org_code, who), _in_scope(c.old_org_code, who))
+    entries = conn.execute(
+        select(c.pos, c.row_id, c.entity).where(c.pos > after, c.pos <= top, scoped)
+        .order_by(c.pos).limit(request.limit + 1)
+    ).all()
+    has_more = len(entries) > request.limit
+    entries = entries[:request.limit]
+    wanted: dict[str, str] = {}
+    for ref in request.refetch:
+        wanted.setdefault(ref.id, ref.entity)
+    for entry in entries:
+        wanted.setdefault(entry.row_id, entry.entity)
+    rows, removals = _rows(conn, who, wanted)
+    end = entries[-1].pos if has_more else max(top, after)
+    count = None if has_more else _scope_count(conn, who)
+    return p.PullOut(rows=rows, removals=removals, cursor=f"{end}.{who.scope_tag()}", has_more=has_more,
+                     hlc=0, scope_count=count)
+
+
+def _rows(conn: Connection, who: Principal, wanted: dict[str, str]) -> tuple[list[p.RowOut], list[p.RecordRef]]:
+    ids = list(wanted)
+    found: dict[str, Any] = {}
+    conflicts: dict[str, list[p.ConflictOut]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for r in conn.execute(select(schema.records).where(schema.records.c.id.in_(chunk))):
+            found[r.id] = r
+        for cr in conn.execute(select(schema.conflicts).where(schema.conflicts.c.row_id.in_(chunk))
+                               .order_by(schema.conflicts.c.created_ms, schema.conflicts.c.id)):
+            conflicts.setdefault(cr.row_id, []).append(conflict_out(cr._mapping))
+    rows: list[p.RowOut] = []
+    removals: list[p.RecordRef] = []
+    for row_id, entity in wanted.items():
+        rec = found.get(row_id)
+        if rec is not None and who.covers(rec.org_code):
+            rows.append(p.RowOut(entity=rec.entity, id=rec.id, pos=rec.pos, fields=json.loads(rec.fields),
+                                 conflicts=conflicts.get(rec.id, [])))
+        else:
+            removals.append(p.RecordRef(entity=rec.entity if rec is not None else entity, id=row_id))
+    return rows, removals
+
+
+def conflict_out(m: Any) -> p.ConflictOut:
+    return p.ConflictOut(
+        id=m["id"], entity=m["entity"], row_id=m["row_id"], field=m["field"], org_code=m["org_code"],
+        base_value=json.loads(m["base_value"]), winner_value=json.loads(m["winner_value"]),
+        loser_value=json.loads(m["loser_value"]), winner_author=m["winner_author"],
+        loser_author=m["loser_author"], winner_device=m["winner_device"], loser_device=m["loser_device"],
+        winner_hlc=m["winner_hlc"], loser_hlc=m["loser_hlc"], created_ms=m["created_ms"], status=m["status"],
+        resolved_by=m["resolved_by"],
+        resolution=json.loads(m["resolution"]) if m["resolution"] is not None else None,
+    )
+
+
+def _scope_count(conn: Connection, who: Principal) -> int:
+    return int(conn.execute(select(func.count()).select_from(schema.records)
+                            .where(_in_scope(schema.records.c.org_code, who))).scalar_one())
+
+
+def scope_rows(conn: Connection, who: Principal) -> Sequence[Any]:
+    """Every record in scope (tests and the convergence oracle compare devices against it)."""
+    return conn.execute(select(schema.records).where(_in_scope(schema.records.c.org_code, who))
+                        .order_by(schema.records.c.id)).all()

@@ -1,0 +1,153 @@
+"""The server's tables (SQLAlchemy Core; migrated by ``sync/server/migrations``).
+
+Records are stored generically, one row per record whatever its type, with every field's wire
+value in ``fields`` and, per field, the log position, stamp, device and author of the write that
+set it (``meta``): the merge needs exactly that, and a new record type needs no server migration.
+``changes`` is the commit-ordered log devices pull from.
+
+Integers that hold positions, stamps or epoch milliseconds are BigInteger: an HLC stamp is about
+2^57 today.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+)
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = MetaData(naming_convention=NAMING)
+
+users = Table(
+    "users", metadata,
+    Column("name", String(64), primary_key=True),
+    Column("password_hash", String(200), nullable=False),
+    Column("role", String(16), nullable=False),
+    #: JSON list of org codes (community or grid codes; a supervisor's are cut to the street)
+    Column("scopes", Text, nullable=False),
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("created_ms", BigInteger, nullable=False),
+)
+
+devices = Table(
+    "devices", metadata,
+    #: the workspace's own device id, which its journal entries carry
+    Column("id", String(64), primary_key=True),
+    Column("user_name", String(64), nullable=False, index=True),
+    Column("name", String(120), nullable=False, default=""),
+    #: SHA-256 of the bearer token: a stolen database copy yields no usable token
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("expires_ms", BigInteger, nullable=False),
+    Column("revoked", Boolean, nullable=False, default=False),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("last_seen_ms", BigInteger, nullable=False),
+)
+
+records = Table(
+    "records", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("entity", String(32), nullable=False),
+    Column("org_code", String(24), nullable=False, index=True),
+    #: JSON object: field -> wire value (every field, stamps included)
+    Column("fields", Text, nullable=False),
+    #: JSON object: field -> [pos, hlc, device, author] of the write that set it
+    Column("meta", Text, nullable=False),
+    Column("pos", BigInteger, nullable=False),
+    Column("created_pos", BigInteger, nullable=False),
+    Column("origin_device", String(64), nullable=False),
+    Column("archived", Boolean, nullable=False, default=False),
+)
+
+changes = Table(
+    "changes", metadata,
+    Column("pos", BigInteger, primary_key=True, autoincrement=False),
+    Column("entity", String(32), nullable=False),
+    Column("row_id", String(36), nullable=False, index=True),
+    Column("org_code", String(24), nullable=False),
+    #: the record's org unit before this change, when the change moved it (devices there remove it)
+    Column("old_org_code", String(24), nullable=True),
+    #: JSON object of the fields this change set (wire values); "{}" when only a conflict changed
+    Column("fields", Text, nullable=False),
+)
+
+conflicts = Table(
+    "conflicts", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("entity", String(32), nullable=False),
+    Column("row_id", String(36), nullable=False, index=True),
+    Column("field", String(64), nullable=False),
+    Column("org_code", String(24), nullable=False),
+    # values as JSON text of the wire value
+    Column("base_value", Text, nullable=False),
+    Column("winner_value", Text, nullable=False),
+    Column("loser_value", Text, nullable=False),
+    Column("winner_author", String(64), nullable=False),
+    Column("loser_author", String(64), nullable=False),
+    Column("winner_device", String(64), nullable=False),
+    Column("loser_device", String(64), nullable=False),
+    Column("winner_hlc", BigInteger, nullable=False),
+    Column("loser_hlc", BigInteger, nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("status", String(10), nullable=False, default="open"),
+    Column("resolved_by", String(64), nullable=True),
+    Column("resolution", Text, nullable=True),
+)
+
+ledger = Table(
+    "push_ledger", metadata,
+    Column("device_id", String(64), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("verdict", String(10), nullable=False),
+    Column("reason", String(64), nullable=True),
+    Column("pos", BigInteger, nullable=True),
+    Column("clamped", Boolean, nullable=False, default=False),
+    Column("conflict_id", String(36), nullable=True),
+    Column("at_ms", BigInteger, nullable=False),
+    PrimaryKeyConstraint("device_id", "seq"),
+)
+
+login_failures = Table(
+    "login_failures", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    #: "user:<name>" or "ip:<address>"
+    Column("key", String(200), nullable=False),
+    Column("at_ms", BigInteger, nullable=False),
+    Index("ix_login_failures_key_at", "key", "at_ms"),
+)
+
+attachments = Table(
+    "attachments", metadata,
+    Column("digest", String(64), primary_key=True),
+    Column("size", BigInteger, nullable=False),
+    Column("received", BigInteger, nullable=False, default=0),
+    Column("complete", Boolean, nullable=False, default=False),
+    Column("uploaded_by", String(64), nullable=False),
+)
+
+attachment_chunks = Table(
+    "attachment_chunks", metadata,
+    Column("digest", String(64), nullable=False),
+    Column("offset", BigInteger, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    PrimaryKeyConstraint("digest", "offset"),
+)
+
+server_meta = Table(
+    "server_meta", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
