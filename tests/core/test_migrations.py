@@ -1,0 +1,72 @@
+"""Migrations: old workspaces upgrade with their data intact, and the models match the migrations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import select, text
+
+from caseapp.crypto.keyfile import TEST_KDF, create_keyfile
+from caseapp.domain import Base, Household, Member
+from caseapp.ids import new_id
+from caseapp.store import migrate
+from caseapp.store.engine import make_engine
+from caseapp.store.workspace import DB_FILE, KEY_FILE, Workspace
+from tests.conftest import PASSPHRASE
+
+FIRST = "0001"
+STAMP = "2026-01-05T08:30:00.000000Z"
+
+
+def test_workspace_at_first_revision_upgrades_to_head_with_its_data(tmp_path: Path) -> None:
+    folder = tmp_path / "old"
+    folder.mkdir()
+    key, _ = create_keyfile(folder / KEY_FILE, PASSPHRASE, kdf=TEST_KDF)
+    engine = make_engine(folder / DB_FILE, key)
+    migrate.upgrade(engine, FIRST)
+    household_id, member_id, device = new_id(), new_id(), new_id()
+    meta = {"org": "440104001001", "author": "old", "device": device, "at": STAMP}
+    with engine.begin() as conn:
+        # written with SQL of revision 0001, as that version of CaseApp stored it
+        conn.execute(text("INSERT INTO device_state (device_id, hlc, created_at, audit_head, audit_count) "
+                          "VALUES (:d, 0, :at, '', 0)"), {"d": device, "at": STAMP})
+        conn.execute(text(
+            "INSERT INTO households (id, org_code, author, device, created_at, updated_at, updated_by, archived, "
+            "address, head_name, notes) VALUES (:id, :org, :author, :device, :at, :at, :author, 0, "
+            "'海珠区南华西街道龙庆北 12 号', '陈秀英', '')"), {"id": household_id, **meta})
+        conn.execute(text(
+            "INSERT INTO members (id, org_code, author, device, created_at, updated_at, updated_by, archived, "
+            "household_id, name, id_number, relationship, sex, birth_date, notes) VALUES (:id, :org, :author, "
+            ":device, :at, :at, :author, 0, :hid, '陈秀英', '11010519491231002X', '02', 'F', '1949-12-31', '')"),
+            {"id": member_id, "hid": household_id, **meta})
+    engine.dispose()
+    assert migrate.head() in migrate.known_revisions()
+
+    with Workspace.open(folder, PASSPHRASE) as ws:
+        assert migrate.current(ws.engine) == migrate.head()
+        with ws.read() as s:
+            h = s.get(Household, household_id)
+            m = s.get(Member, member_id)
+            assert h is not None and h.head_name == "陈秀英"
+            assert m is not None and str(m.birth_date) == "1949-12-31"
+            assert s.scalars(select(Member).where(Member.household_id == household_id)).one().id == member_id
+        assert ws.device_id == device
+        if migrate.head() != FIRST:
+            assert list((folder / "backups").glob(f"workspace-{FIRST}-*.db"))
+
+
+def test_models_and_migrations_agree(tmp_path: Path) -> None:
+    engine = make_engine(tmp_path / "fresh.db", None)
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "render_as_batch": True})
+        diff = compare_metadata(context, Base.metadata)
+    engine.dispose()
+    assert diff == [], f"models differ from migrations; run scripts/new-migration: {diff}"
+
+
+def test_schema_versions_count_up(tmp_path: Path) -> None:
+    assert migrate.schema_version(FIRST) == 1
+    assert migrate.schema_version() == len(migrate.known_revisions())
