@@ -1,0 +1,228 @@
+"""Writing pulled pages into the encrypted workspace.
+
+One page is one local transaction: its rows, removals, conflict records, the audit entries for
+them and the new cursor commit together, so a pull interrupted anywhere resumes from the last page
+applied and never skips or half-applies one. Rows go in with Core ``executemany`` upserts (the ORM
+and its journal hooks would journal them as local edits, and are ten times slower); foreign keys
+are checked at commit (``defer_foreign_keys``) because a page may bring a child before its parent.
+
+A record with edits still in the outbox keeps those local field values (they are about to be
+pushed, and the server merges them); everything else takes the server's values. Every record
+takes the server position it was sent with: the base of the next local edit.
+
+During a scope re-pull every record the server had sent before is marked by negating its
+``server_pos``; records the re-pull sends again become positive, and those still negative at its
+end are no longer in scope and are removed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Table, delete, func, select, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from caseapp.domain import ENTITIES, Record
+from caseapp.domain.base import SILENT_FIELDS
+from caseapp.domain.codec import dumps, to_wire
+from caseapp.domain.types import utcnow
+from caseapp.store import audit
+from caseapp.store.tables import OUTBOX_STATES, ConflictRecord, JournalEntry
+from caseapp.store.workspace import Workspace
+from sync import protocol as p
+from sync.outbox import CONFLICT_ENTITY
+from sync.settings import CURSOR, REFETCH, RESET, read_setting, write_setting
+
+ALL_FIELDS = "*"
+CHUNK = 500
+
+
+@dataclass
+class PageTally:
+    upserted: int = 0
+    removed: int = 0
+    conflicts: int = 0
+
+
+def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _pending(conn: Connection) -> tuple[dict[str, set[str]], set[str]]:
+    """Fields with local edits not yet acknowledged, per record; conflicts with a pending resolve."""
+    fields: dict[str, set[str]] = defaultdict(set)
+    resolves: set[str] = set()
+    rows = conn.execute(select(JournalEntry.entity, JournalEntry.row_id, JournalEntry.op, JournalEntry.field)
+                        .where(JournalEntry.state.in_(OUTBOX_STATES)))
+    for entity, row_id, op, name in rows:
+        if entity == CONFLICT_ENTITY:
+            resolves.add(row_id)
+        else:
+            fields[row_id].add(ALL_FIELDS if op == "create" else str(name))
+    return fields, resolves
+
+
+def apply_page(ws: Workspace, page: p.PullOut, *, refetched: Sequence[p.RecordRef] = ()) -> PageTally:
+    """Apply one page and store its cursor, atomically. ``refetched`` leave the re-fetch queue."""
+    tally = PageTally()
+    trail: list[audit.AuditItem] = []
+    with ws.engine.begin() as conn:
+        conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+        pending, resolving = _pending(conn)
+        by_entity: dict[str, list[p.RowOut]] = defaultdict(list)
+        for row in page.rows:
+            by_entity[row.entity].append(row)
+        for entity, rows in by_entity.items():
+            cls = ENTITIES.get(entity)
+            if cls is None:
+                continue  # a record type this program version does not know yet: kept on the server
+            tally.upserted += _upsert(conn, ws, cls, rows, pending, trail)
+        conflicts = [c for row in page.rows for c in row.conflicts]
+        tally.conflicts = _store_conflicts(conn, conflicts, resolving)
+        tally.removed = remove(conn, ws, [(r.entity, r.id) for r in page.removals], trail)
+        audit.append(conn, trail)
+        write_setting(conn, CURSOR, page.cursor)
+        if refetched:
+            done = {(r.entity, r.id) for r in refetched}
+            queued = read_setting(conn, REFETCH, [])
+            write_setting(conn, REFETCH, [q for q in queued if (q["entity"], q["id"]) not in done])
+    return tally
+
+
+def _upsert(conn: Connection, ws: Workspace, cls: type[Record], rows: Sequence[p.RowOut],
+            pending: dict[str, set[str]], trail: list[audit.AuditItem]) -> int:
+    table: Table = cls.__table__  # type: ignore[assignment]
+    columns = set(cls.field_names())
+    existing: dict[str, dict[str, Any]] = {}
+    for chunk in _chunks([r.id for r in rows]):
+        for found in conn.execute(select(table).where(table.c.id.in_(chunk))).mappings():
+            existing[found["id"]] = {k: to_wire(cls, k, found[k]) for k in columns}
+    full: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
+    partial: list[dict[str, Any]] = []
+    now = utcnow()
+    for row in rows:
+        # Wire values bind directly: the column types parse and store their canonical text forms.
+        values = {k: v for k, v in row.fields.items() if k in columns}
+        old = existing.get(row.id)
+        keep = pending.get(row.id, set())
+        if keep and old is not None:
+            skip = set(columns) if ALL_FIELDS in keep else keep | set(SILENT_FIELDS)
+            values = {k: v for k, v in values.items() if k not in skip}
+            values["id"] = row.id
+            values["server_pos"] = row.pos
+            partial.append(values)
+        else:
+            values["id"] = row.id
+            values["server_pos"] = row.pos
+            full[frozenset(values)].append(values)
+        changes = {k: [old.get(k) if old else None, v] for k, v in values.items()
+                   if k not in ("id", "server_pos") and (old.get(k) if old else None) != v}
+        if changes:
+            actor = str(row.fields.get("updated_by") or "")
+            trail.append(audit.AuditItem(now, actor, ws.device_id, cls.entity, row.id, "remote", changes))
+    for keys, batch in full.items():
+        stmt = sqlite_insert(table)
+        stmt = stmt.on_conflict_do_update(index_elements=[table.c.id],
+                                          set_={k: stmt.excluded[k] for k in keys if k != "id"})
+        conn.execute(stmt, batch)
+    for values in partial:
+        conn.execute(update(table).where(table.c.id == values["id"])
+                     .values({k: v for k, v in values.items() if k != "id"}))
+    return len(rows)
+
+
+def _store_conflicts(conn: Connection, conflicts: Sequence[p.ConflictOut], resolving: set[str]) -> int:
+    if not conflicts:
+        return 0
+    table: Table = ConflictRecord.__table__  # type: ignore[assignment]
+    rows = []
+    for c in conflicts:
+        rows.append({
+            "id": c.id, "entity": c.entity, "row_id": c.row_id, "field": c.field, "org_code": c.org_code,
+            "base_value": dumps(c.base_value), "winner_value": dumps(c.winner_value),
+            "loser_value": dumps(c.loser_value), "winner_author": c.winner_author, "loser_author": c.loser_author,
+            "winner_device": c.winner_device, "loser_device": c.loser_device, "winner_hlc": c.winner_hlc,
+            "loser_hlc": c.loser_hlc, "created_at": _ms_to_dt(c.created_ms), "status": c.status,
+            "resolved_by": c.resolved_by, "resolution": dumps(c.resolution) if c.resolution is not None else None,
+        })
+    stmt = sqlite_insert(table)
+    # A resolution made here and not yet acknowledged stays resolved locally.
+    keep_local = [r for r in rows if r["id"] in resolving]
+    fresh = [r for r in rows if r["id"] not in resolving]
+    if fresh:
+        conn.execute(stmt.on_conflict_do_update(index_elements=[table.c.id],
+                                                set_={k: stmt.excluded[k] for k in fresh[0] if k != "id"}), fresh)
+    if keep_local:
+        conn.execute(stmt.on_conflict_do_nothing(index_elements=[table.c.id]), keep_local)
+    return len(rows)
+
+
+def _ms_to_dt(ms: int) -> dt.datetime:
+    return dt.datetime.fromtimestamp(ms / 1000, dt.UTC)
+
+
+def remove(conn: Connection, ws: Workspace, refs: Sequence[tuple[str, str]], trail: list[audit.AuditItem]) -> int:
+    """Delete records that left this device's scope (or that the server does not have), with their
+    conflict records; audited as remote changes."""
+    removed = 0
+    by_entity: dict[str, list[str]] = defaultdict(list)
+    for entity, row_id in refs:
+        by_entity[entity].append(row_id)
+    now = utcnow()
+    for entity, ids in by_entity.items():
+        cls = ENTITIES.get(entity)
+        if cls is None:
+            continue
+        table: Table = cls.__table__  # type: ignore[assignment]
+        for chunk in _chunks(ids):
+            found = conn.execute(select(table.c.id, table.c.org_code).where(table.c.id.in_(chunk))).all()
+            if not found:
+                continue
+            conn.execute(delete(table).where(table.c.id.in_([f.id for f in found])))
+            conn.execute(delete(ConflictRecord).where(ConflictRecord.row_id.in_([f.id for f in found])))
+            trail.extend(audit.AuditItem(now, "", ws.device_id, entity, f.id, "remote",
+                                         {"org_code": [f.org_code, None]}) for f in found)
+            removed += len(found)
+    return removed
+
+
+# --- scope re-pull ---------------------------------------------------------------------------------
+
+def begin_reset(ws: Workspace) -> None:
+    """Start pulling the scope again from the beginning (cursor refused, or counts disagree)."""
+    with ws.engine.begin() as conn:
+        for cls in ENTITIES.values():
+            table: Table = cls.__table__  # type: ignore[assignment]
+            conn.execute(update(table).where(table.c.server_pos > 0).values(server_pos=-table.c.server_pos))
+        write_setting(conn, CURSOR, "")
+        write_setting(conn, RESET, True)
+
+
+def finish_reset(ws: Workspace) -> int:
+    """Remove what the re-pull did not send again: it is no longer in this device's scope."""
+    trail: list[audit.AuditItem] = []
+    with ws.engine.begin() as conn:
+        conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+        refs: list[tuple[str, str]] = []
+        for entity, cls in ENTITIES.items():
+            table: Table = cls.__table__  # type: ignore[assignment]
+            refs += [(entity, i) for i in conn.execute(select(table.c.id).where(table.c.server_pos < 0)).scalars()]
+        removed = remove(conn, ws, refs, trail)
+        audit.append(conn, trail)
+        write_setting(conn, RESET, False)
+    return removed
+
+
+def known_count(ws: Workspace) -> int:
+    """Records this device holds as the server sent them (compared with the server's scope count)."""
+    total = 0
+    with ws.engine.connect() as conn:
+        for cls in ENTITIES.values():
+            table: Table = cls.__table__  # type: ignore[assignment]
+            total += conn.execute(select(func.count()).select_from(table).where(table.c.server_pos > 0)).scalar_one()
+    return total

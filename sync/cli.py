@@ -1,0 +1,131 @@
+"""Sync commands for the ``caseapp`` command line, registered through the ``caseapp.commands``
+entry point (the core never imports HTTP):
+
+    caseapp login URL --user NAME [--ca-file F]
+    caseapp sync
+    caseapp conflicts [--format json]
+    caseapp resolve ID (--keep mine|theirs | --value V)
+    caseapp outbox [--format json]
+
+Each failure prints one translated line and exits non-zero; the outbox is never touched by one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from caseapp.messages import message
+from caseapp.store.tables import OUTBOX_STATES, REJECTED, JournalEntry
+from sync import conflicts, run
+from sync.client import RetryPolicy
+
+if TYPE_CHECKING:
+    from caseapp.cli import CliContext
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("login", help="log in to a sync server and register this device")
+    p.add_argument("url")
+    p.add_argument("--user", required=True)
+    p.add_argument("--ca-file", default=None, help="your organisation's CA certificate (PEM)")
+    p.set_defaults(handler=cmd_login)
+    p = subparsers.add_parser("sync", help="push local changes, then pull the server's")
+    p.set_defaults(handler=cmd_sync)
+    p = subparsers.add_parser("conflicts", help="list open conflicts")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(handler=cmd_conflicts)
+    p = subparsers.add_parser("resolve", help="settle a conflict")
+    p.add_argument("id")
+    group = p.add_mutually_exclusive_group(required=True)
+    group.add_argument("--keep", choices=["mine", "theirs"])
+    group.add_argument("--value")
+    p.set_defaults(handler=cmd_resolve)
+    p = subparsers.add_parser("outbox", help="pending and rejected changes")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(handler=cmd_outbox)
+
+
+def _retry() -> RetryPolicy:
+    # Quick to give up on the command line: a person is waiting for the one-line answer.
+    attempts = int(os.environ.get("CASEAPP_SYNC_ATTEMPTS", "4"))
+    return RetryPolicy(attempts=max(1, attempts), base_s=0.5, cap_s=4.0)
+
+
+def cmd_login(args: argparse.Namespace, ctx: CliContext) -> int:
+    ws = ctx.open_workspace()
+    password = os.environ.get("CASEAPP_PASSWORD")
+    if password is None:
+        password = getpass.getpass(f"{args.user}@{args.url}: ")
+    out = run.login(ws, args.url, args.user, password, ca_file=args.ca_file, retry=_retry())
+    ctx.out(message("sync.logged_in", ctx.lang, user=out.user, role=out.role, url=args.url))
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace, ctx: CliContext) -> int:
+    ws = ctx.open_workspace()
+    client = run.connect(ws, retry=_retry())
+    try:
+        report = run.sync(ws, client)
+    finally:
+        client.close()
+    t = report.push
+    if report.resynced:
+        ctx.out(message("sync.resync", ctx.lang))
+    if t.clamped:
+        ctx.out(message("sync.clamped", ctx.lang))
+    ctx.out(message("sync.done", ctx.lang, pushed=t.pushed, conflicts=t.conflicts, rejected=t.rejected,
+                    pulled=report.pulled, removed=report.removed, open_conflicts=report.open_conflicts))
+    return 0
+
+
+def cmd_conflicts(args: argparse.Namespace, ctx: CliContext) -> int:
+    found = conflicts.list_open(ctx.open_workspace())
+    if args.format == "json":
+        ctx.out(json.dumps([c.as_json() for c in found], ensure_ascii=False, indent=2))
+        return 0
+    if not found:
+        ctx.out(message("sync.conflicts_none", ctx.lang))
+    for c in found:
+        ctx.out(message("sync.conflict_line", ctx.lang, id=c.id, entity=c.entity, row_id=c.row_id, field=c.field,
+                        winner=_show(c.winner), winner_author=c.winner_author, loser=_show(c.loser),
+                        loser_author=c.loser_author, base=_show(c.base)))
+    return 0
+
+
+def cmd_resolve(args: argparse.Namespace, ctx: CliContext) -> int:
+    ws = ctx.open_workspace()
+    conflicts.resolve(ws, args.id, keep=args.keep, value=args.value)
+    ctx.out(message("sync.resolved", ctx.lang, id=args.id))
+    return 0
+
+
+def cmd_outbox(args: argparse.Namespace, ctx: CliContext) -> int:
+    ws = ctx.open_workspace()
+    with ws.read() as session:
+        entries = list(session.scalars(select(JournalEntry)
+                                       .where(JournalEntry.state.in_((*OUTBOX_STATES, REJECTED)))
+                                       .order_by(JournalEntry.seq)))
+    rows: list[dict[str, Any]] = [
+        {"seq": e.seq, "state": e.state, "entity": e.entity, "row_id": e.row_id, "op": e.op, "field": e.field,
+         "reason": e.reason, "reason_text": message(e.reason, ctx.lang) if e.reason else None}
+        for e in entries
+    ]
+    if args.format == "json":
+        ctx.out(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    if not rows:
+        ctx.out(message("sync.outbox_empty", ctx.lang))
+    for r in rows:
+        ctx.out(message("sync.outbox_line", ctx.lang, seq=r["seq"], state=r["state"], entity=r["entity"],
+                        row_id=r["row_id"], op=r["op"], field=r["field"] or "", reason=r["reason_text"] or ""))
+    return 0
+
+
+def _show(value: Any) -> str:
+    return "∅" if value is None else json.dumps(value, ensure_ascii=False)

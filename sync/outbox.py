@@ -1,0 +1,111 @@
+"""The device side of pushing: reading the outbox (journal entries still pending or sent), and
+recording the server's verdicts.
+
+An entry leaves the outbox only when a verdict for it arrives, and the verdicts are written in one
+transaction: an interrupted push leaves entries 'sent', they are simply sent again, and the server's
+ledger answers the replay with the verdicts it stored. Rejected entries stay in the journal with
+their reason for the user to see. Records whose edit was rejected or lost its conflict are queued
+for re-fetching, so the device's copy returns to the server's state.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, bindparam, select, update
+
+from caseapp.store.tables import OUTBOX_STATES, PENDING, SENT, ConflictRecord, JournalEntry
+from caseapp.store.workspace import Workspace
+from sync import protocol as p
+from sync.settings import REFETCH, read_setting, write_setting
+
+# Journal entries for a conflict resolution: entity "conflict", op "resolve", row_id the conflict id.
+CONFLICT_ENTITY = "conflict"
+RESOLVE_OP = "resolve"
+
+
+@dataclass
+class PushTally:
+    pushed: int = 0
+    applied: int = 0
+    merged: int = 0
+    conflicts: int = 0
+    rejected: int = 0
+    clamped: int = 0
+    reasons: list[str] = field(default_factory=list)
+
+
+def pending(ws: Workspace, limit: int, after_seq: int = 0) -> list[JournalEntry]:
+    with ws.read() as session:
+        return list(session.scalars(select(JournalEntry).where(JournalEntry.state.in_(OUTBOX_STATES),
+                                                               JournalEntry.seq > after_seq)
+                                    .order_by(JournalEntry.seq).limit(limit)))
+
+
+def to_op(entry: JournalEntry) -> p.PushOp:
+    # A negative base marks a record awaiting re-confirmation during a scope re-pull (sync.apply);
+    # its magnitude is still the position the edit was based on.
+    base = abs(entry.base_pos) if entry.base_pos is not None else None
+    return p.PushOp(seq=entry.seq, tx_id=entry.tx_id, entity=entry.entity, row_id=entry.row_id,
+                    op=entry.op,  # type: ignore[arg-type]
+                    field=entry.field, value=json.loads(entry.value), base_pos=base, hlc=entry.hlc,
+                    author=entry.author, schema_version=entry.schema_version)
+
+
+def mark_sent(ws: Workspace, seqs: Sequence[int]) -> None:
+    with ws.engine.begin() as conn:
+        conn.execute(update(JournalEntry).where(JournalEntry.seq.in_(list(seqs)), JournalEntry.state == PENDING)
+                     .values(state=SENT))
+
+
+def record_verdicts(ws: Workspace, entries: Sequence[JournalEntry], verdicts: Sequence[p.Verdict],
+                    tally: PushTally) -> None:
+    by_seq = {v.seq: v for v in verdicts}
+    updates = []
+    refetch: list[dict[str, str]] = []
+    with ws.engine.begin() as conn:
+        for entry in entries:
+            verdict = by_seq.get(entry.seq)
+            if verdict is None:
+                continue  # not answered: stays in the outbox and is sent again
+            updates.append({"b_seq": entry.seq, "state": verdict.verdict, "reason": verdict.reason,
+                            "server_pos": verdict.pos})
+            _count(tally, verdict)
+            if verdict.verdict in (p.REJECTED, p.MERGED):
+                ref = _record_of(conn, entry)
+                if ref is not None:
+                    refetch.append(ref)
+        if updates:
+            conn.execute(update(JournalEntry).where(JournalEntry.seq == bindparam("b_seq"))
+                         .values(state=bindparam("state"), reason=bindparam("reason"),
+                                 server_pos=bindparam("server_pos")), updates)
+        if refetch:
+            queued = list(read_setting(conn, REFETCH, []))
+            queued += [r for r in refetch if r not in queued]
+            write_setting(conn, REFETCH, queued)
+
+
+def _count(tally: PushTally, verdict: p.Verdict) -> None:
+    tally.pushed += 1
+    tally.clamped += verdict.clamped
+    if verdict.verdict == p.APPLIED:
+        tally.applied += 1
+    elif verdict.verdict == p.MERGED:
+        tally.merged += 1
+        tally.conflicts += 1
+    elif verdict.verdict == p.CONFLICT:
+        tally.conflicts += 1
+    else:
+        tally.rejected += 1
+        if verdict.reason:
+            tally.reasons.append(verdict.reason)
+
+
+def _record_of(conn: Connection, entry: JournalEntry) -> dict[str, str] | None:
+    if entry.entity != CONFLICT_ENTITY:
+        return {"entity": entry.entity, "id": entry.row_id}
+    row = conn.execute(select(ConflictRecord.entity, ConflictRecord.row_id)
+                       .where(ConflictRecord.id == entry.row_id)).first()
+    return {"entity": row.entity, "id": row.row_id} if row is not None else None

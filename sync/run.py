@@ -1,0 +1,173 @@
+"""One sync of one workspace: handshake, attachments, push, then pull.
+
+Push comes before pull so the server merges this device's edits against what it holds, and the
+pull that follows brings back the merged result (and any conflict records) in one go. Every step
+commits as it goes (verdicts per batch, cursor per page), so a sync interrupted at any point —
+network lost, laptop closed, process killed — resumes without re-sending acknowledged work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from caseapp.domain import Attachment
+from caseapp.domain.types import format_datetime
+from caseapp.errors import WorkspaceError
+from caseapp.store.tables import ConflictRecord
+from caseapp.store.workspace import Workspace
+from sync import apply, outbox, settings
+from sync import protocol as p
+from sync.client import RetryPolicy, SyncClient
+from sync.errors import CursorGoneError, NotLoggedInError, SyncError
+
+PUSH_BATCH = 500
+
+#: progress(stage, done): stage is "push", "pull" or "attachments"
+Progress = Callable[[str, int], None]
+
+
+@dataclass
+class SyncReport:
+    push: outbox.PushTally = field(default_factory=outbox.PushTally)
+    pulled: int = 0
+    removed: int = 0
+    pages: int = 0
+    resynced: bool = False
+    open_conflicts: int = 0
+
+
+def login(ws: Workspace, url: str, user: str, password: str, *, ca_file: str | None = None,
+          retry: RetryPolicy | None = None) -> p.LoginOut:
+    """Register this device with the server; the token is kept inside the encrypted workspace."""
+    client = SyncClient(url, ca_file=ca_file, schema_version=ws.schema_version, retry=retry)
+    try:
+        client.handshake()
+        out = client.login(user, password, ws.device_id, device_name=socket.gethostname())
+    finally:
+        client.close()
+    previous = ws.get_setting(settings.SERVER_URL)
+    with ws.engine.begin() as conn:
+        if previous not in (None, url.rstrip("/")):
+            # Another server: its positions mean nothing here, so pull everything again.
+            settings.write_setting(conn, settings.CURSOR, "")
+        for key, value in ((settings.SERVER_URL, url.rstrip("/")), (settings.TOKEN, out.token),
+                           (settings.USER, out.user), (settings.ROLE, out.role), (settings.SCOPES, out.scopes),
+                           (settings.CA_FILE, ca_file), ("user.name", out.user)):
+            settings.write_setting(conn, key, value)
+    # The server records the authenticated user as author; use the same name locally.
+    ws.actor = out.user
+    return out
+
+
+def connect(ws: Workspace, *, retry: RetryPolicy | None = None,
+            timeout: tuple[float, float] = (5.0, 60.0)) -> SyncClient:
+    url = ws.get_setting(settings.SERVER_URL)
+    token = ws.get_setting(settings.TOKEN)
+    if not url or not token:
+        raise NotLoggedInError()
+    return SyncClient(url, token, ca_file=ws.get_setting(settings.CA_FILE), schema_version=ws.schema_version,
+                      retry=retry, timeout=timeout)
+
+
+def sync(ws: Workspace, client: SyncClient, *, progress: Progress | None = None,
+         page_size: int = p.DEFAULT_PAGE, push_batch: int = PUSH_BATCH) -> SyncReport:
+    report = SyncReport()
+    say = progress or (lambda stage, done: None)
+    hello = client.handshake()
+    ws.clock.observe(hello.hlc)
+    upload_attachments(ws, client, say)
+    push(ws, client, report, say, push_batch)
+    pull(ws, client, report, say, page_size)
+    with ws.engine.begin() as conn:
+        settings.write_setting(conn, settings.LAST_SYNC, format_datetime(dt.datetime.now(dt.UTC)))
+    with ws.read() as session:
+        report.open_conflicts = session.scalar(select(func.count()).select_from(ConflictRecord)
+                                               .where(ConflictRecord.status == "open")) or 0
+    return report
+
+
+def push(ws: Workspace, client: SyncClient, report: SyncReport, say: Progress, batch: int) -> None:
+    last_seq = 0
+    while True:
+        entries = outbox.pending(ws, batch, after_seq=last_seq)
+        if not entries:
+            return
+        outbox.mark_sent(ws, [e.seq for e in entries])
+        answer = client.push([outbox.to_op(e) for e in entries])
+        ws.clock.observe(answer.hlc)
+        outbox.record_verdicts(ws, entries, answer.verdicts, report.push)
+        # Entries without a verdict (should not happen) stay queued; never loop on them.
+        last_seq = entries[-1].seq
+        say("push", report.push.pushed)
+
+
+def pull(ws: Workspace, client: SyncClient, report: SyncReport, say: Progress, page_size: int) -> None:
+    checked = False
+    while True:
+        cursor = ws.get_setting(settings.CURSOR, "") or ""
+        queued = [p.RecordRef(**r) for r in ws.get_setting(settings.REFETCH, [])][:p.MAX_REFETCH]
+        try:
+            page = client.pull(cursor, page_size, queued)
+        except CursorGoneError:
+            if report.resynced:
+                raise
+            apply.begin_reset(ws)
+            report.resynced = True
+            continue
+        ws.clock.observe(page.hlc)
+        tally = apply.apply_page(ws, page, refetched=queued)
+        report.pages += 1
+        report.pulled += tally.upserted
+        report.removed += tally.removed
+        say("pull", report.pulled)
+        if page.has_more:
+            continue
+        if ws.get_setting(settings.RESET, False):
+            report.removed += apply.finish_reset(ws)
+        if ws.get_setting(settings.REFETCH, []):
+            continue
+        if page.scope_count is not None and not checked and apply.known_count(ws) != page.scope_count:
+            # The device's copy and the server's scope disagree (a missed change, a restored
+            # backup): pull the scope again rather than live with a silent difference.
+            checked = True
+            if not report.resynced:
+                apply.begin_reset(ws)
+                report.resynced = True
+                continue
+        return
+
+
+def upload_attachments(ws: Workspace, client: SyncClient, say: Progress) -> None:
+    """Content before the records that point at it: the server refuses attachment records whose
+    content it does not hold."""
+    digests: list[str] = []
+    for entry in outbox.pending(ws, 1_000_000):
+        if entry.entity == Attachment.entity and entry.op == "create":
+            digest = json.loads(entry.value).get("digest")
+            if isinstance(digest, str) and ws.attachments.has(digest):
+                digests.append(digest)
+    for n, digest in enumerate(client.missing_attachments(sorted(set(digests))), start=1):
+        client.upload_attachment(digest, ws.attachments.get(digest))
+        say("attachments", n)
+
+
+def fetch_attachment(ws: Workspace, client: SyncClient, digest: str) -> bytes:
+    """An attachment's content, downloaded from the server the first time it is opened; stored
+    encrypted in the workspace's attachment store from then on."""
+    if ws.attachments.has(digest):
+        return ws.attachments.get(digest)
+    with ws.read() as session:
+        size = session.scalar(select(Attachment.size).where(Attachment.digest == digest)) or 0
+    data = client.download_attachment(digest, size)
+    if ws.attachments.put(data) != digest:
+        raise WorkspaceError("workspace.attachment_corrupt", digest=digest)
+    return data
+
+
+__all__ = ["Progress", "SyncError", "SyncReport", "connect", "fetch_attachment", "login", "sync"]
