@@ -1,0 +1,162 @@
+"""End to end: real uvicorn server on loopback (SQLite and PostgreSQL), real encrypted workspaces."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from caseapp.domain import Household, Member
+from caseapp.services import records
+from caseapp.services.exchange import export_bytes
+from caseapp.store.tables import ConflictRecord, JournalEntry
+from sync import conflicts, run
+from sync.errors import RevokedError, TooOldError
+from sync.server.app import ServerConfig
+
+from .conftest import COMMUNITY_A, GRID_A1, Device, Server
+
+
+def new_household(dev: Device, org: str = GRID_A1, **fields: Any) -> str:
+    with dev.ws.write() as s:
+        h = records.create(s, Household, {"org_code": org, "address": "海珠区滨江东路 1 号", "head_name": "王芳",
+                                          **fields})
+        records.create(s, Member, {"org_code": org, "household_id": h.id, "name": "王芳"})
+        return h.id
+
+
+def edit(dev: Device, row_id: str, **fields: Any) -> None:
+    with dev.ws.write() as s:
+        records.update(s, records.get(s, Household, row_id), fields)
+
+
+def household(dev: Device, row_id: str) -> Household | None:
+    with dev.ws.read() as s:
+        return s.get(Household, row_id)
+
+
+def outbox_states(dev: Device) -> list[str]:
+    with dev.ws.read() as s:
+        return list(s.scalars(select(JournalEntry.state).order_by(JournalEntry.seq)))
+
+
+def test_two_devices_converge_with_conflict_listed_and_resolvable(device: Callable[[str], Device]) -> None:
+    a, b = device("worker1"), device("worker2")
+    hid = new_household(a)
+    a.sync()
+    b.sync()
+    assert household(b, hid) is not None
+    # Offline on both laptops: the same field differently, and one different field each.
+    edit(a, hid, phone="13800000001", head_name="王芳芳")
+    edit(b, hid, phone="13900000002", address="海珠区滨江东路 2 号")
+    ra = a.sync()
+    rb = b.sync()
+    a.sync()
+    assert ra.push.conflicts == 0 and rb.push.conflicts == 1
+    assert export_bytes(a.ws) == export_bytes(b.ws)
+    final = household(a, hid)
+    assert final is not None
+    assert final.head_name == "王芳芳" and final.address == "海珠区滨江东路 2 号"  # both different-field edits survive
+    listed_a, listed_b = conflicts.list_open(a.ws), conflicts.list_open(b.ws)
+    assert [c.id for c in listed_a] == [c.id for c in listed_b] and len(listed_a) == 1
+    c = listed_a[0]
+    assert c.field == "phone" and {c.winner, c.loser} == {"13800000001", "13900000002"}
+    assert c.current == c.winner and {c.winner_author, c.loser_author} == {"worker1", "worker2"}
+    # The person on B keeps B's own value; that is an ordinary edit, and it closes the conflict everywhere.
+    conflicts.resolve(b.ws, c.id, keep="mine")
+    b.sync()
+    a.sync()
+    assert household(a, hid).phone == "13900000002"  # type: ignore[union-attr]
+    assert conflicts.list_open(a.ws) == [] and conflicts.list_open(b.ws) == []
+    assert export_bytes(a.ws) == export_bytes(b.ws)
+    with a.ws.read() as s:
+        assert s.scalars(select(ConflictRecord.status)).all() == ["resolved"]
+
+
+def test_archive_racing_an_edit_is_a_conflict(device: Callable[[str], Device]) -> None:
+    a, b = device("worker1"), device("worker2")
+    hid = new_household(a)
+    a.sync()
+    b.sync()
+    edit(a, hid, notes="搬家了，新地址待核实")
+    with b.ws.write() as s:
+        records.archive(s, records.get(s, Household, hid))
+    a.sync()
+    report = b.sync()
+    a.sync()
+    assert report.push.conflicts == 1
+    assert export_bytes(a.ws) == export_bytes(b.ws)
+    final = household(a, hid)
+    assert final is not None and final.archived and final.notes == "搬家了，新地址待核实"
+    (c,) = conflicts.list_open(a.ws)
+    assert c.field == "archived" and c.winner is True and c.loser is False
+
+
+def test_revoked_device_is_refused_at_once(device: Callable[[str], Device], server: Server) -> None:
+    a = device("worker1")
+    new_household(a)
+    a.sync()
+    server.revoke(a.ws.device_id)
+    new_household(a)
+    with pytest.raises(RevokedError):
+        a.sync()
+    assert [st for st in outbox_states(a) if st in ("pending", "sent")] == ["sent", "sent"]  # still queued
+    # Logging in again does not bring a revoked device back.
+    with pytest.raises(RevokedError):
+        run.login(a.ws, server.url, "worker1", "s3cret-password")
+
+
+def test_too_old_client_keeps_its_outbox(device: Callable[[str], Device], server: Server) -> None:
+    a = device("worker1")
+    new_household(a)
+    server.restart(ServerConfig(min_schema=a.ws.schema_version + 1))
+    with pytest.raises(TooOldError):
+        a.sync()
+    assert set(outbox_states(a)) <= {"pending", "sent"}
+    server.restart(ServerConfig())  # "after the upgrade"
+    a.sync()
+    assert set(outbox_states(a)) == {"applied"}
+
+
+def test_interrupted_pull_resumes_where_it_stopped(device: Callable[[str], Device]) -> None:
+    a, b = device("worker1"), device("worker2")
+    for _ in range(12):
+        new_household(a)
+    a.sync()
+
+    class Stop(Exception):
+        pass
+
+    def stop_after_two_pages(stage: str, done: int) -> None:
+        if stage == "pull" and done >= 10:
+            raise Stop
+
+    with pytest.raises(Stop):
+        b.sync(page_size=5, progress=stop_after_two_pages)
+    partial = b.ws.get_setting("sync.cursor")
+    assert partial
+    report = b.sync(page_size=5)
+    assert report.pulled == 24 - 10  # only what the interrupted run had not committed
+    assert export_bytes(a.ws) == export_bytes(b.ws)
+
+
+def test_different_devices_different_fields_no_conflict(device: Callable[[str], Device]) -> None:
+    a, b = device("worker1"), device("supervisor")
+    hid = new_household(a)
+    a.sync()
+    b.sync()
+    edit(a, hid, phone="13800000001")
+    edit(b, hid, poverty_reason="因病")
+    a.sync()
+    b.sync()
+    a.sync()
+    assert conflicts.list_open(a.ws) == []
+    h = household(a, hid)
+    assert h is not None and h.phone == "13800000001" and h.poverty_reason == "因病"
+    assert export_bytes(a.ws) == export_bytes(b.ws)
+
+
+def test_scope_of_community_is_respected(device: Callable[[str], Device]) -> None:
+    assert GRID_A1.startswith(COMMUNITY_A)
