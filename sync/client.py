@@ -58,9 +58,10 @@ class SyncClient:
         self.session.headers.update({
             "Accept-Encoding": compress.ACCEPT,
             p.PROTOCOL_HEADER: str(p.PROTOCOL_VERSION),
-            p.SCHEMA_HEADER: str(schema_version),
             "User-Agent": f"caseapp-sync/{p.PROTOCOL_VERSION}",
         })
+        if schema_version:  # tools without a workspace have no schema to declare
+            self.session.headers[p.SCHEMA_HEADER] = str(schema_version)
         #: bytes sent and received on the wire (compressed), for benchmarks and the progress line
         self.bytes_sent = 0
         self.bytes_received = 0
