@@ -32,10 +32,13 @@ from caseapp.domain.types import utcnow
 from caseapp.errors import SchemaTooNewError, WorkspaceError
 from caseapp.fileio import atomic_copy
 from caseapp.ids import new_id
-from caseapp.store import journal, migrate
+from caseapp.store import journal, migrate, search_index
 from caseapp.store.engine import make_engine
 from caseapp.store.hlc import HybridClock
 from caseapp.store.tables import DeviceState, Setting
+
+# Keep the household search index current in every write transaction (see search_index).
+search_index.install(journal.WorkspaceSession)
 
 KEY_FILE = "key.json"
 DB_FILE = "workspace.db"

@@ -1,0 +1,297 @@
+"""The household search index, kept current in the same transaction as the records it covers.
+
+A caseworker finds a household by typing part of a member's name, its pinyin ("zhangsan") or
+initials ("zs"), an ID or phone number (from the start or its last digits) or part of the address.
+Scanning 50,000 encrypted households per keystroke is far too slow, so every household gets a set
+of short *keys*, each a one-letter kind followed by normalised text, stored in one B-tree::
+
+    n张三  y zhangsan  z zs  i440104…  j…401044  p138…  q…831  a中山五路123号3栋502室
+
+A prefix of what was typed is then a range scan on that B-tree (``key >= 'n张' AND key < 'n张\\x01'``),
+which costs the same for 50 or 50,000 households. Last digits of an ID or phone number are found by
+storing them reversed (kinds ``j`` and ``q``); address parts by storing the address from each place
+a component ends (区, 街道, 路, 号, 栋 …), so "中山五路" and "502室" are prefixes of some key.
+
+``search_keys`` has no rowid and no second index: a household's keys are also kept in its
+``search_households`` row, so an edit deletes exactly the keys that changed, by primary key.
+
+The index is derived data, not a record: it is neither journaled nor audited nor synced, and
+``caseapp.services.search.reindex`` rebuilds it from the households and members at any time.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import Any
+
+from pypinyin import lazy_pinyin
+from sqlalchemy import Connection, Integer, String, Text, delete, event, inspect, select
+from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column
+
+from caseapp.domain.base import Base
+from caseapp.domain.households import Household, Member
+
+# Key kinds: the first character of every key.
+ID = "i"
+ID_REVERSED = "j"
+PHONE = "p"
+PHONE_REVERSED = "q"
+NAME = "n"
+PINYIN = "y"
+INITIALS = "z"
+ADDRESS = "a"
+
+MIDDLE_DOT = "\u00b7"
+# Look-alikes of the middle dot that input methods produce (see caseapp.validation.names).
+_DOTS = {cp: MIDDLE_DOT for cp in (0x2022, 0x2027, 0x30FB, 0xFF0E, 0x22C5, 0x2219, 0xFF65, 0x2E31)}
+# Keys longer than this add nothing for a prefix search and only bloat the index.
+MAX_KEY_CHARS = 64
+SEPARATOR = "\x1f"  # between keys in search_households.keys; never typed in a field
+
+# pypinyin reads a hanzi in its commonest sense, which is wrong for these surnames (曾 as "ceng",
+# 区 as "qu" …). Guangzhou has many 曾, 区 and 覃 families, so the surname reading is indexed as well.
+SURNAME_READINGS: dict[str, str] = {
+    "曾": "zeng", "区": "ou", "单": "shan", "解": "xie", "覃": "qin", "乐": "yue", "仇": "qiu", "查": "zha",
+    "朴": "piao", "翟": "zhai", "缪": "miao", "盖": "ge", "尉": "yu", "召": "shao", "种": "chong", "繁": "po",
+    "员": "yun", "祭": "zhai", "长孙": "zhangsun", "尉迟": "yuchi", "万俟": "moqi", "单于": "chanyu",
+}
+
+# Where an address component ends; a key starts after each, so typing any component finds it.
+_ADDRESS_BREAKS = re.compile(
+    r"省|市|区|县|街道|镇|乡|社区|居委会|村委会|村|大道|路|街|巷|里|坊|号|之[一二三四五六七八九十]|栋|座|幢|楼|室|房")
+_NON_DIGITS = re.compile(r"[^0-9]")
+
+
+class SearchHousehold(Base):
+    """One row per indexed household: a small integer handle for the keys, its org unit for scope
+    filtering, and the keys it currently has (so an edit can remove exactly the stale ones)."""
+
+    __tablename__ = "search_households"
+
+    num: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    household_id: Mapped[str] = mapped_column(String(36), unique=True)
+    org_code: Mapped[str] = mapped_column(String(24))
+    keys: Mapped[str] = mapped_column(Text, default="")
+
+
+class SearchKey(Base):
+    """(key, household) pairs; the primary key is the search structure (see the module docstring)."""
+
+    __tablename__ = "search_keys"
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012  (SQLAlchemy reads it once)
+
+    key: Mapped[str] = mapped_column(String(MAX_KEY_CHARS), primary_key=True)
+    household_num: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+# --- text normalisation, shared with the query side ------------------------------------------------
+
+def fold(text: str) -> str:
+    """Typed text in the form keys are stored in: NFKC (full-width → ASCII), the one middle dot,
+    no whitespace, lower case (pinyin) but an upper-case X (ID numbers)."""
+    folded = unicodedata.normalize("NFKC", text).translate(_DOTS)
+    folded = "".join(folded.split()).lower()
+    return folded.replace("x", "X") if looks_numeric(folded) else folded
+
+
+def looks_numeric(text: str) -> bool:
+    return bool(text) and text[:-1].isascii() and text[:-1].isdigit() and (text[-1].isdigit() or text[-1] in "xX")
+
+
+def digits(text: str) -> str:
+    return _NON_DIGITS.sub("", text)
+
+
+def _syllables(text: str) -> list[str]:
+    """Pinyin syllables (no tones, ü as v) of hanzi; other runs split into lower-case words."""
+    out: list[str] = []
+    for piece in lazy_pinyin(text, errors="default"):
+        out.extend(word for word in re.split(r"[^0-9a-zA-Z\u00fc]+", piece.lower()) if word)
+    return out
+
+
+def _pinyin_variants(part: str) -> set[tuple[str, ...]]:
+    """Syllable sequences of one name part: the default reading, and the surname reading if any."""
+    variants = {tuple(_syllables(part))}
+    for surname, reading in SURNAME_READINGS.items():
+        if part.startswith(surname) and len(part) > len(surname):
+            variants.add((reading, *_syllables(part[len(surname):])))
+    # Some people type ü as "u" (lu rather than lv).
+    variants |= {tuple(s.replace("v", "u") for s in v) for v in variants if any("v" in s for s in v)}
+    return {v for v in variants if v}
+
+
+@lru_cache(maxsize=65536)
+def name_keys(name: str) -> frozenset[str]:
+    """Keys of a person's name: the name and, for a dotted name (阿依古丽·买买提), each part, with the
+    pinyin and initials of each (the whole dotted name's pinyin simply skips the dot). Cached: a city
+    has far fewer distinct names than people."""
+    name = fold(name)
+    if not name:
+        return frozenset()
+    parts = [name] + ([p for p in name.split(MIDDLE_DOT) if p] if MIDDLE_DOT in name else [])
+    keys: set[str] = set()
+    for part in parts:
+        keys.add(NAME + part)
+        for syllables in _pinyin_variants(part):
+            keys.add(PINYIN + "".join(syllables))
+            keys.add(INITIALS + "".join(s[0] for s in syllables))
+    return frozenset(k[:MAX_KEY_CHARS] for k in keys if len(k) > 1)
+
+
+def number_keys(kind: str, reverse_kind: str, number: str | None) -> set[str]:
+    if not number:
+        return set()
+    return {kind + number, reverse_kind + number[::-1]}
+
+
+def phone_keys(phone: str | None) -> set[str]:
+    """A mobile as its 11 digits; a landline (020-83331234) with and without its area code."""
+    if not phone:
+        return set()
+    keys = number_keys(PHONE, PHONE_REVERSED, digits(phone))
+    if "-" in phone:
+        keys |= number_keys(PHONE, PHONE_REVERSED, digits(phone.split("-")[1]))
+    return keys
+
+
+@lru_cache(maxsize=4096)
+def _address_keys_cached(address: str) -> frozenset[str]:
+    starts = {0, *(m.end() for m in _ADDRESS_BREAKS.finditer(address))}
+    return frozenset((ADDRESS + address[s:])[:MAX_KEY_CHARS] for s in starts if s < len(address))
+
+
+def address_keys(address: str | None) -> frozenset[str]:
+    return _address_keys_cached(fold(address)) if address else frozenset()
+
+
+def member_keys(name: str, id_number: str | None, phone: str | None) -> set[str]:
+    keys = set(name_keys(name))
+    keys |= number_keys(ID, ID_REVERSED, fold(id_number) if id_number else None)
+    keys |= phone_keys(phone)
+    return keys
+
+
+def household_keys(household: Any, members: Iterable[Any]) -> set[str]:
+    """Every key of a household (row-like objects with the Household / Member attribute names)."""
+    keys = set(address_keys(household.address)) | phone_keys(household.phone)
+    if household.head_name:
+        keys |= name_keys(household.head_name)
+    for m in members:
+        if not m.archived:
+            keys |= member_keys(m.name, m.id_number, m.phone)
+    return keys
+
+
+# --- maintenance ------------------------------------------------------------------------------------
+
+_CHUNK = 500
+
+
+def refresh(conn: Connection, household_ids: Iterable[str]) -> None:
+    """Bring the index up to date for these households (in the caller's transaction): new ones are
+    added, changed ones get exactly their changed keys replaced, archived or missing ones removed."""
+    ids = sorted(set(household_ids))
+    next_num: int | None = None
+    for start in range(0, len(ids), _CHUNK):
+        next_num = _refresh_chunk(conn, ids[start:start + _CHUNK], next_num)
+
+
+def _refresh_chunk(conn: Connection, ids: Sequence[str], next_num: int | None) -> int | None:
+    households = {row.id: row for row in conn.execute(
+        select(Household.id, Household.org_code, Household.address, Household.phone, Household.head_name,
+               Household.archived).where(Household.id.in_(ids)))}
+    members: dict[str, list[Any]] = {}
+    for row in conn.execute(select(Member.household_id, Member.name, Member.id_number, Member.phone,
+                                   Member.archived).where(Member.household_id.in_(ids))):
+        members.setdefault(row.household_id, []).append(row)
+    existing = {row.household_id: row for row in conn.execute(
+        select(SearchHousehold.num, SearchHousehold.household_id, SearchHousehold.keys)
+        .where(SearchHousehold.household_id.in_(ids)))}
+
+    removed: list[tuple[str, int]] = []
+    added: list[tuple[str, int]] = []
+    new_rows: list[dict[str, Any]] = []
+    for household_id in ids:
+        old = existing.get(household_id)
+        old_keys = set(old.keys.split(SEPARATOR)) - {""} if old else set()
+        household = households.get(household_id)
+        if household is None or household.archived:
+            if old is not None:
+                removed += [(k, old.num) for k in old_keys]
+                conn.execute(delete(SearchHousehold).where(SearchHousehold.num == old.num))
+            continue
+        keys = household_keys(household, members.get(household_id, ()))
+        stored = SEPARATOR.join(sorted(keys))
+        if old is None:
+            if next_num is None:
+                next_num = (conn.execute(select(SearchHousehold.num).order_by(SearchHousehold.num.desc())
+                                         .limit(1)).scalar() or 0) + 1
+            num, next_num = next_num, next_num + 1
+            new_rows.append({"num": num, "household_id": household_id, "org_code": household.org_code,
+                             "keys": stored})
+            added += [(k, num) for k in keys]
+        else:
+            removed += [(k, old.num) for k in old_keys - keys]
+            added += [(k, old.num) for k in keys - old_keys]
+            conn.exec_driver_sql("UPDATE search_households SET org_code = ?, keys = ? WHERE num = ?",
+                                 (household.org_code, stored, old.num))
+    # Plain driver executemany: the index has ~20 keys per household, and bulk loads add thousands
+    # per transaction; SQLAlchemy's per-row parameter processing would cost more than SQLite itself.
+    if removed:
+        conn.exec_driver_sql("DELETE FROM search_keys WHERE key = ? AND household_num = ?", removed)
+    if new_rows:
+        conn.exec_driver_sql("INSERT INTO search_households (num, household_id, org_code, keys) "
+                             "VALUES (:num, :household_id, :org_code, :keys)", new_rows)
+    if added:
+        # Sorted so the B-tree is filled in order, touching each page once per transaction.
+        conn.exec_driver_sql("INSERT INTO search_keys (key, household_num) VALUES (?, ?)", sorted(added))
+    return next_num
+
+
+def clear(conn: Connection) -> None:
+    conn.execute(delete(SearchKey))
+    conn.execute(delete(SearchHousehold))
+
+
+# --- keeping it current -----------------------------------------------------------------------------
+
+_PENDING = "search_index_pending"
+
+
+def _collect(session: Session, flush_context: UOWTransaction) -> None:
+    """After each flush, note which households' searchable data may have changed."""
+    pending: set[str] = session.info.setdefault(_PENDING, set())
+    for obj in (*session.new, *session.dirty):
+        if isinstance(obj, Household):
+            pending.add(obj.id)
+        elif isinstance(obj, Member):
+            pending.add(obj.household_id)
+            # a member moved to another household leaves the old one too
+            moved_from = inspect(obj).attrs.household_id.history.deleted
+            pending.update(h for h in moved_from if h)
+
+
+def _before_commit(session: Session) -> None:
+    """Refresh the index once per transaction, just before it commits: a batch of 500 households
+    flushed table by table is indexed once, not once per flush."""
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    pending = session.info.pop(_PENDING, None)
+    if pending:
+        refresh(session.connection(), pending)
+
+
+def _forget(session: Session, *args: object) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def install(session_class: type[Session]) -> None:
+    """Attach the index maintenance hooks to a sessionmaker's class (idempotent)."""
+    if not event.contains(session_class, "after_flush", _collect):
+        event.listen(session_class, "after_flush", _collect)
+        event.listen(session_class, "before_commit", _before_commit)
+        event.listen(session_class, "after_rollback", _forget)
