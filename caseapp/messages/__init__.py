@@ -50,12 +50,17 @@ def message(key: str, lang: str = DEFAULT_LANGUAGE, **params: Any) -> str:
         return text
 
 
-def field_label(field: str | None, lang: str = DEFAULT_LANGUAGE) -> str:
+def field_label(field: str | None, lang: str = DEFAULT_LANGUAGE, entity: str | None = None) -> str:
+    """The label of a field; ``entity`` picks a type-specific label where one exists (a grid event's
+    ``category`` is 事件类别, an assistance case's is 救助类别)."""
     if not field:
         return ""
-    key = FIELD_KEY_PREFIX + field
     table = CATALOGUE.get(lang) or CATALOGUE[DEFAULT_LANGUAGE]
-    return table.get(key, field)
+    if entity:
+        specific = table.get(f"{FIELD_KEY_PREFIX}{entity}.{field}")
+        if specific:
+            return specific
+    return table.get(FIELD_KEY_PREFIX + field, field)
 
 
 def render(error: CaseAppError, lang: str = DEFAULT_LANGUAGE) -> str:

@@ -11,6 +11,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "workflow.series_closed": "该灾情已核报，不能再续报",
         "workflow.series_missing": "续报或核报必须关联一份初报",
         "workflow.initial_has_series": "初报不能关联其他报告",
+        "workflow.rejection_reason_required": "不予批准须书面说明理由，请填写决定理由",
+        "workflow.stage_fixed": "报告阶段在填报时确定，不能修改；请新增一份续报或核报",
     },
     "en": {
         "workflow.illegal": "A record in state “{state}” cannot move to “{target}”",
@@ -22,5 +24,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "workflow.series_closed": "This disaster already has its final report; no more updates",
         "workflow.series_missing": "An update or final report must belong to an initial report",
         "workflow.initial_has_series": "An initial report cannot belong to another report",
+        "workflow.rejection_reason_required": "A refusal must give its reasons in writing; enter the decision reason",
+        "workflow.stage_fixed": "A report's stage is fixed when it is filed; add an update or final report instead",
     },
 }

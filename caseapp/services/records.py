@@ -55,6 +55,10 @@ def get(session: Session, cls: type[R], record_id: str) -> R:
 def create(session: Session, cls: type[R], fields: Mapping[str, Any]) -> R:
     """Validate and add a new record (flushed, so it has its id)."""
     fields = dict(fields)
+    stamped = [ValidationError("record.bad_value", name, value=str(fields[name])[:40]) for name in fields
+               if name in PROTECTED and name != "id"]
+    if stamped:
+        raise ValidationErrors(stamped)
     machine = machine_for(cls.entity)
     if machine and cls.state_field and cls.entity != "disaster_report":
         state = fields.setdefault(cls.state_field, machine.initial)
@@ -107,6 +111,8 @@ def transition(session: Session, record: Record, target: str, *, note: str = "",
     """Move a record's workflow to ``target`` if its state machine allows it, with any fields the
     move needs (an exit reason, a decision date …)."""
     machine = machine_for(record.entity)
+    if record.entity == "disaster_report":
+        raise WorkflowError("workflow.stage_fixed", "stage")
     if machine is None or record.state_field is None:
         raise WorkflowError("workflow.illegal", None, machine=record.entity, state="", target=target)
     if fields:

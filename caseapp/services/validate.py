@@ -16,6 +16,7 @@ from caseapp import validation as v
 from caseapp.domain.base import META_FIELDS, Record
 from caseapp.domain.codec import field_kind, from_wire
 from caseapp.errors import ValidationError, ValidationErrors
+from caseapp.services.workflows import machine_for
 
 Normaliser = Callable[[Any, str], Any]
 
@@ -186,6 +187,9 @@ def clean(cls: type[Record], fields: Mapping[str, Any], *, partial: bool = False
         for name in _required(cls):
             if out.get(name) in EMPTY and name not in {e.field for e in errors}:
                 errors.append(ValidationError("record.required", name))
+    machine = machine_for(cls.entity)
+    if machine and cls.state_field and out.get(cls.state_field) not in (None, *machine.states):
+        errors.append(ValidationError("record.not_in_list", cls.state_field, value=str(out[cls.state_field])))
     merged = {**(current.values() if current is not None else {}), **out}
     if not merged.get("org_code") and (not partial or "org_code" in fields):
         errors.append(ValidationError("record.org_required", "org_code"))

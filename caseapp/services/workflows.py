@@ -70,6 +70,11 @@ def _has_reason(record: Any) -> str | None:
     return None if text else "workflow.reason_required"
 
 
+def _has_decision_reason(record: Any) -> str | None:
+    # a refusal must give the household its reasons in writing (DOMAIN.md §2.1)
+    return None if getattr(record, "decision_reason", "") else "workflow.rejection_reason_required"
+
+
 # 低保 and other assistance: application (2021 procedure, 民主评议 optional) then dynamic management.
 ASSISTANCE = StateMachine(
     name="assistance_case",
@@ -89,7 +94,8 @@ ASSISTANCE = StateMachine(
         "stopped": ("exited", "active"),
     },
     final=frozenset({"rejected", "withdrawn", "exited"}),
-    guards={("applied", "active"): _fast_track, ("stopped", "exited"): _has_reason},
+    guards={("applied", "active"): _fast_track, ("stopped", "exited"): _has_reason,
+            ("*", "rejected"): _has_decision_reason},
 )
 
 GRID_EVENT = StateMachine(
