@@ -177,9 +177,8 @@ def clean(cls: type[Record], fields: Mapping[str, Any], *, partial: bool = False
             value = convert(cls, name, raw)
             if value not in EMPTY and name in rules:
                 value = rules[name](value, name)
-            if value not in EMPTY and name in choices:
-                if str(value) not in _choices(choices[name]):
-                    raise ValidationError("record.not_in_list", name, value=str(value))
+            if value not in EMPTY and name in choices and str(value) not in _choices(choices[name]):
+                raise ValidationError("record.not_in_list", name, value=str(value))
             out[name] = value
         except ValidationError as error:
             errors.append(error)
