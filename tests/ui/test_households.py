@@ -1,0 +1,138 @@
+"""A household with two members, validation errors at the field, an elder and a keyboard-only visit."""
+
+from __future__ import annotations
+
+from caseapp.domain import CareVisit, Member
+from ui.forms.dialog import RecordDialog
+from ui.household.view import HouseholdView
+from ui.qt import QApplication, Qt
+from ui.window import AppWindow
+
+GOOD_ID = "11010519491231002X"
+BAD_ID = "230307196304054513"  # check character wrong (DOMAIN.md test value)
+
+
+def _current_dialog(view: HouseholdView) -> RecordDialog:
+    dialogs = view.open_dialogs()
+    assert dialogs, "no dialog open"
+    return dialogs[-1]
+
+
+def _save(qtbot, dialog: RecordDialog) -> None:
+    dialog.save.click()
+    qtbot.waitUntil(lambda: not dialog.isVisible() or dialog.form.banner.isVisibleTo(dialog)
+                    or any(e.isVisibleTo(dialog) for e in dialog.form.errors.values()), timeout=5_000)
+
+
+def test_household_two_members_and_a_visit(qtbot, window: AppWindow) -> None:
+    main = window.main_screen
+    main.go(main.households)
+    page = main.households
+
+    # A new household: a phone number that cannot be right is reported under the phone field.
+    dialog = page.new_household()
+    dialog.form.editor("head_name").set("李秀英")
+    dialog.form.editor("address").set("越秀北路 12 号 301 房")
+    dialog.form.editor("phone").set("1380013")
+    _save(qtbot, dialog)
+    assert dialog.isVisible()
+    assert dialog.form.errors["phone"].isVisibleTo(dialog)
+    assert not dialog.form.errors["address"].isVisibleTo(dialog)
+    dialog.form.editor("phone").set("138 0013 8000")
+    _save(qtbot, dialog)
+    assert not dialog.isVisible()
+    view = page.view
+    qtbot.waitUntil(lambda: view.bundle is not None, timeout=5_000)
+    assert page.stack.currentWidget() is view
+    assert view.title.text() == "李秀英"
+    assert view.overview.values["phone"].text() == "13800138000"  # normalised by the core
+
+    # First member: a wrong ID number is reported at the ID field, in the UI language.
+    view.tabs.setCurrentWidget(view.members)
+    view.members.add.click()
+    member = _current_dialog(view)
+    member.form.editor("name").set("李秀英")
+    member.form.editor("id_number").set(BAD_ID)
+    _save(qtbot, member)
+    error = member.form.errors["id_number"]
+    assert error.isVisibleTo(member) and "check character" in error.text()
+    assert not member.form.errors["name"].isVisibleTo(member)
+    assert not member.form.banner.isVisibleTo(member)
+    member.form.editor("id_number").set(GOOD_ID)
+    _save(qtbot, member)
+    assert not member.isVisible()
+    qtbot.waitUntil(lambda: len(view.members.model.rows) == 1, timeout=5_000)
+    row = view.members.model.rows[0]
+    assert row["sex"] == "F" and str(row["birth_date"]) == "1949-12-31"  # derived from the ID number
+
+    # Second member, chosen relationship "Spouse".
+    view.members.add.click()
+    spouse = _current_dialog(view)
+    spouse.form.editor("name").set("王建华")
+    spouse.form.editor("relationship").set("10")
+    _save(qtbot, spouse)
+    qtbot.waitUntil(lambda: len(view.members.model.rows) == 2, timeout=5_000)
+    assert {r["name"] for r in view.members.model.rows} == {"李秀英", "王建华"}
+    assert view.members.model.data(view.members.model.index(1, 1)) in ("Head of household", "Spouse")
+
+    # An elder profile for the first member, then a visit typed with the keyboard alone.
+    view.tabs.setCurrentIndex(4)
+    view.elders.add.click()
+    elder = _current_dialog(view)
+    elder.form.editor("member_id").set(row["id"])
+    elder.form.editor("risk_tier").set("high")
+    _save(qtbot, elder)
+    qtbot.waitUntil(lambda: len(view.elders.model.rows) == 1, timeout=5_000)
+    view.elders.table.selectRow(0)
+    assert view.record_visit.isEnabled()
+    view.record_visit.click()
+    visit = _current_dialog(view)
+    assert visit.objectName() == "quick_visit"
+    health = visit.form.editor("health").widget
+    visit.activateWindow()
+    qtbot.waitUntil(visit.isActiveWindow, timeout=2_000)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is health, timeout=2_000)
+    qtbot.keyClicks(health, "BP 130/85")
+    qtbot.keyClick(health, Qt.Key.Key_Tab)
+    mood = QApplication.focusWidget()
+    assert mood is visit.form.editor("mental_state").widget
+    qtbot.keyClicks(mood, "cheerful")
+    qtbot.keyClick(mood, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not visit.isVisible(), timeout=5_000)
+    qtbot.waitUntil(lambda: len(view.visits.model.rows) == 1, timeout=5_000)
+    saved = view.visits.model.rows[0]
+    assert saved["health"] == "BP 130/85" and saved["mental_state"] == "cheerful"
+    assert saved["method"] == "in_person" and saved["visitors"] == "tester"
+
+    # The history tab lists what was done.
+    assert any(e["entity"] == "care_visit" for e in view.history.model.rows)
+    assert window.session.ws is not None
+    with window.session.ws.read() as db:
+        assert db.query(Member).count() == 2 and db.query(CareVisit).count() == 1
+
+
+def test_global_search_answers_as_you_type(qtbot, window: AppWindow) -> None:
+    from caseapp.domain import Household
+    from caseapp.services import records
+    from tests.ui.conftest import ORG, type_text
+
+    assert window.session.ws is not None
+    with window.session.ws.write() as db:
+        for name, address in (("张伟", "东风中路 1 号"), ("李娜", "豪贤路 2 号"), ("张敏", "小北路 3 号")):
+            household = records.create(db, Household, {"org_code": ORG, "head_name": name, "address": address})
+            records.create(db, Member, {"org_code": ORG, "household_id": household.id, "name": name,
+                                        "relationship": "02"})
+    main = window.main_screen
+    model = main.households.model
+    type_text(main.search, "张")
+    assert main.current_page() is not main.households or model.query == ""  # debounced, not yet run
+    qtbot.waitUntil(lambda: model.query == "张" and not model.loading and len(model.rows) == 2, timeout=5_000)
+    assert main.current_page() is main.households
+    assert {r.head_name for r in model.rows} == {"张伟", "张敏"}
+    main.search.clear()
+    type_text(main.search, "豪贤")
+    qtbot.waitUntil(lambda: model.query == "豪贤" and not model.loading and len(model.rows) == 1, timeout=5_000)
+    main.households.table.selectRow(0)
+    qtbot.keyClick(main.households.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: main.households.view.bundle is not None, timeout=5_000)
+    assert main.households.view.title.text() == "李娜"

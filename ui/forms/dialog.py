@@ -1,0 +1,101 @@
+"""A dialog that creates or edits one record through caseapp.services.records, on the writer."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.orm import Session as DbSession
+
+from caseapp.domain.codec import entity_class
+from caseapp.errors import CaseAppError
+from caseapp.services import records
+from ui.forms.form import RecordForm
+from ui.forms.specs import FieldSpec, entity_name
+from ui.qt import QDialog, QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget, Signal
+from ui.session import Session
+
+log = logging.getLogger(__name__)
+
+
+class RecordDialog(QDialog):
+    #: the saved record's id
+    saved = Signal(str)
+
+    def __init__(self, session: Session, entity: str, *, record_id: str | None = None,
+                 values: Mapping[str, Any] | None = None, fixed: Mapping[str, Any] | None = None,
+                 members: list[tuple[str, str]] | None = None, specs: list[FieldSpec] | None = None,
+                 owner: tuple[str, str] | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.entity = entity
+        self.record_id = record_id
+        # Values the user does not type: the parent record's id, the org unit.
+        self.fixed = dict(fixed or {})
+        # (entity, id) of the record a new record belongs to: it inherits that record's org unit.
+        self.owner = owner
+        self.setObjectName(f"dialog_{entity}")
+        title = self.tr("Edit: %1") if record_id else self.tr("New: %1")
+        self.setWindowTitle(title.replace("%1", entity_name(entity)))
+        self.form = RecordForm(entity, session.core_lang, values=values, specs=specs, members=members)
+        scroll = QScrollArea(self)
+        scroll.setWidget(self.form)
+        scroll.setWidgetResizable(True)
+        self.save = QPushButton(self.tr("Save"), self)
+        self.save.setObjectName("save")
+        self.save.setDefault(True)
+        self.cancel = QPushButton(self.tr("Cancel"), self)
+        self.cancel.setObjectName("cancel")
+        self.cancel.setAutoDefault(False)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel)
+        buttons.addWidget(self.save)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(buttons)
+        self.resize(560, min(120 + 56 * len(self.form.specs), 680))
+        self.save.clicked.connect(self.submit)
+        self.cancel.clicked.connect(self.reject)
+
+    def submit(self) -> None:
+        if not self.save.isEnabled():
+            return
+        self.form.clear_errors()
+        cls = entity_class(self.entity)
+        record_id = self.record_id
+        if record_id is None:
+            fields = {**self.fixed, **self.form.new_values()}
+            owner, default_org = self.owner, self.session.org_code
+
+            def job(db: DbSession) -> str:
+                if "org_code" not in fields:
+                    fields["org_code"] = (records.get(db, entity_class(owner[0]), owner[1]).org_code
+                                          if owner else default_org)
+                return records.create(db, cls, fields).id
+        else:
+            changes = self.form.changed_values()
+            if not changes:
+                self.accept()
+                return
+
+            def job(db: DbSession) -> str:
+                records.update(db, records.get(db, cls, record_id), changes)
+                return record_id
+
+        self.save.setEnabled(False)
+        self.session.write(job, self._saved, self._failed)
+
+    def _saved(self, record_id: str) -> None:
+        self.save.setEnabled(True)
+        self.saved.emit(record_id)
+        self.accept()
+
+    def _failed(self, error: Exception) -> None:
+        self.save.setEnabled(True)
+        if isinstance(error, CaseAppError):
+            self.form.show_errors(error, self.session.field_message, self.session.message)
+        else:
+            log.error("saving %s failed", self.entity, exc_info=error)
+            self.form.banner.show_error(self.tr("The record could not be saved: %1").replace("%1", str(error)))

@@ -1,0 +1,99 @@
+"""A form for one record type, built from its field specs, that shows the core's validation errors
+under the fields they concern."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from caseapp.errors import CaseAppError, ValidationErrors
+from ui.forms.editors import Editor, make_editor
+from ui.forms.specs import SPECS, FieldSpec
+from ui.qt import QFormLayout, QLabel, QVBoxLayout, QWidget
+from ui.widgets.field_error import FieldError
+
+
+class RecordForm(QWidget):
+    def __init__(self, entity: str, lang: str, *, values: Mapping[str, Any] | None = None,
+                 specs: list[FieldSpec] | None = None, members: list[tuple[str, str]] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.entity = entity
+        self.specs = specs if specs is not None else SPECS[entity]
+        self.editors: dict[str, Editor] = {}
+        self.errors: dict[str, FieldError] = {}
+        self.banner = FieldError(self)
+        self.banner.setObjectName("form_error")
+        form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        for spec in self.specs:
+            editor = make_editor(spec, self, lang, members)
+            text = spec.text() + (" *" if spec.required else "")
+            label = QLabel(text, self)
+            label.setBuddy(editor.widget)
+            # The error sits right under its input, inside the same form row.
+            cell = QWidget(self)
+            column = QVBoxLayout(cell)
+            column.setContentsMargins(0, 0, 0, 0)
+            column.setSpacing(2)
+            editor.widget.setParent(cell)
+            column.addWidget(editor.widget)
+            error = FieldError(cell)
+            error.setObjectName(f"error_{spec.name}")
+            column.addWidget(error)
+            form.addRow(label, cell)
+            self.editors[spec.name] = editor
+            self.errors[spec.name] = error
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.banner)
+        layout.addLayout(form)
+        self.initial: dict[str, Any] = {}
+        if values:
+            self.set_values(values)
+        self.initial = self.values()
+
+    def set_values(self, values: Mapping[str, Any]) -> None:
+        for name, editor in self.editors.items():
+            if name in values:
+                editor.set(values[name])
+
+    def values(self) -> dict[str, Any]:
+        return {name: editor.get() for name, editor in self.editors.items()}
+
+    def new_values(self) -> dict[str, Any]:
+        """For a new record: what was filled in. Blank fields are left out so the record type's
+        defaults apply and the core reports missing required fields by name."""
+        return {name: value for name, value in self.values().items() if value not in ("", None)}
+
+    def changed_values(self) -> dict[str, Any]:
+        """For an edit: only what the user changed (an edit never rewrites untouched fields, so it
+        cannot clobber a change synced in from another device meanwhile)."""
+        return {name: value for name, value in self.values().items() if value != self.initial.get(name)}
+
+    def editor(self, name: str) -> Editor:
+        return self.editors[name]
+
+    def clear_errors(self) -> None:
+        self.banner.clear_error()
+        for error in self.errors.values():
+            error.clear_error()
+
+    def show_errors(self, error: CaseAppError, reason: Callable[[CaseAppError], str],
+                    full: Callable[[CaseAppError], str]) -> None:
+        """Each error under its field (``reason``: the message alone); errors about fields this form
+        does not show go to the banner at the top (``full``: with the field's name)."""
+        self.clear_errors()
+        items = error.errors if isinstance(error, ValidationErrors) else [error]
+        unplaced: list[str] = []
+        first: QWidget | None = None
+        for item in items:
+            if item.field in self.errors:
+                self.errors[item.field].show_error(reason(item))
+                first = first or self.editors[item.field].widget
+            else:
+                unplaced.append(full(item))
+        if unplaced:
+            self.banner.show_error("\n".join(unplaced))
+        if first is not None:
+            first.setFocus()

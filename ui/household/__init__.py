@@ -1,0 +1,1 @@
+"""The household view: everything recorded about one household, on tabs."""

@@ -1,0 +1,65 @@
+"""The history of changes to a household and everything in it, from the audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ui.format import fmt_datetime
+from ui.forms.specs import entity_name, label, spec
+from ui.models.listed import ListTableModel
+from ui.models.reader import Reader
+from ui.qt import QVBoxLayout, QWidget
+from ui.widgets.table import RecordTable
+
+Entry = dict[str, Any]
+# Stamps the store sets on every change: listing them would bury what the user changed.
+NOISE = frozenset({"updated_at", "updated_by", "created_at", "author", "device", "id", "server_pos"})
+
+
+class HistoryModel(ListTableModel[Entry]):
+    AT, WHO, WHAT, ACTION, CHANGES = range(5)
+
+    def __init__(self, reader: Reader, parent: QWidget | None = None) -> None:
+        super().__init__(reader, parent)
+
+    def headers(self) -> list[str]:
+        return [self.tr("When"), self.tr("Who"), self.tr("Record"), self.tr("Action"), self.tr("Changes")]
+
+    def actions(self) -> dict[str, str]:
+        return {"create": self.tr("Created"), "update": self.tr("Changed"), "archive": self.tr("Archived"),
+                "restore": self.tr("Restored"), "remote": self.tr("Synced in")}
+
+    def display(self, row: Entry, column: int) -> Any:
+        if column == self.AT:
+            return fmt_datetime(row["at"])
+        if column == self.WHO:
+            return row["actor"]
+        if column == self.WHAT:
+            return entity_name(row["entity"])
+        if column == self.ACTION:
+            return self.actions().get(row["action"], row["action"])
+        return self.describe(row)
+
+    def describe(self, row: Entry) -> str:
+        parts = []
+        for name, (old, new) in sorted(row["changes"].items()):
+            if name in NOISE:
+                continue
+            field_spec = spec(row["entity"], name)
+            title = field_spec.text() if field_spec else label(name)
+            parts.append(f"{title}: {'' if old is None else old} → {'' if new is None else new}"
+                         if row["action"] != "create" else f"{title}: {'' if new is None else new}")
+        return "; ".join(p for p in parts if not p.endswith(": "))
+
+
+class HistoryTab(QWidget):
+    def __init__(self, reader: Reader, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = HistoryModel(reader, self)
+        self.table = RecordTable(self)
+        self.table.setObjectName("history")
+        self.table.setModel(self.model)
+        QVBoxLayout(self).addWidget(self.table)
+
+    def set_entries(self, entries: list[Entry]) -> None:
+        self.model.set_rows(entries)

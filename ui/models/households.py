@@ -1,0 +1,36 @@
+"""Households, paged, optionally filtered by the search text (name, pinyin, ID, phone, address)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session as DbSession
+
+from ui.adapters.search import HouseholdRow, count_households, search_households
+from ui.models.paged import PagedTableModel
+from ui.models.reader import Reader
+from ui.qt import QObject
+
+
+class HouseholdsModel(PagedTableModel[HouseholdRow]):
+    HEAD, ADDRESS, MEMBERS, MATCHED = range(4)
+
+    def __init__(self, reader: Reader, parent: QObject | None = None) -> None:
+        super().__init__(reader, parent)
+        self.query = ""
+
+    def headers(self) -> list[str]:
+        return [self.tr("Head of household"), self.tr("Address"), self.tr("Members"), self.tr("Found by")]
+
+    def set_query(self, text: str) -> None:
+        self.query = text.strip()
+        self.reset()
+
+    def fetch(self, db: DbSession, offset: int, limit: int) -> list[HouseholdRow]:
+        return search_households(db, self.query, limit=limit, offset=offset)
+
+    def count(self, db: DbSession) -> int:
+        return count_households(db, self.query)
+
+    def display(self, row: HouseholdRow, column: int) -> Any:
+        return (row.head_name, row.address, row.members, row.matched)[column]

@@ -1,0 +1,119 @@
+"""The sync outbox (changes waiting for the server, or refused by it) and open conflicts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session as DbSession
+
+from caseapp.store.tables import CONFLICT, MERGED, PENDING, REJECTED, SENT
+from ui.adapters import sync
+from ui.format import fmt_datetime
+from ui.forms.specs import entity_name, label, spec
+from ui.models.listed import ListTableModel
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    seq: int
+    entity: str
+    row_id: str
+    op: str
+    field: str | None
+    value: str
+    state: str
+    reason: str | None
+
+
+class OutboxModel(ListTableModel[OutboxRow]):
+    SEQ, RECORD, CHANGE, STATE, REASON = range(5)
+
+    def headers(self) -> list[str]:
+        return [self.tr("No."), self.tr("Record"), self.tr("Change"), self.tr("State"), self.tr("Reason")]
+
+    def states(self) -> dict[str, str]:
+        return {PENDING: self.tr("Waiting"), SENT: self.tr("Sent, awaiting reply"), REJECTED: self.tr("Rejected"),
+                MERGED: self.tr("Merged"), CONFLICT: self.tr("Conflict")}
+
+    def load(self, db: DbSession) -> list[OutboxRow]:
+        return [OutboxRow(e.seq, e.entity, e.row_id, e.op, e.field, e.value, e.state, e.reason)
+                for e in sync.outbox(db)]
+
+    def display(self, row: OutboxRow, column: int) -> Any:
+        if column == self.SEQ:
+            return row.seq
+        if column == self.RECORD:
+            return entity_name(row.entity)
+        if column == self.CHANGE:
+            if row.op == "create":
+                return self.tr("New record")
+            field_spec = spec(row.entity, row.field or "")
+            return field_spec.text() if field_spec else label(row.field or "")
+        if column == self.STATE:
+            return self.states().get(row.state, row.state)
+        return row.reason or ""
+
+    def warn(self, row: OutboxRow) -> bool:
+        return row.state == REJECTED
+
+
+@dataclass(frozen=True)
+class ConflictRow:
+    id: str
+    entity: str
+    row_id: str
+    field: str
+    base: Any
+    mine: Any
+    theirs: Any
+    my_author: str
+    their_author: str
+    created_at: dt.datetime
+    #: whether this device's value won the server's default rule
+    mine_won: bool
+
+
+def _decode(value: str | None) -> Any:
+    if value is None:
+        return None
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+class ConflictsModel(ListTableModel[ConflictRow]):
+    RECORD, FIELD, BASE, MINE, THEIRS, WHEN = range(6)
+
+    def __init__(self, reader: Any, device_id: str = "", parent: Any = None) -> None:
+        super().__init__(reader, parent)
+        self.device_id = device_id
+
+    def headers(self) -> list[str]:
+        return [self.tr("Record"), self.tr("Field"), self.tr("Before"), self.tr("Mine"), self.tr("Theirs"),
+                self.tr("When")]
+
+    def load(self, db: DbSession) -> list[ConflictRow]:
+        rows = []
+        for c in sync.open_conflicts(db):
+            mine_won = c.winner_device == self.device_id
+            mine, theirs = (c.winner_value, c.loser_value) if mine_won else (c.loser_value, c.winner_value)
+            my_author, their_author = ((c.winner_author, c.loser_author) if mine_won
+                                       else (c.loser_author, c.winner_author))
+            rows.append(ConflictRow(c.id, c.entity, c.row_id, c.field, _decode(c.base_value), _decode(mine),
+                                    _decode(theirs), my_author, their_author, c.created_at, mine_won))
+        return rows
+
+    def display(self, row: ConflictRow, column: int) -> Any:
+        if column == self.RECORD:
+            return entity_name(row.entity)
+        if column == self.FIELD:
+            field_spec = spec(row.entity, row.field)
+            return field_spec.text() if field_spec else label(row.field)
+        if column == self.WHEN:
+            return fmt_datetime(row.created_at)
+        value = (row.base, row.mine, row.theirs)[column - self.BASE]
+        return "" if value is None else str(value)

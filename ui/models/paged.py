@@ -1,0 +1,134 @@
+"""A table model that loads rows page by page as the view scrolls (canFetchMore / fetchMore).
+
+Pages come from a service function run on the read pool. ``reset()`` starts over (a new search,
+a change announced by the session); a page that arrives for an older generation is dropped, so
+typing fast never mixes rows of two searches. ``clear()`` drops every cached row (screen lock).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy.orm import Session as DbSession
+
+from ui.models.reader import Reader
+from ui.qt import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+
+Row = TypeVar("Row")
+Index = QModelIndex | QPersistentModelIndex
+PAGE = 100
+
+
+class PagedTableModel(QAbstractTableModel, Generic[Row]):
+    #: the first page of a reset has arrived (rows now showing): used by tests and the benchmark
+    loaded = Signal()
+    failed = Signal(object)
+
+    def __init__(self, reader: Reader, parent: QObject | None = None, page_size: int = PAGE) -> None:
+        super().__init__(parent)
+        self.reader = reader
+        self.page_size = page_size
+        self.rows: list[Row] = []
+        self.total = 0
+        self._generation = 0
+        self._loading = False
+
+    # -- what subclasses provide ---------------------------------------------------------------
+    def headers(self) -> list[str]:
+        raise NotImplementedError
+
+    def fetch(self, db: DbSession, offset: int, limit: int) -> list[Row]:
+        raise NotImplementedError
+
+    def count(self, db: DbSession) -> int:
+        raise NotImplementedError
+
+    def display(self, row: Row, column: int) -> Any:
+        raise NotImplementedError
+
+    # -- loading -------------------------------------------------------------------------------
+    def reset(self) -> None:
+        self._generation += 1
+        generation = self._generation
+        self._loading = True
+        limit = self.page_size
+
+        def job(db: DbSession) -> tuple[int, list[Row]]:
+            return self.count(db), self.fetch(db, 0, limit)
+
+        def done(result: tuple[int, list[Row]]) -> None:
+            if generation != self._generation:
+                return
+            self.beginResetModel()
+            self.total, self.rows = result
+            self._loading = False
+            self.endResetModel()
+            self.loaded.emit()
+
+        self.reader.read(job, done, self._failed(generation))
+
+    def clear(self) -> None:
+        self._generation += 1
+        self.beginResetModel()
+        self.rows = []
+        self.total = 0
+        self._loading = False
+        self.endResetModel()
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self._loading and len(self.rows) < self.total
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if not self.canFetchMore(parent):
+            return
+        self._loading = True
+        generation = self._generation
+        offset, limit = len(self.rows), self.page_size
+
+        def done(page: list[Row]) -> None:
+            if generation != self._generation:
+                return
+            self._loading = False
+            if not page:
+                self.total = len(self.rows)  # the data shrank under us; stop asking
+                return
+            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(page) - 1)
+            self.rows.extend(page)
+            self.endInsertRows()
+
+        self.reader.read(lambda db: self.fetch(db, offset, limit), done, self._failed(generation))
+
+    def _failed(self, generation: int) -> Any:
+        def failed(error: Exception) -> None:
+            if generation == self._generation:
+                self._loading = False
+                self.failed.emit(error)
+
+        return failed
+
+    @property
+    def loading(self) -> bool:
+        return self._loading
+
+    # -- Qt model API --------------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers())
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.headers()[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.rows):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.display(self.rows[index.row()], index.column())
+        return None
+
+    def row_at(self, row: int) -> Row:
+        return self.rows[row]

@@ -1,0 +1,112 @@
+"""The Today screen's lists: elder visits due, assistance reviews due, open grid events."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session as DbSession
+
+from caseapp.domain import Household
+from caseapp.services import schedule
+from caseapp.services.schedule import DueVisit
+from ui.format import code_label, fmt_date, fmt_datetime
+from ui.models.listed import ListTableModel
+from ui.states import state_label
+
+VISIT_HORIZON_DAYS = 7
+REVIEW_HORIZON_DAYS = 30
+
+
+class VisitsDueModel(ListTableModel[DueVisit]):
+    NAME, ADDRESS, RISK, LAST, DUE, OVERDUE = range(6)
+    horizon_days = VISIT_HORIZON_DAYS
+
+    def headers(self) -> list[str]:
+        return [self.tr("Elder"), self.tr("Address"), self.tr("Risk tier"), self.tr("Last visit"),
+                self.tr("Due"), self.tr("Days overdue")]
+
+    def load(self, db: DbSession) -> list[DueVisit]:
+        return schedule.visits_due(db, dt.date.today(), horizon_days=self.horizon_days)
+
+    def display(self, row: DueVisit, column: int) -> Any:
+        lang = self.reader.core_lang
+        return (row.name, row.address, code_label("risk_tier", row.risk_tier, lang),
+                fmt_datetime(row.last_visit) if row.last_visit else self.tr("Never"),
+                fmt_date(row.due), row.overdue_days or "")[column]
+
+    def sort_key(self, row: DueVisit, column: int) -> Any:
+        if column in (self.DUE, self.OVERDUE):
+            return row.due
+        return super().sort_key(row, column)
+
+    def warn(self, row: DueVisit) -> bool:
+        return row.overdue_days > 0
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    case_id: str
+    household_id: str
+    head_name: str
+    category: str
+    status: str
+    next_review: dt.date | None
+
+
+class ReviewsDueModel(ListTableModel[ReviewRow]):
+    HOUSEHOLD, CATEGORY, STATUS, NEXT = range(4)
+
+    def headers(self) -> list[str]:
+        return [self.tr("Household"), self.tr("Assistance"), self.tr("Status"), self.tr("Review by")]
+
+    def load(self, db: DbSession) -> list[ReviewRow]:
+        rows = []
+        for case in schedule.reviews_due(db, dt.date.today(), horizon_days=REVIEW_HORIZON_DAYS):
+            household = db.get(Household, case.household_id)
+            rows.append(ReviewRow(case.id, case.household_id, household.head_name if household else "",
+                                  case.category, case.status, case.next_review_date))
+        return rows
+
+    def display(self, row: ReviewRow, column: int) -> Any:
+        lang = self.reader.core_lang
+        return (row.head_name, code_label("assistance_category", row.category, lang),
+                state_label("assistance_case", row.status), fmt_date(row.next_review))[column]
+
+    def warn(self, row: ReviewRow) -> bool:
+        return row.next_review is not None and row.next_review < dt.date.today()
+
+
+@dataclass(frozen=True)
+class EventRow:
+    id: str
+    title: str
+    category: str
+    status: str
+    occurred_at: dt.datetime
+    place: str
+    household_id: str | None
+
+
+def event_row(event: Any) -> EventRow:
+    return EventRow(event.id, event.title, event.category, event.status, event.occurred_at, event.place,
+                    event.household_id)
+
+
+class OpenEventsModel(ListTableModel[EventRow]):
+    TITLE, CATEGORY, STATUS, OCCURRED, PLACE = range(5)
+
+    def headers(self) -> list[str]:
+        return [self.tr("Event"), self.tr("Category"), self.tr("Status"), self.tr("Happened"), self.tr("Place")]
+
+    def load(self, db: DbSession) -> list[EventRow]:
+        return [event_row(e) for e in schedule.open_events(db)]
+
+    def display(self, row: EventRow, column: int) -> Any:
+        lang = self.reader.core_lang
+        return (row.title, code_label("grid_event_category", row.category, lang),
+                state_label("grid_event", row.status), fmt_datetime(row.occurred_at), row.place)[column]
+
+    def sort_key(self, row: EventRow, column: int) -> Any:
+        return row.occurred_at if column == self.OCCURRED else super().sort_key(row, column)

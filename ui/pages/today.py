@@ -1,0 +1,128 @@
+"""Today: what needs doing now (visits due, reviews due, open grid events) and what has not synced."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from caseapp.services.status import workspace_status
+from caseapp.store.workspace import Workspace
+from ui.models.today import OpenEventsModel, ReviewsDueModel, VisitsDueModel
+from ui.pages.base import Page
+from ui.qt import QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget, Signal
+from ui.session import Session
+from ui.widgets.marks import mark_data
+from ui.widgets.table import RecordTable
+from ui.widgets.text import heading
+
+
+class Tile(QFrame):
+    """A number and what it counts."""
+
+    def __init__(self, caption: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.number = heading("–", self, size_delta=10)
+        mark_data(self.number)
+        self.caption = QLabel(caption, self)
+        self.caption.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.number)
+        layout.addWidget(self.caption)
+
+    def set(self, value: int, warn: bool = False) -> None:
+        self.number.setText(str(value))
+        self.number.setStyleSheet("color: #b00020;" if warn and value else "")
+
+
+class TodayPage(Page):
+    watches = frozenset({"care_visit", "elder_profile", "assistance_case", "case_review", "grid_event",
+                         "member", "household"})
+    #: the elder to visit (elder profile id)
+    visit_elder = Signal(str)
+    open_event = Signal(str)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(session, parent)
+        self.visits = VisitsDueModel(session, self)
+        self.reviews = ReviewsDueModel(session, self)
+        self.events = OpenEventsModel(session, self)
+
+        self.date = heading("", self)
+        mark_data(self.date)
+        self.tile_visits = Tile(self.tr("Elder visits due this week"), self)
+        self.tile_overdue = Tile(self.tr("Visits overdue"), self)
+        self.tile_reviews = Tile(self.tr("Assistance reviews due"), self)
+        self.tile_events = Tile(self.tr("Open grid events"), self)
+        self.tile_pending = Tile(self.tr("Changes not yet synced"), self)
+        self.tile_conflicts = Tile(self.tr("Conflicts to resolve"), self)
+        tiles = QHBoxLayout()
+        for tile in (self.tile_visits, self.tile_overdue, self.tile_reviews, self.tile_events,
+                     self.tile_pending, self.tile_conflicts):
+            tiles.addWidget(tile)
+
+        self.visits_table = self._table(self.visits)
+        self.reviews_table = self._table(self.reviews)
+        self.events_table = self._table(self.events)
+        grid = QGridLayout()
+        grid.addWidget(self._box(self.tr("Elder visits due"), self.visits_table), 0, 0, 1, 2)
+        grid.addWidget(self._box(self.tr("Assistance reviews due"), self.reviews_table), 1, 0)
+        grid.addWidget(self._box(self.tr("Open grid events"), self.events_table), 1, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.date)
+        layout.addLayout(tiles)
+        layout.addLayout(grid, 1)
+
+        self.visits.loaded.connect(self._count_visits)
+        self.reviews.loaded.connect(lambda: self.tile_reviews.set(len(self.reviews.rows)))
+        self.events.loaded.connect(lambda: self.tile_events.set(len(self.events.rows)))
+        self.visits_table.opened.connect(lambda row: self.visit_elder.emit(self.visits.row_at(row).elder_id))
+        self.reviews_table.opened.connect(
+            lambda row: self.open_household.emit(self.reviews.row_at(row).household_id))
+        self.events_table.opened.connect(lambda row: self.open_event.emit(self.events.row_at(row).id))
+        session.changed.connect(lambda _e: self._load_status() if self.isVisible() else None)
+
+    def _table(self, model: Any) -> RecordTable:
+        table = RecordTable(self, sortable=True)
+        table.setModel(model)
+        return table
+
+    def _box(self, title: str, table: RecordTable) -> QGroupBox:
+        box = QGroupBox(title, self)
+        QVBoxLayout(box).addWidget(table)
+        return box
+
+    def title(self) -> str:
+        return self.tr("Today")
+
+    def refresh(self) -> None:
+        self.date.setText(dt.date.today().isoformat())
+        for model in (self.visits, self.reviews, self.events):
+            model.reset()
+        self._load_status()
+
+    def _load_status(self) -> None:
+        if not self.session.is_open:
+            return
+
+        def status(ws: Workspace) -> dict[str, Any]:
+            return workspace_status(ws)
+
+        self.session.with_workspace(status, self._show_status, lambda _e: None, writer=False)
+
+    def _show_status(self, status: dict[str, Any]) -> None:
+        self.tile_pending.set(int(status.get("pending", 0)))
+        self.tile_conflicts.set(int(status.get("conflicts", 0)), warn=True)
+
+    def _count_visits(self) -> None:
+        rows = self.visits.rows
+        self.tile_visits.set(len(rows))
+        self.tile_overdue.set(sum(1 for r in rows if r.overdue_days > 0), warn=True)
+
+    def clear(self) -> None:
+        super().clear()
+        for model in (self.visits, self.reviews, self.events):
+            model.clear()
+        for tile in (self.tile_visits, self.tile_overdue, self.tile_reviews, self.tile_events,
+                     self.tile_pending, self.tile_conflicts):
+            tile.number.setText("–")

@@ -1,0 +1,1 @@
+"""Top-level screens: first run, unlock, and the main window's pages."""

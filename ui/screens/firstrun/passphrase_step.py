@@ -1,0 +1,99 @@
+"""Step 1: the user's name and the passphrase, typed twice, with a strength meter."""
+
+from __future__ import annotations
+
+from caseapp.crypto.keyfile import check_passphrase
+from caseapp.errors import CaseAppError, ValidationError
+from ui.qt import QFormLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget, Signal
+from ui.session import Session
+from ui.widgets.field_error import FieldError
+from ui.widgets.strength import StrengthMeter
+from ui.widgets.text import heading, paragraph
+
+
+class PassphraseStep(QWidget):
+    #: passphrase, name
+    submitted = Signal(str, str)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.name = QLineEdit(self)
+        self.name.setObjectName("name")
+        self.name.setPlaceholderText(self.tr("For example 王小红"))
+        self.passphrase = QLineEdit(self)
+        self.passphrase.setObjectName("passphrase")
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.repeat = QLineEdit(self)
+        self.repeat.setObjectName("repeat")
+        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
+        self.meter = StrengthMeter(self)
+        self.passphrase_error = FieldError(self)
+        self.repeat_error = FieldError(self)
+        self.create_button = QPushButton(self.tr("Create workspace"), self)
+        self.create_button.setObjectName("create")
+        self.create_button.setDefault(True)
+
+        form = QFormLayout()
+        form.addRow(self.tr("Your name"), self.name)
+        form.addRow(self.tr("Passphrase"), self.passphrase)
+        form.addRow("", self.meter)
+        form.addRow("", self.passphrase_error)
+        form.addRow(self.tr("Passphrase again"), self.repeat)
+        form.addRow("", self.repeat_error)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(self.tr("Create your workspace"), self))
+        layout.addWidget(paragraph(self.tr(
+            "Everything you record is kept encrypted on this computer. Choose a passphrase that only you "
+            "know: you will type it each time CaseApp is unlocked. A few words or a short sentence is "
+            "easier to remember and harder to guess than a short password."), self))
+        layout.addLayout(form)
+        layout.addWidget(self.create_button)
+        layout.addStretch(1)
+
+        self.passphrase.textChanged.connect(self._typed)
+        self.repeat.textChanged.connect(lambda _t: self.repeat_error.clear_error())
+        self.create_button.clicked.connect(self._submit)
+        self.repeat.returnPressed.connect(self._submit)
+        self.passphrase.returnPressed.connect(self.repeat.setFocus)
+        self.name.returnPressed.connect(self.passphrase.setFocus)
+
+    def _typed(self, text: str) -> None:
+        self.meter.update_for(text)
+        self.passphrase_error.clear_error()
+
+    def _submit(self) -> None:
+        if not self.create_button.isEnabled():
+            return
+        passphrase = self.passphrase.text()
+        try:
+            check_passphrase(passphrase)
+        except CaseAppError as error:
+            self.passphrase_error.show_error(self.session.field_message(error))
+            self.passphrase.setFocus()
+            return
+        if self.meter.update_for(passphrase) == 0:
+            self.passphrase_error.show_error(self.tr(
+                "This passphrase is one of the first an attacker would try. Add a few words."))
+            self.passphrase.setFocus()
+            return
+        if self.repeat.text() != passphrase:
+            mismatch = ValidationError("workspace.passphrase_mismatch", "repeat")
+            self.repeat_error.show_error(self.session.field_message(mismatch))
+            self.repeat.setFocus()
+            return
+        self.set_busy(True)
+        self.submitted.emit(passphrase, self.name.text().strip())
+
+    def set_busy(self, busy: bool) -> None:
+        self.create_button.setEnabled(not busy)
+        self.create_button.setText(self.tr("Creating the workspace…") if busy else self.tr("Create workspace"))
+
+    def show_error(self, text: str) -> None:
+        self.set_busy(False)
+        self.passphrase_error.show_error(text)
+
+    def forget(self) -> None:
+        """Clear the typed passphrases once the workspace exists."""
+        self.passphrase.clear()
+        self.repeat.clear()

@@ -1,0 +1,152 @@
+"""The unlocked app: search box, navigation bar, pages, and the sync indicator in the status bar."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ui.pages.base import Page
+from ui.pages.grid import GridPage
+from ui.pages.households import HouseholdsPage
+from ui.pages.referrals import ReferralsPage
+from ui.pages.settings import SettingsPage
+from ui.pages.sync import SyncPage
+from ui.pages.today import TodayPage
+from ui.pages.visits import VisitsPage
+from ui.qt import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QStackedWidget,
+    QStatusBar,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from ui.session import Session
+from ui.sync_controller import SyncController
+from ui.widgets.marks import mark_data
+from ui.widgets.text import heading
+
+SEARCH_DEBOUNCE_MS = 150
+
+
+class MainScreen(QWidget):
+    lock_requested = Signal()
+
+    def __init__(self, session: Session, sync: SyncController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.sync = sync
+        self.brand = heading("CaseApp", self, size_delta=3)
+        mark_data(self.brand)  # the product name is not translated
+        self.demo_badge = QLabel(self.tr("Demo data"), self)
+        self.demo_badge.setStyleSheet("background: #ffe8a3; padding: 2px 8px; border-radius: 4px;")
+        self.search = QLineEdit(self)
+        self.search.setObjectName("global_search")
+        self.search.setClearButtonEnabled(True)
+        self.search.setPlaceholderText(self.tr("Find a household: name, pinyin, ID number, phone or address"))
+        self.lock_button = QPushButton(self.tr("Lock"), self)
+        self.lock_button.setObjectName("lock")
+        self.lock_button.setToolTip(self.tr("Lock now (Ctrl+L)"))
+        top = QHBoxLayout()
+        top.addWidget(self.brand)
+        top.addWidget(self.demo_badge)
+        top.addWidget(self.search, 1)
+        top.addWidget(self.lock_button)
+
+        self.today = TodayPage(session, self)
+        self.households = HouseholdsPage(session, self)
+        self.visits = VisitsPage(session, self)
+        self.grid = GridPage(session, self)
+        self.referrals = ReferralsPage(session, self)
+        self.sync_page = SyncPage(session, sync, self)
+        self.settings = SettingsPage(session, self)
+        self.pages: list[Page] = [self.today, self.households, self.visits, self.grid, self.referrals,
+                                  self.sync_page, self.settings]
+        self.nav = QListWidget(self)
+        self.nav.setObjectName("nav")
+        self.nav.setFixedWidth(150)
+        self.stack = QStackedWidget(self)
+        for page in self.pages:
+            self.nav.addItem(page.title())
+            self.stack.addWidget(page)
+            page.open_household.connect(self.open_household)
+        middle = QHBoxLayout()
+        middle.addWidget(self.nav)
+        middle.addWidget(self.stack, 1)
+
+        self.status = QStatusBar(self)
+        self.sync_indicator = QLabel(self)
+        self.sync_indicator.setObjectName("sync_status")
+        mark_data(self.sync_indicator)  # composed from translated parts and numbers
+        self.status.addPermanentWidget(self.sync_indicator)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addLayout(top)
+        layout.addLayout(middle, 1)
+        layout.addWidget(self.status)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
+        self._debounce.timeout.connect(self._run_search)
+        self.search.textEdited.connect(lambda _t: self._debounce.start())
+        self.search.returnPressed.connect(self._run_search)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.lock_button.clicked.connect(self.lock_requested)
+        self.today.visit_elder.connect(lambda elder_id: self.visits.visit(elder_id))
+        self.today.open_event.connect(lambda _id: self.go(self.grid))
+        sync.status_changed.connect(self._show_sync_status)
+        sync.started.connect(lambda: self.sync_indicator.setText(self.tr("Syncing…")))
+        self.nav.setCurrentRow(0)
+
+    def go(self, page: Page) -> None:
+        self.nav.setCurrentRow(self.pages.index(page))
+
+    def current_page(self) -> Page:
+        return self.pages[self.stack.currentIndex()]
+
+    def open_household(self, household_id: str) -> None:
+        self.go(self.households)
+        self.households.show_household(household_id)
+
+    def _run_search(self) -> None:
+        self._debounce.stop()
+        self.go(self.households)
+        self.households.search(self.search.text())
+
+    def unlocked(self) -> None:
+        self.demo_badge.setVisible(bool(self.session.settings.get("demo")))
+        page = self.current_page()
+        if page.isVisible():
+            page.refresh()
+
+    def clear(self) -> None:
+        """Drop every record from every page; the screen is being locked."""
+        self._debounce.stop()
+        self.search.clear()
+        for page in self.pages:
+            page.clear()
+        self.sync_indicator.clear()
+
+    def _show_sync_status(self, status: dict[str, Any]) -> None:
+        server = status.get("server", "-")
+        if server in ("", "-"):
+            state = self.tr("Offline: not connected to a server")
+        elif self.sync.online is False:
+            state = self.tr("Offline")
+        else:
+            state = self.tr("Online")
+        pending = int(status.get("pending", 0))
+        parts = [state, self.tr("%n change(s) waiting to sync", "", pending)]
+        last = status.get("last_sync", "-")
+        if last not in ("", "-"):
+            parts.append(self.tr("last sync %1").replace("%1", str(last)))
+        conflicts = int(status.get("conflicts", 0))
+        if conflicts:
+            parts.append(self.tr("%n conflict(s)", "", conflicts))
+        self.sync_indicator.setText(" · ".join(parts))

@@ -1,0 +1,202 @@
+"""The open (or locked) workspace as the GUI sees it: who holds the key, how work reaches it, and
+which records changed.
+
+Screens never touch the Workspace directly. They hand a function to ``read()`` (runs on the read
+pool with a read-only SQLAlchemy session) or ``write()`` (runs on the single writer with a write
+session) and get the result back on the GUI thread. After a write commits, ``changed`` announces
+which record types were touched; each screen decides for itself whether to reload.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session as DbSession
+
+from caseapp.crypto.keyfile import KdfParams
+from caseapp.domain import Record
+from caseapp.errors import CaseAppError, WorkspaceError
+from caseapp.messages import message, render
+from caseapp.store.workspace import Workspace
+from ui.language import core_lang
+from ui.qt import QObject, Signal
+from ui.tasks import Failed, TaskManager
+
+T = TypeVar("T")
+
+# Workspace settings the UI reads once at unlock (key → default).
+SETTINGS: dict[str, Any] = {
+    "org.default": "",
+    "ui.autolock_minutes": 5,
+    "sync.server_url": "",
+    "sync.ca_file": "",
+    "demo": False,
+    "setup.mode": "",
+}
+
+
+class Session(QObject):
+    unlocked = Signal()
+    locked = Signal()
+    #: frozenset of entity names written by a committed change
+    changed = Signal(object)
+    settings_changed = Signal()
+
+    def __init__(self, path: Path, tasks: TaskManager, lang: str, *, kdf: KdfParams | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.path = Path(path)
+        self.tasks = tasks
+        self.lang = lang
+        # Only tests pass a cheap KDF; production always uses the workspace module's default.
+        self._kdf = kdf
+        self.ws: Workspace | None = None
+        self.settings: dict[str, Any] = dict(SETTINGS)
+
+    # -- language -------------------------------------------------------------------------------
+    @property
+    def core_lang(self) -> str:
+        return core_lang(self.lang)
+
+    def message(self, error: BaseException) -> str:
+        if isinstance(error, CaseAppError):
+            return render(error, self.core_lang)
+        return str(error)
+
+    def field_message(self, error: CaseAppError) -> str:
+        """The reason alone, for showing right under the field it concerns."""
+        return message(error.key, self.core_lang, **error.params)
+
+    @property
+    def org_code(self) -> str:
+        return str(self.settings.get("org.default") or "")
+
+    @property
+    def kdf(self) -> KdfParams | None:
+        """The KDF for new key material: None (the production default) except in tests."""
+        return self._kdf
+
+    @property
+    def is_open(self) -> bool:
+        return self.ws is not None
+
+    # -- opening and locking --------------------------------------------------------------------
+    def create(self, passphrase: str, actor: str, on_done: Callable[[str], None], on_error: Failed) -> None:
+        """Create the workspace (Argon2id runs on the writer, not the GUI); ``on_done`` gets the
+        recovery key, which is never stored anywhere."""
+        path, kdf = self.path, self._kdf
+
+        def job() -> tuple[Workspace, str, dict[str, Any]]:
+            if kdf is None:
+                ws, recovery = Workspace.create(path, passphrase, actor=actor)
+            else:
+                ws, recovery = Workspace.create(path, passphrase, actor=actor, kdf=kdf)
+            return ws, recovery, self._load_settings_now(ws)
+
+        def done(result: tuple[Workspace, str, dict[str, Any]]) -> None:
+            ws, recovery, settings = result
+            self._opened(ws, settings)
+            on_done(recovery)
+
+        self.tasks.write(job, done, on_error)
+
+    def unlock(self, passphrase: str, on_done: Callable[[], None], on_error: Failed) -> None:
+        self._open(lambda: Workspace.open(self.path, passphrase), on_done, on_error)
+
+    def unlock_with_recovery_key(self, key: str, on_done: Callable[[], None], on_error: Failed) -> None:
+        self._open(lambda: Workspace.open_with_recovery_key(self.path, key), on_done, on_error)
+
+    def _open(self, opener: Callable[[], Workspace], on_done: Callable[[], None], on_error: Failed) -> None:
+        def job() -> tuple[Workspace, dict[str, Any]]:
+            ws = opener()
+            return ws, self._load_settings_now(ws)
+
+        def done(result: tuple[Workspace, dict[str, Any]]) -> None:
+            self._opened(*result)
+            on_done()
+
+        self.tasks.write(job, done, on_error)
+
+    @staticmethod
+    def _load_settings_now(ws: Workspace) -> dict[str, Any]:
+        return {key: ws.get_setting(key, default) for key, default in SETTINGS.items()}
+
+    def _opened(self, ws: Workspace, settings: dict[str, Any]) -> None:
+        self.ws = ws
+        self.settings = settings
+        self.unlocked.emit()
+
+    def lock(self) -> None:
+        """Forget the key now; the database closes once the writes already queued are saved."""
+        ws, self.ws = self.ws, None
+        self.tasks.new_epoch()
+        if ws is not None:
+            self.tasks.write(ws.close)
+        self.locked.emit()
+
+    def close(self) -> None:
+        """Lock and wait for the writer: used when the application quits."""
+        self.lock()
+        self.tasks.drain_writes()
+
+    # -- work -----------------------------------------------------------------------------------
+    def _need_ws(self) -> Workspace:
+        ws = self.ws
+        if ws is None:
+            raise WorkspaceError("workspace.locked")
+        return ws
+
+    def read(self, fn: Callable[[DbSession], T], on_done: Callable[[T], None] | None = None,
+             on_error: Failed | None = None) -> None:
+        ws = self._need_ws()
+
+        def job() -> T:
+            with ws.read() as db:
+                return fn(db)
+
+        self.tasks.read(job, on_done, on_error)
+
+    def write(self, fn: Callable[[DbSession], T], on_done: Callable[[T], None] | None = None,
+              on_error: Failed | None = None) -> None:
+        ws = self._need_ws()
+        touched: set[str] = set()
+
+        def job() -> T:
+            with ws.write() as db:
+                event.listen(db, "after_flush", lambda s, _ctx: touched.update(_entities(s)))
+                return fn(db)
+
+        def done(result: T) -> None:
+            if touched:
+                self.changed.emit(frozenset(touched))
+            if on_done is not None:
+                on_done(result)
+
+        self.tasks.write(job, done, on_error)
+
+    def with_workspace(self, fn: Callable[[Workspace], T], on_done: Callable[[T], None] | None = None,
+                       on_error: Failed | None = None, *, writer: bool = True) -> None:
+        """Run ``fn(ws)`` for work that is not a record session (settings, keys, attachments)."""
+        ws = self._need_ws()
+        submit = self.tasks.write if writer else self.tasks.read
+        submit(lambda: fn(ws), on_done, on_error)
+
+    def set_setting(self, key: str, value: Any, on_done: Callable[[None], None] | None = None) -> None:
+        self.settings[key] = value
+        self.with_workspace(lambda ws: ws.set_setting(key, value), on_done)
+        self.settings_changed.emit()
+
+
+def _entities(db: DbSession) -> set[str]:
+    return {type(obj).entity for obj in (*db.new, *db.dirty) if isinstance(obj, Record)}
+
+
+#: announced after a sync: anything may have changed
+EVERYTHING = frozenset({"*"})
+
+
+def touches(entities: frozenset[str], watched: frozenset[str]) -> bool:
+    return "*" in entities or bool(entities & watched)

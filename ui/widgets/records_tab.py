@@ -1,0 +1,97 @@
+"""A table of one record type, with add, edit and workflow moves."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session as DbSession
+
+from caseapp.domain.codec import entity_class
+from caseapp.services import records
+from ui.models.records import RecordsModel, Row
+from ui.qt import QHBoxLayout, QPushButton, QVBoxLayout, QWidget, Signal
+from ui.session import Session
+from ui.widgets.field_error import FieldError
+from ui.widgets.table import RecordTable
+from ui.widgets.workflow_bar import WorkflowBar
+
+
+class RecordsTab(QWidget):
+    add_requested = Signal()
+    edit_requested = Signal(object)
+    selected = Signal(object)
+
+    def __init__(self, session: Session, entity: str, fields: list[str], *, add_text: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.entity = entity
+        cls = entity_class(entity)
+        self.model = RecordsModel(session, entity, fields, parent=self)
+        self.table = RecordTable(self, sortable=True)
+        self.table.setObjectName(f"table_{entity}")
+        self.table.setModel(self.model)
+        self.buttons = QHBoxLayout()
+        self.add = QPushButton(add_text, self)
+        self.add.setObjectName(f"add_{entity}")
+        self.add.setVisible(bool(add_text))
+        self.edit = QPushButton(self.tr("Edit"), self)
+        self.edit.setObjectName(f"edit_{entity}")
+        # Facts (visits, notes) are never edited: a correction is a new record.
+        self.edit.setVisible(not cls.insert_only)
+        self.edit.setEnabled(False)
+        self.buttons.addWidget(self.add)
+        self.buttons.addWidget(self.edit)
+        self.buttons.addStretch(1)
+        self.workflow = WorkflowBar(self)
+        self.error = FieldError(self)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.buttons)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.workflow)
+        layout.addWidget(self.error)
+
+        self.add.clicked.connect(self.add_requested)
+        self.edit.clicked.connect(self._edit)
+        self.table.opened.connect(lambda _row: self._edit())
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
+        self.workflow.chosen.connect(self._move)
+        self.model.loaded.connect(self._selection_changed)
+
+    def set_rows(self, rows: list[Row]) -> None:
+        self.error.clear_error()
+        self.model.set_rows(rows)
+
+    def current(self) -> Row | None:
+        row = self.table.current_row()
+        return self.model.row_at(row) if 0 <= row < len(self.model.rows) else None
+
+    def _selection_changed(self) -> None:
+        row = self.current()
+        self.edit.setEnabled(row is not None)
+        self.workflow.set_record(self.entity, row)
+        self.selected.emit(row)
+
+    def _edit(self) -> None:
+        row = self.current()
+        if row is not None and not entity_class(self.entity).insert_only:
+            self.edit_requested.emit(row)
+
+    def _move(self, target: str) -> None:
+        """Ask the core to move the selected record; it re-checks the state machine and refuses
+        anything not allowed, whatever this screen believed."""
+        row = self.current()
+        if row is None:
+            return
+        cls, record_id = entity_class(self.entity), row["id"]
+
+        def job(db: DbSession) -> None:
+            records.transition(db, records.get(db, cls, record_id), target)
+
+        self.error.clear_error()
+        self.session.write(job, None, lambda error: self.show_error(self.session.message(error)))
+
+    def show_error(self, text: str) -> None:
+        self.error.show_error(text)
+
+    def select_first(self) -> None:
+        if self.model.rows:
+            self.table.selectRow(0)

@@ -1,0 +1,151 @@
+"""The one top-level window: first run, unlock, or the main screen, and the rules for locking.
+
+Locking (Ctrl+L, the Lock button, or idle time) empties every page, hides open dialogs (their typed
+contents come back after unlocking, so a caseworker interrupted mid-visit loses nothing), and only
+then forgets the key. While locked the window shows the unlock screen and nothing else.
+"""
+
+from __future__ import annotations
+
+from ui import language as i18n
+from ui.idle import IdleWatcher, LockKey
+from ui.prefs import Prefs
+from ui.qt import QCloseEvent, QDialog, QMainWindow, QStackedWidget, QWidget
+from ui.screens.firstrun import FirstRun
+from ui.screens.main_screen import MainScreen
+from ui.screens.unlock import UnlockScreen
+from ui.session import Session
+from ui.sync_controller import SyncController
+
+DEFAULT_AUTOLOCK_MINUTES = 5
+
+
+class AppWindow(QMainWindow):
+    def __init__(self, session: Session, prefs: Prefs, *, idle_ms: int | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.prefs = prefs
+        # Tests pass a short fixed timeout; otherwise the workspace's setting decides.
+        self._idle_override = idle_ms
+        self.setObjectName("app_window")
+        self.resize(1180, 760)
+        self.sync = SyncController(session, self)
+        self.stack = QStackedWidget(self)
+        self.setCentralWidget(self.stack)
+        self.first_run: FirstRun | None = None
+        self.unlock_screen = UnlockScreen(session, self)
+        self.main_screen = MainScreen(session, self.sync, self)
+        self.stack.addWidget(self.unlock_screen)
+        self.stack.addWidget(self.main_screen)
+        self._hidden_dialogs: list[QDialog] = []
+
+        self.idle = IdleWatcher(idle_ms or DEFAULT_AUTOLOCK_MINUTES * 60_000, self)
+        self.idle.idle.connect(self.lock)
+        self.lock_key = LockKey(self)
+        self.lock_key.pressed.connect(self.lock)
+        self._connect_main()
+        self.unlock_screen.unlocked.connect(self._after_unlock)
+        session.unlocked.connect(self._unlocked)
+
+        if session.path.joinpath("key.json").exists():
+            self.stack.setCurrentWidget(self.unlock_screen)
+        else:
+            self.first_run = FirstRun(session, self)
+            self.stack.addWidget(self.first_run)
+            self.stack.setCurrentWidget(self.first_run)
+            self.first_run.finished.connect(self._first_run_done)
+        self._retitle()
+
+    def _connect_main(self) -> None:
+        self.main_screen.lock_requested.connect(self.lock)
+        self.main_screen.settings.language_changed.connect(self.set_language)
+        self.main_screen.settings.autolock_changed.connect(self._set_idle)
+
+    def _retitle(self) -> None:
+        title = "CaseApp"
+        if self.session.is_open and self.session.settings.get("demo"):
+            title += " · " + self.tr("Demo")
+        self.setWindowTitle(title)
+
+    # -- unlocking and locking ------------------------------------------------------------------
+    def _unlocked(self) -> None:
+        minutes = int(self.session.settings.get("ui.autolock_minutes") or DEFAULT_AUTOLOCK_MINUTES)
+        self._set_idle(self._idle_override or minutes * 60_000)
+        self.idle.start()
+        self._retitle()
+        if self.first_run is None:
+            self._show_main()
+
+    def _after_unlock(self, used_recovery_key: bool) -> None:
+        if used_recovery_key:
+            # The old passphrase is forgotten: go straight to choosing a new one.
+            self.main_screen.go(self.main_screen.settings)
+            self.main_screen.settings.current.setFocus()
+
+    def _first_run_done(self) -> None:
+        if self.first_run is not None:
+            self.stack.removeWidget(self.first_run)
+            self.first_run.deleteLater()
+            self.first_run = None
+        self._retitle()
+        self._show_main()
+
+    def _show_main(self) -> None:
+        self.stack.setCurrentWidget(self.main_screen)
+        self.main_screen.unlocked()
+        for dialog in self._hidden_dialogs:
+            dialog.show()
+        self._hidden_dialogs = []
+
+    def _set_idle(self, timeout_ms: int) -> None:
+        self.idle.set_timeout_ms(self._idle_override or timeout_ms)
+
+    def lock(self) -> None:
+        if not self.session.is_open or self.first_run is not None:
+            return
+        self.idle.stop()
+        self._hidden_dialogs = [d for d in self.findChildren(QDialog) if d.isVisible()]
+        for dialog in self._hidden_dialogs:
+            dialog.hide()
+        self.main_screen.clear()
+        self.stack.setCurrentWidget(self.unlock_screen)
+        self.unlock_screen.reset()
+        self.session.lock()
+        self._retitle()
+
+    @property
+    def locked(self) -> bool:
+        return self.stack.currentWidget() is self.unlock_screen
+
+    # -- language -------------------------------------------------------------------------------
+    def set_language(self, lang: str) -> None:
+        """Switch language: new translators, then rebuild the screens so every string is re-read."""
+        self.prefs.language = lang
+        self.prefs.save()
+        self.session.lang = lang
+        i18n.install(lang)
+        index = self.stack.indexOf(self.main_screen)
+        page = self.main_screen.stack.currentIndex()
+        old_main, old_unlock = self.main_screen, self.unlock_screen
+        self.main_screen = MainScreen(self.session, self.sync, self)
+        self.unlock_screen = UnlockScreen(self.session, self)
+        self.unlock_screen.unlocked.connect(self._after_unlock)
+        self._connect_main()
+        self.stack.insertWidget(index, self.main_screen)
+        self.stack.insertWidget(self.stack.indexOf(old_unlock), self.unlock_screen)
+        was_main = self.stack.currentWidget() is old_main
+        for old in (old_main, old_unlock):
+            self.stack.removeWidget(old)
+            old.deleteLater()
+        self.main_screen.nav.setCurrentRow(page)
+        self.stack.setCurrentWidget(self.main_screen if was_main else self.unlock_screen)
+        if was_main:
+            self.main_screen.unlocked()
+            self.sync.refresh()
+        self._retitle()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.idle.stop()
+        self.session.close()
+        super().closeEvent(event)
