@@ -85,7 +85,8 @@ def test_sync_says_why_in_one_line_when_offline_refused_or_revoked(
         env: None, server: Server, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     a = make_workspace(tmp_path / "a", "worker1")
     assert cli(a, "sync") == 1
-    assert capsys.readouterr().err.strip() == "This workspace is not logged in to a sync server; run caseapp login first"
+    assert capsys.readouterr().err.strip() == (
+        "This workspace is not logged in to a sync server; run caseapp login first")
     assert cli(a, "login", server.url, "--user", "worker1") == 0
     add_household(a)
     server.stop()
