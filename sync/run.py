@@ -1,4 +1,4 @@
-"""One sync of one workspace: handshake, attachments, push, then pull.
+"""One sync of one workspace: attachments, push, then pull.
 
 Push comes before pull so the server merges this device's edits against what it holds, and the
 pull that follows brings back the merged result (and any conflict records) in one go. Every step
@@ -79,8 +79,9 @@ def sync(ws: Workspace, client: SyncClient, *, progress: Progress | None = None,
          page_size: int = p.DEFAULT_PAGE, push_batch: int = PUSH_BATCH) -> SyncReport:
     report = SyncReport()
     say = progress or (lambda stage, done: None)
-    hello = client.handshake()
-    ws.clock.observe(hello.hlc)
+    # No separate handshake: every request carries the protocol and schema versions (a client too
+    # old gets 426 on its first call) and every answer the server's clock, so a one-field edit
+    # costs two round trips (push, pull) and a sync with nothing to send one.
     upload_attachments(ws, client, say)
     push(ws, client, report, say, push_batch)
     pull(ws, client, report, say, page_size)

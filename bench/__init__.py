@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`); each writes its own section of docs/benchmarks.md."""

@@ -1,0 +1,292 @@
+"""Sync benchmarks on loopback: `python -m bench.sync_bench [--households N] [--devices D] [--write]`.
+
+Measures, against a real uvicorn server (SQLite by default, PostgreSQL with --pg):
+- initial push and initial pull of a district dataset, records/s end to end;
+- bytes on the wire per record, against the gzip size of the same records' JSON;
+- gzip against zstd on real push and pull payloads (size, compress and decompress time);
+- applying pulled records against a raw bulk insert into the same kind of encrypted workspace;
+- bytes and round trips for a one-field edit and for a sync with nothing to do;
+- D concurrent simulated devices (push a one-field edit, then pull), operations/s and p50/p99.
+With --write the figures replace the "Sync" section of docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+import re
+import statistics
+import tempfile
+import threading
+import time
+import uuid
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from caseapp.crypto.keyfile import TEST_KDF
+from caseapp.domain import ENTITIES, Household, IncomeItem, Member
+from caseapp.services.exchange import export_bytes
+from caseapp.store.workspace import Workspace
+from sync import apply, compress, outbox, run
+from sync import protocol as p
+from sync.client import SyncClient
+from sync.server import auth
+from sync.server.db import Database
+
+PASSWORD = "bench-password"
+DISTRICT = "440105"
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华"
+
+
+def org(i: int) -> str:
+    street = 1 + i % 10
+    community = 1 + (i // 10) % 12
+    grid = 1 + (i // 120) % 6
+    return f"{DISTRICT}{street:03d}{community:03d}{grid:02d}"
+
+
+def fill(ws: Workspace, households: int, seed: int = 1) -> int:
+    rnd = random.Random(seed)
+    made = 0
+    batch = 500
+    for start in range(0, households, batch):
+        with ws.write() as s:
+            for i in range(start, min(households, start + batch)):
+                code = org(i)
+                name = rnd.choice(SURNAMES) + rnd.choice(GIVEN) + rnd.choice(GIVEN)
+                h = Household(org_code=code, address=f"海珠区滨江东路 {i} 号 {rnd.randint(1, 30)} 栋",
+                              head_name=name, phone=f"138{rnd.randint(0, 99_999_999):08d}",
+                              register_type="local_urban", notes="")
+                s.add(h)
+                s.flush()
+                for k in range(rnd.randint(2, 4)):
+                    m = Member(org_code=code, household_id=h.id, name=name if k == 0 else
+                               rnd.choice(SURNAMES) + rnd.choice(GIVEN), relationship="02" if k == 0 else "10",
+                               health="healthy", employment="employed")
+                    s.add(m)
+                    s.flush()
+                    s.add(IncomeItem(org_code=code, member_id=m.id, income_type="wages",
+                                     monthly_amount=Decimal(rnd.randint(500, 5000))))
+                    made += 2
+                made += 1
+    return made
+
+
+class LoopbackServer:
+    def __init__(self, url: str) -> None:
+        import socket
+
+        import uvicorn
+
+        from sync.server.app import create_app
+
+        self.db = Database(url)
+        self.db.migrate()
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        config = uvicorn.Config(create_app(self.db), host="127.0.0.1", port=self.port, log_level="warning",
+                                lifespan="off")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        while not self.server.started:
+            time.sleep(0.01)
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join()
+        self.db.dispose()
+
+
+def timed(fn: Any) -> tuple[Any, float]:
+    t0 = time.perf_counter()
+    out = fn()
+    return out, time.perf_counter() - t0
+
+
+def codec_table(samples: dict[str, bytes]) -> list[str]:
+    lines = ["| payload | JSON bytes | gzip-6 bytes | zstd-3 bytes | gzip compress ms | zstd compress ms | "
+             "gzip decompress ms | zstd decompress ms |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for name, data in samples.items():
+        g, tg = timed(lambda data=data: compress.encode(data, compress.GZIP))
+        z, tz = timed(lambda data=data: compress.encode(data, compress.ZSTD))
+        _, dg = timed(lambda g=g: compress.decode(g, compress.GZIP))
+        _, dz = timed(lambda z=z: compress.decode(z, compress.ZSTD))
+        lines.append(f"| {name} | {len(data):,} | {len(g):,} | {len(z):,} | {tg * 1000:.1f} | {tz * 1000:.1f} | "
+                     f"{dg * 1000:.1f} | {dz * 1000:.1f} |")
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--households", type=int, default=5000)
+    parser.add_argument("--devices", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=10, help="syncs per simulated device")
+    parser.add_argument("--pg", default=None, help="PostgreSQL URL for the server (default: SQLite)")
+    parser.add_argument("--write", action="store_true")
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="sync-bench-"))
+    url = args.pg or f"sqlite:///{tmp / 'server.db'}"
+    server = LoopbackServer(url)
+    with server.db.write() as conn:
+        auth.add_user(conn, "admin", PASSWORD, "admin", [])
+    out: list[str] = []
+    backend = "PostgreSQL" if args.pg else "SQLite"
+
+    a, _ = Workspace.create(tmp / "a", "bench passphrase", kdf=TEST_KDF, actor="admin")
+    b, _ = Workspace.create(tmp / "b", "bench passphrase", kdf=TEST_KDF, actor="admin")
+    for ws in (a, b):
+        run.login(ws, server.url, "admin", PASSWORD)
+    count, t_fill = timed(lambda: fill(a, args.households))
+    ca = run.connect(a)
+    # A push payload sample (one batch, as sent) for the codec comparison.
+    push_sample = json.dumps({"ops": [outbox.to_op(e).model_dump(exclude_defaults=True)
+                                      for e in outbox.pending(a, run.PUSH_BATCH)]},
+                             ensure_ascii=False, separators=(",", ":")).encode()
+    report, t_push = timed(lambda: run.sync(a, ca))
+    cb = run.connect(b)
+    first_page = cb.pull("", p.DEFAULT_PAGE)
+    pull_sample = first_page.model_dump_json().encode()
+    cb.bytes_received = cb.bytes_sent = cb.round_trips = 0
+    report_b, t_pull = timed(lambda: run.sync(b, cb))
+    assert export_bytes(a) == export_bytes(b), "replicas differ"
+    wire_per_record = cb.bytes_received / count
+    records_json = export_bytes(b)
+    gz_per_record = len(gzip.compress(records_json, 6)) / count
+
+    # Apply rate against a raw bulk insert of the same rows into a fresh encrypted workspace.
+    pages: list[p.PullOut] = []
+    cursor = ""
+    while True:
+        page = cb.pull(cursor, p.DEFAULT_PAGE)
+        pages.append(page)
+        cursor = page.cursor
+        if not page.has_more:
+            break
+    c, _ = Workspace.create(tmp / "c", "bench passphrase", kdf=TEST_KDF, actor="admin")
+    _, t_apply = timed(lambda: [apply.apply_page(c, pg) for pg in pages])
+    d, _ = Workspace.create(tmp / "d", "bench passphrase", kdf=TEST_KDF, actor="admin")
+
+    def raw_insert() -> None:
+        for pg in pages:
+            with d.engine.begin() as conn:
+                groups: dict[str, list[dict[str, Any]]] = {}
+                for row in pg.rows:
+                    groups.setdefault(row.entity, []).append({**row.fields, "server_pos": row.pos})
+                for entity in ("household", "member", "income_item"):
+                    if entity in groups:
+                        conn.execute(sqlite_insert(ENTITIES[entity].__table__), groups[entity])
+
+    _, t_raw = timed(raw_insert)
+
+    # One-field edit and an empty sync: bytes and round trips.
+    from caseapp.services import records
+
+    with a.read() as s:
+        hid = s.query(Household.id).first()[0]  # type: ignore[index]
+    with a.write() as s:
+        records.update(s, records.get(s, Household, hid), {"notes": "已电话回访"})
+    ca.bytes_sent = ca.bytes_received = ca.round_trips = 0
+    run.sync(a, ca)
+    edit_bytes, edit_trips = ca.bytes_sent + ca.bytes_received, ca.round_trips
+    ca.bytes_sent = ca.bytes_received = ca.round_trips = 0
+    run.sync(a, ca)
+    idle_bytes, idle_trips = ca.bytes_sent + ca.bytes_received, ca.round_trips
+
+    # Concurrent devices: each pushes a one-field edit and pulls, `rounds` times.
+    latencies: list[float] = []
+    errors: list[str] = []
+    with a.read() as s:
+        ids = [r[0] for r in s.query(Household.id).limit(args.devices * 4)]
+    lock = threading.Lock()
+
+    def device_loop(n: int) -> None:
+        client = SyncClient(server.url)
+        try:
+            login = client.login("admin", PASSWORD, f"bench-{n}-{uuid.uuid4().hex[:6]}")
+            client.token = login.token
+            cursor = client.pull("", p.MAX_PAGE).cursor
+            for r in range(args.rounds):
+                op = p.PushOp(seq=r + 1, entity="household", row_id=ids[(n * 7 + r) % len(ids)], op="set",
+                              field="notes", value=f"设备 {n} 第 {r} 次", base_pos=0, hlc=(time.time_ns() // 10**6) << 16)
+                t0 = time.perf_counter()
+                client.push([op])
+                page = client.pull(cursor, p.MAX_PAGE)
+                while page.has_more:
+                    page = client.pull(page.cursor, p.MAX_PAGE)
+                cursor = page.cursor
+                with lock:
+                    latencies.append(time.perf_counter() - t0)
+        except Exception as error:  # noqa: BLE001  (a benchmark reports failures instead of dying)
+            with lock:
+                errors.append(repr(error))
+        finally:
+            client.close()
+
+    threads = [threading.Thread(target=device_loop, args=(n,)) for n in range(args.devices)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    t_conc = time.perf_counter() - t0
+    lat = sorted(latencies)
+    p50 = statistics.median(lat) * 1000 if lat else float("nan")
+    p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000 if lat else float("nan")
+
+    out.append(f"Command: `python -m bench.sync_bench --households {args.households} --devices {args.devices}"
+               f"{' --pg URL' if args.pg else ''} --write`; server on {backend}, loopback, one process, "
+               f"client and server on the same 2-core machine. Dataset: {args.households:,} households, "
+               f"{count:,} records (households, members, income items).")
+    out.append("")
+    out.append("| measure | figure |")
+    out.append("|---|---:|")
+    out.append(f"| initial push (device → server), records/s | {count / t_push:,.0f} |")
+    out.append(f"| initial pull (server → encrypted workspace), records/s end to end | {count / t_pull:,.0f} |")
+    out.append(f"| bytes on the wire per record, initial pull | {wire_per_record:,.0f} |")
+    out.append(f"| gzip size of the same records' JSON export, per record | {gz_per_record:,.0f} |")
+    out.append(f"| applying pulled pages, records/s | {count / t_apply:,.0f} |")
+    out.append(f"| raw bulk insert of the same rows, same kind of workspace, records/s | {count / t_raw:,.0f} |")
+    out.append(f"| apply rate / raw insert rate | {t_raw / t_apply:.0%} |")
+    out.append(f"| one-field edit: bytes on the wire (both ways), round trips | {edit_bytes:,} B, {edit_trips} |")
+    out.append(f"| sync with nothing to do: bytes, round trips | {idle_bytes:,} B, {idle_trips} |")
+    out.append(f"| {args.devices} concurrent devices × {args.rounds} (push one edit + pull): operations/s | "
+               f"{len(lat) / t_conc:,.0f} |")
+    out.append(f"| … latency p50 / p99 | {p50:.0f} ms / {p99:.0f} ms |")
+    out.append(f"| … errors | {len(errors)} |")
+    out.append("")
+    out.append("Payload codecs on real payloads (one push batch of "
+               f"{run.PUSH_BATCH} operations; one pull page of {p.DEFAULT_PAGE} changes):")
+    out.append("")
+    out += codec_table({"push batch": push_sample, "pull page": pull_sample})
+    out.append("")
+    out.append(f"(setup, not timed as sync: filling device A took {t_fill:.1f} s; pushed "
+               f"{report.push.pushed:,} operations; device B pulled {report_b.pulled:,} records in "
+               f"{report_b.pages} pages.)")
+    text = "\n".join(out)
+    print(text)
+    if errors:
+        print("errors:", errors[:5])
+    if args.write:
+        doc = DOCS.read_text(encoding="utf-8")
+        doc = re.sub(r"(<!-- bench:sync:start -->\n).*?(\n<!-- bench:sync:end -->)",
+                     lambda m: m.group(1) + text + m.group(2), doc, flags=re.S)
+        DOCS.write_text(doc, encoding="utf-8")
+    for ws in (a, b, c, d):
+        ws.close()
+    ca.close()
+    cb.close()
+    server.stop()
+
+
+if __name__ == "__main__":
+    main()
