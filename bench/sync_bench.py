@@ -217,7 +217,8 @@ def main() -> None:
             cursor = client.pull("", p.MAX_PAGE).cursor
             for r in range(args.rounds):
                 op = p.PushOp(seq=r + 1, entity="household", row_id=ids[(n * 7 + r) % len(ids)], op="set",
-                              field="notes", value=f"设备 {n} 第 {r} 次", base_pos=0, hlc=(time.time_ns() // 10**6) << 16)
+                              field="notes", value=f"设备 {n} 第 {r} 次", base_pos=0,
+                              hlc=(time.time_ns() // 10**6) << 16)
                 t0 = time.perf_counter()
                 client.push([op])
                 page = client.pull(cursor, p.MAX_PAGE)
@@ -226,7 +227,7 @@ def main() -> None:
                 cursor = page.cursor
                 with lock:
                     latencies.append(time.perf_counter() - t0)
-        except Exception as error:  # noqa: BLE001  (a benchmark reports failures instead of dying)
+        except Exception as error:  # a benchmark reports failures instead of dying
             with lock:
                 errors.append(repr(error))
         finally:
