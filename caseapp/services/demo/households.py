@@ -94,7 +94,7 @@ def _skeleton(rng: random.Random, composition: str) -> list[Person]:
             parent_age = min(97, age + rng.randint(22, 36))
             if chance(rng, 0.6):
                 people.append(Person("parent", "M", parent_age))
-            people.append(Person("parent", "F", min(97, parent_age - rng.randint(0, 4))))
+            people.append(Person("parent", "F", min(97, max(age + 20, parent_age - rng.randint(0, 4)))))
         return people
     if composition == "single_parent":
         age = rng.randint(28, 55)
