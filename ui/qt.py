@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from PySide6 import __version__ as PYSIDE_VERSION
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractTableModel,
     QByteArray,
     QCoreApplication,
@@ -114,6 +115,7 @@ __all__ = [
     "PYSIDE_VERSION",
     "QT_TRANSLATE_NOOP",
     "QAbstractButton",
+    "QAbstractItemModel",
     "QAbstractItemView",
     "QAbstractSpinBox",
     "QAbstractTableModel",

@@ -199,4 +199,4 @@ EVERYTHING = frozenset({"*"})
 
 
 def touches(entities: frozenset[str], watched: frozenset[str]) -> bool:
-    return "*" in entities or bool(entities & watched)
+    return "*" in entities or "*" in watched or bool(entities & watched)

@@ -33,7 +33,7 @@ def test_first_run_creates_workspace_and_goes_offline(qtbot, new_window: AppWind
     step.repeat.setText(PASSPHRASE)
     step.create_button.click()
     recovery = flow.recovery_step
-    qtbot.waitUntil(lambda: flow.currentWidget() is recovery, timeout=10_000)
+    qtbot.waitUntil(lambda: flow.current_step() is recovery, timeout=10_000)
     key = recovery.key.text().replace("\n", "")
     assert len(key.split("-")) >= 8
     assert step.passphrase.text() == ""  # the typed passphrase does not linger in the widget
@@ -42,7 +42,7 @@ def test_first_run_creates_workspace_and_goes_offline(qtbot, new_window: AppWind
     recovery.next.click()
     assert recovery.key.text() == ""  # shown once
     mode: ModeStep = flow.mode_step
-    assert flow.currentWidget() is mode and not mode.start.isEnabled()
+    assert flow.current_step() is mode and not mode.start.isEnabled()
 
     mode.offline_radio.setChecked(True)
     mode.org.set_code("440104001007")

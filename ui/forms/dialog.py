@@ -13,7 +13,7 @@ from caseapp.errors import CaseAppError
 from caseapp.services import records
 from ui.forms.form import RecordForm
 from ui.forms.specs import FieldSpec, entity_name
-from ui.qt import QDialog, QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget, Signal
+from ui.qt import QDialog, QFrame, QHBoxLayout, QPushButton, QScrollArea, Qt, QVBoxLayout, QWidget, Signal
 from ui.session import Session
 
 log = logging.getLogger(__name__)
@@ -42,6 +42,8 @@ class RecordDialog(QDialog):
         scroll = QScrollArea(self)
         scroll.setWidget(self.form)
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.save = QPushButton(self.tr("Save"), self)
         self.save.setObjectName("save")
         self.save.setDefault(True)
@@ -55,7 +57,7 @@ class RecordDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
         layout.addLayout(buttons)
-        self.resize(560, min(120 + 56 * len(self.form.specs), 680))
+        self.resize(620, min(self.form.sizeHint().height() + 90, 720))
         self.save.clicked.connect(self.submit)
         self.cancel.clicked.connect(self.reject)
 

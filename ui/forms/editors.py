@@ -18,12 +18,14 @@ from ui.qt import (
     QCoreApplication,
     QDateTime,
     QDateTimeEdit,
-    QHBoxLayout,
+    QGridLayout,
     QLineEdit,
     QPlainTextEdit,
     QWidget,
 )
 from ui.widgets.marks import mark_data
+
+MULTI_COLUMNS = 3
 
 
 class Editor:
@@ -130,15 +132,14 @@ class MultiEditor(Editor):
 
     def __init__(self, parent: QWidget, items: list[tuple[str, str]]) -> None:
         self.widget = QWidget(parent)
-        layout = QHBoxLayout(self.widget)
+        layout = QGridLayout(self.widget)
         layout.setContentsMargins(0, 0, 0, 0)
         self.boxes: dict[str, QCheckBox] = {}
-        for code, text in items:
+        for n, (code, text) in enumerate(items):
             box = QCheckBox(text, self.widget)
             box.setProperty("caseapp_choices", True)
-            layout.addWidget(box)
+            layout.addWidget(box, n // MULTI_COLUMNS, n % MULTI_COLUMNS)
             self.boxes[code] = box
-        layout.addStretch(1)
 
     def get(self) -> Any:
         return ",".join(code for code, box in self.boxes.items() if box.isChecked())

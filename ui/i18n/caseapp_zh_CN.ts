@@ -87,10 +87,42 @@
     </message>
 </context>
 <context>
+    <name>ConflictPanel</name>
+    <message>
+        <source>Keep mine</source>
+        <extracomment>conflict id, keep (&quot;mine&quot; / &quot;theirs&quot; / &quot;&quot;), typed value (or None)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep theirs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Or type the right value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use this value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Before</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Theirs</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ConflictsModel</name>
     <message>
         <source>Record</source>
-        <extracomment>whether this device&apos;s value won the server&apos;s default rule</extracomment>
+        <extracomment>whether the value in force now (the server&apos;s default pick) is mine</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -987,6 +1019,30 @@
     </message>
 </context>
 <context>
+    <name>LoginBox</name>
+    <message>
+        <source>Connect</source>
+        <extracomment>url, user, password</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Server address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>MainScreen</name>
     <message>
         <source>Demo data</source>
@@ -1050,18 +1106,6 @@
     </message>
     <message>
         <source>Try a demo with made-up households</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Server address</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>User name</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Password</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1480,11 +1524,15 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Outbox</source>
+        <source>Connect to the organisation&apos;s server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Conflicts</source>
+        <source>Outbox: changes waiting for the server, and refused ones</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Conflicts: the same field changed on two devices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1499,6 +1547,22 @@
         <source>Never</source>
         <translation type="unfinished"></translation>
     </message>
+    <message numerus="yes">
+        <source>%n change(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n refused by the server</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>Sending changes: %1</source>
         <translation type="unfinished"></translation>
@@ -1509,6 +1573,14 @@
     </message>
     <message>
         <source>Uploading attachments: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sync finished.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connecting to a server is not available in this version yet.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

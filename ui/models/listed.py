@@ -23,6 +23,8 @@ class ListTableModel(QAbstractTableModel, Generic[Row]):
         self.reader = reader
         self.rows: list[Row] = []
         self._generation = 0
+        #: the rows of the latest reset have arrived
+        self.ready = False
 
     # -- what subclasses provide ---------------------------------------------------------------
     def headers(self) -> list[str]:
@@ -46,6 +48,7 @@ class ListTableModel(QAbstractTableModel, Generic[Row]):
     def reset(self) -> None:
         self._generation += 1
         generation = self._generation
+        self.ready = False
 
         def done(rows: list[Row]) -> None:
             if generation == self._generation:
@@ -60,6 +63,7 @@ class ListTableModel(QAbstractTableModel, Generic[Row]):
     def set_rows(self, rows: list[Row]) -> None:
         self.beginResetModel()
         self.rows = list(rows)
+        self.ready = True
         self.endResetModel()
         self.loaded.emit()
 
@@ -67,6 +71,7 @@ class ListTableModel(QAbstractTableModel, Generic[Row]):
         self._generation += 1
         self.beginResetModel()
         self.rows = []
+        self.ready = False
         self.endResetModel()
 
     # -- Qt model API --------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session as DbSession
 
+from caseapp.store.hlc import physical_ms
 from caseapp.store.tables import CONFLICT, MERGED, PENDING, REJECTED, SENT
 from ui.adapters import sync
 from ui.format import fmt_datetime
@@ -71,9 +72,15 @@ class ConflictRow:
     theirs: Any
     my_author: str
     their_author: str
+    my_time: dt.datetime
+    their_time: dt.datetime
     created_at: dt.datetime
-    #: whether this device's value won the server's default rule
+    #: whether the value in force now (the server's default pick) is mine
     mine_won: bool
+
+
+def _when(hlc: int) -> dt.datetime:
+    return dt.datetime.fromtimestamp(physical_ms(hlc) / 1000, dt.UTC)
 
 
 def _decode(value: str | None) -> Any:
@@ -99,12 +106,15 @@ class ConflictsModel(ListTableModel[ConflictRow]):
     def load(self, db: DbSession) -> list[ConflictRow]:
         rows = []
         for c in sync.open_conflicts(db):
-            mine_won = c.winner_device == self.device_id
-            mine, theirs = (c.winner_value, c.loser_value) if mine_won else (c.loser_value, c.winner_value)
-            my_author, their_author = ((c.winner_author, c.loser_author) if mine_won
-                                       else (c.loser_author, c.winner_author))
-            rows.append(ConflictRow(c.id, c.entity, c.row_id, c.field, _decode(c.base_value), _decode(mine),
-                                    _decode(theirs), my_author, their_author, c.created_at, mine_won))
+            # As sync.conflicts decides: "mine" is this device's side when it was one of the two,
+            # otherwise the value in force.
+            mine_won = c.loser_device != self.device_id
+            winner = (c.winner_value, c.winner_author, _when(c.winner_hlc))
+            loser = (c.loser_value, c.loser_author, _when(c.loser_hlc))
+            mine, theirs = (winner, loser) if mine_won else (loser, winner)
+            rows.append(ConflictRow(c.id, c.entity, c.row_id, c.field, _decode(c.base_value), _decode(mine[0]),
+                                    _decode(theirs[0]), mine[1], theirs[1], mine[2], theirs[2], c.created_at,
+                                    mine_won))
         return rows
 
     def display(self, row: ConflictRow, column: int) -> Any:

@@ -26,6 +26,8 @@ from ui.widgets.field_error import FieldError
 from ui.widgets.marks import mark_data
 from ui.widgets.strength import StrengthMeter
 
+GROUP_WIDTH = 760
+
 
 class SettingsPage(Page):
     language_changed = Signal(str)
@@ -84,6 +86,8 @@ class SettingsPage(Page):
         keys_form.addRow("", self.new_error)
         keys_form.addRow(self.change, self.changed_note)
 
+        general.setMaximumWidth(GROUP_WIDTH)
+        keys.setMaximumWidth(GROUP_WIDTH)
         layout = QVBoxLayout(self)
         layout.addWidget(general)
         layout.addWidget(keys)

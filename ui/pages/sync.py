@@ -4,12 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from caseapp.store.workspace import Workspace
+from ui.adapters import sync
 from ui.models.outbox import ConflictsModel, OutboxModel
 from ui.pages.base import Page
-from ui.qt import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
-from ui.session import Session
+from ui.qt import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+)
+from ui.session import EVERYTHING, Session
 from ui.sync_controller import SyncController
+from ui.widgets.conflict_panel import ConflictPanel
 from ui.widgets.field_error import FieldError
+from ui.widgets.login_box import LoginBox
 from ui.widgets.marks import mark_data
 from ui.widgets.table import RecordTable
 
@@ -23,20 +38,32 @@ class SyncPage(Page):
         self.server = QLabel(self)
         self.last_sync = QLabel(self)
         self.pending = QLabel(self)
-        for label in (self.server, self.last_sync, self.pending):
+        self.stage = QLabel(self)
+        for label in (self.server, self.last_sync, self.pending, self.stage):
             mark_data(label)
         self.sync_button = QPushButton(self.tr("Sync now"), self)
         self.sync_button.setObjectName("sync_now")
         self.progress = QProgressBar(self)
+        self.progress.setRange(0, 0)
+        self.progress.setMaximumWidth(240)
         self.progress.hide()
         self.message = FieldError(self)
         status = QFormLayout()
         status.addRow(self.tr("Server"), self.server)
         status.addRow(self.tr("Last sync"), self.last_sync)
         status.addRow(self.tr("Waiting to sync"), self.pending)
+        busy = QHBoxLayout()
+        busy.addWidget(self.progress)
+        busy.addWidget(self.stage, 1)
+        status.addRow("", busy)
         top = QHBoxLayout()
         top.addLayout(status, 1)
-        top.addWidget(self.sync_button)
+        top.addWidget(self.sync_button, 0, Qt.AlignmentFlag.AlignTop)
+
+        self.login_box = QGroupBox(self.tr("Connect to the organisation's server"), self)
+        self.login = LoginBox(self.login_box)
+        QVBoxLayout(self.login_box).addWidget(self.login)
+        self.login_box.setMaximumWidth(640)
 
         self.outbox = OutboxModel(session, self)
         self.outbox_table = RecordTable(self)
@@ -46,19 +73,28 @@ class SyncPage(Page):
         self.conflicts_table = RecordTable(self)
         self.conflicts_table.setObjectName("conflicts")
         self.conflicts_table.setModel(self.conflicts)
-        outbox_box = QGroupBox(self.tr("Outbox"), self)
+        self.panel = ConflictPanel(self)
+        outbox_box = QGroupBox(self.tr("Outbox: changes waiting for the server, and refused ones"), self)
         QVBoxLayout(outbox_box).addWidget(self.outbox_table)
-        conflicts_box = QGroupBox(self.tr("Conflicts"), self)
-        QVBoxLayout(conflicts_box).addWidget(self.conflicts_table)
+        conflicts_box = QGroupBox(self.tr("Conflicts: the same field changed on two devices"), self)
+        conflicts_layout = QHBoxLayout(conflicts_box)
+        conflicts_layout.addWidget(self.conflicts_table, 2)
+        conflicts_layout.addWidget(self.panel, 3)
+        lists = QSplitter(Qt.Orientation.Vertical, self)
+        lists.addWidget(outbox_box)
+        lists.addWidget(conflicts_box)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.progress)
         layout.addWidget(self.message)
-        layout.addWidget(outbox_box, 2)
-        layout.addWidget(conflicts_box, 1)
+        layout.addWidget(self.login_box)
+        layout.addWidget(lists, 1)
 
         self.sync_button.clicked.connect(controller.sync_now)
+        self.login.submitted.connect(self._login)
+        self.conflicts_table.selectionModel().currentRowChanged.connect(lambda *_: self._conflict_selected())
+        self.conflicts.loaded.connect(self._conflict_selected)
+        self.panel.resolve.connect(self._resolve)
         controller.status_changed.connect(self._show_status)
         controller.started.connect(self._started)
         controller.progress.connect(self._progress)
@@ -77,34 +113,84 @@ class SyncPage(Page):
         super().clear()
         self.outbox.clear()
         self.conflicts.clear()
-        for label in (self.server, self.last_sync, self.pending):
+        self.panel.show_conflict(None)
+        for label in (self.server, self.last_sync, self.pending, self.stage):
             label.clear()
 
+    # -- status and syncing ---------------------------------------------------------------------
     def _show_status(self, status: dict[str, Any]) -> None:
         server = status.get("server", "-")
-        self.server.setText(server if server not in ("", "-") else self.tr("Not connected to a server"))
+        connected = server not in ("", "-")
+        self.server.setText(server if connected else self.tr("Not connected to a server"))
+        self.login_box.setVisible(not connected)
+        if not self.login.url.text():
+            self.login.url.setText(str(self.session.settings.get("sync.server_url") or ""))
         last = status.get("last_sync", "-")
         self.last_sync.setText(str(last) if last not in ("", "-") else self.tr("Never"))
-        self.pending.setText(str(status.get("pending", 0)))
+        pending, rejected = int(status.get("pending", 0)), int(status.get("rejected", 0))
+        text = self.tr("%n change(s)", "", pending)
+        if rejected:
+            text += " · " + self.tr("%n refused by the server", "", rejected)
+        self.pending.setText(text)
+        self.sync_button.setEnabled(connected and not self.controller.running)
 
     def _started(self) -> None:
         self.sync_button.setEnabled(False)
         self.message.clear_error()
-        self.progress.setRange(0, 0)
+        self.stage.setText(self.tr("Connecting…"))
         self.progress.show()
 
     def _progress(self, stage: str, done: int) -> None:
-        # The total is not known in advance: a busy bar with a running count.
+        # The totals are not known in advance: a busy bar and a running count.
         stages = {"push": self.tr("Sending changes: %1"), "pull": self.tr("Receiving changes: %1"),
                   "attachments": self.tr("Uploading attachments: %1")}
-        self.progress.setRange(0, 0)
-        self.progress.setFormat(stages.get(stage, "%1").replace("%1", str(done)))
-        self.progress.setTextVisible(True)
+        self.stage.setText(stages.get(stage, "%1").replace("%1", str(done)))
 
     def _finished(self, ok: bool, message: str) -> None:
         self.sync_button.setEnabled(True)
         self.progress.hide()
+        self.stage.setText(self.tr("Sync finished.") if ok else "")
         if not ok:
             self.message.show_error(message)
         if self.isVisible():
             self.refresh()
+
+    def _login(self, url: str, user: str, password: str) -> None:
+        ca_file = str(self.session.settings.get("sync.ca_file") or "")
+
+        def done(login: Any) -> None:
+            self.login.done()
+            self.session.settings["sync.server_url"] = url
+            scopes = list(getattr(login, "scopes", []) or [])
+            if scopes and not self.session.org_code:
+                self.session.set_setting("org.default", scopes[0])
+            self.controller.refresh()
+            self.controller.sync_now()
+
+        def failed(error: Exception) -> None:
+            if isinstance(error, sync.SyncUnavailable):
+                self.login.show_error(self.tr("Connecting to a server is not available in this version yet."))
+            else:
+                self.login.show_error(self.session.message(error))
+
+        self.login.set_busy(True)
+        self.session.with_workspace(lambda ws: sync.login(ws, url, user, password, ca_file), done, failed)
+
+    # -- conflicts ------------------------------------------------------------------------------
+    def _conflict_selected(self) -> None:
+        row = self.conflicts_table.current_row()
+        if row < 0 and self.conflicts.rows:
+            self.conflicts_table.selectRow(0)
+            return
+        self.panel.show_conflict(self.conflicts.row_at(row) if 0 <= row < len(self.conflicts.rows) else None)
+
+    def _resolve(self, conflict_id: str, keep: str, value: str | None) -> None:
+        def job(ws: Workspace) -> Any:
+            return sync.resolve(ws, conflict_id, keep=keep or None, value=value)
+
+        def done(_result: Any) -> None:
+            self.session.changed.emit(EVERYTHING)
+            # The resolution is an ordinary change: send it now when a server is there.
+            self.controller.background_sync()
+
+        self.session.with_workspace(job, done, lambda error: self.panel.show_error(self.session.message(error)))

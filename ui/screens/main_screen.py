@@ -68,7 +68,8 @@ class MainScreen(QWidget):
                                   self.sync_page, self.settings]
         self.nav = QListWidget(self)
         self.nav.setObjectName("nav")
-        self.nav.setFixedWidth(150)
+        self.nav.setFixedWidth(170)
+        self.nav.setStyleSheet("QListWidget#nav { font-size: 11pt; } QListWidget#nav::item { padding: 7px 6px; }")
         self.stack = QStackedWidget(self)
         for page in self.pages:
             self.nav.addItem(page.title())

@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
-from ui.qt import QAbstractItemView, QHeaderView, QKeyEvent, QModelIndex, Qt, QTableView, QWidget, Signal
+from ui.qt import (
+    QAbstractItemModel,
+    QAbstractItemView,
+    QHeaderView,
+    QKeyEvent,
+    QModelIndex,
+    Qt,
+    QTableView,
+    QTimer,
+    QWidget,
+    Signal,
+)
 from ui.widgets.marks import mark_data
+
+MIN_COLUMN, MAX_COLUMN = 60, 380
 
 
 class RecordTable(QTableView):
@@ -23,8 +36,26 @@ class RecordTable(QTableView):
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setDefaultSectionSize(140)
+        # No sort until a header is clicked: lists arrive in the order the service chose (overdue
+        # visits first, best search matches first).
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.setSortingEnabled(sortable)
         self.doubleClicked.connect(lambda index: self.opened.emit(index.row()))
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:
+        super().setModel(model)
+        if model is not None:
+            model.modelReset.connect(lambda: QTimer.singleShot(0, self, self.fit_columns))
+
+    def fit_columns(self) -> None:
+        """Size columns to what is on screen (Qt measures visible rows only), within limits."""
+        model = self.model()
+        if model is None or not model.rowCount():
+            return
+        self.resizeColumnsToContents()
+        header = self.horizontalHeader()
+        for column in range(header.count() - 1):
+            header.resizeSection(column, max(MIN_COLUMN, min(header.sectionSize(column) + 12, MAX_COLUMN)))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():

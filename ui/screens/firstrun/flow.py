@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ui.adapters import demo, sync
-from ui.qt import QStackedWidget, QWidget, Signal
+from ui.qt import QHBoxLayout, QStackedWidget, QWidget, Signal
 from ui.screens.firstrun.mode_step import CONNECT, DEMO, OFFLINE, ModeStep
 from ui.screens.firstrun.passphrase_step import PassphraseStep
 from ui.screens.firstrun.recovery_step import RecoveryStep
 from ui.session import Session
 
 DEMO_HOUSEHOLDS = 60
+STEP_WIDTH = 680
 
 
-class FirstRun(QStackedWidget):
+class FirstRun(QWidget):
     finished = Signal()
     # Demo generation reports from the writer thread; a signal carries it to the GUI thread.
     _progress = Signal(int, int)
@@ -20,21 +23,31 @@ class FirstRun(QStackedWidget):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.passphrase_step = PassphraseStep(session, self)
-        self.recovery_step = RecoveryStep(self)
-        self.mode_step = ModeStep(self)
+        self.steps = QStackedWidget(self)
+        self.steps.setMaximumWidth(STEP_WIDTH)
+        self.passphrase_step = PassphraseStep(session, self.steps)
+        self.recovery_step = RecoveryStep(self.steps)
+        self.mode_step = ModeStep(self.steps)
         for step in (self.passphrase_step, self.recovery_step, self.mode_step):
-            self.addWidget(step)
+            self.steps.addWidget(step)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(24, 32, 24, 24)
+        layout.addStretch(1)
+        layout.addWidget(self.steps, 4)
+        layout.addStretch(1)
         self.passphrase_step.submitted.connect(self._create)
-        self.recovery_step.confirmed.connect(lambda: self.setCurrentWidget(self.mode_step))
+        self.recovery_step.confirmed.connect(lambda: self.steps.setCurrentWidget(self.mode_step))
         self.mode_step.chosen.connect(self._choose)
         self._progress.connect(self.mode_step.set_progress)
+
+    def current_step(self) -> QWidget | None:
+        return self.steps.currentWidget()
 
     def _create(self, passphrase: str, name: str) -> None:
         def created(recovery_key: str) -> None:
             self.passphrase_step.forget()
             self.recovery_step.show_key(recovery_key)
-            self.setCurrentWidget(self.recovery_step)
+            self.steps.setCurrentWidget(self.recovery_step)
 
         self.session.create(passphrase, name, created,
                             lambda error: self.passphrase_step.show_error(self.session.message(error)))
@@ -49,18 +62,24 @@ class FirstRun(QStackedWidget):
                 lambda ws: demo.generate(ws, DEMO_HOUSEHOLDS, seed=0, progress=self._progress.emit),
                 lambda _r: self._demo_ready(), self._failed)
         elif mode == CONNECT:
-            url, user, password = step.url.text().strip(), step.user.text().strip(), step.password.text()
+            box = step.server_box
+            url, user, password = box.url.text().strip(), box.user.text().strip(), box.password.text()
             self.session.with_workspace(lambda ws: sync.login(ws, url, user, password),
-                                        lambda _r: self._connected(url, user), self._failed)
+                                        lambda out: self._connected(url, out), self._failed)
 
     def _demo_ready(self) -> None:
         self.session.set_setting("org.default", demo.DEMO_ORG)
         self.session.set_setting("demo", True)
         self.session.set_setting("setup.mode", DEMO, on_done=lambda _r: self.finished.emit())
 
-    def _connected(self, url: str, user: str) -> None:
-        self.mode_step.password.clear()
-        self.session.set_setting("sync.server_url", url)
+    def _connected(self, url: str, login: Any) -> None:
+        # sync.run.login stored the server, token and user inside the workspace already; new
+        # records go to the first org unit the server put this user in.
+        self.mode_step.server_box.password.clear()
+        self.session.settings["sync.server_url"] = url
+        scopes = list(getattr(login, "scopes", []) or [])
+        if scopes:
+            self.session.set_setting("org.default", scopes[0])
         self.session.set_setting("setup.mode", CONNECT, on_done=lambda _r: self.finished.emit())
 
     def _failed(self, error: Exception) -> None:

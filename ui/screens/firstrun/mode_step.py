@@ -5,7 +5,6 @@ from __future__ import annotations
 from ui.qt import (
     QButtonGroup,
     QFormLayout,
-    QLineEdit,
     QProgressBar,
     QPushButton,
     QRadioButton,
@@ -14,6 +13,7 @@ from ui.qt import (
     Signal,
 )
 from ui.widgets.field_error import FieldError
+from ui.widgets.login_box import LoginBox
 from ui.widgets.org_picker import OrgPicker
 from ui.widgets.text import heading, paragraph
 
@@ -36,19 +36,9 @@ class ModeStep(QWidget):
         for radio in (self.connect_radio, self.offline_radio, self.demo_radio):
             self.group.addButton(radio)
 
-        self.server_box = QWidget(self)
-        self.url = QLineEdit(self.server_box)
-        self.url.setObjectName("server_url")
-        self.url.setPlaceholderText("https://")
-        self.user = QLineEdit(self.server_box)
-        self.user.setObjectName("server_user")
-        self.password = QLineEdit(self.server_box)
-        self.password.setObjectName("server_password")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        server_form = QFormLayout(self.server_box)
-        server_form.addRow(self.tr("Server address"), self.url)
-        server_form.addRow(self.tr("User name"), self.user)
-        server_form.addRow(self.tr("Password"), self.password)
+        # The Start button below connects; the box's own button is not needed here.
+        self.server_box = LoginBox(self, button=False)
+        self.server_box.submitted.connect(lambda *_: self._start())
 
         self.offline_box = QWidget(self)
         self.org = OrgPicker(self.offline_box)

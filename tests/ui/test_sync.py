@@ -1,0 +1,138 @@
+"""Sync against a live server on loopback: connect on first run, sync from the Sync page, see the
+outbox empty, and resolve a conflict side by side."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from caseapp.crypto.keyfile import TEST_KDF
+from caseapp.domain import Household
+from caseapp.services import records
+from caseapp.store.workspace import Workspace
+from tests.ui.conftest import PASSPHRASE, make_session, unlock
+from ui.adapters import sync
+from ui.demo_server import DemoServer
+from ui.prefs import Prefs
+from ui.tasks import TaskManager
+from ui.window import AppWindow
+
+SCOPE = "440104001007"
+SERVER_PASSWORD = "server password 1"
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[DemoServer]:
+    running = DemoServer(tmp_path / "server")
+    running.start(port=0)
+    for name in ("worker1", "worker2"):
+        running.add_user(name, SERVER_PASSWORD, [SCOPE])
+    yield running
+    running.stop()
+
+
+def test_first_run_connects_to_server(qtbot, new_window: AppWindow, server: DemoServer) -> None:
+    flow = new_window.first_run
+    assert flow is not None
+    step = flow.passphrase_step
+    step.passphrase.setText(PASSPHRASE)
+    step.repeat.setText(PASSPHRASE)
+    step.create_button.click()
+    qtbot.waitUntil(lambda: flow.current_step() is flow.recovery_step, timeout=10_000)
+    flow.recovery_step.written.setChecked(True)
+    flow.recovery_step.next.click()
+    mode = flow.mode_step
+    mode.connect_radio.setChecked(True)
+    box = mode.server_box
+    box.url.setText(server.url)
+    box.user.setText("worker1")
+    box.password.setText("wrong password")
+    mode.start.click()
+    qtbot.waitUntil(lambda: mode.error.isVisibleTo(mode), timeout=10_000)
+    assert new_window.first_run is not None  # still on the first-run screens
+    box.password.setText(SERVER_PASSWORD)
+    mode.start.click()
+    qtbot.waitUntil(lambda: new_window.first_run is None, timeout=10_000)
+    assert new_window.session.org_code == SCOPE
+    assert new_window.session.ws is not None and new_window.session.ws.actor == "worker1"
+
+
+def _sync_and_wait(qtbot, window: AppWindow) -> None:
+    page = window.main_screen.sync_page
+    with qtbot.waitSignal(window.sync.finished, timeout=20_000) as blocker:
+        page.sync_button.click()
+    assert blocker.args is not None and blocker.args[0], blocker.args
+
+
+def test_sync_and_resolve_a_conflict(qtbot, tmp_path: Path, existing: Path, tasks: TaskManager, prefs: Prefs,
+                                     english: None, server: DemoServer) -> None:
+    window = AppWindow(make_session(existing, tasks), prefs)
+    qtbot.addWidget(window)
+    window.show()
+    unlock(qtbot, window)
+    main = window.main_screen
+    main.go(main.sync_page)
+    page = main.sync_page
+    qtbot.waitUntil(lambda: page.login_box.isVisible(), timeout=5_000)
+    page.login.url.setText(server.url)
+    page.login.user.setText("worker1")
+    page.login.password.setText(SERVER_PASSWORD)
+    with qtbot.waitSignal(window.sync.finished, timeout=20_000):
+        page.login.connect_button.click()  # connecting syncs straight away
+    qtbot.waitUntil(lambda: not page.login_box.isVisible(), timeout=5_000)
+
+    ws = window.session.ws
+    assert ws is not None
+    with ws.write() as db:
+        household_id = records.create(db, Household, {"org_code": SCOPE, "head_name": "陈桂英",
+                                                      "address": "解放北路 8 号", "phone": "13800138000"}).id
+    window.session.changed.emit(frozenset({"household"}))
+    qtbot.waitUntil(lambda: any(r.entity == "household" for r in page.outbox.rows), timeout=5_000)
+    assert page.outbox.data(page.outbox.index(0, page.outbox.STATE)) == "Waiting"
+    _sync_and_wait(qtbot, window)
+    qtbot.waitUntil(lambda: page.outbox.ready and not page.outbox.rows, timeout=5_000)
+    assert "worker1" not in page.server.text() and server.url in page.server.text()
+
+    # Another caseworker's device changes the phone number and syncs first.
+    other, _ = Workspace.create(tmp_path / "other", PASSPHRASE, kdf=TEST_KDF)
+    try:
+        sync.login(other, server.url, "worker2", SERVER_PASSWORD)
+        sync.sync_now(other)
+        with other.write() as db:
+            records.update(db, records.get(db, Household, household_id), {"phone": "13900139000"})
+        sync.sync_now(other)
+
+        # This device changes the same field through the household form, then syncs.
+        main.open_household(household_id)
+        view = main.households.view
+        qtbot.waitUntil(lambda: view.bundle is not None, timeout=5_000)
+        dialog = view._edit_household()
+        assert dialog is not None
+        dialog.form.editor("phone").set("13700137000")
+        dialog.save.click()
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5_000)
+        main.go(page)
+        _sync_and_wait(qtbot, window)
+        qtbot.waitUntil(lambda: len(page.conflicts.rows) == 1, timeout=5_000)
+        conflict = page.conflicts.rows[0]
+        assert conflict.field == "phone"
+        assert (conflict.base, conflict.mine, conflict.theirs) == ("13800138000", "13700137000", "13900139000")
+        assert (conflict.my_author, conflict.their_author) == ("worker1", "worker2")
+        panel = page.panel
+        qtbot.waitUntil(lambda: panel.row is not None, timeout=5_000)
+        assert panel.mine.text() == "13700137000" and panel.theirs.text() == "13900139000"
+        assert panel.base.text() == "13800138000"
+
+        # Type the right value; the resolution is sent at once.
+        panel.typed.setText("13600136000")
+        with qtbot.waitSignal(window.sync.finished, timeout=20_000):
+            panel.use_typed.click()
+        qtbot.waitUntil(lambda: page.conflicts.ready and not page.conflicts.rows, timeout=5_000)
+        sync.sync_now(other)
+        with other.read() as db:
+            assert db.get(Household, household_id).phone == "13600136000"
+    finally:
+        other.close()
+    window.session.close()

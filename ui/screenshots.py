@@ -1,0 +1,162 @@
+"""Render the main screens in Chinese and English to PNG files for the README.
+
+    python -m ui.screenshots docs/screenshots        (``make screenshots``)
+
+Runs offscreen over a throw-away workspace filled with demo data. Chinese needs a CJK font
+(fonts-wqy-microhei, installed by scripts/system-deps); without one every hanzi would render as a
+box, so the run stops with a message instead of writing useless pictures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from caseapp.store.workspace import Workspace
+from ui import language
+from ui.adapters import demo
+from ui.prefs import Prefs
+from ui.qt import QApplication, QFont, QFontDatabase, QWidget
+from ui.session import Session
+from ui.tasks import TaskManager
+from ui.window import AppWindow
+
+PASSPHRASE = "screenshots are not secret"
+SIZE = (1280, 800)
+CJK_FONTS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Source Han Sans SC")
+DEMO_HOUSEHOLDS = 40
+
+
+def wait(app: QApplication, done: Callable[[], bool], timeout: float = 20.0) -> None:
+    end = time.monotonic() + timeout
+    while not done():
+        if time.monotonic() > end:
+            raise TimeoutError("the screen did not finish loading")
+        app.processEvents()
+        time.sleep(0.01)
+    for _ in range(5):  # let layouts settle after the last rows arrive
+        app.processEvents()
+
+
+def use_cjk_font(app: QApplication) -> str:
+    families = set(QFontDatabase.families())
+    for family in CJK_FONTS:
+        if family in families:
+            font = QFont(family)
+            font.setPointSize(10)
+            app.setFont(font)
+            return family
+    raise SystemExit("no CJK font found: install fonts-wqy-microhei (see scripts/system-deps)")
+
+
+def save(widget: QWidget, folder: Path, lang: str, name: str) -> Path:
+    path = folder / f"{name}-{'zh' if lang.startswith('zh') else 'en'}.png"
+    widget.grab().save(str(path))
+    print(f"wrote {path}")
+    return path
+
+
+def make_workspace(folder: Path) -> Path:
+    path = folder / "demo"
+    ws, _recovery = Workspace.create(path, PASSPHRASE, actor="陈社工")
+    try:
+        demo.generate(ws, DEMO_HOUSEHOLDS, seed=7)
+        ws.set_setting("org.default", demo.DEMO_ORG)
+        ws.set_setting("demo", True)
+    finally:
+        ws.close()
+    return path
+
+
+def shoot(app: QApplication, lang: str, workspace: Path, scratch: Path, out: Path) -> None:
+    language.install(lang)
+    tasks = TaskManager()
+    prefs = Prefs(scratch / f"prefs-{lang}.json", language=lang)
+    try:
+        first = AppWindow(Session(scratch / f"empty-{lang}", tasks, lang), prefs)
+        first.resize(*SIZE)
+        first.show()
+        assert first.first_run is not None
+        first.first_run.passphrase_step.name.setText("陈社工")
+        first.first_run.passphrase_step.passphrase.setText("新的一天 2024 去探访")
+        first.first_run.passphrase_step.meter.update_for("新的一天 2024 去探访")
+        wait(app, lambda: True)
+        save(first, out, lang, "first-run")
+        first.close()
+
+        window = AppWindow(Session(workspace, tasks, lang), prefs)
+        window.resize(*SIZE)
+        window.show()
+        wait(app, lambda: True)
+        save(window, out, lang, "unlock")
+        window.unlock_screen.secret.setText(PASSPHRASE)
+        window.unlock_screen.unlock.click()
+        main = window.main_screen
+        wait(app, lambda: window.session.is_open and not window.locked)
+        wait(app, lambda: main.today.visits.ready and main.today.reviews.ready and main.today.events.ready)
+        save(window, out, lang, "today")
+
+        main.go(main.households)
+        wait(app, lambda: len(main.households.model.rows) > 0)
+        save(window, out, lang, "households")
+
+        main.households.show_household(main.households.model.rows[0].id)
+        view = main.households.view
+        wait(app, lambda: view.bundle is not None)
+        view.tabs.setCurrentWidget(view.members)
+        wait(app, lambda: True)
+        save(window, out, lang, "household")
+
+        main.go(main.visits)
+        wait(app, lambda: len(main.visits.model.rows) > 0)
+        main.visits.table.selectRow(0)
+        dialog = main.visits.visit_row(0)
+        assert dialog is not None
+        note = "血压 130/85，精神尚可" if lang.startswith("zh") else "BP 130/85, in good spirits"
+        dialog.form.editor("health").set(note)
+        wait(app, lambda: True)
+        save(dialog, out, lang, "quick-visit")
+        dialog.reject()
+
+        main.go(main.grid)
+        wait(app, lambda: main.grid.events.model.ready)
+        save(window, out, lang, "grid")
+
+        main.go(main.sync_page)
+        wait(app, lambda: bool(main.sync_page.server.text()))
+        save(window, out, lang, "sync")
+
+        main.go(main.settings)
+        wait(app, lambda: True)
+        save(window, out, lang, "settings")
+        window.close()
+    finally:
+        tasks.shutdown()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ui.screenshots")
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--lang", action="append", choices=[language.ZH, language.EN])
+    args = parser.parse_args(argv)
+    args.folder.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    use_cjk_font(app)
+    with tempfile.TemporaryDirectory() as tmp:
+        scratch = Path(tmp)
+        workspace = make_workspace(scratch)
+        for lang in args.lang or [language.ZH, language.EN]:
+            shoot(app, lang, workspace, scratch, args.folder)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
