@@ -13,6 +13,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -112,18 +113,17 @@ def pg_available() -> bool:
     return _pg_available()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def server_db(request: pytest.FixtureRequest, tmp_path: Path, pg_available: bool) -> Iterator[Database]:
-    if request.param == "sqlite":
-        db = Database(f"sqlite:///{tmp_path / 'server.db'}")
+@contextmanager
+def fresh_database(kind: str, folder: Path) -> Iterator[Database]:
+    """A migrated, empty server database: a SQLite file in ``folder`` or a new PostgreSQL schema."""
+    if kind == "sqlite":
+        db = Database(f"sqlite:///{folder / f'server-{uuid.uuid4().hex[:8]}.db'}")
         db.migrate()
-        yield db
-        db.dispose()
+        try:
+            yield db
+        finally:
+            db.dispose()
         return
-    if not pg_available:
-        if os.environ.get("CI") == "true":
-            pytest.fail("PostgreSQL is not available on 127.0.0.1:5432 (required under CI=true)")
-        pytest.skip("PostgreSQL not available")
     schema = f"sync_{uuid.uuid4().hex[:12]}"
     admin = Database(PG_ADMIN_URL)
     with admin.engine.begin() as conn:
@@ -139,17 +139,36 @@ def server_db(request: pytest.FixtureRequest, tmp_path: Path, pg_available: bool
         admin.dispose()
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend(request: pytest.FixtureRequest, pg_available: bool) -> str:
+    if request.param == "postgres" and not pg_available:
+        if os.environ.get("CI") == "true":
+            pytest.fail("PostgreSQL is not available on 127.0.0.1:5432 (required under CI=true)")
+        pytest.skip("PostgreSQL not available")
+    return str(request.param)
+
+
+@pytest.fixture
+def server_db(backend: str, tmp_path: Path) -> Iterator[Database]:
+    with fresh_database(backend, tmp_path) as db:
+        yield db
+
+
 @pytest.fixture
 def server(server_db: Database) -> Iterator[Server]:
     srv = Server(server_db)
     srv.start()
+    add_standard_users(srv)
+    yield srv
+    srv.stop()
+
+
+def add_standard_users(srv: Server) -> None:
     srv.add_user("admin", "admin", [])
     srv.add_user("supervisor", "supervisor", [STREET])
     srv.add_user("worker1", "caseworker", [COMMUNITY_A])
     srv.add_user("worker2", "caseworker", [COMMUNITY_A])
     srv.add_user("worker3", "caseworker", [COMMUNITY_B])
-    yield srv
-    srv.stop()
 
 
 @dataclass
