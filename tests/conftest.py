@@ -10,8 +10,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from caseapp.crypto.keyfile import TEST_KDF  # noqa: E402
-from caseapp.store.workspace import Workspace  # noqa: E402
+from caseapp.crypto.keyfile import TEST_KDF
+from caseapp.store.workspace import Workspace
 
 PASSPHRASE = "correct horse battery staple"
 
