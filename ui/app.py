@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 from caseapp.store.workspace import default_dir
 from ui import language as i18n
+from ui.adapters import demo
 from ui.prefs import Prefs
 from ui.qt import QApplication
 from ui.session import Session
@@ -17,7 +19,8 @@ from ui.window import AppWindow
 def build(workspace: Path | None = None, prefs: Prefs | None = None) -> tuple[AppWindow, TaskManager]:
     """The window over ``workspace`` (the default folder when None), translations installed."""
     prefs = prefs or Prefs.load()
-    lang = i18n.resolve(prefs.language)
+    # CASEAPP_LANG=pseudo shows the stretched pseudo-translation that exposes clipped layouts.
+    lang = os.environ.get("CASEAPP_LANG") or i18n.resolve(prefs.language)
     i18n.install(lang)
     tasks = TaskManager()
     session = Session(workspace or default_dir(), tasks, lang)
@@ -34,6 +37,7 @@ def main(workspace: Path | None = None) -> int:
         return int(app.exec())
     finally:
         tasks.shutdown()
+        demo.stop_servers()
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from caseapp import refdata
+from caseapp.domain.types import parse_datetime
 
 
 def local(moment: dt.datetime) -> dt.datetime:
@@ -53,6 +54,30 @@ def fmt_value(value: Any) -> str:
     if isinstance(value, Decimal):
         return fmt_money(value)
     return str(value)
+
+
+def fmt_stamp(text: str | None) -> str:
+    """A stored ISO time (settings keep them as text) in local wall-clock time."""
+    if not text:
+        return ""
+    try:
+        return fmt_datetime(parse_datetime(text))
+    except ValueError:
+        return text
+
+
+#: Fields shown masked in lists and overviews (PIPL sensitive data): the full value is only in the
+#: form, where the caseworker is working on that one record.
+MASKED = frozenset({"id_number", "party_id_number", "bank_account", "disability_card"})
+
+
+def masked(value: str | None) -> str:
+    """'440803199803113654' → '440803********3654': enough to tell people apart, not to misuse."""
+    if not value:
+        return ""
+    if len(value) <= 8:
+        return "*" * len(value)
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]
 
 
 def parse_local_datetime(text: str) -> dt.datetime | str:

@@ -22,7 +22,10 @@ import PySide6
 
 UI = Path(__file__).resolve().parent
 I18N = UI / "i18n"
-LANGUAGES = ("zh_CN",)
+LANGUAGES = ("zh_CN", "en")
+#: English is the source language: its catalogue holds only the plural forms ("1 household",
+#: "2 households") that a source string with %n cannot express by itself.
+PLURAL_ONLY = frozenset({"en"})
 PSEUDO = "pseudo"
 
 
@@ -41,11 +44,13 @@ def ts_path(lang: str) -> Path:
     return I18N / f"caseapp_{lang}.ts"
 
 
-def update(ts: Path, *, keep_obsolete: bool = False) -> None:
+def update(ts: Path, *, keep_obsolete: bool = False, plural_only: bool = False) -> None:
     """Extract every tr()/translate()/QT_TRANSLATE_NOOP string into ``ts`` (merging translations)."""
     args = [str(tool("lupdate")), *map(str, python_sources()), "-ts", str(ts), "-locations", "none"]
     if not keep_obsolete:
         args.append("-no-obsolete")
+    if plural_only:
+        args.append("-pluralonly")
     subprocess.run(args, check=True, capture_output=True, text=True)
 
 
@@ -101,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.update:
         for lang in LANGUAGES:
-            update(ts_path(lang))
+            update(ts_path(lang), plural_only=lang in PLURAL_ONLY)
             print(f"updated {ts_path(lang).relative_to(UI.parent)}")
     for qm in build():
         print(f"built {qm.relative_to(UI.parent)}")

@@ -38,19 +38,22 @@ def qm_path(lang: str) -> Path:
 
 
 def install(lang: str) -> bool:
-    """Replace the installed translators with ``lang``'s; English is the source language and needs
-    none. Returns False when the compiled catalogue is missing (run ``make translations``)."""
+    """Replace the installed translators with ``lang``'s. Returns False when the compiled catalogue
+    is missing (run ``make translations``)."""
     app = QCoreApplication.instance()
     if app is None:
         raise RuntimeError("create the QApplication before installing translations")
     for translator in _installed:
         QCoreApplication.removeTranslator(translator)
     _installed.clear()
-    if lang == EN:
-        return True
     ours = QTranslator(app)
     if not ours.load(str(qm_path(lang))):
         return False
+    if lang == EN:
+        # Only plural forms: English is the source language of every other string.
+        QCoreApplication.installTranslator(ours)
+        _installed.append(ours)
+        return True
     # Qt's own strings (context menus of line edits, file dialogs) come from Qt's catalogue.
     qt_own = QTranslator(app)
     if qt_own.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):

@@ -64,12 +64,11 @@ def save(widget: QWidget, folder: Path, lang: str, name: str) -> Path:
 
 
 def make_workspace(folder: Path) -> Path:
+    """The demo a newcomer gets: data, a server on loopback, one conflict waiting."""
     path = folder / "demo"
-    ws, _recovery = Workspace.create(path, PASSPHRASE, actor="陈社工")
+    ws, _recovery = Workspace.create(path, PASSPHRASE)
     try:
-        demo.generate(ws, DEMO_HOUSEHOLDS, seed=7)
-        ws.set_setting("org.default", demo.DEMO_ORG)
-        ws.set_setting("demo", True)
+        demo.set_up(ws, DEMO_HOUSEHOLDS, seed=7)
     finally:
         ws.close()
     return path
@@ -130,7 +129,8 @@ def shoot(app: QApplication, lang: str, workspace: Path, scratch: Path, out: Pat
         save(window, out, lang, "grid")
 
         main.go(main.sync_page)
-        wait(app, lambda: bool(main.sync_page.server.text()))
+        page = main.sync_page
+        wait(app, lambda: bool(page.server.text()) and page.conflicts.ready and page.panel.row is not None)
         save(window, out, lang, "sync")
 
         main.go(main.settings)
@@ -153,8 +153,11 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Path(tmp)
         workspace = make_workspace(scratch)
-        for lang in args.lang or [language.ZH, language.EN]:
-            shoot(app, lang, workspace, scratch, args.folder)
+        try:
+            for lang in args.lang or [language.ZH, language.EN]:
+                shoot(app, lang, workspace, scratch, args.folder)
+        finally:
+            demo.stop_servers()
     return 0
 
 

@@ -41,7 +41,7 @@ class SyncController(QObject):
 
     @property
     def configured(self) -> bool:
-        return bool(self.status.get("server", "-") not in ("", "-")) and sync.available()
+        return self.status.get("server", "-") not in ("", "-")
 
     def _on_unlocked(self) -> None:
         self.refresh()
@@ -87,10 +87,8 @@ class SyncController(QObject):
 
     def _failed(self, error: Exception) -> None:
         self.running = False
-        if isinstance(error, sync.SyncUnavailable):
-            message = self.tr("Sync is not available in this version yet.")
-        else:
-            self.online = False
-            message = self.session.message(error)
+        # Any failure (offline, refused, server error) means the last attempt did not get through.
+        self.online = False
+        message = self.session.message(error)
         self.finished.emit(False, message)
         self.refresh()

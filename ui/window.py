@@ -8,6 +8,7 @@ then forgets the key. While locked the window shows the unlock screen and nothin
 from __future__ import annotations
 
 from ui import language as i18n
+from ui.adapters import demo
 from ui.idle import IdleWatcher, LockKey
 from ui.prefs import Prefs
 from ui.qt import QCloseEvent, QDialog, QMainWindow, QStackedWidget, QWidget
@@ -47,6 +48,7 @@ class AppWindow(QMainWindow):
         self._connect_main()
         self.unlock_screen.unlocked.connect(self._after_unlock)
         session.unlocked.connect(self._unlocked)
+        session.tasks.crashed.connect(self._crashed)
 
         if session.path.joinpath("key.json").exists():
             self.stack.setCurrentWidget(self.unlock_screen)
@@ -74,8 +76,21 @@ class AppWindow(QMainWindow):
         self._set_idle(self._idle_override or minutes * 60_000)
         self.idle.start()
         self._retitle()
+        if self.session.settings.get("demo") and self.first_run is None:
+            # The demo's server runs inside the app: start it again after a restart.
+            self.session.with_workspace(demo.ensure_server, self._demo_server_up, lambda _e: None)
         if self.first_run is None:
             self._show_main()
+
+    def _crashed(self, error: Exception) -> None:
+        """A background job failed with nobody waiting for the answer: say so rather than stay
+        silent (the details are in the log)."""
+        text = self.tr("Something went wrong: %1").replace("%1", self.session.message(error))
+        self.main_screen.status.showMessage(text, 15_000)
+
+    def _demo_server_up(self, url: str) -> None:
+        self.session.settings["sync.server_url"] = url
+        self.sync.refresh()
 
     def _after_unlock(self, used_recovery_key: bool) -> None:
         if used_recovery_key:

@@ -1,85 +1,110 @@
-"""Demo data for "Open a demo": ``caseapp.services.demo.generate`` when present.
+"""The demo a newcomer can try from the first-run screen: fictional households from
+``caseapp.services.demo``, synced with a sync server running on this computer, with one conflict
+already waiting so that resolving one can be tried too.
 
-The fallback makes a few fictional households (with members, elders, visits, a grid event and a
-referral) through the ordinary record services, so a newcomer sees a populated app.
+The conflict is made honestly: a second, hidden "colleague" workspace beside the demo server changes
+a household's phone number and syncs, then this workspace changes the same number and syncs.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import importlib
-import random
+import secrets
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from caseapp.domain import CareVisit, ElderProfile, GridEvent, Household, Member, Referral
-from caseapp.services import records
+from sqlalchemy import select
+
+from caseapp.domain import Household
+from caseapp.services import demo, records
 from caseapp.store.workspace import Workspace
-from caseapp.validation.idnumber import id_check_char
+from ui.adapters import sync
+from ui.demo_server import DemoServer
 
-DEMO_ORG = "440104001007"  # 越秀区洪桥街道三眼井社区
 Progress = Callable[[int, int], None]
+USER, COLLEAGUE = "demo", "colleague"
+#: servers started by this process, by folder: the demo server lives as long as the app
+_running: dict[Path, DemoServer] = {}
 
-_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗梁"
-_GIVEN = ["秀英", "桂英", "建华", "志强", "丽娟", "国平", "淑珍", "伟", "敏", "海燕", "玉兰", "德明", "晓东", "婷"]
-_STREETS = ["越秀北路", "东风中路", "解放北路", "豪贤路", "小北路", "德政北路"]
+
+def folder_for(ws: Workspace) -> Path:
+    """Beside the workspace (never inside it: the workspace folder belongs to the core)."""
+    return ws.path.parent / f"{ws.path.name}-demo"
 
 
-def generate(ws: Workspace, households: int, seed: int = 0, progress: Progress | None = None) -> Any:
+def ensure_server(ws: Workspace) -> str:
+    """Start this demo workspace's server if it is not running (after a restart of the app) and
+    point the workspace at it; returns the server's address."""
+    folder = folder_for(ws)
+    server = _running.get(folder)
+    if server is None:
+        server = DemoServer(folder / "server")
+        server.start()
+        _running[folder] = server
+    if ws.get_setting("sync.server_url") != server.url:
+        # Same server database, possibly another port: the token and cursor stay valid.
+        ws.set_setting("sync.server_url", server.url)
+    return server.url
+
+
+def stop_servers() -> None:
+    for server in _running.values():
+        server.stop()
+    _running.clear()
+
+
+def _scope(ws: Workspace) -> str:
+    """The smallest division (community, street or district) holding every demo household."""
+    with ws.read() as db:
+        codes = set(db.scalars(select(Household.org_code).distinct()))
+    prefix = codes.pop() if codes else ""
+    for code in codes:
+        while not code.startswith(prefix):
+            prefix = prefix[:-1]
+    for length in (12, 9, 6):
+        if len(prefix) >= length:
+            return prefix[:length]
+    return prefix
+
+
+def set_up(ws: Workspace, households: int, progress: Progress | None = None, seed: int = 0) -> str:
+    """Fill ``ws``, start its server, connect, sync, and stage a conflict. Returns the org code for
+    new records."""
+    demo.generate(ws, households, seed=seed, progress=progress)
+    scope = _scope(ws)
+    url = ensure_server(ws)
+    server = _running[folder_for(ws)]
+    password = secrets.token_urlsafe(12)
+    # Administrators see every org unit, so the demo's district and street records sync as well.
+    for name in (USER, COLLEAGUE):
+        server.add_user(name, password, [], role="admin")
+    sync.login(ws, url, USER, password)
+    sync.sync_now(ws)
+    _stage_conflict(ws, url, password)
+    ws.set_setting("demo", True)
+    ws.set_setting("org.default", scope)
+    return scope
+
+
+def _stage_conflict(ws: Workspace, url: str, password: str) -> None:
+    colleague_path = folder_for(ws) / "colleague"
+    colleague, _recovery = Workspace.create(colleague_path, secrets.token_urlsafe(16), actor=COLLEAGUE)
     try:
-        demo = importlib.import_module("caseapp.services.demo")
-    except ImportError:
-        return _fallback(ws, households, seed, progress)
-    return demo.generate(ws, households, seed=seed, progress=progress)
+        sync.login(colleague, url, COLLEAGUE, password)
+        sync.sync_now(colleague)
+        with colleague.read() as db:
+            household_id = db.scalars(select(Household.id).where(Household.phone.is_not(None))
+                                      .order_by(Household.head_name).limit(1)).first()
+        if household_id is None:
+            return
+        _set_phone(colleague, household_id, "13912345678")
+        sync.sync_now(colleague)
+    finally:
+        colleague.close()
+    _set_phone(ws, household_id, "13787654321")
+    sync.sync_now(ws)
 
 
-def _id_number(rng: random.Random, birth: dt.date, male: bool) -> str:
-    seq = rng.randrange(0, 499) * 2 + (1 if male else 0)
-    first17 = f"440104{birth:%Y%m%d}{seq:03d}"
-    return first17 + id_check_char(first17)
-
-
-def _fallback(ws: Workspace, households: int, seed: int, progress: Progress | None) -> int:
-    rng = random.Random(seed)
-    now = dt.datetime.now(dt.UTC)
-    made = 0
-    for i in range(households):
-        with ws.write() as db:
-            surname = rng.choice(_SURNAMES)
-            head = surname + rng.choice(_GIVEN)
-            flat = f"{rng.randrange(1, 12)}0{rng.randrange(1, 6)}"
-            address = f"广州市越秀区{rng.choice(_STREETS)}{rng.randrange(1, 300)}号{flat}房"
-            hh = records.create(db, Household, {"org_code": DEMO_ORG, "head_name": head, "address": address,
-                                                "phone": f"13{rng.randrange(0, 10)}{rng.randrange(10**7, 10**8)}",
-                                                "register_type": "local_urban"})
-            birth = dt.date(rng.randrange(1935, 1960), rng.randrange(1, 13), rng.randrange(1, 29))
-            male = rng.random() < 0.5
-            m = records.create(db, Member, {"org_code": DEMO_ORG, "household_id": hh.id, "name": head,
-                                            "relationship": "02", "id_number": _id_number(rng, birth, male)})
-            spouse_birth = birth + dt.timedelta(days=rng.randrange(-900, 900))
-            records.create(db, Member, {"org_code": DEMO_ORG, "household_id": hh.id,
-                                        "name": rng.choice(_SURNAMES) + rng.choice(_GIVEN), "relationship": "10",
-                                        "id_number": _id_number(rng, spouse_birth, not male)})
-            made += 3
-            if i % 2 == 0:
-                tier = rng.choice(["high", "key", "normal"])
-                elder = records.create(db, ElderProfile, {"org_code": DEMO_ORG, "household_id": hh.id,
-                                                          "member_id": m.id, "risk_tier": tier,
-                                                          "living_arrangement": rng.choice(["alone", "empty_nest"])})
-                records.create(db, CareVisit, {"org_code": DEMO_ORG, "elder_id": elder.id, "method": "in_person",
-                                               "visited_at": now - dt.timedelta(days=rng.randrange(1, 60)),
-                                               "health": "精神尚可，血压偏高", "services": "测量血压，讲解防诈骗"})
-                made += 2
-            if i % 4 == 1:
-                records.create(db, GridEvent, {"org_code": DEMO_ORG, "title": "楼道堆放杂物", "category": "01",
-                                               "occurred_at": now - dt.timedelta(hours=rng.randrange(2, 90)),
-                                               "place": address, "household_id": hh.id, "scale": "minor"})
-                made += 1
-            if i % 5 == 2:
-                records.create(db, Referral, {"org_code": DEMO_ORG, "household_id": hh.id, "client_name": head,
-                                              "from_org": "三眼井社区居委会", "to_org": "越秀区家庭综合服务中心",
-                                              "reason": "独居老人需要定期上门护理", "consent_given": True})
-                made += 1
-        if progress is not None:
-            progress(i + 1, households)
-    return made
+def _set_phone(ws: Workspace, household_id: str, phone: str) -> Any:
+    with ws.write() as db:
+        return records.update(db, records.get(db, Household, household_id), {"phone": phone})

@@ -1,21 +1,23 @@
-"""Household search for the list and the global search box.
+"""Households for the list and the global search box.
 
-Searches call ``caseapp.services.search`` (name, pinyin, initials, ID number, phone, address;
-paged) when it is present. The fallback matches plain substrings of the head's name, address and
-phone, and members' names and ID numbers: enough to drive the UI until the real service lands.
-The unfiltered list (nothing typed) is every current household in name order.
+What was typed goes to ``caseapp.services.search`` (name, pinyin, initials, ID number, phone,
+address; best matches first, paged). With nothing typed the list is every current household by the
+head's name, which the search service does not offer; that listing lives here until the core has it.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from caseapp.domain import Household, Member
+from caseapp.services import search
+from caseapp.services.search import HouseholdHit
+
+SEPARATOR = "、"
 
 
 @dataclass(frozen=True)
@@ -26,50 +28,33 @@ class HouseholdRow:
     org_code: str
     #: the members' names, head first
     members: str
-    #: what matched the search (e.g. a member's name), empty for the plain list
+    #: how a search found it: "name", "pinyin", "id_number" … (empty for the plain list)
     matched: str = ""
-
-
-def _real() -> Any:
-    try:
-        return importlib.import_module("caseapp.services.search")
-    except ImportError:
-        return None
+    #: the member whose name, ID or phone matched, when it is not the head
+    matched_member: str = ""
 
 
 def search_households(db: Session, text: str, limit: int = 50, offset: int = 0) -> list[HouseholdRow]:
-    real = _real()
-    # The search service answers searches only; the unfiltered list is every household by name.
-    if real is not None and text.strip():
-        return [_from_hit(hit) for hit in real.search_households(db, text, limit=limit, offset=offset)]
-    rows = db.execute(_query(text).order_by(Household.head_name, Household.id).limit(limit).offset(offset))
+    if text.strip():
+        return [_from_hit(hit) for hit in search.search_households(db, text, limit=limit, offset=offset)]
+    rows = db.execute(_all().order_by(Household.head_name, Household.id).limit(limit).offset(offset))
     return [HouseholdRow(h.id, h.head_name, h.address, h.org_code, names or "") for h, names in rows]
 
 
 def count_households(db: Session, text: str) -> int:
-    real = _real()
-    if real is not None and text.strip():
-        return int(real.count_households(db, text))
-    return int(db.scalar(select(func.count()).select_from(_query(text).subquery())) or 0)
+    if text.strip():
+        return search.count_households(db, text)
+    return int(db.scalar(select(func.count()).select_from(Household).where(Household.archived.is_(False))) or 0)
 
 
-def _query(text: str) -> Any:
-    members = (select(Member.household_id, func.group_concat(Member.name, "、").label("names"))
+def _all() -> Any:
+    members = (select(Member.household_id, func.group_concat(Member.name, SEPARATOR).label("names"))
                .where(Member.archived.is_(False)).group_by(Member.household_id).subquery())
-    query = (select(Household, members.c.names).outerjoin(members, members.c.household_id == Household.id)
-             .where(Household.archived.is_(False)))
-    text = text.strip()
-    if text:
-        like = f"%{text}%"
-        hits = select(Member.household_id).where(or_(Member.name.like(like), Member.id_number.like(like)))
-        query = query.where(or_(Household.head_name.like(like), Household.address.like(like),
-                                Household.phone.like(like), Household.id.in_(hits)))
-    return query
+    return (select(Household, members.c.names).outerjoin(members, members.c.household_id == Household.id)
+            .where(Household.archived.is_(False)))
 
 
-def _from_hit(hit: Any) -> HouseholdRow:
-    """The search service's HouseholdHit, whatever extra fields it grows, as the row the model shows."""
-    names = tuple(getattr(hit, "member_names", ()))
-    matched = getattr(hit, "matched_member", None) or ""
-    return HouseholdRow(id=hit.household_id, head_name=hit.head_name, address=hit.address, org_code=hit.org_code,
-                        members="、".join(names), matched=matched if matched != hit.head_name else "")
+def _from_hit(hit: HouseholdHit) -> HouseholdRow:
+    member = hit.matched_member or ""
+    return HouseholdRow(hit.household_id, hit.head_name, hit.address, hit.org_code, SEPARATOR.join(hit.member_names),
+                        hit.matched, member if member != hit.head_name else "")

@@ -1,15 +1,10 @@
-"""The sync client (``sync/``) as the screens call it: login, a sync with progress, the outbox,
-conflicts and their resolution.
-
-Kept in one place so the screens never depend on how the client is split into modules. A build
-without ``sync/`` raises SyncUnavailable, shown as "sync is not available in this version".
-"""
+"""The sync client (``sync/``) as the screens call it: login, a sync with progress, conflict
+resolution, and read-only views of the outbox and conflict tables. Screens call only this module, so
+they do not depend on how the client is split up."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
-from types import ModuleType
 from typing import Any
 
 from sqlalchemy import select
@@ -17,37 +12,18 @@ from sqlalchemy.orm import Session
 
 from caseapp.store.tables import OUTBOX_STATES, REJECTED, ConflictRecord, JournalEntry
 from caseapp.store.workspace import Workspace
+from sync import conflicts, run
 
 #: progress(stage, done): stage is "push", "pull" or "attachments"
 Progress = Callable[[str, int], None]
 
 
-class SyncUnavailable(Exception):
-    """This build has no sync client."""
-
-
-def _module(name: str) -> ModuleType:
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        raise SyncUnavailable() from None
-
-
-def available() -> bool:
-    try:
-        _module("sync.run")
-    except SyncUnavailable:
-        return False
-    return True
-
-
 def login(ws: Workspace, url: str, user: str, password: str, ca_file: str = "") -> Any:
-    """Register this device; the token is stored inside the encrypted workspace by the client."""
-    return _module("sync.run").login(ws, url, user, password, ca_file=ca_file or None)
+    """Register this device; the client keeps the token inside the encrypted workspace."""
+    return run.login(ws, url, user, password, ca_file=ca_file or None)
 
 
-def sync_now(ws: Workspace, progress: Progress | None = None) -> Any:
-    run = _module("sync.run")
+def sync_now(ws: Workspace, progress: Progress | None = None) -> run.SyncReport:
     client = run.connect(ws)
     try:
         return run.sync(ws, client, progress=progress)
@@ -57,7 +33,7 @@ def sync_now(ws: Workspace, progress: Progress | None = None) -> Any:
 
 def resolve(ws: Workspace, conflict_id: str, *, keep: str | None = None, value: str | None = None) -> Any:
     """``keep`` "mine" or "theirs", or a typed ``value``; the resolution syncs like any edit."""
-    return _module("sync.conflicts").resolve(ws, conflict_id, keep=keep, value=value)
+    return conflicts.resolve(ws, conflict_id, keep=keep, value=value)
 
 
 # -- local views of the outbox and conflicts (tables owned by caseapp.store) ----------------------

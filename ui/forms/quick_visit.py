@@ -10,6 +10,8 @@ from ui.forms.dialog import RecordDialog
 from ui.forms.specs import CARE_VISIT
 from ui.qt import QWidget
 from ui.session import Session
+from ui.widgets.marks import mark_data
+from ui.widgets.text import heading
 
 QUICK_FIELDS = ("visited_at", "method", "visitors", "health", "mental_state", "safety", "services", "needs",
                 "follow_up")
@@ -24,6 +26,9 @@ class QuickVisitDialog(RecordDialog):
         self.setObjectName("quick_visit")
         if elder_name:
             self.setWindowTitle(self.tr("Visit: %1").replace("%1", elder_name))
+            self.who = heading(elder_name, self, size_delta=3)
+            mark_data(self.who)
+            self.body.insertWidget(0, self.who)
         # Start typing straight into the first field that usually needs words.
         self.form.editor("health").widget.setFocus()
         self.form.initial = {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ui.format import code_label, fmt_value
+from ui.format import MASKED, code_label, fmt_value, masked
 from ui.forms.specs import CHOICE, HOUSEHOLD
 from ui.qt import QFormLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 from ui.session import Session
@@ -35,7 +35,10 @@ class Overview(QWidget):
     def set_household(self, household: dict[str, Any]) -> None:
         for spec in HOUSEHOLD:
             raw = household.get(spec.name)
-            text = code_label(spec.dictionary, raw, self.session.core_lang) if spec.kind == CHOICE else fmt_value(raw)
+            if spec.kind == CHOICE:
+                text = code_label(spec.dictionary, raw, self.session.core_lang)
+            else:
+                text = masked(raw) if spec.name in MASKED else fmt_value(raw)
             self.values[spec.name].setText(text)
         self.attachments.set_owner("household", household["id"])
 

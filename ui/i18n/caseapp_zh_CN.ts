@@ -5,85 +5,89 @@
     <name>AppWindow</name>
     <message>
         <source>Demo</source>
-        <translation type="unfinished"></translation>
+        <translation>演示</translation>
+    </message>
+    <message>
+        <source>Something went wrong: %1</source>
+        <translation>出现问题：%1</translation>
     </message>
 </context>
 <context>
     <name>AssistanceState</name>
     <message>
         <source>Applied</source>
-        <translation type="unfinished"></translation>
+        <translation>已申请</translation>
     </message>
     <message>
         <source>Economic verification</source>
-        <translation type="unfinished"></translation>
+        <translation>经济状况核对</translation>
     </message>
     <message>
         <source>Home investigation</source>
-        <translation type="unfinished"></translation>
+        <translation>入户调查</translation>
     </message>
     <message>
         <source>Democratic appraisal</source>
-        <translation type="unfinished"></translation>
+        <translation>民主评议</translation>
     </message>
     <message>
         <source>Preliminary review</source>
-        <translation type="unfinished"></translation>
+        <translation>初审</translation>
     </message>
     <message>
         <source>Public notice</source>
-        <translation type="unfinished"></translation>
+        <translation>公示</translation>
     </message>
     <message>
         <source>Awaiting approval</source>
-        <translation type="unfinished"></translation>
+        <translation>待审批</translation>
     </message>
     <message>
         <source>Active</source>
-        <translation type="unfinished"></translation>
+        <translation>在保</translation>
     </message>
     <message>
         <source>Review due</source>
-        <translation type="unfinished"></translation>
+        <translation>待复核</translation>
     </message>
     <message>
         <source>Tapering off</source>
-        <translation type="unfinished"></translation>
+        <translation>渐退期</translation>
     </message>
     <message>
         <source>Stopped</source>
-        <translation type="unfinished"></translation>
+        <translation>已停发</translation>
     </message>
     <message>
         <source>Exited</source>
-        <translation type="unfinished"></translation>
+        <translation>已退出</translation>
     </message>
     <message>
         <source>Rejected</source>
-        <translation type="unfinished"></translation>
+        <translation>不予批准</translation>
     </message>
     <message>
         <source>Withdrawn</source>
-        <translation type="unfinished"></translation>
+        <translation>已撤回</translation>
     </message>
 </context>
 <context>
     <name>AttachmentStrip</name>
     <message>
         <source>Photos and scans</source>
-        <translation type="unfinished"></translation>
+        <translation>照片和扫描件</translation>
     </message>
     <message>
         <source>Add photo or scan…</source>
-        <translation type="unfinished"></translation>
+        <translation>添加照片或扫描件…</translation>
     </message>
     <message>
         <source>Add photo or scan</source>
-        <translation type="unfinished"></translation>
+        <translation>添加照片或扫描件</translation>
     </message>
     <message>
         <source>Images and scans (*.jpg *.jpeg *.png *.gif *.bmp *.pdf);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>图片和扫描件 (*.jpg *.jpeg *.png *.gif *.bmp *.pdf);;所有文件 (*)</translation>
     </message>
 </context>
 <context>
@@ -91,31 +95,31 @@
     <message>
         <source>Keep mine</source>
         <extracomment>conflict id, keep (&quot;mine&quot; / &quot;theirs&quot; / &quot;&quot;), typed value (or None)</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>保留我的</translation>
     </message>
     <message>
         <source>Keep theirs</source>
-        <translation type="unfinished"></translation>
+        <translation>保留对方的</translation>
     </message>
     <message>
         <source>Or type the right value</source>
-        <translation type="unfinished"></translation>
+        <translation>或者输入正确的值</translation>
     </message>
     <message>
         <source>Use this value</source>
-        <translation type="unfinished"></translation>
+        <translation>使用此值</translation>
     </message>
     <message>
         <source>Before</source>
-        <translation type="unfinished"></translation>
+        <translation>修改前</translation>
     </message>
     <message>
         <source>Mine</source>
-        <translation type="unfinished"></translation>
+        <translation>我的</translation>
     </message>
     <message>
         <source>Theirs</source>
-        <translation type="unfinished"></translation>
+        <translation>对方的</translation>
     </message>
 </context>
 <context>
@@ -123,53 +127,53 @@
     <message>
         <source>Record</source>
         <extracomment>whether the value in force now (the server&apos;s default pick) is mine</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>记录</translation>
     </message>
     <message>
         <source>Field</source>
-        <translation type="unfinished"></translation>
+        <translation>字段</translation>
     </message>
     <message>
         <source>Before</source>
-        <translation type="unfinished"></translation>
+        <translation>修改前</translation>
     </message>
     <message>
         <source>Mine</source>
-        <translation type="unfinished"></translation>
+        <translation>我的</translation>
     </message>
     <message>
         <source>Theirs</source>
-        <translation type="unfinished"></translation>
+        <translation>对方的</translation>
     </message>
     <message>
         <source>When</source>
-        <translation type="unfinished"></translation>
+        <translation>时间</translation>
     </message>
 </context>
 <context>
     <name>DisasterStage</name>
     <message>
         <source>Initial report</source>
-        <translation type="unfinished"></translation>
+        <translation>初报</translation>
     </message>
     <message>
         <source>Update report</source>
-        <translation type="unfinished"></translation>
+        <translation>续报</translation>
     </message>
     <message>
         <source>Final report</source>
-        <translation type="unfinished"></translation>
+        <translation>核报</translation>
     </message>
 </context>
 <context>
     <name>Editor</name>
     <message>
         <source>YYYY-MM-DD HH:MM</source>
-        <translation type="unfinished"></translation>
+        <translation>年-月-日 时:分</translation>
     </message>
     <message>
         <source>YYYY-MM-DD</source>
-        <translation type="unfinished"></translation>
+        <translation>年-月-日</translation>
     </message>
 </context>
 <context>
@@ -177,75 +181,75 @@
     <message>
         <source>Household</source>
         <extracomment>What each record type is called, for dialog titles and the history view.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>家庭</translation>
     </message>
     <message>
         <source>Member</source>
-        <translation type="unfinished"></translation>
+        <translation>家庭成员</translation>
     </message>
     <message>
         <source>Income</source>
-        <translation type="unfinished"></translation>
+        <translation>收入</translation>
     </message>
     <message>
         <source>Assistance case</source>
-        <translation type="unfinished"></translation>
+        <translation>救助个案</translation>
     </message>
     <message>
         <source>Review</source>
-        <translation type="unfinished"></translation>
+        <translation>复核</translation>
     </message>
     <message>
         <source>Home investigation</source>
-        <translation type="unfinished"></translation>
+        <translation>入户调查</translation>
     </message>
     <message>
         <source>Economic verification</source>
-        <translation type="unfinished"></translation>
+        <translation>经济状况核对</translation>
     </message>
     <message>
         <source>Elder profile</source>
-        <translation type="unfinished"></translation>
+        <translation>老人档案</translation>
     </message>
     <message>
         <source>Visit</source>
-        <translation type="unfinished"></translation>
+        <translation>探访记录</translation>
     </message>
     <message>
         <source>Grid event</source>
-        <translation type="unfinished"></translation>
+        <translation>网格事件</translation>
     </message>
     <message>
         <source>Grid event step</source>
-        <translation type="unfinished"></translation>
+        <translation>事件办理记录</translation>
     </message>
     <message>
         <source>Patrol log</source>
-        <translation type="unfinished"></translation>
+        <translation>巡查日志</translation>
     </message>
     <message>
         <source>Social-work case</source>
-        <translation type="unfinished"></translation>
+        <translation>社工个案</translation>
     </message>
     <message>
         <source>Case note</source>
-        <translation type="unfinished"></translation>
+        <translation>个案记录</translation>
     </message>
     <message>
         <source>Referral</source>
-        <translation type="unfinished"></translation>
+        <translation>转介</translation>
     </message>
     <message>
         <source>Disaster report</source>
-        <translation type="unfinished"></translation>
+        <translation>灾情报告</translation>
     </message>
     <message>
         <source>Attachment</source>
-        <translation type="unfinished"></translation>
+        <translation>附件</translation>
     </message>
     <message>
         <source>Organisation unit</source>
-        <translation type="unfinished"></translation>
+        <translation>组织机构</translation>
     </message>
 </context>
 <context>
@@ -253,768 +257,781 @@
     <message>
         <source>Head of household</source>
         <extracomment>caseapp.refdata dictionary for CHOICE and MULTI marked with an asterisk; the core decides what is really required</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>户主</translation>
     </message>
     <message>
         <source>Address</source>
-        <translation type="unfinished"></translation>
+        <translation>地址</translation>
     </message>
     <message>
         <source>Phone</source>
-        <translation type="unfinished"></translation>
+        <translation>联系电话</translation>
     </message>
     <message>
         <source>Household register</source>
-        <translation type="unfinished"></translation>
+        <translation>户籍类型</translation>
     </message>
     <message>
         <source>Main cause of hardship</source>
-        <translation type="unfinished"></translation>
+        <translation>致贫原因</translation>
     </message>
     <message>
         <source>Bank account</source>
-        <translation type="unfinished"></translation>
+        <translation>银行账号</translation>
     </message>
     <message>
         <source>Notes</source>
-        <translation type="unfinished"></translation>
+        <translation>备注</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>姓名</translation>
     </message>
     <message>
         <source>ID number</source>
-        <translation type="unfinished"></translation>
+        <translation>身份证号码</translation>
     </message>
     <message>
         <source>Relationship to head</source>
-        <translation type="unfinished"></translation>
+        <translation>与户主关系</translation>
     </message>
     <message>
         <source>Sex</source>
-        <translation type="unfinished"></translation>
+        <translation>性别</translation>
     </message>
     <message>
         <source>Date of birth</source>
-        <translation type="unfinished"></translation>
+        <translation>出生日期</translation>
     </message>
     <message>
         <source>Ethnicity</source>
-        <translation type="unfinished"></translation>
+        <translation>民族</translation>
     </message>
     <message>
         <source>Marital status</source>
-        <translation type="unfinished"></translation>
+        <translation>婚姻状况</translation>
     </message>
     <message>
         <source>Education</source>
-        <translation type="unfinished"></translation>
+        <translation>文化程度</translation>
     </message>
     <message>
         <source>Health</source>
-        <translation type="unfinished"></translation>
+        <translation>健康状况</translation>
     </message>
     <message>
         <source>Disability type</source>
-        <translation type="unfinished"></translation>
+        <translation>残疾类别</translation>
     </message>
     <message>
         <source>Disability grade</source>
-        <translation type="unfinished"></translation>
+        <translation>残疾等级</translation>
     </message>
     <message>
         <source>Disability card number</source>
-        <translation type="unfinished"></translation>
+        <translation>残疾人证号</translation>
     </message>
     <message>
         <source>Employment</source>
-        <translation type="unfinished"></translation>
+        <translation>就业状况</translation>
     </message>
     <message>
         <source>Ability to work</source>
-        <translation type="unfinished"></translation>
+        <translation>劳动能力</translation>
     </message>
     <message>
         <source>Type of income</source>
-        <translation type="unfinished"></translation>
+        <translation>收入类型</translation>
     </message>
     <message>
         <source>Monthly amount (yuan)</source>
-        <translation type="unfinished"></translation>
+        <translation>月金额（元）</translation>
     </message>
     <message>
         <source>People it supports</source>
-        <translation type="unfinished"></translation>
+        <translation>供养人数</translation>
     </message>
     <message>
         <source>Note</source>
-        <translation type="unfinished"></translation>
+        <translation>说明</translation>
     </message>
     <message>
         <source>Kind of assistance</source>
-        <translation type="unfinished"></translation>
+        <translation>救助类别</translation>
     </message>
     <message>
         <source>Applied on</source>
-        <translation type="unfinished"></translation>
+        <translation>申请日期</translation>
     </message>
     <message>
         <source>Certificate number</source>
-        <translation type="unfinished"></translation>
+        <translation>证号</translation>
     </message>
     <message>
         <source>People covered</source>
-        <translation type="unfinished"></translation>
+        <translation>保障人数</translation>
     </message>
     <message>
         <source>Review class</source>
-        <translation type="unfinished"></translation>
+        <translation>复核分类</translation>
     </message>
     <message>
         <source>Rural standard</source>
-        <translation type="unfinished"></translation>
+        <translation>按农村标准</translation>
     </message>
     <message>
         <source>Reasons for the decision</source>
-        <translation type="unfinished"></translation>
+        <translation>审批理由</translation>
     </message>
     <message>
         <source>Reason for leaving</source>
-        <translation type="unfinished"></translation>
+        <translation>退出原因</translation>
     </message>
     <message>
         <source>Reviewed on</source>
-        <translation type="unfinished"></translation>
+        <translation>复核日期</translation>
     </message>
     <message>
         <source>Decision</source>
-        <translation type="unfinished"></translation>
+        <translation>复核结论</translation>
     </message>
     <message>
         <source>New monthly amount (yuan)</source>
-        <translation type="unfinished"></translation>
+        <translation>调整后月金额（元）</translation>
     </message>
     <message>
         <source>Reason</source>
-        <translation type="unfinished"></translation>
+        <translation>原因</translation>
     </message>
     <message>
         <source>Investigated at</source>
-        <translation type="unfinished"></translation>
+        <translation>调查时间</translation>
     </message>
     <message>
         <source>Investigators (at least two)</source>
-        <translation type="unfinished"></translation>
+        <translation>调查人员（至少两人）</translation>
     </message>
     <message>
         <source>Housing</source>
-        <translation type="unfinished"></translation>
+        <translation>住房情况</translation>
     </message>
     <message>
         <source>Floor area (m²)</source>
-        <translation type="unfinished"></translation>
+        <translation>建筑面积（平方米）</translation>
     </message>
     <message>
         <source>Registered owner</source>
-        <translation type="unfinished"></translation>
+        <translation>产权人</translation>
     </message>
     <message>
         <source>Vehicles</source>
-        <translation type="unfinished"></translation>
+        <translation>车辆</translation>
     </message>
     <message>
         <source>Savings (yuan)</source>
-        <translation type="unfinished"></translation>
+        <translation>存款（元）</translation>
     </message>
     <message>
         <source>Securities (yuan)</source>
-        <translation type="unfinished"></translation>
+        <translation>有价证券（元）</translation>
     </message>
     <message>
         <source>Businesses</source>
-        <translation type="unfinished"></translation>
+        <translation>经营情况</translation>
     </message>
     <message>
         <source>Monthly expenses (yuan)</source>
-        <translation type="unfinished"></translation>
+        <translation>月支出（元）</translation>
     </message>
     <message>
         <source>Relatives obliged to support them</source>
-        <translation type="unfinished"></translation>
+        <translation>赡（抚、扶）养义务人</translation>
     </message>
     <message>
         <source>Findings</source>
-        <translation type="unfinished"></translation>
+        <translation>调查结论</translation>
     </message>
     <message>
         <source>Applicant signed</source>
-        <translation type="unfinished"></translation>
+        <translation>申请人已签字</translation>
     </message>
     <message>
         <source>Investigators signed</source>
-        <translation type="unfinished"></translation>
+        <translation>调查人员已签字</translation>
     </message>
     <message>
         <source>Consent form reference</source>
-        <translation type="unfinished"></translation>
+        <translation>授权书编号</translation>
     </message>
     <message>
         <source>Requested on</source>
-        <translation type="unfinished"></translation>
+        <translation>申请核对日期</translation>
     </message>
     <message>
         <source>Members checked</source>
-        <translation type="unfinished"></translation>
+        <translation>核对人数</translation>
     </message>
     <message>
         <source>Report reference</source>
-        <translation type="unfinished"></translation>
+        <translation>核对报告编号</translation>
     </message>
     <message>
         <source>Elder</source>
-        <translation type="unfinished"></translation>
+        <translation>老人</translation>
     </message>
     <message>
         <source>Living arrangement</source>
-        <translation type="unfinished"></translation>
+        <translation>居住状况</translation>
     </message>
     <message>
         <source>Ability level (GB/T 42195)</source>
-        <translation type="unfinished"></translation>
+        <translation>能力等级（GB/T 42195）</translation>
     </message>
     <message>
         <source>Risk tier</source>
-        <translation type="unfinished"></translation>
+        <translation>风险等级</translation>
     </message>
     <message>
         <source>Entitlements</source>
-        <translation type="unfinished"></translation>
+        <translation>享受待遇</translation>
     </message>
     <message>
         <source>Emergency contact</source>
-        <translation type="unfinished"></translation>
+        <translation>紧急联系人</translation>
     </message>
     <message>
         <source>Emergency contact phone</source>
-        <translation type="unfinished"></translation>
+        <translation>紧急联系人电话</translation>
     </message>
     <message>
         <source>Emergency contact relation</source>
-        <translation type="unfinished"></translation>
+        <translation>与紧急联系人关系</translation>
     </message>
     <message>
         <source>Ping&apos;antong device number</source>
-        <translation type="unfinished"></translation>
+        <translation>平安通设备号</translation>
     </message>
     <message>
         <source>Visit every (days)</source>
-        <translation type="unfinished"></translation>
+        <translation>探访间隔（天）</translation>
     </message>
     <message>
         <source>Visited at</source>
-        <translation type="unfinished"></translation>
+        <translation>探访时间</translation>
     </message>
     <message>
         <source>How</source>
-        <translation type="unfinished"></translation>
+        <translation>探访方式</translation>
     </message>
     <message>
         <source>Visitors</source>
-        <translation type="unfinished"></translation>
+        <translation>探访人员</translation>
     </message>
     <message>
         <source>Mood and mental state</source>
-        <translation type="unfinished"></translation>
+        <translation>情绪和精神状态</translation>
     </message>
     <message>
         <source>Safety (gas, power, water)</source>
-        <translation type="unfinished"></translation>
+        <translation>安全（燃气、用电、用水）</translation>
     </message>
     <message>
         <source>Hygiene and surroundings</source>
-        <translation type="unfinished"></translation>
+        <translation>卫生和居住环境</translation>
     </message>
     <message>
         <source>Family care</source>
-        <translation type="unfinished"></translation>
+        <translation>家庭照料</translation>
     </message>
     <message>
         <source>Services given</source>
-        <translation type="unfinished"></translation>
+        <translation>提供的服务</translation>
     </message>
     <message>
         <source>Needs</source>
-        <translation type="unfinished"></translation>
+        <translation>需求</translation>
     </message>
     <message>
         <source>Follow-up</source>
-        <translation type="unfinished"></translation>
+        <translation>跟进事项</translation>
     </message>
     <message>
         <source>Title</source>
-        <translation type="unfinished"></translation>
+        <translation>事件标题</translation>
     </message>
     <message>
         <source>Category</source>
-        <translation type="unfinished"></translation>
+        <translation>类别</translation>
     </message>
     <message>
         <source>Happened at</source>
-        <translation type="unfinished"></translation>
+        <translation>发生时间</translation>
     </message>
     <message>
         <source>Place</source>
-        <translation type="unfinished"></translation>
+        <translation>地点</translation>
     </message>
     <message>
         <source>Source</source>
-        <translation type="unfinished"></translation>
+        <translation>来源</translation>
     </message>
     <message>
         <source>Scale</source>
-        <translation type="unfinished"></translation>
+        <translation>规模</translation>
     </message>
     <message>
         <source>People involved</source>
-        <translation type="unfinished"></translation>
+        <translation>涉及人数</translation>
     </message>
     <message>
         <source>Party&apos;s name</source>
-        <translation type="unfinished"></translation>
+        <translation>当事人姓名</translation>
     </message>
     <message>
         <source>Party&apos;s ID number</source>
-        <translation type="unfinished"></translation>
+        <translation>当事人身份证号码</translation>
     </message>
     <message>
         <source>Party&apos;s address</source>
-        <translation type="unfinished"></translation>
+        <translation>当事人地址</translation>
     </message>
     <message>
         <source>Description</source>
-        <translation type="unfinished"></translation>
+        <translation>事件描述</translation>
     </message>
     <message>
         <source>Department handling it</source>
-        <translation type="unfinished"></translation>
+        <translation>承办部门</translation>
     </message>
     <message>
         <source>Deadline</source>
-        <translation type="unfinished"></translation>
+        <translation>办理期限</translation>
     </message>
     <message>
         <source>Started at</source>
-        <translation type="unfinished"></translation>
+        <translation>开始时间</translation>
     </message>
     <message>
         <source>Ended at</source>
-        <translation type="unfinished"></translation>
+        <translation>结束时间</translation>
     </message>
     <message>
         <source>Places checked</source>
-        <translation type="unfinished"></translation>
+        <translation>巡查地点</translation>
     </message>
     <message>
         <source>Problems found</source>
-        <translation type="unfinished"></translation>
+        <translation>发现的问题</translation>
     </message>
     <message>
         <source>Client</source>
-        <translation type="unfinished"></translation>
+        <translation>服务对象</translation>
     </message>
     <message>
         <source>Client in this household</source>
-        <translation type="unfinished"></translation>
+        <translation>本户服务对象</translation>
     </message>
     <message>
         <source>Referred by</source>
-        <translation type="unfinished"></translation>
+        <translation>转介来源</translation>
     </message>
     <message>
         <source>Presenting problem</source>
-        <translation type="unfinished"></translation>
+        <translation>主要问题</translation>
     </message>
     <message>
         <source>Assessment</source>
-        <translation type="unfinished"></translation>
+        <translation>预估</translation>
     </message>
     <message>
         <source>Goals</source>
-        <translation type="unfinished"></translation>
+        <translation>服务目标</translation>
     </message>
     <message>
         <source>Plan</source>
-        <translation type="unfinished"></translation>
+        <translation>服务计划</translation>
     </message>
     <message>
         <source>Social worker</source>
-        <translation type="unfinished"></translation>
+        <translation>社工</translation>
     </message>
     <message>
         <source>Supervisor</source>
-        <translation type="unfinished"></translation>
+        <translation>督导</translation>
     </message>
     <message>
         <source>Opened on</source>
-        <translation type="unfinished"></translation>
+        <translation>接案日期</translation>
     </message>
     <message>
         <source>Reason for closing</source>
-        <translation type="unfinished"></translation>
+        <translation>结案原因</translation>
     </message>
     <message>
         <source>When</source>
-        <translation type="unfinished"></translation>
+        <translation>时间</translation>
     </message>
     <message>
         <source>From organisation</source>
-        <translation type="unfinished"></translation>
+        <translation>转出机构</translation>
     </message>
     <message>
         <source>From worker</source>
-        <translation type="unfinished"></translation>
+        <translation>转出人</translation>
     </message>
     <message>
         <source>To organisation</source>
-        <translation type="unfinished"></translation>
+        <translation>接收机构</translation>
     </message>
     <message>
         <source>To worker</source>
-        <translation type="unfinished"></translation>
+        <translation>接收人</translation>
     </message>
     <message>
         <source>Urgency</source>
-        <translation type="unfinished"></translation>
+        <translation>紧急程度</translation>
     </message>
     <message>
         <source>Client consented</source>
-        <translation type="unfinished"></translation>
+        <translation>服务对象已同意</translation>
     </message>
     <message>
         <source>Response</source>
-        <translation type="unfinished"></translation>
+        <translation>接收方答复</translation>
     </message>
     <message>
         <source>Feedback on</source>
-        <translation type="unfinished"></translation>
+        <translation>反馈日期</translation>
     </message>
     <message>
         <source>Disaster</source>
-        <translation type="unfinished"></translation>
+        <translation>灾种</translation>
     </message>
     <message>
         <source>Sub-type</source>
-        <translation type="unfinished"></translation>
+        <translation>灾害子类</translation>
     </message>
     <message>
         <source>Reported at</source>
-        <translation type="unfinished"></translation>
+        <translation>报告时间</translation>
     </message>
     <message>
         <source>People affected</source>
-        <translation type="unfinished"></translation>
+        <translation>受灾人口</translation>
     </message>
     <message>
         <source>Dead</source>
-        <translation type="unfinished"></translation>
+        <translation>死亡人口</translation>
     </message>
     <message>
         <source>Missing</source>
-        <translation type="unfinished"></translation>
+        <translation>失踪人口</translation>
     </message>
     <message>
         <source>Injured</source>
-        <translation type="unfinished"></translation>
+        <translation>受伤人口</translation>
     </message>
     <message>
         <source>Relocated</source>
-        <translation type="unfinished"></translation>
+        <translation>紧急转移安置人口</translation>
     </message>
     <message>
         <source>Needing urgent aid</source>
-        <translation type="unfinished"></translation>
+        <translation>需紧急生活救助人口</translation>
     </message>
     <message>
         <source>Direct loss (yuan)</source>
-        <translation type="unfinished"></translation>
+        <translation>直接经济损失（元）</translation>
     </message>
     <message>
         <source>Relief given</source>
-        <translation type="unfinished"></translation>
+        <translation>已采取的救灾措施</translation>
     </message>
     <message>
         <source>Narrative</source>
-        <translation type="unfinished"></translation>
+        <translation>灾情描述</translation>
     </message>
     <message>
         <source>Reporter</source>
-        <translation type="unfinished"></translation>
+        <translation>填报人</translation>
     </message>
     <message>
         <source>Status</source>
         <extracomment>Columns that are not form fields.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
     <message>
         <source>Stage</source>
-        <translation type="unfinished"></translation>
+        <translation>报告阶段</translation>
     </message>
     <message>
         <source>Recorded by</source>
-        <translation type="unfinished"></translation>
+        <translation>记录人</translation>
     </message>
     <message>
         <source>Last changed</source>
-        <translation type="unfinished"></translation>
+        <translation>最后修改</translation>
     </message>
     <message>
         <source>Recorded at</source>
-        <translation type="unfinished"></translation>
+        <translation>记录时间</translation>
     </message>
     <message>
         <source>Next review</source>
-        <translation type="unfinished"></translation>
+        <translation>下次复核</translation>
     </message>
     <message>
         <source>Approved on</source>
-        <translation type="unfinished"></translation>
+        <translation>批准日期</translation>
     </message>
     <message>
         <source>Conclusion</source>
-        <translation type="unfinished"></translation>
+        <translation>核对结论</translation>
     </message>
     <message>
         <source>Sent at</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>FirstRun</name>
-    <message>
-        <source>Connecting to a server is not available in this version yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>发送时间</translation>
     </message>
 </context>
 <context>
     <name>GridEventState</name>
     <message>
         <source>Reported</source>
-        <translation type="unfinished"></translation>
+        <translation>已上报</translation>
     </message>
     <message>
         <source>Registered</source>
-        <translation type="unfinished"></translation>
+        <translation>已立案</translation>
     </message>
     <message>
         <source>Voided</source>
-        <translation type="unfinished"></translation>
+        <translation>已作废</translation>
     </message>
     <message>
         <source>Dispatched</source>
-        <translation type="unfinished"></translation>
+        <translation>已派遣</translation>
     </message>
     <message>
         <source>In progress</source>
-        <translation type="unfinished"></translation>
+        <translation>处置中</translation>
     </message>
     <message>
         <source>Feedback given</source>
-        <translation type="unfinished"></translation>
+        <translation>已反馈</translation>
     </message>
     <message>
         <source>Verified</source>
-        <translation type="unfinished"></translation>
+        <translation>已核查</translation>
     </message>
     <message>
         <source>Resolved on the spot</source>
-        <translation type="unfinished"></translation>
+        <translation>自行处置</translation>
     </message>
     <message>
         <source>Closed</source>
-        <translation type="unfinished"></translation>
+        <translation>已办结</translation>
     </message>
     <message>
         <source>Evaluated</source>
-        <translation type="unfinished"></translation>
+        <translation>已评价</translation>
     </message>
 </context>
 <context>
     <name>GridPage</name>
     <message>
         <source>New grid event</source>
-        <translation type="unfinished"></translation>
+        <translation>新建网格事件</translation>
     </message>
     <message>
         <source>New patrol log</source>
-        <translation type="unfinished"></translation>
+        <translation>新建巡查日志</translation>
     </message>
     <message>
         <source>New disaster report</source>
-        <translation type="unfinished"></translation>
+        <translation>新建灾情报告</translation>
     </message>
     <message>
         <source>Grid records</source>
-        <translation type="unfinished"></translation>
+        <translation>网格记录</translation>
     </message>
 </context>
 <context>
     <name>HistoryModel</name>
     <message>
         <source>When</source>
-        <translation type="unfinished"></translation>
+        <translation>时间</translation>
     </message>
     <message>
         <source>Who</source>
-        <translation type="unfinished"></translation>
+        <translation>操作人</translation>
     </message>
     <message>
         <source>Record</source>
-        <translation type="unfinished"></translation>
+        <translation>记录</translation>
     </message>
     <message>
         <source>Action</source>
-        <translation type="unfinished"></translation>
+        <translation>操作</translation>
     </message>
     <message>
         <source>Changes</source>
-        <translation type="unfinished"></translation>
+        <translation>修改内容</translation>
     </message>
     <message>
         <source>Created</source>
-        <translation type="unfinished"></translation>
+        <translation>新建</translation>
     </message>
     <message>
         <source>Changed</source>
-        <translation type="unfinished"></translation>
+        <translation>修改</translation>
     </message>
     <message>
         <source>Archived</source>
-        <translation type="unfinished"></translation>
+        <translation>归档</translation>
     </message>
     <message>
         <source>Restored</source>
-        <translation type="unfinished"></translation>
+        <translation>恢复</translation>
     </message>
     <message>
         <source>Synced in</source>
-        <translation type="unfinished"></translation>
+        <translation>同步收到</translation>
     </message>
 </context>
 <context>
     <name>HouseholdView</name>
     <message>
         <source>← All households</source>
-        <translation type="unfinished"></translation>
+        <translation>← 全部家庭</translation>
     </message>
     <message>
         <source>Add member</source>
-        <translation type="unfinished"></translation>
+        <translation>添加成员</translation>
     </message>
     <message>
         <source>New assistance case</source>
-        <translation type="unfinished"></translation>
+        <translation>新建救助个案</translation>
     </message>
     <message>
         <source>New home investigation</source>
-        <translation type="unfinished"></translation>
+        <translation>新建入户调查</translation>
     </message>
     <message>
         <source>New elder profile</source>
-        <translation type="unfinished"></translation>
+        <translation>新建老人档案</translation>
     </message>
     <message>
         <source>Record a visit</source>
-        <translation type="unfinished"></translation>
+        <translation>记录探访</translation>
     </message>
     <message>
         <source>New grid event</source>
-        <translation type="unfinished"></translation>
+        <translation>新建网格事件</translation>
     </message>
     <message>
         <source>New referral</source>
-        <translation type="unfinished"></translation>
+        <translation>新建转介</translation>
     </message>
     <message>
         <source>New social-work case</source>
-        <translation type="unfinished"></translation>
+        <translation>新建社工个案</translation>
     </message>
     <message>
         <source>Visits</source>
-        <translation type="unfinished"></translation>
+        <translation>探访记录</translation>
     </message>
     <message>
         <source>Overview</source>
-        <translation type="unfinished"></translation>
+        <translation>概况</translation>
     </message>
     <message>
         <source>Members</source>
-        <translation type="unfinished"></translation>
+        <translation>家庭成员</translation>
     </message>
     <message>
         <source>Assistance</source>
-        <translation type="unfinished"></translation>
+        <translation>社会救助</translation>
     </message>
     <message>
         <source>Investigations</source>
-        <translation type="unfinished"></translation>
+        <translation>入户调查</translation>
     </message>
     <message>
         <source>Elders and visits</source>
-        <translation type="unfinished"></translation>
+        <translation>老人与探访</translation>
     </message>
     <message>
         <source>Grid records</source>
-        <translation type="unfinished"></translation>
+        <translation>网格记录</translation>
     </message>
     <message>
         <source>Referrals and social work</source>
-        <translation type="unfinished"></translation>
+        <translation>转介与社工服务</translation>
     </message>
     <message>
         <source>History</source>
-        <translation type="unfinished"></translation>
+        <translation>修改记录</translation>
     </message>
 </context>
 <context>
     <name>HouseholdsModel</name>
     <message>
         <source>Head of household</source>
-        <translation type="unfinished"></translation>
+        <translation>户主</translation>
     </message>
     <message>
         <source>Address</source>
-        <translation type="unfinished"></translation>
+        <translation>地址</translation>
     </message>
     <message>
         <source>Members</source>
-        <translation type="unfinished"></translation>
+        <translation>家庭成员</translation>
     </message>
     <message>
         <source>Found by</source>
-        <translation type="unfinished"></translation>
+        <translation>匹配方式</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>身份证号码</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Pinyin</source>
+        <translation>拼音</translation>
+    </message>
+    <message>
+        <source>Pinyin initials</source>
+        <translation>拼音首字母</translation>
     </message>
 </context>
 <context>
     <name>HouseholdsPage</name>
     <message>
         <source>New household</source>
-        <translation type="unfinished"></translation>
+        <translation>新建家庭</translation>
     </message>
     <message>
         <source>Households and cases</source>
-        <translation type="unfinished"></translation>
+        <translation>家庭与个案</translation>
     </message>
     <message numerus="yes">
         <source>%n household(s) found</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>找到 %n 户</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n household(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>共 %n 户</numerusform>
         </translation>
     </message>
 </context>
@@ -1023,73 +1040,73 @@
     <message>
         <source>Connect</source>
         <extracomment>url, user, password</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>连接</translation>
     </message>
     <message>
         <source>Server address</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器地址</translation>
     </message>
     <message>
         <source>User name</source>
-        <translation type="unfinished"></translation>
+        <translation>用户名</translation>
     </message>
     <message>
         <source>Password</source>
-        <translation type="unfinished"></translation>
+        <translation>密码</translation>
     </message>
     <message>
         <source>Connecting…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在连接…</translation>
     </message>
 </context>
 <context>
     <name>MainScreen</name>
     <message>
         <source>Demo data</source>
-        <translation type="unfinished"></translation>
+        <translation>演示数据</translation>
     </message>
     <message>
         <source>Find a household: name, pinyin, ID number, phone or address</source>
-        <translation type="unfinished"></translation>
+        <translation>查找家庭：姓名、拼音、身份证号、电话或地址</translation>
     </message>
     <message>
         <source>Lock</source>
-        <translation type="unfinished"></translation>
+        <translation>锁定</translation>
     </message>
     <message>
         <source>Lock now (Ctrl+L)</source>
-        <translation type="unfinished"></translation>
+        <translation>立即锁定（Ctrl+L）</translation>
     </message>
     <message>
         <source>Syncing…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在同步…</translation>
     </message>
     <message>
         <source>Offline: not connected to a server</source>
-        <translation type="unfinished"></translation>
+        <translation>离线：未连接服务器</translation>
     </message>
     <message>
         <source>Offline</source>
-        <translation type="unfinished"></translation>
+        <translation>离线</translation>
     </message>
     <message>
         <source>Online</source>
-        <translation type="unfinished"></translation>
+        <translation>在线</translation>
     </message>
     <message numerus="yes">
         <source>%n change(s) waiting to sync</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 项修改待同步</numerusform>
         </translation>
     </message>
     <message>
         <source>last sync %1</source>
-        <translation type="unfinished"></translation>
+        <translation>上次同步 %1</translation>
     </message>
     <message numerus="yes">
         <source>%n conflict(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 处冲突</numerusform>
         </translation>
     </message>
 </context>
@@ -1098,108 +1115,108 @@
     <message>
         <source>Connect to my organisation&apos;s server</source>
         <extracomment>the chosen mode; the flow reads the fields it needs</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>连接单位的服务器</translation>
     </message>
     <message>
         <source>Work offline on this computer</source>
-        <translation type="unfinished"></translation>
+        <translation>在本机离线工作</translation>
     </message>
     <message>
         <source>Try a demo with made-up households</source>
-        <translation type="unfinished"></translation>
+        <translation>使用虚构家庭数据试用</translation>
     </message>
     <message>
         <source>My community</source>
-        <translation type="unfinished"></translation>
+        <translation>所在社区</translation>
     </message>
     <message>
         <source>Fills this workspace with fictional households, elders and grid events, and starts a demo server on this computer so that syncing and conflicts can be tried too. Nothing leaves this computer.</source>
-        <translation type="unfinished"></translation>
+        <translation>在此工作区中填入虚构的家庭、老人和网格事件，并在本机启动一个演示服务器，同步和冲突处理也可以试用。数据不会离开本机。</translation>
     </message>
     <message>
         <source>Start</source>
-        <translation type="unfinished"></translation>
+        <translation>开始</translation>
     </message>
     <message>
         <source>How will you work?</source>
-        <translation type="unfinished"></translation>
+        <translation>选择工作方式</translation>
     </message>
 </context>
 <context>
     <name>OpenEventsModel</name>
     <message>
         <source>Event</source>
-        <translation type="unfinished"></translation>
+        <translation>事件</translation>
     </message>
     <message>
         <source>Category</source>
-        <translation type="unfinished"></translation>
+        <translation>类别</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
     <message>
         <source>Happened</source>
-        <translation type="unfinished"></translation>
+        <translation>发生时间</translation>
     </message>
     <message>
         <source>Place</source>
-        <translation type="unfinished"></translation>
+        <translation>地点</translation>
     </message>
 </context>
 <context>
     <name>OutboxModel</name>
     <message>
         <source>No.</source>
-        <translation type="unfinished"></translation>
+        <translation>序号</translation>
     </message>
     <message>
         <source>Record</source>
-        <translation type="unfinished"></translation>
+        <translation>记录</translation>
     </message>
     <message>
         <source>Change</source>
-        <translation type="unfinished"></translation>
+        <translation>修改项</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
     <message>
         <source>Reason</source>
-        <translation type="unfinished"></translation>
+        <translation>原因</translation>
     </message>
     <message>
         <source>Waiting</source>
-        <translation type="unfinished"></translation>
+        <translation>等待发送</translation>
     </message>
     <message>
         <source>Sent, awaiting reply</source>
-        <translation type="unfinished"></translation>
+        <translation>已发送，等待答复</translation>
     </message>
     <message>
         <source>Rejected</source>
-        <translation type="unfinished"></translation>
+        <translation>被拒绝</translation>
     </message>
     <message>
         <source>Merged</source>
-        <translation type="unfinished"></translation>
+        <translation>已合并</translation>
     </message>
     <message>
         <source>Conflict</source>
-        <translation type="unfinished"></translation>
+        <translation>冲突</translation>
     </message>
     <message>
         <source>New record</source>
-        <translation type="unfinished"></translation>
+        <translation>新建记录</translation>
     </message>
 </context>
 <context>
     <name>Overview</name>
     <message>
         <source>Edit household</source>
-        <translation type="unfinished"></translation>
+        <translation>修改家庭信息</translation>
     </message>
 </context>
 <context>
@@ -1207,46 +1224,46 @@
     <message>
         <source>For example 王小红</source>
         <extracomment>passphrase, name</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>例如 王小红</translation>
     </message>
     <message>
         <source>Create workspace</source>
-        <translation type="unfinished"></translation>
+        <translation>创建工作区</translation>
     </message>
     <message>
         <source>Your name</source>
-        <translation type="unfinished"></translation>
+        <translation>您的姓名</translation>
     </message>
     <message>
         <source>Passphrase</source>
-        <translation type="unfinished"></translation>
+        <translation>密码</translation>
     </message>
     <message>
         <source>Passphrase again</source>
-        <translation type="unfinished"></translation>
+        <translation>再次输入密码</translation>
     </message>
     <message>
         <source>Create your workspace</source>
-        <translation type="unfinished"></translation>
+        <translation>创建工作区</translation>
     </message>
     <message>
         <source>Everything you record is kept encrypted on this computer. Choose a passphrase that only you know: you will type it each time CaseApp is unlocked. A few words or a short sentence is easier to remember and harder to guess than a short password.</source>
-        <translation type="unfinished"></translation>
+        <translation>您记录的所有内容都加密保存在本机。请设置一个只有您知道的密码，每次解锁 CaseApp 时都要输入。几个词或一句短话比短密码更好记，也更难被猜中。</translation>
     </message>
     <message>
         <source>This passphrase is one of the first an attacker would try. Add a few words.</source>
-        <translation type="unfinished"></translation>
+        <translation>这个密码太常见，很容易被猜中。请再加几个词。</translation>
     </message>
     <message>
         <source>Creating the workspace…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在创建工作区…</translation>
     </message>
 </context>
 <context>
     <name>QuickVisitDialog</name>
     <message>
         <source>Visit: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>探访：%1</translation>
     </message>
 </context>
 <context>
@@ -1254,334 +1271,322 @@
     <message>
         <source>Edit: %1</source>
         <extracomment>the saved record&apos;s id</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>修改：%1</translation>
     </message>
     <message>
         <source>New: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>新建：%1</translation>
     </message>
     <message>
         <source>Save</source>
-        <translation type="unfinished"></translation>
+        <translation>保存</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>取消</translation>
     </message>
     <message>
         <source>The record could not be saved: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>记录未能保存：%1</translation>
     </message>
 </context>
 <context>
     <name>RecordsTab</name>
     <message>
         <source>Edit</source>
-        <translation type="unfinished"></translation>
+        <translation>修改</translation>
     </message>
 </context>
 <context>
     <name>RecoveryStep</name>
     <message>
         <source>I have written the recovery key down and will keep it safe</source>
-        <translation type="unfinished"></translation>
+        <translation>我已抄下恢复密钥，并会妥善保管</translation>
     </message>
     <message>
         <source>Continue</source>
-        <translation type="unfinished"></translation>
+        <translation>继续</translation>
     </message>
     <message>
         <source>Write down your recovery key</source>
-        <translation type="unfinished"></translation>
+        <translation>请抄下恢复密钥</translation>
     </message>
     <message>
         <source>If the passphrase is ever forgotten, this key is the only way back into the workspace. Write it on paper now and keep the paper somewhere safe, away from this computer. It will not be shown again.</source>
-        <translation type="unfinished"></translation>
+        <translation>如果忘记了密码，只有这个恢复密钥能打开工作区。请现在把它抄在纸上，存放在安全的地方，不要和电脑放在一起。它不会再次显示。</translation>
     </message>
 </context>
 <context>
     <name>ReferralState</name>
     <message>
         <source>Draft</source>
-        <translation type="unfinished"></translation>
+        <translation>草稿</translation>
     </message>
     <message>
         <source>Consent given</source>
-        <translation type="unfinished"></translation>
+        <translation>已取得同意</translation>
     </message>
     <message>
         <source>Sent</source>
-        <translation type="unfinished"></translation>
+        <translation>已转出</translation>
     </message>
     <message>
         <source>Accepted</source>
-        <translation type="unfinished"></translation>
+        <translation>已接收</translation>
     </message>
     <message>
         <source>Declined</source>
-        <translation type="unfinished"></translation>
+        <translation>已拒收</translation>
     </message>
     <message>
         <source>In service</source>
-        <translation type="unfinished"></translation>
+        <translation>服务中</translation>
     </message>
     <message>
         <source>Feedback received</source>
-        <translation type="unfinished"></translation>
+        <translation>已反馈</translation>
     </message>
     <message>
         <source>Closed</source>
-        <translation type="unfinished"></translation>
+        <translation>已结束</translation>
     </message>
 </context>
 <context>
     <name>ReferralsPage</name>
     <message>
         <source>New referral</source>
-        <translation type="unfinished"></translation>
+        <translation>新建转介</translation>
     </message>
     <message>
         <source>Referrals</source>
-        <translation type="unfinished"></translation>
+        <translation>转介</translation>
     </message>
 </context>
 <context>
     <name>ReviewsDueModel</name>
     <message>
         <source>Household</source>
-        <translation type="unfinished"></translation>
+        <translation>家庭</translation>
     </message>
     <message>
         <source>Assistance</source>
-        <translation type="unfinished"></translation>
+        <translation>社会救助</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
     <message>
         <source>Review by</source>
-        <translation type="unfinished"></translation>
+        <translation>复核期限</translation>
     </message>
 </context>
 <context>
     <name>SettingsPage</name>
     <message>
         <source> min</source>
-        <translation type="unfinished"></translation>
+        <translation> 分钟</translation>
     </message>
     <message>
         <source>Choose…</source>
-        <translation type="unfinished"></translation>
+        <translation>选择…</translation>
     </message>
     <message>
         <source>Save settings</source>
-        <translation type="unfinished"></translation>
+        <translation>保存设置</translation>
     </message>
     <message>
         <source>General</source>
-        <translation type="unfinished"></translation>
+        <translation>常规</translation>
     </message>
     <message>
         <source>Language</source>
-        <translation type="unfinished"></translation>
+        <translation>语言</translation>
     </message>
     <message>
         <source>Lock after no activity for</source>
-        <translation type="unfinished"></translation>
+        <translation>无操作自动锁定时间</translation>
     </message>
     <message>
         <source>Your name</source>
-        <translation type="unfinished"></translation>
+        <translation>您的姓名</translation>
     </message>
     <message>
         <source>Server address</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器地址</translation>
     </message>
     <message>
         <source>Organisation&apos;s CA certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>单位 CA 证书</translation>
     </message>
     <message>
         <source>Change passphrase</source>
-        <translation type="unfinished"></translation>
+        <translation>修改密码</translation>
     </message>
     <message>
         <source>Passphrase</source>
-        <translation type="unfinished"></translation>
+        <translation>密码</translation>
     </message>
     <message>
         <source>Current passphrase</source>
-        <translation type="unfinished"></translation>
+        <translation>当前密码</translation>
     </message>
     <message>
         <source>New passphrase</source>
-        <translation type="unfinished"></translation>
+        <translation>新密码</translation>
     </message>
     <message>
         <source>New passphrase again</source>
-        <translation type="unfinished"></translation>
+        <translation>再次输入新密码</translation>
     </message>
     <message>
         <source>Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>设置</translation>
     </message>
     <message>
         <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>证书 (*.pem *.crt *.cer);;所有文件 (*)</translation>
     </message>
     <message>
         <source>Saved.</source>
-        <translation type="unfinished"></translation>
+        <translation>已保存。</translation>
     </message>
     <message>
         <source>Passphrase changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>密码已修改。</translation>
     </message>
 </context>
 <context>
     <name>SocialCaseState</name>
     <message>
         <source>Intake</source>
-        <translation type="unfinished"></translation>
+        <translation>接案</translation>
     </message>
     <message>
         <source>Assessment</source>
-        <translation type="unfinished"></translation>
+        <translation>预估</translation>
     </message>
     <message>
         <source>Planning</source>
-        <translation type="unfinished"></translation>
+        <translation>制定计划</translation>
     </message>
     <message>
         <source>Intervention</source>
-        <translation type="unfinished"></translation>
+        <translation>介入</translation>
     </message>
     <message>
         <source>Review</source>
-        <translation type="unfinished"></translation>
+        <translation>评估</translation>
     </message>
     <message>
         <source>Closed</source>
-        <translation type="unfinished"></translation>
+        <translation>结案</translation>
     </message>
     <message>
         <source>Follow-up</source>
-        <translation type="unfinished"></translation>
+        <translation>跟进</translation>
     </message>
     <message>
         <source>Referred out</source>
-        <translation type="unfinished"></translation>
+        <translation>已转介</translation>
     </message>
 </context>
 <context>
     <name>StrengthMeter</name>
     <message>
         <source>Too easy to guess</source>
-        <translation type="unfinished"></translation>
+        <translation>太容易被猜中</translation>
     </message>
     <message>
         <source>Weak</source>
-        <translation type="unfinished"></translation>
+        <translation>弱</translation>
     </message>
     <message>
         <source>Fair</source>
-        <translation type="unfinished"></translation>
+        <translation>一般</translation>
     </message>
     <message>
         <source>Strong</source>
-        <translation type="unfinished"></translation>
+        <translation>强</translation>
     </message>
     <message>
         <source>Very strong</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>SyncController</name>
-    <message>
-        <source>Sync is not available in this version yet.</source>
-        <extracomment>stage (push / pull / attachments), items done so far ok, message (empty when ok)</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>很强</translation>
     </message>
 </context>
 <context>
     <name>SyncPage</name>
     <message>
         <source>Sync now</source>
-        <translation type="unfinished"></translation>
+        <translation>立即同步</translation>
     </message>
     <message>
         <source>Server</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器</translation>
     </message>
     <message>
         <source>Last sync</source>
-        <translation type="unfinished"></translation>
+        <translation>上次同步</translation>
     </message>
     <message>
         <source>Waiting to sync</source>
-        <translation type="unfinished"></translation>
+        <translation>待同步</translation>
     </message>
     <message>
         <source>Connect to the organisation&apos;s server</source>
-        <translation type="unfinished"></translation>
+        <translation>连接单位的服务器</translation>
     </message>
     <message>
         <source>Outbox: changes waiting for the server, and refused ones</source>
-        <translation type="unfinished"></translation>
+        <translation>发件箱：等待发送的修改和被拒绝的修改</translation>
     </message>
     <message>
         <source>Conflicts: the same field changed on two devices</source>
-        <translation type="unfinished"></translation>
+        <translation>冲突：同一内容在两台设备上都被修改</translation>
     </message>
     <message>
         <source>Sync</source>
-        <translation type="unfinished"></translation>
+        <translation>同步</translation>
     </message>
     <message>
         <source>Not connected to a server</source>
-        <translation type="unfinished"></translation>
+        <translation>未连接服务器</translation>
     </message>
     <message>
         <source>Never</source>
-        <translation type="unfinished"></translation>
+        <translation>从未</translation>
     </message>
     <message numerus="yes">
         <source>%n change(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 项修改</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n refused by the server</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 项被服务器拒绝</numerusform>
         </translation>
     </message>
     <message>
         <source>Connecting…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在连接…</translation>
     </message>
     <message>
         <source>Sending changes: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>正在发送修改：%1</translation>
     </message>
     <message>
         <source>Receiving changes: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>正在接收修改：%1</translation>
     </message>
     <message>
         <source>Uploading attachments: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>正在上传附件：%1</translation>
     </message>
     <message>
         <source>Sync finished.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Connecting to a server is not available in this version yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>同步完成。</translation>
     </message>
 </context>
 <context>
@@ -1589,35 +1594,35 @@
     <message>
         <source>Elder visits due this week</source>
         <extracomment>the elder to visit (elder profile id)</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>本周应探访老人</translation>
     </message>
     <message>
         <source>Visits overdue</source>
-        <translation type="unfinished"></translation>
+        <translation>逾期未探访</translation>
     </message>
     <message>
         <source>Assistance reviews due</source>
-        <translation type="unfinished"></translation>
+        <translation>待复核救助个案</translation>
     </message>
     <message>
         <source>Open grid events</source>
-        <translation type="unfinished"></translation>
+        <translation>未办结网格事件</translation>
     </message>
     <message>
         <source>Changes not yet synced</source>
-        <translation type="unfinished"></translation>
+        <translation>未同步的修改</translation>
     </message>
     <message>
         <source>Conflicts to resolve</source>
-        <translation type="unfinished"></translation>
+        <translation>待处理冲突</translation>
     </message>
     <message>
         <source>Elder visits due</source>
-        <translation type="unfinished"></translation>
+        <translation>应探访老人</translation>
     </message>
     <message>
         <source>Today</source>
-        <translation type="unfinished"></translation>
+        <translation>今日工作</translation>
     </message>
 </context>
 <context>
@@ -1625,85 +1630,85 @@
     <message>
         <source>CaseApp is locked</source>
         <extracomment>True when the recovery key was used (the user should choose a new passphrase)</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>CaseApp 已锁定</translation>
     </message>
     <message>
         <source>Type your passphrase to open the workspace.</source>
-        <translation type="unfinished"></translation>
+        <translation>请输入密码打开工作区。</translation>
     </message>
     <message>
         <source>Unlock</source>
-        <translation type="unfinished"></translation>
+        <translation>解锁</translation>
     </message>
     <message>
         <source>Forgot the passphrase? Use the recovery key</source>
-        <translation type="unfinished"></translation>
+        <translation>忘记密码？使用恢复密钥</translation>
     </message>
     <message>
         <source>Passphrase</source>
-        <translation type="unfinished"></translation>
+        <translation>密码</translation>
     </message>
     <message>
         <source>Type the recovery key you wrote down when the workspace was created. Afterwards you will choose a new passphrase.</source>
-        <translation type="unfinished"></translation>
+        <translation>请输入创建工作区时抄下的恢复密钥。解锁后请设置新密码。</translation>
     </message>
     <message>
         <source>Use the passphrase instead</source>
-        <translation type="unfinished"></translation>
+        <translation>改用密码</translation>
     </message>
     <message>
         <source>Recovery key</source>
-        <translation type="unfinished"></translation>
+        <translation>恢复密钥</translation>
     </message>
     <message>
         <source>Unlocking…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在解锁…</translation>
     </message>
 </context>
 <context>
     <name>VisitsDueModel</name>
     <message>
         <source>Elder</source>
-        <translation type="unfinished"></translation>
+        <translation>老人</translation>
     </message>
     <message>
         <source>Address</source>
-        <translation type="unfinished"></translation>
+        <translation>地址</translation>
     </message>
     <message>
         <source>Risk tier</source>
-        <translation type="unfinished"></translation>
+        <translation>风险等级</translation>
     </message>
     <message>
         <source>Last visit</source>
-        <translation type="unfinished"></translation>
+        <translation>上次探访</translation>
     </message>
     <message>
         <source>Due</source>
-        <translation type="unfinished"></translation>
+        <translation>应探访日期</translation>
     </message>
     <message>
         <source>Days overdue</source>
-        <translation type="unfinished"></translation>
+        <translation>逾期天数</translation>
     </message>
     <message>
         <source>Never</source>
-        <translation type="unfinished"></translation>
+        <translation>从未</translation>
     </message>
 </context>
 <context>
     <name>VisitsPage</name>
     <message>
         <source>Record a visit</source>
-        <translation type="unfinished"></translation>
+        <translation>记录探访</translation>
     </message>
     <message>
         <source>Open household</source>
-        <translation type="unfinished"></translation>
+        <translation>打开家庭</translation>
     </message>
     <message>
         <source>Elder visits</source>
-        <translation type="unfinished"></translation>
+        <translation>老人探访</translation>
     </message>
 </context>
 <context>
@@ -1711,7 +1716,7 @@
     <message>
         <source>Move to:</source>
         <extracomment>target state</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>办理：</translation>
     </message>
 </context>
 </TS>

@@ -33,4 +33,11 @@ class HouseholdsModel(PagedTableModel[HouseholdRow]):
         return count_households(db, self.query)
 
     def display(self, row: HouseholdRow, column: int) -> Any:
-        return (row.head_name, row.address, row.members, row.matched)[column]
+        if column == self.MATCHED:
+            how = self.match_kinds().get(row.matched, row.matched)
+            return f"{how} · {row.matched_member}" if row.matched_member else how
+        return (row.head_name, row.address, row.members)[column]
+
+    def match_kinds(self) -> dict[str, str]:
+        return {"id_number": self.tr("ID number"), "phone": self.tr("Phone"), "name": self.tr("Name"),
+                "pinyin": self.tr("Pinyin"), "initials": self.tr("Pinyin initials"), "address": self.tr("Address")}

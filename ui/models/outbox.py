@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session as DbSession
 
+from caseapp.messages import message
 from caseapp.store.hlc import physical_ms
 from caseapp.store.tables import CONFLICT, MERGED, PENDING, REJECTED, SENT
 from ui.adapters import sync
@@ -55,7 +56,8 @@ class OutboxModel(ListTableModel[OutboxRow]):
             return field_spec.text() if field_spec else label(row.field or "")
         if column == self.STATE:
             return self.states().get(row.state, row.state)
-        return row.reason or ""
+        # Refusals arrive as message keys from the server; say them in the UI language.
+        return message(row.reason, self.reader.core_lang) if row.reason else ""
 
     def warn(self, row: OutboxRow) -> bool:
         return row.state == REJECTED

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session as DbSession
 
 from caseapp.domain.codec import entity_class
-from ui.format import code_label, codes_label, fmt_value
+from ui.format import MASKED, code_label, codes_label, fmt_value, masked
 from ui.forms.specs import CHOICE, MEMBER, MULTI, label, spec
 from ui.models.listed import ListTableModel
 from ui.models.reader import Reader
@@ -55,6 +55,8 @@ class RecordsModel(ListTableModel[Row]):
     def display(self, row: Row, column: int) -> Any:
         name = self.fields[column]
         value = row.get(name)
+        if name in MASKED:
+            return masked(value)
         if name == self.state_field:
             return state_label(self.entity, value)
         field_spec = spec(self.entity, name)

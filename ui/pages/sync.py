@@ -6,6 +6,7 @@ from typing import Any
 
 from caseapp.store.workspace import Workspace
 from ui.adapters import sync
+from ui.format import fmt_stamp
 from ui.models.outbox import ConflictsModel, OutboxModel
 from ui.pages.base import Page
 from ui.qt import (
@@ -126,7 +127,7 @@ class SyncPage(Page):
         if not self.login.url.text():
             self.login.url.setText(str(self.session.settings.get("sync.server_url") or ""))
         last = status.get("last_sync", "-")
-        self.last_sync.setText(str(last) if last not in ("", "-") else self.tr("Never"))
+        self.last_sync.setText(fmt_stamp(str(last)) if last not in ("", "-") else self.tr("Never"))
         pending, rejected = int(status.get("pending", 0)), int(status.get("rejected", 0))
         text = self.tr("%n change(s)", "", pending)
         if rejected:
@@ -168,10 +169,7 @@ class SyncPage(Page):
             self.controller.sync_now()
 
         def failed(error: Exception) -> None:
-            if isinstance(error, sync.SyncUnavailable):
-                self.login.show_error(self.tr("Connecting to a server is not available in this version yet."))
-            else:
-                self.login.show_error(self.session.message(error))
+            self.login.show_error(self.session.message(error))
 
         self.login.set_busy(True)
         self.session.with_workspace(lambda ws: sync.login(ws, url, user, password, ca_file), done, failed)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ui.format import fmt_stamp
 from ui.pages.base import Page
 from ui.pages.grid import GridPage
 from ui.pages.households import HouseholdsPage
@@ -146,7 +147,7 @@ class MainScreen(QWidget):
         parts = [state, self.tr("%n change(s) waiting to sync", "", pending)]
         last = status.get("last_sync", "-")
         if last not in ("", "-"):
-            parts.append(self.tr("last sync %1").replace("%1", str(last)))
+            parts.append(self.tr("last sync %1").replace("%1", fmt_stamp(str(last))))
         conflicts = int(status.get("conflicts", 0))
         if conflicts:
             parts.append(self.tr("%n conflict(s)", "", conflicts))

@@ -59,17 +59,17 @@ class FirstRun(QWidget):
             self.session.set_setting("setup.mode", OFFLINE, on_done=lambda _r: self.finished.emit())
         elif mode == DEMO:
             self.session.with_workspace(
-                lambda ws: demo.generate(ws, DEMO_HOUSEHOLDS, seed=0, progress=self._progress.emit),
-                lambda _r: self._demo_ready(), self._failed)
+                lambda ws: demo.set_up(ws, DEMO_HOUSEHOLDS, progress=self._progress.emit),
+                self._demo_ready, self._failed)
         elif mode == CONNECT:
             box = step.server_box
             url, user, password = box.url.text().strip(), box.user.text().strip(), box.password.text()
             self.session.with_workspace(lambda ws: sync.login(ws, url, user, password),
                                         lambda out: self._connected(url, out), self._failed)
 
-    def _demo_ready(self) -> None:
-        self.session.set_setting("org.default", demo.DEMO_ORG)
-        self.session.set_setting("demo", True)
+    def _demo_ready(self, org_code: str) -> None:
+        # demo.set_up stored these in the workspace; keep the session's copy in step.
+        self.session.settings.update({"org.default": org_code, "demo": True})
         self.session.set_setting("setup.mode", DEMO, on_done=lambda _r: self.finished.emit())
 
     def _connected(self, url: str, login: Any) -> None:
@@ -83,7 +83,4 @@ class FirstRun(QWidget):
         self.session.set_setting("setup.mode", CONNECT, on_done=lambda _r: self.finished.emit())
 
     def _failed(self, error: Exception) -> None:
-        if isinstance(error, sync.SyncUnavailable):
-            self.mode_step.show_error(self.tr("Connecting to a server is not available in this version yet."))
-        else:
-            self.mode_step.show_error(self.session.message(error))
+        self.mode_step.show_error(self.session.message(error))
