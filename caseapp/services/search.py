@@ -23,12 +23,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Row, Select, and_, func, or_, select, tuple_, union
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
-from caseapp.domain import Household, Member
+from caseapp.domain import Household
 from caseapp.store import search_index as ix
-from caseapp.store.search_index import SearchHousehold, SearchKey
 from caseapp.store.workspace import Workspace
 
 # What matched, as reported in HouseholdHit.matched.
@@ -56,18 +55,18 @@ class HouseholdHit:
 
 @dataclass(frozen=True)
 class _Step:
-    """One range of the index: keys equal to ``exact``, or starting with ``prefix``."""
+    """One range of the index: keys starting with ``prefix`` (or, if ``exact``, equal to it)."""
 
     prefix: str
     exact: bool = False
 
-    def condition(self) -> ColumnElement[bool]:
+    def bounds(self) -> tuple[str, str]:
+        """[low, high) in key order. Every key starting with the prefix sorts before the prefix with
+        its last character bumped by one (the BINARY collation compares UTF-8 bytes, which follow
+        code point order); nothing sorts between a key and the key followed by U+0000."""
         if self.exact:
-            return SearchKey.key == self.prefix
-        # Every key starting with the prefix sorts between it and the prefix with its last character
-        # bumped by one (BINARY collation compares UTF-8 bytes, which follow code point order).
-        upper = self.prefix[:-1] + chr(ord(self.prefix[-1]) + 1)
-        return and_(SearchKey.key >= self.prefix, SearchKey.key < upper)
+            return self.prefix, self.prefix + "\x00"
+        return self.prefix, self.prefix[:-1] + chr(ord(self.prefix[-1]) + 1)
 
 
 def plan(text: str) -> list[_Step]:
@@ -86,35 +85,34 @@ def plan(text: str) -> list[_Step]:
     return [_Step(ix.NAME + q), _Step(ix.ADDRESS + q)]
 
 
-def _scope(org_codes: Sequence[str] | None) -> ColumnElement[bool] | None:
-    """Households in any of these org units or below them (codes nest by prefix: district 440104 ⊃
-    street 440104001 ⊃ community ⊃ grid)."""
+# The queries run on every keystroke are plain SQL on the driver: building and caching SQLAlchemy
+# statements cost more than SQLite's B-tree lookups themselves.
+_RANGE = ("SELECT k.key, k.household_num FROM search_keys AS k{join} WHERE k.key >= ? AND k.key < ?"
+          " AND (k.key, k.household_num) > (?, ?){scope} ORDER BY k.key, k.household_num LIMIT ?")
+_JOIN = " JOIN search_households AS h ON h.num = k.household_num"
+
+
+def _scope(org_codes: Sequence[str] | None) -> tuple[str, list[Any]]:
+    """SQL limiting results to households in any of these org units or below them (codes nest by
+    prefix: district 440104 ⊃ street 440104001 ⊃ community ⊃ grid), and its parameters."""
     if org_codes is None:
-        return None
+        return "", []
     if not org_codes:
-        return SearchHousehold.num.is_(None)  # no scope, no results
-    return or_(*(func.substr(SearchHousehold.org_code, 1, len(code)) == code for code in org_codes))
+        return " AND 0", []  # no scope, no results
+    sql = " AND (" + " OR ".join("substr(h.org_code, 1, ?) = ?" for _ in org_codes) + ")"
+    return sql, [x for code in org_codes for x in (len(code), code)]
 
 
-def _range(step: _Step, scope: ColumnElement[bool] | None) -> Select[str, int]:
-    query = select(SearchKey.key, SearchKey.household_num).where(step.condition())
-    if scope is not None:
-        query = query.join(SearchHousehold, SearchHousehold.num == SearchKey.household_num).where(scope)
-    return query
-
-
-def _walk(conn: Connection, step: _Step, scope: ColumnElement[bool] | None, chunk: int) -> Iterator[tuple[str, int]]:
+def _walk(conn: Connection, step: _Step, scope: tuple[str, list[Any]], chunk: int) -> Iterator[tuple[str, int]]:
     """(key, household) pairs of one range in index order, read a chunk at a time (keyset paging,
     so a long range is never read further than the caller consumes)."""
-    last: tuple[str, int] | None = None
+    low, high = step.bounds()
+    where, params = scope
+    sql = _RANGE.format(join=_JOIN if where else "", scope=where)
+    last: tuple[str, int] = ("", -1)
     while True:
-        query = _range(step, scope)
-        if last is not None:
-            query = query.where(tuple_(SearchKey.key, SearchKey.household_num) > tuple_(*last))
-        rows: Sequence[Row[str, int]] = conn.execute(
-            query.order_by(SearchKey.key, SearchKey.household_num).limit(chunk)).all()
-        for row in rows:
-            yield row[0], row[1]
+        rows = conn.exec_driver_sql(sql, (low, high, *last, *params, chunk)).fetchall()
+        yield from ((key, num) for key, num in rows)
         if len(rows) < chunk:
             return
         last = (rows[-1][0], rows[-1][1])
@@ -150,10 +148,31 @@ def count_households(session: Session, text: str, org_codes: list[str] | None = 
     steps = plan(text)
     if not steps:
         return 0
-    scope = _scope(org_codes)
-    matches = union(*(_range(step, scope).with_only_columns(SearchKey.household_num) for step in steps))
-    counted = select(func.count()).select_from(matches.subquery())
-    return int(session.connection().execute(counted).scalar_one())
+    where, params = _scope(org_codes)
+    ranges = " UNION ".join(
+        f"SELECT k.household_num FROM search_keys AS k{_JOIN if where else ''} WHERE k.key >= ? AND k.key < ?{where}"
+        for _ in steps)
+    values = [x for step in steps for x in (*step.bounds(), *params)]
+    return int(session.connection().exec_driver_sql(f"SELECT count(*) FROM ({ranges})", tuple(values)).scalar_one())
+
+
+_HOUSEHOLDS = ("SELECT h.num, d.id, d.head_name, d.address, d.org_code FROM search_households AS h"
+               " JOIN households AS d ON d.id = h.household_id WHERE h.num IN ({marks})")
+# Head first (GB/T 4761 code 02), then by age.
+_MEMBERS = ("SELECT household_id, name, id_number, phone FROM members WHERE household_id IN ({marks})"
+            " AND archived = 0 ORDER BY household_id, relationship != '02', birth_date, id")
+
+
+def _matches(key: str, name: str, id_number: str | None, phone: str | None) -> bool:
+    """Whether this member produced the index key a household was found by."""
+    kind = key[0]
+    if kind in (ix.NAME, ix.PINYIN, ix.INITIALS):
+        return key in ix.name_keys(name)
+    if kind in (ix.ID, ix.ID_REVERSED):
+        return key in ix.number_keys(ix.ID, ix.ID_REVERSED, id_number)
+    if kind in (ix.PHONE, ix.PHONE_REVERSED):
+        return key in ix.phone_keys(phone)
+    return False
 
 
 def _hits(conn: Connection, page: list[tuple[int, str]]) -> list[HouseholdHit]:
@@ -161,29 +180,25 @@ def _hits(conn: Connection, page: list[tuple[int, str]]) -> list[HouseholdHit]:
     if not page:
         return []
     nums = [num for num, _ in page]
-    households = {row.num: row for row in conn.execute(
-        select(SearchHousehold.num, Household.id, Household.head_name, Household.address, Household.org_code,
-               Household.phone)
-        .join(Household, Household.id == SearchHousehold.household_id).where(SearchHousehold.num.in_(nums)))}
+    households = {row[0]: row for row in conn.exec_driver_sql(
+        _HOUSEHOLDS.format(marks=",".join("?" * len(nums))), tuple(nums)).fetchall()}
+    ids = [row[1] for row in households.values()]
     members: dict[str, list[Any]] = {}
-    rows = conn.execute(
-        select(Member.household_id, Member.name, Member.id_number, Member.phone, Member.relationship)
-        .where(Member.household_id.in_([h.id for h in households.values()]), Member.archived.is_(False))
-        .order_by(Member.household_id, (Member.relationship != HEAD), Member.birth_date, Member.id))
-    for row in rows:
-        members.setdefault(row.household_id, []).append(row)
+    for row in conn.exec_driver_sql(_MEMBERS.format(marks=",".join("?" * len(ids))), tuple(ids)).fetchall():
+        members.setdefault(row[0], []).append(row)
     hits: list[HouseholdHit] = []
     for num, key in page:
         household = households.get(num)
         if household is None:  # the index is refreshed at commit; a row may lag inside a transaction
             continue
-        people = members.get(household.id, [])
-        who = next((m.name for m in people if key in ix.member_keys(m.name, m.id_number, m.phone)), None)
-        if who is None and key in ix.name_keys(household.head_name or ""):
-            who = household.head_name
-        names = tuple(m.name for m in people)
-        hits.append(HouseholdHit(household.id, household.head_name or (names[0] if names else ""),
-                                 household.address, household.org_code, names, MATCHED[key[0]], who))
+        _, household_id, head_name, address, org_code = household
+        people = members.get(household_id, [])
+        who = next((m[1] for m in people if _matches(key, m[1], m[2], m[3])), None)
+        if who is None and head_name and _matches(key, head_name, None, None):
+            who = head_name
+        names = tuple(m[1] for m in people)
+        hits.append(HouseholdHit(household_id, head_name or (names[0] if names else ""), address, org_code, names,
+                                 MATCHED[key[0]], who))
     return hits
 
 

@@ -28,7 +28,7 @@ from functools import lru_cache
 from typing import Any
 
 from pypinyin import lazy_pinyin
-from sqlalchemy import Connection, Integer, String, Text, delete, event, inspect, select
+from sqlalchemy import Connection, Integer, String, Text, delete, event, inspect
 from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column
 
 from caseapp.domain.base import Base
@@ -201,16 +201,19 @@ def refresh(conn: Connection, household_ids: Iterable[str]) -> None:
 
 
 def _refresh_chunk(conn: Connection, ids: Sequence[str], next_num: int | None) -> int | None:
-    households = {row.id: row for row in conn.execute(
-        select(Household.id, Household.org_code, Household.address, Household.phone, Household.head_name,
-               Household.archived).where(Household.id.in_(ids)))}
+    # Plain SQL on the driver: this runs on every save of a household or member, where building
+    # SQLAlchemy statements would cost more than the lookups.
+    marks = ",".join("?" * len(ids))
+    households = {row.id: row for row in conn.exec_driver_sql(
+        f"SELECT id, org_code, address, phone, head_name, archived FROM households WHERE id IN ({marks})",
+        tuple(ids))}
     members: dict[str, list[Any]] = {}
-    for row in conn.execute(select(Member.household_id, Member.name, Member.id_number, Member.phone,
-                                   Member.archived).where(Member.household_id.in_(ids))):
+    for row in conn.exec_driver_sql(
+            f"SELECT household_id, name, id_number, phone, archived FROM members WHERE household_id IN ({marks})",
+            tuple(ids)):
         members.setdefault(row.household_id, []).append(row)
-    existing = {row.household_id: row for row in conn.execute(
-        select(SearchHousehold.num, SearchHousehold.household_id, SearchHousehold.keys)
-        .where(SearchHousehold.household_id.in_(ids)))}
+    existing = {row.household_id: row for row in conn.exec_driver_sql(
+        f"SELECT num, household_id, keys FROM search_households WHERE household_id IN ({marks})", tuple(ids))}
 
     removed: list[tuple[str, int]] = []
     added: list[tuple[str, int]] = []
@@ -222,14 +225,13 @@ def _refresh_chunk(conn: Connection, ids: Sequence[str], next_num: int | None) -
         if household is None or household.archived:
             if old is not None:
                 removed += [(k, old.num) for k in old_keys]
-                conn.execute(delete(SearchHousehold).where(SearchHousehold.num == old.num))
+                conn.exec_driver_sql("DELETE FROM search_households WHERE num = ?", (old.num,))
             continue
         keys = household_keys(household, members.get(household_id, ()))
         stored = SEPARATOR.join(sorted(keys))
         if old is None:
             if next_num is None:
-                next_num = (conn.execute(select(SearchHousehold.num).order_by(SearchHousehold.num.desc())
-                                         .limit(1)).scalar() or 0) + 1
+                next_num = (conn.exec_driver_sql("SELECT max(num) FROM search_households").scalar() or 0) + 1
             num, next_num = next_num, next_num + 1
             new_rows.append({"num": num, "household_id": household_id, "org_code": household.org_code,
                              "keys": stored})
