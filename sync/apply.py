@@ -21,14 +21,16 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, func, select, update
+from sqlalchemy import Boolean, Column, Connection, MetaData, Table, delete, func, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.types import NullType
 
 from caseapp.domain import ENTITIES, Record
 from caseapp.domain.base import SILENT_FIELDS
-from caseapp.domain.codec import dumps, to_wire
+from caseapp.domain.codec import dumps
 from caseapp.domain.types import utcnow
 from caseapp.store import audit
 from caseapp.store.tables import OUTBOX_STATES, ConflictRecord, JournalEntry
@@ -94,19 +96,35 @@ def apply_page(ws: Workspace, page: p.PullOut, *, refetched: Sequence[p.RecordRe
     return tally
 
 
+@cache
+def _raw_table(cls: type[Record]) -> Table:
+    """The record type's table with untyped columns. Pulled values are already in the canonical
+    wire form the typed columns would store, so they bind as they are: parsing and re-formatting
+    every date and amount on the way in would cost more than the insert itself."""
+    typed: Table = cls.__table__  # type: ignore[assignment]
+    return Table(typed.name, MetaData(),
+                 *(Column(c.name, NullType(), primary_key=c.primary_key) for c in typed.columns))
+
+
+@cache
+def _bool_fields(cls: type[Record]) -> frozenset[str]:
+    return frozenset(c.key for c in cls.__table__.columns if isinstance(c.type, Boolean))
+
+
 def _upsert(conn: Connection, ws: Workspace, cls: type[Record], rows: Sequence[p.RowOut],
             pending: dict[str, set[str]], trail: list[audit.AuditItem]) -> int:
-    table: Table = cls.__table__  # type: ignore[assignment]
+    table = _raw_table(cls)
     columns = set(cls.field_names())
+    bools = _bool_fields(cls)
     existing: dict[str, dict[str, Any]] = {}
     for chunk in _chunks([r.id for r in rows]):
         for found in conn.execute(select(table).where(table.c.id.in_(chunk))).mappings():
-            existing[found["id"]] = {k: to_wire(cls, k, found[k]) for k in columns}
+            existing[found["id"]] = {k: (bool(found[k]) if k in bools and found[k] is not None else found[k])
+                                     for k in columns}
     full: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
     partial: list[dict[str, Any]] = []
     now = utcnow()
     for row in rows:
-        # Wire values bind directly: the column types parse and store their canonical text forms.
         values = {k: v for k, v in row.fields.items() if k in columns}
         old = existing.get(row.id)
         keep = pending.get(row.id, set())
@@ -120,10 +138,16 @@ def _upsert(conn: Connection, ws: Workspace, cls: type[Record], rows: Sequence[p
             values["id"] = row.id
             values["server_pos"] = row.pos
             full[frozenset(values)].append(values)
-        changes = {k: [old.get(k) if old else None, v] for k, v in values.items()
-                   if k not in ("id", "server_pos") and (old.get(k) if old else None) != v}
+        actor = str(row.fields.get("updated_by") or "")
+        if old is None:
+            # A record new to this device: its content is the record itself; the audit notes its
+            # arrival (the creating device's own trail holds the field-by-field history).
+            trail.append(audit.AuditItem(now, actor, ws.device_id, cls.entity, row.id, "remote",
+                                         {"server_pos": [None, row.pos]}))
+            continue
+        changes = {k: [old.get(k), v] for k, v in values.items()
+                   if k not in ("id", "server_pos") and old.get(k) != v}
         if changes:
-            actor = str(row.fields.get("updated_by") or "")
             trail.append(audit.AuditItem(now, actor, ws.device_id, cls.entity, row.id, "remote", changes))
     for keys, batch in full.items():
         stmt = sqlite_insert(table)

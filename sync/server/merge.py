@@ -33,8 +33,10 @@ from sync.server.auth import Principal
 from sync.server.errors import Rejected
 from sync.server.values import STAMPED, canonical, defaults, entity_class, references, required_fields
 
-# meta entry: [pos, hlc, device, author] of the write that set a field
+# meta entry: [pos, hlc, device, author] of the write that set a field. Fields still as created
+# share the "*" entry (the create's), which keeps the stored meta small.
 POS, HLC, DEVICE, AUTHOR = 0, 1, 2, 3
+CREATED = "*"
 
 
 @dataclass
@@ -158,8 +160,11 @@ class Batch:
         return self._set(op, row, src.field, value)
 
     def _checked(self, entity: str, name: str, value: Any, *, edit: bool = True) -> JsonValue:
+        return self._allowed(entity, name, canonical(entity_class(entity), name, value), edit=edit)
+
+    def _allowed(self, entity: str, name: str, result: JsonValue, *, edit: bool = True) -> JsonValue:
+        """Scope, insert-only and reference checks of an already canonical value."""
         cls = entity_class(entity)
-        result = canonical(cls, name, value)
         if name == "org_code" and not self.who.covers(str(result)):
             raise Rejected("sync.out_of_scope")
         if edit and cls.insert_only and name not in ("archived", "org_code"):
@@ -183,7 +188,7 @@ class Batch:
         if not isinstance(org, str) or not self.who.covers(org):
             raise Rejected("sync.out_of_scope")
         for name in given:
-            self._checked(entity, name, fields[name], edit=False)
+            self._allowed(entity, name, fields[name], edit=False)
         if entity == "attachment" and attachments.missing(self.conn, [str(fields.get("digest"))]):
             raise Rejected("sync.attachment_missing")  # content first, then the record pointing at it
         created = value.get("created_at")
@@ -198,7 +203,7 @@ class Batch:
         row.fields = fields
         pos = self._log(row, fields)
         row.created_pos = pos
-        row.meta = {name: [pos, op.hlc, op.device, op.author] for name in fields}
+        row.meta = {CREATED: [pos, op.hlc, op.device, op.author]}
         self.rows[row.id] = row
         return Outcome(p.APPLIED, pos)
 
@@ -226,7 +231,7 @@ class Batch:
         stored = row.fields.get(name)
         if dumps(stored) == dumps(value):
             return Outcome(p.APPLIED, row.pos)
-        meta = row.meta.get(name) or [row.created_pos, 0, row.origin_device, ""]
+        meta = row.meta.get(name) or row.meta.get(CREATED) or [row.created_pos, 0, row.origin_device, ""]
         concurrent = meta[POS] > base and meta[DEVICE] != op.device
         cls = entity_class(row.entity)
         if concurrent:
@@ -249,7 +254,7 @@ class Batch:
             return Outcome(p.APPLIED, pos)
         if name == "archived" and value is True:
             raced = [m for k, m in row.meta.items()
-                     if k not in ("archived", *SILENT_FIELDS) and m[POS] > base and m[DEVICE] != op.device
+                     if k not in ("archived", CREATED, *SILENT_FIELDS) and m[POS] > base and m[DEVICE] != op.device
                      and m[POS] != row.created_pos]
             if raced:
                 latest = max(raced, key=lambda m: m[POS])
@@ -342,7 +347,7 @@ def _text_ok(text: str) -> bool:
 
 def _record_values(row: Row) -> dict[str, Any]:
     return {"id": row.id, "entity": row.entity, "org_code": row.org_code, "fields": dumps(row.fields),
-            "meta": dumps(row.meta), "pos": row.pos, "created_pos": row.created_pos,
+            "meta": json.dumps(row.meta, separators=(",", ":")), "pos": row.pos, "created_pos": row.created_pos,
             "origin_device": row.origin_device, "archived": row.archived}
 
 

@@ -30,6 +30,11 @@ def entity_class(entity: str) -> type[Record]:
 
 
 @cache
+def field_set(cls: type[Record]) -> frozenset[str]:
+    return frozenset(cls.field_names())
+
+
+@cache
 def required_fields(cls: type[Record]) -> frozenset[str]:
     """Columns that may not be NULL and have no default: a create must bring them."""
     return frozenset(c.key for c in cls.__table__.columns
@@ -65,7 +70,7 @@ def references(cls: type[Record]) -> dict[str, str]:
 
 def canonical(cls: type[Record], field: str, value: Any) -> JsonValue:
     """The canonical wire form of ``value`` for ``field``, or Rejected."""
-    if field not in cls.field_names():
+    if field not in field_set(cls):
         raise Rejected("sync.unknown_field")
     if value is None:
         if field in required_fields(cls) or field in ("org_code", "archived"):

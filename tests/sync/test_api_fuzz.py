@@ -15,6 +15,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -27,6 +28,8 @@ from .conftest import Device, Server
 from .test_end_to_end import new_household
 
 EXAMPLES = int(os.environ.get("CASEAPP_FUZZ_EXAMPLES", "10"))
+# `make fuzz` runs thousands of examples: the default per-test timeout would cut it short.
+pytestmark = pytest.mark.timeout(max(300, EXAMPLES * 10))
 WATCHED = (schema.users, schema.devices, schema.records, schema.changes, schema.conflicts, schema.ledger,
            schema.attachments, schema.attachment_chunks)
 

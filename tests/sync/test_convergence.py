@@ -56,6 +56,8 @@ from .conftest import (
 )
 
 EXAMPLES = int(os.environ.get("CASEAPP_FUZZ_EXAMPLES", "4"))
+# `make fuzz` runs thousands of examples: the default per-test timeout would cut it short.
+pytestmark = pytest.mark.timeout(max(300, EXAMPLES * 30))
 DAY_MS = 24 * 3600 * 1000
 USERS = {"sup": ("supervisor", [STREET]), "w1": ("caseworker", [COMMUNITY_A]),
          "w2": ("caseworker", [COMMUNITY_A]), "w3": ("caseworker", [COMMUNITY_B])}
