@@ -117,7 +117,7 @@ def create_app(db: Database, config: ServerConfig | None = None) -> FastAPI:
 
     @app.post(f"{p.API_PREFIX}/pull", response_model=p.PullOut, responses=ERROR_RESPONSES)
     def pull_changes(body: p.PullIn, who: Who) -> p.PullOut:
-        with db.read() as conn:
+        with db.snapshot() as conn:
             page = pull.pull(conn, who, body)
         page.hlc = pack(auth.now_ms())
         return page

@@ -54,6 +54,16 @@ class Database:
             yield conn
 
     @contextmanager
+    def snapshot(self) -> Iterator[Connection]:
+        """A read-only transaction over one consistent snapshot (a pull's top position, its page and
+        the scope count it reports must agree, or devices would see phantom differences)."""
+        with self.engine.connect() as conn:
+            if not self.is_sqlite:
+                conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                yield conn
+
+    @contextmanager
     def write(self, *, ordered: bool = False) -> Iterator[Connection]:
         """A write transaction. ``ordered`` ones (pushes: they assign log positions) are serialised
         until commit; on SQLite every write is, since SQLite has a single writer anyway and taking

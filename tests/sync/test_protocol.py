@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 import requests
@@ -13,6 +14,7 @@ from caseapp.domain import Attachment
 from caseapp.services import records
 from caseapp.services.exchange import export_bytes
 from caseapp.store.hlc import HybridClock, pack, wall_ms
+from caseapp.store.tables import JournalEntry
 from sync import protocol as p
 from sync import run
 from sync.client import SyncClient
@@ -186,3 +188,42 @@ def test_authorised_garbage_operations_are_rejected_one_by_one(device: Callable[
         "sync.missing_field", "sync.out_of_scope", "sync.parent_missing"]
     assert changes_count(server) == before + 1
     assert household(a, hid) is not None
+
+
+def test_create_of_an_existing_id_is_treated_as_edits(device: Callable[[str], Device], server: Server) -> None:
+    """A device restored from an old backup re-sends creates: they can conflict, never overwrite."""
+    a, b = device("worker1"), device("worker2")
+    hid = new_household(a)
+    a.sync()
+    b.sync()
+    edit(b, hid, phone="13900000002")
+    b.sync()
+    from sync import outbox
+
+    with a.ws.read() as s:
+        create = s.scalars(select(JournalEntry).where(JournalEntry.row_id == hid, JournalEntry.op == "create")).one()
+    replay = outbox.to_op(create).model_copy(update={"seq": 90_000, "base_pos": None})
+    replay.value = {**replay.value, "phone": "13800000001"}
+    client = a.client()
+    (verdict,) = client.push([replay]).verdicts
+    client.close()
+    assert verdict.verdict in ("conflict", "merged") and verdict.conflict_id
+    a.sync()
+    b.sync()
+    assert export_bytes(a.ws) == export_bytes(b.ws)
+    (c,) = conflicts_of(a)
+    assert {c.winner, c.loser} == {"13800000001", "13900000002"}
+
+
+def conflicts_of(dev: Device) -> list[Any]:
+    from sync import conflicts
+
+    return conflicts.list_open(dev.ws)
+
+
+def test_tls_failure_is_a_clear_refusal(server: Server) -> None:
+    client = SyncClient(server.url.replace("http://", "https://"), retry=FAST_RETRY)
+    with pytest.raises(RefusedError) as refused:
+        client.handshake()
+    assert refused.value.key == "sync.tls_failed"
+    client.close()
