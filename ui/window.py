@@ -96,7 +96,7 @@ class AppWindow(QMainWindow):
         if used_recovery_key:
             # The old passphrase is forgotten: go straight to choosing a new one.
             self.main_screen.go(self.main_screen.settings)
-            self.main_screen.settings.current.setFocus()
+            self.main_screen.settings.choose_new_passphrase()
 
     def _first_run_done(self) -> None:
         if self.first_run is not None:

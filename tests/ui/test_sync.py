@@ -136,3 +136,40 @@ def test_sync_and_resolve_a_conflict(qtbot, tmp_path: Path, existing: Path, task
     finally:
         other.close()
     window.session.close()
+
+
+def test_first_run_demo_syncs_and_has_a_conflict(qtbot, new_window: AppWindow, monkeypatch) -> None:
+    from ui.adapters import demo
+    from ui.screens.firstrun import flow as first_run
+
+    monkeypatch.setattr(first_run, "DEMO_HOUSEHOLDS", 12)
+    flow = new_window.first_run
+    assert flow is not None
+    flow.passphrase_step.passphrase.setText(PASSPHRASE)
+    flow.passphrase_step.repeat.setText(PASSPHRASE)
+    flow.passphrase_step.create_button.click()
+    qtbot.waitUntil(lambda: flow.current_step() is flow.recovery_step, timeout=10_000)
+    flow.recovery_step.written.setChecked(True)
+    flow.recovery_step.next.click()
+    flow.mode_step.demo_radio.setChecked(True)
+    try:
+        flow.mode_step.start.click()
+        qtbot.waitUntil(lambda: new_window.first_run is None, timeout=60_000)
+        main = new_window.main_screen
+        assert main.demo_badge.isVisible() and "Demo" in new_window.windowTitle()
+        main.go(main.households)
+        qtbot.waitUntil(lambda: main.households.model.total == 12, timeout=10_000)
+        main.go(main.sync_page)
+        page = main.sync_page
+        qtbot.waitUntil(lambda: len(page.conflicts.rows) == 1 and page.outbox.ready, timeout=10_000)
+        assert page.outbox.rows == []  # everything the demo made reached the server
+        assert page.server.text().startswith("http://127.0.0.1:")
+        panel = page.panel
+        qtbot.waitUntil(lambda: panel.row is not None, timeout=5_000)
+        with qtbot.waitSignal(new_window.sync.finished, timeout=20_000) as finished:
+            panel.keep_theirs.click()
+        assert finished.args is not None and finished.args[0]
+        qtbot.waitUntil(lambda: page.conflicts.ready and not page.conflicts.rows, timeout=5_000)
+    finally:
+        new_window.session.close()
+        demo.stop_servers()

@@ -1,14 +1,15 @@
 """Households for the list and the global search box.
 
 What was typed goes to ``caseapp.services.search`` (name, pinyin, initials, ID number, phone,
-address; best matches first, paged). With nothing typed the list is every current household by the
-head's name, which the search service does not offer; that listing lives here until the core has it.
+address; best matches first, paged). With nothing typed the list is every current household, newest
+first: ids are UUIDv7, so the primary key gives that order without sorting 50,000 rows (code-point
+order of Chinese names would mean nothing to a reader anyway). The search service does not offer
+this listing; it lives here until the core has it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -18,6 +19,7 @@ from caseapp.services import search
 from caseapp.services.search import HouseholdHit
 
 SEPARATOR = "、"
+HEAD = "02"  # GB/T 4761: head of household, listed first
 
 
 @dataclass(frozen=True)
@@ -37,8 +39,12 @@ class HouseholdRow:
 def search_households(db: Session, text: str, limit: int = 50, offset: int = 0) -> list[HouseholdRow]:
     if text.strip():
         return [_from_hit(hit) for hit in search.search_households(db, text, limit=limit, offset=offset)]
-    rows = db.execute(_all().order_by(Household.head_name, Household.id).limit(limit).offset(offset))
-    return [HouseholdRow(h.id, h.head_name, h.address, h.org_code, names or "") for h, names in rows]
+    page = db.execute(select(Household.id, Household.head_name, Household.address, Household.org_code)
+                      .where(Household.archived.is_(False))
+                      .order_by(Household.id.desc()).limit(limit).offset(offset)).all()
+    names = _member_names(db, [h.id for h in page])
+    return [HouseholdRow(h.id, h.head_name, h.address, h.org_code, SEPARATOR.join(names.get(h.id, [])))
+            for h in page]
 
 
 def count_households(db: Session, text: str) -> int:
@@ -47,11 +53,15 @@ def count_households(db: Session, text: str) -> int:
     return int(db.scalar(select(func.count()).select_from(Household).where(Household.archived.is_(False))) or 0)
 
 
-def _all() -> Any:
-    members = (select(Member.household_id, func.group_concat(Member.name, SEPARATOR).label("names"))
-               .where(Member.archived.is_(False)).group_by(Member.household_id).subquery())
-    return (select(Household, members.c.names).outerjoin(members, members.c.household_id == Household.id)
-            .where(Household.archived.is_(False)))
+def _member_names(db: Session, household_ids: list[str]) -> dict[str, list[str]]:
+    """Names per household for one page only (aggregating every member first costs a full scan)."""
+    names: dict[str, list[str]] = {}
+    rows = db.execute(select(Member.household_id, Member.name)
+                      .where(Member.household_id.in_(household_ids), Member.archived.is_(False))
+                      .order_by(Member.household_id, Member.relationship != HEAD, Member.birth_date, Member.id))
+    for household_id, name in rows:
+        names.setdefault(household_id, []).append(name)
+    return names
 
 
 def _from_hit(hit: HouseholdHit) -> HouseholdRow:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy.orm import Session as DbSession
@@ -65,29 +65,41 @@ class RecordDialog(QDialog):
         if not self.save.isEnabled():
             return
         self.form.clear_errors()
+        try:
+            job = self.build_job()
+        except CaseAppError as error:
+            self._failed(error)
+            return
+        if job is None:
+            self.accept()  # nothing changed
+            return
+        self.save.setEnabled(False)
+        self.session.write(job, self._saved, self._failed)
+
+    def build_job(self) -> Callable[[DbSession], str] | None:
+        """The write to run for what the form holds (None: nothing to save)."""
         cls = entity_class(self.entity)
         record_id = self.record_id
-        if record_id is None:
-            fields = {**self.fixed, **self.form.new_values()}
-            owner, default_org = self.owner, self.session.org_code
-
-            def job(db: DbSession) -> str:
-                if "org_code" not in fields:
-                    fields["org_code"] = (records.get(db, entity_class(owner[0]), owner[1]).org_code
-                                          if owner else default_org)
-                return records.create(db, cls, fields).id
-        else:
+        if record_id is not None:
             changes = self.form.changed_values()
             if not changes:
-                self.accept()
-                return
+                return None
 
-            def job(db: DbSession) -> str:
+            def update(db: DbSession) -> str:
                 records.update(db, records.get(db, cls, record_id), changes)
                 return record_id
 
-        self.save.setEnabled(False)
-        self.session.write(job, self._saved, self._failed)
+            return update
+        fields = {**self.fixed, **self.form.new_values()}
+        owner, default_org = self.owner, self.session.org_code
+
+        def create(db: DbSession) -> str:
+            if "org_code" not in fields:
+                fields["org_code"] = (records.get(db, entity_class(owner[0]), owner[1]).org_code
+                                      if owner else default_org)
+            return records.create(db, cls, fields).id
+
+        return create
 
     def _saved(self, record_id: str) -> None:
         self.save.setEnabled(True)

@@ -1,5 +1,6 @@
-"""One household: overview, members, assistance, investigations, elders and visits, grid records,
-social work and referrals, and the history of changes."""
+"""One household: overview, members and their income, assistance cases and reviews, investigations
+and verifications, elders and visits, grid records, referrals and social work, and the history of
+changes."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from ui.forms.dialog import RecordDialog
 from ui.forms.quick_visit import QuickVisitDialog
+from ui.forms.review_dialog import ReviewDialog
 from ui.household.bundle import Bundle, Row, load_bundle
 from ui.household.history_tab import HistoryTab
 from ui.household.overview import Overview
@@ -20,6 +22,8 @@ from ui.widgets.text import heading
 WATCHED = frozenset({"household", "member", "income_item", "assistance_case", "case_review", "investigation",
                      "verification", "elder_profile", "care_visit", "grid_event", "grid_event_update",
                      "social_work_case", "case_note", "referral", "attachment"})
+#: assistance case states in which a periodic review can be recorded
+REVIEWABLE = frozenset({"active", "review_due", "taper"})
 
 
 class HouseholdView(QWidget):
@@ -44,51 +48,38 @@ class HouseholdView(QWidget):
         top.addWidget(self.title)
         top.addWidget(self.address, 1)
 
+        tab = self._tab
         self.overview = Overview(session, self)
-        self.members = RecordsTab(session, "member", ["name", "relationship", "id_number", "sex", "birth_date",
-                                                      "health", "disability_type", "phone"],
-                                  add_text=self.tr("Add member"), parent=self)
-        self.cases = RecordsTab(session, "assistance_case", ["category", "status", "monthly_amount",
-                                                             "people_covered", "next_review_date"],
-                                add_text=self.tr("New assistance case"), parent=self)
-        self.investigations = RecordsTab(session, "investigation", ["investigated_at", "investigators",
-                                                                    "housing_type", "findings"],
-                                         add_text=self.tr("New home investigation"), parent=self)
-        self.elders = RecordsTab(session, "elder_profile", ["member_id", "risk_tier", "living_arrangement",
-                                                           "capacity_level", "emergency_contact_phone"],
-                                 add_text=self.tr("New elder profile"), parent=self)
-        self.record_visit = QPushButton(self.tr("Record a visit"), self.elders)
-        self.record_visit.setObjectName("record_visit")
-        self.record_visit.setEnabled(False)
-        self.elders.buttons.insertWidget(2, self.record_visit)
-        self.visits = RecordsTab(session, "care_visit", ["visited_at", "elder_name", "method", "health",
-                                                         "services", "author"], parent=self)
-        self.events = RecordsTab(session, "grid_event", ["occurred_at", "title", "category", "status"],
-                                 add_text=self.tr("New grid event"), parent=self)
-        self.referrals = RecordsTab(session, "referral", ["client_name", "to_org", "urgency", "status"],
-                                    add_text=self.tr("New referral"), parent=self)
-        self.social = RecordsTab(session, "social_work_case", ["client_name", "status", "worker", "opened_on"],
-                                 add_text=self.tr("New social-work case"), parent=self)
+        self.members = tab("member", ["name", "relationship", "id_number", "sex", "birth_date", "health",
+                                      "disability_type", "phone"], self.tr("Add member"))
+        self.incomes = tab("income_item", ["income_type", "monthly_amount", "people", "note"], self.tr("Add income"))
+        self.cases = tab("assistance_case", ["category", "status", "monthly_amount", "people_covered",
+                                             "next_review_date"], self.tr("New assistance case"))
+        self.reviews = tab("case_review", ["reviewed_on", "outcome", "old_amount", "new_amount", "reason"])
+        self.investigations = tab("investigation", ["investigated_at", "investigators", "housing_type", "findings"],
+                                  self.tr("New home investigation"))
+        self.verifications = tab("verification", ["requested_on", "consent_ref", "members_checked", "conclusion"],
+                                 self.tr("New economic verification"))
+        self.elders = tab("elder_profile", ["member_id", "risk_tier", "living_arrangement", "capacity_level",
+                                            "emergency_contact_phone"], self.tr("New elder profile"))
+        self.visits = tab("care_visit", ["visited_at", "elder_name", "method", "health", "services", "author"])
+        self.events = tab("grid_event", ["occurred_at", "title", "category", "status"], self.tr("New grid event"))
+        self.referrals = tab("referral", ["client_name", "to_org", "urgency", "status"], self.tr("New referral"))
+        self.social = tab("social_work_case", ["client_name", "status", "worker", "opened_on"],
+                          self.tr("New social-work case"))
+        self.notes = tab("case_note", ["at", "text", "author"], self.tr("Add case note"))
         self.history = HistoryTab(session, self)
-
-        elders_page = QWidget(self)
-        elders_layout = QVBoxLayout(elders_page)
-        elders_layout.addWidget(self.elders, 1)
-        elders_layout.addWidget(QLabel(self.tr("Visits"), elders_page))
-        elders_layout.addWidget(self.visits, 2)
-        social_page = QWidget(self)
-        social_layout = QVBoxLayout(social_page)
-        social_layout.addWidget(self.referrals, 1)
-        social_layout.addWidget(self.social, 1)
+        self.record_visit = self._extra_button(self.elders, self.tr("Record a visit"), "record_visit")
+        self.record_review = self._extra_button(self.cases, self.tr("Record a review"), "record_review")
 
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.overview, self.tr("Overview"))
-        self.tabs.addTab(self.members, self.tr("Members"))
-        self.tabs.addTab(self.cases, self.tr("Assistance"))
-        self.tabs.addTab(self.investigations, self.tr("Investigations"))
-        self.tabs.addTab(elders_page, self.tr("Elders and visits"))
+        self.tabs.addTab(self._stack(self.members, self.incomes), self.tr("Members"))
+        self.tabs.addTab(self._stack(self.cases, self.reviews), self.tr("Assistance"))
+        self.tabs.addTab(self._stack(self.investigations, self.verifications), self.tr("Investigations"))
+        self.tabs.addTab(self._stack(self.elders, self.visits), self.tr("Elders and visits"))
         self.tabs.addTab(self.events, self.tr("Grid records"))
-        self.tabs.addTab(social_page, self.tr("Referrals and social work"))
+        self.tabs.addTab(self._stack(self.referrals, self.social, self.notes), self.tr("Referrals and social work"))
         self.tabs.addTab(self.history, self.tr("History"))
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -96,13 +87,41 @@ class HouseholdView(QWidget):
 
         self.back_button.clicked.connect(self.back)
         self.overview.edit.clicked.connect(self._edit_household)
-        for tab in (self.members, self.cases, self.investigations, self.elders, self.events, self.referrals,
-                    self.social):
-            tab.add_requested.connect(lambda t=tab: self._add(t.entity))
-            tab.edit_requested.connect(lambda row, t=tab: self._edit(t.entity, row))
+        # Child lists follow the selected parent: a member's income, a case's reviews and notes.
+        self.members.selected.connect(lambda row: self._children(self.incomes, "member_id", row))
+        self.cases.selected.connect(lambda row: self._children(self.reviews, "case_id", row))
+        self.social.selected.connect(lambda row: self._children(self.notes, "case_id", row))
         self.elders.selected.connect(lambda row: self.record_visit.setEnabled(row is not None))
+        self.cases.selected.connect(
+            lambda row: self.record_review.setEnabled(row is not None and row.get("status") in REVIEWABLE))
         self.record_visit.clicked.connect(self._record_visit)
+        self.record_review.clicked.connect(self._record_review)
         session.changed.connect(self._on_changed)
+
+    def _tab(self, entity: str, fields: list[str], add_text: str = "") -> RecordsTab:
+        tab = RecordsTab(self.session, entity, fields, add_text=add_text, parent=self)
+        tab.add_requested.connect(lambda: self._add(entity))
+        tab.edit_requested.connect(lambda row: self._edit(entity, row))
+        return tab
+
+    def _extra_button(self, tab: RecordsTab, text: str, name: str) -> QPushButton:
+        button = QPushButton(text, tab)
+        button.setObjectName(name)
+        button.setEnabled(False)
+        tab.buttons.insertWidget(2, button)
+        return button
+
+    def _stack(self, *tabs: QWidget) -> QWidget:
+        page = QWidget(self)
+        column = QVBoxLayout(page)
+        column.setContentsMargins(0, 0, 0, 0)
+        for tab in tabs:
+            column.addWidget(tab, 1)
+        return page
+
+    def _all_tabs(self) -> list[RecordsTab]:
+        return [self.members, self.incomes, self.cases, self.reviews, self.investigations, self.verifications,
+                self.elders, self.visits, self.events, self.referrals, self.social, self.notes]
 
     # -- loading ------------------------------------------------------------------------------
     def show_household(self, household_id: str) -> None:
@@ -125,16 +144,17 @@ class HouseholdView(QWidget):
         self.title.setText(household["head_name"] or "–")
         self.address.setText(household["address"])
         self.overview.set_household(household)
-        self.members.set_rows(bundle.rows("member"))
-        self.cases.set_rows(bundle.rows("assistance_case"))
-        self.investigations.set_rows(bundle.rows("investigation"))
-        self.elders.set_rows(bundle.rows("elder_profile"))
-        self.visits.set_rows(bundle.rows("care_visit"))
-        self.events.set_rows(bundle.rows("grid_event"))
-        self.referrals.set_rows(bundle.rows("referral"))
-        self.social.set_rows(bundle.rows("social_work_case"))
+        for tab in (self.members, self.cases, self.investigations, self.verifications, self.elders, self.visits,
+                    self.events, self.referrals, self.social):
+            tab.set_rows(bundle.rows(tab.entity))
         self.history.set_entries(bundle.history)
         self.loaded.emit()
+
+    def _children(self, tab: RecordsTab, parent_field: str, parent: Row | None) -> None:
+        rows = self.bundle.rows(tab.entity) if self.bundle and parent else []
+        tab.parent_row = parent
+        tab.set_rows([r for r in rows if parent and r.get(parent_field) == parent["id"]])
+        tab.add.setEnabled(parent is not None)
 
     def _failed(self, error: Exception) -> None:
         self.title.setText(self.session.message(error))
@@ -150,8 +170,7 @@ class HouseholdView(QWidget):
         self.title.clear()
         self.address.clear()
         self.overview.clear()
-        for tab in (self.members, self.cases, self.investigations, self.elders, self.visits, self.events,
-                    self.referrals, self.social):
+        for tab in self._all_tabs():
             tab.set_rows([])
         self.history.set_entries([])
 
@@ -160,7 +179,7 @@ class HouseholdView(QWidget):
         return self.bundle.members() if self.bundle else []
 
     def _open(self, dialog: RecordDialog) -> RecordDialog:
-        # Non-modal to the event loop (open(), not exec()) so locking can hide it and tests can drive it.
+        # open(), not exec(): the event loop keeps running, locking can hide it, tests can drive it.
         self._dialogs.append(dialog)
         dialog.finished.connect(lambda _r, d=dialog: self._dialogs.remove(d) if d in self._dialogs else None)
         dialog.open()
@@ -171,11 +190,20 @@ class HouseholdView(QWidget):
             return None
         household = self.bundle.household
         fixed: dict[str, Any] = {"household_id": household["id"]}
+        owner = ("household", household["id"])
         values: dict[str, Any] = {}
+        parents = {"income_item": (self.incomes, "member_id", "member"),
+                   "case_note": (self.notes, "case_id", "social_work_case")}
+        if entity in parents:
+            tab, field, parent_entity = parents[entity]
+            if tab.parent_row is None:
+                return None
+            fixed = {field: tab.parent_row["id"]}
+            owner = (parent_entity, tab.parent_row["id"])
         if entity in ("referral", "social_work_case"):
             values["client_name"] = household["head_name"]
         return self._open(RecordDialog(self.session, entity, fixed=fixed, values=values, members=self._members(),
-                                       owner=("household", household["id"]), parent=self))
+                                       owner=owner, parent=self))
 
     def _edit(self, entity: str, row: Row) -> RecordDialog:
         return self._open(RecordDialog(self.session, entity, record_id=row["id"], values=row,
@@ -191,6 +219,12 @@ class HouseholdView(QWidget):
         if row is None:
             return None
         return self._open(QuickVisitDialog(self.session, row["id"], row.get("member_id_label", ""), parent=self))
+
+    def _record_review(self) -> RecordDialog | None:
+        row = self.cases.current()
+        if row is None or row.get("status") not in REVIEWABLE:
+            return None
+        return self._open(ReviewDialog(self.session, row, parent=self))
 
     def open_dialogs(self) -> list[RecordDialog]:
         return list(self._dialogs)

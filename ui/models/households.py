@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session as DbSession
 
 from ui.adapters.search import HouseholdRow, count_households, search_households
-from ui.models.paged import PagedTableModel
+from ui.models.paged import PAGE, PagedTableModel
 from ui.models.reader import Reader
 from ui.qt import QObject
 
@@ -15,8 +15,8 @@ from ui.qt import QObject
 class HouseholdsModel(PagedTableModel[HouseholdRow]):
     HEAD, ADDRESS, MEMBERS, MATCHED = range(4)
 
-    def __init__(self, reader: Reader, parent: QObject | None = None) -> None:
-        super().__init__(reader, parent)
+    def __init__(self, reader: Reader, parent: QObject | None = None, page_size: int = PAGE) -> None:
+        super().__init__(reader, parent, page_size)
         self.query = ""
 
     def headers(self) -> list[str]:

@@ -3,6 +3,10 @@
 Pages come from a service function run on the read pool. ``reset()`` starts over (a new search,
 a change announced by the session); a page that arrives for an older generation is dropped, so
 typing fast never mixes rows of two searches. ``clear()`` drops every cached row (screen lock).
+
+The first page is painted as soon as it arrives; the total (for "1,234 households") is counted by
+a second job, because counting a large encrypted table costs more than reading one page of it.
+A short page means there is nothing more to fetch.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ PAGE = 100
 class PagedTableModel(QAbstractTableModel, Generic[Row]):
     #: the first page of a reset has arrived (rows now showing): used by tests and the benchmark
     loaded = Signal()
+    #: the total of the latest reset is known (``total``)
+    counted = Signal()
     failed = Signal(object)
 
     def __init__(self, reader: Reader, parent: QObject | None = None, page_size: int = PAGE) -> None:
@@ -29,7 +35,9 @@ class PagedTableModel(QAbstractTableModel, Generic[Row]):
         self.reader = reader
         self.page_size = page_size
         self.rows: list[Row] = []
-        self.total = 0
+        #: rows matching in all; None until counted
+        self.total: int | None = None
+        self._exhausted = True
         self._generation = 0
         self._loading = False
 
@@ -51,32 +59,38 @@ class PagedTableModel(QAbstractTableModel, Generic[Row]):
         self._generation += 1
         generation = self._generation
         self._loading = True
+        self.total = None
         limit = self.page_size
 
-        def job(db: DbSession) -> tuple[int, list[Row]]:
-            return self.count(db), self.fetch(db, 0, limit)
-
-        def done(result: tuple[int, list[Row]]) -> None:
+        def done(page: list[Row]) -> None:
             if generation != self._generation:
                 return
             self.beginResetModel()
-            self.total, self.rows = result
+            self.rows = page
+            self._exhausted = len(page) < limit
             self._loading = False
             self.endResetModel()
             self.loaded.emit()
 
-        self.reader.read(job, done, self._failed(generation))
+        def counted(total: int) -> None:
+            if generation == self._generation:
+                self.total = total
+                self.counted.emit()
+
+        self.reader.read(lambda db: self.fetch(db, 0, limit), done, self._failed(generation))
+        self.reader.read(self.count, counted, self._failed(generation))
 
     def clear(self) -> None:
         self._generation += 1
         self.beginResetModel()
         self.rows = []
-        self.total = 0
+        self.total = None
+        self._exhausted = True
         self._loading = False
         self.endResetModel()
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and not self._loading and len(self.rows) < self.total
+        return not parent.isValid() and not self._loading and not self._exhausted
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if not self.canFetchMore(parent):
@@ -89,8 +103,8 @@ class PagedTableModel(QAbstractTableModel, Generic[Row]):
             if generation != self._generation:
                 return
             self._loading = False
+            self._exhausted = len(page) < limit
             if not page:
-                self.total = len(self.rows)  # the data shrank under us; stop asking
                 return
             self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(page) - 1)
             self.rows.extend(page)

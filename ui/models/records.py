@@ -30,6 +30,7 @@ EXTRA_HEADERS = {
     "approved_on": QT_TRANSLATE_NOOP("Field", "Approved on"),
     "conclusion": QT_TRANSLATE_NOOP("Field", "Conclusion"),
     "sent_at": QT_TRANSLATE_NOOP("Field", "Sent at"),
+    "old_amount": QT_TRANSLATE_NOOP("Field", "Previous amount (yuan)"),
 }
 
 

@@ -43,7 +43,7 @@ class HouseholdsPage(Page):
         self.new.clicked.connect(self.new_household)
         self.table.opened.connect(lambda row: self.show_household(self.model.row_at(row).id))
         self.view.back.connect(self.show_list)
-        self.model.loaded.connect(self._summarise)
+        self.model.counted.connect(self._summarise)
         self.dialog: RecordDialog | None = None
 
     def title(self) -> str:
@@ -57,7 +57,7 @@ class HouseholdsPage(Page):
         self.model.set_query(text)
 
     def _summarise(self) -> None:
-        total = self.model.total
+        total = self.model.total or 0
         if self.model.query:
             self.summary.setText(self.tr("%n household(s) found", "", total))
         else:

@@ -67,6 +67,8 @@ class SettingsPage(Page):
         form.addRow(self.tr("Organisation's CA certificate"), ca_row)
         form.addRow(self.save, self.saved)
 
+        # Set after unlocking with the recovery key: the old passphrase is what was forgotten.
+        self.recovered = False
         self.current = self._secret("current_passphrase")
         self.new_passphrase = self._secret("new_passphrase")
         self.repeat = self._secret("repeat_passphrase")
@@ -78,7 +80,8 @@ class SettingsPage(Page):
         self.changed_note = QLabel(self)
         keys = QGroupBox(self.tr("Passphrase"), self)
         keys_form = QFormLayout(keys)
-        keys_form.addRow(self.tr("Current passphrase"), self.current)
+        self.current_label = QLabel(self.tr("Current passphrase"), self)
+        keys_form.addRow(self.current_label, self.current)
         keys_form.addRow("", self.current_error)
         keys_form.addRow(self.tr("New passphrase"), self.new_passphrase)
         keys_form.addRow("", self.meter)
@@ -119,6 +122,9 @@ class SettingsPage(Page):
 
     def clear(self) -> None:
         super().clear()
+        self.recovered = False
+        self.current.show()
+        self.current_label.show()
         for edit in (self.name, self.server_url, self.ca_file, self.current, self.new_passphrase, self.repeat):
             edit.clear()
 
@@ -158,16 +164,30 @@ class SettingsPage(Page):
             self.new_error.show_error(self.session.field_message(ValidationError("workspace.passphrase_mismatch")))
             return
 
+        recovered = self.recovered
+
         def job(ws: Workspace) -> None:
             # Ask for the current passphrase even though the workspace is open: whoever finds the
-            # laptop unlocked must not be able to lock its owner out.
-            keyfile.unlock(ws.path / KEY_FILE, current)
+            # laptop unlocked must not be able to lock its owner out. Not after a recovery-key
+            # unlock, which proved more than the passphrase would.
+            if not recovered:
+                keyfile.unlock(ws.path / KEY_FILE, current)
             ws.change_passphrase(new, kdf=self.session.kdf)
 
         self.change.setEnabled(False)
         self.session.with_workspace(job, lambda _r: self._changed(), self._change_failed)
 
+    def choose_new_passphrase(self) -> None:
+        """After a recovery-key unlock: only the new passphrase is asked for."""
+        self.recovered = True
+        self.current.hide()
+        self.current_label.hide()
+        self.new_passphrase.setFocus()
+
     def _changed(self) -> None:
+        self.recovered = False
+        self.current.show()
+        self.current_label.show()
         self.change.setEnabled(True)
         for edit in (self.current, self.new_passphrase, self.repeat):
             edit.clear()

@@ -24,6 +24,8 @@ class RecordsTab(QWidget):
         super().__init__(parent)
         self.session = session
         self.entity = entity
+        #: for a list of child records (a member's income): the parent row they belong to
+        self.parent_row: Row | None = None
         cls = entity_class(entity)
         self.model = RecordsModel(session, entity, fields, parent=self)
         self.table = RecordTable(self, sortable=True)
@@ -57,8 +59,15 @@ class RecordsTab(QWidget):
         self.model.loaded.connect(self._selection_changed)
 
     def set_rows(self, rows: list[Row]) -> None:
+        """Show ``rows``, keeping the same record selected across a reload."""
         self.error.clear_error()
+        current = self.current()
         self.model.set_rows(rows)
+        if current is not None:
+            for n, row in enumerate(rows):
+                if row["id"] == current["id"]:
+                    self.table.selectRow(n)
+                    break
 
     def current(self) -> Row | None:
         row = self.table.current_row()

@@ -1,0 +1,155 @@
+"""Table models on their own, without a window: paging, stale pages, formatting, masking."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.orm import Session as DbSession
+
+from caseapp.domain import CareVisit, ElderProfile, GridEvent, Household, Member
+from caseapp.services import records
+from caseapp.store.workspace import Workspace
+from tests.ui.conftest import ORG
+from ui.household.bundle import load_bundle
+from ui.household.history_tab import HistoryModel
+from ui.models.households import HouseholdsModel
+from ui.models.outbox import OutboxModel
+from ui.models.records import RecordsModel
+from ui.models.today import OpenEventsModel, VisitsDueModel
+from ui.qt import QColor, Qt
+
+
+class InlineReader:
+    """Runs reads at once on the calling thread (the real session uses a pool)."""
+
+    core_lang = "en"
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+
+    def read(self, fn: Callable[[DbSession], Any], on_done: Callable[[Any], None] | None = None,
+             on_error: Callable[[Exception], None] | None = None) -> None:
+        with self.ws.read() as db:
+            result = fn(db)
+        if on_done is not None:
+            on_done(result)
+
+
+class DeferredReader(InlineReader):
+    """Keeps reads until ``run`` is called, in any order: results arriving late and out of order."""
+
+    def __init__(self, ws: Workspace) -> None:
+        super().__init__(ws)
+        self.waiting: list[tuple[Callable[[DbSession], Any], Callable[[Any], None] | None]] = []
+
+    def read(self, fn: Callable[[DbSession], Any], on_done: Callable[[Any], None] | None = None,
+             on_error: Callable[[Exception], None] | None = None) -> None:
+        self.waiting.append((fn, on_done))
+
+    def run(self, order: list[int]) -> None:
+        jobs, self.waiting = self.waiting, []
+        for index in order:
+            fn, done = jobs[index]
+            super().read(fn, done)
+
+
+def _households(ws: Workspace, names: list[str]) -> list[str]:
+    ids = []
+    with ws.write() as db:
+        for n, name in enumerate(names):
+            household = records.create(db, Household, {"org_code": ORG, "head_name": name,
+                                                       "address": f"东风中路 {n} 号"})
+            records.create(db, Member, {"org_code": ORG, "household_id": household.id, "name": name,
+                                        "relationship": "02"})
+            ids.append(household.id)
+    return ids
+
+
+def test_households_page_in_as_the_view_scrolls(qapp: object, ws: Workspace) -> None:
+    _households(ws, [f"张{chr(0x4E00 + n)}" for n in range(230)])
+    model = HouseholdsModel(InlineReader(ws), page_size=100)
+    model.reset()
+    assert model.rowCount() == 100 and model.total == 230
+    assert model.canFetchMore()
+    model.fetchMore()
+    assert model.rowCount() == 200 and model.canFetchMore()
+    model.fetchMore()
+    assert model.rowCount() == 230 and not model.canFetchMore()
+    assert len({r.id for r in model.rows}) == 230
+    assert model.headerData(model.HEAD, Qt.Orientation.Horizontal) == "Head of household"
+    model.clear()
+    assert model.rowCount() == 0 and not model.canFetchMore()
+
+
+def test_search_filters_and_late_pages_are_dropped(qapp: object, ws: Workspace) -> None:
+    _households(ws, ["张伟", "张敏", "李娜"])
+    reader = DeferredReader(ws)
+    model = HouseholdsModel(reader)
+    model.set_query("张")
+    model.set_query("李")
+    # The pages (and counts) of both searches arrive, the older one last: it must not win.
+    reader.run([2, 3, 0, 1])
+    assert [r.head_name for r in model.rows] == ["李娜"] and model.total == 1
+    assert model.data(model.index(0, model.MATCHED)) == "Name"
+
+
+def test_visits_due_overdue_first_in_red(qapp: object, ws: Workspace) -> None:
+    [household_id] = _households(ws, ["王秀英"])
+    with ws.write() as db:
+        member = db.query(Member).one()
+        elder = records.create(db, ElderProfile, {"org_code": ORG, "household_id": household_id,
+                                                  "member_id": member.id, "risk_tier": "high"})
+        records.create(db, CareVisit, {"org_code": ORG, "elder_id": elder.id,
+                                       "visited_at": dt.datetime.now(dt.UTC) - dt.timedelta(days=10)})
+    model = VisitsDueModel(InlineReader(ws))
+    model.reset()
+    assert model.rowCount() == 1 and model.ready
+    assert model.data(model.index(0, model.RISK)) == "High risk"
+    assert model.data(model.index(0, model.OVERDUE)) == 3
+    assert model.data(model.index(0, 0), Qt.ItemDataRole.ForegroundRole) == QColor("#b00020")
+
+
+def test_records_model_masks_ids_and_names_states(qapp: object, ws: Workspace) -> None:
+    [household_id] = _households(ws, ["陈桂英"])
+    with ws.write() as db:
+        records.create(db, Member, {"org_code": ORG, "household_id": household_id, "name": "陈小明",
+                                    "relationship": "20", "id_number": "11010519491231002X"})
+        records.create(db, GridEvent, {"org_code": ORG, "title": "漏水", "category": "02", "scale": "minor",
+                                       "occurred_at": dt.datetime(2024, 5, 1, tzinfo=dt.UTC),
+                                       "household_id": household_id})
+    with ws.read() as db:
+        bundle = load_bundle(db, household_id)
+    reader = InlineReader(ws)
+    members = RecordsModel(reader, "member", ["name", "relationship", "id_number"])
+    members.set_rows(bundle.rows("member"))
+    son = next(r for r in range(members.rowCount()) if members.data(members.index(r, 0)) == "陈小明")
+    assert members.data(members.index(son, 1)) == "Son"
+    assert members.data(members.index(son, 2)) == "110105********002X"
+    events = RecordsModel(reader, "grid_event", ["title", "status"])
+    events.set_rows(bundle.rows("grid_event"))
+    assert events.data(events.index(0, 1)) == "Reported"
+    # Only the moves the state machine allows now; self-resolving is there because it is minor.
+    assert set(bundle.rows("grid_event")[0]["_allowed"]) == {"registered", "voided", "self_resolved"}
+    open_events = OpenEventsModel(reader)
+    open_events.reset()
+    assert open_events.data(open_events.index(0, open_events.CATEGORY)) == "Safety hazard"
+
+
+def test_outbox_and_history(qapp: object, ws: Workspace) -> None:
+    [household_id] = _households(ws, ["林淑珍"])
+    with ws.write() as db:
+        records.update(db, records.get(db, Household, household_id), {"phone": "13800138000"})
+    outbox = OutboxModel(InlineReader(ws))
+    outbox.reset()
+    changes = [outbox.data(outbox.index(r, outbox.CHANGE)) for r in range(outbox.rowCount())]
+    assert "New record" in changes and "Phone" in changes
+    assert {outbox.data(outbox.index(r, outbox.STATE)) for r in range(outbox.rowCount())} == {"Waiting"}
+    with ws.read() as db:
+        bundle = load_bundle(db, household_id)
+    history = HistoryModel(InlineReader(ws))
+    history.set_rows(bundle.history)
+    texts = [history.data(history.index(r, history.CHANGES)) for r in range(history.rowCount())]
+    assert "Phone:  → 13800138000" in texts
+    assert history.data(history.index(0, history.ACTION)) in ("Changed", "Created")
