@@ -37,7 +37,7 @@ def section(command: str, res: foundation.Results, table: str, missed: list[str]
     verdict = ("All targets met." if not missed else
                "**Targets missed:** " + "; ".join(missed) + ". See the notes below.")
     return "\n".join([
-        f"Command: `{command}`  ",
+        f"Command: `{command}`" + (" (what `make bench` runs)  " if command == "python -m bench.run" else "  "),
         f"Date: {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}  ",
         f"Machine: {machine.describe()}  ",
         f"Load average (1 min) at start / end: {load[0]:.1f} / {load[1]:.1f} (other work on the shared machine)",
@@ -71,8 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     res = foundation.run(opts)
     load = (load_start, os.getloadavg()[0])
     table, missed = foundation.table(res)
-    command = "python -m bench.run" + ("" if argv is None and len(sys.argv) == 1 else
-                                       " " + shlex.join(sys.argv[1:] if argv is None else argv))
+    given = sys.argv[1:] if argv is None else argv
+    command = "python -m bench.run" + (" " + shlex.join(given) if given else "")
     print(table)
     print()
     print(foundation.details(res))
