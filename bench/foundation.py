@@ -12,8 +12,11 @@
 
 from __future__ import annotations
 
+import cProfile
 import datetime as dt
 import gc
+import os
+import pstats
 import random
 import shutil
 import sys
@@ -31,6 +34,7 @@ from bench.stats import median, ms, percentile, secs
 from caseapp.crypto import keyfile
 from caseapp.domain import CareVisit, ElderProfile, Household, Member
 from caseapp.services import demo, records, search
+from caseapp.store import migrate
 from caseapp.store.workspace import DB_FILE, KEY_FILE, Workspace
 
 PASSPHRASE = "benchmark passphrase, not a secret"
@@ -68,6 +72,10 @@ class Results:
     search_found: dict[str, tuple[int, int]] = field(default_factory=dict)
     unlock: list[float] = field(default_factory=list)
     kdf: list[float] = field(default_factory=list)
+    open_only: list[float] = field(default_factory=list)
+    schema_check: list[float] = field(default_factory=list)
+    #: share of profiled save time by part (cProfile of extra saves)
+    save_profile: dict[str, float] = field(default_factory=dict)
 
     @property
     def ratio(self) -> float:
@@ -126,34 +134,67 @@ def bulk_insert(opts: Options, folder: Path, res: Results) -> Workspace:
     return enc
 
 
+# Parts of a save, by (file suffix, function) as cProfile names them; journal includes audit.
+SAVE_PARTS = {
+    "journal hooks (incl. audit)": [("caseapp/store/journal.py", "_before_flush"),
+                                    ("caseapp/store/journal.py", "_after_flush")],
+    "audit chain": [("caseapp/store/audit.py", "append")],
+    "validation": [("caseapp/services/validate.py", "clean")],
+    "search index": [("caseapp/store/search_index.py", "_before_commit"),
+                     ("caseapp/store/search_index.py", "_collect")],
+    "SQLite commit (incl. fsync)": [("~", "<method 'commit' of 'sqlcipher3.dbapi2.Connection' objects>")],
+}
+
+
+class Saver:
+    """Alternately creates a care visit and edits a member's phone, one transaction each."""
+
+    def __init__(self, ws: Workspace, count: int, seed: int) -> None:
+        self.ws = ws
+        self.rng = random.Random(seed)
+        with ws.read() as s:
+            self.members = list(s.scalars(select(Member.id).order_by(func.random()).limit(count)))
+            self.elders = list(s.scalars(select(ElderProfile.id).order_by(func.random()).limit(count)))
+        self.now = dt.datetime.now(dt.UTC)
+
+    def save(self, i: int) -> str:
+        if i % 2 == 0 and self.elders:
+            elder_id = self.elders[i % len(self.elders)]
+            with self.ws.write() as s:
+                elder = records.get(s, ElderProfile, elder_id)
+                records.create(s, CareVisit, {"org_code": elder.org_code, "elder_id": elder_id,
+                                              "visited_at": self.now - dt.timedelta(minutes=i), "method": "phone",
+                                              "notes": "电话探访，身体状况良好"})
+            return "create care visit"
+        with self.ws.write() as s:
+            member = records.get(s, Member, self.members[i % len(self.members)])
+            records.update(s, member, {"phone": f"139{self.rng.randrange(10**8):08d}"})
+        return "edit member"
+
+
 def single_saves(opts: Options, ws: Workspace, res: Results) -> None:
-    """Alternately create a care visit and edit a member's phone, one transaction each."""
-    rng = random.Random(opts.seed)
-    with ws.read() as s:
-        members = list(s.scalars(select(Member.id).order_by(func.random()).limit(opts.saves)))
-        elders = list(s.scalars(select(ElderProfile.id).order_by(func.random()).limit(opts.saves)))
+    saver = Saver(ws, opts.saves, opts.seed)
     res.saves = {"create care visit": [], "edit member": []}
-    now = dt.datetime.now(dt.UTC)
     for i in range(opts.saves):
         gc.collect()
         cpu = time.thread_time()
-        if i % 2 == 0 and elders:
-            elder_id = elders[i % len(elders)]
-            started = time.perf_counter()
-            with ws.write() as s:
-                elder = records.get(s, ElderProfile, elder_id)
-                records.create(s, CareVisit, {"org_code": elder.org_code, "elder_id": elder_id,
-                                              "visited_at": now - dt.timedelta(minutes=i), "method": "phone",
-                                              "notes": "电话探访，身体状况良好"})
-            res.saves["create care visit"].append(time.perf_counter() - started)
-        else:
-            member_id = members[i % len(members)]
-            started = time.perf_counter()
-            with ws.write() as s:
-                member = records.get(s, Member, member_id)
-                records.update(s, member, {"phone": f"139{rng.randrange(10**8):08d}"})
-            res.saves["edit member"].append(time.perf_counter() - started)
+        started = time.perf_counter()
+        kind = saver.save(i)
+        res.saves[kind].append(time.perf_counter() - started)
         res.save_cpu.append(time.thread_time() - cpu)
+    # Where the time goes: profile a further 100 saves (profiling slows Python code more than C code,
+    # so these shares overstate the hooks a little against SQLite).
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for i in range(opts.saves, opts.saves + 100):
+        saver.save(i)
+    profiler.disable()
+    stats: dict[tuple[str, int, str], tuple[Any, ...]] = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    total = max(ct for (_, _, name), (_, _, _, ct, _) in stats.items() if name == "save")
+    for part, functions in SAVE_PARTS.items():
+        spent = sum(v[3] for (path, _, name), v in stats.items()
+                    if any(path.endswith(suffix) and name == fn for suffix, fn in functions))
+        res.save_profile[part] = spent / total if total else 0.0
 
 
 def _typed(kind: str, member: Any, household: Any) -> str:
@@ -219,8 +260,15 @@ def unlock(opts: Options, folder: Path, res: Results) -> None:
         res.unlock.append(time.perf_counter() - started)
         ws.engine.dispose()  # no checkpoint: the next open should find the same file
         started = time.perf_counter()
-        keyfile.unlock(path / KEY_FILE, PASSPHRASE)
+        data_key = keyfile.unlock(path / KEY_FILE, PASSPHRASE)
         res.kdf.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        Workspace.open_with_key(path, data_key).engine.dispose()
+        res.open_only.append(time.perf_counter() - started)
+        # what opening spends on the migration scripts (read to check the schema version)
+        started = time.perf_counter()
+        migrate.head(), migrate.known_revisions(), migrate.schema_version()
+        res.schema_check.append(time.perf_counter() - started)
 
 
 def run(opts: Options) -> Results:
@@ -264,7 +312,10 @@ def table(res: Results) -> tuple[str, list[str]]:
          "records/s)", "", ""),
         ("Bulk insert, plain SQLite, same data", f"{secs(res.insert['plain'])}", "", ""),
         ("Encrypted / plain (total; median of per-batch ratios)",
-         f"{res.ratio:.3f}× ({median(res.batch_ratios):.3f}×)", "≤ 1.15×", _met(res.ratio <= 1.15)),
+         f"{res.ratio:.3f}× ({median(res.batch_ratios):.3f}×)", "≤ 1.15×",
+         _met(max(res.ratio, median(res.batch_ratios)) <= 1.15)),
+        ("… median of per-batch ratios over the last tenth of the batches",
+         f"{median(res.batch_ratios[-max(1, len(res.batch_ratios) // 10):]):.3f}×", "", ""),
         (f"Save one record incl. journal + audit, p50 / p95 (n = {len(all_saves)})",
          f"{ms(percentile(all_saves, 50))} / {ms(save_p95)}", "p95 ≤ 10 ms", _met(save_p95 <= 0.010)),
         *[(f"… {kind}, p50 / p95 / max", f"{ms(percentile(xs, 50))} / {ms(percentile(xs, 95))} / {ms(max(xs))}", "", "")
@@ -272,8 +323,9 @@ def table(res: Results) -> tuple[str, list[str]]:
         ("… CPU time of the saving thread, p50 / p95",
          f"{ms(percentile(res.save_cpu, 50))} / {ms(percentile(res.save_cpu, 95))}", "", ""),
         (f"Unlock with PRODUCTION_KDF (Argon2id + open), median of {len(res.unlock)}",
-         f"{secs(unlock_median)} (KDF alone {secs(median(res.kdf))}; slowest {secs(max(res.unlock))})", "≤ 1 s",
-         _met(unlock_median <= 1.0)),
+         f"{secs(unlock_median)} (slowest {secs(max(res.unlock))})", "≤ 1 s", _met(unlock_median <= 1.0)),
+        ("… KDF alone / opening the database alone, medians",
+         f"{secs(median(res.kdf))} / {ms(median(res.open_only))}", "", ""),
         (f"Search as you type, p50 / p95 (n = {len(all_searches)} keystrokes)",
          f"{ms(percentile(all_searches, 50))} / {ms(search_p95)}", "p95 ≤ 50 ms", _met(search_p95 <= 0.050)),
         *[(f"… by {kind}, p50 / p95 / max", f"{ms(percentile(xs, 50))} / {ms(percentile(xs, 95))} / {ms(max(xs))}",
@@ -287,6 +339,30 @@ def table(res: Results) -> tuple[str, list[str]]:
     lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
     missed = [a for a, _, c, d in rows if c and d != "yes"]
     return "\n".join(lines), missed
+
+
+def analysis(res: Results, load: tuple[float, float]) -> str:
+    """Why a target was missed, from this run's own measurements."""
+    lines: list[str] = []
+    cpu95 = percentile(res.save_cpu, 95)
+    wall95 = percentile([x for xs in res.saves.values() for x in xs], 95)
+    if wall95 > 0.010:
+        parts = ", ".join(f"{part} {share:.0%}" for part, share in res.save_profile.items())
+        lines.append(
+            f"Saves: the saving thread's own CPU time has p95 {ms(cpu95)} "
+            f"({'within' if cpu95 <= 0.010 else 'above'} the target); the wall-clock p95 of {ms(wall95)} adds the "
+            f"time spent waiting for a CPU and the disk while other work ran (load average {load[0]:.1f}–"
+            f"{load[1]:.1f} on {os.cpu_count()} CPUs). Where a save's time goes (cProfile of 100 further saves, "
+            f"shares of the whole save): {parts}; the rest is the ORM unit of work, reading the record "
+            "and the session.")
+    if median(res.unlock) > 1.0:
+        lines.append(
+            f"Unlock: the Argon2id KDF alone took {secs(median(res.kdf))} (median) with PRODUCTION_KDF "
+            f"({keyfile.PRODUCTION_KDF.memory_cost_kib // 1024} MiB, {keyfile.PRODUCTION_KDF.iterations} passes, "
+            f"{keyfile.PRODUCTION_KDF.lanes} lanes) on this loaded machine; opening the database took a further "
+            f"{ms(median(res.open_only))}, of which reading the Alembic migration scripts (three times) to check "
+            f"the schema version took {ms(median(res.schema_check))}.")
+    return "\n\n".join(lines)
 
 
 def details(res: Results) -> str:

@@ -46,6 +46,7 @@ def section(command: str, res: foundation.Results, table: str, missed: list[str]
         "",
         verdict,
         "",
+        *([foundation.analysis(res, load), ""] if missed else []),
         foundation.details(res),
         "",
         NOTES,
@@ -75,6 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     command = "python -m bench.run" + (" " + shlex.join(given) if given else "")
     print(table)
     print()
+    if missed:
+        print(foundation.analysis(res, load))
+        print()
     print(foundation.details(res))
     if not args.no_write:
         doc.write_section(DOCS, "foundation", section(command, res, table, missed, load))
