@@ -108,12 +108,14 @@ class SyncClient:
             raise _refusal(response)
         return response
 
-    def _json(self, method: str, path: str, body: Any = None) -> Any:
-        response = self._request(method, path, body=body)
-        content = response.content
+    def _raw_json(self, method: str, path: str, body: Any = None) -> bytes:
+        content = self._request(method, path, body=body).content
         if content.startswith(ZSTD_MAGIC):  # urllib3 built without zstd leaves it to us
             content = compress.decode(content, compress.ZSTD)
-        return json.loads(content)
+        return content
+
+    def _json(self, method: str, path: str, body: Any = None) -> Any:
+        return json.loads(self._raw_json(method, path, body))
 
     # -- the API ------------------------------------------------------------------------------
     def handshake(self) -> p.HandshakeOut:
@@ -133,7 +135,7 @@ class SyncClient:
         body: dict[str, Any] = {"cursor": cursor, "limit": limit}
         if refetch:
             body["refetch"] = [r.model_dump() for r in refetch]
-        return p.PullOut.model_validate(self._json("POST", "/pull", body))
+        return p.PullOut.model_validate_json(self._raw_json("POST", "/pull", body))
 
     def missing_attachments(self, digests: list[str]) -> list[str]:
         if not digests:

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import socket
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -110,38 +111,49 @@ def push(ws: Workspace, client: SyncClient, report: SyncReport, say: Progress, b
 
 def pull(ws: Workspace, client: SyncClient, report: SyncReport, say: Progress, page_size: int) -> None:
     checked = False
-    while True:
-        cursor = ws.get_setting(settings.CURSOR, "") or ""
-        queued = [p.RecordRef(**r) for r in ws.get_setting(settings.REFETCH, [])][:p.MAX_REFETCH]
-        try:
-            page = client.pull(cursor, page_size, queued)
-        except CursorGoneError:
-            if report.resynced:
-                raise
-            apply.begin_reset(ws)
-            report.resynced = True
-            continue
-        ws.clock.observe(page.hlc)
-        tally = apply.apply_page(ws, page, refetched=queued)
-        report.pages += 1
-        report.pulled += tally.upserted
-        report.removed += tally.removed
-        say("pull", report.pulled)
-        if page.has_more:
-            continue
-        if ws.get_setting(settings.RESET, False):
-            report.removed += apply.finish_reset(ws)
-        if ws.get_setting(settings.REFETCH, []):
-            continue
-        if page.scope_count is not None and not checked and apply.known_count(ws) != page.scope_count:
-            # The device's copy and the server's scope disagree (a missed change, a restored
-            # backup): pull the scope again rather than live with a silent difference.
-            checked = True
-            if not report.resynced:
-                apply.begin_reset(ws)
-                report.resynced = True
+    # The next page is fetched while this one is applied: the server's work and the local write
+    # overlap. Pages are still applied strictly in order, each with its own cursor.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as fetcher:
+        while True:
+            cursor = ws.get_setting(settings.CURSOR, "") or ""
+            queued = [p.RecordRef(**r) for r in ws.get_setting(settings.REFETCH, [])][:p.MAX_REFETCH]
+            upcoming: Future[p.PullOut] = fetcher.submit(client.pull, cursor, page_size, queued)
+            restarted = False
+            while True:
+                try:
+                    page = upcoming.result()
+                except CursorGoneError:
+                    if report.resynced:
+                        raise
+                    apply.begin_reset(ws)
+                    report.resynced = restarted = True
+                    break
+                if page.has_more:
+                    upcoming = fetcher.submit(client.pull, page.cursor, page_size, [])
+                ws.clock.observe(page.hlc)
+                tally = apply.apply_page(ws, page, refetched=queued)
+                queued = []
+                report.pages += 1
+                report.pulled += tally.upserted
+                report.removed += tally.removed
+                say("pull", report.pulled)
+                if not page.has_more:
+                    break
+            if restarted:
                 continue
-        return
+            if ws.get_setting(settings.RESET, False):
+                report.removed += apply.finish_reset(ws)
+            if ws.get_setting(settings.REFETCH, []):
+                continue
+            if page.scope_count is not None and not checked and apply.known_count(ws) != page.scope_count:
+                # The device's copy and the server's scope disagree (a missed change, a restored
+                # backup): pull the scope again rather than live with a silent difference.
+                checked = True
+                if not report.resynced:
+                    apply.begin_reset(ws)
+                    report.resynced = True
+                    continue
+            return
 
 
 def upload_attachments(ws: Workspace, client: SyncClient, say: Progress) -> None:

@@ -116,11 +116,11 @@ def create_app(db: Database, config: ServerConfig | None = None) -> FastAPI:
         return p.PushOut(verdicts=verdicts, hlc=pack(auth.now_ms()))
 
     @app.post(f"{p.API_PREFIX}/pull", response_model=p.PullOut, responses=ERROR_RESPONSES)
-    def pull_changes(body: p.PullIn, who: Who) -> p.PullOut:
+    def pull_changes(body: p.PullIn, who: Who) -> Response:
         with db.snapshot() as conn:
             page = pull.pull(conn, who, body)
-        page.hlc = pack(auth.now_ms())
-        return page
+        # Assembled from the stored JSON text (see pull.Page); the shape is still PullOut.
+        return Response(page.to_json(pack(auth.now_ms())), media_type="application/json")
 
     @app.post(f"{p.API_PREFIX}/attachments/missing", response_model=p.MissingOut, responses=ERROR_RESPONSES)
     def attachments_missing(body: p.MissingIn, who: Who) -> p.MissingOut:
