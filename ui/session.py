@@ -11,19 +11,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import event
-from sqlalchemy.orm import Session as DbSession
-
-from caseapp.crypto.keyfile import KdfParams
-from caseapp.domain import Record
 from caseapp.errors import CaseAppError, WorkspaceError
 from caseapp.messages import message, render
-from caseapp.store.workspace import Workspace
 from ui.language import core_lang
 from ui.qt import QObject, Signal
 from ui.tasks import Failed, TaskManager
+
+if TYPE_CHECKING:
+    # The store pulls in SQLAlchemy, the migrations and the search index: imported when the
+    # workspace is first opened, so the unlock screen appears without waiting for them.
+    from sqlalchemy.orm import Session as DbSession
+
+    from caseapp.crypto.keyfile import KdfParams
+    from caseapp.store.workspace import Workspace
 
 T = TypeVar("T")
 
@@ -90,6 +92,8 @@ class Session(QObject):
         path, kdf = self.path, self._kdf
 
         def job() -> tuple[Workspace, str, dict[str, Any]]:
+            from caseapp.store.workspace import Workspace
+
             if kdf is None:
                 ws, recovery = Workspace.create(path, passphrase, actor=actor)
             else:
@@ -104,14 +108,17 @@ class Session(QObject):
         self.tasks.write(job, done, on_error)
 
     def unlock(self, passphrase: str, on_done: Callable[[], None], on_error: Failed) -> None:
-        self._open(lambda: Workspace.open(self.path, passphrase), on_done, on_error)
+        self._open(lambda workspace: workspace.open(self.path, passphrase), on_done, on_error)
 
     def unlock_with_recovery_key(self, key: str, on_done: Callable[[], None], on_error: Failed) -> None:
-        self._open(lambda: Workspace.open_with_recovery_key(self.path, key), on_done, on_error)
+        self._open(lambda workspace: workspace.open_with_recovery_key(self.path, key), on_done, on_error)
 
-    def _open(self, opener: Callable[[], Workspace], on_done: Callable[[], None], on_error: Failed) -> None:
+    def _open(self, opener: Callable[[type[Workspace]], Workspace], on_done: Callable[[], None],
+              on_error: Failed) -> None:
         def job() -> tuple[Workspace, dict[str, Any]]:
-            ws = opener()
+            from caseapp.store.workspace import Workspace
+
+            ws = opener(Workspace)
             return ws, self._load_settings_now(ws)
 
         def done(result: tuple[Workspace, dict[str, Any]]) -> None:
@@ -165,6 +172,8 @@ class Session(QObject):
         touched: set[str] = set()
 
         def job() -> T:
+            from sqlalchemy import event
+
             with ws.write() as db:
                 event.listen(db, "after_flush", lambda s, _ctx: touched.update(_entities(s)))
                 return fn(db)
@@ -191,6 +200,8 @@ class Session(QObject):
 
 
 def _entities(db: DbSession) -> set[str]:
+    from caseapp.domain import Record
+
     return {type(obj).entity for obj in (*db.new, *db.dirty) if isinstance(obj, Record)}
 
 

@@ -7,16 +7,23 @@ then forgets the key. While locked the window shows the unlock screen and nothin
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ui import language as i18n
-from ui.adapters import demo
 from ui.idle import IdleWatcher, LockKey
 from ui.prefs import Prefs
 from ui.qt import QCloseEvent, QDialog, QMainWindow, QStackedWidget, QWidget
-from ui.screens.firstrun import FirstRun
-from ui.screens.main_screen import MainScreen
 from ui.screens.unlock import UnlockScreen
 from ui.session import Session
-from ui.sync_controller import SyncController
+
+if TYPE_CHECKING:
+    from ui.screens.firstrun import FirstRun
+    from ui.screens.main_screen import MainScreen
+    from ui.sync_controller import SyncController
+
+#: Imported once the unlock screen is up (ui.app warms them up in the background): the pages pull
+#: in the services, sync client and search, which the unlock screen does not need.
+MAIN_MODULES = ("ui.screens.main_screen", "ui.sync_controller", "ui.adapters.demo")
 
 DEFAULT_AUTOLOCK_MINUTES = 5
 
@@ -31,21 +38,19 @@ class AppWindow(QMainWindow):
         self._idle_override = idle_ms
         self.setObjectName("app_window")
         self.resize(1180, 760)
-        self.sync = SyncController(session, self)
         self.stack = QStackedWidget(self)
         self.setCentralWidget(self.stack)
         self.first_run: FirstRun | None = None
         self.unlock_screen = UnlockScreen(session, self)
-        self.main_screen = MainScreen(session, self.sync, self)
         self.stack.addWidget(self.unlock_screen)
-        self.stack.addWidget(self.main_screen)
+        self._main: MainScreen | None = None
+        self._sync: SyncController | None = None
         self._hidden_dialogs: list[QDialog] = []
 
         self.idle = IdleWatcher(idle_ms or DEFAULT_AUTOLOCK_MINUTES * 60_000, self)
         self.idle.idle.connect(self.lock)
         self.lock_key = LockKey(self)
         self.lock_key.pressed.connect(self.lock)
-        self._connect_main()
         self.unlock_screen.unlocked.connect(self._after_unlock)
         session.unlocked.connect(self._unlocked)
         session.tasks.crashed.connect(self._crashed)
@@ -53,11 +58,37 @@ class AppWindow(QMainWindow):
         if session.path.joinpath("key.json").exists():
             self.stack.setCurrentWidget(self.unlock_screen)
         else:
+            from ui.screens.firstrun import FirstRun
+
             self.first_run = FirstRun(session, self)
             self.stack.addWidget(self.first_run)
             self.stack.setCurrentWidget(self.first_run)
             self.first_run.finished.connect(self._first_run_done)
         self._retitle()
+
+    # -- the main screen, built when first needed ----------------------------------------------------
+    @property
+    def sync(self) -> SyncController:
+        if self._sync is None:
+            from ui.sync_controller import SyncController
+
+            self._sync = SyncController(self.session, self)
+        return self._sync
+
+    @property
+    def main_screen(self) -> MainScreen:
+        if self._main is None:
+            self._main = self._build_main()
+        return self._main
+
+    def _build_main(self) -> MainScreen:
+        from ui.screens.main_screen import MainScreen
+
+        main = MainScreen(self.session, self.sync, self)
+        self.stack.addWidget(main)
+        self._main = main
+        self._connect_main()
+        return main
 
     def _connect_main(self) -> None:
         self.main_screen.lock_requested.connect(self.lock)
@@ -77,6 +108,8 @@ class AppWindow(QMainWindow):
         self.idle.start()
         self._retitle()
         if self.session.settings.get("demo") and self.first_run is None:
+            from ui.adapters import demo
+
             # The demo's server runs inside the app: start it again after a restart.
             self.session.with_workspace(demo.ensure_server, self._demo_server_up, lambda _e: None)
         if self.first_run is None:
@@ -86,7 +119,8 @@ class AppWindow(QMainWindow):
         """A background job failed with nobody waiting for the answer: say so rather than stay
         silent (the details are in the log)."""
         text = self.tr("Something went wrong: %1").replace("%1", self.session.message(error))
-        self.main_screen.status.showMessage(text, 15_000)
+        if self._main is not None:
+            self._main.status.showMessage(text, 15_000)
 
     def _demo_server_up(self, url: str) -> None:
         self.session.settings["sync.server_url"] = url
@@ -123,7 +157,8 @@ class AppWindow(QMainWindow):
         self._hidden_dialogs = [d for d in self.findChildren(QDialog) if d.isVisible()]
         for dialog in self._hidden_dialogs:
             dialog.hide()
-        self.main_screen.clear()
+        if self._main is not None:
+            self._main.clear()
         self.stack.setCurrentWidget(self.unlock_screen)
         self.unlock_screen.reset()
         self.session.lock()
@@ -140,24 +175,27 @@ class AppWindow(QMainWindow):
         self.prefs.save()
         self.session.lang = lang
         i18n.install(lang)
-        index = self.stack.indexOf(self.main_screen)
-        page = self.main_screen.stack.currentIndex()
-        old_main, old_unlock = self.main_screen, self.unlock_screen
-        self.main_screen = MainScreen(self.session, self.sync, self)
+        old_unlock = self.unlock_screen
         self.unlock_screen = UnlockScreen(self.session, self)
         self.unlock_screen.unlocked.connect(self._after_unlock)
-        self._connect_main()
-        self.stack.insertWidget(index, self.main_screen)
         self.stack.insertWidget(self.stack.indexOf(old_unlock), self.unlock_screen)
-        was_main = self.stack.currentWidget() is old_main
-        for old in (old_main, old_unlock):
-            self.stack.removeWidget(old)
-            old.deleteLater()
-        self.main_screen.nav.setCurrentRow(page)
-        self.stack.setCurrentWidget(self.main_screen if was_main else self.unlock_screen)
-        if was_main:
-            self.main_screen.unlocked()
-            self.sync.refresh()
+        was_unlock = self.stack.currentWidget() is old_unlock
+        self.stack.removeWidget(old_unlock)
+        old_unlock.deleteLater()
+        old_main, self._main = self._main, None
+        if old_main is not None:
+            page = old_main.stack.currentIndex()
+            was_main = self.stack.currentWidget() is old_main
+            main = self._build_main()
+            self.stack.removeWidget(old_main)
+            old_main.deleteLater()
+            main.nav.setCurrentRow(page)
+            if was_main:
+                self.stack.setCurrentWidget(main)
+                main.unlocked()
+                self.sync.refresh()
+        if was_unlock:
+            self.stack.setCurrentWidget(self.unlock_screen)
         self._retitle()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -90,7 +90,7 @@ class NowEditor(Editor):
     def set(self, value: Any) -> None:
         if isinstance(value, dt.datetime):
             moment = local(value)
-            self.edit.setDateTime(QDateTime(moment.replace(second=0, microsecond=0, tzinfo=None)))
+            self.edit.setDateTime(QDateTime(moment.year, moment.month, moment.day, moment.hour, moment.minute, 0))
 
 
 class BoolEditor(Editor):

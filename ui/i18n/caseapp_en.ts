@@ -1,55 +1,55 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
-    <context>
-        <name>HouseholdsPage</name>
-        <message numerus="yes">
-            <source>%n household(s) found</source>
-            <translation>
-                <numerusform>%n household found</numerusform>
-                <numerusform>%n households found</numerusform>
-            </translation>
-        </message>
-        <message numerus="yes">
-            <source>%n household(s)</source>
-            <translation>
-                <numerusform>%n household</numerusform>
-                <numerusform>%n households</numerusform>
-            </translation>
-        </message>
-    </context>
-    <context>
-        <name>MainScreen</name>
-        <message numerus="yes">
-            <source>%n change(s) waiting to sync</source>
-            <translation>
-                <numerusform>%n change waiting to sync</numerusform>
-                <numerusform>%n changes waiting to sync</numerusform>
-            </translation>
-        </message>
-        <message numerus="yes">
-            <source>%n conflict(s)</source>
-            <translation>
-                <numerusform>%n conflict</numerusform>
-                <numerusform>%n conflicts</numerusform>
-            </translation>
-        </message>
-    </context>
-    <context>
-        <name>SyncPage</name>
-        <message numerus="yes">
-            <source>%n change(s)</source>
-            <translation>
-                <numerusform>%n change</numerusform>
-                <numerusform>%n changes</numerusform>
-            </translation>
-        </message>
-        <message numerus="yes">
-            <source>%n refused by the server</source>
-            <translation>
-                <numerusform>%n refused by the server</numerusform>
-                <numerusform>%n refused by the server</numerusform>
-            </translation>
-        </message>
-    </context>
+<context>
+    <name>HouseholdsPage</name>
+    <message numerus="yes">
+        <source>%n household(s) found</source>
+        <translation>
+            <numerusform>%n household found</numerusform>
+            <numerusform>%n households found</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n household(s)</source>
+        <translation>
+            <numerusform>%n household</numerusform>
+            <numerusform>%n households</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>MainScreen</name>
+    <message numerus="yes">
+        <source>%n change(s) waiting to sync</source>
+        <translation>
+            <numerusform>%n change waiting to sync</numerusform>
+            <numerusform>%n changes waiting to sync</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n conflict(s)</source>
+        <translation>
+            <numerusform>%n conflict</numerusform>
+            <numerusform>%n conflicts</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SyncPage</name>
+    <message numerus="yes">
+        <source>%n change(s)</source>
+        <translation>
+            <numerusform>%n change</numerusform>
+            <numerusform>%n changes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n refused by the server</source>
+        <translation>
+            <numerusform>%n refused by the server</numerusform>
+            <numerusform>%n refused by the server</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

@@ -1,1740 +1,1741 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
-    <context>
-        <name>AppWindow</name>
-        <message>
-            <source>Demo</source>
-            <translation>演示</translation>
-        </message>
-        <message>
-            <source>Something went wrong: %1</source>
-            <translation>出现问题：%1</translation>
-        </message>
-    </context>
-    <context>
-        <name>AssistanceState</name>
-        <message>
-            <source>Applied</source>
-            <translation>已申请</translation>
-        </message>
-        <message>
-            <source>Economic verification</source>
-            <translation>经济状况核对</translation>
-        </message>
-        <message>
-            <source>Home investigation</source>
-            <translation>入户调查</translation>
-        </message>
-        <message>
-            <source>Democratic appraisal</source>
-            <translation>民主评议</translation>
-        </message>
-        <message>
-            <source>Preliminary review</source>
-            <translation>初审</translation>
-        </message>
-        <message>
-            <source>Public notice</source>
-            <translation>公示</translation>
-        </message>
-        <message>
-            <source>Awaiting approval</source>
-            <translation>待审批</translation>
-        </message>
-        <message>
-            <source>Active</source>
-            <translation>在保</translation>
-        </message>
-        <message>
-            <source>Review due</source>
-            <translation>待复核</translation>
-        </message>
-        <message>
-            <source>Tapering off</source>
-            <translation>渐退期</translation>
-        </message>
-        <message>
-            <source>Stopped</source>
-            <translation>已停发</translation>
-        </message>
-        <message>
-            <source>Exited</source>
-            <translation>已退出</translation>
-        </message>
-        <message>
-            <source>Rejected</source>
-            <translation>不予批准</translation>
-        </message>
-        <message>
-            <source>Withdrawn</source>
-            <translation>已撤回</translation>
-        </message>
-    </context>
-    <context>
-        <name>AttachmentStrip</name>
-        <message>
-            <source>Photos and scans</source>
-            <translation>照片和扫描件</translation>
-        </message>
-        <message>
-            <source>Add photo or scan…</source>
-            <translation>添加照片或扫描件…</translation>
-        </message>
-        <message>
-            <source>Add photo or scan</source>
-            <translation>添加照片或扫描件</translation>
-        </message>
-        <message>
-            <source>Images and scans (*.jpg *.jpeg *.png *.gif *.bmp *.pdf);;All files (*)</source>
-            <translation>图片和扫描件 (*.jpg *.jpeg *.png *.gif *.bmp *.pdf);;所有文件 (*)</translation>
-        </message>
-    </context>
-    <context>
-        <name>ConflictPanel</name>
-        <message>
-            <source>Keep mine</source>
-            <extracomment>conflict id, keep ("mine" / "theirs" / ""), typed value (or None)</extracomment>
-            <translation>保留我的</translation>
-        </message>
-        <message>
-            <source>Keep theirs</source>
-            <translation>保留对方的</translation>
-        </message>
-        <message>
-            <source>Or type the right value</source>
-            <translation>或者输入正确的值</translation>
-        </message>
-        <message>
-            <source>Use this value</source>
-            <translation>使用此值</translation>
-        </message>
-        <message>
-            <source>Before</source>
-            <translation>修改前</translation>
-        </message>
-        <message>
-            <source>Mine</source>
-            <translation>我的</translation>
-        </message>
-        <message>
-            <source>Theirs</source>
-            <translation>对方的</translation>
-        </message>
-    </context>
-    <context>
-        <name>ConflictsModel</name>
-        <message>
-            <source>Record</source>
-            <extracomment>whether the value in force now (the server's default pick) is mine</extracomment>
-            <translation>记录</translation>
-        </message>
-        <message>
-            <source>Field</source>
-            <translation>字段</translation>
-        </message>
-        <message>
-            <source>Before</source>
-            <translation>修改前</translation>
-        </message>
-        <message>
-            <source>Mine</source>
-            <translation>我的</translation>
-        </message>
-        <message>
-            <source>Theirs</source>
-            <translation>对方的</translation>
-        </message>
-        <message>
-            <source>When</source>
-            <translation>时间</translation>
-        </message>
-    </context>
-    <context>
-        <name>DisasterStage</name>
-        <message>
-            <source>Initial report</source>
-            <translation>初报</translation>
-        </message>
-        <message>
-            <source>Update report</source>
-            <translation>续报</translation>
-        </message>
-        <message>
-            <source>Final report</source>
-            <translation>核报</translation>
-        </message>
-    </context>
-    <context>
-        <name>Editor</name>
-        <message>
-            <source>YYYY-MM-DD HH:MM</source>
-            <translation>年-月-日 时:分</translation>
-        </message>
-        <message>
-            <source>YYYY-MM-DD</source>
-            <translation>年-月-日</translation>
-        </message>
-    </context>
-    <context>
-        <name>Entity</name>
-        <message>
-            <source>Household</source>
-            <extracomment>What each record type is called, for dialog titles and the history view.</extracomment>
-            <translation>家庭</translation>
-        </message>
-        <message>
-            <source>Member</source>
-            <translation>家庭成员</translation>
-        </message>
-        <message>
-            <source>Income</source>
-            <translation>收入</translation>
-        </message>
-        <message>
-            <source>Assistance case</source>
-            <translation>救助个案</translation>
-        </message>
-        <message>
-            <source>Review</source>
-            <translation>复核</translation>
-        </message>
-        <message>
-            <source>Home investigation</source>
-            <translation>入户调查</translation>
-        </message>
-        <message>
-            <source>Economic verification</source>
-            <translation>经济状况核对</translation>
-        </message>
-        <message>
-            <source>Elder profile</source>
-            <translation>老人档案</translation>
-        </message>
-        <message>
-            <source>Visit</source>
-            <translation>探访记录</translation>
-        </message>
-        <message>
-            <source>Grid event</source>
-            <translation>网格事件</translation>
-        </message>
-        <message>
-            <source>Grid event step</source>
-            <translation>事件办理记录</translation>
-        </message>
-        <message>
-            <source>Patrol log</source>
-            <translation>巡查日志</translation>
-        </message>
-        <message>
-            <source>Social-work case</source>
-            <translation>社工个案</translation>
-        </message>
-        <message>
-            <source>Case note</source>
-            <translation>个案记录</translation>
-        </message>
-        <message>
-            <source>Referral</source>
-            <translation>转介</translation>
-        </message>
-        <message>
-            <source>Disaster report</source>
-            <translation>灾情报告</translation>
-        </message>
-        <message>
-            <source>Attachment</source>
-            <translation>附件</translation>
-        </message>
-        <message>
-            <source>Organisation unit</source>
-            <translation>组织机构</translation>
-        </message>
-    </context>
-    <context>
-        <name>Field</name>
-        <message>
-            <source>Head of household</source>
-            <extracomment>caseapp.refdata dictionary for CHOICE and MULTI marked with an asterisk; the core decides what is really required</extracomment>
-            <translation>户主</translation>
-        </message>
-        <message>
-            <source>Address</source>
-            <translation>地址</translation>
-        </message>
-        <message>
-            <source>Phone</source>
-            <translation>联系电话</translation>
-        </message>
-        <message>
-            <source>Household register</source>
-            <translation>户籍类型</translation>
-        </message>
-        <message>
-            <source>Main cause of hardship</source>
-            <translation>致贫原因</translation>
-        </message>
-        <message>
-            <source>Bank account</source>
-            <translation>银行账号</translation>
-        </message>
-        <message>
-            <source>Notes</source>
-            <translation>备注</translation>
-        </message>
-        <message>
-            <source>Name</source>
-            <translation>姓名</translation>
-        </message>
-        <message>
-            <source>ID number</source>
-            <translation>身份证号码</translation>
-        </message>
-        <message>
-            <source>Relationship to head</source>
-            <translation>与户主关系</translation>
-        </message>
-        <message>
-            <source>Sex</source>
-            <translation>性别</translation>
-        </message>
-        <message>
-            <source>Date of birth</source>
-            <translation>出生日期</translation>
-        </message>
-        <message>
-            <source>Ethnicity</source>
-            <translation>民族</translation>
-        </message>
-        <message>
-            <source>Marital status</source>
-            <translation>婚姻状况</translation>
-        </message>
-        <message>
-            <source>Education</source>
-            <translation>文化程度</translation>
-        </message>
-        <message>
-            <source>Health</source>
-            <translation>健康状况</translation>
-        </message>
-        <message>
-            <source>Disability type</source>
-            <translation>残疾类别</translation>
-        </message>
-        <message>
-            <source>Disability grade</source>
-            <translation>残疾等级</translation>
-        </message>
-        <message>
-            <source>Disability card number</source>
-            <translation>残疾人证号</translation>
-        </message>
-        <message>
-            <source>Employment</source>
-            <translation>就业状况</translation>
-        </message>
-        <message>
-            <source>Ability to work</source>
-            <translation>劳动能力</translation>
-        </message>
-        <message>
-            <source>Type of income</source>
-            <translation>收入类型</translation>
-        </message>
-        <message>
-            <source>Monthly amount (yuan)</source>
-            <translation>月金额（元）</translation>
-        </message>
-        <message>
-            <source>People it supports</source>
-            <translation>供养人数</translation>
-        </message>
-        <message>
-            <source>Note</source>
-            <translation>说明</translation>
-        </message>
-        <message>
-            <source>Kind of assistance</source>
-            <translation>救助类别</translation>
-        </message>
-        <message>
-            <source>Applied on</source>
-            <translation>申请日期</translation>
-        </message>
-        <message>
-            <source>Certificate number</source>
-            <translation>证号</translation>
-        </message>
-        <message>
-            <source>People covered</source>
-            <translation>保障人数</translation>
-        </message>
-        <message>
-            <source>Review class</source>
-            <translation>复核分类</translation>
-        </message>
-        <message>
-            <source>Rural standard</source>
-            <translation>按农村标准</translation>
-        </message>
-        <message>
-            <source>Reasons for the decision</source>
-            <translation>审批理由</translation>
-        </message>
-        <message>
-            <source>Reason for leaving</source>
-            <translation>退出原因</translation>
-        </message>
-        <message>
-            <source>Reviewed on</source>
-            <translation>复核日期</translation>
-        </message>
-        <message>
-            <source>Decision</source>
-            <translation>复核结论</translation>
-        </message>
-        <message>
-            <source>New monthly amount (yuan)</source>
-            <translation>调整后月金额（元）</translation>
-        </message>
-        <message>
-            <source>Reason</source>
-            <translation>原因</translation>
-        </message>
-        <message>
-            <source>Investigated at</source>
-            <translation>调查时间</translation>
-        </message>
-        <message>
-            <source>Investigators (at least two)</source>
-            <translation>调查人员（至少两人）</translation>
-        </message>
-        <message>
-            <source>Housing</source>
-            <translation>住房情况</translation>
-        </message>
-        <message>
-            <source>Floor area (m²)</source>
-            <translation>建筑面积（平方米）</translation>
-        </message>
-        <message>
-            <source>Registered owner</source>
-            <translation>产权人</translation>
-        </message>
-        <message>
-            <source>Vehicles</source>
-            <translation>车辆</translation>
-        </message>
-        <message>
-            <source>Savings (yuan)</source>
-            <translation>存款（元）</translation>
-        </message>
-        <message>
-            <source>Securities (yuan)</source>
-            <translation>有价证券（元）</translation>
-        </message>
-        <message>
-            <source>Businesses</source>
-            <translation>经营情况</translation>
-        </message>
-        <message>
-            <source>Monthly expenses (yuan)</source>
-            <translation>月支出（元）</translation>
-        </message>
-        <message>
-            <source>Relatives obliged to support them</source>
-            <translation>赡（抚、扶）养义务人</translation>
-        </message>
-        <message>
-            <source>Findings</source>
-            <translation>调查结论</translation>
-        </message>
-        <message>
-            <source>Applicant signed</source>
-            <translation>申请人已签字</translation>
-        </message>
-        <message>
-            <source>Investigators signed</source>
-            <translation>调查人员已签字</translation>
-        </message>
-        <message>
-            <source>Consent form reference</source>
-            <translation>授权书编号</translation>
-        </message>
-        <message>
-            <source>Requested on</source>
-            <translation>申请核对日期</translation>
-        </message>
-        <message>
-            <source>Members checked</source>
-            <translation>核对人数</translation>
-        </message>
-        <message>
-            <source>Report reference</source>
-            <translation>核对报告编号</translation>
-        </message>
-        <message>
-            <source>Elder</source>
-            <translation>老人</translation>
-        </message>
-        <message>
-            <source>Living arrangement</source>
-            <translation>居住状况</translation>
-        </message>
-        <message>
-            <source>Ability level (GB/T 42195)</source>
-            <translation>能力等级（GB/T 42195）</translation>
-        </message>
-        <message>
-            <source>Risk tier</source>
-            <translation>风险等级</translation>
-        </message>
-        <message>
-            <source>Entitlements</source>
-            <translation>享受待遇</translation>
-        </message>
-        <message>
-            <source>Emergency contact</source>
-            <translation>紧急联系人</translation>
-        </message>
-        <message>
-            <source>Emergency contact phone</source>
-            <translation>紧急联系人电话</translation>
-        </message>
-        <message>
-            <source>Emergency contact relation</source>
-            <translation>与紧急联系人关系</translation>
-        </message>
-        <message>
-            <source>Ping'antong device number</source>
-            <translation>平安通设备号</translation>
-        </message>
-        <message>
-            <source>Visit every (days)</source>
-            <translation>探访间隔（天）</translation>
-        </message>
-        <message>
-            <source>Visited at</source>
-            <translation>探访时间</translation>
-        </message>
-        <message>
-            <source>How</source>
-            <translation>探访方式</translation>
-        </message>
-        <message>
-            <source>Visitors</source>
-            <translation>探访人员</translation>
-        </message>
-        <message>
-            <source>Mood and mental state</source>
-            <translation>情绪和精神状态</translation>
-        </message>
-        <message>
-            <source>Safety (gas, power, water)</source>
-            <translation>安全（燃气、用电、用水）</translation>
-        </message>
-        <message>
-            <source>Hygiene and surroundings</source>
-            <translation>卫生和居住环境</translation>
-        </message>
-        <message>
-            <source>Family care</source>
-            <translation>家庭照料</translation>
-        </message>
-        <message>
-            <source>Services given</source>
-            <translation>提供的服务</translation>
-        </message>
-        <message>
-            <source>Needs</source>
-            <translation>需求</translation>
-        </message>
-        <message>
-            <source>Follow-up</source>
-            <translation>跟进事项</translation>
-        </message>
-        <message>
-            <source>Title</source>
-            <translation>事件标题</translation>
-        </message>
-        <message>
-            <source>Category</source>
-            <translation>类别</translation>
-        </message>
-        <message>
-            <source>Happened at</source>
-            <translation>发生时间</translation>
-        </message>
-        <message>
-            <source>Place</source>
-            <translation>地点</translation>
-        </message>
-        <message>
-            <source>Source</source>
-            <translation>来源</translation>
-        </message>
-        <message>
-            <source>Scale</source>
-            <translation>规模</translation>
-        </message>
-        <message>
-            <source>People involved</source>
-            <translation>涉及人数</translation>
-        </message>
-        <message>
-            <source>Party's name</source>
-            <translation>当事人姓名</translation>
-        </message>
-        <message>
-            <source>Party's ID number</source>
-            <translation>当事人身份证号码</translation>
-        </message>
-        <message>
-            <source>Party's address</source>
-            <translation>当事人地址</translation>
-        </message>
-        <message>
-            <source>Description</source>
-            <translation>事件描述</translation>
-        </message>
-        <message>
-            <source>Department handling it</source>
-            <translation>承办部门</translation>
-        </message>
-        <message>
-            <source>Deadline</source>
-            <translation>办理期限</translation>
-        </message>
-        <message>
-            <source>Started at</source>
-            <translation>开始时间</translation>
-        </message>
-        <message>
-            <source>Ended at</source>
-            <translation>结束时间</translation>
-        </message>
-        <message>
-            <source>Places checked</source>
-            <translation>巡查地点</translation>
-        </message>
-        <message>
-            <source>Problems found</source>
-            <translation>发现的问题</translation>
-        </message>
-        <message>
-            <source>Client</source>
-            <translation>服务对象</translation>
-        </message>
-        <message>
-            <source>Client in this household</source>
-            <translation>本户服务对象</translation>
-        </message>
-        <message>
-            <source>Referred by</source>
-            <translation>转介来源</translation>
-        </message>
-        <message>
-            <source>Presenting problem</source>
-            <translation>主要问题</translation>
-        </message>
-        <message>
-            <source>Assessment</source>
-            <translation>预估</translation>
-        </message>
-        <message>
-            <source>Goals</source>
-            <translation>服务目标</translation>
-        </message>
-        <message>
-            <source>Plan</source>
-            <translation>服务计划</translation>
-        </message>
-        <message>
-            <source>Social worker</source>
-            <translation>社工</translation>
-        </message>
-        <message>
-            <source>Supervisor</source>
-            <translation>督导</translation>
-        </message>
-        <message>
-            <source>Opened on</source>
-            <translation>接案日期</translation>
-        </message>
-        <message>
-            <source>Reason for closing</source>
-            <translation>结案原因</translation>
-        </message>
-        <message>
-            <source>When</source>
-            <translation>时间</translation>
-        </message>
-        <message>
-            <source>From organisation</source>
-            <translation>转出机构</translation>
-        </message>
-        <message>
-            <source>From worker</source>
-            <translation>转出人</translation>
-        </message>
-        <message>
-            <source>To organisation</source>
-            <translation>接收机构</translation>
-        </message>
-        <message>
-            <source>To worker</source>
-            <translation>接收人</translation>
-        </message>
-        <message>
-            <source>Urgency</source>
-            <translation>紧急程度</translation>
-        </message>
-        <message>
-            <source>Client consented</source>
-            <translation>服务对象已同意</translation>
-        </message>
-        <message>
-            <source>Response</source>
-            <translation>接收方答复</translation>
-        </message>
-        <message>
-            <source>Feedback on</source>
-            <translation>反馈日期</translation>
-        </message>
-        <message>
-            <source>Disaster</source>
-            <translation>灾种</translation>
-        </message>
-        <message>
-            <source>Sub-type</source>
-            <translation>灾害子类</translation>
-        </message>
-        <message>
-            <source>Reported at</source>
-            <translation>报告时间</translation>
-        </message>
-        <message>
-            <source>People affected</source>
-            <translation>受灾人口</translation>
-        </message>
-        <message>
-            <source>Dead</source>
-            <translation>死亡人口</translation>
-        </message>
-        <message>
-            <source>Missing</source>
-            <translation>失踪人口</translation>
-        </message>
-        <message>
-            <source>Injured</source>
-            <translation>受伤人口</translation>
-        </message>
-        <message>
-            <source>Relocated</source>
-            <translation>紧急转移安置人口</translation>
-        </message>
-        <message>
-            <source>Needing urgent aid</source>
-            <translation>需紧急生活救助人口</translation>
-        </message>
-        <message>
-            <source>Direct loss (yuan)</source>
-            <translation>直接经济损失（元）</translation>
-        </message>
-        <message>
-            <source>Relief given</source>
-            <translation>已采取的救灾措施</translation>
-        </message>
-        <message>
-            <source>Narrative</source>
-            <translation>灾情描述</translation>
-        </message>
-        <message>
-            <source>Reporter</source>
-            <translation>填报人</translation>
-        </message>
-        <message>
-            <source>Status</source>
-            <extracomment>Columns that are not form fields.</extracomment>
-            <translation>状态</translation>
-        </message>
-        <message>
-            <source>Stage</source>
-            <translation>报告阶段</translation>
-        </message>
-        <message>
-            <source>Recorded by</source>
-            <translation>记录人</translation>
-        </message>
-        <message>
-            <source>Last changed</source>
-            <translation>最后修改</translation>
-        </message>
-        <message>
-            <source>Recorded at</source>
-            <translation>记录时间</translation>
-        </message>
-        <message>
-            <source>Next review</source>
-            <translation>下次复核</translation>
-        </message>
-        <message>
-            <source>Approved on</source>
-            <translation>批准日期</translation>
-        </message>
-        <message>
-            <source>Conclusion</source>
-            <translation>核对结论</translation>
-        </message>
-        <message>
-            <source>Sent at</source>
-            <translation>发送时间</translation>
-        </message>
-        <message>
-            <source>Previous amount (yuan)</source>
-            <translation>原月金额（元）</translation>
-        </message>
-    </context>
-    <context>
-        <name>GridEventState</name>
-        <message>
-            <source>Reported</source>
-            <translation>已上报</translation>
-        </message>
-        <message>
-            <source>Registered</source>
-            <translation>已立案</translation>
-        </message>
-        <message>
-            <source>Voided</source>
-            <translation>已作废</translation>
-        </message>
-        <message>
-            <source>Dispatched</source>
-            <translation>已派遣</translation>
-        </message>
-        <message>
-            <source>In progress</source>
-            <translation>处置中</translation>
-        </message>
-        <message>
-            <source>Feedback given</source>
-            <translation>已反馈</translation>
-        </message>
-        <message>
-            <source>Verified</source>
-            <translation>已核查</translation>
-        </message>
-        <message>
-            <source>Resolved on the spot</source>
-            <translation>自行处置</translation>
-        </message>
-        <message>
-            <source>Closed</source>
-            <translation>已办结</translation>
-        </message>
-        <message>
-            <source>Evaluated</source>
-            <translation>已评价</translation>
-        </message>
-    </context>
-    <context>
-        <name>GridPage</name>
-        <message>
-            <source>New grid event</source>
-            <translation>新建网格事件</translation>
-        </message>
-        <message>
-            <source>New patrol log</source>
-            <translation>新建巡查日志</translation>
-        </message>
-        <message>
-            <source>New disaster report</source>
-            <translation>新建灾情报告</translation>
-        </message>
-        <message>
-            <source>Grid records</source>
-            <translation>网格记录</translation>
-        </message>
-    </context>
-    <context>
-        <name>HistoryModel</name>
-        <message>
-            <source>When</source>
-            <translation>时间</translation>
-        </message>
-        <message>
-            <source>Who</source>
-            <translation>操作人</translation>
-        </message>
-        <message>
-            <source>Record</source>
-            <translation>记录</translation>
-        </message>
-        <message>
-            <source>Action</source>
-            <translation>操作</translation>
-        </message>
-        <message>
-            <source>Changes</source>
-            <translation>修改内容</translation>
-        </message>
-        <message>
-            <source>Created</source>
-            <translation>新建</translation>
-        </message>
-        <message>
-            <source>Changed</source>
-            <translation>修改</translation>
-        </message>
-        <message>
-            <source>Archived</source>
-            <translation>归档</translation>
-        </message>
-        <message>
-            <source>Restored</source>
-            <translation>恢复</translation>
-        </message>
-        <message>
-            <source>Synced in</source>
-            <translation>同步收到</translation>
-        </message>
-    </context>
-    <context>
-        <name>HouseholdView</name>
-        <message>
-            <source>← All households</source>
-            <extracomment>assistance case states in which a periodic review can be recorded</extracomment>
-            <translation>← 全部家庭</translation>
-        </message>
-        <message>
-            <source>Add member</source>
-            <translation>添加成员</translation>
-        </message>
-        <message>
-            <source>Add income</source>
-            <translation>添加收入</translation>
-        </message>
-        <message>
-            <source>New assistance case</source>
-            <translation>新建救助个案</translation>
-        </message>
-        <message>
-            <source>New home investigation</source>
-            <translation>新建入户调查</translation>
-        </message>
-        <message>
-            <source>New economic verification</source>
-            <translation>新建经济状况核对</translation>
-        </message>
-        <message>
-            <source>New elder profile</source>
-            <translation>新建老人档案</translation>
-        </message>
-        <message>
-            <source>Add case note</source>
-            <translation>添加个案记录</translation>
-        </message>
-        <message>
-            <source>Record a visit</source>
-            <translation>记录探访</translation>
-        </message>
-        <message>
-            <source>Record a review</source>
-            <translation>记录复核</translation>
-        </message>
-        <message>
-            <source>New grid event</source>
-            <translation>新建网格事件</translation>
-        </message>
-        <message>
-            <source>New referral</source>
-            <translation>新建转介</translation>
-        </message>
-        <message>
-            <source>New social-work case</source>
-            <translation>新建社工个案</translation>
-        </message>
-        <message>
-            <source>Overview</source>
-            <translation>概况</translation>
-        </message>
-        <message>
-            <source>Members</source>
-            <translation>家庭成员</translation>
-        </message>
-        <message>
-            <source>Assistance</source>
-            <translation>社会救助</translation>
-        </message>
-        <message>
-            <source>Investigations</source>
-            <translation>入户调查</translation>
-        </message>
-        <message>
-            <source>Elders and visits</source>
-            <translation>老人与探访</translation>
-        </message>
-        <message>
-            <source>Grid records</source>
-            <translation>网格记录</translation>
-        </message>
-        <message>
-            <source>Referrals and social work</source>
-            <translation>转介与社工服务</translation>
-        </message>
-        <message>
-            <source>History</source>
-            <translation>修改记录</translation>
-        </message>
-    </context>
-    <context>
-        <name>HouseholdsModel</name>
-        <message>
-            <source>Head of household</source>
-            <translation>户主</translation>
-        </message>
-        <message>
-            <source>Address</source>
-            <translation>地址</translation>
-        </message>
-        <message>
-            <source>Members</source>
-            <translation>家庭成员</translation>
-        </message>
-        <message>
-            <source>Found by</source>
-            <translation>匹配方式</translation>
-        </message>
-        <message>
-            <source>ID number</source>
-            <translation>身份证号码</translation>
-        </message>
-        <message>
-            <source>Phone</source>
-            <translation>联系电话</translation>
-        </message>
-        <message>
-            <source>Name</source>
-            <translation>姓名</translation>
-        </message>
-        <message>
-            <source>Pinyin</source>
-            <translation>拼音</translation>
-        </message>
-        <message>
-            <source>Pinyin initials</source>
-            <translation>拼音首字母</translation>
-        </message>
-    </context>
-    <context>
-        <name>HouseholdsPage</name>
-        <message>
-            <source>New household</source>
-            <translation>新建家庭</translation>
-        </message>
-        <message>
-            <source>Households and cases</source>
-            <translation>家庭与个案</translation>
-        </message>
-        <message numerus="yes">
-            <source>%n household(s) found</source>
-            <translation>
-                <numerusform>找到 %n 户</numerusform>
-            </translation>
-        </message>
-        <message numerus="yes">
-            <source>%n household(s)</source>
-            <translation>
-                <numerusform>共 %n 户</numerusform>
-            </translation>
-        </message>
-    </context>
-    <context>
-        <name>LoginBox</name>
-        <message>
-            <source>Connect</source>
-            <extracomment>url, user, password</extracomment>
-            <translation>连接</translation>
-        </message>
-        <message>
-            <source>Server address</source>
-            <translation>服务器地址</translation>
-        </message>
-        <message>
-            <source>User name</source>
-            <translation>用户名</translation>
-        </message>
-        <message>
-            <source>Password</source>
-            <translation>密码</translation>
-        </message>
-        <message>
-            <source>Connecting…</source>
-            <translation>正在连接…</translation>
-        </message>
-    </context>
-    <context>
-        <name>MainScreen</name>
-        <message>
-            <source>Demo data</source>
-            <translation>演示数据</translation>
-        </message>
-        <message>
-            <source>Find a household: name, pinyin, ID number, phone or address</source>
-            <translation>查找家庭：姓名、拼音、身份证号、电话或地址</translation>
-        </message>
-        <message>
-            <source>Lock</source>
-            <translation>锁定</translation>
-        </message>
-        <message>
-            <source>Lock now (Ctrl+L)</source>
-            <translation>立即锁定（Ctrl+L）</translation>
-        </message>
-        <message>
-            <source>Syncing…</source>
-            <translation>正在同步…</translation>
-        </message>
-        <message>
-            <source>Offline: not connected to a server</source>
-            <translation>离线：未连接服务器</translation>
-        </message>
-        <message>
-            <source>Offline</source>
-            <translation>离线</translation>
-        </message>
-        <message>
-            <source>Online</source>
-            <translation>在线</translation>
-        </message>
-        <message numerus="yes">
-            <source>%n change(s) waiting to sync</source>
-            <translation>
-                <numerusform>%n 项修改待同步</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>last sync %1</source>
-            <translation>上次同步 %1</translation>
-        </message>
-        <message numerus="yes">
-            <source>%n conflict(s)</source>
-            <translation>
-                <numerusform>%n 处冲突</numerusform>
-            </translation>
-        </message>
-    </context>
-    <context>
-        <name>ModeStep</name>
-        <message>
-            <source>Connect to my organisation's server</source>
-            <extracomment>the chosen mode; the flow reads the fields it needs</extracomment>
-            <translation>连接单位的服务器</translation>
-        </message>
-        <message>
-            <source>Work offline on this computer</source>
-            <translation>在本机离线工作</translation>
-        </message>
-        <message>
-            <source>Try a demo with made-up households</source>
-            <translation>使用虚构家庭数据试用</translation>
-        </message>
-        <message>
-            <source>My community</source>
-            <translation>所在社区</translation>
-        </message>
-        <message>
-            <source>Fills this workspace with fictional households, elders and grid events, and starts a demo server on this computer so that syncing and conflicts can be tried too. Nothing leaves this computer.</source>
-            <translation>在此工作区中填入虚构的家庭、老人和网格事件，并在本机启动一个演示服务器，同步和冲突处理也可以试用。数据不会离开本机。</translation>
-        </message>
-        <message>
-            <source>Start</source>
-            <translation>开始</translation>
-        </message>
-        <message>
-            <source>How will you work?</source>
-            <translation>选择工作方式</translation>
-        </message>
-    </context>
-    <context>
-        <name>OpenEventsModel</name>
-        <message>
-            <source>Event</source>
-            <translation>事件</translation>
-        </message>
-        <message>
-            <source>Category</source>
-            <translation>类别</translation>
-        </message>
-        <message>
-            <source>Status</source>
-            <translation>状态</translation>
-        </message>
-        <message>
-            <source>Happened</source>
-            <translation>发生时间</translation>
-        </message>
-        <message>
-            <source>Place</source>
-            <translation>地点</translation>
-        </message>
-    </context>
-    <context>
-        <name>OutboxModel</name>
-        <message>
-            <source>No.</source>
-            <translation>序号</translation>
-        </message>
-        <message>
-            <source>Record</source>
-            <translation>记录</translation>
-        </message>
-        <message>
-            <source>Change</source>
-            <translation>修改项</translation>
-        </message>
-        <message>
-            <source>State</source>
-            <translation>状态</translation>
-        </message>
-        <message>
-            <source>Reason</source>
-            <translation>原因</translation>
-        </message>
-        <message>
-            <source>Waiting</source>
-            <translation>等待发送</translation>
-        </message>
-        <message>
-            <source>Sent, awaiting reply</source>
-            <translation>已发送，等待答复</translation>
-        </message>
-        <message>
-            <source>Rejected</source>
-            <translation>被拒绝</translation>
-        </message>
-        <message>
-            <source>Merged</source>
-            <translation>已合并</translation>
-        </message>
-        <message>
-            <source>Conflict</source>
-            <translation>冲突</translation>
-        </message>
-        <message>
-            <source>New record</source>
-            <translation>新建记录</translation>
-        </message>
-    </context>
-    <context>
-        <name>Overview</name>
-        <message>
-            <source>Edit household</source>
-            <translation>修改家庭信息</translation>
-        </message>
-    </context>
-    <context>
-        <name>PassphraseStep</name>
-        <message>
-            <source>For example 王小红</source>
-            <extracomment>passphrase, name</extracomment>
-            <translation>例如 王小红</translation>
-        </message>
-        <message>
-            <source>Create workspace</source>
-            <translation>创建工作区</translation>
-        </message>
-        <message>
-            <source>Your name</source>
-            <translation>您的姓名</translation>
-        </message>
-        <message>
-            <source>Passphrase</source>
-            <translation>密码</translation>
-        </message>
-        <message>
-            <source>Passphrase again</source>
-            <translation>再次输入密码</translation>
-        </message>
-        <message>
-            <source>Create your workspace</source>
-            <translation>创建工作区</translation>
-        </message>
-        <message>
-            <source>Everything you record is kept encrypted on this computer. Choose a passphrase that only you know: you will type it each time CaseApp is unlocked. A few words or a short sentence is easier to remember and harder to guess than a short password.</source>
-            <translation>您记录的所有内容都加密保存在本机。请设置一个只有您知道的密码，每次解锁 CaseApp 时都要输入。几个词或一句短话比短密码更好记，也更难被猜中。</translation>
-        </message>
-        <message>
-            <source>This passphrase is one of the first an attacker would try. Add a few words.</source>
-            <translation>这个密码太常见，很容易被猜中。请再加几个词。</translation>
-        </message>
-        <message>
-            <source>Creating the workspace…</source>
-            <translation>正在创建工作区…</translation>
-        </message>
-    </context>
-    <context>
-        <name>QuickVisitDialog</name>
-        <message>
-            <source>Visit: %1</source>
-            <translation>探访：%1</translation>
-        </message>
-    </context>
-    <context>
-        <name>RecordDialog</name>
-        <message>
-            <source>Edit: %1</source>
-            <extracomment>the saved record's id</extracomment>
-            <translation>修改：%1</translation>
-        </message>
-        <message>
-            <source>New: %1</source>
-            <translation>新建：%1</translation>
-        </message>
-        <message>
-            <source>Save</source>
-            <translation>保存</translation>
-        </message>
-        <message>
-            <source>Cancel</source>
-            <translation>取消</translation>
-        </message>
-        <message>
-            <source>The record could not be saved: %1</source>
-            <translation>记录未能保存：%1</translation>
-        </message>
-    </context>
-    <context>
-        <name>RecordsTab</name>
-        <message>
-            <source>Edit</source>
-            <extracomment>for a list of child records (a member's income): the parent row they belong to</extracomment>
-            <translation>修改</translation>
-        </message>
-    </context>
-    <context>
-        <name>RecoveryStep</name>
-        <message>
-            <source>I have written the recovery key down and will keep it safe</source>
-            <translation>我已抄下恢复密钥，并会妥善保管</translation>
-        </message>
-        <message>
-            <source>Continue</source>
-            <translation>继续</translation>
-        </message>
-        <message>
-            <source>Write down your recovery key</source>
-            <translation>请抄下恢复密钥</translation>
-        </message>
-        <message>
-            <source>If the passphrase is ever forgotten, this key is the only way back into the workspace. Write it on paper now and keep the paper somewhere safe, away from this computer. It will not be shown again.</source>
-            <translation>如果忘记了密码，只有这个恢复密钥能打开工作区。请现在把它抄在纸上，存放在安全的地方，不要和电脑放在一起。它不会再次显示。</translation>
-        </message>
-    </context>
-    <context>
-        <name>ReferralState</name>
-        <message>
-            <source>Draft</source>
-            <translation>草稿</translation>
-        </message>
-        <message>
-            <source>Consent given</source>
-            <translation>已取得同意</translation>
-        </message>
-        <message>
-            <source>Sent</source>
-            <translation>已转出</translation>
-        </message>
-        <message>
-            <source>Accepted</source>
-            <translation>已接收</translation>
-        </message>
-        <message>
-            <source>Declined</source>
-            <translation>已拒收</translation>
-        </message>
-        <message>
-            <source>In service</source>
-            <translation>服务中</translation>
-        </message>
-        <message>
-            <source>Feedback received</source>
-            <translation>已反馈</translation>
-        </message>
-        <message>
-            <source>Closed</source>
-            <translation>已结束</translation>
-        </message>
-    </context>
-    <context>
-        <name>ReferralsPage</name>
-        <message>
-            <source>New referral</source>
-            <translation>新建转介</translation>
-        </message>
-        <message>
-            <source>Referrals</source>
-            <translation>转介</translation>
-        </message>
-    </context>
-    <context>
-        <name>ReviewsDueModel</name>
-        <message>
-            <source>Household</source>
-            <translation>家庭</translation>
-        </message>
-        <message>
-            <source>Assistance</source>
-            <translation>社会救助</translation>
-        </message>
-        <message>
-            <source>Status</source>
-            <translation>状态</translation>
-        </message>
-        <message>
-            <source>Review by</source>
-            <translation>复核期限</translation>
-        </message>
-    </context>
-    <context>
-        <name>SettingsPage</name>
-        <message>
-            <source> min</source>
-            <translation> 分钟</translation>
-        </message>
-        <message>
-            <source>Choose…</source>
-            <translation>选择…</translation>
-        </message>
-        <message>
-            <source>Save settings</source>
-            <translation>保存设置</translation>
-        </message>
-        <message>
-            <source>General</source>
-            <translation>常规</translation>
-        </message>
-        <message>
-            <source>Language</source>
-            <translation>语言</translation>
-        </message>
-        <message>
-            <source>Lock after no activity for</source>
-            <translation>无操作自动锁定时间</translation>
-        </message>
-        <message>
-            <source>Your name</source>
-            <translation>您的姓名</translation>
-        </message>
-        <message>
-            <source>Server address</source>
-            <translation>服务器地址</translation>
-        </message>
-        <message>
-            <source>Organisation's CA certificate</source>
-            <translation>单位 CA 证书</translation>
-        </message>
-        <message>
-            <source>Change passphrase</source>
-            <translation>修改密码</translation>
-        </message>
-        <message>
-            <source>Passphrase</source>
-            <translation>密码</translation>
-        </message>
-        <message>
-            <source>Current passphrase</source>
-            <translation>当前密码</translation>
-        </message>
-        <message>
-            <source>New passphrase</source>
-            <translation>新密码</translation>
-        </message>
-        <message>
-            <source>New passphrase again</source>
-            <translation>再次输入新密码</translation>
-        </message>
-        <message>
-            <source>Settings</source>
-            <translation>设置</translation>
-        </message>
-        <message>
-            <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
-            <translation>证书 (*.pem *.crt *.cer);;所有文件 (*)</translation>
-        </message>
-        <message>
-            <source>Saved.</source>
-            <translation>已保存。</translation>
-        </message>
-        <message>
-            <source>Passphrase changed.</source>
-            <translation>密码已修改。</translation>
-        </message>
-    </context>
-    <context>
-        <name>SocialCaseState</name>
-        <message>
-            <source>Intake</source>
-            <translation>接案</translation>
-        </message>
-        <message>
-            <source>Assessment</source>
-            <translation>预估</translation>
-        </message>
-        <message>
-            <source>Planning</source>
-            <translation>制定计划</translation>
-        </message>
-        <message>
-            <source>Intervention</source>
-            <translation>介入</translation>
-        </message>
-        <message>
-            <source>Review</source>
-            <translation>评估</translation>
-        </message>
-        <message>
-            <source>Closed</source>
-            <translation>结案</translation>
-        </message>
-        <message>
-            <source>Follow-up</source>
-            <translation>跟进</translation>
-        </message>
-        <message>
-            <source>Referred out</source>
-            <translation>已转介</translation>
-        </message>
-    </context>
-    <context>
-        <name>StrengthMeter</name>
-        <message>
-            <source>Too easy to guess</source>
-            <translation>太容易被猜中</translation>
-        </message>
-        <message>
-            <source>Weak</source>
-            <translation>弱</translation>
-        </message>
-        <message>
-            <source>Fair</source>
-            <translation>一般</translation>
-        </message>
-        <message>
-            <source>Strong</source>
-            <translation>强</translation>
-        </message>
-        <message>
-            <source>Very strong</source>
-            <translation>很强</translation>
-        </message>
-    </context>
-    <context>
-        <name>SyncPage</name>
-        <message>
-            <source>Sync now</source>
-            <translation>立即同步</translation>
-        </message>
-        <message>
-            <source>Server</source>
-            <translation>服务器</translation>
-        </message>
-        <message>
-            <source>Last sync</source>
-            <translation>上次同步</translation>
-        </message>
-        <message>
-            <source>Waiting to sync</source>
-            <translation>待同步</translation>
-        </message>
-        <message>
-            <source>Connect to the organisation's server</source>
-            <translation>连接单位的服务器</translation>
-        </message>
-        <message>
-            <source>Outbox: changes waiting for the server, and refused ones</source>
-            <translation>发件箱：等待发送的修改和被拒绝的修改</translation>
-        </message>
-        <message>
-            <source>Conflicts: the same field changed on two devices</source>
-            <translation>冲突：同一内容在两台设备上都被修改</translation>
-        </message>
-        <message>
-            <source>Sync</source>
-            <translation>同步</translation>
-        </message>
-        <message>
-            <source>Not connected to a server</source>
-            <translation>未连接服务器</translation>
-        </message>
-        <message>
-            <source>Never</source>
-            <translation>从未</translation>
-        </message>
-        <message numerus="yes">
-            <source>%n change(s)</source>
-            <translation>
-                <numerusform>%n 项修改</numerusform>
-            </translation>
-        </message>
-        <message numerus="yes">
-            <source>%n refused by the server</source>
-            <translation>
-                <numerusform>%n 项被服务器拒绝</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>Connecting…</source>
-            <translation>正在连接…</translation>
-        </message>
-        <message>
-            <source>Sending changes: %1</source>
-            <translation>正在发送修改：%1</translation>
-        </message>
-        <message>
-            <source>Receiving changes: %1</source>
-            <translation>正在接收修改：%1</translation>
-        </message>
-        <message>
-            <source>Uploading attachments: %1</source>
-            <translation>正在上传附件：%1</translation>
-        </message>
-        <message>
-            <source>Sync finished.</source>
-            <translation>同步完成。</translation>
-        </message>
-    </context>
-    <context>
-        <name>TodayPage</name>
-        <message>
-            <source>Elder visits due this week</source>
-            <extracomment>the elder to visit (elder profile id)</extracomment>
-            <translation>本周应探访老人</translation>
-        </message>
-        <message>
-            <source>Visits overdue</source>
-            <translation>逾期未探访</translation>
-        </message>
-        <message>
-            <source>Assistance reviews due</source>
-            <translation>待复核救助个案</translation>
-        </message>
-        <message>
-            <source>Open grid events</source>
-            <translation>未办结网格事件</translation>
-        </message>
-        <message>
-            <source>Changes not yet synced</source>
-            <translation>未同步的修改</translation>
-        </message>
-        <message>
-            <source>Conflicts to resolve</source>
-            <translation>待处理冲突</translation>
-        </message>
-        <message>
-            <source>Elder visits due</source>
-            <translation>应探访老人</translation>
-        </message>
-        <message>
-            <source>Today</source>
-            <translation>今日工作</translation>
-        </message>
-    </context>
-    <context>
-        <name>UnlockScreen</name>
-        <message>
-            <source>CaseApp is locked</source>
-            <extracomment>True when the recovery key was used (the user should choose a new passphrase)</extracomment>
-            <translation>CaseApp 已锁定</translation>
-        </message>
-        <message>
-            <source>Type your passphrase to open the workspace.</source>
-            <translation>请输入密码打开工作区。</translation>
-        </message>
-        <message>
-            <source>Unlock</source>
-            <translation>解锁</translation>
-        </message>
-        <message>
-            <source>Forgot the passphrase? Use the recovery key</source>
-            <translation>忘记密码？使用恢复密钥</translation>
-        </message>
-        <message>
-            <source>Passphrase</source>
-            <translation>密码</translation>
-        </message>
-        <message>
-            <source>Type the recovery key you wrote down when the workspace was created. Afterwards you will choose a new passphrase.</source>
-            <translation>请输入创建工作区时抄下的恢复密钥。解锁后请设置新密码。</translation>
-        </message>
-        <message>
-            <source>Use the passphrase instead</source>
-            <translation>改用密码</translation>
-        </message>
-        <message>
-            <source>Recovery key</source>
-            <translation>恢复密钥</translation>
-        </message>
-        <message>
-            <source>Unlocking…</source>
-            <translation>正在解锁…</translation>
-        </message>
-    </context>
-    <context>
-        <name>VisitsDueModel</name>
-        <message>
-            <source>Elder</source>
-            <translation>老人</translation>
-        </message>
-        <message>
-            <source>Address</source>
-            <translation>地址</translation>
-        </message>
-        <message>
-            <source>Risk tier</source>
-            <translation>风险等级</translation>
-        </message>
-        <message>
-            <source>Last visit</source>
-            <translation>上次探访</translation>
-        </message>
-        <message>
-            <source>Due</source>
-            <translation>应探访日期</translation>
-        </message>
-        <message>
-            <source>Days overdue</source>
-            <translation>逾期天数</translation>
-        </message>
-        <message>
-            <source>Never</source>
-            <translation>从未</translation>
-        </message>
-    </context>
-    <context>
-        <name>VisitsPage</name>
-        <message>
-            <source>Record a visit</source>
-            <translation>记录探访</translation>
-        </message>
-        <message>
-            <source>Open household</source>
-            <translation>打开家庭</translation>
-        </message>
-        <message>
-            <source>Elder visits</source>
-            <translation>老人探访</translation>
-        </message>
-    </context>
-    <context>
-        <name>WorkflowBar</name>
-        <message>
-            <source>Move to:</source>
-            <extracomment>target state</extracomment>
-            <translation>办理：</translation>
-        </message>
-    </context>
+<context>
+    <name>AppWindow</name>
+    <message>
+        <source>Demo</source>
+        <extracomment>Imported once the unlock screen is up (ui.app warms them up in the background): the pages pull in the services, sync client and search, which the unlock screen does not need.</extracomment>
+        <translation>演示</translation>
+    </message>
+    <message>
+        <source>Something went wrong: %1</source>
+        <translation>出现问题：%1</translation>
+    </message>
+</context>
+<context>
+    <name>AssistanceState</name>
+    <message>
+        <source>Applied</source>
+        <translation>已申请</translation>
+    </message>
+    <message>
+        <source>Economic verification</source>
+        <translation>经济状况核对</translation>
+    </message>
+    <message>
+        <source>Home investigation</source>
+        <translation>入户调查</translation>
+    </message>
+    <message>
+        <source>Democratic appraisal</source>
+        <translation>民主评议</translation>
+    </message>
+    <message>
+        <source>Preliminary review</source>
+        <translation>初审</translation>
+    </message>
+    <message>
+        <source>Public notice</source>
+        <translation>公示</translation>
+    </message>
+    <message>
+        <source>Awaiting approval</source>
+        <translation>待审批</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>在保</translation>
+    </message>
+    <message>
+        <source>Review due</source>
+        <translation>待复核</translation>
+    </message>
+    <message>
+        <source>Tapering off</source>
+        <translation>渐退期</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>已停发</translation>
+    </message>
+    <message>
+        <source>Exited</source>
+        <translation>已退出</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>不予批准</translation>
+    </message>
+    <message>
+        <source>Withdrawn</source>
+        <translation>已撤回</translation>
+    </message>
+</context>
+<context>
+    <name>AttachmentStrip</name>
+    <message>
+        <source>Photos and scans</source>
+        <translation>照片和扫描件</translation>
+    </message>
+    <message>
+        <source>Add photo or scan…</source>
+        <translation>添加照片或扫描件…</translation>
+    </message>
+    <message>
+        <source>Add photo or scan</source>
+        <translation>添加照片或扫描件</translation>
+    </message>
+    <message>
+        <source>Images and scans (*.jpg *.jpeg *.png *.gif *.bmp *.pdf);;All files (*)</source>
+        <translation>图片和扫描件 (*.jpg *.jpeg *.png *.gif *.bmp *.pdf);;所有文件 (*)</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictPanel</name>
+    <message>
+        <source>Keep mine</source>
+        <extracomment>conflict id, keep (&quot;mine&quot; / &quot;theirs&quot; / &quot;&quot;), typed value (or None)</extracomment>
+        <translation>保留我的</translation>
+    </message>
+    <message>
+        <source>Keep theirs</source>
+        <translation>保留对方的</translation>
+    </message>
+    <message>
+        <source>Or type the right value</source>
+        <translation>或者输入正确的值</translation>
+    </message>
+    <message>
+        <source>Use this value</source>
+        <translation>使用此值</translation>
+    </message>
+    <message>
+        <source>Before</source>
+        <translation>修改前</translation>
+    </message>
+    <message>
+        <source>Mine</source>
+        <translation>我的</translation>
+    </message>
+    <message>
+        <source>Theirs</source>
+        <translation>对方的</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictsModel</name>
+    <message>
+        <source>Record</source>
+        <extracomment>whether the value in force now (the server&apos;s default pick) is mine</extracomment>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Before</source>
+        <translation>修改前</translation>
+    </message>
+    <message>
+        <source>Mine</source>
+        <translation>我的</translation>
+    </message>
+    <message>
+        <source>Theirs</source>
+        <translation>对方的</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+</context>
+<context>
+    <name>DisasterStage</name>
+    <message>
+        <source>Initial report</source>
+        <translation>初报</translation>
+    </message>
+    <message>
+        <source>Update report</source>
+        <translation>续报</translation>
+    </message>
+    <message>
+        <source>Final report</source>
+        <translation>核报</translation>
+    </message>
+</context>
+<context>
+    <name>Editor</name>
+    <message>
+        <source>YYYY-MM-DD HH:MM</source>
+        <translation>年-月-日 时:分</translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD</source>
+        <translation>年-月-日</translation>
+    </message>
+</context>
+<context>
+    <name>Entity</name>
+    <message>
+        <source>Household</source>
+        <extracomment>What each record type is called, for dialog titles and the history view.</extracomment>
+        <translation>家庭</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>家庭成员</translation>
+    </message>
+    <message>
+        <source>Income</source>
+        <translation>收入</translation>
+    </message>
+    <message>
+        <source>Assistance case</source>
+        <translation>救助个案</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>复核</translation>
+    </message>
+    <message>
+        <source>Home investigation</source>
+        <translation>入户调查</translation>
+    </message>
+    <message>
+        <source>Economic verification</source>
+        <translation>经济状况核对</translation>
+    </message>
+    <message>
+        <source>Elder profile</source>
+        <translation>老人档案</translation>
+    </message>
+    <message>
+        <source>Visit</source>
+        <translation>探访记录</translation>
+    </message>
+    <message>
+        <source>Grid event</source>
+        <translation>网格事件</translation>
+    </message>
+    <message>
+        <source>Grid event step</source>
+        <translation>事件办理记录</translation>
+    </message>
+    <message>
+        <source>Patrol log</source>
+        <translation>巡查日志</translation>
+    </message>
+    <message>
+        <source>Social-work case</source>
+        <translation>社工个案</translation>
+    </message>
+    <message>
+        <source>Case note</source>
+        <translation>个案记录</translation>
+    </message>
+    <message>
+        <source>Referral</source>
+        <translation>转介</translation>
+    </message>
+    <message>
+        <source>Disaster report</source>
+        <translation>灾情报告</translation>
+    </message>
+    <message>
+        <source>Attachment</source>
+        <translation>附件</translation>
+    </message>
+    <message>
+        <source>Organisation unit</source>
+        <translation>组织机构</translation>
+    </message>
+</context>
+<context>
+    <name>Field</name>
+    <message>
+        <source>Head of household</source>
+        <extracomment>caseapp.refdata dictionary for CHOICE and MULTI marked with an asterisk; the core decides what is really required</extracomment>
+        <translation>户主</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <source>Household register</source>
+        <translation>户籍类型</translation>
+    </message>
+    <message>
+        <source>Main cause of hardship</source>
+        <translation>致贫原因</translation>
+    </message>
+    <message>
+        <source>Bank account</source>
+        <translation>银行账号</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>身份证号码</translation>
+    </message>
+    <message>
+        <source>Relationship to head</source>
+        <translation>与户主关系</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <source>Date of birth</source>
+        <translation>出生日期</translation>
+    </message>
+    <message>
+        <source>Ethnicity</source>
+        <translation>民族</translation>
+    </message>
+    <message>
+        <source>Marital status</source>
+        <translation>婚姻状况</translation>
+    </message>
+    <message>
+        <source>Education</source>
+        <translation>文化程度</translation>
+    </message>
+    <message>
+        <source>Health</source>
+        <translation>健康状况</translation>
+    </message>
+    <message>
+        <source>Disability type</source>
+        <translation>残疾类别</translation>
+    </message>
+    <message>
+        <source>Disability grade</source>
+        <translation>残疾等级</translation>
+    </message>
+    <message>
+        <source>Disability card number</source>
+        <translation>残疾人证号</translation>
+    </message>
+    <message>
+        <source>Employment</source>
+        <translation>就业状况</translation>
+    </message>
+    <message>
+        <source>Ability to work</source>
+        <translation>劳动能力</translation>
+    </message>
+    <message>
+        <source>Type of income</source>
+        <translation>收入类型</translation>
+    </message>
+    <message>
+        <source>Monthly amount (yuan)</source>
+        <translation>月金额（元）</translation>
+    </message>
+    <message>
+        <source>People it supports</source>
+        <translation>供养人数</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>Kind of assistance</source>
+        <translation>救助类别</translation>
+    </message>
+    <message>
+        <source>Applied on</source>
+        <translation>申请日期</translation>
+    </message>
+    <message>
+        <source>Certificate number</source>
+        <translation>证号</translation>
+    </message>
+    <message>
+        <source>People covered</source>
+        <translation>保障人数</translation>
+    </message>
+    <message>
+        <source>Review class</source>
+        <translation>复核分类</translation>
+    </message>
+    <message>
+        <source>Rural standard</source>
+        <translation>按农村标准</translation>
+    </message>
+    <message>
+        <source>Reasons for the decision</source>
+        <translation>审批理由</translation>
+    </message>
+    <message>
+        <source>Reason for leaving</source>
+        <translation>退出原因</translation>
+    </message>
+    <message>
+        <source>Reviewed on</source>
+        <translation>复核日期</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>复核结论</translation>
+    </message>
+    <message>
+        <source>New monthly amount (yuan)</source>
+        <translation>调整后月金额（元）</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Investigated at</source>
+        <translation>调查时间</translation>
+    </message>
+    <message>
+        <source>Investigators (at least two)</source>
+        <translation>调查人员（至少两人）</translation>
+    </message>
+    <message>
+        <source>Housing</source>
+        <translation>住房情况</translation>
+    </message>
+    <message>
+        <source>Floor area (m²)</source>
+        <translation>建筑面积（平方米）</translation>
+    </message>
+    <message>
+        <source>Registered owner</source>
+        <translation>产权人</translation>
+    </message>
+    <message>
+        <source>Vehicles</source>
+        <translation>车辆</translation>
+    </message>
+    <message>
+        <source>Savings (yuan)</source>
+        <translation>存款（元）</translation>
+    </message>
+    <message>
+        <source>Securities (yuan)</source>
+        <translation>有价证券（元）</translation>
+    </message>
+    <message>
+        <source>Businesses</source>
+        <translation>经营情况</translation>
+    </message>
+    <message>
+        <source>Monthly expenses (yuan)</source>
+        <translation>月支出（元）</translation>
+    </message>
+    <message>
+        <source>Relatives obliged to support them</source>
+        <translation>赡（抚、扶）养义务人</translation>
+    </message>
+    <message>
+        <source>Findings</source>
+        <translation>调查结论</translation>
+    </message>
+    <message>
+        <source>Applicant signed</source>
+        <translation>申请人已签字</translation>
+    </message>
+    <message>
+        <source>Investigators signed</source>
+        <translation>调查人员已签字</translation>
+    </message>
+    <message>
+        <source>Consent form reference</source>
+        <translation>授权书编号</translation>
+    </message>
+    <message>
+        <source>Requested on</source>
+        <translation>申请核对日期</translation>
+    </message>
+    <message>
+        <source>Members checked</source>
+        <translation>核对人数</translation>
+    </message>
+    <message>
+        <source>Report reference</source>
+        <translation>核对报告编号</translation>
+    </message>
+    <message>
+        <source>Elder</source>
+        <translation>老人</translation>
+    </message>
+    <message>
+        <source>Living arrangement</source>
+        <translation>居住状况</translation>
+    </message>
+    <message>
+        <source>Ability level (GB/T 42195)</source>
+        <translation>能力等级（GB/T 42195）</translation>
+    </message>
+    <message>
+        <source>Risk tier</source>
+        <translation>风险等级</translation>
+    </message>
+    <message>
+        <source>Entitlements</source>
+        <translation>享受待遇</translation>
+    </message>
+    <message>
+        <source>Emergency contact</source>
+        <translation>紧急联系人</translation>
+    </message>
+    <message>
+        <source>Emergency contact phone</source>
+        <translation>紧急联系人电话</translation>
+    </message>
+    <message>
+        <source>Emergency contact relation</source>
+        <translation>与紧急联系人关系</translation>
+    </message>
+    <message>
+        <source>Ping&apos;antong device number</source>
+        <translation>平安通设备号</translation>
+    </message>
+    <message>
+        <source>Visit every (days)</source>
+        <translation>探访间隔（天）</translation>
+    </message>
+    <message>
+        <source>Visited at</source>
+        <translation>探访时间</translation>
+    </message>
+    <message>
+        <source>How</source>
+        <translation>探访方式</translation>
+    </message>
+    <message>
+        <source>Visitors</source>
+        <translation>探访人员</translation>
+    </message>
+    <message>
+        <source>Mood and mental state</source>
+        <translation>情绪和精神状态</translation>
+    </message>
+    <message>
+        <source>Safety (gas, power, water)</source>
+        <translation>安全（燃气、用电、用水）</translation>
+    </message>
+    <message>
+        <source>Hygiene and surroundings</source>
+        <translation>卫生和居住环境</translation>
+    </message>
+    <message>
+        <source>Family care</source>
+        <translation>家庭照料</translation>
+    </message>
+    <message>
+        <source>Services given</source>
+        <translation>提供的服务</translation>
+    </message>
+    <message>
+        <source>Needs</source>
+        <translation>需求</translation>
+    </message>
+    <message>
+        <source>Follow-up</source>
+        <translation>跟进事项</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>事件标题</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Happened at</source>
+        <translation>发生时间</translation>
+    </message>
+    <message>
+        <source>Place</source>
+        <translation>地点</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Scale</source>
+        <translation>规模</translation>
+    </message>
+    <message>
+        <source>People involved</source>
+        <translation>涉及人数</translation>
+    </message>
+    <message>
+        <source>Party&apos;s name</source>
+        <translation>当事人姓名</translation>
+    </message>
+    <message>
+        <source>Party&apos;s ID number</source>
+        <translation>当事人身份证号码</translation>
+    </message>
+    <message>
+        <source>Party&apos;s address</source>
+        <translation>当事人地址</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>事件描述</translation>
+    </message>
+    <message>
+        <source>Department handling it</source>
+        <translation>承办部门</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>办理期限</translation>
+    </message>
+    <message>
+        <source>Started at</source>
+        <translation>开始时间</translation>
+    </message>
+    <message>
+        <source>Ended at</source>
+        <translation>结束时间</translation>
+    </message>
+    <message>
+        <source>Places checked</source>
+        <translation>巡查地点</translation>
+    </message>
+    <message>
+        <source>Problems found</source>
+        <translation>发现的问题</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>服务对象</translation>
+    </message>
+    <message>
+        <source>Client in this household</source>
+        <translation>本户服务对象</translation>
+    </message>
+    <message>
+        <source>Referred by</source>
+        <translation>转介来源</translation>
+    </message>
+    <message>
+        <source>Presenting problem</source>
+        <translation>主要问题</translation>
+    </message>
+    <message>
+        <source>Assessment</source>
+        <translation>预估</translation>
+    </message>
+    <message>
+        <source>Goals</source>
+        <translation>服务目标</translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation>服务计划</translation>
+    </message>
+    <message>
+        <source>Social worker</source>
+        <translation>社工</translation>
+    </message>
+    <message>
+        <source>Supervisor</source>
+        <translation>督导</translation>
+    </message>
+    <message>
+        <source>Opened on</source>
+        <translation>接案日期</translation>
+    </message>
+    <message>
+        <source>Reason for closing</source>
+        <translation>结案原因</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>From organisation</source>
+        <translation>转出机构</translation>
+    </message>
+    <message>
+        <source>From worker</source>
+        <translation>转出人</translation>
+    </message>
+    <message>
+        <source>To organisation</source>
+        <translation>接收机构</translation>
+    </message>
+    <message>
+        <source>To worker</source>
+        <translation>接收人</translation>
+    </message>
+    <message>
+        <source>Urgency</source>
+        <translation>紧急程度</translation>
+    </message>
+    <message>
+        <source>Client consented</source>
+        <translation>服务对象已同意</translation>
+    </message>
+    <message>
+        <source>Response</source>
+        <translation>接收方答复</translation>
+    </message>
+    <message>
+        <source>Feedback on</source>
+        <translation>反馈日期</translation>
+    </message>
+    <message>
+        <source>Disaster</source>
+        <translation>灾种</translation>
+    </message>
+    <message>
+        <source>Sub-type</source>
+        <translation>灾害子类</translation>
+    </message>
+    <message>
+        <source>Reported at</source>
+        <translation>报告时间</translation>
+    </message>
+    <message>
+        <source>People affected</source>
+        <translation>受灾人口</translation>
+    </message>
+    <message>
+        <source>Dead</source>
+        <translation>死亡人口</translation>
+    </message>
+    <message>
+        <source>Missing</source>
+        <translation>失踪人口</translation>
+    </message>
+    <message>
+        <source>Injured</source>
+        <translation>受伤人口</translation>
+    </message>
+    <message>
+        <source>Relocated</source>
+        <translation>紧急转移安置人口</translation>
+    </message>
+    <message>
+        <source>Needing urgent aid</source>
+        <translation>需紧急生活救助人口</translation>
+    </message>
+    <message>
+        <source>Direct loss (yuan)</source>
+        <translation>直接经济损失（元）</translation>
+    </message>
+    <message>
+        <source>Relief given</source>
+        <translation>已采取的救灾措施</translation>
+    </message>
+    <message>
+        <source>Narrative</source>
+        <translation>灾情描述</translation>
+    </message>
+    <message>
+        <source>Reporter</source>
+        <translation>填报人</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <extracomment>Columns that are not form fields.</extracomment>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Stage</source>
+        <translation>报告阶段</translation>
+    </message>
+    <message>
+        <source>Recorded by</source>
+        <translation>记录人</translation>
+    </message>
+    <message>
+        <source>Last changed</source>
+        <translation>最后修改</translation>
+    </message>
+    <message>
+        <source>Recorded at</source>
+        <translation>记录时间</translation>
+    </message>
+    <message>
+        <source>Next review</source>
+        <translation>下次复核</translation>
+    </message>
+    <message>
+        <source>Approved on</source>
+        <translation>批准日期</translation>
+    </message>
+    <message>
+        <source>Conclusion</source>
+        <translation>核对结论</translation>
+    </message>
+    <message>
+        <source>Sent at</source>
+        <translation>发送时间</translation>
+    </message>
+    <message>
+        <source>Previous amount (yuan)</source>
+        <translation>原月金额（元）</translation>
+    </message>
+</context>
+<context>
+    <name>GridEventState</name>
+    <message>
+        <source>Reported</source>
+        <translation>已上报</translation>
+    </message>
+    <message>
+        <source>Registered</source>
+        <translation>已立案</translation>
+    </message>
+    <message>
+        <source>Voided</source>
+        <translation>已作废</translation>
+    </message>
+    <message>
+        <source>Dispatched</source>
+        <translation>已派遣</translation>
+    </message>
+    <message>
+        <source>In progress</source>
+        <translation>处置中</translation>
+    </message>
+    <message>
+        <source>Feedback given</source>
+        <translation>已反馈</translation>
+    </message>
+    <message>
+        <source>Verified</source>
+        <translation>已核查</translation>
+    </message>
+    <message>
+        <source>Resolved on the spot</source>
+        <translation>自行处置</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>已办结</translation>
+    </message>
+    <message>
+        <source>Evaluated</source>
+        <translation>已评价</translation>
+    </message>
+</context>
+<context>
+    <name>GridPage</name>
+    <message>
+        <source>New grid event</source>
+        <translation>新建网格事件</translation>
+    </message>
+    <message>
+        <source>New patrol log</source>
+        <translation>新建巡查日志</translation>
+    </message>
+    <message>
+        <source>New disaster report</source>
+        <translation>新建灾情报告</translation>
+    </message>
+    <message>
+        <source>Grid records</source>
+        <translation>网格记录</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryModel</name>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Changes</source>
+        <translation>修改内容</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <source>Changed</source>
+        <translation>修改</translation>
+    </message>
+    <message>
+        <source>Archived</source>
+        <translation>归档</translation>
+    </message>
+    <message>
+        <source>Restored</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>Synced in</source>
+        <translation>同步收到</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdView</name>
+    <message>
+        <source>← All households</source>
+        <extracomment>assistance case states in which a periodic review can be recorded</extracomment>
+        <translation>← 全部家庭</translation>
+    </message>
+    <message>
+        <source>Add member</source>
+        <translation>添加成员</translation>
+    </message>
+    <message>
+        <source>Add income</source>
+        <translation>添加收入</translation>
+    </message>
+    <message>
+        <source>New assistance case</source>
+        <translation>新建救助个案</translation>
+    </message>
+    <message>
+        <source>New home investigation</source>
+        <translation>新建入户调查</translation>
+    </message>
+    <message>
+        <source>New economic verification</source>
+        <translation>新建经济状况核对</translation>
+    </message>
+    <message>
+        <source>New elder profile</source>
+        <translation>新建老人档案</translation>
+    </message>
+    <message>
+        <source>Add case note</source>
+        <translation>添加个案记录</translation>
+    </message>
+    <message>
+        <source>Record a visit</source>
+        <translation>记录探访</translation>
+    </message>
+    <message>
+        <source>Record a review</source>
+        <translation>记录复核</translation>
+    </message>
+    <message>
+        <source>New grid event</source>
+        <translation>新建网格事件</translation>
+    </message>
+    <message>
+        <source>New referral</source>
+        <translation>新建转介</translation>
+    </message>
+    <message>
+        <source>New social-work case</source>
+        <translation>新建社工个案</translation>
+    </message>
+    <message>
+        <source>Overview</source>
+        <translation>概况</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>家庭成员</translation>
+    </message>
+    <message>
+        <source>Assistance</source>
+        <translation>社会救助</translation>
+    </message>
+    <message>
+        <source>Investigations</source>
+        <translation>入户调查</translation>
+    </message>
+    <message>
+        <source>Elders and visits</source>
+        <translation>老人与探访</translation>
+    </message>
+    <message>
+        <source>Grid records</source>
+        <translation>网格记录</translation>
+    </message>
+    <message>
+        <source>Referrals and social work</source>
+        <translation>转介与社工服务</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>修改记录</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdsModel</name>
+    <message>
+        <source>Head of household</source>
+        <translation>户主</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>家庭成员</translation>
+    </message>
+    <message>
+        <source>Found by</source>
+        <translation>匹配方式</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>身份证号码</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Pinyin</source>
+        <translation>拼音</translation>
+    </message>
+    <message>
+        <source>Pinyin initials</source>
+        <translation>拼音首字母</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdsPage</name>
+    <message>
+        <source>New household</source>
+        <translation>新建家庭</translation>
+    </message>
+    <message>
+        <source>Households and cases</source>
+        <translation>家庭与个案</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n household(s) found</source>
+        <translation>
+            <numerusform>找到 %n 户</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n household(s)</source>
+        <translation>
+            <numerusform>共 %n 户</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>LoginBox</name>
+    <message>
+        <source>Connect</source>
+        <extracomment>url, user, password</extracomment>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <source>Server address</source>
+        <translation>服务器地址</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+</context>
+<context>
+    <name>MainScreen</name>
+    <message>
+        <source>Demo data</source>
+        <translation>演示数据</translation>
+    </message>
+    <message>
+        <source>Find a household: name, pinyin, ID number, phone or address</source>
+        <translation>查找家庭：姓名、拼音、身份证号、电话或地址</translation>
+    </message>
+    <message>
+        <source>Lock</source>
+        <translation>锁定</translation>
+    </message>
+    <message>
+        <source>Lock now (Ctrl+L)</source>
+        <translation>立即锁定（Ctrl+L）</translation>
+    </message>
+    <message>
+        <source>Syncing…</source>
+        <translation>正在同步…</translation>
+    </message>
+    <message>
+        <source>Offline: not connected to a server</source>
+        <translation>离线：未连接服务器</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>在线</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s) waiting to sync</source>
+        <translation>
+            <numerusform>%n 项修改待同步</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>last sync %1</source>
+        <translation>上次同步 %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n conflict(s)</source>
+        <translation>
+            <numerusform>%n 处冲突</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ModeStep</name>
+    <message>
+        <source>Connect to my organisation&apos;s server</source>
+        <extracomment>the chosen mode; the flow reads the fields it needs</extracomment>
+        <translation>连接单位的服务器</translation>
+    </message>
+    <message>
+        <source>Work offline on this computer</source>
+        <translation>在本机离线工作</translation>
+    </message>
+    <message>
+        <source>Try a demo with made-up households</source>
+        <translation>使用虚构家庭数据试用</translation>
+    </message>
+    <message>
+        <source>My community</source>
+        <translation>所在社区</translation>
+    </message>
+    <message>
+        <source>Fills this workspace with fictional households, elders and grid events, and starts a demo server on this computer so that syncing and conflicts can be tried too. Nothing leaves this computer.</source>
+        <translation>在此工作区中填入虚构的家庭、老人和网格事件，并在本机启动一个演示服务器，同步和冲突处理也可以试用。数据不会离开本机。</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>How will you work?</source>
+        <translation>选择工作方式</translation>
+    </message>
+</context>
+<context>
+    <name>OpenEventsModel</name>
+    <message>
+        <source>Event</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Happened</source>
+        <translation>发生时间</translation>
+    </message>
+    <message>
+        <source>Place</source>
+        <translation>地点</translation>
+    </message>
+</context>
+<context>
+    <name>OutboxModel</name>
+    <message>
+        <source>No.</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>修改项</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>等待发送</translation>
+    </message>
+    <message>
+        <source>Sent, awaiting reply</source>
+        <translation>已发送，等待答复</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>被拒绝</translation>
+    </message>
+    <message>
+        <source>Merged</source>
+        <translation>已合并</translation>
+    </message>
+    <message>
+        <source>Conflict</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <source>New record</source>
+        <translation>新建记录</translation>
+    </message>
+</context>
+<context>
+    <name>Overview</name>
+    <message>
+        <source>Edit household</source>
+        <translation>修改家庭信息</translation>
+    </message>
+</context>
+<context>
+    <name>PassphraseStep</name>
+    <message>
+        <source>For example 王小红</source>
+        <extracomment>passphrase, name</extracomment>
+        <translation>例如 王小红</translation>
+    </message>
+    <message>
+        <source>Create workspace</source>
+        <translation>创建工作区</translation>
+    </message>
+    <message>
+        <source>Your name</source>
+        <translation>您的姓名</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Passphrase again</source>
+        <translation>再次输入密码</translation>
+    </message>
+    <message>
+        <source>Create your workspace</source>
+        <translation>创建工作区</translation>
+    </message>
+    <message>
+        <source>Everything you record is kept encrypted on this computer. Choose a passphrase that only you know: you will type it each time CaseApp is unlocked. A few words or a short sentence is easier to remember and harder to guess than a short password.</source>
+        <translation>您记录的所有内容都加密保存在本机。请设置一个只有您知道的密码，每次解锁 CaseApp 时都要输入。几个词或一句短话比短密码更好记，也更难被猜中。</translation>
+    </message>
+    <message>
+        <source>This passphrase is one of the first an attacker would try. Add a few words.</source>
+        <translation>这个密码太常见，很容易被猜中。请再加几个词。</translation>
+    </message>
+    <message>
+        <source>Creating the workspace…</source>
+        <translation>正在创建工作区…</translation>
+    </message>
+</context>
+<context>
+    <name>QuickVisitDialog</name>
+    <message>
+        <source>Visit: %1</source>
+        <translation>探访：%1</translation>
+    </message>
+</context>
+<context>
+    <name>RecordDialog</name>
+    <message>
+        <source>Edit: %1</source>
+        <extracomment>the saved record&apos;s id</extracomment>
+        <translation>修改：%1</translation>
+    </message>
+    <message>
+        <source>New: %1</source>
+        <translation>新建：%1</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>The record could not be saved: %1</source>
+        <translation>记录未能保存：%1</translation>
+    </message>
+</context>
+<context>
+    <name>RecordsTab</name>
+    <message>
+        <source>Edit</source>
+        <extracomment>for a list of child records (a member&apos;s income): the parent row they belong to</extracomment>
+        <translation>修改</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryStep</name>
+    <message>
+        <source>I have written the recovery key down and will keep it safe</source>
+        <translation>我已抄下恢复密钥，并会妥善保管</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Write down your recovery key</source>
+        <translation>请抄下恢复密钥</translation>
+    </message>
+    <message>
+        <source>If the passphrase is ever forgotten, this key is the only way back into the workspace. Write it on paper now and keep the paper somewhere safe, away from this computer. It will not be shown again.</source>
+        <translation>如果忘记了密码，只有这个恢复密钥能打开工作区。请现在把它抄在纸上，存放在安全的地方，不要和电脑放在一起。它不会再次显示。</translation>
+    </message>
+</context>
+<context>
+    <name>ReferralState</name>
+    <message>
+        <source>Draft</source>
+        <translation>草稿</translation>
+    </message>
+    <message>
+        <source>Consent given</source>
+        <translation>已取得同意</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>已转出</translation>
+    </message>
+    <message>
+        <source>Accepted</source>
+        <translation>已接收</translation>
+    </message>
+    <message>
+        <source>Declined</source>
+        <translation>已拒收</translation>
+    </message>
+    <message>
+        <source>In service</source>
+        <translation>服务中</translation>
+    </message>
+    <message>
+        <source>Feedback received</source>
+        <translation>已反馈</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>已结束</translation>
+    </message>
+</context>
+<context>
+    <name>ReferralsPage</name>
+    <message>
+        <source>New referral</source>
+        <translation>新建转介</translation>
+    </message>
+    <message>
+        <source>Referrals</source>
+        <translation>转介</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewsDueModel</name>
+    <message>
+        <source>Household</source>
+        <translation>家庭</translation>
+    </message>
+    <message>
+        <source>Assistance</source>
+        <translation>社会救助</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Review by</source>
+        <translation>复核期限</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>Save settings</source>
+        <translation>保存设置</translation>
+    </message>
+    <message>
+        <source>General</source>
+        <translation>常规</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Lock after no activity for</source>
+        <translation>无操作自动锁定时间</translation>
+    </message>
+    <message>
+        <source>Your name</source>
+        <translation>您的姓名</translation>
+    </message>
+    <message>
+        <source>Server address</source>
+        <translation>服务器地址</translation>
+    </message>
+    <message>
+        <source>Organisation&apos;s CA certificate</source>
+        <translation>单位 CA 证书</translation>
+    </message>
+    <message>
+        <source>Change passphrase</source>
+        <translation>修改密码</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Current passphrase</source>
+        <translation>当前密码</translation>
+    </message>
+    <message>
+        <source>New passphrase</source>
+        <translation>新密码</translation>
+    </message>
+    <message>
+        <source>New passphrase again</source>
+        <translation>再次输入新密码</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
+        <translation>证书 (*.pem *.crt *.cer);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>已保存。</translation>
+    </message>
+    <message>
+        <source>Passphrase changed.</source>
+        <translation>密码已修改。</translation>
+    </message>
+</context>
+<context>
+    <name>SocialCaseState</name>
+    <message>
+        <source>Intake</source>
+        <translation>接案</translation>
+    </message>
+    <message>
+        <source>Assessment</source>
+        <translation>预估</translation>
+    </message>
+    <message>
+        <source>Planning</source>
+        <translation>制定计划</translation>
+    </message>
+    <message>
+        <source>Intervention</source>
+        <translation>介入</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>评估</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>结案</translation>
+    </message>
+    <message>
+        <source>Follow-up</source>
+        <translation>跟进</translation>
+    </message>
+    <message>
+        <source>Referred out</source>
+        <translation>已转介</translation>
+    </message>
+</context>
+<context>
+    <name>StrengthMeter</name>
+    <message>
+        <source>Too easy to guess</source>
+        <translation>太容易被猜中</translation>
+    </message>
+    <message>
+        <source>Weak</source>
+        <translation>弱</translation>
+    </message>
+    <message>
+        <source>Fair</source>
+        <translation>一般</translation>
+    </message>
+    <message>
+        <source>Strong</source>
+        <translation>强</translation>
+    </message>
+    <message>
+        <source>Very strong</source>
+        <translation>很强</translation>
+    </message>
+</context>
+<context>
+    <name>SyncPage</name>
+    <message>
+        <source>Sync now</source>
+        <translation>立即同步</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <source>Last sync</source>
+        <translation>上次同步</translation>
+    </message>
+    <message>
+        <source>Waiting to sync</source>
+        <translation>待同步</translation>
+    </message>
+    <message>
+        <source>Connect to the organisation&apos;s server</source>
+        <translation>连接单位的服务器</translation>
+    </message>
+    <message>
+        <source>Outbox: changes waiting for the server, and refused ones</source>
+        <translation>发件箱：等待发送的修改和被拒绝的修改</translation>
+    </message>
+    <message>
+        <source>Conflicts: the same field changed on two devices</source>
+        <translation>冲突：同一内容在两台设备上都被修改</translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation>同步</translation>
+    </message>
+    <message>
+        <source>Not connected to a server</source>
+        <translation>未连接服务器</translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation>从未</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s)</source>
+        <translation>
+            <numerusform>%n 项修改</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n refused by the server</source>
+        <translation>
+            <numerusform>%n 项被服务器拒绝</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <source>Sending changes: %1</source>
+        <translation>正在发送修改：%1</translation>
+    </message>
+    <message>
+        <source>Receiving changes: %1</source>
+        <translation>正在接收修改：%1</translation>
+    </message>
+    <message>
+        <source>Uploading attachments: %1</source>
+        <translation>正在上传附件：%1</translation>
+    </message>
+    <message>
+        <source>Sync finished.</source>
+        <translation>同步完成。</translation>
+    </message>
+</context>
+<context>
+    <name>TodayPage</name>
+    <message>
+        <source>Elder visits due this week</source>
+        <extracomment>the elder to visit (elder profile id)</extracomment>
+        <translation>本周应探访老人</translation>
+    </message>
+    <message>
+        <source>Visits overdue</source>
+        <translation>逾期未探访</translation>
+    </message>
+    <message>
+        <source>Assistance reviews due</source>
+        <translation>待复核救助个案</translation>
+    </message>
+    <message>
+        <source>Open grid events</source>
+        <translation>未办结网格事件</translation>
+    </message>
+    <message>
+        <source>Changes not yet synced</source>
+        <translation>未同步的修改</translation>
+    </message>
+    <message>
+        <source>Conflicts to resolve</source>
+        <translation>待处理冲突</translation>
+    </message>
+    <message>
+        <source>Elder visits due</source>
+        <translation>应探访老人</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>今日工作</translation>
+    </message>
+</context>
+<context>
+    <name>UnlockScreen</name>
+    <message>
+        <source>CaseApp is locked</source>
+        <extracomment>True when the recovery key was used (the user should choose a new passphrase)</extracomment>
+        <translation>CaseApp 已锁定</translation>
+    </message>
+    <message>
+        <source>Type your passphrase to open the workspace.</source>
+        <translation>请输入密码打开工作区。</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>解锁</translation>
+    </message>
+    <message>
+        <source>Forgot the passphrase? Use the recovery key</source>
+        <translation>忘记密码？使用恢复密钥</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Type the recovery key you wrote down when the workspace was created. Afterwards you will choose a new passphrase.</source>
+        <translation>请输入创建工作区时抄下的恢复密钥。解锁后请设置新密码。</translation>
+    </message>
+    <message>
+        <source>Use the passphrase instead</source>
+        <translation>改用密码</translation>
+    </message>
+    <message>
+        <source>Recovery key</source>
+        <translation>恢复密钥</translation>
+    </message>
+    <message>
+        <source>Unlocking…</source>
+        <translation>正在解锁…</translation>
+    </message>
+</context>
+<context>
+    <name>VisitsDueModel</name>
+    <message>
+        <source>Elder</source>
+        <translation>老人</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Risk tier</source>
+        <translation>风险等级</translation>
+    </message>
+    <message>
+        <source>Last visit</source>
+        <translation>上次探访</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>应探访日期</translation>
+    </message>
+    <message>
+        <source>Days overdue</source>
+        <translation>逾期天数</translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation>从未</translation>
+    </message>
+</context>
+<context>
+    <name>VisitsPage</name>
+    <message>
+        <source>Record a visit</source>
+        <translation>记录探访</translation>
+    </message>
+    <message>
+        <source>Open household</source>
+        <translation>打开家庭</translation>
+    </message>
+    <message>
+        <source>Elder visits</source>
+        <translation>老人探访</translation>
+    </message>
+</context>
+<context>
+    <name>WorkflowBar</name>
+    <message>
+        <source>Move to:</source>
+        <extracomment>target state</extracomment>
+        <translation>办理：</translation>
+    </message>
+</context>
 </TS>

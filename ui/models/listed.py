@@ -22,6 +22,7 @@ class ListTableModel(QAbstractTableModel, Generic[Row]):
         super().__init__(parent)
         self.reader = reader
         self.rows: list[Row] = []
+        self._headers: list[str] | None = None
         self._generation = 0
         #: the rows of the latest reset have arrived
         self.ready = False
@@ -79,13 +80,20 @@ class ListTableModel(QAbstractTableModel, Generic[Row]):
         return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers())
+        return 0 if parent.isValid() else len(self._header_texts())
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.headers()[section]
+            return self._header_texts()[section]
         return None
+
+    def _header_texts(self) -> list[str]:
+        # Views ask for the column count constantly; translate the headers once (a language
+        # switch rebuilds the screens, and with them the models).
+        if self._headers is None:
+            self._headers = self.headers()
+        return self._headers
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self.rows):

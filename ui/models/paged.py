@@ -4,9 +4,10 @@ Pages come from a service function run on the read pool. ``reset()`` starts over
 a change announced by the session); a page that arrives for an older generation is dropped, so
 typing fast never mixes rows of two searches. ``clear()`` drops every cached row (screen lock).
 
-The first page is painted as soon as it arrives; the total (for "1,234 households") is counted by
-a second job, because counting a large encrypted table costs more than reading one page of it.
-A short page means there is nothing more to fetch.
+The first page is painted as soon as it arrives. The total (for "1,234 households") is counted
+afterwards, once the rows stop changing for a moment: counting a large encrypted table costs more
+than reading one page of it, and while someone types, only the rows matter. A short page means
+there is nothing more to fetch.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy.orm import Session as DbSession
 
 from ui.models.reader import Reader
-from ui.qt import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from ui.qt import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
 
 Row = TypeVar("Row")
 Index = QModelIndex | QPersistentModelIndex
-PAGE = 100
+#: rows per fetch: a screenful and a half, so the first paint is quick and scrolling stays ahead
+PAGE = 50
+COUNT_DELAY_MS = 250
 
 
 class PagedTableModel(QAbstractTableModel, Generic[Row]):
@@ -35,11 +38,16 @@ class PagedTableModel(QAbstractTableModel, Generic[Row]):
         self.reader = reader
         self.page_size = page_size
         self.rows: list[Row] = []
+        self._headers: list[str] | None = None
         #: rows matching in all; None until counted
         self.total: int | None = None
         self._exhausted = True
         self._generation = 0
         self._loading = False
+        self._count_timer = QTimer(self)
+        self._count_timer.setSingleShot(True)
+        self._count_timer.setInterval(COUNT_DELAY_MS)
+        self._count_timer.timeout.connect(self._count)
 
     # -- what subclasses provide ---------------------------------------------------------------
     def headers(self) -> list[str]:
@@ -71,17 +79,30 @@ class PagedTableModel(QAbstractTableModel, Generic[Row]):
             self._loading = False
             self.endResetModel()
             self.loaded.emit()
+            if self._exhausted:
+                self._set_total(len(page))  # all of it is here: nothing to count
+            else:
+                self._count_timer.start()
+
+        self._count_timer.stop()
+        self.reader.read(lambda db: self.fetch(db, 0, limit), done, self._failed(generation))
+
+    def _count(self) -> None:
+        generation = self._generation
 
         def counted(total: int) -> None:
             if generation == self._generation:
-                self.total = total
-                self.counted.emit()
+                self._set_total(total)
 
-        self.reader.read(lambda db: self.fetch(db, 0, limit), done, self._failed(generation))
         self.reader.read(self.count, counted, self._failed(generation))
+
+    def _set_total(self, total: int) -> None:
+        self.total = total
+        self.counted.emit()
 
     def clear(self) -> None:
         self._generation += 1
+        self._count_timer.stop()
         self.beginResetModel()
         self.rows = []
         self.total = None
@@ -129,13 +150,20 @@ class PagedTableModel(QAbstractTableModel, Generic[Row]):
         return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers())
+        return 0 if parent.isValid() else len(self._header_texts())
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.headers()[section]
+            return self._header_texts()[section]
         return None
+
+    def _header_texts(self) -> list[str]:
+        # Views ask for the column count constantly; translate the headers once (a language
+        # switch rebuilds the screens, and with them the models).
+        if self._headers is None:
+            self._headers = self.headers()
+        return self._headers
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self.rows):

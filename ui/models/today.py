@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session as DbSession
 
-from caseapp.domain import Household
 from caseapp.services import schedule
 from caseapp.services.schedule import DueVisit
+from ui.adapters.households import head_names
 from ui.format import code_label, fmt_date, fmt_datetime
 from ui.models.listed import ListTableModel
 from ui.states import state_label
@@ -62,12 +62,10 @@ class ReviewsDueModel(ListTableModel[ReviewRow]):
         return [self.tr("Household"), self.tr("Assistance"), self.tr("Status"), self.tr("Review by")]
 
     def load(self, db: DbSession) -> list[ReviewRow]:
-        rows = []
-        for case in schedule.reviews_due(db, dt.date.today(), horizon_days=REVIEW_HORIZON_DAYS):
-            household = db.get(Household, case.household_id)
-            rows.append(ReviewRow(case.id, case.household_id, household.head_name if household else "",
-                                  case.category, case.status, case.next_review_date))
-        return rows
+        cases = schedule.reviews_due(db, dt.date.today(), horizon_days=REVIEW_HORIZON_DAYS)
+        names = head_names(db, [case.household_id for case in cases])
+        return [ReviewRow(case.id, case.household_id, names.get(case.household_id, ""), case.category,
+                          case.status, case.next_review_date) for case in cases]
 
     def display(self, row: ReviewRow, column: int) -> Any:
         lang = self.reader.core_lang

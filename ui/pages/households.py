@@ -53,7 +53,11 @@ class HouseholdsPage(Page):
         self.model.reset()
 
     def search(self, text: str) -> None:
-        self.show_list()
+        # Keyboard focus stays in the search box: the caseworker is still typing.
+        if self.stack.currentWidget() is not self.list_page:
+            self.stack.setCurrentWidget(self.list_page)
+            self.view.clear()
+        self._stale = False  # this reset is the reload
         self.model.set_query(text)
 
     def _summarise(self) -> None:

@@ -31,7 +31,10 @@ from ui.sync_controller import SyncController
 from ui.widgets.marks import mark_data
 from ui.widgets.text import heading
 
-SEARCH_DEBOUNCE_MS = 150
+# Searches run off the GUI thread and stale answers are dropped, so there is no need to wait for a
+# pause in typing; a zero-length timer still folds several characters an input method commits at
+# once into one search.
+SEARCH_DEBOUNCE_MS = 0
 
 
 class MainScreen(QWidget):
@@ -118,14 +121,14 @@ class MainScreen(QWidget):
 
     def _run_search(self) -> None:
         self._debounce.stop()
-        self.go(self.households)
+        # Search first, then show the page: showing it first would load the unfiltered list for
+        # nothing.
         self.households.search(self.search.text())
+        self.go(self.households)
 
     def unlocked(self) -> None:
+        # The pages were emptied when the screen locked; each reloads when it is next shown.
         self.demo_badge.setVisible(bool(self.session.settings.get("demo")))
-        page = self.current_page()
-        if page.isVisible():
-            page.refresh()
 
     def clear(self) -> None:
         """Drop every record from every page; the screen is being locked."""

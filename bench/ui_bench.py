@@ -1,0 +1,243 @@
+"""Desktop client benchmarks (issue 4): ``python -m bench.ui_bench [--households N] [--no-write]``.
+
+- app start to the unlock screen painted: a fresh process each run, timed by the parent from
+  spawning it to the child reporting that the unlock screen has been drawn (interpreter start,
+  imports, translations and the first paint all included);
+- unlock to the first list painted: from pressing Unlock (Argon2id with the production parameters,
+  opening and checking the database) to the first of the Today lists filled and drawn (and, as a
+  second figure, to all of them);
+- search latency: for every keystroke of typed queries (names, pinyin, initials, ID and phone
+  digits, an address), from the key reaching the search box to the matching rows in the table,
+  through the real path (debounce timer, read pool, paged model, paint).
+
+The workspace is an N-household demo (default 50,000) with the production KDF; ``--workspace DIR``
+with ``--passphrase`` reuses one. Rewrites the "ui" section of docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from bench import doc, machine
+from bench.stats import median, ms, percentile, secs
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
+PASSPHRASE = "benchmark passphrase, not a secret"
+TARGET_START_S, TARGET_UNLOCK_S, TARGET_SEARCH_P95_S = 1.5, 1.0, 0.050
+QUERIES = ("陈秀", "李", "chenxiu", "lij", "cx", "zw", "4401", "1380013", "8000", "黄石街道")
+
+
+def prepare(args: argparse.Namespace, scratch: Path) -> tuple[Path, str]:
+    if args.workspace:
+        return args.workspace, args.passphrase
+    from caseapp.services import demo
+    from caseapp.store.workspace import Workspace
+
+    path = scratch / "workspace"
+    print(f"making a {args.households}-household demo workspace (this takes a while)…", flush=True)
+    ws, _recovery = Workspace.create(path, PASSPHRASE)
+    try:
+        demo.generate(ws, args.households, seed=args.seed)
+    finally:
+        ws.close()
+    return path, PASSPHRASE
+
+
+# -- start to the unlock screen ---------------------------------------------------------------------
+
+def child_start(workspace: Path, prefs: Path) -> int:
+    """Run in a fresh process: show the window and report once the unlock screen is painted. Imports
+    the command-line module first, as the ``caseapp`` command does before it hands over to the UI."""
+    import caseapp.cli  # noqa: F401
+    from ui.app import build
+    from ui.prefs import Prefs
+    from ui.qt import QApplication
+
+    app = QApplication(sys.argv[:1])
+    window, tasks = build(workspace, Prefs(prefs, language="zh_CN"))
+    app.setApplicationName("CaseApp")
+    window.show()
+    window.grab()  # forces a complete paint of what is on screen
+    assert window.locked
+    print("shown", flush=True)
+    tasks.shutdown()
+    return 0
+
+
+def time_start(workspace: Path, scratch: Path, runs: int) -> list[float]:
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        child = subprocess.Popen([sys.executable, "-m", "bench.ui_bench", "--child-start", str(workspace),
+                                  "--prefs", str(scratch / "prefs.json")], stdout=subprocess.PIPE, text=True)
+        assert child.stdout is not None
+        line = child.stdout.readline()
+        samples.append(time.perf_counter() - started)
+        child.wait()
+        if line.strip() != "shown":
+            raise RuntimeError(f"the child did not show the unlock screen: {line!r}")
+    return samples
+
+
+# -- in-process figures ---------------------------------------------------------------------------
+
+def wait(app: object, done: object, timeout: float = 60.0) -> None:
+    """Run the event loop until ``done()``. Sleeps a millisecond between rounds: a busy loop would
+    hold the GIL and slow the very worker threads being measured."""
+    end = time.monotonic() + timeout
+    while not done():  # type: ignore[operator]
+        if time.monotonic() > end:
+            raise TimeoutError("gave up waiting")
+        _LOOP().processEvents()
+        time.sleep(0.001)
+
+
+def _LOOP() -> Any:
+    from ui.qt import QEventLoop
+
+    global _loop
+    if _loop is None:
+        _loop = QEventLoop()
+    return _loop
+
+
+_loop: Any = None
+
+
+def time_unlock_and_search(workspace: Path, passphrase: str, scratch: Path,
+                           runs: int) -> tuple[list[float], list[float], list[float]]:
+    from ui import language
+    from ui.app import warm_up
+    from ui.prefs import Prefs
+    from ui.qt import QApplication, QInputMethodEvent
+    from ui.session import Session
+    from ui.tasks import TaskManager
+    from ui.window import AppWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    language.install(language.ZH)
+    tasks = TaskManager()
+    window = AppWindow(Session(workspace, tasks, language.ZH), Prefs(scratch / "prefs.json", language=language.ZH))
+    window.resize(1280, 800)
+    window.show()
+    unlock_samples: list[float] = []
+    all_lists: list[float] = []
+    warm_up()
+    try:
+        for _ in range(runs):
+            window.unlock_screen.secret.setText(passphrase)
+            started = time.perf_counter()
+            window.unlock_screen.unlock.click()
+            wait(app, lambda: window.session.is_open)
+            today = window.main_screen.today
+            lists = (today.visits, today.reviews, today.events)
+            wait(app, lambda ms=lists: any(m.ready and m.rows for m in ms))
+            window.grab()
+            unlock_samples.append(time.perf_counter() - started)
+            wait(app, lambda ms=lists: all(m.ready for m in ms))
+            window.grab()
+            all_lists.append(time.perf_counter() - started)
+            window.lock()
+            wait(app, lambda: tasks.pending == 0)
+
+        window.unlock_screen.secret.setText(passphrase)
+        window.unlock_screen.unlock.click()
+        wait(app, lambda: window.session.is_open)
+        main = window.main_screen
+        # The caseworker starts typing once the Today screen has loaded.
+        wait(app, lambda: main.today.visits.ready and tasks.pending == 0)
+        model = main.households.model
+        search_samples: list[float] = []
+        for query in QUERIES:
+            main.search.clear()
+            for n in range(1, len(query) + 1):
+                typed = query[:n]
+                event = QInputMethodEvent()
+                event.setCommitString(query[n - 1])
+                started = time.perf_counter()
+                QApplication.sendEvent(main.search, event)  # what a keystroke (or an IME commit) does
+                wait(app, lambda t=typed: model.query == t and not model.loading)
+                main.households.table.viewport().repaint()
+                search_samples.append(time.perf_counter() - started)
+        return unlock_samples, all_lists, search_samples
+    finally:
+        window.session.close()
+        tasks.shutdown()
+
+
+# -- report -----------------------------------------------------------------------------------------
+
+def table(start: list[float], unlock: list[float], all_lists: list[float],
+          search: list[float]) -> tuple[str, list[str]]:
+    rows = [
+        ("App start to the unlock screen", f"{secs(median(start))} (median of {len(start)})",
+         f"≤ {TARGET_START_S} s", median(start) <= TARGET_START_S),
+        ("Unlock to the first list painted", f"{secs(median(unlock))} (median of {len(unlock)})",
+         f"≤ {TARGET_UNLOCK_S} s", median(unlock) <= TARGET_UNLOCK_S),
+        ("Unlock to every Today list painted", f"{secs(median(all_lists))} (median of {len(all_lists)})",
+         "–", True),
+        ("Search, keystroke to results", f"p95 {ms(percentile(search, 95))}, median {ms(median(search))} "
+         f"({len(search)} keystrokes)", f"p95 ≤ {TARGET_SEARCH_P95_S * 1000:.0f} ms",
+         percentile(search, 95) <= TARGET_SEARCH_P95_S),
+    ]
+    lines = ["| Measure | Result | Target | Met |", "|---|---|---|---|"]
+    lines += [f"| {name} | {result} | {target} | {'yes' if ok else '**no**'} |" if target != "–"
+              else f"| {name} | {result} | – | – |" for name, result, target, ok in rows]
+    return "\n".join(lines), [name for name, _r, _t, ok in rows if not ok]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.ui_bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--households", type=int, default=50_000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--workspace", type=Path, default=None)
+    parser.add_argument("--passphrase", default=PASSPHRASE)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--child-start", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--prefs", type=Path, default=None, help=argparse.SUPPRESS)
+    given = sys.argv[1:] if argv is None else argv
+    args = parser.parse_args(given)
+    if args.child_start is not None:
+        return child_start(args.child_start, args.prefs)
+    with tempfile.TemporaryDirectory() as tmp:
+        scratch = Path(tmp)
+        workspace, passphrase = prepare(args, scratch)
+        load = os.getloadavg()[0]
+        start = time_start(workspace, scratch, args.runs)
+        unlock, all_lists, search = time_unlock_and_search(workspace, passphrase, scratch, args.runs)
+    result, missed = table(start, unlock, all_lists, search)
+    print(result)
+    spread = f"{secs(min(search))}–{secs(max(search))}" if search else ""
+    body = "\n".join([
+        f"Command: `python -m bench.ui_bench{' ' + shlex.join(given) if given else ''}`  ",
+        f"Date: {time.strftime('%Y-%m-%d %H:%M %Z')}  ",
+        f"Machine: {machine.describe()}  ",
+        f"Load average (1 min) at start: {load:.1f}; offscreen Qt platform, Chinese UI",
+        "",
+        result,
+        "",
+        "All targets met." if not missed else "**Targets missed:** " + "; ".join(missed) + ".",
+        "",
+        f"Search keystrokes ranged {spread}; standard deviation "
+        f"{ms(statistics.pstdev(search)) if len(search) > 1 else '–'}. Queries typed: "
+        + ", ".join(f"`{q}`" for q in QUERIES) + ". Unlock includes Argon2id with the production parameters.",
+    ])
+    if not args.no_write:
+        doc.write_section(DOCS, "ui", body)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
