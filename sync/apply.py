@@ -150,10 +150,12 @@ def _upsert(conn: Connection, ws: Workspace, cls: type[Record], rows: Sequence[p
         if changes:
             trail.append(audit.AuditItem(now, actor, ws.device_id, cls.entity, row.id, "remote", changes))
     for keys, batch in full.items():
-        stmt = sqlite_insert(table)
-        stmt = stmt.on_conflict_do_update(index_elements=[table.c.id],
-                                          set_={k: stmt.excluded[k] for k in keys if k != "id"})
-        conn.execute(stmt, batch)
+        # Straight to the driver's executemany: SQLAlchemy's per-row parameter processing would
+        # cost as much as the insert itself, and these values need none (see _raw_table).
+        names = sorted(keys)
+        sql = (f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)}) "
+               f"ON CONFLICT(id) DO UPDATE SET {', '.join(f'{n} = excluded.{n}' for n in names if n != 'id')}")
+        conn.exec_driver_sql(sql, [tuple(row[n] for n in names) for row in batch])
     for values in partial:
         conn.execute(update(table).where(table.c.id == values["id"])
                      .values({k: v for k, v in values.items() if k != "id"}))
