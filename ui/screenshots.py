@@ -31,7 +31,7 @@ from ui.window import AppWindow
 PASSPHRASE = "screenshots are not secret"
 SIZE = (1280, 800)
 CJK_FONTS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Source Han Sans SC")
-DEMO_HOUSEHOLDS = 40
+DEMO_HOUSEHOLDS = 200  # one grid's worth: enough for events, elders and reviews to show
 
 
 def wait(app: QApplication, done: Callable[[], bool], timeout: float = 20.0) -> None:
@@ -88,6 +88,16 @@ def shoot(app: QApplication, lang: str, workspace: Path, scratch: Path, out: Pat
         first.first_run.passphrase_step.meter.update_for("新的一天 2024 去探访")
         wait(app, lambda: True)
         save(first, out, lang, "first-run")
+        flow = first.first_run
+        # A made-up key in the real format: the screenshot must not show a working one.
+        flow.recovery_step.show_key("-".join(["XXXX"] * 13))
+        flow.steps.setCurrentWidget(flow.recovery_step)
+        wait(app, lambda: True)
+        save(first, out, lang, "recovery-key")
+        flow.steps.setCurrentWidget(flow.mode_step)
+        flow.mode_step.demo_radio.setChecked(True)
+        wait(app, lambda: True)
+        save(first, out, lang, "how-you-work")
         first.close()
 
         window = AppWindow(Session(workspace, tasks, lang), prefs)

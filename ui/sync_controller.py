@@ -16,6 +16,7 @@ from ui.qt import QObject, QTimer, Signal
 from ui.session import EVERYTHING, Session
 
 BACKGROUND_INTERVAL_MS = 5 * 60 * 1000
+STARTUP_SYNC_DELAY_MS = 5_000
 
 
 class SyncController(QObject):
@@ -46,6 +47,8 @@ class SyncController(QObject):
     def _on_unlocked(self) -> None:
         self.refresh()
         self._timer.start()
+        # Catch up soon after unlocking, once the first screen has loaded.
+        QTimer.singleShot(STARTUP_SYNC_DELAY_MS, self, self.background_sync)
 
     def _on_locked(self) -> None:
         self._timer.stop()

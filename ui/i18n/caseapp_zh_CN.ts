@@ -1404,6 +1404,7 @@
     <name>SettingsPage</name>
     <message>
         <source> min</source>
+        <extracomment>a different server address was saved: signing in there is needed (done on the Sync page)</extracomment>
         <translation> 分钟</translation>
     </message>
     <message>

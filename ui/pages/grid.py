@@ -9,7 +9,7 @@ from caseapp.services import schedule
 from ui.forms.dialog import RecordDialog
 from ui.household.bundle import Row, as_row
 from ui.pages.base import Page
-from ui.qt import QPushButton, QVBoxLayout, QWidget
+from ui.qt import QPushButton, Qt, QVBoxLayout, QWidget
 from ui.session import Session
 from ui.widgets.records_tab import RecordsTab
 
@@ -50,6 +50,18 @@ class GridPage(Page):
     def clear(self) -> None:
         super().clear()
         self.events.model.clear()
+
+    def select(self, event_id: str) -> None:
+        """Select this event once the list has loaded (it may still be loading)."""
+        def pick() -> None:
+            for n, row in enumerate(self.events.model.rows):
+                if row["id"] == event_id:
+                    self.events.table.selectRow(n)
+                    return
+
+        if self.events.model.ready:
+            pick()
+        self.events.model.loaded.connect(pick, Qt.ConnectionType.SingleShotConnection)
 
     def new(self, entity: str) -> RecordDialog:
         return self._open(RecordDialog(self.session, entity, parent=self))

@@ -32,6 +32,8 @@ GROUP_WIDTH = 760
 class SettingsPage(Page):
     language_changed = Signal(str)
     autolock_changed = Signal(int)
+    #: a different server address was saved: signing in there is needed (done on the Sync page)
+    connect_requested = Signal(str)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
@@ -138,7 +140,11 @@ class SettingsPage(Page):
         minutes = self.autolock.value()
         name = self.name.text().strip()
         self.session.set_setting("ui.autolock_minutes", minutes)
-        self.session.set_setting("sync.server_url", self.server_url.text().strip())
+        url = self.server_url.text().strip()
+        if url != str(self.session.settings.get("sync.server_url") or ""):
+            # A new server needs this device to sign in there; the address is stored by the sync
+            # client once that succeeds, never before (the old token would be sent to it).
+            self.connect_requested.emit(url)
         self.session.set_setting("sync.ca_file", self.ca_file.text().strip())
         if name and self.session.ws is not None:
             ws = self.session.ws

@@ -36,6 +36,7 @@ class SyncPage(Page):
     def __init__(self, session: Session, controller: SyncController, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
         self.controller = controller
+        self._login_asked = False
         self.server = QLabel(self)
         self.last_sync = QLabel(self)
         self.pending = QLabel(self)
@@ -119,11 +120,18 @@ class SyncPage(Page):
             label.clear()
 
     # -- status and syncing ---------------------------------------------------------------------
+    def show_login(self, url: str) -> None:
+        """Sign in to another server (its address was changed in Settings)."""
+        self._login_asked = True
+        self.login.url.setText(url)
+        self.login_box.setVisible(True)
+        self.login.user.setFocus()
+
     def _show_status(self, status: dict[str, Any]) -> None:
         server = status.get("server", "-")
         connected = server not in ("", "-")
         self.server.setText(server if connected else self.tr("Not connected to a server"))
-        self.login_box.setVisible(not connected)
+        self.login_box.setVisible(not connected or self._login_asked)
         if not self.login.url.text():
             self.login.url.setText(str(self.session.settings.get("sync.server_url") or ""))
         last = status.get("last_sync", "-")
@@ -161,6 +169,7 @@ class SyncPage(Page):
 
         def done(login: Any) -> None:
             self.login.done()
+            self._login_asked = False
             self.session.settings["sync.server_url"] = url
             scopes = list(getattr(login, "scopes", []) or [])
             if scopes and not self.session.org_code:

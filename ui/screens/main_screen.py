@@ -104,13 +104,22 @@ class MainScreen(QWidget):
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.lock_button.clicked.connect(self.lock_requested)
         self.today.visit_elder.connect(lambda elder_id: self.visits.visit(elder_id))
-        self.today.open_event.connect(lambda _id: self.go(self.grid))
+        self.today.open_event.connect(self.open_event)
+        self.settings.connect_requested.connect(self._connect_elsewhere)
         sync.status_changed.connect(self._show_sync_status)
         sync.started.connect(lambda: self.sync_indicator.setText(self.tr("Syncing…")))
         self.nav.setCurrentRow(0)
 
     def go(self, page: Page) -> None:
         self.nav.setCurrentRow(self.pages.index(page))
+
+    def open_event(self, event_id: str) -> None:
+        self.go(self.grid)
+        self.grid.select(event_id)
+
+    def _connect_elsewhere(self, url: str) -> None:
+        self.go(self.sync_page)
+        self.sync_page.show_login(url)
 
     def current_page(self) -> Page:
         return self.pages[self.stack.currentIndex()]
