@@ -78,8 +78,12 @@ def write_pseudo(reference: Path, target: Path) -> None:
         translation.attrib.pop("type", None)
         forms = translation.findall("numerusform")
         if forms:
+            # English plural rules: two forms, whatever the reference language had.
             for form in forms:
-                form.text = pseudo_text(source)
+                translation.remove(form)
+            for _ in range(2):
+                ET.SubElement(translation, "numerusform").text = pseudo_text(source)
+            translation.text = None
         else:
             translation.text = pseudo_text(source)
     tree.write(target, encoding="utf-8", xml_declaration=True)

@@ -61,8 +61,8 @@ class TaskManager(QObject):
         # Reads get their own threads so a slow search never queues behind a long save.
         self._pool = ThreadPoolExecutor(max_workers=read_workers, thread_name_prefix="caseapp-read")
         self._epoch = 0
+        # Touched only on the GUI thread: jobs are submitted and delivered there.
         self._pending = 0
-        self._lock = threading.Lock()
         self._deliver.connect(self._on_deliver)
 
     # -- submitting ---------------------------------------------------------------------------
@@ -105,11 +105,8 @@ class TaskManager(QObject):
             callback(value)
 
     def _count(self, delta: int) -> None:
-        with self._lock:
-            self._pending += delta
-            pending = self._pending
-        if QThread.currentThread() is self.thread():
-            self.busy_changed.emit(pending)
+        self._pending += delta
+        self.busy_changed.emit(self._pending)
 
     @property
     def pending(self) -> int:

@@ -29,6 +29,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.qt_log_ignore("does not support propagateSizeHints"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def translations() -> None:
+    """Compiled catalogues for the Chinese tests (``make translations`` builds them too)."""
+    from ui import i18n_build
+
+    qm = language.qm_path(language.ZH)
+    if not qm.exists() or qm.stat().st_mtime < i18n_build.ts_path(language.ZH).stat().st_mtime:
+        i18n_build.build()
+
+
 @pytest.fixture
 def tasks(qapp: object) -> Iterator[TaskManager]:
     manager = TaskManager()

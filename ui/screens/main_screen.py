@@ -35,6 +35,7 @@ from ui.widgets.text import heading
 # pause in typing; a zero-length timer still folds several characters an input method commits at
 # once into one search.
 SEARCH_DEBOUNCE_MS = 0
+NAV_MIN_WIDTH = 150
 
 
 class MainScreen(QWidget):
@@ -72,13 +73,14 @@ class MainScreen(QWidget):
                                   self.sync_page, self.settings]
         self.nav = QListWidget(self)
         self.nav.setObjectName("nav")
-        self.nav.setFixedWidth(170)
         self.nav.setStyleSheet("QListWidget#nav { font-size: 11pt; } QListWidget#nav::item { padding: 7px 6px; }")
         self.stack = QStackedWidget(self)
         for page in self.pages:
             self.nav.addItem(page.title())
             self.stack.addWidget(page)
             page.open_household.connect(self.open_household)
+        # As wide as the longest entry in this language (German-length English, long Chinese).
+        self.nav.setFixedWidth(max(NAV_MIN_WIDTH, self.nav.sizeHintForColumn(0) + 2 * self.nav.frameWidth() + 8))
         middle = QHBoxLayout()
         middle.addWidget(self.nav)
         middle.addWidget(self.stack, 1)
