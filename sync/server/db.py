@@ -22,7 +22,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, text
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import QueuePool
 
 # Any fixed 64-bit number; it names "the change log" among advisory locks.
 PUSH_LOCK_KEY = 0x43415345_53594E43  # "CASESYNC"
@@ -40,8 +40,10 @@ class Database:
         self.is_sqlite = url.startswith("sqlite")
         self._write_lock = threading.Lock()
         if self.is_sqlite:
-            # NullPool: connections are cheap for SQLite and are never shared between threads.
-            self.engine: Engine = create_engine(url, poolclass=NullPool, hide_parameters=True,
+            # A small pool: reopening the file and re-running the pragmas on every request would
+            # cost more than most requests. A connection is used by one thread at a time.
+            self.engine: Engine = create_engine(url, poolclass=QueuePool, pool_size=8, max_overflow=16,
+                                                hide_parameters=True,
                                                 connect_args={"check_same_thread": False, "timeout": 30})
             _sqlite_pragmas(self.engine)
         else:
