@@ -43,7 +43,8 @@ def snapshot(server: Server) -> str:
     return digest.hexdigest()
 
 
-def test_api_fuzz_no_5xx_and_refusals_change_nothing(server: Server, device: Callable[[str], Device]) -> None:
+def test_api_fuzz_no_5xx_and_refusals_change_nothing(server: Server, device: Callable[[str], Device],
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
     dev = device("worker1")
     new_household(dev)
     dev.sync()  # some real data for the fuzzer's pushes and pulls to meet
@@ -71,5 +72,6 @@ def test_api_fuzz_no_5xx_and_refusals_change_nothing(server: Server, device: Cal
                     assert snapshot(server) == before, (case.method, case.path, response.status_code)
 
             check()
-    print(f"API fuzz: {sum(seen.values())} requests, statuses {dict(sorted(seen.items()))}")
+    with capsys.disabled():
+        print(f"\nAPI fuzz: {sum(seen.values())} requests, statuses {dict(sorted(seen.items()))}")
     assert any(200 <= code < 300 for code in seen) and any(400 <= code < 500 for code in seen)

@@ -280,7 +280,8 @@ def scenario(tmp: Path, backend: str, users: list[str], steps: list[tuple[Any, .
             server.stop()
 
 
-def test_convergence(backend: str, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_convergence(backend: str, tmp_path_factory: pytest.TempPathFactory,
+                     capsys: pytest.CaptureFixture[str]) -> None:
     @settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     @given(users=st.lists(st.sampled_from(sorted(USERS)), min_size=2, max_size=4),
            steps=st.lists(actions, min_size=4, max_size=18))
@@ -289,4 +290,5 @@ def test_convergence(backend: str, tmp_path_factory: pytest.TempPathFactory) -> 
 
     before = SCENARIOS["count"]
     run_scenario()
-    print(f"convergence: {SCENARIOS['count'] - before} scenarios on {backend}")
+    with capsys.disabled():  # shown even without -s: how much was actually explored
+        print(f"\nconvergence: {SCENARIOS['count'] - before} scenarios on {backend}")
