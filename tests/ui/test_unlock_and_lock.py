@@ -107,12 +107,14 @@ def test_lock_clears_screen_and_models(qtbot, window: AppWindow) -> None:
 
 
 def test_locks_after_idle_time(qtbot, existing: Path, tasks: TaskManager, prefs: Prefs, english: None) -> None:
-    window = AppWindow(make_session(existing, tasks), prefs, idle_ms=300)
+    window = AppWindow(make_session(existing, tasks), prefs, idle_ms=800)
     qtbot.addWidget(window)
     window.show()
-    unlock(qtbot, window)
-    assert window.idle.timeout_ms == 300
-    qtbot.waitUntil(lambda: window.locked, timeout=3_000)
+    window.unlock_screen.secret.setText(PASSPHRASE)
+    with qtbot.waitSignal(window.session.unlocked, timeout=10_000):
+        window.unlock_screen.unlock.click()
+    assert not window.locked and window.idle.timeout_ms == 800
+    qtbot.waitUntil(lambda: window.locked, timeout=5_000)
     assert not window.session.is_open
     window.session.close()
 
