@@ -31,12 +31,12 @@ from sync.server.db import Database, default_url
 from sync.server.errors import ApiError
 
 DEMO_USERS: tuple[tuple[str, str, list[str]], ...] = (
-    # name, role, scopes: a Guangzhou street (Haizhu, Binjiang) and two of its communities
+    # name, role, scopes: the street and communities `caseapp demo` fills with households
     ("admin", "admin", []),
-    ("supervisor", "supervisor", ["440105001"]),
-    ("worker1", "caseworker", ["440105001001"]),
-    ("worker2", "caseworker", ["440105001001"]),
-    ("worker3", "caseworker", ["440105001002"]),
+    ("supervisor", "supervisor", ["440111010"]),
+    ("worker1", "caseworker", ["440111010010"]),
+    ("worker2", "caseworker", ["440111010010"]),
+    ("worker3", "caseworker", ["440111010011"]),
 )
 
 
