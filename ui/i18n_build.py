@@ -16,9 +16,8 @@ import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
+from importlib.util import find_spec
 from pathlib import Path
-
-import PySide6
 
 UI = Path(__file__).resolve().parent
 I18N = UI / "i18n"
@@ -30,7 +29,11 @@ PSEUDO = "pseudo"
 
 
 def tool(name: str) -> Path:
-    path = Path(PySide6.__file__).parent / name
+    # Locate the wheel without importing Qt here: every Qt import goes through ui/qt.py.
+    spec = find_spec("PySide6")
+    if spec is None or spec.origin is None:
+        raise SystemExit("PySide6 is not installed")
+    path = Path(spec.origin).parent / name
     if not path.exists():
         raise SystemExit(f"{name} not found in the PySide6 wheel at {path.parent}")
     return path
