@@ -3,8 +3,13 @@
 One page is one local transaction: its rows, removals, conflict records, the audit entries for
 them and the new cursor commit together, so a pull interrupted anywhere resumes from the last page
 applied and never skips or half-applies one. Rows go in with Core ``executemany`` upserts (the ORM
-and its journal hooks would journal them as local edits, and are ten times slower); foreign keys
-are checked at commit (``defer_foreign_keys``) because a page may bring a child before its parent.
+and its journal hooks would journal them as local edits, and are ten times slower).
+
+Foreign keys are not enforced while a page is applied. The server already refuses references to
+records that do not exist, and a device may legitimately hold a record whose referent is outside
+its scope (an event in its grid about a household in the next grid); enforcing the key locally
+would make every later sync of that device fail. A page may also bring a child before its parent.
+Local edits keep full enforcement: only the connection applying the page turns it off.
 
 A record with edits still in the outbox keeps those local field values (they are about to be
 pushed, and the server merges them); everything else takes the server's values. Every record
@@ -19,7 +24,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -69,12 +75,34 @@ def _pending(conn: Connection) -> tuple[dict[str, set[str]], set[str]]:
     return fields, resolves
 
 
+@contextmanager
+def _server_transaction(ws: Workspace) -> Iterator[Connection]:
+    """A transaction for writing the server's data: foreign keys off on this connection only (see
+    the module docstring), restored before the connection goes back to the pool."""
+    with ws.engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        # On the driver directly: SQLAlchemy would first open a transaction, inside which SQLite
+        # ignores this pragma.
+        raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with conn.begin():
+                yield conn
+        finally:
+            try:
+                if raw.in_transaction:  # a failed commit can leave one open; the pragma needs none
+                    raw.rollback()
+                raw.execute("PRAGMA foreign_keys = ON")
+            except Exception:
+                conn.invalidate()  # never hand a connection without key checks back to the pool
+                raise
+
+
 def apply_page(ws: Workspace, page: p.PullOut, *, refetched: Sequence[p.RecordRef] = ()) -> PageTally:
     """Apply one page and store its cursor, atomically. ``refetched`` leave the re-fetch queue."""
     tally = PageTally()
     trail: list[audit.AuditItem] = []
-    with ws.engine.begin() as conn:
-        conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+    with _server_transaction(ws) as conn:
         pending, resolving = _pending(conn)
         by_entity: dict[str, list[p.RowOut]] = defaultdict(list)
         for row in page.rows:
@@ -232,8 +260,7 @@ def begin_reset(ws: Workspace) -> None:
 def finish_reset(ws: Workspace) -> int:
     """Remove what the re-pull did not send again: it is no longer in this device's scope."""
     trail: list[audit.AuditItem] = []
-    with ws.engine.begin() as conn:
-        conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+    with _server_transaction(ws) as conn:
         refs: list[tuple[str, str]] = []
         for entity, cls in ENTITIES.items():
             table: Table = cls.__table__  # type: ignore[assignment]

@@ -106,3 +106,28 @@ def test_supervisor_sees_the_whole_street(device: Callable[[str], Device], serve
     admin = device("admin")
     admin.sync()
     assert export_bytes(admin.ws) == export_bytes(sup.ws)
+
+
+def test_reference_to_a_record_outside_the_scope_does_not_break_sync(device: Callable[[str], Device],
+                                                                     server: Server) -> None:
+    """A grid officer receives an event of their grid about a household in the next grid: the
+    household stays out of reach, and the device keeps syncing (keys stay enforced for local edits)."""
+    import datetime as dt
+
+    from caseapp.domain import GridEvent
+
+    server.add_user("grid1", "caseworker", [COMMUNITY_A + "01"])
+    sup, officer = device("supervisor"), device("grid1")
+    hid = new_household(sup, COMMUNITY_A + "02")
+    with sup.ws.write() as s:
+        records.create(s, GridEvent, {"org_code": COMMUNITY_A + "01", "title": "楼道堆放杂物", "category": "02",
+                                      "occurred_at": dt.datetime.now(dt.UTC) - dt.timedelta(hours=1),
+                                      "household_id": hid})
+    sup.sync()
+    officer.sync()
+    officer.sync()
+    with officer.ws.read() as s:
+        assert s.scalar(select(func.count()).select_from(GridEvent)) == 1
+        assert s.get(Household, hid) is None
+    with officer.ws.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
