@@ -254,6 +254,26 @@ def _refresh_chunk(conn: Connection, ids: Sequence[str], next_num: int | None) -
     return next_num
 
 
+def households_of(conn: Connection, refs: Iterable[tuple[str, str]]) -> set[str]:
+    """The households whose search keys depend on these (entity, id) records: a household itself,
+    or a member's household. For writers that bypass the ORM (sync applying pulled pages): call it
+    before and after the write, in the same transaction, and ``refresh`` the union, so members that
+    moved or were removed leave their old household's keys too."""
+    found: set[str] = set()
+    member_ids: list[str] = []
+    for entity, row_id in refs:
+        if entity == "household":
+            found.add(row_id)
+        elif entity == "member":
+            member_ids.append(row_id)
+    for start in range(0, len(member_ids), _CHUNK):
+        chunk = member_ids[start:start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        found.update(row[0] for row in conn.exec_driver_sql(
+            f"SELECT household_id FROM members WHERE id IN ({marks})", tuple(chunk)))
+    return found
+
+
 def clear(conn: Connection) -> None:
     conn.execute(delete(SearchKey))
     conn.execute(delete(SearchHousehold))

@@ -183,6 +183,27 @@ def test_index_follows_edits_archiving_moves_and_rollbacks(ws: Workspace, family
     assert heads(ws, "买买提") == []
 
 
+def test_writers_that_bypass_the_orm_refresh_what_they_touched(ws: Workspace, family: Household) -> None:
+    """Sync applies pulled pages with Core statements, which no session hook sees: it asks which
+    households its rows touch before and after, and refreshes them (caseapp.store.search_index)."""
+    from caseapp.store import search_index
+
+    with ws.engine.begin() as conn:
+        member = conn.exec_driver_sql("SELECT id FROM members WHERE name = '曾嘉欣'").scalar_one()
+        before = search_index.households_of(conn, [("member", member), ("household", "new-household")])
+        conn.exec_driver_sql("UPDATE members SET name = '曾嘉宝' WHERE id = ?", (member,))
+        stamp = "2024-01-01T00:00:00.000000Z"
+        conn.exec_driver_sql(
+            "INSERT INTO households (id, org_code, address, head_name, notes, author, device, created_at, updated_at,"
+            " updated_by, archived) VALUES ('new-household', ?, '越秀区北京路1号', '苏东坡', '', '', '', ?, ?, '', 0)",
+            (GRID, stamp, stamp))
+        after = search_index.households_of(conn, [("member", member), ("household", "new-household")])
+        assert before == after == {family.id, "new-household"}
+        search_index.refresh(conn, before | after)
+    assert heads(ws, "曾嘉宝") == ["曾志伟"] and heads(ws, "曾嘉欣") == []
+    assert heads(ws, "北京路") == ["苏东坡"] and heads(ws, "sdp") == ["苏东坡"]
+
+
 def index_rows(ws: Workspace) -> tuple[set[tuple[str, str]], dict[str, str]]:
     with ws.read() as s:
         nums: dict[int, str] = {n: h for n, h in s.execute(select(SearchHousehold.num, SearchHousehold.household_id))}
