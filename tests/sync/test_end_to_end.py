@@ -160,3 +160,24 @@ def test_different_devices_different_fields_no_conflict(device: Callable[[str], 
 
 def test_scope_of_community_is_respected(device: Callable[[str], Device]) -> None:
     assert GRID_A1.startswith(COMMUNITY_A)
+
+
+def test_pull_keeps_local_values_still_in_the_outbox(device: Callable[[str], Device]) -> None:
+    a, b = device("worker1"), device("worker2")
+    hid = new_household(a)
+    a.sync()
+    b.sync()
+    edit(b, hid, address="新地址", phone="13900000002")
+    b.sync()
+    edit(a, hid, phone="13800000001")  # not pushed yet
+    client = a.client()
+    run.pull(a.ws, client, run.SyncReport(), lambda stage, done: None, 100)  # pull only
+    client.close()
+    h = household(a, hid)
+    assert h is not None and h.address == "新地址" and h.phone == "13800000001"
+    assert outbox_states(a)[-1] == "pending"
+    a.sync()  # now the edit is pushed: a same-field conflict, listed, nothing lost
+    b.sync()
+    assert export_bytes(a.ws) == export_bytes(b.ws)
+    (c,) = conflicts.list_open(b.ws)
+    assert {c.winner, c.loser} == {"13800000001", "13900000002"}
