@@ -38,7 +38,7 @@ from caseapp.domain import ENTITIES, Record
 from caseapp.domain.base import SILENT_FIELDS
 from caseapp.domain.codec import dumps
 from caseapp.domain.types import utcnow
-from caseapp.store import audit
+from caseapp.store import audit, search_index
 from caseapp.store.tables import OUTBOX_STATES, ConflictRecord, JournalEntry
 from caseapp.store.workspace import Workspace
 from sync import protocol as p
@@ -107,6 +107,10 @@ def apply_page(ws: Workspace, page: p.PullOut, *, refetched: Sequence[p.RecordRe
         by_entity: dict[str, list[p.RowOut]] = defaultdict(list)
         for row in page.rows:
             by_entity[row.entity].append(row)
+        # Rows bypass the ORM, so the household search index is refreshed here, for the households
+        # the touched records belonged to before the page and those they belong to after it.
+        touched = [(r.entity, r.id) for r in page.rows] + [(r.entity, r.id) for r in page.removals]
+        households = search_index.households_of(conn, touched)
         for entity, rows in by_entity.items():
             cls = ENTITIES.get(entity)
             if cls is None:
@@ -115,6 +119,7 @@ def apply_page(ws: Workspace, page: p.PullOut, *, refetched: Sequence[p.RecordRe
         conflicts = [c for row in page.rows for c in row.conflicts]
         tally.conflicts = _store_conflicts(conn, conflicts, resolving)
         tally.removed = remove(conn, ws, [(r.entity, r.id) for r in page.removals], trail)
+        search_index.refresh(conn, households | search_index.households_of(conn, touched))
         audit.append(conn, trail)
         write_setting(conn, CURSOR, page.cursor)
         if refetched:
@@ -265,7 +270,9 @@ def finish_reset(ws: Workspace) -> int:
         for entity, cls in ENTITIES.items():
             table: Table = cls.__table__  # type: ignore[assignment]
             refs += [(entity, i) for i in conn.execute(select(table.c.id).where(table.c.server_pos < 0)).scalars()]
+        households = search_index.households_of(conn, refs)
         removed = remove(conn, ws, refs, trail)
+        search_index.refresh(conn, households)
         audit.append(conn, trail)
         write_setting(conn, RESET, False)
     return removed
