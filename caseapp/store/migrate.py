@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -20,7 +21,9 @@ def config(connection: Connection | None = None) -> Config:
     return cfg
 
 
+@cache
 def script() -> ScriptDirectory:
+    # Reading the revision files costs tens of milliseconds; unlocking asks for them several times.
     return ScriptDirectory.from_config(config())
 
 
