@@ -137,11 +137,11 @@ def killed_mid_apply(ws: Workspace) -> Iterator[None]:
         finally:
             event.remove(ws.engine, "commit", boom)
 
-    apply.apply_page = dying  # type: ignore[assignment]
+    apply.apply_page = dying
     try:
         yield
     finally:
-        apply.apply_page = real  # type: ignore[assignment]
+        apply.apply_page = real
 
 
 def do_sync(dev: Dev, server: Server, fault: str) -> None:

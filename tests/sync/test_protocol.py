@@ -166,7 +166,7 @@ def test_authorised_garbage_operations_are_rejected_one_by_one(device: Callable[
     hid = new_household(a)
     a.sync()
     client = a.client()
-    base = {"hlc": 1, "base_pos": 0}
+    base: dict[str, Any] = {"hlc": 1, "base_pos": 0}
     ops = [
         p.PushOp(seq=10_001, entity="household", row_id=hid, op="set", field="phone", value=12, **base),
         p.PushOp(seq=10_002, entity="household", row_id=hid, op="set", field="nope", value="x", **base),

@@ -1,0 +1,98 @@
+"""The server's merge rules, exercised directly (no HTTP): deterministic winners whatever the order
+of arrival, base values from the log, insert-only facts, clamping."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from caseapp.store.hlc import pack
+from sync import protocol as p
+from sync.server import merge, schema
+from sync.server.auth import Principal
+from sync.server.db import Database
+
+ORG = "44010500100101"
+NOW = 1_800_000_000_000
+
+
+def who(device: str) -> Principal:
+    return Principal(f"user-{device}", "admin", device, ("",))
+
+
+def op(seq: int, op_: str, row: str, *, field: str | None = None, value: Any = None, base: int | None = None,
+       hlc: int = pack(NOW), entity: str = "household") -> p.PushOp:
+    return p.PushOp(seq=seq, entity=entity, row_id=row, op=op_, field=field, value=value, base_pos=base, hlc=hlc)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Database:
+    database = Database(f"sqlite:///{tmp_path / 's.db'}")
+    database.migrate()
+    return database
+
+
+def push(db: Database, device: str, *ops: p.PushOp) -> list[p.Verdict]:
+    with db.write(ordered=True) as conn:
+        return merge.push(conn, who(device), list(ops), NOW)
+
+
+def state(db: Database) -> tuple[dict[str, Any], list[tuple[str, str, str, str]]]:
+    with db.read() as conn:
+        fields = json.loads(conn.execute(select(schema.records.c.fields)).scalar_one())
+        conflicts = [(c.field, c.base_value, c.winner_value, c.loser_value)
+                     for c in conn.execute(select(schema.conflicts))]
+    return fields, conflicts
+
+
+@pytest.mark.parametrize("order", ["a-first", "b-first"])
+def test_same_field_race_has_the_same_winner_in_any_order(db: Database, order: str) -> None:
+    push(db, "dev-a", op(1, "create", "h1", value={"org_code": ORG, "phone": "13700000000"}))
+    a = op(2, "set", "h1", field="phone", value="13800000001", base=1, hlc=pack(NOW - 1000))
+    b = op(1, "set", "h1", field="phone", value="13900000002", base=1, hlc=pack(NOW - 2000))
+    if order == "a-first":
+        push(db, "dev-a", a)
+        (v,) = push(db, "dev-b", b)
+        assert v.verdict == "merged"  # b's stamp is older: it loses, and is kept in the conflict
+    else:
+        push(db, "dev-b", b)
+        (v,) = push(db, "dev-a", a)
+        assert v.verdict == "conflict"  # a wins and is applied; the conflict keeps b's value
+    fields, conflicts = state(db)
+    assert fields["phone"] == "13800000001" and fields["updated_by"] == "user-dev-a"
+    assert conflicts == [("phone", '"13700000000"', '"13800000001"', '"13900000002"')]
+
+
+def test_sequential_edits_and_different_fields_never_conflict(db: Database) -> None:
+    push(db, "dev-a", op(1, "create", "h1", value={"org_code": ORG}))
+    push(db, "dev-a", op(2, "set", "h1", field="phone", value="13800000001", base=None))  # own record, not pulled
+    (v1,) = push(db, "dev-b", op(1, "set", "h1", field="address", value="二号", base=1))
+    (v2,) = push(db, "dev-b", op(2, "set", "h1", field="phone", value="13900000002", base=2))  # saw a's edit
+    assert (v1.verdict, v2.verdict) == ("applied", "applied")
+    fields, conflicts = state(db)
+    assert fields["phone"] == "13900000002" and fields["address"] == "二号" and conflicts == []
+
+
+def test_insert_only_facts_refuse_edits_and_never_conflict(db: Database) -> None:
+    push(db, "dev-a", op(1, "create", "h1", value={"org_code": ORG}))
+    note = {"org_code": ORG, "started_at": "2026-01-01T08:00:00.000000Z", "ended_at": "2026-01-01T09:00:00.000000Z"}
+    push(db, "dev-a", op(2, "create", "p1", value=note, entity="patrol_log"))
+    (edit,) = push(db, "dev-a", op(3, "set", "p1", field="problems", value="x", base=2, entity="patrol_log"))
+    assert (edit.verdict, edit.reason) == ("rejected", "sync.insert_only")
+    (x,) = push(db, "dev-b", op(1, "set", "p1", field="archived", value=True, base=0, entity="patrol_log"))
+    (y,) = push(db, "dev-c", op(1, "set", "p1", field="org_code", value=ORG[:-1] + "2", base=0,
+                                entity="patrol_log"))
+    assert (x.verdict, y.verdict) == ("applied", "applied")
+    with db.read() as conn:
+        assert conn.execute(select(schema.conflicts)).all() == []
+
+
+def test_far_future_stamps_are_clamped_and_said_so(db: Database) -> None:
+    (v,) = push(db, "dev-a", op(1, "create", "h1", value={"org_code": ORG}, hlc=pack(NOW + 3 * 86_400_000)))
+    assert v.verdict == "applied" and v.clamped
+    fields, _ = state(db)
+    assert fields["updated_at"] == merge.stamp_time(pack(NOW + p.MAX_CLOCK_AHEAD_MS))
