@@ -19,7 +19,7 @@ PROTOCOL_HEADER = "X-CaseApp-Protocol"
 SCHEMA_HEADER = "X-CaseApp-Schema"
 
 MAX_PUSH_OPS = 1000
-DEFAULT_PAGE = 1000
+DEFAULT_PAGE = 2000
 MAX_PAGE = 5000
 MAX_REFETCH = 1000
 ATTACHMENT_CHUNK = 1 << 20  # 1 MiB: small enough to retry cheaply on a bad connection
