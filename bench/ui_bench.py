@@ -24,6 +24,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -92,27 +94,24 @@ def time_start(workspace: Path, scratch: Path, runs: int) -> list[float]:
 
 # -- in-process figures ---------------------------------------------------------------------------
 
-def wait(app: object, done: object, timeout: float = 60.0) -> None:
-    """Run the event loop until ``done()``. Sleeps a millisecond between rounds: a busy loop would
-    hold the GIL and slow the very worker threads being measured."""
-    end = time.monotonic() + timeout
-    while not done():  # type: ignore[operator]
-        if time.monotonic() > end:
-            raise TimeoutError("gave up waiting")
-        _LOOP().processEvents()
-        time.sleep(0.001)
+def wait(app: object, done: Callable[[], bool], timeout: float = 60.0) -> None:
+    """Run the Qt event loop until ``done()``, checking every millisecond from a timer. The loop
+    sleeps in Qt between checks (without the GIL), as the app's own loop does; polling from Python
+    in a busy loop would slow the very worker threads being measured."""
+    from ui.qt import QEventLoop, QTimer
 
-
-def _LOOP() -> Any:
-    from ui.qt import QEventLoop
-
-    global _loop
-    if _loop is None:
-        _loop = QEventLoop()
-    return _loop
-
-
-_loop: Any = None
+    if done():
+        return
+    deadline = time.monotonic() + timeout
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.setInterval(1)
+    timer.timeout.connect(lambda: loop.quit() if done() or time.monotonic() > deadline else None)
+    timer.start()
+    loop.exec()
+    timer.stop()
+    if not done():
+        raise TimeoutError("gave up waiting")
 
 
 def time_unlock_and_search(workspace: Path, passphrase: str, scratch: Path,
@@ -142,10 +141,11 @@ def time_unlock_and_search(workspace: Path, passphrase: str, scratch: Path,
             wait(app, lambda: window.session.is_open)
             today = window.main_screen.today
             lists = (today.visits, today.reviews, today.events)
-            wait(app, lambda ms=lists: any(m.ready and m.rows for m in ms))
+            loaded = [m.loaded for m in lists]
+            wait_for(loaded, partial(_any_filled, lists))
             window.grab()
             unlock_samples.append(time.perf_counter() - started)
-            wait(app, lambda ms=lists: all(m.ready for m in ms))
+            wait_for(loaded, partial(_all_ready, lists))
             window.grab()
             all_lists.append(time.perf_counter() - started)
             window.lock()
@@ -167,13 +167,52 @@ def time_unlock_and_search(workspace: Path, passphrase: str, scratch: Path,
                 event.setCommitString(query[n - 1])
                 started = time.perf_counter()
                 QApplication.sendEvent(main.search, event)  # what a keystroke (or an IME commit) does
-                wait(app, lambda t=typed: model.query == t and not model.loading)
+                wait_for([model.loaded], partial(_answered, model, typed))
                 main.households.table.viewport().repaint()
                 search_samples.append(time.perf_counter() - started)
         return unlock_samples, all_lists, search_samples
     finally:
         window.session.close()
         tasks.shutdown()
+
+
+def wait_for(signals: list[Any], done: Callable[[], bool], timeout: float = 60.0) -> None:
+    """Run the event loop until one of ``signals`` fires with ``done()`` true. Nothing polls: the
+    GUI thread sleeps in Qt between events, as in the running app, so it does not compete with the
+    worker threads being measured."""
+    from ui.qt import QEventLoop, QTimer
+
+    if done():
+        return
+    loop = QEventLoop()
+
+    def check(*_args: object) -> None:
+        if done():
+            loop.quit()
+
+    for signal in signals:
+        signal.connect(check)
+    guard = QTimer()
+    guard.setSingleShot(True)
+    guard.timeout.connect(loop.quit)
+    guard.start(int(timeout * 1000))
+    loop.exec()
+    for signal in signals:
+        signal.disconnect(check)
+    if not done():
+        raise TimeoutError("gave up waiting")
+
+
+def _any_filled(models: tuple[Any, ...]) -> bool:
+    return any(m.ready and m.rows for m in models)
+
+
+def _all_ready(models: tuple[Any, ...]) -> bool:
+    return all(m.ready for m in models)
+
+
+def _answered(model: Any, typed: str) -> bool:
+    return bool(model.query == typed and not model.loading)
 
 
 # -- report -----------------------------------------------------------------------------------------

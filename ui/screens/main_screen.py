@@ -21,7 +21,6 @@ from ui.qt import (
     QPushButton,
     QStackedWidget,
     QStatusBar,
-    QTimer,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -31,10 +30,6 @@ from ui.sync_controller import SyncController
 from ui.widgets.marks import mark_data
 from ui.widgets.text import heading
 
-# Searches run off the GUI thread and stale answers are dropped, so there is no need to wait for a
-# pause in typing; a zero-length timer still folds several characters an input method commits at
-# once into one search.
-SEARCH_DEBOUNCE_MS = 0
 NAV_MIN_WIDTH = 150
 
 
@@ -97,11 +92,10 @@ class MainScreen(QWidget):
         layout.addLayout(middle, 1)
         layout.addWidget(self.status)
 
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
-        self._debounce.timeout.connect(self._run_search)
-        self.search.textEdited.connect(lambda _t: self._debounce.start())
+        # Every edit searches at once: searches run off the GUI thread and a stale answer is
+        # dropped, so waiting for a pause in typing would only add delay. (An input method commits
+        # a whole phrase in one edit.)
+        self.search.textEdited.connect(lambda _t: self._run_search())
         self.search.returnPressed.connect(self._run_search)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.lock_button.clicked.connect(self.lock_requested)
@@ -131,7 +125,6 @@ class MainScreen(QWidget):
         self.households.show_household(household_id)
 
     def _run_search(self) -> None:
-        self._debounce.stop()
         # Search first, then show the page: showing it first would load the unfiltered list for
         # nothing.
         self.households.search(self.search.text())
@@ -143,7 +136,6 @@ class MainScreen(QWidget):
 
     def clear(self) -> None:
         """Drop every record from every page; the screen is being locked."""
-        self._debounce.stop()
         self.search.clear()
         for page in self.pages:
             page.clear()
