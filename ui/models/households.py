@@ -18,6 +18,7 @@ class HouseholdsModel(PagedTableModel[HouseholdRow]):
     def __init__(self, reader: Reader, parent: QObject | None = None, page_size: int = PAGE) -> None:
         super().__init__(reader, parent, page_size)
         self.query = ""
+        self._kinds: dict[str, str] | None = None
 
     def headers(self) -> list[str]:
         return [self.tr("Head of household"), self.tr("Address"), self.tr("Members"), self.tr("Found by")]
@@ -34,7 +35,9 @@ class HouseholdsModel(PagedTableModel[HouseholdRow]):
 
     def display(self, row: HouseholdRow, column: int) -> Any:
         if column == self.MATCHED:
-            how = self.match_kinds().get(row.matched, row.matched)
+            if self._kinds is None:
+                self._kinds = self.match_kinds()
+            how = self._kinds.get(row.matched, row.matched)
             return f"{how} · {row.matched_member}" if row.matched_member else how
         return (row.head_name, row.address, row.members)[column]
 

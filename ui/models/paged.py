@@ -166,11 +166,10 @@ class PagedTableModel(QAbstractTableModel, Generic[Row]):
         return self._headers
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.rows):
+        # Asked for about seven roles per cell on every paint: answer the unused ones first.
+        if role != Qt.ItemDataRole.DisplayRole or not index.isValid() or index.row() >= len(self.rows):
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.display(self.rows[index.row()], index.column())
-        return None
+        return self.display(self.rows[index.row()], index.column())
 
     def row_at(self, row: int) -> Row:
         return self.rows[row]
