@@ -238,9 +238,10 @@ NOTES = """Where the time goes: unlocking is mostly Argon2id (about 0.4 s alone 
 opening the database; the first list is the shortest of the Today lists, shown as soon as it
 arrives while the others load beside it. The elder-visit list takes longest: `schedule.visits_due`
 works out every elder's next visit in Python (a few seconds for about 15,000 elders), off the GUI
-thread. A search keystroke is the search service (about 15 ms on an idle machine) plus handing the
-page to the table and painting it; on this shared two-core machine the figures move with the load
-of other work, so compare runs taken at similar load."""
+thread. A search keystroke is the search service (the line above) plus handing its page to the GUI
+thread, resetting the model and painting the table (Qt's painting of a screenful of Chinese text is
+about 10 ms of it). On this shared two-core machine the figures move with the load of other work,
+so compare runs taken at similar load; without `--workspace` the benchmark makes its own workspace."""
 
 
 def count_households(workspace: Path, passphrase: str) -> int:
