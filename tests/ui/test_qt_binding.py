@@ -22,3 +22,14 @@ def test_void_calls_keep_none_alive(qapp: object) -> None:
         timer.stop()
     lost = before - sys.getrefcount(None)
     assert lost < 50, f"PySide6 {PYSIDE_VERSION} loses a reference to None on each void call ({lost} in 400)"
+
+
+def test_every_qt_import_goes_through_ui_qt() -> None:
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    imports = re.compile(r"^\s*(from|import)\s+PySide6\b", re.MULTILINE)
+    offenders = [str(p.relative_to(root)) for folder in ("ui", "tests/ui", "bench") for p in (root / folder).rglob("*.py")
+                 if p != root / "ui" / "qt.py" and imports.search(p.read_text("utf-8"))]
+    assert offenders == [], f"import Qt through ui.qt instead: {offenders}"
