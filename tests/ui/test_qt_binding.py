@@ -30,6 +30,7 @@ def test_every_qt_import_goes_through_ui_qt() -> None:
 
     root = Path(__file__).resolve().parents[2]
     imports = re.compile(r"^\s*(from|import)\s+PySide6\b", re.MULTILINE)
-    offenders = [str(p.relative_to(root)) for folder in ("ui", "tests/ui", "bench") for p in (root / folder).rglob("*.py")
+    files = [p for folder in ("ui", "tests/ui", "bench") for p in (root / folder).rglob("*.py")]
+    offenders = [str(p.relative_to(root)) for p in files
                  if p != root / "ui" / "qt.py" and imports.search(p.read_text("utf-8"))]
     assert offenders == [], f"import Qt through ui.qt instead: {offenders}"
