@@ -120,10 +120,17 @@ def _choices(dictionary: str) -> Mapping[str, Any]:
 
 def convert(cls: type[Record], field: str, value: Any) -> Any:
     """Raw value → stored Python type, or ValidationError('record.bad_value')."""
-    if value in EMPTY:
-        kind = field_kind(cls, field)
-        return "" if kind == "str" and not _nullable(cls, field) else None
     kind = field_kind(cls, field)
+    if value in EMPTY:
+        if _nullable(cls, field):
+            return None
+        if kind == "str":
+            return ""
+        # A cleared number or flag falls back to the field's default (0, false), if it has one.
+        default = cls.__table__.columns[field].default
+        if default is not None and getattr(default, "is_scalar", False):
+            return default.arg
+        raise ValidationError("record.required", field)
     try:
         if kind == "money" or isinstance(value, dt.date | dt.datetime):
             return value if kind != "money" else v.check_amount(value, field)
@@ -147,8 +154,14 @@ def _nullable(cls: type[Record], field: str) -> bool:
     return bool(cls.__table__.columns[field].nullable)
 
 
+# Fields a form must fill although the column allows an empty string.
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "household": ("address",),
+}
+
+
 def _required(cls: type[Record]) -> list[str]:
-    names = []
+    names = list(REQUIRED.get(cls.entity, ()))
     for column in cls.__table__.columns:
         if column.key in META_FIELDS or column.key == "server_pos":
             continue
@@ -182,10 +195,11 @@ def clean(cls: type[Record], fields: Mapping[str, Any], *, partial: bool = False
             out[name] = value
         except ValidationError as error:
             errors.append(error)
-    if not partial:
-        for name in _required(cls):
-            if out.get(name) in EMPTY and name not in {e.field for e in errors}:
-                errors.append(ValidationError("record.required", name))
+    # A new record must fill every required field; an edit may not clear one.
+    for name in _required(cls):
+        if (not partial or name in fields) and out.get(name) in EMPTY \
+                and name not in {e.field for e in errors}:
+            errors.append(ValidationError("record.required", name))
     machine = machine_for(cls.entity)
     if machine and cls.state_field and out.get(cls.state_field) not in (None, *machine.states):
         errors.append(ValidationError("record.not_in_list", cls.state_field, value=str(out[cls.state_field])))

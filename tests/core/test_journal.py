@@ -102,3 +102,22 @@ def test_member_sex_and_birth_date_follow_the_id_number(ws: Workspace) -> None:
     with pytest.raises(ValidationErrors) as info, ws.write() as s:
         member(s, h.id, id_number="11010519491231002X", sex="M")
     assert [e.field for e in info.value.errors] == ["sex"]
+
+
+def test_required_fields_and_cleared_numbers(ws: Workspace) -> None:
+    from caseapp.domain import GridEvent
+
+    with pytest.raises(ValidationErrors) as info, ws.write() as s:
+        household(s, address="")
+    assert [e.field for e in info.value.errors] == ["address"]
+    with ws.write() as s:
+        h = household(s)
+    with pytest.raises(ValidationErrors), ws.write() as s:
+        records.update(s, s.get(Household, h.id), {"address": "  "[:0]})
+    import datetime as dt
+
+    with ws.write() as s:
+        event = records.create(s, GridEvent, {"org_code": "440104001001", "title": "漏水", "category": "02",
+                                              "occurred_at": dt.datetime.now(dt.UTC), "people_involved": 3})
+        records.update(s, event, {"people_involved": ""})  # a cleared count falls back to its default
+        assert event.people_involved == 0
