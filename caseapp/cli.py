@@ -19,13 +19,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from caseapp import __version__
 from caseapp.errors import CaseAppError
 from caseapp.messages import message, render
-from caseapp.store import workspace as wsmod
-from caseapp.store.workspace import Workspace
+
+if TYPE_CHECKING:
+    from caseapp.store.workspace import Workspace
+
+# The store (SQLAlchemy, SQLCipher, Alembic) is imported inside the commands that need it, so the
+# desktop app, which starts through this module, shows its first window sooner.
 
 Handler = Callable[[argparse.Namespace, "CliContext"], int]
 
@@ -71,6 +75,9 @@ class CliContext:
         return value
 
     def open_workspace(self) -> Workspace:
+        from caseapp.store import workspace as wsmod
+        from caseapp.store.workspace import Workspace
+
         if self._workspace is None:
             if not wsmod.exists(self.workspace_dir):
                 raise CaseAppError("workspace.not_found", None, path=str(self.workspace_dir))
@@ -86,6 +93,8 @@ class CliContext:
 # --- commands ------------------------------------------------------------------------------------
 
 def cmd_init(args: argparse.Namespace, ctx: CliContext) -> int:
+    from caseapp.store.workspace import Workspace
+
     passphrase = ctx.passphrase("cli.prompt_new_passphrase", confirm=True)
     ws, recovery = Workspace.create(ctx.workspace_dir, passphrase, actor=args.user or "")
     ws.close()
@@ -215,7 +224,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         return launch_gui(args.workspace)
-    ctx = CliContext(workspace_dir=args.workspace or wsmod.default_dir(), lang=detect_language())
+    from caseapp.store.workspace import default_dir
+
+    ctx = CliContext(workspace_dir=args.workspace or default_dir(), lang=detect_language())
     handler: Handler = args.handler
     try:
         return handler(args, ctx)
