@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import String, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from caseapp import refdata
@@ -72,6 +72,16 @@ def visits_due(session: Session, today: dt.date, horizon_days: int = 7,
     if org_codes:
         query = query.where(ElderProfile.org_code.in_(org_codes))
     limit = today + dt.timedelta(days=horizon_days)
+    # Filter in SQL, so a 50,000-household workspace hands Python only the elders actually due
+    # (the same rule as next_visit_due: the interval after the last visit, else the profile's date).
+    rules = refdata.rules()
+    tiers = refdata.dictionary("risk_tier")
+    by_tier = case(*((ElderProfile.risk_tier == t, rules.visit_interval_days(t)) for t in tiers),
+                   else_=rules.visit_interval_days("normal"))
+    interval = func.coalesce(ElderProfile.visit_interval_days, by_tier)
+    due_day = case((last.c.last.is_(None), func.date(ElderProfile.created_at)),
+                   else_=func.date(last.c.last, "+" + cast(interval, String) + " days"))
+    query = query.where(due_day <= limit.isoformat())
     due: list[DueVisit] = []
     for profile, name, address, last_raw in session.execute(query):
         last_visit = _as_datetime(last_raw)
