@@ -16,6 +16,7 @@ from typing import Annotated
 from fastapi import Depends, FastAPI, Header, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from caseapp.messages import message
@@ -146,8 +147,6 @@ def create_app(db: Database, config: ServerConfig | None = None) -> FastAPI:
         data = await request.body()
         if len(data) > p.ATTACHMENT_CHUNK:
             raise ApiError(413, "sync.body_too_large")
-        from starlette.concurrency import run_in_threadpool
-
         def store() -> p.AttachmentStatus:
             with db.write() as conn:
                 return attachments.put_chunk(conn, who, digest, size, offset, data)

@@ -31,7 +31,16 @@ from sync import protocol as p
 from sync.server import attachments, schema
 from sync.server.auth import Principal
 from sync.server.errors import Rejected
-from sync.server.values import STAMPED, canonical, defaults, entity_class, references, required_fields
+from sync.server.values import (
+    MAX_TEXT,
+    STAMPED,
+    canonical,
+    defaults,
+    entity_class,
+    references,
+    required_fields,
+    storable,
+)
 
 # meta entry: [pos, hlc, device, author] of the write that set a field. Fields still as created
 # share the "*" entry (the create's), which keeps the stored meta small.
@@ -306,7 +315,7 @@ class Batch:
         value = op.src.value
         if not (value is None or isinstance(value, bool | int | float | str)):
             raise Rejected("sync.bad_value")
-        if isinstance(value, str) and not _text_ok(value):
+        if isinstance(value, str) and not (storable(value) and len(value) <= MAX_TEXT):
             raise Rejected("sync.bad_value")
         change = {"status": "resolved", "resolved_by": op.author, "resolution": dumps(value)}
         found.update(change)
@@ -335,14 +344,6 @@ class Batch:
         for r in dirty:
             r.new = r.dirty = False
         self.changes, self.new_conflicts, self.resolved = [], [], {}
-
-
-def _text_ok(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return "\x00" not in text and len(text) <= 100_000
 
 
 def _record_values(row: Row) -> dict[str, Any]:

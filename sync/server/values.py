@@ -84,7 +84,7 @@ def canonical(cls: type[Record], field: str, value: Any) -> JsonValue:
     elif kind == "float":
         ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
     else:
-        ok = isinstance(value, str) and len(value) <= MAX_TEXT and _storable(value)
+        ok = isinstance(value, str) and len(value) <= MAX_TEXT and storable(value)
     if not ok:
         raise Rejected("sync.bad_value")
     try:
@@ -98,7 +98,7 @@ def canonical(cls: type[Record], field: str, value: Any) -> JsonValue:
     return result
 
 
-def _storable(text: str) -> bool:
+def storable(text: str) -> bool:
     """UTF-8 encodable (no lone surrogates); PostgreSQL text also refuses NUL."""
     try:
         text.encode("utf-8")
