@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 
 from caseapp.crypto.keyfile import TEST_KDF
 from caseapp.domain import Household, Member
@@ -34,9 +34,9 @@ from caseapp.errors import CaseAppError
 from caseapp.services import records
 from caseapp.services.exchange import EXPORT_ORDER, export_bytes
 from caseapp.store.hlc import HybridClock, wall_ms
-from caseapp.store.tables import JournalEntry
+from caseapp.store.tables import ConflictRecord, JournalEntry
 from caseapp.store.workspace import Workspace
-from sync import apply, run
+from sync import apply, conflicts, run
 from sync import protocol as p
 from sync.client import SyncClient
 from sync.errors import OfflineError, SyncError
@@ -65,12 +65,13 @@ GRIDS = [COMMUNITY_A + "01", COMMUNITY_A + "02", COMMUNITY_B + "01"]
 VALUES = {"phone": ["13800000001", "13900000002", "13700000003"], "address": ["一号", "二号", "三号"],
           "notes": ["甲", "乙", ""], "head_name": ["王芳", "李强"]}
 FAULTS = ["none", "none", "lose_request", "lose_response", "duplicate", "restart_server", "kill_apply"]
-SCENARIOS = {"count": 0}
+SCENARIOS = {"count": 0, "conflicts": 0, "resolved": 0, "rejected": 0}
 
 dev_index = st.integers(0, 3)
 actions = st.one_of(
     st.tuples(st.just("create"), dev_index, st.integers(0, len(GRIDS) - 1)),
     st.tuples(st.just("edit"), dev_index, st.integers(0, 7), st.sampled_from(sorted(VALUES)), st.integers(0, 2)),
+    st.tuples(st.just("edit"), dev_index, st.integers(0, 1), st.sampled_from(["phone", "notes"]), st.integers(0, 2)),
     st.tuples(st.just("archive"), dev_index, st.integers(0, 7)),
     st.tuples(st.just("restore"), dev_index, st.integers(0, 7)),
     st.tuples(st.just("move"), dev_index, st.integers(0, 7), st.integers(0, len(GRIDS) - 1)),
@@ -78,6 +79,9 @@ actions = st.one_of(
     st.tuples(st.just("sync"), dev_index, st.sampled_from(FAULTS)),
     st.tuples(st.just("scope"), st.booleans()),
     st.tuples(st.just("skew"), dev_index, st.sampled_from([-2 * DAY_MS, 0, 2 * DAY_MS])),
+    st.tuples(st.just("resolve"), dev_index, st.booleans()),
+    # two devices edit the same field of the first household they both hold, differently
+    st.tuples(st.just("race"), dev_index, st.integers(1, 3), st.sampled_from(["phone", "notes", "archived"])),
 )
 
 
@@ -178,6 +182,32 @@ def act(action: tuple[Any, ...], devs: list[Dev], server: Server) -> None:
     if kind == "skew":
         dev.set_skew(action[2])
         return
+    if kind == "race":
+        other = devs[(action[1] + action[2]) % len(devs)]
+        shared = sorted(set(dev.local_households()) & set(other.local_households()))
+        if other is dev or not shared:
+            return
+        for n, who in enumerate((dev, other)):
+            try:
+                with who.ws.write() as s:
+                    h = records.get(s, Household, shared[0])
+                    if action[3] == "archived":
+                        if n == 0 and not h.archived:
+                            records.archive(s, h)
+                        elif n == 1 and not h.archived:
+                            records.update(s, h, {"notes": "归档前的更新"})
+                    else:
+                        records.update(s, h, {action[3]: VALUES[action[3]][n]})
+            except CaseAppError:
+                pass
+        return
+    if kind == "resolve":
+        found = conflicts.list_open(dev.ws)
+        if found:
+            with suppress(CaseAppError):
+                conflicts.resolve(dev.ws, found[0].id, keep="mine" if action[2] else "theirs")
+                SCENARIOS["resolved"] += 1
+        return
     if kind == "create":
         with dev.ws.write() as s:
             h = records.create(s, Household, {"org_code": GRIDS[action[2]], "address": "初始", "head_name": "王芳"})
@@ -244,6 +274,21 @@ def check_acknowledged(devs: list[Dev], server: Server) -> None:
         assert overwritten, f"acknowledged edit silently lost: {w.row_id} {w.field}={w.value}"
 
 
+def check_conflicts(devs: list[Dev], server: Server) -> None:
+    """Each device holds exactly the server's conflict records for the records it holds, in the
+    same state (a resolution made anywhere has closed it everywhere)."""
+    with server.db.read() as conn:
+        on_server = {(c.id, c.row_id, c.status) for c in conn.execute(select(schema.conflicts))}
+        SCENARIOS["conflicts"] += len(on_server)
+        SCENARIOS["rejected"] += conn.execute(select(func.count()).select_from(schema.ledger)
+                                              .where(schema.ledger.c.verdict == "rejected")).scalar_one()
+    for dev in devs:
+        with dev.ws.read() as s:
+            held = set(s.scalars(select(Household.id))) | set(s.scalars(select(Member.id)))
+            local = {(c.id, c.row_id, c.status) for c in s.scalars(select(ConflictRecord))}
+        assert local == {c for c in on_server if c[1] in held}, f"conflicts differ on {dev.user}'s device"
+
+
 def scenario(tmp: Path, backend: str, users: list[str], steps: list[tuple[Any, ...]]) -> None:
     SCENARIOS["count"] += 1
     with fresh_database(backend, tmp) as db:
@@ -258,9 +303,26 @@ def scenario(tmp: Path, backend: str, users: list[str], steps: list[tuple[Any, .
                 ws, _ = Workspace.create(path, PASSPHRASE, kdf=TEST_KDF, actor=user)
                 run.login(ws, server.url, user, PASSWORD, retry=FAST_RETRY)
                 devs.append(Dev(user, path, ws))
+            # Shared ground: every device creates a household in its own area and all sync, so
+            # devices with overlapping scopes hold the same households before the random steps.
+            for n, dev in enumerate(devs):
+                act(("create", n, 2 if dev.user == "w3" else 0), devs, server)
+            for _ in range(2):
+                for dev in devs:
+                    do_sync(dev, server, "none")
             for step in steps:
                 act(step, devs, server)
-            for _ in range(3):  # the final full sync: quiescent after a few rounds
+            for _ in range(3):  # a full sync: quiescent after a few rounds
+                for dev in devs:
+                    do_sync(dev, server, "none")
+            # People settle what was flagged (two of them may settle one conflict differently:
+            # that is itself a concurrent edit and must surface again, not vanish).
+            for n, dev in enumerate(devs):
+                for c in conflicts.list_open(dev.ws):
+                    with suppress(CaseAppError):
+                        conflicts.resolve(dev.ws, c.id, keep="mine" if n % 2 else "theirs")
+                        SCENARIOS["resolved"] += 1
+            for _ in range(3):  # the final full sync
                 for dev in devs:
                     do_sync(dev, server, "none")
             exports: dict[str, bytes] = {}
@@ -274,6 +336,7 @@ def scenario(tmp: Path, backend: str, users: list[str], steps: list[tuple[Any, .
                     left = s.scalars(select(JournalEntry.state).where(JournalEntry.state.in_(("pending", "sent"))))
                     assert list(left) == [], "outbox not drained"
             check_acknowledged(devs, server)
+            check_conflicts(devs, server)
         finally:
             for dev in devs:
                 dev.ws.close()
@@ -288,7 +351,9 @@ def test_convergence(backend: str, tmp_path_factory: pytest.TempPathFactory,
     def run_scenario(users: list[str], steps: list[tuple[Any, ...]]) -> None:
         scenario(tmp_path_factory.mktemp("conv"), backend, users, steps)
 
-    before = SCENARIOS["count"]
+    before = dict(SCENARIOS)
     run_scenario()
+    ran = {k: SCENARIOS[k] - before[k] for k in SCENARIOS}
     with capsys.disabled():  # shown even without -s: how much was actually explored
-        print(f"\nconvergence: {SCENARIOS['count'] - before} scenarios on {backend}")
+        print(f"\nconvergence: {ran['count']} scenarios on {backend} ({ran['conflicts']} conflicts, "
+              f"{ran['resolved']} resolved, {ran['rejected']} operations rejected)")
