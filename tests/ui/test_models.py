@@ -19,6 +19,7 @@ from ui.models.outbox import OutboxModel
 from ui.models.records import RecordsModel
 from ui.models.today import OpenEventsModel, VisitsDueModel
 from ui.qt import QColor, Qt
+from ui.widgets.table import RecordTable
 
 
 class InlineReader:
@@ -94,6 +95,27 @@ def test_search_filters_and_late_pages_are_dropped(qtbot, ws: Workspace) -> None
     reader.run([1, 0])
     assert [r.head_name for r in model.rows] == ["李娜"] and model.total == 1
     assert model.data(model.index(0, model.MATCHED)) == "Name"
+
+
+def test_table_fits_columns_to_the_first_rows_only(qtbot, ws: Workspace) -> None:
+    # Measuring every cell again on each search keystroke was most of the time from a key to its
+    # results; the widths the first rows gave (or a width the user dragged) stay.
+    _households(ws, ["张伟", "李娜"])
+    model = HouseholdsModel(InlineReader(ws))
+    table = RecordTable()
+    qtbot.addWidget(table)
+    table.setModel(model)
+    fits: list[int] = []
+    table.resizeColumnsToContents = lambda: fits.append(model.rowCount())  # type: ignore[method-assign]
+    model.set_query("无此人")
+    qtbot.wait(20)
+    assert fits == []  # nothing to measure yet: fitted when rows first arrive
+    model.set_query("张")
+    qtbot.waitUntil(lambda: fits == [1], timeout=2_000)
+    for query in ("李", "", "张"):
+        model.set_query(query)
+        qtbot.wait(20)
+    assert fits == [1] and model.rowCount() == 1
 
 
 def test_visits_due_overdue_first_in_red(qapp: object, ws: Workspace) -> None:

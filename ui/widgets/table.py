@@ -49,14 +49,27 @@ class RecordTable(QTableView):
 
     def setModel(self, model: QAbstractItemModel | None) -> None:
         super().setModel(model)
+        self._fitted = False
         if model is not None:
-            model.modelReset.connect(lambda: QTimer.singleShot(0, self, self.fit_columns))
+            model.modelReset.connect(self._reset)
+
+    def _reset(self) -> None:
+        # Fit once, to the first rows a model shows. Fitting again on every reset measured every
+        # cell of a screenful on each search keystroke (most of the time between a key and its
+        # results) and undid any width the user had dragged a column to.
+        if not self._fitted:
+            QTimer.singleShot(0, self, self._fit_once)
+
+    def _fit_once(self) -> None:
+        if not self._fitted:
+            self.fit_columns()
 
     def fit_columns(self) -> None:
         """Size columns to what is on screen (Qt measures visible rows only), within limits."""
         model = self.model()
         if model is None or not model.rowCount():
             return
+        self._fitted = True
         self.resizeColumnsToContents()
         header = self.horizontalHeader()
         for column in range(header.count() - 1):
