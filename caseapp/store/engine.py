@@ -66,6 +66,8 @@ def make_engine(db_path: Path, key: bytes | None, pool_size: int = 4) -> Engine:
         poolclass=QueuePool,
         pool_size=pool_size,
         max_overflow=4,
+        # reuse the most recently returned connection: its page cache is the warm one
+        pool_use_lifo=True,
         hide_parameters=True,
     )
 
