@@ -3,34 +3,29 @@ per reset, sorted in memory when a header is clicked."""
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session as DbSession
 
 from ui.models.reader import Reader
-from ui.qt import QAbstractTableModel, QColor, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from ui.models.rows import Index, RowsTableModel
+from ui.qt import QColor, QObject, Qt, Signal
 
 Row = TypeVar("Row")
-Index = QModelIndex | QPersistentModelIndex
 
 
-class ListTableModel(QAbstractTableModel, Generic[Row]):
+class ListTableModel(RowsTableModel[Row]):
     loaded = Signal()
     failed = Signal(object)
 
     def __init__(self, reader: Reader, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.reader = reader
-        self.rows: list[Row] = []
-        self._headers: list[str] | None = None
         self._generation = 0
         #: the rows of the latest reset have arrived
         self.ready = False
 
     # -- what subclasses provide ---------------------------------------------------------------
-    def headers(self) -> list[str]:
-        raise NotImplementedError
-
     def load(self, db: DbSession) -> list[Row]:
         raise NotImplementedError
 
@@ -76,25 +71,6 @@ class ListTableModel(QAbstractTableModel, Generic[Row]):
         self.endResetModel()
 
     # -- Qt model API --------------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._header_texts())
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self._header_texts()[section]
-        return None
-
-    def _header_texts(self) -> list[str]:
-        # Views ask for the column count constantly; translate the headers once (a language
-        # switch rebuilds the screens, and with them the models).
-        if self._headers is None:
-            self._headers = self.headers()
-        return self._headers
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self.rows):
             return None
@@ -110,5 +86,3 @@ class ListTableModel(QAbstractTableModel, Generic[Row]):
         self.rows.sort(key=lambda r: self.sort_key(r, column), reverse=order == Qt.SortOrder.DescendingOrder)
         self.layoutChanged.emit()
 
-    def row_at(self, row: int) -> Row:
-        return self.rows[row]

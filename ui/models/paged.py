@@ -12,21 +12,21 @@ there is nothing more to fetch.
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session as DbSession
 
 from ui.models.reader import Reader
-from ui.qt import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
+from ui.models.rows import Index, RowsTableModel
+from ui.qt import QModelIndex, QObject, Qt, QTimer, Signal
 
 Row = TypeVar("Row")
-Index = QModelIndex | QPersistentModelIndex
 #: rows per fetch: a screenful and a half, so the first paint is quick and scrolling stays ahead
 PAGE = 50
 COUNT_DELAY_MS = 250
 
 
-class PagedTableModel(QAbstractTableModel, Generic[Row]):
+class PagedTableModel(RowsTableModel[Row]):
     #: the first page of a reset has arrived (rows now showing): used by tests and the benchmark
     loaded = Signal()
     #: the total of the latest reset is known (``total``)
@@ -37,8 +37,6 @@ class PagedTableModel(QAbstractTableModel, Generic[Row]):
         super().__init__(parent)
         self.reader = reader
         self.page_size = page_size
-        self.rows: list[Row] = []
-        self._headers: list[str] | None = None
         #: rows matching in all; None until counted
         self.total: int | None = None
         self._exhausted = True
@@ -50,9 +48,6 @@ class PagedTableModel(QAbstractTableModel, Generic[Row]):
         self._count_timer.timeout.connect(self._count)
 
     # -- what subclasses provide ---------------------------------------------------------------
-    def headers(self) -> list[str]:
-        raise NotImplementedError
-
     def fetch(self, db: DbSession, offset: int, limit: int) -> list[Row]:
         raise NotImplementedError
 
@@ -146,30 +141,9 @@ class PagedTableModel(QAbstractTableModel, Generic[Row]):
         return self._loading
 
     # -- Qt model API --------------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._header_texts())
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self._header_texts()[section]
-        return None
-
-    def _header_texts(self) -> list[str]:
-        # Views ask for the column count constantly; translate the headers once (a language
-        # switch rebuilds the screens, and with them the models).
-        if self._headers is None:
-            self._headers = self.headers()
-        return self._headers
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # Asked for about seven roles per cell on every paint: answer the unused ones first.
         if role != Qt.ItemDataRole.DisplayRole or not index.isValid() or index.row() >= len(self.rows):
             return None
         return self.display(self.rows[index.row()], index.column())
 
-    def row_at(self, row: int) -> Row:
-        return self.rows[row]
