@@ -15,6 +15,10 @@ A record with edits still in the outbox keeps those local field values (they are
 pushed, and the server merges them); everything else takes the server's values. Every record
 takes the server position it was sent with: the base of the next local edit.
 
+The audit trail notes every remote change to a record this device already held, field by field,
+and, in one entry per record type and page, the ids of the records that arrived new (their
+field-level history is on the device that made them and on the server).
+
 During a scope re-pull every record the server had sent before is marked by negating its
 ``server_pos``; records the re-pull sends again become positive, and those still negative at its
 end are no longer in scope and are removed.
@@ -24,10 +28,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Boolean, Column, Connection, MetaData, Table, delete, func, select, update
@@ -46,6 +51,7 @@ from sync.outbox import CONFLICT_ENTITY
 from sync.settings import CURSOR, REFETCH, RESET, read_setting, write_setting
 
 ALL_FIELDS = "*"
+Picker = Callable[[dict[str, Any]], tuple[Any, ...]]
 CHUNK = 500
 
 
@@ -115,7 +121,13 @@ def apply_page(ws: Workspace, page: p.PullOut, *, refetched: Sequence[p.RecordRe
             cls = ENTITIES.get(entity)
             if cls is None:
                 continue  # a record type this program version does not know yet: kept on the server
-            tally.upserted += _upsert(conn, ws, cls, rows, pending, trail)
+            arrived: list[str] = []
+            tally.upserted += _upsert(conn, ws, cls, rows, pending, trail, arrived)
+            if arrived:
+                # One entry for all the records of this type that arrived with the page (a
+                # per-record entry would cost more than storing the records themselves).
+                trail.append(audit.AuditItem(utcnow(), "", ws.device_id, entity, "", "remote",
+                                             {"arrived": arrived}))
         conflicts = [c for row in page.rows for c in row.conflicts]
         tally.conflicts = _store_conflicts(conn, conflicts, resolving)
         tally.removed = remove(conn, ws, [(r.entity, r.id) for r in page.removals], trail)
@@ -144,51 +156,74 @@ def _bool_fields(cls: type[Record]) -> frozenset[str]:
     return frozenset(c.key for c in cls.__table__.columns if isinstance(c.type, Boolean))
 
 
-def _upsert(conn: Connection, ws: Workspace, cls: type[Record], rows: Sequence[p.RowOut],
-            pending: dict[str, set[str]], trail: list[audit.AuditItem]) -> int:
-    table = _raw_table(cls)
-    columns = set(cls.field_names())
+@cache
+def _shape(cls: type[Record], keys: tuple[str, ...]) -> tuple[tuple[str, ...], Picker]:
+    """For pulled rows whose fields come in this order: the columns they fill (fields this program
+    does not know are dropped; ``id`` and ``server_pos`` come from the row itself) and a getter
+    that picks those values out of ``fields`` as a tuple. Every row of a type normally has the same
+    shape, so this runs once per type."""
+    known = set(cls.field_names()) - {"id", "server_pos"}
+    names = tuple(k for k in keys if k in known)
+    if not names:
+        return names, lambda fields: ()
+    pick = itemgetter(*names)
+    if len(names) == 1:
+        return names, lambda fields: (pick(fields),)
+    return names, pick
+
+
+def _existing(conn: Connection, cls: type[Record], ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """The stored values of those of ``ids`` this device already holds."""
+    names = cls.field_names()
     bools = _bool_fields(cls)
-    existing: dict[str, dict[str, Any]] = {}
-    for chunk in _chunks([r.id for r in rows]):
-        for found in conn.execute(select(table).where(table.c.id.in_(chunk))).mappings():
-            existing[found["id"]] = {k: (bool(found[k]) if k in bools and found[k] is not None else found[k])
-                                     for k in columns}
-    full: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
+    found: dict[str, dict[str, Any]] = {}
+    for chunk in _chunks(ids):
+        sql = (f"SELECT {', '.join(names)} FROM {cls.__tablename__} "
+               f"WHERE id IN ({','.join('?' * len(chunk))})")
+        for values in conn.exec_driver_sql(sql, tuple(chunk)):
+            row = dict(zip(names, values, strict=True))
+            for k in bools:
+                if row[k] is not None:
+                    row[k] = bool(row[k])
+            found[row["id"]] = row
+    return found
+
+
+def _upsert(conn: Connection, ws: Workspace, cls: type[Record], rows: Sequence[p.RowOut],
+            pending: dict[str, set[str]], trail: list[audit.AuditItem], arrived: list[str]) -> int:
+    table = _raw_table(cls)
+    existing = _existing(conn, cls, [r.id for r in rows])
+    full: dict[tuple[str, ...], list[tuple[Any, ...]]] = defaultdict(list)
     partial: list[dict[str, Any]] = []
     now = utcnow()
     for row in rows:
-        values = {k: v for k, v in row.fields.items() if k in columns}
+        names, pick = _shape(cls, tuple(row.fields))
         old = existing.get(row.id)
-        keep = pending.get(row.id, set())
-        if keep and old is not None:
-            skip = set(columns) if ALL_FIELDS in keep else keep | set(SILENT_FIELDS)
-            values = {k: v for k, v in values.items() if k not in skip}
-            values["id"] = row.id
-            values["server_pos"] = row.pos
-            partial.append(values)
-        else:
-            values["id"] = row.id
-            values["server_pos"] = row.pos
-            full[frozenset(values)].append(values)
-        actor = str(row.fields.get("updated_by") or "")
         if old is None:
-            # A record new to this device: its content is the record itself; the audit notes its
-            # arrival (the creating device's own trail holds the field-by-field history).
-            trail.append(audit.AuditItem(now, actor, ws.device_id, cls.entity, row.id, "remote",
-                                         {"server_pos": [None, row.pos]}))
+            # New to this device: its content is the record itself. The page's audit entry lists
+            # it (the field-by-field history is on the creating device and the server).
+            full[names].append((*pick(row.fields), row.id, row.pos))
+            arrived.append(row.id)
             continue
-        changes = {k: [old.get(k), v] for k, v in values.items()
-                   if k not in ("id", "server_pos") and old.get(k) != v}
+        values = dict(zip(names, pick(row.fields), strict=True))
+        keep = pending.get(row.id)
+        if keep:
+            skip = set(values) if ALL_FIELDS in keep else keep | set(SILENT_FIELDS)
+            values = {k: v for k, v in values.items() if k not in skip}
+            partial.append({**values, "id": row.id, "server_pos": row.pos})
+        else:
+            full[names].append((*pick(row.fields), row.id, row.pos))
+        changes = {k: [old.get(k), v] for k, v in values.items() if old.get(k) != v}
         if changes:
+            actor = str(row.fields.get("updated_by") or "")
             trail.append(audit.AuditItem(now, actor, ws.device_id, cls.entity, row.id, "remote", changes))
-    for keys, batch in full.items():
+    for names, batch in full.items():
         # Straight to the driver's executemany: SQLAlchemy's per-row parameter processing would
         # cost as much as the insert itself, and these values need none (see _raw_table).
-        names = sorted(keys)
-        sql = (f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)}) "
-               f"ON CONFLICT(id) DO UPDATE SET {', '.join(f'{n} = excluded.{n}' for n in names if n != 'id')}")
-        conn.exec_driver_sql(sql, [tuple(row[n] for n in names) for row in batch])
+        columns = (*names, "id", "server_pos")
+        sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
+               f"ON CONFLICT(id) DO UPDATE SET {', '.join(f'{n} = excluded.{n}' for n in columns if n != 'id')}")
+        conn.exec_driver_sql(sql, batch)
     for values in partial:
         conn.execute(update(table).where(table.c.id == values["id"])
                      .values({k: v for k, v in values.items() if k != "id"}))

@@ -66,7 +66,8 @@ class AuditEntry(Base):
     row_id: Mapped[str] = mapped_column(String(36), index=True)
     #: create / update / archive / restore / remote
     action: Mapped[str] = mapped_column(String(12))
-    #: JSON object: field → [old, new] in wire form
+    #: JSON object: field → [old, new] in wire form; for records that arrived with a pulled page,
+    #: one entry per type and page (row_id empty) holding {"arrived": [ids]}
     changes: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
