@@ -117,10 +117,14 @@ def apply_page(ws: Workspace, page: p.PullOut, *, refetched: Sequence[p.RecordRe
         # the touched records belonged to before the page and those they belong to after it.
         touched = [(r.entity, r.id) for r in page.rows] + [(r.entity, r.id) for r in page.removals]
         households = search_index.households_of(conn, touched)
+        # Removals first: a record the server refused (a duplicate org unit code, say) leaves
+        # before the server's record holding that value arrives.
+        tally.removed = remove(conn, ws, [(r.entity, r.id) for r in page.removals], trail)
         for entity, rows in by_entity.items():
             cls = ENTITIES.get(entity)
             if cls is None:
                 continue  # a record type this program version does not know yet: kept on the server
+            _make_room(conn, ws, cls, rows, trail)
             arrived: list[str] = []
             tally.upserted += _upsert(conn, ws, cls, rows, pending, trail, arrived)
             if arrived:
@@ -130,7 +134,6 @@ def apply_page(ws: Workspace, page: p.PullOut, *, refetched: Sequence[p.RecordRe
                                              {"arrived": arrived}))
         conflicts = [c for row in page.rows for c in row.conflicts]
         tally.conflicts = _store_conflicts(conn, conflicts, resolving)
-        tally.removed = remove(conn, ws, [(r.entity, r.id) for r in page.removals], trail)
         search_index.refresh(conn, households | search_index.households_of(conn, touched))
         audit.append(conn, trail)
         write_setting(conn, CURSOR, page.cursor)
@@ -139,6 +142,34 @@ def apply_page(ws: Workspace, page: p.PullOut, *, refetched: Sequence[p.RecordRe
             queued = read_setting(conn, REFETCH, [])
             write_setting(conn, REFETCH, [q for q in queued if (q["entity"], q["id"]) not in done])
     return tally
+
+
+def _make_room(conn: Connection, ws: Workspace, cls: type[Record], rows: Sequence[p.RowOut],
+               trail: list[audit.AuditItem]) -> None:
+    """Free the unique values (org unit codes) these pulled rows bring from the other local
+    records holding them. The server keeps such values unique, so a local holder is either about
+    to change too (it is in this page, or its change is still to come: it is queued for re-fetch
+    and holds a placeholder meanwhile) or never reached the server, which refuses its value: it
+    gives way to the server's record (its journal entries stay in the outbox, rejected, for a
+    person to see)."""
+    in_page = {r.id for r in rows}
+    for name in cls.unique_fields():
+        incoming = {r.fields[name]: r.id for r in rows if r.fields.get(name) is not None}
+        clashes: list[tuple[str, int | None]] = []
+        for chunk in _chunks(list(incoming)):
+            sql = (f"SELECT id, server_pos, {name} FROM {cls.__tablename__} "
+                   f"WHERE {name} IN ({','.join('?' * len(chunk))})")
+            clashes += [(i, pos) for i, pos, value in conn.exec_driver_sql(sql, tuple(chunk))
+                        if incoming[value] != i]
+        local_only = [(cls.entity, i) for i, pos in clashes if i not in in_page and not pos]
+        remove(conn, ws, local_only, trail)
+        moving = [i for i, pos in clashes if i in in_page or pos]
+        for i in moving:
+            conn.exec_driver_sql(f"UPDATE {cls.__tablename__} SET {name} = ? WHERE id = ?", (f"~{i}", i))
+        later = [{"entity": cls.entity, "id": i} for i in moving if i not in in_page]
+        if later:
+            queued = read_setting(conn, REFETCH, [])
+            write_setting(conn, REFETCH, queued + [q for q in later if q not in queued])
 
 
 @cache

@@ -61,6 +61,11 @@ class Record(Base):
     server_pos: Mapped[int | None] = mapped_column(Integer, default=None)
 
     @classmethod
+    def unique_fields(cls) -> list[str]:
+        """Fields no two records of this type may share (``org_unit.code``)."""
+        return [c.key for c in cls.__table__.columns if c.unique and not c.primary_key]
+
+    @classmethod
     def field_names(cls) -> list[str]:
         """All journaled fields in a stable order: meta fields first, then the type's own."""
         own = [c.key for c in cls.__table__.columns if c.key not in META_FIELDS and c.key not in LOCAL_FIELDS]

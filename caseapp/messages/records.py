@@ -15,6 +15,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "record.negative": "不能为负数",
         "record.end_before_start": "结束时间不能早于开始时间",
         "record.archived": "该记录已归档，不能修改",
+        "record.duplicate": "{value} 已被另一条记录使用，不能重复",
     },
     "en": {
         "record.no_hard_delete": "Records cannot be deleted; archive it instead ({type})",
@@ -30,5 +31,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "record.negative": "Cannot be negative",
         "record.end_before_start": "The end time cannot be before the start time",
         "record.archived": "This record is archived and cannot be changed",
+        "record.duplicate": "{value} is already used by another record",
     },
 }

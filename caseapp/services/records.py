@@ -67,6 +67,7 @@ def create(session: Session, cls: type[R], fields: Mapping[str, Any]) -> R:
                                 state="", target=str(state))
     data = clean(cls, fields)
     _check_parent(session, cls, data)
+    _check_unique(session, cls, data, None)
     record = cls(**data)
     if isinstance(record, Referral) and record.consent_given is False:
         record.status = "draft"
@@ -90,10 +91,26 @@ def update(session: Session, record: Record, fields: Mapping[str, Any]) -> Recor
     if record.insert_only and set(fields) - {"archived", "org_code"}:
         raise WorkflowError("record.insert_only", next(iter(fields)), type=record.entity)
     data = clean(type(record), fields, partial=True, current=record)
+    _check_unique(session, type(record), data, record.id)
     for name, value in data.items():
         setattr(record, name, value)
     session.flush()
     return record
+
+
+def _check_unique(session: Session, cls: type[Record], data: Mapping[str, Any], own_id: str | None) -> None:
+    """A value another record of this type already holds (an org unit's code) is refused with
+    the field named, before the database's unique index would refuse it without one."""
+    taken = []
+    for name in cls.unique_fields():
+        if data.get(name) is None:
+            continue
+        column = getattr(cls, name)
+        holder = session.scalar(select(cls.id).where(column == data[name], cls.id != (own_id or "")))
+        if holder is not None:
+            taken.append(ValidationError("record.duplicate", name, value=str(data[name])))
+    if taken:
+        raise ValidationErrors(taken)
 
 
 def archive(session: Session, record: Record) -> None:

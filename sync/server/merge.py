@@ -40,6 +40,7 @@ from sync.server.values import (
     references,
     required_fields,
     storable,
+    unique_fields,
 )
 
 # meta entry: [pos, hlc, device, author] of the write that set a field. Fields still as created
@@ -93,6 +94,8 @@ class Batch:
     changes: list[dict[str, Any]] = field(default_factory=list)
     new_conflicts: list[dict[str, Any]] = field(default_factory=list)
     resolved: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: (entity, field) -> value -> record id, for fields kept unique; loaded when first needed
+    holders: dict[tuple[str, str], dict[JsonValue, str]] = field(default_factory=dict)
     _next_pos: int = 0
 
     # -- positions and loading ----------------------------------------------------------------
@@ -165,15 +168,19 @@ class Batch:
             raise Rejected("sync.unknown_record")
         if not self.who.covers(row.org_code):
             raise Rejected("sync.out_of_scope")
-        value = self._checked(row.entity, src.field, src.value)
+        value = self._checked(row.entity, row.id, src.field, src.value)
         return self._set(op, row, src.field, value)
 
-    def _checked(self, entity: str, name: str, value: Any, *, edit: bool = True) -> JsonValue:
-        return self._allowed(entity, name, canonical(entity_class(entity), name, value), edit=edit)
+    def _checked(self, entity: str, row_id: str, name: str, value: Any, *, edit: bool = True) -> JsonValue:
+        return self._allowed(entity, row_id, name, canonical(entity_class(entity), name, value), edit=edit)
 
-    def _allowed(self, entity: str, name: str, result: JsonValue, *, edit: bool = True) -> JsonValue:
-        """Scope, insert-only and reference checks of an already canonical value."""
+    def _allowed(self, entity: str, row_id: str, name: str, result: JsonValue, *, edit: bool = True) -> JsonValue:
+        """Scope, insert-only, uniqueness and reference checks of an already canonical value."""
         cls = entity_class(entity)
+        if name in unique_fields(cls):
+            holder = self._holders(entity, name).get(result)
+            if holder is not None and holder != row_id:
+                raise Rejected("sync.duplicate_value")
         if name == "org_code" and not self.who.covers(str(result)):
             raise Rejected("sync.out_of_scope")
         if edit and cls.insert_only and name not in ("archived", "org_code"):
@@ -197,7 +204,7 @@ class Batch:
         if not isinstance(org, str) or not self.who.covers(org):
             raise Rejected("sync.out_of_scope")
         for name in given:
-            self._allowed(entity, name, fields[name], edit=False)
+            self._allowed(entity, op.src.row_id, name, fields[name], edit=False)
         if entity == "attachment" and attachments.missing(self.conn, [str(fields.get("digest"))]):
             raise Rejected("sync.attachment_missing")  # content first, then the record pointing at it
         created = value.get("created_at")
@@ -214,14 +221,33 @@ class Batch:
         row.created_pos = pos
         row.meta = {CREATED: [pos, op.hlc, op.device, op.author]}
         self.rows[row.id] = row
+        for name in unique_fields(cls):
+            self._holders(entity, name)[fields.get(name)] = row.id
         return Outcome(p.APPLIED, pos)
+
+    def _holders(self, entity: str, name: str) -> dict[JsonValue, str]:
+        """Which record holds each value of a unique field. Only reference data has unique fields
+        (org units: a few thousand at most), so reading them all once per batch is cheap."""
+        key = (entity, name)
+        if key not in self.holders:
+            r = schema.records.c
+            found: dict[JsonValue, str] = {}
+            for row_id, text in self.conn.execute(select(r.id, r.fields).where(r.entity == entity)):
+                loaded = self.rows.get(row_id)
+                value = loaded.fields.get(name) if loaded is not None else json.loads(text).get(name)
+                found[value] = row_id
+            for row in self.rows.values():  # created earlier in this batch, not yet flushed
+                if row is not None and row.new and row.entity == entity:
+                    found[row.fields.get(name)] = row.id
+            self.holders[key] = found
+        return self.holders[key]
 
     def _create_existing(self, op: Op, row: Row, value: dict[str, Any]) -> Outcome:
         """A create of a record the server already has (a device restored from a backup, say):
         its fields are treated as edits, so nothing written since is silently overwritten."""
         if not self.who.covers(row.org_code):
             raise Rejected("sync.out_of_scope")
-        checked = {k: self._checked(row.entity, k, v) for k, v in value.items() if k not in STAMPED}
+        checked = {k: self._checked(row.entity, row.id, k, v) for k, v in value.items() if k not in STAMPED}
         outcomes = [self._set(op, row, k, v) for k, v in checked.items()]
         for verdict in (p.CONFLICT, p.MERGED):
             hit = next((o for o in outcomes if o.verdict == verdict), None)
@@ -280,6 +306,11 @@ class Batch:
 
     def _write(self, op: Op, row: Row, name: str, value: JsonValue) -> int:
         old_org = row.org_code if name == "org_code" and value != row.org_code else None
+        if name in unique_fields(entity_class(row.entity)):
+            held = self._holders(row.entity, name)
+            if held.get(row.fields.get(name)) == row.id:
+                del held[row.fields.get(name)]
+            held[value] = row.id
         row.fields[name] = value
         if name == "org_code":
             row.org_code = str(value)

@@ -35,6 +35,13 @@ def field_set(cls: type[Record]) -> frozenset[str]:
 
 
 @cache
+def unique_fields(cls: type[Record]) -> frozenset[str]:
+    """Fields a workspace keeps unique (``org_unit.code``): the server must hold them unique too,
+    or a device could not store what it pulls."""
+    return frozenset(cls.unique_fields())
+
+
+@cache
 def required_fields(cls: type[Record]) -> frozenset[str]:
     """Columns that may not be NULL and have no default: a create must bring them."""
     return frozenset(c.key for c in cls.__table__.columns

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from caseapp.domain import Household, Member
+from caseapp.errors import ValidationErrors
 from caseapp.services import records
 from caseapp.services.exchange import export_bytes
 from caseapp.store.tables import ConflictRecord, JournalEntry
@@ -16,7 +17,7 @@ from sync import conflicts, run
 from sync.errors import RevokedError, TooOldError
 from sync.server.app import ServerConfig
 
-from .conftest import COMMUNITY_A, GRID_A1, Device, Server
+from .conftest import COMMUNITY_A, GRID_A1, GRID_A2, Device, Server
 
 
 def new_household(dev: Device, org: str = GRID_A1, **fields: Any) -> str:
@@ -181,3 +182,42 @@ def test_pull_keeps_local_values_still_in_the_outbox(device: Callable[[str], Dev
     assert export_bytes(a.ws) == export_bytes(b.ws)
     (c,) = conflicts.list_open(b.ws)
     assert {c.winner, c.loser} == {"13800000001", "13900000002"}
+
+
+def test_same_org_unit_code_from_two_devices_converges(device: Callable[[str], Device]) -> None:
+    """Org unit codes are unique on every workspace: the server refuses a second record with a
+    code it already holds, and the device that made it gives way to the server's record instead
+    of failing every later sync on the unique index."""
+    from caseapp.domain import OrgUnit
+
+    a, b = device("worker1"), device("worker2")
+    for dev, name in ((a, "一网格"), (b, "第一网格")):
+        with dev.ws.write() as s:
+            records.create(s, OrgUnit, {"org_code": GRID_A1, "code": GRID_A1, "name": name, "level": "grid",
+                                        "parent_code": COMMUNITY_A})
+    a.sync()
+    report = b.sync()
+    assert report.push.rejected == 1
+    with b.ws.read() as s:
+        units = s.scalars(select(OrgUnit)).all()
+        reasons = list(s.scalars(select(JournalEntry.reason).where(JournalEntry.entity == "org_unit")))
+    assert [(u.code, u.name) for u in units] == [(GRID_A1, "一网格")]
+    assert reasons == ["sync.duplicate_value"]  # the refused create stays visible in the outbox
+    a.sync()
+    assert export_bytes(a.ws) == export_bytes(b.ws)
+    # A code another unit holds is refused on the device, with the field named ...
+    with b.ws.write() as s, pytest.raises(ValidationErrors) as refused:
+        records.create(s, OrgUnit, {"org_code": GRID_A1, "code": GRID_A1, "name": "重复", "level": "grid"})
+    assert [(e.key, e.field) for e in refused.value.errors] == [("record.duplicate", "code")]
+    # ... and by the server when the other unit is not on this device yet.
+    with a.ws.write() as s:
+        records.create(s, OrgUnit, {"org_code": GRID_A2, "code": GRID_A2, "name": "二网格", "level": "grid",
+                                    "parent_code": COMMUNITY_A})
+    with b.ws.write() as s:
+        records.update(s, s.scalars(select(OrgUnit)).one(), {"code": GRID_A2})
+    a.sync()
+    assert b.sync().push.rejected == 1
+    a.sync()
+    assert export_bytes(a.ws) == export_bytes(b.ws)
+    with b.ws.read() as s:
+        assert sorted(s.scalars(select(OrgUnit.code))) == [GRID_A1, GRID_A2]

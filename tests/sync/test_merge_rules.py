@@ -96,3 +96,17 @@ def test_far_future_stamps_are_clamped_and_said_so(db: Database) -> None:
     assert v.verdict == "applied" and v.clamped
     fields, _ = state(db)
     assert fields["updated_at"] == merge.stamp_time(pack(NOW + p.MAX_CLOCK_AHEAD_MS))
+
+
+def test_unique_codes_are_kept_unique_within_and_across_batches(db: Database) -> None:
+    unit = {"org_code": ORG, "code": ORG, "name": "一网格", "level": "grid"}
+    verdicts = push(db, "dev-a", op(1, "create", "u1", value=unit, entity="org_unit"),
+                    op(2, "create", "u2", value={**unit, "name": "重复"}, entity="org_unit"),
+                    op(3, "create", "u3", value={**unit, "code": ORG + "9"}, entity="org_unit"))
+    assert [(v.verdict, v.reason) for v in verdicts] == [("applied", None), ("rejected", "sync.duplicate_value"),
+                                                         ("applied", None)]
+    # u1 gives its code up and u3 takes it, in one batch; then u1 cannot take u3's old one back.
+    verdicts = push(db, "dev-b", op(1, "set", "u1", field="code", value=ORG + "8", base=1, entity="org_unit"),
+                    op(2, "set", "u3", field="code", value=ORG, base=3, entity="org_unit"),
+                    op(3, "set", "u1", field="code", value=ORG, base=1, entity="org_unit"))
+    assert [v.reason for v in verdicts] == [None, None, "sync.duplicate_value"]
