@@ -131,10 +131,13 @@ class SyncClient:
         body = {"ops": [op.model_dump(exclude_defaults=True) for op in ops]}
         return p.PushOut.model_validate(self._json("POST", "/push", body))
 
-    def pull(self, cursor: str, limit: int = p.DEFAULT_PAGE, refetch: list[p.RecordRef] | None = None) -> p.PullOut:
+    def pull(self, cursor: str, limit: int = p.DEFAULT_PAGE, refetch: list[p.RecordRef] | None = None, *,
+             count: bool = False) -> p.PullOut:
         body: dict[str, Any] = {"cursor": cursor, "limit": limit}
         if refetch:
             body["refetch"] = [r.model_dump() for r in refetch]
+        if count:
+            body["count"] = True
         return p.PullOut.model_validate_json(self._raw_json("POST", "/pull", body))
 
     def missing_attachments(self, digests: list[str]) -> list[str]:

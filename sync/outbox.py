@@ -14,7 +14,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 
 from caseapp.store.tables import OUTBOX_STATES, PENDING, SENT, ConflictRecord, JournalEntry
 from caseapp.store.workspace import Workspace
@@ -42,6 +42,12 @@ def pending(ws: Workspace, limit: int, after_seq: int = 0) -> list[JournalEntry]
         return list(session.scalars(select(JournalEntry).where(JournalEntry.state.in_(OUTBOX_STATES),
                                                                JournalEntry.seq > after_seq)
                                     .order_by(JournalEntry.seq).limit(limit)))
+
+
+def pending_count(ws: Workspace) -> int:
+    with ws.read() as session:
+        return session.scalar(select(func.count()).select_from(JournalEntry)
+                              .where(JournalEntry.state.in_(OUTBOX_STATES))) or 0
 
 
 def to_op(entry: JournalEntry) -> p.PushOp:

@@ -125,6 +125,9 @@ class PullIn(Model):
     limit: Annotated[int, Field(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE
     #: ids whose server state the device must be sent again (its own edit to them was refused or lost)
     refetch: Annotated[list[RecordRef], Field(max_length=MAX_REFETCH)] = []
+    #: also count the in-scope changes from the cursor on (the first request of a sync asks, so
+    #: the device can show how far it has got; counting on every page would cost a scan each)
+    count: bool = False
 
 
 class ConflictOut(Model):
@@ -164,6 +167,8 @@ class PullOut(Model):
     hlc: int
     #: records in the device's scope, sent with the last page so the device can check its copy
     scope_count: int | None = None
+    #: when the request asked to count: the in-scope changes after its cursor, this page's included
+    total: int | None = None
 
 
 class AttachmentStatus(Model):

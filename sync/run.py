@@ -29,8 +29,9 @@ from sync.errors import CursorGoneError, NotLoggedInError, SyncError
 
 PUSH_BATCH = 500
 
-#: progress(stage, done): stage is "push", "pull" or "attachments"
-Progress = Callable[[str, int], None]
+#: progress(stage, done, total): stage is "push" (operations), "pull" (server changes) or
+#: "attachments" (files); total is 0 when the server does not say
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass
@@ -79,7 +80,7 @@ def connect(ws: Workspace, *, retry: RetryPolicy | None = None,
 def sync(ws: Workspace, client: SyncClient, *, progress: Progress | None = None,
          page_size: int = p.DEFAULT_PAGE, push_batch: int = PUSH_BATCH) -> SyncReport:
     report = SyncReport()
-    say = progress or (lambda stage, done: None)
+    say = progress or (lambda stage, done, total: None)
     # No separate handshake: every request carries the protocol and schema versions (a client too
     # old gets 426 on its first call) and every answer the server's clock, so a one-field edit
     # costs two round trips (push, pull) and a sync with nothing to send one.
@@ -96,6 +97,7 @@ def sync(ws: Workspace, client: SyncClient, *, progress: Progress | None = None,
 
 def push(ws: Workspace, client: SyncClient, report: SyncReport, say: Progress, batch: int) -> None:
     last_seq = 0
+    total = outbox.pending_count(ws)
     while True:
         entries = outbox.pending(ws, batch, after_seq=last_seq)
         if not entries:
@@ -106,7 +108,7 @@ def push(ws: Workspace, client: SyncClient, report: SyncReport, say: Progress, b
         outbox.record_verdicts(ws, entries, answer.verdicts, report.push)
         # Entries without a verdict (should not happen) stay queued; never loop on them.
         last_seq = entries[-1].seq
-        say("push", report.push.pushed)
+        say("push", report.push.pushed, max(total, report.push.pushed))
 
 
 def pull(ws: Workspace, client: SyncClient, report: SyncReport, say: Progress, page_size: int) -> None:
@@ -117,8 +119,9 @@ def pull(ws: Workspace, client: SyncClient, report: SyncReport, say: Progress, p
         while True:
             cursor = ws.get_setting(settings.CURSOR, "") or ""
             queued = [p.RecordRef(**r) for r in ws.get_setting(settings.REFETCH, [])][:p.MAX_REFETCH]
-            upcoming: Future[p.PullOut] = fetcher.submit(client.pull, cursor, page_size, queued)
+            upcoming: Future[p.PullOut] = fetcher.submit(client.pull, cursor, page_size, queued, count=True)
             restarted = False
+            done = total = 0
             while True:
                 try:
                     page = upcoming.result()
@@ -131,12 +134,15 @@ def pull(ws: Workspace, client: SyncClient, report: SyncReport, say: Progress, p
                 if page.has_more:
                     upcoming = fetcher.submit(client.pull, page.cursor, page_size, [])
                 ws.clock.observe(page.hlc)
+                total = page.total if page.total is not None else total
                 tally = apply.apply_page(ws, page, refetched=queued)
                 queued = []
                 report.pages += 1
                 report.pulled += tally.upserted
                 report.removed += tally.removed
-                say("pull", report.pulled)
+                # A full page is page_size changes; the last one brings the count to the total.
+                done = done + page_size if page.has_more else (max(done, total) if total else done + len(page.rows))
+                say("pull", min(done, total) if total else done, total)
                 if not page.has_more:
                     break
             if restarted:
@@ -165,9 +171,10 @@ def upload_attachments(ws: Workspace, client: SyncClient, say: Progress) -> None
             digest = json.loads(entry.value).get("digest")
             if isinstance(digest, str) and ws.attachments.has(digest):
                 digests.append(digest)
-    for n, digest in enumerate(client.missing_attachments(sorted(set(digests))), start=1):
+    missing = client.missing_attachments(sorted(set(digests)))
+    for n, digest in enumerate(missing, start=1):
         client.upload_attachment(digest, ws.attachments.get(digest))
-        say("attachments", n)
+        say("attachments", n, len(missing))
 
 
 def fetch_attachment(ws: Workspace, client: SyncClient, digest: str) -> bytes:

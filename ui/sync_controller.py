@@ -21,8 +21,8 @@ STARTUP_SYNC_DELAY_MS = 5_000
 
 class SyncController(QObject):
     status_changed = Signal(object)
-    #: stage (push / pull / attachments), items done so far
-    progress = Signal(str, int)
+    #: stage (push / pull / attachments), items done so far, total (0 when not known)
+    progress = Signal(str, int, int)
     #: ok, message (empty when ok)
     finished = Signal(bool, str)
     started = Signal()

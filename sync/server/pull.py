@@ -64,6 +64,7 @@ class Page:
     cursor: str
     has_more: bool
     scope_count: int | None
+    total: int | None = None
 
     def to_json(self, hlc: int) -> bytes:
         parts = [f'{{"entity":{json.dumps(e)},"id":{json.dumps(i)},"pos":{pos},"fields":{fields},'
@@ -71,7 +72,7 @@ class Page:
         removals = json.dumps([{"entity": e, "id": i} for e, i in self.removals])
         return (f'{{"rows":[{",".join(parts)}],"removals":{removals},"cursor":{json.dumps(self.cursor)},'
                 f'"has_more":{json.dumps(self.has_more)},"hlc":{hlc},'
-                f'"scope_count":{json.dumps(self.scope_count)}}}').encode()
+                f'"scope_count":{json.dumps(self.scope_count)},"total":{json.dumps(self.total)}}}').encode()
 
     def to_model(self, hlc: int = 0) -> p.PullOut:
         return p.PullOut.model_validate_json(self.to_json(hlc))
@@ -98,7 +99,11 @@ def pull(conn: Connection, who: Principal, request: p.PullIn) -> Page:
     rows, removals = _rows(conn, who, wanted)
     end = entries[-1].pos if has_more else max(top, after)
     count = None if has_more else _scope_count(conn, who)
-    return Page(rows, removals, f"{end}.{who.scope_tag()}", has_more, count)
+    total = None
+    if request.count:
+        total = len(entries) if not has_more else int(conn.execute(
+            select(func.count()).select_from(schema.changes).where(c.pos > after, c.pos <= top, scoped)).scalar_one())
+    return Page(rows, removals, f"{end}.{who.scope_tag()}", has_more, count, total)
 
 
 def _rows(conn: Connection, who: Principal, wanted: dict[str, str]) -> tuple[list[Any], list[tuple[str, str]]]:

@@ -91,7 +91,15 @@ def test_sync_and_resolve_a_conflict(qtbot, tmp_path: Path, existing: Path, task
     window.session.changed.emit(frozenset({"household"}))
     qtbot.waitUntil(lambda: any(r.entity == "household" for r in page.outbox.rows), timeout=5_000)
     assert page.outbox.data(page.outbox.index(0, page.outbox.STATE)) == "Waiting"
+    seen: list[tuple[str, int, int]] = []
+    window.sync.progress.connect(lambda *args: seen.append(args))
     _sync_and_wait(qtbot, window)
+    # Progress reports counts out of a total: what was sent, then what came back.
+    pushes = [s for s in seen if s[0] == "push"]
+    pulls = [s for s in seen if s[0] == "pull"]
+    assert pushes and pushes[-1][1] == pushes[-1][2] >= 1
+    assert pulls and pulls[-1][1] == pulls[-1][2] >= 1
+    assert page.progress.maximum() == pulls[-1][2]
     qtbot.waitUntil(lambda: page.outbox.ready and not page.outbox.rows, timeout=5_000)
     qtbot.waitUntil(lambda: server.url in page.server.text(), timeout=5_000)
 

@@ -4,7 +4,6 @@ they do not depend on how the client is split up."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -14,8 +13,7 @@ from caseapp.store.tables import OUTBOX_STATES, REJECTED, ConflictRecord, Journa
 from caseapp.store.workspace import Workspace
 from sync import conflicts, run
 
-#: progress(stage, done): stage is "push", "pull" or "attachments"
-Progress = Callable[[str, int], None]
+Progress = run.Progress
 
 
 def login(ws: Workspace, url: str, user: str, password: str, ca_file: str = "") -> Any:

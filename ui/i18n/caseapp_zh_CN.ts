@@ -1100,6 +1100,14 @@
         <translation>正在同步…</translation>
     </message>
     <message>
+        <source>Syncing: sending %1%</source>
+        <translation>正在同步：发送 %1%</translation>
+    </message>
+    <message>
+        <source>Syncing: receiving %1%</source>
+        <translation>正在同步：接收 %1%</translation>
+    </message>
+    <message>
         <source>Offline: not connected to a server</source>
         <translation>离线：未连接服务器</translation>
     </message>
@@ -1591,6 +1599,18 @@
     <message>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
+    </message>
+    <message>
+        <source>Sending changes: %1 of %2</source>
+        <translation>正在发送修改：%1 / %2</translation>
+    </message>
+    <message>
+        <source>Receiving changes: %1 of %2</source>
+        <translation>正在接收修改：%1 / %2</translation>
+    </message>
+    <message>
+        <source>Uploading attachments: %1 of %2</source>
+        <translation>正在上传附件：%1 / %2</translation>
     </message>
     <message>
         <source>Sending changes: %1</source>

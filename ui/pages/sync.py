@@ -147,13 +147,21 @@ class SyncPage(Page):
         self.sync_button.setEnabled(False)
         self.message.clear_error()
         self.stage.setText(self.tr("Connecting…"))
+        self.progress.setRange(0, 0)
         self.progress.show()
 
-    def _progress(self, stage: str, done: int) -> None:
-        # The totals are not known in advance: a busy bar and a running count.
-        stages = {"push": self.tr("Sending changes: %1"), "pull": self.tr("Receiving changes: %1"),
-                  "attachments": self.tr("Uploading attachments: %1")}
-        self.stage.setText(stages.get(stage, "%1").replace("%1", str(done)))
+    def _progress(self, stage: str, done: int, total: int) -> None:
+        self.progress.setRange(0, total)  # 0..0: a busy bar, when the server gave no total
+        self.progress.setValue(min(done, total))
+        if total:
+            stages = {"push": self.tr("Sending changes: %1 of %2"), "pull": self.tr("Receiving changes: %1 of %2"),
+                      "attachments": self.tr("Uploading attachments: %1 of %2")}
+        else:
+            stages = {"push": self.tr("Sending changes: %1"), "pull": self.tr("Receiving changes: %1"),
+                      "attachments": self.tr("Uploading attachments: %1")}
+        locale = self.locale()
+        text = stages.get(stage, "%1").replace("%1", locale.toString(done)).replace("%2", locale.toString(total))
+        self.stage.setText(text)
 
     def _finished(self, ok: bool, message: str) -> None:
         self.sync_button.setEnabled(True)

@@ -104,6 +104,7 @@ class MainScreen(QWidget):
         self.settings.connect_requested.connect(self._connect_elsewhere)
         sync.status_changed.connect(self._show_sync_status)
         sync.started.connect(lambda: self.sync_indicator.setText(self.tr("Syncing…")))
+        sync.progress.connect(self._show_sync_progress)
         self.nav.setCurrentRow(0)
 
     def go(self, page: Page) -> None:
@@ -140,6 +141,13 @@ class MainScreen(QWidget):
         for page in self.pages:
             page.clear()
         self.sync_indicator.clear()
+
+    def _show_sync_progress(self, stage: str, done: int, total: int) -> None:
+        # The status bar keeps it short; the Sync page has the bar and the counts.
+        if total and stage in ("push", "pull"):
+            percent = min(100, done * 100 // total)
+            text = (self.tr("Syncing: sending %1%") if stage == "push" else self.tr("Syncing: receiving %1%"))
+            self.sync_indicator.setText(text.replace("%1", str(percent)))
 
     def _show_sync_status(self, status: dict[str, Any]) -> None:
         server = status.get("server", "-")
