@@ -4,6 +4,11 @@ Push comes before pull so the server merges this device's edits against what it 
 pull that follows brings back the merged result (and any conflict records) in one go. Every step
 commits as it goes (verdicts per batch, cursor per page), so a sync interrupted at any point —
 network lost, laptop closed, process killed — resumes without re-sending acknowledged work.
+
+Every local write goes through a ``Writer``: the desktop client passes one that queues the write
+on its single writer thread and waits for it, and runs the sync itself elsewhere, so a slow network
+never holds the writer: a caseworker's save waits at most for one page to be applied, not for the
+whole sync. The command line writes in place.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ import socket
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Protocol, TypeVar
 
 from sqlalchemy import func, select
 
@@ -28,6 +35,17 @@ from sync.client import RetryPolicy, SyncClient
 from sync.errors import CursorGoneError, NotLoggedInError, SyncError
 
 PUSH_BATCH = 500
+T = TypeVar("T")
+
+
+class Writer(Protocol):
+    """Runs ``fn`` as the workspace's writer and returns what it returns."""
+
+    def __call__(self, fn: Callable[[], T], /) -> T: ...
+
+
+def in_place(fn: Callable[[], T]) -> T:
+    return fn()
 
 #: progress(stage, done, total): stage is "push" (operations), "pull" (server changes) or
 #: "attachments" (files); total is 0 when the server does not say
@@ -78,40 +96,41 @@ def connect(ws: Workspace, *, retry: RetryPolicy | None = None,
 
 
 def sync(ws: Workspace, client: SyncClient, *, progress: Progress | None = None,
-         page_size: int = p.DEFAULT_PAGE, push_batch: int = PUSH_BATCH) -> SyncReport:
+         page_size: int = p.DEFAULT_PAGE, push_batch: int = PUSH_BATCH, write: Writer = in_place) -> SyncReport:
     report = SyncReport()
     say = progress or (lambda stage, done, total: None)
     # No separate handshake: every request carries the protocol and schema versions (a client too
     # old gets 426 on its first call) and every answer the server's clock, so a one-field edit
     # costs two round trips (push, pull) and a sync with nothing to send one.
     upload_attachments(ws, client, say)
-    push(ws, client, report, say, push_batch)
-    pull(ws, client, report, say, page_size)
-    with ws.engine.begin() as conn:
-        settings.write_setting(conn, settings.LAST_SYNC, format_datetime(dt.datetime.now(dt.UTC)))
+    push(ws, client, report, say, push_batch, write)
+    pull(ws, client, report, say, page_size, write)
+    write(lambda: ws.set_setting(settings.LAST_SYNC, format_datetime(dt.datetime.now(dt.UTC))))
     with ws.read() as session:
         report.open_conflicts = session.scalar(select(func.count()).select_from(ConflictRecord)
                                                .where(ConflictRecord.status == "open")) or 0
     return report
 
 
-def push(ws: Workspace, client: SyncClient, report: SyncReport, say: Progress, batch: int) -> None:
+def push(ws: Workspace, client: SyncClient, report: SyncReport, say: Progress, batch: int,
+         write: Writer = in_place) -> None:
     last_seq = 0
     total = outbox.pending_count(ws)
     while True:
         entries = outbox.pending(ws, batch, after_seq=last_seq)
         if not entries:
             return
-        outbox.mark_sent(ws, [e.seq for e in entries])
+        write(partial(outbox.mark_sent, ws, [e.seq for e in entries]))
         answer = client.push([outbox.to_op(e) for e in entries])
         ws.clock.observe(answer.hlc)
-        outbox.record_verdicts(ws, entries, answer.verdicts, report.push)
+        write(partial(outbox.record_verdicts, ws, entries, answer.verdicts, report.push))
         # Entries without a verdict (should not happen) stay queued; never loop on them.
         last_seq = entries[-1].seq
         say("push", report.push.pushed, max(total, report.push.pushed))
 
 
-def pull(ws: Workspace, client: SyncClient, report: SyncReport, say: Progress, page_size: int) -> None:
+def pull(ws: Workspace, client: SyncClient, report: SyncReport, say: Progress, page_size: int,
+         write: Writer = in_place) -> None:
     checked = False
     # The next page is fetched while this one is applied: the server's work and the local write
     # overlap. Pages are still applied strictly in order, each with its own cursor.
@@ -128,14 +147,14 @@ def pull(ws: Workspace, client: SyncClient, report: SyncReport, say: Progress, p
                 except CursorGoneError:
                     if report.resynced:
                         raise
-                    apply.begin_reset(ws)
+                    write(lambda: apply.begin_reset(ws))
                     report.resynced = restarted = True
                     break
                 if page.has_more:
                     upcoming = fetcher.submit(client.pull, page.cursor, page_size, [])
                 ws.clock.observe(page.hlc)
                 total = page.total if page.total is not None else total
-                tally = apply.apply_page(ws, page, refetched=queued)
+                tally = write(partial(apply.apply_page, ws, page, refetched=queued))
                 queued = []
                 report.pages += 1
                 report.pulled += tally.upserted
@@ -148,7 +167,7 @@ def pull(ws: Workspace, client: SyncClient, report: SyncReport, say: Progress, p
             if restarted:
                 continue
             if ws.get_setting(settings.RESET, False):
-                report.removed += apply.finish_reset(ws)
+                report.removed += write(lambda: apply.finish_reset(ws))
             if ws.get_setting(settings.REFETCH, []):
                 continue
             if page.scope_count is not None and not checked and apply.known_count(ws) != page.scope_count:
@@ -156,7 +175,7 @@ def pull(ws: Workspace, client: SyncClient, report: SyncReport, say: Progress, p
                 # backup): pull the scope again rather than live with a silent difference.
                 checked = True
                 if not report.resynced:
-                    apply.begin_reset(ws)
+                    write(lambda: apply.begin_reset(ws))
                     report.resynced = True
                     continue
             return

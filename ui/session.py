@@ -193,6 +193,20 @@ class Session(QObject):
         submit = self.tasks.write if writer else self.tasks.read
         submit(lambda: fn(ws), on_done, on_error)
 
+    def writer_for(self, ws: Workspace) -> Callable[[Callable[[], T]], T]:
+        """For a pool job working on ``ws`` (a sync): run each of its writes on the writer, and
+        refuse them once the workspace has been locked (the lock queued its close before them)."""
+
+        def write(fn: Callable[[], T]) -> T:
+            def guarded() -> T:
+                if self.ws is not ws:
+                    raise WorkspaceError("workspace.locked")
+                return fn()
+
+            return self.tasks.on_writer(guarded)
+
+        return write
+
     def set_setting(self, key: str, value: Any, on_done: Callable[[None], None] | None = None) -> None:
         self.settings[key] = value
         self.with_workspace(lambda ws: ws.set_setting(key, value), on_done)

@@ -1,8 +1,10 @@
 """Runs sync in the background and keeps the status the status bar and Sync page show.
 
-A sync is network work plus writes of what comes back, so it runs on the writer: local saves queue
-behind it for its duration, but the GUI thread never waits. Progress arrives from the sync
-engine's plain callback (on the worker thread) and reaches the GUI through a queued signal.
+A sync is network work plus writes of what comes back. It runs on a pool thread and hands each
+write (a batch of verdicts, a pulled page) to the writer, so a caseworker's save waits at most for
+one page to be applied, never for the network; the GUI thread never waits at all. Progress arrives
+from the sync engine's plain callback (on the pool thread) and reaches the GUI through a queued
+signal.
 """
 
 from __future__ import annotations
@@ -77,8 +79,9 @@ class SyncController(QObject):
             return
         self.running = True
         self.started.emit()
-        self.session.with_workspace(lambda ws: sync.sync_now(ws, progress=self.progress.emit),
-                                    self._done, self._failed)
+        self.session.with_workspace(
+            lambda ws: sync.sync_now(ws, progress=self.progress.emit, write=self.session.writer_for(ws)),
+            self._done, self._failed, writer=False)
 
     def _done(self, _result: Any) -> None:
         self.running = False

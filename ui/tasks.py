@@ -4,6 +4,8 @@
   they were submitted, so a save can never race another save and SQLite never sees two writers.
 * A small pool runs reads and network calls in parallel (WAL lets readers run beside the writer).
 * Results come back to the GUI thread through a queued signal; the GUI thread never waits.
+* A long background job (a sync) runs on the pool and hands each of its writes to the writer
+  (``on_writer``), so saves queue behind one of its writes, never behind all of it.
 
 Each job carries the *epoch* it was submitted in. Locking the workspace starts a new epoch, and a
 result from an older epoch is dropped instead of being delivered, so a list that was loading when
@@ -16,7 +18,7 @@ import logging
 import queue
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from caseapp.errors import CaseAppError
@@ -63,6 +65,10 @@ class TaskManager(QObject):
         self._epoch = 0
         # Touched only on the GUI thread: jobs are submitted and delivered there.
         self._pending = 0
+        # Writes pool jobs are waiting for; cancelled at shutdown so no pool thread waits forever.
+        self._awaited: set[Future[Any]] = set()
+        self._awaited_lock = threading.Lock()
+        self._stopped = False
         self._deliver.connect(self._on_deliver)
 
     # -- submitting ---------------------------------------------------------------------------
@@ -75,6 +81,33 @@ class TaskManager(QObject):
              on_error: Failed | None = None) -> None:
         """Run ``fn`` on a pool thread (reads and network calls)."""
         self._pool.submit(self._wrap(fn, on_done, on_error))
+
+    def on_writer(self, fn: Callable[[], T]) -> T:
+        """From a pool job: run ``fn`` on the writer thread, after the writes queued before it, and
+        return its result (or raise its error). Never from the GUI thread, which does not wait, nor
+        from the writer itself, which would wait for itself."""
+        if threading.current_thread() is threading.main_thread() or QThread.currentThread() is self._writer:
+            raise RuntimeError("on_writer is for pool jobs")
+        future: Future[T] = Future()
+        with self._awaited_lock:
+            if self._stopped:
+                raise RuntimeError("the writer has stopped")
+            self._awaited.add(future)
+
+        def job() -> None:
+            if not future.set_running_or_notify_cancel():
+                return
+            try:
+                future.set_result(fn())
+            except BaseException as error:  # handed to the waiting job, which decides
+                future.set_exception(error)
+
+        self._writer.jobs.put(job)
+        try:
+            return future.result()
+        finally:
+            with self._awaited_lock:
+                self._awaited.discard(future)
 
     def _wrap(self, fn: Callable[[], Any], on_done: Done | None, on_error: Failed | None) -> Callable[[], None]:
         epoch = self._epoch
@@ -126,4 +159,8 @@ class TaskManager(QObject):
     def shutdown(self) -> None:
         self._writer.jobs.put(None)
         self._writer.wait()
+        with self._awaited_lock:
+            self._stopped = True
+            for future in self._awaited:
+                future.cancel()  # queued behind the stop: the pool job waiting for it gets CancelledError
         self._pool.shutdown(wait=True)

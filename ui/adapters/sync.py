@@ -21,10 +21,10 @@ def login(ws: Workspace, url: str, user: str, password: str, ca_file: str = "") 
     return run.login(ws, url, user, password, ca_file=ca_file or None)
 
 
-def sync_now(ws: Workspace, progress: Progress | None = None) -> run.SyncReport:
+def sync_now(ws: Workspace, progress: Progress | None = None, write: run.Writer = run.in_place) -> run.SyncReport:
     client = run.connect(ws)
     try:
-        return run.sync(ws, client, progress=progress)
+        return run.sync(ws, client, progress=progress, write=write)
     finally:
         client.close()
 
