@@ -28,6 +28,7 @@ from functools import lru_cache
 from typing import Any
 
 from pypinyin import lazy_pinyin
+from pypinyin.constants import PHRASES_DICT
 from sqlalchemy import Connection, Integer, String, Text, delete, event, inspect
 from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column
 
@@ -105,10 +106,29 @@ def digits(text: str) -> str:
     return _NON_DIGITS.sub("", text)
 
 
+_HANZI = re.compile(r"^[\u3400-\u9fff]+$")
+
+
+@lru_cache(maxsize=16384)
+def _char_pinyin(char: str) -> tuple[str, ...]:
+    return tuple(lazy_pinyin(char, errors="default"))
+
+
+def pinyin_of(text: str) -> list[str]:
+    """``lazy_pinyin(text)``, from a per-character cache when it must give the same answer: all
+    hanzi, and no part of the text in pypinyin's phrase dictionary (pypinyin then reads character
+    by character too). Names are mostly distinct, so caching whole names misses; a sync applying
+    a district's records spent more time here than writing them."""
+    if _HANZI.match(text) and not any(text[i:j] in PHRASES_DICT for i in range(len(text))
+                                      for j in range(i + 2, len(text) + 1)):
+        return [s for char in text for s in _char_pinyin(char)]
+    return lazy_pinyin(text, errors="default")
+
+
 def _syllables(text: str) -> list[str]:
     """Pinyin syllables (no tones, ü as v) of hanzi; other runs split into lower-case words."""
     out: list[str] = []
-    for piece in lazy_pinyin(text, errors="default"):
+    for piece in pinyin_of(text):
         out.extend(word for word in re.split(r"[^0-9a-zA-Z\u00fc]+", piece.lower()) if word)
     return out
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from caseapp.crypto.keyfile import TEST_KDF
 from caseapp.domain import Household, Member
 from caseapp.services import demo, records, search
-from caseapp.store.search_index import SearchHousehold, SearchKey
+from caseapp.store.search_index import SearchHousehold, SearchKey, pinyin_of
 from caseapp.store.workspace import Workspace
 from caseapp.validation import id_check_char
 from tests.conftest import PASSPHRASE
@@ -252,3 +252,14 @@ def test_any_household_is_found_by_its_head(shared_ws: Workspace, name: str, id_
         for typed in (name, "".join(syllables), "".join(p[0] for p in syllables), id_number, id_number[-6:]):
             limit = search.count_households(s, typed)
             assert household.id in [h.household_id for h in search.search_households(s, typed, limit=limit)], typed
+
+
+# Common name characters, polyphones among them (长 重 单 曾 乐 朝 行 仇 区 解 查 覃 盖 朴), and
+# characters that begin phrases in pypinyin's dictionary.
+NAME_CHARS = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗长重单曾乐朝行仇区解查覃盖朴"
+              "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华庆国家人民中")
+
+
+@given(st.text(alphabet=NAME_CHARS, min_size=1, max_size=6))
+def test_cached_pinyin_reads_names_exactly_as_pypinyin(name: str) -> None:
+    assert pinyin_of(name) == lazy_pinyin(name, errors="default")
