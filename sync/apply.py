@@ -244,7 +244,9 @@ def _upsert(conn: Connection, ws: Workspace, cls: type[Record], rows: Sequence[p
             partial.append({**values, "id": row.id, "server_pos": row.pos})
         else:
             full[names].append((*pick(row.fields), row.id, row.pos))
-        changes = {k: [old.get(k), v] for k, v in values.items() if old.get(k) != v}
+        # The server re-stamps updated_at from the winning edit's clock: on its own that is no change
+        # a person made, so it is not audited (the entry's actor is the editor either way).
+        changes = {k: [old.get(k), v] for k, v in values.items() if old.get(k) != v and k not in SILENT_FIELDS}
         if changes:
             actor = str(row.fields.get("updated_by") or "")
             trail.append(audit.AuditItem(now, actor, ws.device_id, cls.entity, row.id, "remote", changes))

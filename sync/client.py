@@ -127,8 +127,10 @@ class SyncClient:
         self.token = out.token
         return out
 
-    def push(self, ops: list[p.PushOp]) -> p.PushOut:
-        body = {"ops": [op.model_dump(exclude_defaults=True) for op in ops]}
+    def push(self, ops: list[p.PushOp], audit: list[p.AuditEntryIn] | None = None) -> p.PushOut:
+        body: dict[str, Any] = {"ops": [op.model_dump(exclude_defaults=True) for op in ops]}
+        if audit:
+            body["audit"] = [e.model_dump() for e in audit]
         return p.PushOut.model_validate(self._json("POST", "/push", body))
 
     def pull(self, cursor: str, limit: int = p.DEFAULT_PAGE, refetch: list[p.RecordRef] | None = None, *,

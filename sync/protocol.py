@@ -22,6 +22,7 @@ MAX_PUSH_OPS = 1000
 DEFAULT_PAGE = 2000
 MAX_PAGE = 5000
 MAX_REFETCH = 1000
+MAX_AUDIT = 1000
 ATTACHMENT_CHUNK = 1 << 20  # 1 MiB: small enough to retry cheaply on a bad connection
 MAX_ATTACHMENT = 64 << 20
 
@@ -97,8 +98,30 @@ class PushOp(Model):
     schema_version: Annotated[int, Field(ge=0, lt=1 << 31)] = 0
 
 
+Hash = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+Text64 = Annotated[str, Field(max_length=64, pattern=r"^[^\x00]*$")]
+
+
+class AuditEntryIn(Model):
+    """One entry of the device's hash-chained audit trail, exactly as stored and hashed on the
+    device (``changes`` is its JSON text, ``at`` its text form), so the server can check the chain."""
+
+    seq: Annotated[int, Field(ge=1, lt=1 << 62)]
+    at: Annotated[str, Field(max_length=40, pattern=r"^[0-9T:.Z+-]+$")]
+    actor: Text64
+    device: Text64
+    entity: Annotated[str, Field(max_length=32, pattern=r"^[^\x00]*$")]
+    row_id: Annotated[str, Field(max_length=36, pattern=r"^[^\x00]*$")]
+    action: Annotated[str, Field(max_length=12, pattern=r"^[a-z_]+$")]
+    changes: Annotated[str, Field(max_length=1_000_000, pattern=r"^[^\x00]*$")]
+    prev_hash: Hash
+    hash: Hash
+
+
 class PushIn(Model):
     ops: Annotated[list[PushOp], Field(max_length=MAX_PUSH_OPS)]
+    #: the device's audit entries the server does not hold yet, oldest first
+    audit: Annotated[list[AuditEntryIn], Field(max_length=MAX_AUDIT)] = []
 
 
 class Verdict(Model):
@@ -113,6 +136,8 @@ class Verdict(Model):
 class PushOut(Model):
     verdicts: list[Verdict]
     hlc: int
+    #: the highest audit sequence number the server holds for this device
+    audit_ack: int = 0
 
 
 class RecordRef(Model):

@@ -29,7 +29,7 @@ from caseapp.domain.types import format_datetime
 from caseapp.errors import WorkspaceError
 from caseapp.store.tables import ConflictRecord
 from caseapp.store.workspace import Workspace
-from sync import apply, outbox, settings
+from sync import apply, outbox, settings, trail
 from sync import protocol as p
 from sync.client import RetryPolicy, SyncClient
 from sync.errors import CursorGoneError, NotLoggedInError, SyncError
@@ -74,8 +74,10 @@ def login(ws: Workspace, url: str, user: str, password: str, *, ca_file: str | N
     previous = ws.get_setting(settings.SERVER_URL)
     with ws.engine.begin() as conn:
         if previous not in (None, url.rstrip("/")):
-            # Another server: its positions mean nothing here, so pull everything again.
+            # Another server: its positions mean nothing here, so pull everything again, and send
+            # it the whole audit trail.
             settings.write_setting(conn, settings.CURSOR, "")
+            settings.write_setting(conn, trail.SENT, 0)
         for key, value in ((settings.SERVER_URL, url.rstrip("/")), (settings.TOKEN, out.token),
                            (settings.USER, out.user), (settings.ROLE, out.role), (settings.SCOPES, out.scopes),
                            (settings.CA_FILE, ca_file), ("user.name", out.user)):
@@ -116,16 +118,25 @@ def push(ws: Workspace, client: SyncClient, report: SyncReport, say: Progress, b
          write: Writer = in_place) -> None:
     last_seq = 0
     total = outbox.pending_count(ws)
+    audit_sent = int(ws.get_setting(trail.SENT, 0) or 0)
     while True:
         entries = outbox.pending(ws, batch, after_seq=last_seq)
-        if not entries:
+        audit = trail.unsent(ws, audit_sent)
+        if not entries and not audit:
             return
-        write(partial(outbox.mark_sent, ws, [e.seq for e in entries]))
-        answer = client.push([outbox.to_op(e) for e in entries])
+        if entries:
+            write(partial(outbox.mark_sent, ws, [e.seq for e in entries]))
+        answer = client.push([outbox.to_op(e) for e in entries], audit)
         ws.clock.observe(answer.hlc)
-        write(partial(outbox.record_verdicts, ws, entries, answer.verdicts, report.push))
+        if entries:
+            write(partial(outbox.record_verdicts, ws, entries, answer.verdicts, report.push))
+        if answer.audit_ack != audit_sent:
+            audit_sent = answer.audit_ack
+            write(partial(ws.set_setting, trail.SENT, audit_sent))
+        elif not entries:
+            return  # the server took none of the trail (it holds a newer one): never loop on it
         # Entries without a verdict (should not happen) stay queued; never loop on them.
-        last_seq = entries[-1].seq
+        last_seq = entries[-1].seq if entries else last_seq
         say("push", report.push.pushed, max(total, report.push.pushed))
 
 

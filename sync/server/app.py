@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from caseapp.messages import message
 from caseapp.store.hlc import pack
 from sync import protocol as p
-from sync.server import attachments, auth, merge, pull
+from sync.server import attachments, auth, merge, pull, trails
 from sync.server.auth import Principal
 from sync.server.db import Database
 from sync.server.errors import ApiError
@@ -114,7 +114,8 @@ def create_app(db: Database, config: ServerConfig | None = None) -> FastAPI:
         now = auth.now_ms()
         with db.write(ordered=True) as conn:
             verdicts = merge.push(conn, who, body.ops, now)
-        return p.PushOut(verdicts=verdicts, hlc=pack(auth.now_ms()))
+            audit_ack = trails.receive(conn, who, body.audit, now)
+        return p.PushOut(verdicts=verdicts, hlc=pack(auth.now_ms()), audit_ack=audit_ack)
 
     @app.post(f"{p.API_PREFIX}/pull", response_model=p.PullOut, responses=ERROR_RESPONSES)
     def pull_changes(body: p.PullIn, who: Who) -> Response:

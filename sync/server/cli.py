@@ -8,6 +8,8 @@
     caseapp-server [--db URL] device list
     caseapp-server [--db URL] device revoke ID
     caseapp-server [--db URL] demo
+    caseapp-server [--db URL] audit verify
+    caseapp-server [--db URL] audit record ID
 
 Passwords come from CASEAPP_PASSWORD or a prompt. The database URL defaults to a SQLite file in
 the user data folder; ``postgresql+psycopg://user@host/db`` for PostgreSQL (also CASEAPP_SERVER_DB).
@@ -26,7 +28,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 
 from caseapp.messages import message
-from sync.server import auth, schema
+from sync.server import auth, schema, trails
 from sync.server.db import Database, default_url
 from sync.server.errors import ApiError
 
@@ -76,6 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = device.add_parser("revoke", help="revoke a device: it is refused at once")
     revoke.add_argument("id")
     sub.add_parser("demo", help="create demo users (password from CASEAPP_PASSWORD)")
+    audit = sub.add_parser("audit", help="devices' audit trails").add_subparsers(dest="audit_command", required=True)
+    audit.add_parser("verify", help="entries per device, and those that did not check out on arrival")
+    record = audit.add_parser("record", help="every device's entries about one record, oldest first")
+    record.add_argument("id")
     return parser
 
 
@@ -91,6 +97,8 @@ def run(args: argparse.Namespace) -> int:
             _user(args, db)
         elif args.command == "device":
             _device(args, db)
+        elif args.command == "audit":
+            return _audit(args, db)
         elif args.command == "demo":
             password = _password("password for the demo users: ")
             with db.write() as conn:
@@ -131,6 +139,20 @@ def _device(args: argparse.Namespace, db: Database) -> None:
         seen = dt.datetime.fromtimestamp(r.last_seen_ms / 1000, dt.UTC).strftime("%Y-%m-%d %H:%M")
         state = "revoked" if r.revoked else "active"
         print(f"{r.id}  {r.user_name:12} {state:8} {seen}  {r.name}")
+
+
+def _audit(args: argparse.Namespace, db: Database) -> int:
+    with db.read() as conn:
+        if args.audit_command == "record":
+            for e in trails.for_record(conn, args.id):
+                mark = "" if e["intact"] else "  [NOT INTACT]"
+                print(f"{e['at']}  {e['device_id']}  {e['actor']:12} {e['action']:8} {e['changes']}{mark}")
+            return 0
+        summaries = trails.verify(conn)
+    for t in summaries:
+        state = "intact" if not t.broken else f"{t.broken} entries not intact, first #{t.first_broken}"
+        print(f"{t.device_id}  {t.entries} entries  {state}")
+    return 1 if any(t.broken for t in summaries) else 0
 
 
 def _serve(args: argparse.Namespace, db: Database) -> int:

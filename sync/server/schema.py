@@ -120,6 +120,25 @@ ledger = Table(
     PrimaryKeyConstraint("device_id", "seq"),
 )
 
+device_audit = Table(
+    "device_audit", metadata,
+    Column("device_id", String(64), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    #: as hashed on the device: the text form of the time and of the changes
+    Column("at", String(40), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("entity", String(32), nullable=False),
+    Column("row_id", String(36), nullable=False, index=True),
+    Column("action", String(12), nullable=False),
+    Column("changes", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    #: False when the entry's hash, its link to the previous entry or its device did not check out
+    Column("intact", Boolean, nullable=False),
+    Column("received_ms", BigInteger, nullable=False),
+    PrimaryKeyConstraint("device_id", "seq"),
+)
+
 login_failures = Table(
     "login_failures", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),

@@ -34,7 +34,7 @@ from caseapp.errors import CaseAppError
 from caseapp.services import records
 from caseapp.services.exchange import EXPORT_ORDER, export_bytes
 from caseapp.store.hlc import HybridClock, wall_ms
-from caseapp.store.tables import ConflictRecord, JournalEntry
+from caseapp.store.tables import AuditEntry, ConflictRecord, JournalEntry
 from caseapp.store.workspace import Workspace
 from sync import apply, conflicts, run
 from sync import protocol as p
@@ -91,15 +91,15 @@ class FaultyClient(SyncClient):
 
     fault = "none"
 
-    def push(self, ops: list[p.PushOp]) -> p.PushOut:
+    def push(self, ops: list[p.PushOp], audit: list[p.AuditEntryIn] | None = None) -> p.PushOut:
         fault, self.fault = self.fault, "none"
         if fault == "lose_request":
             raise OfflineError(self.base_url)
-        answer = super().push(ops)
+        answer = super().push(ops, audit)
         if fault == "lose_response":
             raise OfflineError(self.base_url)
         if fault == "duplicate":
-            again = super().push(ops)
+            again = super().push(ops, audit)
             assert again.verdicts == answer.verdicts
         return answer
 
@@ -289,6 +289,19 @@ def check_conflicts(devs: list[Dev], server: Server) -> None:
         assert local == {c for c in on_server if c[1] in held}, f"conflicts differ on {dev.user}'s device"
 
 
+def check_trails(devs: list[Dev], server: Server) -> None:
+    """Each device's audit trail reached the server intact, faults notwithstanding: the server's
+    copy is the device's own trail (all of it but what the last pull added), every link checked."""
+    for dev in devs:
+        with server.db.read() as conn:
+            shipped = [(r.seq, r.hash, r.intact) for r in conn.execute(
+                select(schema.device_audit).where(schema.device_audit.c.device_id == dev.ws.device_id)
+                .order_by(schema.device_audit.c.seq))]
+        with dev.ws.read() as s:
+            local = [(e.id, e.hash, True) for e in s.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+        assert shipped and shipped == local[:len(shipped)], f"{dev.user}'s audit trail differs on the server"
+
+
 def scenario(tmp: Path, backend: str, users: list[str], steps: list[tuple[Any, ...]]) -> None:
     SCENARIOS["count"] += 1
     with fresh_database(backend, tmp) as db:
@@ -337,6 +350,7 @@ def scenario(tmp: Path, backend: str, users: list[str], steps: list[tuple[Any, .
                     assert list(left) == [], "outbox not drained"
             check_acknowledged(devs, server)
             check_conflicts(devs, server)
+            check_trails(devs, server)
         finally:
             for dev in devs:
                 dev.ws.close()

@@ -12,7 +12,7 @@ from caseapp.domain import Household, Member
 from caseapp.errors import ValidationErrors
 from caseapp.services import records
 from caseapp.services.exchange import export_bytes
-from caseapp.store.tables import ConflictRecord, JournalEntry
+from caseapp.store.tables import AuditEntry, ConflictRecord, JournalEntry
 from sync import conflicts, run
 from sync.errors import RevokedError, TooOldError
 from sync.server.app import ServerConfig
@@ -222,3 +222,43 @@ def test_same_org_unit_code_from_two_devices_converges(device: Callable[[str], D
     assert export_bytes(a.ws) == export_bytes(b.ws)
     with b.ws.read() as s:
         assert sorted(s.scalars(select(OrgUnit.code))) == [GRID_A1, GRID_A2]
+
+
+def test_audit_trail_is_shipped_and_a_trail_cut_on_the_device_shows(
+        device: Callable[[str], Device], server: Server, capsys: pytest.CaptureFixture[str]) -> None:
+    from sync.server import schema
+    from sync.server.cli import main as server_cli
+
+    a = device("worker1")
+    hid = new_household(a)
+    edit(a, hid, phone="13800138000")
+    a.sync()
+    a.sync()  # what the first sync's pull added goes with the next push
+    t = schema.device_audit.c
+    with server.db.read() as conn:
+        shipped = conn.execute(select(t.seq, t.hash, t.intact).where(t.device_id == a.ws.device_id)
+                               .order_by(t.seq)).all()
+    with a.ws.read() as s:
+        local = [(e.id, e.hash) for e in s.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+    assert len(shipped) >= 3 and all(r.intact for r in shipped)  # household, member, the edit
+    assert [(r.seq, r.hash) for r in shipped] == local[:len(shipped)]
+    db_url = server.db.engine.url.render_as_string(hide_password=False)
+    assert server_cli(["--db", db_url, "audit", "verify"]) == 0
+    capsys.readouterr()
+    assert server_cli(["--db", db_url, "audit", "record", hid]) == 0
+    history = capsys.readouterr().out
+    assert "create" in history and "update" in history and "13800138000" in history
+
+    # Someone cuts the last entry from the device's trail and mends its chain head: the device's
+    # own check passes, but the next entries no longer link to what the server holds.
+    with a.ws.engine.begin() as conn:
+        last, previous = conn.execute(select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc())
+                                      .limit(2)).all()
+        conn.exec_driver_sql("DELETE FROM audit WHERE id = ?", (last.id,))
+        conn.exec_driver_sql("UPDATE device_state SET audit_head = ?, audit_count = ?", (previous.hash, previous.id))
+    edit(a, hid, phone="13900139000")
+    edit(a, hid, notes="再次回访")
+    a.sync()
+    capsys.readouterr()
+    assert server_cli(["--db", db_url, "audit", "verify"]) == 1
+    assert "not intact" in capsys.readouterr().out
