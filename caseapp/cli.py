@@ -66,7 +66,11 @@ class CliContext:
         return 1
 
     def passphrase(self, prompt_key: str = "cli.prompt_passphrase", confirm: bool = False) -> str:
-        value = os.environ.get("CASEAPP_PASSPHRASE")
+        return self.secret("CASEAPP_PASSPHRASE", prompt_key, confirm=confirm)
+
+    def secret(self, variable: str, prompt_key: str, confirm: bool = False) -> str:
+        """From the environment variable, or asked for (twice with ``confirm``)."""
+        value = os.environ.get(variable)
         if value is not None:
             return value
         value = getpass.getpass(self.msg(prompt_key))
@@ -155,11 +159,15 @@ def cmd_demo(args: argparse.Namespace, ctx: CliContext) -> int:
 def cmd_export(args: argparse.Namespace, ctx: CliContext) -> int:
     from caseapp.services import exchange
 
-    ws = ctx.open_workspace()
     target = Path(args.output) if args.output else None
-    count = exchange.export_to(ws, target, ctx.stdout)
+    if target is None and not args.plain:
+        raise CaseAppError("export.plain_needed", None)
+    ws = ctx.open_workspace()
+    passphrase = None if args.plain else ctx.secret("CASEAPP_EXPORT_PASSPHRASE", "export.prompt_passphrase",
+                                                    confirm=True)
+    count = exchange.export_to(ws, target, ctx.stdout, passphrase=passphrase)
     if target is not None:
-        ctx.out(ctx.msg("export.done", count=count))
+        ctx.out(ctx.msg("export.done_sealed" if passphrase else "export.done", count=count))
     return 0
 
 
@@ -167,8 +175,11 @@ def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
     from caseapp.services import exchange
 
     ws = ctx.open_workspace()
+    path = Path(args.file)
+    sealed = exchange.is_sealed(path)
+    passphrase = ctx.secret("CASEAPP_EXPORT_PASSPHRASE", "import.prompt_passphrase") if sealed else None
     try:
-        summary = exchange.import_file(ws, Path(args.file))
+        summary = exchange.import_file(ws, path, passphrase)
     except exchange.ImportRejected as rejected:
         for p in rejected.problems:
             where = ctx.msg("import.row", line=p.line)
@@ -197,9 +208,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--households", type=int, default=200)
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(handler=cmd_demo)
-    p = sub.add_parser("export", help="export every record as JSON Lines")
+    p = sub.add_parser("export", help="export every record as JSON Lines, sealed with an export passphrase "
+                                      "(CASEAPP_EXPORT_PASSPHRASE or a prompt)")
     p.add_argument("--format", choices=["jsonl"], default="jsonl")
     p.add_argument("-o", "--output", default=None)
+    p.add_argument("--plain", action="store_true", help="write plain text (for another system); to stdout without -o")
     p.set_defaults(handler=cmd_export)
     p = sub.add_parser("import", help="import records from a JSON Lines file (all or nothing)")
     p.add_argument("file")

@@ -11,6 +11,7 @@ through the ordinary write path, so imported records are journaled and audited l
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -20,10 +21,13 @@ from typing import IO, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from caseapp.crypto import sealed
+from caseapp.crypto.keyfile import PRODUCTION_KDF, KdfParams
 from caseapp.domain import ENTITIES, Record
 from caseapp.domain.codec import record_to_wire
 from caseapp.errors import CaseAppError, ValidationError, ValidationErrors
 from caseapp.fileio import atomic_write_bytes
+from caseapp.services import access
 from caseapp.services.validate import clean
 from caseapp.store.workspace import Workspace
 
@@ -54,14 +58,19 @@ def export_bytes(ws: Workspace) -> bytes:
         return "".join(line + "\n" for line in export_lines(session)).encode("utf-8")
 
 
-def export_to(ws: Workspace, target: Path | None, stream: IO[str] | None = None) -> int:
-    """Write the export atomically to ``target`` (or to ``stream``); returns the number of records."""
+def export_to(ws: Workspace, target: Path | None, stream: IO[str] | None = None, *,
+              passphrase: str | None = None, kdf: KdfParams = PRODUCTION_KDF) -> int:
+    """Write the export atomically to ``target`` (or to ``stream``), sealed with ``passphrase``
+    when one is given; returns the number of records. The export is noted in the audit trail."""
     data = export_bytes(ws)
+    count = data.count(b"\n")
     if target is not None:
-        atomic_write_bytes(target, data)
+        atomic_write_bytes(target, sealed.seal(data, passphrase, kdf) if passphrase is not None else data)
     elif stream is not None:
         stream.write(data.decode("utf-8"))
-    return data.count(b"\n")
+    access.note(ws, access.EXPORT, "export", "", {"records": count, "file": target.name if target else "-",
+                                                  "sealed": passphrase is not None})
+    return count
 
 
 @dataclass(frozen=True)
@@ -159,7 +168,20 @@ def import_rows(ws: Workspace, rows: list[ParsedRow]) -> ImportSummary:
     return ImportSummary(created, updated, unchanged)
 
 
-def import_file(ws: Workspace, path: Path) -> ImportSummary:
-    with path.open(encoding="utf-8-sig") as stream:
-        rows = parse(stream)
+def is_sealed(path: Path) -> bool:
+    try:
+        with path.open("rb") as stream:
+            return sealed.is_sealed(stream.read(len(sealed.MAGIC)))
+    except OSError:
+        return False  # reading it for the import reports the problem
+
+
+def import_file(ws: Workspace, path: Path, passphrase: str | None = None) -> ImportSummary:
+    """Import a JSON Lines export, plain or sealed (``passphrase`` opens a sealed one)."""
+    if is_sealed(path):
+        text = sealed.unseal(path.read_bytes(), passphrase or "").decode("utf-8-sig")
+        rows = parse(io.StringIO(text))
+    else:
+        with path.open(encoding="utf-8-sig") as stream:
+            rows = parse(stream)
     return import_rows(ws, rows)

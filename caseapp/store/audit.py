@@ -103,12 +103,21 @@ def verify(conn: Connection) -> list[AuditProblem]:
     return problems
 
 
-def history(conn: Connection, row_ids: Iterable[str], limit: int = 500) -> list[dict[str, Any]]:
-    """Audit entries for the given records, newest first (the household view's change history)."""
+#: actions that record a read, not a change (caseapp.services.access)
+READ_ACTIONS = ("view", "export")
+
+
+def history(conn: Connection, row_ids: Iterable[str], limit: int = 500,
+            actions: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    """Audit entries for the given records, newest first: their changes (the household view's
+    history), or only the given ``actions``."""
     ids = list(row_ids)
     if not ids:
         return []
-    result = conn.execute(
-        select(AuditEntry).where(AuditEntry.row_id.in_(ids)).order_by(AuditEntry.id.desc()).limit(limit)
-    ).mappings()
+    query = select(AuditEntry).where(AuditEntry.row_id.in_(ids))
+    if actions is None:
+        query = query.where(AuditEntry.action.not_in(READ_ACTIONS))
+    else:
+        query = query.where(AuditEntry.action.in_(list(actions)))
+    result = conn.execute(query.order_by(AuditEntry.id.desc()).limit(limit)).mappings()
     return [dict(r) for r in result]

@@ -11,10 +11,11 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from caseapp.cli import main
+from caseapp.crypto import sealed
 from caseapp.crypto.keyfile import TEST_KDF
 from caseapp.domain import Household, Member
 from caseapp.services import exchange, records
-from caseapp.store.tables import JournalEntry
+from caseapp.store.tables import AuditEntry, JournalEntry
 from caseapp.store.workspace import Workspace
 from tests.conftest import PASSPHRASE
 from tests.core.helpers import elder_with_visit, household, member
@@ -55,6 +56,7 @@ def test_export_import_round_trip_is_byte_identical(tmp_path: Path) -> None:
 
 def test_demo_workspace_round_trips_through_the_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CASEAPP_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("CASEAPP_EXPORT_PASSPHRASE", "export passphrase 2026")
     for name in ("a", "b"):
         ws, _ = Workspace.create(tmp_path / name, PASSPHRASE, kdf=TEST_KDF)
         ws.close()
@@ -63,9 +65,49 @@ def test_demo_workspace_round_trips_through_the_cli(tmp_path: Path, monkeypatch:
     assert main(["--workspace", a, "export", "--format", "jsonl", "-o", str(tmp_path / "a.jsonl")]) == 0
     assert main(["--workspace", b, "import", str(tmp_path / "a.jsonl")]) == 0
     assert main(["--workspace", b, "export", "-o", str(tmp_path / "b.jsonl")]) == 0
-    exported = (tmp_path / "a.jsonl").read_bytes()
+    # Both files are sealed; opened, they hold the same records.
+    for name in ("a", "b"):
+        assert (tmp_path / f"{name}.jsonl").read_bytes().startswith(sealed.MAGIC)
+    exported = sealed.unseal((tmp_path / "a.jsonl").read_bytes(), "export passphrase 2026")
     assert exported.count(b"\n") > 100
-    assert (tmp_path / "b.jsonl").read_bytes() == exported
+    assert sealed.unseal((tmp_path / "b.jsonl").read_bytes(), "export passphrase 2026") == exported
+
+
+def test_exports_are_sealed_unless_asked_plain_and_are_audited(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("CASEAPP_PASSPHRASE", PASSPHRASE)
+    ws, _ = Workspace.create(tmp_path / "a", PASSPHRASE, kdf=TEST_KDF)
+    small_dataset(ws)
+    plain = exchange.export_bytes(ws)
+    ws.close()
+    a = str(tmp_path / "a")
+    assert main(["--workspace", a, "export"]) == 1  # no file named and no --plain: refused
+    assert "--plain" in capsys.readouterr().err
+    monkeypatch.setenv("CASEAPP_EXPORT_PASSPHRASE", "export passphrase 2026")
+    assert main(["--workspace", a, "export", "-o", str(tmp_path / "sealed.jsonl")]) == 0
+    data = (tmp_path / "sealed.jsonl").read_bytes()
+    for line in plain.splitlines():
+        for value in json.loads(line).values():
+            if isinstance(value, str) and len(value) >= 4:
+                assert value.encode() not in data  # no record text readable in the file
+    assert main(["--workspace", a, "export", "--plain", "-o", str(tmp_path / "plain.jsonl")]) == 0
+    assert (tmp_path / "plain.jsonl").read_bytes() == plain
+    # A wrong export passphrase opens nothing and imports nothing.
+    b, _ = Workspace.create(tmp_path / "b", PASSPHRASE, kdf=TEST_KDF)
+    b.close()
+    monkeypatch.setenv("CASEAPP_EXPORT_PASSPHRASE", "not the passphrase")
+    capsys.readouterr()
+    assert main(["--workspace", str(tmp_path / "b"), "import", str(tmp_path / "sealed.jsonl")]) == 1
+    err = capsys.readouterr().err
+    assert "wrong export passphrase" in err or "导出密码不对" in err
+    opened = Workspace.open(tmp_path / "a", PASSPHRASE)
+    try:
+        with opened.engine.connect() as conn:
+            reads = conn.execute(select(AuditEntry.action, AuditEntry.changes)
+                                 .where(AuditEntry.action == "export")).all()
+    finally:
+        opened.close()
+    assert [json.loads(c)["sealed"] for _, c in reads] == [True, False]
 
 
 def test_invalid_rows_are_all_reported_and_nothing_is_written(ws: Workspace, tmp_path: Path,

@@ -127,3 +127,18 @@ def test_review_income_and_attachment(qtbot, window: AppWindow, tmp_path: Path) 
     assert window.session.ws is not None
     stored = [p for p in (window.session.ws.path / "attachments").rglob("*") if p.is_file()]
     assert len(stored) == 1 and b"PNG" not in stored[0].read_bytes()[:64]
+
+
+def test_opening_a_household_is_noted_in_the_trail_but_not_in_its_history(qtbot, window: AppWindow) -> None:
+    from caseapp.services import access
+
+    view, ids = _open(qtbot, window)
+    ws = window.session.ws
+    assert ws is not None
+    qtbot.waitUntil(lambda: bool(access.reads(ws, [ids["household"]])), timeout=5_000)
+    (entry,) = access.reads(ws, [ids["household"]])
+    assert entry["action"] == "view" and entry["entity"] == "household"
+    assert all(e["action"] != "view" for e in view.bundle.history)
+    view.reload()  # reloading after an edit is not another opening
+    qtbot.wait(200)
+    assert len(access.reads(ws, [ids["household"]])) == 1

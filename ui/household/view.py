@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from caseapp.services import access
 from ui.forms.dialog import RecordDialog
 from ui.forms.quick_visit import QuickVisitDialog
 from ui.forms.review_dialog import ReviewDialog
@@ -128,6 +129,8 @@ class HouseholdView(QWidget):
         if household_id != self.household_id:
             self.clear()
             self.household_id = household_id
+            # Opening a household is a read of its members' personal data: it goes in the trail.
+            self.session.with_workspace(lambda ws: access.note(ws, access.VIEW, "household", household_id))
         self.reload()
 
     def reload(self) -> None:
