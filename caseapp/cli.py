@@ -171,6 +171,27 @@ def cmd_export(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
+def cmd_ledger(args: argparse.Namespace, ctx: CliContext) -> int:
+    from caseapp.fileio import atomic_write_bytes
+    from caseapp.services import access, ledgers, xlsx
+
+    ws = ctx.open_workspace()
+    build = ledgers.LEDGERS[args.kind]
+    with ws.read() as session:
+        ledger = build(session, org_prefix=args.org or "", category=args.category, compiled_by=ws.actor)
+    data = xlsx.workbook_bytes(ledger)
+    if not args.plain:
+        data = xlsx.seal_workbook(data, ctx.secret("CASEAPP_EXPORT_PASSPHRASE", "export.prompt_passphrase",
+                                                   confirm=True))
+    target = Path(args.output)
+    atomic_write_bytes(target, data)
+    access.note(ws, access.EXPORT, "ledger", "", {"ledger": args.kind, "rows": len(ledger.rows),
+                                                   "file": target.name, "sealed": not args.plain})
+    ctx.out(ctx.msg("ledger.done_plain" if args.plain else "ledger.done", title=ledger.title, rows=len(ledger.rows),
+                    file=str(target)))
+    return 0
+
+
 def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
     from caseapp.services import exchange
 
@@ -214,6 +235,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", default=None)
     p.add_argument("--plain", action="store_true", help="write plain text (for another system); to stdout without -o")
     p.set_defaults(handler=cmd_export)
+    p = sub.add_parser("ledger", help="an Excel ledger: assistance (救助对象台账) or notice (公示名单), "
+                                      "password-protected with an export passphrase")
+    p.add_argument("kind", choices=["assistance", "notice"])
+    p.add_argument("-o", "--output", required=True, help="the .xlsx file to write")
+    p.add_argument("--org", default="", help="only this division (a district, street or community code)")
+    p.add_argument("--category", default=None, help="only this assistance category (e.g. dibao)")
+    p.add_argument("--plain", action="store_true", help="no password (a notice to be posted, say)")
+    p.set_defaults(handler=cmd_ledger)
     p = sub.add_parser("import", help="import records from a JSON Lines file (all or nothing)")
     p.add_argument("file")
     p.set_defaults(handler=cmd_import)

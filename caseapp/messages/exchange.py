@@ -14,6 +14,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "export.sealed_unreadable": "无法打开加密的导出文件：导出密码不对，或文件已损坏",
         "export.prompt_passphrase": "导出密码（接收人凭此打开文件）：",
         "import.prompt_passphrase": "该文件已加密，请输入导出密码：",
+        "ledger.done": "已生成《{title}》{rows} 行：{file}（已加密，用 Excel 或 WPS 打开时输入导出密码）",
+        "ledger.done_plain": "已生成《{title}》{rows} 行：{file}（未加密）",
     },
     "en": {
         "import.rejected": "The import file has {count} problems; nothing was written",
@@ -28,5 +30,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "export.sealed_unreadable": "Cannot open the sealed export: wrong export passphrase, or the file is damaged",
         "export.prompt_passphrase": "Export passphrase (the recipient opens the file with it): ",
         "import.prompt_passphrase": "This file is sealed; its export passphrase: ",
+        "ledger.done": "Wrote “{title}”, {rows} rows: {file} (password-protected: Excel and WPS ask for the export passphrase)",
+        "ledger.done_plain": "Wrote “{title}”, {rows} rows: {file} (no password)",
     },
 }
