@@ -136,3 +136,36 @@ def test_global_search_answers_as_you_type(qtbot, window: AppWindow) -> None:
     qtbot.keyClick(main.households.table, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: main.households.view.bundle is not None, timeout=5_000)
     assert main.households.view.title.text() == "李娜"
+
+
+def test_ledger_is_exported_with_the_password_excel_asks_for(qtbot, window: AppWindow, tmp_path) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from caseapp.domain import AssistanceCase, Household
+    from caseapp.services import records, xlsx
+
+    ws = window.session.ws
+    assert ws is not None
+    with ws.write() as db:
+        h = records.create(db, Household, {"org_code": "440105001001", "head_name": "黄淑芬", "address": "小北路 9 号"})
+        case = records.create(db, AssistanceCase, {"org_code": "440105001001", "household_id": h.id,
+                                                   "category": "dibao", "monthly_amount": "600"})
+        for target in ("verification", "investigation", "preliminary_review", "public_notice", "approval", "active"):
+            records.transition(db, case, target)
+    page = window.main_screen.households
+    window.main_screen.go(page)
+    dialog = page.export_ledger()
+    dialog.password.setText("ledger passphrase 2026")
+    dialog.again.setText("ledger passphrase 2025")
+    target = tmp_path / "台账.xlsx"
+    dialog.export_to(target)
+    assert dialog.error.isVisible() and not target.exists()  # the two entries differ: nothing written
+    dialog.again.setText("ledger passphrase 2026")
+    with qtbot.waitSignal(dialog.exported, timeout=10_000):
+        dialog.export_to(target)
+    book = load_workbook(io.BytesIO(xlsx.open_sealed_workbook(target.read_bytes(), "ledger passphrase 2026")))
+    sheet = book.active
+    assert sheet is not None and sheet.cell(row=4, column=6).value == "黄淑芬"
+    qtbot.waitUntil(lambda: "台账.xlsx" in page.summary.text(), timeout=5_000)

@@ -17,6 +17,13 @@
             <numerusform>%n households</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Ledger saved: %1 (%n row(s))</source>
+        <translation>
+            <numerusform>Ledger saved: %1 (%n row)</numerusform>
+            <numerusform>Ledger saved: %1 (%n rows)</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>MainScreen</name>

@@ -1037,6 +1037,10 @@
         <translation>新建家庭</translation>
     </message>
     <message>
+        <source>Export ledger…</source>
+        <translation>导出台账…</translation>
+    </message>
+    <message>
         <source>Households and cases</source>
         <translation>家庭与个案</translation>
     </message>
@@ -1051,6 +1055,63 @@
         <translation>
             <numerusform>共 %n 户</numerusform>
         </translation>
+    </message>
+    <message numerus="yes">
+        <source>Ledger saved: %1 (%n row(s))</source>
+        <translation>
+            <numerusform>台账已保存：%1（%n 行）</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>LedgerDialog</name>
+    <message>
+        <source>Export a ledger</source>
+        <translation>导出台账</translation>
+    </message>
+    <message>
+        <source>Assistance ledger (cases in payment)</source>
+        <translation>救助对象台账（在保对象）</translation>
+    </message>
+    <message>
+        <source>Public notice list (cases under notice)</source>
+        <translation>公示名单（公示期对象）</translation>
+    </message>
+    <message>
+        <source>All categories</source>
+        <translation>全部类别</translation>
+    </message>
+    <message>
+        <source>No password (only for a notice to be posted)</source>
+        <translation>不加密（仅用于张贴的公示名单）</translation>
+    </message>
+    <message>
+        <source>The file holds personal information. Excel and WPS ask for this password when opening it; tell it to the recipient separately.</source>
+        <translation>文件含个人信息。用 Excel 或 WPS 打开时需输入此密码，请另行告知接收人。</translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <source>Ledger</source>
+        <translation>台账</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Password again</source>
+        <translation>再次输入密码</translation>
+    </message>
+    <message>
+        <source>Save the ledger</source>
+        <translation>保存台账</translation>
     </message>
 </context>
 <context>

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ui.forms.dialog import RecordDialog
+from ui.forms.ledger_dialog import LedgerDialog
 from ui.household.view import HouseholdView
 from ui.models.households import HouseholdsModel
 from ui.pages.base import Page
@@ -21,6 +24,8 @@ class HouseholdsPage(Page):
         self.list_page = QWidget(self)
         self.new = QPushButton(self.tr("New household"), self.list_page)
         self.new.setObjectName("new_household")
+        self.ledger = QPushButton(self.tr("Export ledger…"), self.list_page)
+        self.ledger.setObjectName("export_ledger")
         self.summary = QLabel(self.list_page)
         mark_data(self.summary)
         self.table = RecordTable(self.list_page)
@@ -28,6 +33,7 @@ class HouseholdsPage(Page):
         self.table.setModel(self.model)
         top = QHBoxLayout()
         top.addWidget(self.new)
+        top.addWidget(self.ledger)
         top.addStretch(1)
         top.addWidget(self.summary)
         list_layout = QVBoxLayout(self.list_page)
@@ -41,10 +47,12 @@ class HouseholdsPage(Page):
         QVBoxLayout(self).addWidget(self.stack)
 
         self.new.clicked.connect(self.new_household)
+        self.ledger.clicked.connect(self.export_ledger)
         self.table.opened.connect(lambda row: self.show_household(self.model.row_at(row).id))
         self.view.back.connect(self.show_list)
         self.model.counted.connect(self._summarise)
         self.dialog: RecordDialog | None = None
+        self.ledger_dialog: LedgerDialog | None = None
 
     def title(self) -> str:
         return self.tr("Households and cases")
@@ -81,6 +89,14 @@ class HouseholdsPage(Page):
         self.dialog.saved.connect(self.show_household)
         self.dialog.open()
         return self.dialog
+
+    def export_ledger(self) -> LedgerDialog:
+        self.ledger_dialog = LedgerDialog(self.session, self)
+        self.ledger_dialog.exported.connect(
+            lambda path, rows: self.summary.setText(self.tr("Ledger saved: %1 (%n row(s))", "", rows)
+                                                    .replace("%1", Path(path).name)))
+        self.ledger_dialog.open()
+        return self.ledger_dialog
 
     def clear(self) -> None:
         super().clear()
