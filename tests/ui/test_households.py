@@ -157,15 +157,53 @@ def test_ledger_is_exported_with_the_password_excel_asks_for(qtbot, window: AppW
     page = window.main_screen.households
     window.main_screen.go(page)
     dialog = page.export_ledger()
-    dialog.password.setText("ledger passphrase 2026")
-    dialog.again.setText("ledger passphrase 2025")
+    dialog.secret.password.setText("ledger passphrase 2026")
+    dialog.secret.again.setText("ledger passphrase 2025")
     target = tmp_path / "台账.xlsx"
     dialog.export_to(target)
     assert dialog.error.isVisible() and not target.exists()  # the two entries differ: nothing written
-    dialog.again.setText("ledger passphrase 2026")
+    dialog.secret.again.setText("ledger passphrase 2026")
     with qtbot.waitSignal(dialog.exported, timeout=10_000):
         dialog.export_to(target)
     book = load_workbook(io.BytesIO(xlsx.open_sealed_workbook(target.read_bytes(), "ledger passphrase 2026")))
     sheet = book.active
     assert sheet is not None and sheet.cell(row=4, column=6).value == "黄淑芬"
     qtbot.waitUntil(lambda: "台账.xlsx" in page.summary.text(), timeout=5_000)
+
+
+def test_registration_sheet_is_saved_as_a_password_protected_pdf(qtbot, window: AppWindow, tmp_path) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from caseapp.domain import Household, Member
+    from caseapp.services import forms, records
+    from ui import printing
+
+    ws = window.session.ws
+    assert ws is not None
+    with ws.write() as db:
+        h = records.create(db, Household, {"org_code": "440105001001", "head_name": "黄淑芬", "address": "小北路 9 号"})
+        records.create(db, Member, {"org_code": "440105001001", "household_id": h.id, "name": "黄淑芬",
+                                    "relationship": "02", "id_number": "440105198001011234"})
+    with ws.read() as db:
+        html = forms.household_sheet(db, h.id)
+    data, pages = printing.pdf_bytes(html, "家庭基本情况登记表")
+    assert pages >= 1 and data.startswith(b"%PDF") and b"/FontFile" in data  # a font with the glyphs
+    # (text extraction may split a run of glyphs with spaces or line breaks)
+    assert "黄淑芬" in "".join(PdfReader(io.BytesIO(data)).pages[0].extract_text().split())
+
+    window.main_screen.open_household(h.id)
+    view = window.main_screen.households.view
+    qtbot.waitUntil(lambda: view.bundle is not None, timeout=5_000)
+    dialog = view.print_sheet()
+    assert dialog is not None
+    dialog.secret.password.setText("sheet passphrase 2026")
+    dialog.secret.again.setText("sheet passphrase 2026")
+    target = tmp_path / "sheet.pdf"
+    with qtbot.waitSignal(dialog.saved, timeout=10_000):
+        dialog.save_to(target)
+    sealed = PdfReader(target)
+    assert sealed.is_encrypted and b"440105198001011234" not in target.read_bytes()
+    assert sealed.decrypt("sheet passphrase 2026")
+    assert "440105198001011234" in "".join(sealed.pages[0].extract_text().split())

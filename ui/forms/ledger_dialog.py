@@ -10,26 +10,23 @@ from __future__ import annotations
 from pathlib import Path
 
 from caseapp import refdata
-from caseapp.crypto.keyfile import check_passphrase
 from caseapp.errors import CaseAppError
 from caseapp.fileio import atomic_write_bytes
 from caseapp.services import access, ledgers, xlsx
 from caseapp.store.workspace import Workspace
 from ui.qt import (
-    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QLabel,
-    QLineEdit,
     QVBoxLayout,
     QWidget,
     Signal,
 )
 from ui.session import Session
 from ui.widgets.field_error import FieldError
+from ui.widgets.password_pair import PasswordPair
 
 
 class LedgerDialog(QDialog):
@@ -48,49 +45,24 @@ class LedgerDialog(QDialog):
         lang = session.core_lang
         for code in refdata.dictionary("assistance_category"):
             self.category.addItem(refdata.label("assistance_category", code, lang), code)
-        self.password = QLineEdit(self)
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setObjectName("ledger_password")
-        self.again = QLineEdit(self)
-        self.again.setEchoMode(QLineEdit.EchoMode.Password)
-        self.plain = QCheckBox(self.tr("No password (only for a notice to be posted)"), self)
-        self.hint = QLabel(self.tr("The file holds personal information. Excel and WPS ask for this password "
-                                   "when opening it; tell it to the recipient separately."), self)
-        self.hint.setWordWrap(True)
+        self.secret = PasswordPair(self.tr("No password (only for a notice to be posted)"), self)
         self.error = FieldError(self)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.save = buttons.addButton(self.tr("Save as…"), QDialogButtonBox.ButtonRole.AcceptRole)
         form = QFormLayout()
         form.addRow(self.tr("Ledger"), self.kind)
         form.addRow(self.tr("Category"), self.category)
-        form.addRow(self.tr("Password"), self.password)
-        form.addRow(self.tr("Password again"), self.again)
-        form.addRow("", self.plain)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self.hint)
+        layout.addWidget(self.secret)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self.plain.toggled.connect(self._plain_toggled)
         self.save.clicked.connect(self._choose_file)
         buttons.rejected.connect(self.reject)
 
-    def _plain_toggled(self, plain: bool) -> None:
-        self.password.setEnabled(not plain)
-        self.again.setEnabled(not plain)
-
-    def _password(self) -> str | None:
-        """The password, or None for no password; raises if it is not acceptable."""
-        if self.plain.isChecked():
-            return None
-        if self.password.text() != self.again.text():
-            raise CaseAppError("workspace.passphrase_mismatch", "passphrase")
-        check_passphrase(self.password.text())
-        return self.password.text()
-
     def _choose_file(self) -> None:
         try:
-            self._password()
+            self.secret.value()
         except CaseAppError as error:
             self.error.show_error(self.session.message(error))
             return
@@ -102,7 +74,7 @@ class LedgerDialog(QDialog):
     def export_to(self, path: Path) -> None:
         """Build, seal and write the ledger to ``path`` in the background."""
         try:
-            password = self._password()
+            password = self.secret.value()
         except CaseAppError as error:
             self.error.show_error(self.session.message(error))
             return
@@ -125,8 +97,7 @@ class LedgerDialog(QDialog):
 
     def _done(self, path: Path, rows: int) -> None:
         self.save.setEnabled(True)
-        self.password.clear()
-        self.again.clear()
+        self.secret.clear()
         self.exported.emit(str(path), rows)
         self.accept()
 

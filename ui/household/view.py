@@ -10,6 +10,7 @@ from caseapp.services import access
 from ui.forms.dialog import RecordDialog
 from ui.forms.quick_visit import QuickVisitDialog
 from ui.forms.review_dialog import ReviewDialog
+from ui.forms.sheet_dialog import SheetDialog
 from ui.household.bundle import Bundle, Row, load_bundle
 from ui.household.history_tab import HistoryTab
 from ui.household.overview import Overview
@@ -48,6 +49,9 @@ class HouseholdView(QWidget):
         top.addWidget(self.back_button)
         top.addWidget(self.title)
         top.addWidget(self.address, 1)
+        self.print_button = QPushButton(self.tr("Registration sheet (PDF)…"), self)
+        self.print_button.setObjectName("print_sheet")
+        top.addWidget(self.print_button)
 
         tab = self._tab
         self.overview = Overview(session, self)
@@ -87,6 +91,8 @@ class HouseholdView(QWidget):
         layout.addWidget(self.tabs, 1)
 
         self.back_button.clicked.connect(self.back)
+        self.print_button.clicked.connect(self.print_sheet)
+        self.sheet_dialog: SheetDialog | None = None
         self.overview.edit.clicked.connect(self._edit_household)
         # Child lists follow the selected parent: a member's income, a case's reviews and notes.
         self.members.selected.connect(lambda row: self._children(self.incomes, "member_id", row))
@@ -138,6 +144,14 @@ class HouseholdView(QWidget):
         if not household_id or not self.session.is_open:
             return
         self.session.read(lambda db: load_bundle(db, household_id), self._show, self._failed)
+
+    def print_sheet(self) -> SheetDialog | None:
+        """Save the household's registration sheet (家庭基本情况登记表) as a PDF to print."""
+        if not self.household_id or self.bundle is None:
+            return None
+        self.sheet_dialog = SheetDialog(self.session, self.household_id, str(self.bundle.household["head_name"]), self)
+        self.sheet_dialog.open()
+        return self.sheet_dialog
 
     def _show(self, bundle: Bundle) -> None:
         if bundle.household["id"] != self.household_id:

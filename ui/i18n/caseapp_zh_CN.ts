@@ -951,6 +951,10 @@
         <translation>新建网格事件</translation>
     </message>
     <message>
+        <source>Registration sheet (PDF)…</source>
+        <translation>家庭基本情况登记表（PDF）…</translation>
+    </message>
+    <message>
         <source>New referral</source>
         <translation>新建转介</translation>
     </message>
@@ -1086,10 +1090,6 @@
         <translation>不加密（仅用于张贴的公示名单）</translation>
     </message>
     <message>
-        <source>The file holds personal information. Excel and WPS ask for this password when opening it; tell it to the recipient separately.</source>
-        <translation>文件含个人信息。用 Excel 或 WPS 打开时需输入此密码，请另行告知接收人。</translation>
-    </message>
-    <message>
         <source>Save as…</source>
         <translation>另存为…</translation>
     </message>
@@ -1100,14 +1100,6 @@
     <message>
         <source>Category</source>
         <translation>类别</translation>
-    </message>
-    <message>
-        <source>Password</source>
-        <translation>密码</translation>
-    </message>
-    <message>
-        <source>Password again</source>
-        <translation>再次输入密码</translation>
     </message>
     <message>
         <source>Save the ledger</source>
@@ -1347,6 +1339,21 @@
     </message>
 </context>
 <context>
+    <name>PasswordPair</name>
+    <message>
+        <source>The file holds personal information. It asks for this password when opened; tell it to the recipient separately.</source>
+        <translation>文件含个人信息，打开时需输入此密码；请另行告知接收人。</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Password again</source>
+        <translation>再次输入密码</translation>
+    </message>
+</context>
+<context>
     <name>QuickVisitDialog</name>
     <message>
         <source>Visit: %1</source>
@@ -1543,6 +1550,25 @@
     <message>
         <source>Passphrase changed.</source>
         <translation>密码已修改。</translation>
+    </message>
+</context>
+<context>
+    <name>SheetDialog</name>
+    <message>
+        <source>Registration sheet as PDF</source>
+        <translation>登记表另存为 PDF</translation>
+    </message>
+    <message>
+        <source>No password</source>
+        <translation>不加密</translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <source>Save the registration sheet</source>
+        <translation>保存登记表</translation>
     </message>
 </context>
 <context>
