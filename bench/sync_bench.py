@@ -195,11 +195,14 @@ def main() -> None:
     gz_per_record = len(gzip.compress(records_json, 6)) / count
 
     # Apply rate against a raw bulk insert of the same rows into a fresh encrypted workspace.
-    pages: list[p.PullOut] = []
+    # Kept as JSON and parsed one page at a time, as a sync holds them: hundreds of thousands of
+    # parsed rows alive at once would make every garbage-collector pass crawl over them, a cost
+    # no real sync pays (and one that falls harder on the path that allocates more).
+    pages: list[str] = []
     cursor = ""
     while True:
         page = cb.pull(cursor, p.DEFAULT_PAGE)
-        pages.append(page)
+        pages.append(page.model_dump_json())
         cursor = page.cursor
         if not page.has_more:
             break
@@ -219,7 +222,8 @@ def main() -> None:
     # Page by page, alternating which goes first, so both rates see the same moments of a shared
     # machine's load and their ratio does not depend on when a neighbour was busy.
     t_apply = t_raw = 0.0
-    for n, pg in enumerate(pages):
+    for n, text in enumerate(pages):
+        pg = p.PullOut.model_validate_json(text)
         steps = [("apply", lambda pg=pg: apply.apply_page(c, pg)), ("raw", lambda pg=pg: raw_insert(pg))]
         for name, step in steps if n % 2 == 0 else steps[::-1]:
             _, took = timed(step)

@@ -25,6 +25,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from itertools import repeat
 from typing import Any
 
 from pypinyin import lazy_pinyin
@@ -244,7 +245,7 @@ def _refresh_chunk(conn: Connection, ids: Sequence[str], next_num: int | None) -
         household = households.get(household_id)
         if household is None or household.archived:
             if old is not None:
-                removed += [(k, old.num) for k in old_keys]
+                removed.extend(zip(old_keys, repeat(old.num)))
                 conn.exec_driver_sql("DELETE FROM search_households WHERE num = ?", (old.num,))
             continue
         keys = household_keys(household, members.get(household_id, ()))
@@ -255,10 +256,10 @@ def _refresh_chunk(conn: Connection, ids: Sequence[str], next_num: int | None) -
             num, next_num = next_num, next_num + 1
             new_rows.append({"num": num, "household_id": household_id, "org_code": household.org_code,
                              "keys": stored})
-            added += [(k, num) for k in keys]
+            added.extend(zip(keys, repeat(num)))
         else:
-            removed += [(k, old.num) for k in old_keys - keys]
-            added += [(k, old.num) for k in keys - old_keys]
+            removed.extend(zip(old_keys - keys, repeat(old.num)))
+            added.extend(zip(keys - old_keys, repeat(old.num)))
             conn.exec_driver_sql("UPDATE search_households SET org_code = ?, keys = ? WHERE num = ?",
                                  (household.org_code, stored, old.num))
     # Plain driver executemany: the index has ~20 keys per household, and bulk loads add thousands
