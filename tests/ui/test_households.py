@@ -160,11 +160,11 @@ def test_ledger_is_exported_with_the_password_excel_asks_for(qtbot, window: AppW
     dialog.secret.password.setText("ledger passphrase 2026")
     dialog.secret.again.setText("ledger passphrase 2025")
     target = tmp_path / "台账.xlsx"
-    dialog.export_to(target)
+    dialog.save_to(target)
     assert dialog.error.isVisible() and not target.exists()  # the two entries differ: nothing written
     dialog.secret.again.setText("ledger passphrase 2026")
     with qtbot.waitSignal(dialog.exported, timeout=10_000):
-        dialog.export_to(target)
+        dialog.save_to(target)
     book = load_workbook(io.BytesIO(xlsx.open_sealed_workbook(target.read_bytes(), "ledger passphrase 2026")))
     sheet = book.active
     assert sheet is not None and sheet.cell(row=4, column=6).value == "黄淑芬"

@@ -10,31 +10,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from caseapp import refdata
-from caseapp.errors import CaseAppError
 from caseapp.fileio import atomic_write_bytes
 from caseapp.services import access, ledgers, xlsx
 from caseapp.store.workspace import Workspace
-from ui.qt import (
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QFormLayout,
-    QVBoxLayout,
-    QWidget,
-    Signal,
-)
+from ui.forms.export_dialog import ExportDialog
+from ui.qt import QComboBox, QWidget, Signal
 from ui.session import Session
-from ui.widgets.field_error import FieldError
-from ui.widgets.password_pair import PasswordPair
 
 
-class LedgerDialog(QDialog):
+class LedgerDialog(ExportDialog):
     exported = Signal(str, int)  # the file written, and the number of rows in it
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
+        super().__init__(session, self.tr("No password (only for a notice to be posted)"), parent)
         self.setObjectName("ledger_dialog")
         self.setWindowTitle(self.tr("Export a ledger"))
         self.kind = QComboBox(self)
@@ -42,45 +30,19 @@ class LedgerDialog(QDialog):
         self.kind.addItem(self.tr("Public notice list (cases under notice)"), "notice")
         self.category = QComboBox(self)
         self.category.addItem(self.tr("All categories"), None)
-        lang = session.core_lang
         for code in refdata.dictionary("assistance_category"):
-            self.category.addItem(refdata.label("assistance_category", code, lang), code)
-        self.secret = PasswordPair(self.tr("No password (only for a notice to be posted)"), self)
-        self.error = FieldError(self)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        self.save = buttons.addButton(self.tr("Save as…"), QDialogButtonBox.ButtonRole.AcceptRole)
-        form = QFormLayout()
-        form.addRow(self.tr("Ledger"), self.kind)
-        form.addRow(self.tr("Category"), self.category)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.secret)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
-        self.save.clicked.connect(self._choose_file)
-        buttons.rejected.connect(self.reject)
+            self.category.addItem(refdata.label("assistance_category", code, session.core_lang), code)
+        self.fields.addRow(self.tr("Ledger"), self.kind)
+        self.fields.addRow(self.tr("Category"), self.category)
 
-    def _choose_file(self) -> None:
-        try:
-            self.secret.value()
-        except CaseAppError as error:
-            self.error.show_error(self.session.message(error))
-            return
-        name = f"{self.kind.currentText().split('（')[0].split(' (')[0]}.xlsx"
-        path, _filter = QFileDialog.getSaveFileName(self, self.tr("Save the ledger"), name, "Excel (*.xlsx)")
-        if path:
-            self.export_to(Path(path))
+    def suggested_name(self) -> str:
+        return f"{self.kind.currentText().split('（')[0].split(' (')[0]}.xlsx"
 
-    def export_to(self, path: Path) -> None:
-        """Build, seal and write the ledger to ``path`` in the background."""
-        try:
-            password = self.secret.value()
-        except CaseAppError as error:
-            self.error.show_error(self.session.message(error))
-            return
+    def file_filter(self) -> str:
+        return "Excel (*.xlsx)"
+
+    def start(self, path: Path, password: str | None) -> None:
         kind, category = str(self.kind.currentData()), self.category.currentData()
-        self.error.clear_error()
-        self.save.setEnabled(False)
 
         def write(ws: Workspace) -> int:
             with ws.read() as session:
@@ -93,14 +55,8 @@ class LedgerDialog(QDialog):
                                                            "file": path.name, "sealed": password is not None})
             return len(ledger.rows)
 
-        self.session.with_workspace(write, lambda rows: self._done(path, rows), self._failed)
+        def done(rows: int) -> None:
+            self.finished_ok()
+            self.exported.emit(str(path), rows)
 
-    def _done(self, path: Path, rows: int) -> None:
-        self.save.setEnabled(True)
-        self.secret.clear()
-        self.exported.emit(str(path), rows)
-        self.accept()
-
-    def _failed(self, error: Exception) -> None:
-        self.save.setEnabled(True)
-        self.error.show_error(self.session.message(error))
+        self.session.with_workspace(write, done, self.failed)

@@ -11,57 +11,32 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session as DbSession
 
-from caseapp.errors import CaseAppError
 from caseapp.fileio import atomic_write_bytes
 from caseapp.services import access, forms
 from caseapp.store.workspace import Workspace
 from ui import printing
-from ui.qt import QDialog, QDialogButtonBox, QFileDialog, QVBoxLayout, QWidget, Signal
+from ui.forms.export_dialog import ExportDialog
+from ui.qt import QWidget, Signal
 from ui.session import Session
-from ui.widgets.field_error import FieldError
-from ui.widgets.password_pair import PasswordPair
 
 
-class SheetDialog(QDialog):
+class SheetDialog(ExportDialog):
     saved = Signal(str)  # the file written
 
     def __init__(self, session: Session, household_id: str, head_name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
+        super().__init__(session, self.tr("No password"), parent)
         self.household_id = household_id
         self.head_name = head_name
         self.setObjectName("sheet_dialog")
         self.setWindowTitle(self.tr("Registration sheet as PDF"))
-        self.secret = PasswordPair(self.tr("No password"), self)
-        self.error = FieldError(self)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        self.save = buttons.addButton(self.tr("Save as…"), QDialogButtonBox.ButtonRole.AcceptRole)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.secret)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
-        self.save.clicked.connect(self._choose_file)
-        buttons.rejected.connect(self.reject)
 
-    def _choose_file(self) -> None:
-        try:
-            self.secret.value()
-        except CaseAppError as error:
-            self.error.show_error(self.session.message(error))
-            return
-        name = f"家庭基本情况登记表-{self.head_name}.pdf"
-        path, _filter = QFileDialog.getSaveFileName(self, self.tr("Save the registration sheet"), name, "PDF (*.pdf)")
-        if path:
-            self.save_to(Path(path))
+    def suggested_name(self) -> str:
+        return f"家庭基本情况登记表-{self.head_name}.pdf"
 
-    def save_to(self, path: Path) -> None:
-        try:
-            password = self.secret.value()
-        except CaseAppError as error:
-            self.error.show_error(self.session.message(error))
-            return
-        self.error.clear_error()
-        self.save.setEnabled(False)
+    def file_filter(self) -> str:
+        return "PDF (*.pdf)"
+
+    def start(self, path: Path, password: str | None) -> None:
         household_id = self.household_id
 
         def sheet(db: DbSession) -> str:
@@ -77,16 +52,10 @@ class SheetDialog(QDialog):
                 access.note(ws, access.EXPORT, "household", household_id,
                             {"printed": "household_sheet", "file": path.name, "sealed": password is not None})
 
-            self.session.with_workspace(write, lambda _none: self._done(path), self._failed)
+            self.session.with_workspace(write, lambda _none: done(), self.failed)
 
-        self.session.read(sheet, rendered, self._failed)
+        def done() -> None:
+            self.finished_ok()
+            self.saved.emit(str(path))
 
-    def _done(self, path: Path) -> None:
-        self.save.setEnabled(True)
-        self.secret.clear()
-        self.saved.emit(str(path))
-        self.accept()
-
-    def _failed(self, error: Exception) -> None:
-        self.save.setEnabled(True)
-        self.error.show_error(self.session.message(error))
+        self.session.read(sheet, rendered, self.failed)

@@ -254,6 +254,13 @@
     </message>
 </context>
 <context>
+    <name>ExportDialog</name>
+    <message>
+        <source>Save as…</source>
+        <translation>另存为…</translation>
+    </message>
+</context>
+<context>
     <name>Field</name>
     <message>
         <source>Head of household</source>
@@ -1090,20 +1097,12 @@
         <translation>不加密（仅用于张贴的公示名单）</translation>
     </message>
     <message>
-        <source>Save as…</source>
-        <translation>另存为…</translation>
-    </message>
-    <message>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
         <source>Category</source>
         <translation>类别</translation>
-    </message>
-    <message>
-        <source>Save the ledger</source>
-        <translation>保存台账</translation>
     </message>
 </context>
 <context>
@@ -1561,14 +1560,6 @@
     <message>
         <source>No password</source>
         <translation>不加密</translation>
-    </message>
-    <message>
-        <source>Save as…</source>
-        <translation>另存为…</translation>
-    </message>
-    <message>
-        <source>Save the registration sheet</source>
-        <translation>保存登记表</translation>
     </message>
 </context>
 <context>
