@@ -64,6 +64,7 @@ from PySide6.QtGui import (
     QShowEvent,
     QTextDocument,
 )
+from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -176,6 +177,7 @@ __all__ = [
     "QMessageBox",
     "QMessageLogContext",
     "QModelIndex",
+    "QNetworkInformation",
     "QObject",
     "QPageLayout",
     "QPageSize",

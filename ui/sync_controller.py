@@ -5,6 +5,11 @@ write (a batch of verdicts, a pulled page) to the writer, so a caseworker's save
 one page to be applied, never for the network; the GUI thread never waits at all. Progress arrives
 from the sync engine's plain callback (on the pool thread) and reaches the GUI through a queued
 signal.
+
+When to sync: soon after unlocking, every five minutes, soon after the operating system reports
+the network back (where it can say), and after a failed attempt again in 30 s, 1, 2, 4 minutes
+rather than waiting out the whole interval: a caseworker back in range should not have to press
+anything.
 """
 
 from __future__ import annotations
@@ -14,11 +19,15 @@ from typing import Any
 from caseapp.services.status import workspace_status
 from caseapp.store.workspace import Workspace
 from ui.adapters import sync
-from ui.qt import QObject, QTimer, Signal
+from ui.qt import QNetworkInformation, QObject, QTimer, Signal
 from ui.session import EVERYTHING, Session
 
 BACKGROUND_INTERVAL_MS = 5 * 60 * 1000
 STARTUP_SYNC_DELAY_MS = 5_000
+#: after a failed attempt: 30 s, then doubling, never beyond the regular interval
+RETRY_FIRST_MS = 30_000
+#: the network is reported back: give it a moment to settle (DHCP, captive portals)
+RECONNECT_DELAY_MS = 3_000
 
 
 class SyncController(QObject):
@@ -38,6 +47,11 @@ class SyncController(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(BACKGROUND_INTERVAL_MS)
         self._timer.timeout.connect(self.background_sync)
+        self._retry = QTimer(self)
+        self._retry.setSingleShot(True)
+        self._retry.timeout.connect(self.background_sync)
+        self.retry_ms = 0  # the next retry's delay; 0 while the last attempt succeeded
+        self._watch_network()
         session.changed.connect(lambda _e: self.refresh())
         session.unlocked.connect(self._on_unlocked)
         session.locked.connect(self._on_locked)
@@ -52,8 +66,21 @@ class SyncController(QObject):
         # Catch up soon after unlocking, once the first screen has loaded.
         QTimer.singleShot(STARTUP_SYNC_DELAY_MS, self, self.background_sync)
 
+    def _watch_network(self) -> None:
+        """Sync when the system says the network is back, where it has a way to say so."""
+        if not QNetworkInformation.loadDefaultBackend():
+            return
+        info = QNetworkInformation.instance()
+        if info is not None:
+            info.reachabilityChanged.connect(self._reachability_changed)
+
+    def _reachability_changed(self, reachability: QNetworkInformation.Reachability) -> None:
+        if reachability == QNetworkInformation.Reachability.Online and self.session.is_open:
+            QTimer.singleShot(RECONNECT_DELAY_MS, self, self.background_sync)
+
     def _on_locked(self) -> None:
         self._timer.stop()
+        self._retry.stop()
         self.status = {}
         self.running = False
 
@@ -86,6 +113,8 @@ class SyncController(QObject):
     def _done(self, _result: Any) -> None:
         self.running = False
         self.online = True
+        self.retry_ms = 0
+        self._retry.stop()
         self.finished.emit(True, "")
         # Whatever came in may touch any screen.
         self.session.changed.emit(EVERYTHING)
@@ -95,6 +124,9 @@ class SyncController(QObject):
         self.running = False
         # Any failure (offline, refused, server error) means the last attempt did not get through.
         self.online = False
+        if self.session.is_open and self.configured:
+            self.retry_ms = min(BACKGROUND_INTERVAL_MS, self.retry_ms * 2 if self.retry_ms else RETRY_FIRST_MS)
+            self._retry.start(self.retry_ms)
         message = self.session.message(error)
         self.finished.emit(False, message)
         self.refresh()

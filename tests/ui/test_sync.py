@@ -181,3 +181,36 @@ def test_first_run_demo_syncs_and_has_a_conflict(qtbot, new_window: AppWindow, m
     finally:
         new_window.session.close()
         demo.stop_servers()
+
+
+def test_a_failed_background_sync_is_retried_sooner_then_less_often(qtbot, existing: Path, tasks: TaskManager,
+                                                                    prefs: Prefs, english: None,
+                                                                    server: DemoServer) -> None:
+    from ui.sync_controller import BACKGROUND_INTERVAL_MS, RETRY_FIRST_MS
+
+    window = AppWindow(make_session(existing, tasks), prefs)
+    qtbot.addWidget(window)
+    window.show()
+    unlock(qtbot, window)
+    page = window.main_screen.sync_page
+    window.main_screen.go(page)
+    qtbot.waitUntil(lambda: page.login_box.isVisible(), timeout=5_000)
+    page.login.url.setText(server.url)
+    page.login.user.setText("worker1")
+    page.login.password.setText(SERVER_PASSWORD)
+    with qtbot.waitSignal(window.sync.finished, timeout=20_000) as first:
+        page.login.connect_button.click()
+    assert first.args is not None and first.args[0]
+    controller = window.sync
+    qtbot.waitUntil(lambda: controller.configured, timeout=5_000)
+    server.stop()  # the connection goes away
+    delays = []
+    for _ in range(3):
+        with qtbot.waitSignal(controller.finished, timeout=30_000) as attempt:
+            controller.sync_now()
+        assert attempt.args is not None and not attempt.args[0]
+        delays.append(controller.retry_ms)
+        assert controller._retry.isActive()
+    assert delays == [RETRY_FIRST_MS, 2 * RETRY_FIRST_MS, 4 * RETRY_FIRST_MS]
+    assert all(d <= BACKGROUND_INTERVAL_MS for d in delays)
+    window.session.close()
