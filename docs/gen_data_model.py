@@ -183,9 +183,11 @@ MEANING: dict[str, str] = {
     "member.relationship": "Relationship to the head of household, GB/T 4761 code; `02` is the head.",
     "member.sex": "`M` or `F`; filled in from the ID number when empty, and must agree with it.",
     "member.birth_date": "Date of birth; filled in from the ID number when empty, and must agree with it.",
-    "member.ethnicity": "Ethnic group (民族). No dictionary yet: free text up to 16 characters.",
+    "member.ethnicity": ("Ethnic group (民族), GB 3304 code (`01` 汉族 … `56` 基诺族, `97`, `98`); "
+                         "the name (汉族, 汉) is accepted and stored as its code."),
     "member.marital_status": "Marital status, GB/T 2261.2 code.",
-    "member.education": "Highest education level. No dictionary yet: free text up to 16 characters.",
+    "member.education": ("Highest education level (文化程度), GB/T 4658 major code; names offices write "
+                         "(本科, 大专, 中专, 文盲或半文盲 …) are accepted and stored as the code."),
     "member.phone": "The member's own contact number.",
     "member.health": "Health: healthy, chronic illness, serious illness (大病), disabled.",
     "member.disability_type": "Disability type 1–7: vision, hearing, speech, physical, intellectual, mental, multiple.",
@@ -395,6 +397,7 @@ RULES: dict[str, str] = {
     "_optional_name": "person name (when given): NFC, look-alike dots → `·`, no digits or control characters, ≤ 50",
     "_id": "GB 11643 ID number: 18 characters, valid date, MOD 11-2 check; 15-digit numbers upgraded",
     "_phone": "mobile `1[3-9]` + 9 digits, or landline with area code (020 assumed when missing)",
+    "_coded": "a code of the dictionary, or its name or a common short form (汉族, 汉 → `01`; 本科 → `20`)",
     "_money": "amount ≥ 0, at most 2 decimals, ≤ 999,999,999,999.99",
     "_count": "whole number ≥ 0",
     "_past": "not in the future (a time: 5 minutes' tolerance; a date: not after today)",

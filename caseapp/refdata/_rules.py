@@ -85,6 +85,8 @@ DICTIONARIES = frozenset(
         "disaster_report_stage",
         "referral_urgency",
         "household_register_type",
+        "ethnicity",
+        "education",
     }
 )
 

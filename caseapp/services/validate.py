@@ -64,11 +64,38 @@ def _non_negative(value: Any, field: str) -> float:
     return float(value)
 
 
+# Names ledgers and older systems write instead of the code, beyond each entry's own labels.
+ALIASES: dict[str, dict[str, str]] = {
+    "education": {"研究生": "10", "博士": "10", "硕士": "10", "本科": "20", "大专": "30", "专科": "30",
+                  "中专": "40", "中技": "40", "职高": "40", "技校": "40", "高中": "60", "初中": "70",
+                  "小学": "80", "文盲": "90", "半文盲": "90", "文盲或半文盲": "90", "其他": "90"},
+    "ethnicity": {"穿青人": "97", "其他": "97"},
+}
+
+
+def _coded(dictionary: str) -> Normaliser:
+    """Accept a dictionary's code, or its Chinese or English label (汉族 → 01, 本科 → 20), or a
+    common short form (汉 → 01); anything else goes on to be refused by the code-list check."""
+
+    def normalise(value: Any, field: str) -> Any:
+        text = str(value).strip()
+        entries = refdata.dictionary(dictionary)
+        if text in entries:
+            return text
+        for code, labels in entries.items():
+            if text in (labels["zh"], labels["zh"].removesuffix("族")) or text.lower() == labels["en"].lower():
+                return code
+        return ALIASES.get(dictionary, {}).get(text, text)
+
+    normalise.__name__ = "_coded"
+    return normalise
+
+
 # (entity, field) → normaliser applied to non-empty values after type conversion.
 FIELD_RULES: dict[str, dict[str, Normaliser]] = {
     "household": {"phone": _phone, "bank_account": _bank, "head_name": _optional_name},
     "member": {"name": _name, "id_number": _id, "phone": _phone, "disability_card": _disability_card,
-               "birth_date": _past},
+               "birth_date": _past, "ethnicity": _coded("ethnicity"), "education": _coded("education")},
     "income_item": {"monthly_amount": _money, "people": _count},
     "assistance_case": {"monthly_amount": _money, "people_covered": _count},
     "case_review": {"old_amount": _money, "new_amount": _money, "reviewed_on": _past},
@@ -100,7 +127,8 @@ CHOICES: dict[str, dict[str, str]] = {
     "member": {"relationship": "relationship", "marital_status": "marital_status", "health": "health_status",
                "disability_type": "disability_type",
                "disability_grade": "disability_grade", "employment": "employment_status",
-               "work_capacity": "work_capacity", "sex": "sex"},
+               "work_capacity": "work_capacity", "sex": "sex", "ethnicity": "ethnicity",
+               "education": "education"},
     "income_item": {"income_type": "income_type"},
     "assistance_case": {"category": "assistance_category", "review_class": "review_class"},
     "elder_profile": {"living_arrangement": "living_arrangement", "capacity_level": "capacity_level",

@@ -12,6 +12,7 @@ from typing import Any
 from caseapp.domain import Household, IncomeItem, Member
 from caseapp.services.demo import people as pp
 from caseapp.services.demo.common import Grid, chance, money, people_data, pick, places_data, record
+from caseapp.services.validate import FIELD_RULES
 
 # Household shapes and how common they are among the households a community keeps on file.
 COMPOSITIONS: list[tuple[str, float]] = [
@@ -183,22 +184,27 @@ def _draw_names(rng: random.Random, people: list[Person], uyghur: bool, zhuang: 
             p.name = pp.han_name(rng, p.sex, year)
 
 
+_ethnic_code = FIELD_RULES["member"]["ethnicity"]  # 汉族 → 01 (GB 3304)
+
+
 def _education(rng: random.Random, age: int, year: int) -> str | None:
     if age < 3:
         return None
+    # GB/T 4658 codes: 80 小学, 70 初中, 60 高中, 40 中专/职高/技校, 30 大专, 20 本科, 10 研究生,
+    # 90 其他 (文盲、半文盲); preschool children have none.
     if age < 6:
-        return "学前"
+        return None
     if age < 12:
-        return "小学"
+        return "80"
     if age < 15:
-        return "初中"
+        return "70"
     if age < 18:
-        return pick(rng, [("高中", 70), ("中专", 30)])
+        return pick(rng, [("60", 70), ("40", 30)])
     if year < 1960:
-        return pick(rng, [("文盲或半文盲", 15), ("小学", 45), ("初中", 30), ("高中", 10)])
+        return pick(rng, [("90", 15), ("80", 45), ("70", 30), ("60", 10)])
     if year < 1985:
-        return pick(rng, [("小学", 10), ("初中", 40), ("高中", 25), ("中专", 12), ("大专", 8), ("本科", 5)])
-    return pick(rng, [("初中", 15), ("高中", 20), ("中专", 15), ("大专", 25), ("本科", 22), ("研究生", 3)])
+        return pick(rng, [("80", 10), ("70", 40), ("60", 25), ("40", 12), ("30", 8), ("20", 5)])
+    return pick(rng, [("70", 15), ("60", 20), ("40", 15), ("30", 25), ("20", 22), ("10", 3)])
 
 
 def _marital(rng: random.Random, person: Person, people: list[Person], composition: str) -> str:
@@ -368,7 +374,8 @@ def build(rng: random.Random, grid: Grid, registry: pp.Registry, today: dt.date)
         disability_type = pick(rng, DISABILITY_TYPES) if p.disabled_grade else None
         p.member = record(
             Member, org_code=org, household_id=household.id, name=p.name, id_number=number,
-            relationship=_relationship(p, people), sex=p.sex, birth_date=p.born, ethnicity=ethnicity,
+            relationship=_relationship(p, people), sex=p.sex, birth_date=p.born,
+            ethnicity=_ethnic_code(ethnicity, "ethnicity"),
             marital_status=_marital(rng, p, people, composition), education=_education(rng, p.age, p.born.year),
             phone=phone, health=p.health, disability_type=disability_type, disability_grade=p.disabled_grade,
             disability_card=f"{number}{disability_type}{p.disabled_grade}" if p.disabled_grade else None,
