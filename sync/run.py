@@ -47,8 +47,8 @@ class Writer(Protocol):
 def in_place(fn: Callable[[], T]) -> T:
     return fn()
 
-#: progress(stage, done, total): stage is "push" (operations), "pull" (server changes) or
-#: "attachments" (files); total is 0 when the server does not say
+#: progress(stage, done, total): stage is "push" (operations), "pull" (server changes),
+#: "attachments" (files) or "index" (rebuilding search after a first sync); total 0 when not known
 Progress = Callable[[str, int, int], None]
 
 
@@ -152,6 +152,9 @@ def pull(ws: Workspace, client: SyncClient, report: SyncReport, say: Progress, p
             upcoming: Future[p.PullOut] = fetcher.submit(client.pull, cursor, page_size, queued, count=True)
             restarted = False
             done = total = 0
+            # A pull of the whole scope (first sync, re-pull) builds the search index once at the
+            # end instead of page by page; so does one resuming such a pull.
+            whole_scope = not cursor or bool(ws.get_setting(settings.INDEX_STALE, False))
             while True:
                 try:
                     page = upcoming.result()
@@ -165,7 +168,7 @@ def pull(ws: Workspace, client: SyncClient, report: SyncReport, say: Progress, p
                     upcoming = fetcher.submit(client.pull, page.cursor, page_size, [])
                 ws.clock.observe(page.hlc)
                 total = page.total if page.total is not None else total
-                tally = write(partial(apply.apply_page, ws, page, refetched=queued))
+                tally = write(partial(apply.apply_page, ws, page, refetched=queued, index=not whole_scope))
                 queued = []
                 report.pages += 1
                 report.pulled += tally.upserted
@@ -179,6 +182,9 @@ def pull(ws: Workspace, client: SyncClient, report: SyncReport, say: Progress, p
                 continue
             if ws.get_setting(settings.RESET, False):
                 report.removed += write(lambda: apply.finish_reset(ws))
+            if whole_scope:
+                say("index", 0, 0)
+                apply.rebuild_index_if_stale(ws, write)
             if ws.get_setting(settings.REFETCH, []):
                 continue
             if page.scope_count is not None and not checked and apply.known_count(ws) != page.scope_count:

@@ -26,6 +26,8 @@ REFETCH = "sync.refetch"
 #: a scope re-pull is under way (records not re-sent by its end are removed)
 RESET = "sync.reset"
 LAST_SYNC = "sync.last_sync"  # also shown by `caseapp status`
+#: the household search index is being rebuilt after a pull of the whole scope (see sync.apply)
+INDEX_STALE = "search.stale"
 
 
 def read_setting(conn: Connection, key: str, default: Any = None) -> Any:

@@ -62,6 +62,11 @@ class SyncController(QObject):
 
     def _on_unlocked(self) -> None:
         self.refresh()
+        # A first sync interrupted before its end left the search index to be built: build it now,
+        # in the background, a batch per write.
+        self.session.with_workspace(
+            lambda ws: sync.rebuild_index_if_stale(ws, self.session.writer_for(ws)),
+            lambda _n: None, lambda _e: None, writer=False)
         self._timer.start()
         # Catch up soon after unlocking, once the first screen has loaded.
         QTimer.singleShot(STARTUP_SYNC_DELAY_MS, self, self.background_sync)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from caseapp.store.tables import OUTBOX_STATES, REJECTED, ConflictRecord, JournalEntry
 from caseapp.store.workspace import Workspace
-from sync import conflicts, run
+from sync import apply, conflicts, run
 
 Progress = run.Progress
 
@@ -27,6 +27,10 @@ def sync_now(ws: Workspace, progress: Progress | None = None, write: run.Writer 
         return run.sync(ws, client, progress=progress, write=write)
     finally:
         client.close()
+
+
+def rebuild_index_if_stale(ws: Workspace, write: run.Writer = run.in_place) -> int:
+    return apply.rebuild_index_if_stale(ws, write)
 
 
 def resolve(ws: Workspace, conflict_id: str, *, keep: str | None = None, value: str | None = None) -> Any:

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session as DbSession
 
 from caseapp.domain import Household, Record
 from caseapp.services import records
+from caseapp.services.lists import grid_events_for
 from caseapp.services.workflows import machine_for
 from caseapp.store import audit
-from ui.adapters.households import grid_events_for
 
 Row = dict[str, Any]
 

@@ -1679,6 +1679,10 @@
         <translation>正在连接…</translation>
     </message>
     <message>
+        <source>Preparing search for the households received…</source>
+        <translation>正在为收到的家庭建立检索…</translation>
+    </message>
+    <message>
         <source>Sending changes: %1 of %2</source>
         <translation>正在发送修改：%1 / %2</translation>
     </message>

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy.orm import Session as DbSession
 
 from caseapp.services import schedule
+from caseapp.services.lists import head_names
 from caseapp.services.schedule import DueVisit
-from ui.adapters.households import head_names
 from ui.format import code_label, fmt_date, fmt_datetime
 from ui.models.listed import ListTableModel
 from ui.states import state_label

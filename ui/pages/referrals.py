@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session as DbSession
 
-from ui.adapters.households import referrals
+from caseapp.services.lists import referrals
 from ui.forms.dialog import RecordDialog
 from ui.household.bundle import Row, as_row
 from ui.pages.base import Page

@@ -153,6 +153,9 @@ class SyncPage(Page):
     def _progress(self, stage: str, done: int, total: int) -> None:
         self.progress.setRange(0, total)  # 0..0: a busy bar, when the server gave no total
         self.progress.setValue(min(done, total))
+        if stage == "index":
+            self.stage.setText(self.tr("Preparing search for the households received…"))
+            return
         if total:
             stages = {"push": self.tr("Sending changes: %1 of %2"), "pull": self.tr("Receiving changes: %1 of %2"),
                       "attachments": self.tr("Uploading attachments: %1 of %2")}

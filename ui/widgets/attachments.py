@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session as DbSession
 from caseapp.domain import Attachment
 from caseapp.domain.codec import entity_class
 from caseapp.services import records
+from caseapp.services.lists import attachments_for
 from caseapp.store.workspace import Workspace
-from ui.adapters.households import attachments_for
 from ui.qt import (
     QFileDialog,
     QHBoxLayout,
