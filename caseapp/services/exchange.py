@@ -43,6 +43,16 @@ assert set(EXPORT_ORDER) == set(ENTITIES), "every record type needs a place in t
 STAMPS = ("author", "device", "created_at", "updated_at", "updated_by")
 
 
+# Characters str.splitlines(), many editors and some JSON Lines readers take as line breaks, which
+# json.dumps(ensure_ascii=False) writes raw inside strings: escaped, a record stays on its line.
+_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def dump_line(row: dict[str, Any]) -> str:
+    """One record as one line of JSON Lines, readable Chinese and never broken across lines."""
+    return json.dumps(row, ensure_ascii=False, separators=(",", ":")).translate(_LINE_BREAKS)
+
+
 def export_lines(session: Session) -> Iterator[str]:
     for entity in EXPORT_ORDER:
         cls = ENTITIES[entity]
@@ -50,7 +60,7 @@ def export_lines(session: Session) -> Iterator[str]:
             wire = record_to_wire(record)
             row: dict[str, Any] = {"type": entity, "id": record.id}
             row.update((k, wire[k]) for k in sorted(wire) if k != "id")
-            yield json.dumps(row, ensure_ascii=False, separators=(",", ":"))
+            yield dump_line(row)
 
 
 def export_bytes(ws: Workspace) -> bytes:

@@ -160,3 +160,14 @@ def test_parse_accepts_what_export_writes(tmp_path_factory: pytest.TempPathFacto
         assert [r.values.get("notes") for r in rows if r.cls is Household] == [h.notes]
     finally:
         ws.close()
+
+
+def test_text_with_unicode_line_breaks_stays_on_its_line(ws: Workspace) -> None:
+    """U+0085, U+2028 and U+2029 break lines for str.splitlines() and many editors: the export
+    escapes them, so each record is exactly one line whatever splits it."""
+    with ws.write() as s:
+        household(s, notes="第一行\x85第二行\u2028第三行\u2029完")
+    data = exchange.export_bytes(ws)
+    assert len(data.decode().splitlines()) == 1
+    (row,) = exchange.parse(data.decode().splitlines())
+    assert row.values["notes"] == "第一行\x85第二行\u2028第三行\u2029完"

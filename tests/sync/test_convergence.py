@@ -32,7 +32,7 @@ from caseapp.crypto.keyfile import TEST_KDF
 from caseapp.domain import Household, Member
 from caseapp.errors import CaseAppError
 from caseapp.services import records
-from caseapp.services.exchange import EXPORT_ORDER, export_bytes
+from caseapp.services.exchange import EXPORT_ORDER, dump_line, export_bytes
 from caseapp.store.hlc import HybridClock, wall_ms
 from caseapp.store.tables import AuditEntry, ConflictRecord, JournalEntry
 from caseapp.store.workspace import Workspace
@@ -243,7 +243,7 @@ def server_lines(server: Server, user: str) -> list[str]:
         fields = json.loads(r.fields)
         out: dict[str, Any] = {"type": r.entity, "id": r.id}
         out.update((k, fields[k]) for k in sorted(fields) if k != "id")
-        lines.append(json.dumps(out, ensure_ascii=False, separators=(",", ":")))
+        lines.append(dump_line(out))
     return lines
 
 
