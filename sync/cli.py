@@ -70,10 +70,20 @@ def cmd_login(args: argparse.Namespace, ctx: CliContext) -> int:
 def cmd_sync(args: argparse.Namespace, ctx: CliContext) -> int:
     ws = ctx.open_workspace()
     client = run.connect(ws, retry=_retry())
+    # On a terminal, one line rewritten in place says how far a long (first) sync has got; in a
+    # script or a log, nothing but the result.
+    live = ctx.stderr.isatty()
+
+    def progress(stage: str, done: int, total: int) -> None:
+        text = message(f"sync.progress_{stage}", ctx.lang, done=f"{done:,}", total=f"{total:,}" if total else "?")
+        print(f"\r{text}\x1b[K", end="", file=ctx.stderr, flush=True)
+
     try:
-        report = run.sync(ws, client)
+        report = run.sync(ws, client, progress=progress if live else None)
     finally:
         client.close()
+        if live:
+            print("\r\x1b[K", end="", file=ctx.stderr, flush=True)
     t = report.push
     if report.resynced:
         ctx.out(message("sync.resync", ctx.lang))

@@ -114,3 +114,26 @@ def test_login_with_wrong_password_fails_in_one_line(env: None, server: Server, 
     monkeypatch.setenv("CASEAPP_LANG", "zh")
     assert cli(a, "login", server.url, "--user", "worker1") == 1
     assert capsys.readouterr().err.strip() == "用户名或密码不正确"
+
+
+def test_sync_on_a_terminal_shows_how_far_it_has_got(env: None, server: Server, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+    import sys
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    a = make_workspace(tmp_path / "a", "worker1")
+    assert cli(a, "login", server.url, "--user", "worker1") == 0
+    for n in range(3):
+        add_household(a, head_name="王芳", phone=f"1380013800{n}")
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert cli(a, "sync") == 0
+    shown = terminal.getvalue()
+    assert "Sending changes: 3 of 3" in shown and "Receiving changes: 3 of 3" in shown
+    assert shown.endswith("\r\x1b[K")  # the progress line is cleared before the result is printed
+    assert "Sync done" in capsys.readouterr().out
