@@ -192,6 +192,25 @@ def cmd_ledger(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
+def cmd_ledger_import(args: argparse.Namespace, ctx: CliContext) -> int:
+    from caseapp.services import exchange, ledger_import
+
+    ws = ctx.open_workspace()
+    path = Path(args.file)
+    sealed = path.read_bytes()[:8] == bytes.fromhex("d0cf11e0a1b11ae1")  # Excel's password-protected container
+    password = ctx.secret("CASEAPP_EXPORT_PASSPHRASE", "import.prompt_passphrase") if sealed else None
+    try:
+        summary = ledger_import.import_ledger_file(ws, path, org_code=args.org or "", password=password)
+    except exchange.ImportRejected as rejected:
+        for p in rejected.problems:
+            where = (ctx.msg("ledger.cell", line=p.line, column=p.field) if p.field
+                     else ctx.msg("import.row", line=p.line))
+            print(f"{where}: {render(p.error, ctx.lang)}", file=ctx.stderr)
+        return ctx.fail(rejected)
+    ctx.out(ctx.msg("ledger.imported", households=summary.households, members=summary.members))
+    return 0
+
+
 def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
     from caseapp.services import exchange
 
@@ -243,6 +262,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--category", default=None, help="only this assistance category (e.g. dibao)")
     p.add_argument("--plain", action="store_true", help="no password (a notice to be posted, say)")
     p.set_defaults(handler=cmd_ledger)
+    p = sub.add_parser("ledger-import", help="import households and members from an Excel ledger (all or nothing)")
+    p.add_argument("file")
+    p.add_argument("--org", default="", help="the grid or community code for rows without one")
+    p.set_defaults(handler=cmd_ledger_import)
     p = sub.add_parser("import", help="import records from a JSON Lines file (all or nothing)")
     p.add_argument("file")
     p.set_defaults(handler=cmd_import)

@@ -16,6 +16,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "import.prompt_passphrase": "该文件已加密，请输入导出密码：",
         "ledger.done": "已生成《{title}》{rows} 行：{file}（已加密，用 Excel 或 WPS 打开时输入导出密码）",
         "ledger.done_plain": "已生成《{title}》{rows} 行：{file}（未加密）",
+        "ledger.no_header": "找不到表头：前 10 行中应有一行包含“姓名”等列名（如 与户主关系、公民身份号码、家庭住址）",
+        "ledger.already_held": "身份证号码 {value} 已在本工作区中，未重复导入",
+        "ledger.twice": "身份证号码 {value} 在台账中出现两次（另见第 {row} 行）",
+        "ledger.imported": "台账导入完成：新增 {households} 户、{members} 人",
+        "ledger.cell": "第 {line} 行“{column}”",
     },
     "en": {
         "import.rejected": "The import file has {count} problems; nothing was written",
@@ -32,5 +37,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "import.prompt_passphrase": "This file is sealed; its export passphrase: ",
         "ledger.done": "Wrote “{title}”, {rows} rows: {file} (password-protected: Excel and WPS ask for the export passphrase)",
         "ledger.done_plain": "Wrote “{title}”, {rows} rows: {file} (no password)",
+        "ledger.no_header": "No header row found: one of the first 10 rows should name the columns (姓名, 与户主关系, 公民身份号码, 家庭住址 …)",
+        "ledger.already_held": "ID number {value} is already in this workspace; not imported twice",
+        "ledger.twice": "ID number {value} appears twice in the ledger (see also row {row})",
+        "ledger.imported": "Ledger imported: {households} households, {members} people",
+        "ledger.cell": "row {line}, column “{column}”",
     },
 }
