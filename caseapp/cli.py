@@ -193,11 +193,11 @@ def cmd_ledger(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_ledger_import(args: argparse.Namespace, ctx: CliContext) -> int:
-    from caseapp.services import exchange, ledger_import
+    from caseapp.services import exchange, ledger_import, xlsx
 
     ws = ctx.open_workspace()
     path = Path(args.file)
-    sealed = path.read_bytes()[:8] == bytes.fromhex("d0cf11e0a1b11ae1")  # Excel's password-protected container
+    sealed = xlsx.is_sealed_workbook(path)
     password = ctx.secret("CASEAPP_EXPORT_PASSPHRASE", "import.prompt_passphrase") if sealed else None
     try:
         summary = ledger_import.import_ledger_file(ws, path, org_code=args.org or "", password=password)

@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import unicodedata
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import msoffcrypto.format.ooxml
@@ -114,6 +115,15 @@ def workbook_bytes(ledger: Ledger) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+#: the first bytes of the OLE container a password-protected workbook is stored in
+SEALED_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
+
+
+def is_sealed_workbook(path: Path) -> bool:
+    with path.open("rb") as stream:
+        return stream.read(len(SEALED_MAGIC)) == SEALED_MAGIC
 
 
 def seal_workbook(data: bytes, password: str) -> bytes:

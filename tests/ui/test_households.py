@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from caseapp.domain import CareVisit, Member
 from ui.forms.dialog import RecordDialog
 from ui.household.view import HouseholdView
@@ -207,3 +209,31 @@ def test_registration_sheet_is_saved_as_a_password_protected_pdf(qtbot, window: 
     assert sealed.is_encrypted and b"440105198001011234" not in target.read_bytes()
     assert sealed.decrypt("sheet passphrase 2026")
     assert "440105198001011234" in "".join(sealed.pages[0].extract_text().split())
+
+
+def test_ledger_import_reports_every_bad_cell_then_imports_the_corrected_file(qtbot, window: AppWindow,
+                                                                             tmp_path) -> None:
+    from openpyxl import Workbook
+
+    def ledger(id_number: str) -> Path:
+        book = Workbook()
+        sheet = book.active
+        assert sheet is not None
+        sheet.append(["家庭成员台账"])
+        sheet.append(["户主姓名", "姓名", "与户主关系", "公民身份号码", "家庭住址", "社区代码"])
+        sheet.append(["黄淑芬", "黄淑芬", "户主", id_number, "小北路 9 号", "440104001001"])
+        sheet.append(["黄淑芬", "李明", "配偶", None, "小北路 9 号", "440104001001"])
+        path = tmp_path / f"{id_number}.xlsx"
+        book.save(path)
+        return path
+
+    page = window.main_screen.households
+    window.main_screen.go(page)
+    page.import_ledger_from(ledger("440105198001011235"))  # wrong check digit
+    qtbot.waitUntil(lambda: page.problems.isVisible(), timeout=10_000)
+    assert "row 3" in page.problems.toPlainText() and "公民身份号码" in page.problems.toPlainText()
+    page.import_ledger_from(ledger("440105198001011234"))
+    qtbot.waitUntil(lambda: "Imported 1 household(s) and 2 people" in page.problems.toPlainText(), timeout=10_000)
+    qtbot.waitUntil(lambda: page.model.total == 1, timeout=10_000)
+    window.lock()
+    assert not page.problems.toPlainText()  # nothing about people stays on screen behind the lock

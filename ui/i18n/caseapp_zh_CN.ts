@@ -1052,6 +1052,10 @@
         <translation>导出台账…</translation>
     </message>
     <message>
+        <source>Import ledger…</source>
+        <translation>导入台账…</translation>
+    </message>
+    <message>
         <source>Households and cases</source>
         <translation>家庭与个案</translation>
     </message>
@@ -1072,6 +1076,26 @@
         <translation>
             <numerusform>台账已保存：%1（%n 行）</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Import a household ledger</source>
+        <translation>导入家庭成员台账</translation>
+    </message>
+    <message>
+        <source>The workbook is password-protected. Password:</source>
+        <translation>该工作簿已加密，请输入密码：</translation>
+    </message>
+    <message>
+        <source>Imported %1 household(s) and %2 people</source>
+        <translation>已导入 %1 户、%2 人</translation>
+    </message>
+    <message>
+        <source>Nothing was imported. Correct these cells and import again:</source>
+        <translation>未导入任何数据。请更正以下单元格后重新导入：</translation>
+    </message>
+    <message>
+        <source>row %1, %2: %3</source>
+        <translation>第 %1 行“%2”：%3</translation>
     </message>
 </context>
 <context>

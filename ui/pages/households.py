@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from caseapp.services import exchange, ledger_import, xlsx
 from ui.forms.dialog import RecordDialog
 from ui.forms.ledger_dialog import LedgerDialog
 from ui.household.view import HouseholdView
 from ui.models.households import HouseholdsModel
 from ui.pages.base import Page
-from ui.qt import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from ui.qt import (
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 from ui.session import Session
 from ui.widgets.marks import mark_data
 from ui.widgets.table import RecordTable
@@ -26,6 +38,13 @@ class HouseholdsPage(Page):
         self.new.setObjectName("new_household")
         self.ledger = QPushButton(self.tr("Export ledger…"), self.list_page)
         self.ledger.setObjectName("export_ledger")
+        self.import_button = QPushButton(self.tr("Import ledger…"), self.list_page)
+        self.import_button.setObjectName("import_ledger")
+        self.problems = QPlainTextEdit(self.list_page)
+        self.problems.setObjectName("import_problems")
+        self.problems.setReadOnly(True)
+        self.problems.setMaximumHeight(140)
+        self.problems.hide()
         self.summary = QLabel(self.list_page)
         mark_data(self.summary)
         self.table = RecordTable(self.list_page)
@@ -34,10 +53,12 @@ class HouseholdsPage(Page):
         top = QHBoxLayout()
         top.addWidget(self.new)
         top.addWidget(self.ledger)
+        top.addWidget(self.import_button)
         top.addStretch(1)
         top.addWidget(self.summary)
         list_layout = QVBoxLayout(self.list_page)
         list_layout.addLayout(top)
+        list_layout.addWidget(self.problems)
         list_layout.addWidget(self.table, 1)
 
         self.view = HouseholdView(session, self)
@@ -48,6 +69,7 @@ class HouseholdsPage(Page):
 
         self.new.clicked.connect(self.new_household)
         self.ledger.clicked.connect(self.export_ledger)
+        self.import_button.clicked.connect(self._choose_ledger)
         self.table.opened.connect(lambda row: self.show_household(self.model.row_at(row).id))
         self.view.back.connect(self.show_list)
         self.model.counted.connect(self._summarise)
@@ -98,8 +120,53 @@ class HouseholdsPage(Page):
         self.ledger_dialog.open()
         return self.ledger_dialog
 
+    def _choose_ledger(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(self, self.tr("Import a household ledger"), "",
+                                                    "Excel (*.xlsx)")
+        if not path:
+            return
+        password: str | None = None
+        if xlsx.is_sealed_workbook(Path(path)):
+            password, ok = QInputDialog.getText(self, self.tr("Import a household ledger"),
+                                                self.tr("The workbook is password-protected. Password:"),
+                                                QLineEdit.EchoMode.Password)
+            if not ok:
+                return
+        self.import_ledger_from(Path(path), password)
+
+    def import_ledger_from(self, path: Path, password: str | None = None) -> None:
+        """Import a household ledger in the background: all of it, or nothing and every problem
+        listed under the buttons by row and column (where the result is shown too)."""
+        org = self.session.org_code
+        self.import_button.setEnabled(False)
+        self.problems.hide()
+
+        def done(summary: ledger_import.LedgerSummary) -> None:
+            self.import_button.setEnabled(True)
+            # Under the buttons, where the count of the list (which reloads now) does not replace it.
+            self.problems.setPlainText(self.tr("Imported %1 household(s) and %2 people")
+                                       .replace("%1", str(summary.households)).replace("%2", str(summary.members)))
+            self.problems.show()
+            self.session.changed.emit(frozenset({"household", "member"}))
+
+        def failed(error: Exception) -> None:
+            self.import_button.setEnabled(True)
+            if isinstance(error, exchange.ImportRejected):
+                lines = [self.tr("Nothing was imported. Correct these cells and import again:")]
+                lines += [self.tr("row %1, %2: %3").replace("%1", str(p.line)).replace("%2", p.field or "")
+                          .replace("%3", self.session.field_message(p.error)) for p in error.problems]
+                self.problems.setPlainText("\n".join(lines))
+            else:
+                self.problems.setPlainText(self.session.message(error))
+            self.problems.show()
+
+        self.session.with_workspace(
+            lambda ws: ledger_import.import_ledger_file(ws, path, org_code=org, password=password), done, failed)
+
     def clear(self) -> None:
         super().clear()
+        self.problems.clear()  # may name people and their ID numbers
+        self.problems.hide()
         self.model.clear()
         self.view.clear()
         self.summary.clear()
