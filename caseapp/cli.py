@@ -26,6 +26,7 @@ from caseapp.errors import CaseAppError
 from caseapp.messages import message, render
 
 if TYPE_CHECKING:
+    from caseapp.services.exchange import ImportRejected
     from caseapp.store.workspace import Workspace
 
 # The store (SQLAlchemy, SQLCipher, Alembic) is imported inside the commands that need it, so the
@@ -192,6 +193,16 @@ def cmd_ledger(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
+def _rejected(ctx: CliContext, rejected: ImportRejected, by_column: bool = False) -> int:
+    """Every problem of a refused import, one line each (row, and for a ledger its column), then
+    the summary line; exit status 1."""
+    for p in rejected.problems:
+        where = (ctx.msg("ledger.cell", line=p.line, column=p.field) if by_column and p.field
+                 else ctx.msg("import.row", line=p.line))
+        print(f"{where}: {render(p.error, ctx.lang)}", file=ctx.stderr)
+    return ctx.fail(rejected)
+
+
 def cmd_ledger_import(args: argparse.Namespace, ctx: CliContext) -> int:
     from caseapp.services import exchange, ledger_import, xlsx
 
@@ -202,11 +213,7 @@ def cmd_ledger_import(args: argparse.Namespace, ctx: CliContext) -> int:
     try:
         summary = ledger_import.import_ledger_file(ws, path, org_code=args.org or "", password=password)
     except exchange.ImportRejected as rejected:
-        for p in rejected.problems:
-            where = (ctx.msg("ledger.cell", line=p.line, column=p.field) if p.field
-                     else ctx.msg("import.row", line=p.line))
-            print(f"{where}: {render(p.error, ctx.lang)}", file=ctx.stderr)
-        return ctx.fail(rejected)
+        return _rejected(ctx, rejected, by_column=True)
     ctx.out(ctx.msg("ledger.imported", households=summary.households, members=summary.members))
     return 0
 
@@ -221,10 +228,7 @@ def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
     try:
         summary = exchange.import_file(ws, path, passphrase)
     except exchange.ImportRejected as rejected:
-        for p in rejected.problems:
-            where = ctx.msg("import.row", line=p.line)
-            print(f"{where}: {render(p.error, ctx.lang)}", file=ctx.stderr)
-        return ctx.fail(rejected)
+        return _rejected(ctx, rejected)
     ctx.out(ctx.msg("import.done", created=summary.created, updated=summary.updated,
                     unchanged=summary.unchanged))
     return 0
