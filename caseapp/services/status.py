@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from caseapp.domain import ENTITIES
-from caseapp.store.tables import OUTBOX_STATES, REJECTED, ConflictRecord, JournalEntry
+from caseapp.store.tables import OUTBOX_STATES, REJECTED, AuditEntry, ConflictRecord, JournalEntry
 from caseapp.store.workspace import Workspace
 
 
@@ -20,6 +20,10 @@ def workspace_status(ws: Workspace) -> dict[str, Any]:
                                   .where(JournalEntry.state == REJECTED)) or 0
         conflicts = session.scalar(select(func.count()).select_from(ConflictRecord)
                                    .where(ConflictRecord.status == "open")) or 0
+        # Audit entries after the last one the server acknowledged (sync.audit_sent): the part of
+        # the trail that would be lost with the laptop.
+        shipped = int(ws.get_setting("sync.audit_sent", 0) or 0)
+        unshipped = session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.id > shipped)) or 0
     return {
         "path": str(ws.path),
         "device": ws.device_id,
@@ -29,6 +33,7 @@ def workspace_status(ws: Workspace) -> dict[str, Any]:
         "pending": pending,
         "rejected": rejected,
         "conflicts": conflicts,
+        "audit_unsent": unshipped,
         "server": ws.get_setting("sync.server_url", "-") or "-",
         "last_sync": ws.get_setting("sync.last_sync", "-") or "-",
     }

@@ -226,14 +226,17 @@ def test_same_org_unit_code_from_two_devices_converges(device: Callable[[str], D
 
 def test_audit_trail_is_shipped_and_a_trail_cut_on_the_device_shows(
         device: Callable[[str], Device], server: Server, capsys: pytest.CaptureFixture[str]) -> None:
+    from caseapp.services.status import workspace_status
     from sync.server import schema
     from sync.server.cli import main as server_cli
 
     a = device("worker1")
     hid = new_household(a)
     edit(a, hid, phone="13800138000")
+    assert workspace_status(a.ws)["audit_unsent"] >= 3  # household, member, the edit: only on this laptop
     a.sync()
-    a.sync()  # what the first sync's pull added goes with the next push
+    assert workspace_status(a.ws)["audit_unsent"] == 0  # the whole trail is on the server
+    a.sync()  # anything the first sync's pull added goes with the next push
     t = schema.device_audit.c
     with server.db.read() as conn:
         shipped = conn.execute(select(t.seq, t.hash, t.intact).where(t.device_id == a.ws.device_id)
