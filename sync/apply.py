@@ -20,7 +20,7 @@ and, in one entry per record type and page, the ids of the records that arrived 
 field-level history is on the device that made them and on the server).
 
 The household search index is kept up to date page by page, except while the whole scope is
-being pulled (a first sync, or a re-pull): then the pages skip it and ``rebuild_index`` builds it
+being pulled (a first sync, or a re-pull): then the pages skip it and ``search.reindex`` builds it
 once at the end, in batches that local saves interleave with, which makes a first sync about a
 sixth faster. A flag in the settings, written with the first such page, says the index is stale,
 so an interrupted pull still ends with a full rebuild (``rebuild_index_if_stale``).
@@ -39,26 +39,27 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache, partial
 from operator import itemgetter
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import Boolean, Column, Connection, MetaData, Table, delete, func, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.types import NullType
 
-from caseapp.domain import ENTITIES, Household, Record
+from caseapp.domain import ENTITIES, Record
 from caseapp.domain.base import SILENT_FIELDS
 from caseapp.domain.codec import dumps
 from caseapp.domain.types import utcnow
+from caseapp.services import search
 from caseapp.store import audit, search_index
 from caseapp.store.tables import OUTBOX_STATES, ConflictRecord, JournalEntry
 from caseapp.store.workspace import Workspace
+from caseapp.store.writer import Writer, in_place
 from sync import protocol as p
 from sync.outbox import CONFLICT_ENTITY
 from sync.settings import CURSOR, INDEX_STALE, REFETCH, RESET, read_setting, write_setting
 
 ALL_FIELDS = "*"
 Picker = Callable[[dict[str, Any]], tuple[Any, ...]]
-T = TypeVar("T")
 CHUNK = 500
 
 
@@ -237,7 +238,7 @@ def _upsert(conn: Connection, ws: Workspace, cls: type[Record], rows: Sequence[p
     table = _raw_table(cls)
     existing = _existing(conn, cls, [r.id for r in rows])
     full: dict[tuple[str, ...], list[tuple[Any, ...]]] = defaultdict(list)
-    partial: list[dict[str, Any]] = []
+    keeping_local: list[dict[str, Any]] = []  # records with edits still in the outbox
     now = utcnow()
     for row in rows:
         names, pick = _shape(cls, tuple(row.fields))
@@ -253,7 +254,7 @@ def _upsert(conn: Connection, ws: Workspace, cls: type[Record], rows: Sequence[p
         if keep:
             skip = set(values) if ALL_FIELDS in keep else keep | set(SILENT_FIELDS)
             values = {k: v for k, v in values.items() if k not in skip}
-            partial.append({**values, "id": row.id, "server_pos": row.pos})
+            keeping_local.append({**values, "id": row.id, "server_pos": row.pos})
         else:
             full[names].append((*pick(row.fields), row.id, row.pos))
         # The server re-stamps updated_at from the winning edit's clock: on its own that is no change
@@ -269,7 +270,7 @@ def _upsert(conn: Connection, ws: Workspace, cls: type[Record], rows: Sequence[p
         sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
                f"ON CONFLICT(id) DO UPDATE SET {', '.join(f'{n} = excluded.{n}' for n in columns if n != 'id')}")
         conn.exec_driver_sql(sql, batch)
-    for values in partial:
+    for values in keeping_local:
         conn.execute(update(table).where(table.c.id == values["id"])
                      .values({k: v for k, v in values.items() if k != "id"}))
     return len(rows)
@@ -370,36 +371,11 @@ def known_count(ws: Workspace) -> int:
 
 # --- the search index after a whole-scope pull -----------------------------------------------------
 
-def _run(fn: Callable[[], T]) -> T:
-    return fn()
-
-
-def rebuild_index(ws: Workspace, write: Callable[[Callable[[], Any]], Any] = _run, batch: int = 2000) -> int:
-    """Build the household search index anew, ``batch`` households per write (each through
-    ``write``, so local saves interleave), then clear the stale flag. Returns households indexed."""
-    with ws.engine.connect() as conn:
-        ids = list(conn.execute(select(Household.id).where(Household.archived.is_(False))
-                                .order_by(Household.id)).scalars())
-
-    def clear() -> None:
-        with ws.engine.begin() as conn:
-            search_index.clear(conn)
-
-    def refresh(chunk: list[str]) -> None:
-        with ws.engine.begin() as conn:
-            search_index.refresh(conn, chunk)
-
-    def done() -> None:
-        with ws.engine.begin() as conn:
-            write_setting(conn, INDEX_STALE, False)
-
-    write(clear)
-    for start in range(0, len(ids), batch):
-        write(partial(refresh, ids[start:start + batch]))
-    write(done)
-    return len(ids)
-
-
-def rebuild_index_if_stale(ws: Workspace, write: Callable[[Callable[[], Any]], Any] = _run) -> int:
-    """Finish what an interrupted whole-scope pull left: the index rebuild (0 if none was needed)."""
-    return rebuild_index(ws, write) if ws.get_setting(INDEX_STALE, False) else 0
+def rebuild_index_if_stale(ws: Workspace, write: Writer = in_place) -> int:
+    """Finish what a whole-scope pull left: rebuild the search index (each batch through
+    ``write``), then clear the stale flag. Returns households indexed (0 if nothing was stale)."""
+    if not ws.get_setting(INDEX_STALE, False):
+        return 0
+    count = search.reindex(ws, write=write)
+    write(partial(ws.set_setting, INDEX_STALE, False))
+    return count

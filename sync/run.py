@@ -20,7 +20,6 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Protocol, TypeVar
 
 from sqlalchemy import func, select
 
@@ -29,23 +28,13 @@ from caseapp.domain.types import format_datetime
 from caseapp.errors import WorkspaceError
 from caseapp.store.tables import ConflictRecord
 from caseapp.store.workspace import Workspace
+from caseapp.store.writer import Writer, in_place
 from sync import apply, outbox, settings, trail
 from sync import protocol as p
 from sync.client import RetryPolicy, SyncClient
 from sync.errors import CursorGoneError, NotLoggedInError, SyncError
 
 PUSH_BATCH = 500
-T = TypeVar("T")
-
-
-class Writer(Protocol):
-    """Runs ``fn`` as the workspace's writer and returns what it returns."""
-
-    def __call__(self, fn: Callable[[], T], /) -> T: ...
-
-
-def in_place(fn: Callable[[], T]) -> T:
-    return fn()
 
 #: progress(stage, done, total): stage is "push" (operations), "pull" (server changes),
 #: "attachments" (files) or "index" (rebuilding search after a first sync); total 0 when not known

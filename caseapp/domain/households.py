@@ -11,6 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from caseapp.domain.base import Record, register
 from caseapp.domain.types import IsoDate, Money
 
+#: GB/T 4761 relationship code of the head of household (户主)
+HEAD = "02"
+
 
 @register
 class Household(Record):
@@ -36,8 +39,8 @@ class Member(Record):
     household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
     name: Mapped[str] = mapped_column(String(60))
     id_number: Mapped[str | None] = mapped_column(String(18), default=None, index=True)
-    #: GB/T 4761 relationship code; "02" is the head of household
-    relationship: Mapped[str] = mapped_column(String(4), default="02")
+    #: GB/T 4761 relationship code; HEAD ("02") is the head of household
+    relationship: Mapped[str] = mapped_column(String(4), default=HEAD)
     #: "M" / "F"; derived from the ID number and checked against it
     sex: Mapped[str | None] = mapped_column(String(1), default=None)
     birth_date: Mapped[dt.date | None] = mapped_column(IsoDate, default=None)

@@ -23,12 +23,12 @@ from typing import Any
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from caseapp import refdata
 from caseapp.domain import Household, Member
+from caseapp.domain.households import HEAD
 from caseapp.errors import CaseAppError, ValidationError, ValidationErrors
 from caseapp.services import records
 from caseapp.services.exchange import ImportRejected, RowProblem
-from caseapp.services.validate import CHOICES, clean
+from caseapp.services.validate import CHOICES, clean, code_of
 from caseapp.store.workspace import Workspace
 
 #: field → the column headings it is found under (after removing spaces and full-width brackets)
@@ -50,7 +50,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 HOUSEHOLD_FIELDS = ("head_name", "address", "org_code")
 MEMBER_FIELDS = ("name", "relationship", "id_number", "sex", "phone", "ethnicity", "education", "marital_status",
                  "health")
-HEAD = "02"
 HEADER_SEARCH_ROWS = 10
 
 
@@ -92,17 +91,6 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _code(dictionary: str, text: str) -> str:
-    """A dictionary field's code from what a ledger writes: the code itself or its Chinese name."""
-    entries = refdata.dictionary(dictionary)
-    if text in entries:
-        return text
-    for code, labels in entries.items():
-        if text == labels["zh"]:
-            return code
-    return text  # refused by the code-list check, with the field named
-
-
 def read_rows(data: bytes) -> tuple[list[_Person], dict[str, str]]:
     """The people in the first sheet, and the heading each field was found under."""
     book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -141,8 +129,8 @@ def import_ledger(ws: Workspace, data: bytes, *, org_code: str = "") -> LedgerSu
     homes = _households(people)
     planned: list[tuple[dict[str, Any], list[tuple[_Person, dict[str, Any], str]]]] = []
     for home in homes:
-        first = home.people[0]
-        head = next((p for p in home.people if _code("relationship", p.values.get("relationship", "")) == HEAD), first)
+        heads = [p for p in home.people if code_of("relationship", p.values.get("relationship", "")) == HEAD]
+        head = heads[0] if heads else home.people[0]
         org = head.values.get("org_code") or org_code
         household = {"org_code": org, "head_name": head.values.get("head_name") or head.values.get("name", ""),
                      "address": head.values.get("address", ""), "phone": head.values.get("phone") or None}
@@ -157,7 +145,7 @@ def import_ledger(ws: Workspace, data: bytes, *, org_code: str = "") -> LedgerSu
             for name in MEMBER_FIELDS:
                 value = person.values.get(name, "")
                 if value:
-                    fields[name] = _code(CHOICES["member"][name], value) if name in CHOICES["member"] else value
+                    fields[name] = code_of(CHOICES["member"][name], value) if name in CHOICES["member"] else value
             try:
                 checked = clean(Member, {**fields, "household_id": "-"})
             except ValidationErrors as errors:

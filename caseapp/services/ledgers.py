@@ -25,9 +25,9 @@ from sqlalchemy.orm import Session
 
 from caseapp import refdata
 from caseapp.domain import AssistanceCase, Household, IncomeItem, Member
+from caseapp.domain.households import HEAD
 
 Kind = Literal["text", "id", "int", "money", "date"]
-HEAD = "02"  # relationship code of the head of household (户主)
 IN_PAYMENT = ("active", "review_due", "taper")
 UNDER_NOTICE = ("public_notice",)
 

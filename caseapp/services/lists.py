@@ -16,8 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from caseapp.domain import Attachment, GridEvent, Household, Member, Referral
-
-HEAD = "02"  # GB/T 4761: head of household, listed first
+from caseapp.domain.households import HEAD
 
 
 def grid_events_for(db: Session, household_id: str) -> list[GridEvent]:

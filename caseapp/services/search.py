@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -29,6 +30,7 @@ from sqlalchemy.orm import Session
 from caseapp.domain import Household
 from caseapp.store import search_index as ix
 from caseapp.store.workspace import Workspace
+from caseapp.store.writer import Writer, in_place
 
 # What matched, as reported in HouseholdHit.matched.
 MATCHED = {ix.ID: "id_number", ix.ID_REVERSED: "id_number", ix.PHONE: "phone", ix.PHONE_REVERSED: "phone",
@@ -36,7 +38,6 @@ MATCHED = {ix.ID: "id_number", ix.ID_REVERSED: "id_number", ix.PHONE: "phone", i
 # Digits as phone numbers are typed: "+86 138-0013-8000", "(020) 8333 1234".
 _PHONE_LIKE = re.compile(r"\+?[0-9()\-]*[0-9][0-9()\-]*")
 # Head of household first in member lists (GB/T 4761 code 02).
-HEAD = "02"
 
 
 @dataclass(frozen=True)
@@ -207,14 +208,24 @@ def refresh(session: Session, household_ids: Sequence[str]) -> None:
     ix.refresh(session.connection(), household_ids)
 
 
-def reindex(ws: Workspace, *, batch: int = 2000) -> int:
-    """Rebuild the whole index from the households and members (after an upgrade, or if the index
-    is ever suspected stale); returns the number of households indexed."""
-    with ws.write() as session:
-        conn = session.connection()
-        ix.clear(conn)
+def reindex(ws: Workspace, *, batch: int = 2000, write: Writer = in_place) -> int:
+    """Rebuild the whole index from the households and members (after an upgrade, after a sync
+    pulled a whole scope, or if the index is ever suspected stale); returns the number of
+    households indexed. Each batch is its own transaction, handed to ``write``, so a caller that
+    owns the single writer lets saves in between; households saved meanwhile index themselves."""
+    with ws.engine.connect() as conn:
         ids = list(conn.execute(select(Household.id).where(Household.archived.is_(False))
                                 .order_by(Household.id)).scalars())
-        for start in range(0, len(ids), batch):
-            ix.refresh(conn, ids[start:start + batch])
-        return len(ids)
+
+    def clear() -> None:
+        with ws.engine.begin() as conn:
+            ix.clear(conn)
+
+    def refresh(chunk: Sequence[str]) -> None:
+        with ws.engine.begin() as conn:
+            ix.refresh(conn, chunk)
+
+    write(clear)
+    for start in range(0, len(ids), batch):
+        write(partial(refresh, ids[start:start + batch]))
+    return len(ids)

@@ -73,19 +73,25 @@ ALIASES: dict[str, dict[str, str]] = {
 }
 
 
+def code_of(dictionary: str, text: str) -> str:
+    """A dictionary's code from what people write: the code itself, its Chinese or English label
+    (户主 → 02, 汉族 → 01, 本科 → 20), or a common short form (汉 → 01). Anything else comes back
+    as it is, for the code-list check to refuse with the field named."""
+    text = text.strip()
+    entries = refdata.dictionary(dictionary)
+    if text in entries:
+        return text
+    for code, labels in entries.items():
+        if text in (labels["zh"], labels["zh"].removesuffix("族")) or text.lower() == labels["en"].lower():
+            return code
+    return ALIASES.get(dictionary, {}).get(text, text)
+
+
 def _coded(dictionary: str) -> Normaliser:
-    """Accept a dictionary's code, or its Chinese or English label (汉族 → 01, 本科 → 20), or a
-    common short form (汉 → 01); anything else goes on to be refused by the code-list check."""
+    """Accept a dictionary's code or what ``code_of`` reads as one."""
 
     def normalise(value: Any, field: str) -> Any:
-        text = str(value).strip()
-        entries = refdata.dictionary(dictionary)
-        if text in entries:
-            return text
-        for code, labels in entries.items():
-            if text in (labels["zh"], labels["zh"].removesuffix("族")) or text.lower() == labels["en"].lower():
-                return code
-        return ALIASES.get(dictionary, {}).get(text, text)
+        return code_of(dictionary, str(value))
 
     normalise.__name__ = "_coded"
     return normalise

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from caseapp.store.tables import OUTBOX_STATES, REJECTED, ConflictRecord, JournalEntry
 from caseapp.store.workspace import Workspace
+from caseapp.store.writer import Writer, in_place
 from sync import apply, conflicts, run
 
 Progress = run.Progress
@@ -21,7 +22,7 @@ def login(ws: Workspace, url: str, user: str, password: str, ca_file: str = "") 
     return run.login(ws, url, user, password, ca_file=ca_file or None)
 
 
-def sync_now(ws: Workspace, progress: Progress | None = None, write: run.Writer = run.in_place) -> run.SyncReport:
+def sync_now(ws: Workspace, progress: Progress | None = None, write: Writer = in_place) -> run.SyncReport:
     client = run.connect(ws)
     try:
         return run.sync(ws, client, progress=progress, write=write)
@@ -29,7 +30,7 @@ def sync_now(ws: Workspace, progress: Progress | None = None, write: run.Writer 
         client.close()
 
 
-def rebuild_index_if_stale(ws: Workspace, write: run.Writer = run.in_place) -> int:
+def rebuild_index_if_stale(ws: Workspace, write: Writer = in_place) -> int:
     return apply.rebuild_index_if_stale(ws, write)
 
 
