@@ -173,21 +173,14 @@ def cmd_export(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_ledger(args: argparse.Namespace, ctx: CliContext) -> int:
-    from caseapp.fileio import atomic_write_bytes
-    from caseapp.services import access, ledgers, xlsx
+    from caseapp.services import xlsx
 
     ws = ctx.open_workspace()
-    build = ledgers.LEDGERS[args.kind]
-    with ws.read() as session:
-        ledger = build(session, org_prefix=args.org or "", category=args.category, compiled_by=ws.actor)
-    data = xlsx.workbook_bytes(ledger)
-    if not args.plain:
-        data = xlsx.seal_workbook(data, ctx.secret("CASEAPP_EXPORT_PASSPHRASE", "export.prompt_passphrase",
-                                                   confirm=True))
+    password = None if args.plain else ctx.secret("CASEAPP_EXPORT_PASSPHRASE", "export.prompt_passphrase",
+                                                  confirm=True)
     target = Path(args.output)
-    atomic_write_bytes(target, data)
-    access.note(ws, access.EXPORT, "ledger", "", {"ledger": args.kind, "rows": len(ledger.rows),
-                                                   "file": target.name, "sealed": not args.plain})
+    ledger = xlsx.save_ledger(ws, args.kind, target, password=password, org_prefix=args.org or "",
+                              category=args.category)
     ctx.out(ctx.msg("ledger.done_plain" if args.plain else "ledger.done", title=ledger.title, rows=len(ledger.rows),
                     file=str(target)))
     return 0

@@ -14,7 +14,6 @@ from caseapp.store import audit
 from caseapp.store.workspace import Workspace
 
 VIEW, EXPORT = audit.READ_ACTIONS
-READS = audit.READ_ACTIONS
 
 
 def note(ws: Workspace, action: str, entity: str, row_id: str, details: dict[str, Any] | None = None) -> None:
@@ -27,4 +26,4 @@ def note(ws: Workspace, action: str, entity: str, row_id: str, details: dict[str
 def reads(ws: Workspace, row_ids: list[str], limit: int = 200) -> list[dict[str, Any]]:
     """The reads of these records, newest first."""
     with ws.engine.connect() as conn:
-        return audit.history(conn, row_ids, limit, actions=READS)
+        return audit.history(conn, row_ids, limit, actions=audit.READ_ACTIONS)

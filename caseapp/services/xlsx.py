@@ -22,7 +22,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from caseapp.crypto.keyfile import check_passphrase
-from caseapp.services.ledgers import Ledger
+from caseapp.fileio import atomic_write_bytes
+from caseapp.services import access
+from caseapp.services.ledgers import LEDGERS, Ledger
+from caseapp.store.workspace import Workspace
 
 FONT = "宋体"
 THIN = Side(style="thin", color="808080")
@@ -141,3 +144,16 @@ def open_sealed_workbook(data: bytes, password: str) -> bytes:
     out = io.BytesIO()
     office.decrypt(out)
     return out.getvalue()
+
+
+def save_ledger(ws: Workspace, kind: str, path: Path, *, password: str | None, org_prefix: str = "",
+                category: str | None = None) -> Ledger:
+    """Build a ledger (``ledgers.LEDGERS[kind]``) from the workspace, seal it with ``password``
+    (None: no password), write it atomically to ``path`` and note the export in the audit trail."""
+    with ws.read() as session:
+        ledger = LEDGERS[kind](session, org_prefix=org_prefix, category=category, compiled_by=ws.actor)
+    data = workbook_bytes(ledger)
+    atomic_write_bytes(path, seal_workbook(data, password) if password is not None else data)
+    access.note(ws, access.EXPORT, "ledger", "", {"ledger": kind, "rows": len(ledger.rows), "file": path.name,
+                                                   "sealed": password is not None})
+    return ledger

@@ -10,8 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from caseapp import refdata
-from caseapp.fileio import atomic_write_bytes
-from caseapp.services import access, ledgers, xlsx
+from caseapp.services import xlsx
 from caseapp.store.workspace import Workspace
 from ui.forms.export_dialog import ExportDialog
 from ui.qt import QComboBox, QWidget, Signal
@@ -45,15 +44,7 @@ class LedgerDialog(ExportDialog):
         kind, category = str(self.kind.currentData()), self.category.currentData()
 
         def write(ws: Workspace) -> int:
-            with ws.read() as session:
-                ledger = ledgers.LEDGERS[kind](session, category=category, compiled_by=ws.actor)
-            data = xlsx.workbook_bytes(ledger)
-            if password is not None:
-                data = xlsx.seal_workbook(data, password)
-            atomic_write_bytes(path, data)
-            access.note(ws, access.EXPORT, "ledger", "", {"ledger": kind, "rows": len(ledger.rows),
-                                                           "file": path.name, "sealed": password is not None})
-            return len(ledger.rows)
+            return len(xlsx.save_ledger(ws, kind, path, password=password, category=category).rows)
 
         def done(rows: int) -> None:
             self.finished_ok()
