@@ -14,17 +14,19 @@ from typing import Any
 class CaseAppError(Exception):
     """Base of every error the core raises on purpose."""
 
-    def __init__(self, key: str, field: str | None = None, **params: Any) -> None:
+    def __init__(self, key: str, field: str | None = None, *, entity: str | None = None, **params: Any) -> None:
         super().__init__(key, field, params)
         self.key = key
         self.field = field
+        #: the record type the field belongs to, when known: it picks the field's label
+        self.entity = entity
         self.params: dict[str, Any] = dict(params)
 
     def __str__(self) -> str:
-        # English rendering for logs and tracebacks; the edges pick the user's language.
-        from caseapp.messages import render
-
-        return render(self, "en")
+        # For logs and tracebacks only: the edges render it in the user's language
+        # (caseapp.messages.render), so the core needs no catalogue.
+        where = f"{self.entity}.{self.field}" if self.entity and self.field else (self.field or "")
+        return " ".join(part for part in (self.key, where, repr(self.params) if self.params else "") if part)
 
 
 class ValidationError(CaseAppError):
@@ -37,6 +39,9 @@ class ValidationErrors(CaseAppError):
     def __init__(self, errors: Iterable[ValidationError]) -> None:
         self.errors = list(errors)
         super().__init__("validation.many", None, count=len(self.errors))
+
+    def __str__(self) -> str:
+        return "; ".join(str(e) for e in self.errors)
 
     def by_field(self) -> Mapping[str | None, ValidationError]:
         return {e.field: e for e in self.errors}

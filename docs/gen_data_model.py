@@ -1,10 +1,10 @@
 """Generate docs/data-model.md from the code it documents.
 
-The field lists, types, defaults, labels, validation rules, dictionaries and workflow moves are read
-from the domain model (caseapp.domain), the message catalogue (caseapp.messages), the validation
-tables (caseapp.services.validate), the state machines (caseapp.services.workflows) and the
-reference data (caseapp.refdata). Only the prose (what a record type is for, what a field means) is
-written here by hand. Re-run after changing the model::
+Everything is read from the code it documents: what each record type is for (its docstring), each
+field's labels, type, default, meaning, rules, code list and privacy facts (declared once on the
+model, caseapp.domain.fields), the workflows and their guards (caseapp.services.workflows), state
+labels (caseapp.messages.states) and the reference data (caseapp.refdata). Only the workflows'
+side effects and the store's own tables are described here by hand. Re-run after changing the model::
 
     .venv/bin/python docs/gen_data_model.py          # rewrite docs/data-model.md
     .venv/bin/python docs/gen_data_model.py --check  # exit 1 if docs/data-model.md is out of date
@@ -17,401 +17,32 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Boolean, Float, Integer, String, Table, Text
 
 from caseapp import refdata
-from caseapp.domain import ENTITIES, Base, Household, Record
+from caseapp.domain import ENTITIES, Household, Record
 from caseapp.domain.base import LOCAL_FIELDS, META_FIELDS, SILENT_FIELDS
 from caseapp.domain.codec import record_to_wire
+from caseapp.domain.fields import all_facts, entity_label, field_label
 from caseapp.domain.types import IsoDate, Money, UtcDateTime
 from caseapp.messages import CATALOGUE
 from caseapp.services import workflows
 from caseapp.services.exchange import EXPORT_ORDER, STAMPS
-from caseapp.services.validate import CHOICES, FIELD_RULES
+from caseapp.services.validate import required_fields
+from caseapp.store.metadata import metadata
 
 TARGET = Path(__file__).with_name("data-model.md")
 
 # --- hand-written prose ---------------------------------------------------------------------------
 
-PURPOSE: dict[str, str] = {
-    "org_unit": (
-        "One unit of the administrative tree the office works in: city → district (区) → street or town "
-        "(街道/镇) → community or village (社区/村) → grid (网格). Districts, streets and communities carry "
-        "their GB/T 2260 / 12-digit statistical codes; grids have no national code and are numbered by the "
-        "server as the community code plus a sequence. Every other record's `org_code` names one of these "
-        "units, which decides who may see the record and which devices it syncs to."
-    ),
-    "household": (
-        "A household (户) as the assistance and care services see it: the statutory 共同生活的家庭成员, "
-        "their address and contact, and the bank account aid is paid into. The household is the root "
-        "most other records hang from; moving it to another grid moves everything that belongs to it."
-    ),
-    "member": (
-        "One person in a household, with the identity, family and social facts the 低保 application and "
-        "the 核对 need (GB/T 4761 relationship, GB/T 2261.2 marital status, health, disability, work). "
-        "Sex and birth date are filled in from the ID number when left empty and checked against it "
-        "when typed."
-    ),
-    "income_item": (
-        "One income source of a member (wages, farming, business, property, land transfer, pension, "
-        "maintenance received, subsidies), as a monthly amount; the household income the 低保 test "
-        "uses is the sum of these items."
-    ),
-    "assistance_case": (
-        "A social-assistance case of a household: one application for, and then the running entitlement "
-        "to, 低保, 低收入, 特困供养 (centralised or dispersed), 临时救助, 医疗救助 or another category. It "
-        "follows the application procedure (申请 → 核对 → 入户调查 → 民主评议 → 初审 → 公示 → 审批) and then "
-        "dynamic management (在保 → 待复核 → 渐退 / 停保 → 退出)."
-    ),
-    "case_review": (
-        "The record of one periodic review (复核) or change decision (维持 / 增发 / 减发 / 渐退 / 停发) on an "
-        "assistance case: old and new monthly amount, the month it takes effect and why. A fact: never "
-        "edited after it is saved."
-    ),
-    "investigation": (
-        "The 入户调查表: a home investigation by at least two investigators, recording housing, vehicles, "
-        "savings and securities, businesses, monthly expenses, persons obliged to support the household, "
-        "the findings and the signatures, with the place it was done."
-    ),
-    "verification": (
-        "A 居民家庭经济状况核对 request and its result: the cross-agency check of the household's income and "
-        "assets (户籍, tax, social insurance, real estate, business registration, 公积金, vehicles, banks, "
-        "insurance, securities). It needs the household's signed consent (授权书)."
-    ),
-    "elder_profile": (
-        "The care file of an older household member (探访关爱): living arrangement (独居 / 空巢 / 留守 …), "
-        "capacity level (GB/T 42195), risk tier, entitlement basis, emergency contact and 平安通 device. "
-        "The risk tier sets how often the elder must be visited."
-    ),
-    "care_visit": (
-        "One visit to an elder, in person, by phone or by video: health, mental state, home safety, "
-        "hygiene, family care, services delivered, needs, change in risk and follow-up. A fact: never "
-        "edited; a correction is a new visit whose `corrects_id` points at the visit it corrects."
-    ),
-    "grid_event": (
-        "A grid event (入格事项): a dispute, hazard, complaint or other matter a grid officer found on "
-        "patrol or that came in by hotline, video or from a resident, with the party concerned, the "
-        "department handling it and its deadline. Minor events may be handled by the officer directly "
-        "(采办分离)."
-    ),
-    "grid_event_update": (
-        "One step in a grid event's handling history, written automatically by every status change of "
-        "the event (from status, to status, when, note). A fact: never edited."
-    ),
-    "patrol_log": (
-        "A grid officer's patrol: start and end, the places checked, the problems found, the GPS track "
-        "and the events raised on the way. A fact: never edited."
-    ),
-    "social_work_case": (
-        "A social-work case (个案, MZ/T 094-2017): the client, where the case came from, the presenting "
-        "problem, the assessment (预估), goals and plan, the worker and supervisor, and how it closed."
-    ),
-    "case_note": (
-        "A session, review or supervision note on a social-work case. A fact: never edited."
-    ),
-    "referral": (
-        "A referral (转介) of a client from one organisation to another: the reason and urgency, the "
-        "client's consent, the receiving organisation's response and the feedback. A referral cannot be "
-        "sent without the client's consent."
-    ),
-    "disaster_report": (
-        "One disaster information report (灾情报告) in the statistical format of the 自然灾害情况统计制度: the "
-        "initial report (初报), any number of updates (续报) and one final report (核报) form a series "
-        "linked by `series_id`. Figures are the cumulative totals as known at the report time. Disaster "
-        "statistics are confidential (Statistics Law Art. 9)."
-    ),
-    "attachment": (
-        "A photo or scanned document (consent form, ID scan, signed form) belonging to any record. The "
-        "file itself is stored encrypted outside the database, addressed by the SHA-256 of its content; "
-        "this record holds the reference and description. A fact: never edited."
-    ),
-}
 
-# Meanings of fields shared by name across record types; "entity.field" entries below override them.
-COMMON_MEANING: dict[str, str] = {
-    "id": "UUIDv7 (time-ordered, 36 characters) given when the record is created on any device; never changes.",
-    "org_code": (
-        "Code of the org unit (grid, community, street …) the record belongs to. Decides who may see it "
-        "and which devices receive it. Required."
-    ),
-    "author": "User who created the record. Set by the store.",
-    "device": "Device the record was created on. Set by the store.",
-    "created_at": "When the record was created. Set by the store.",
-    "updated_at": "When any field last changed. Set by the store on every edit.",
-    "updated_by": "User who made the last change. Set by the store on every edit.",
-    "archived": (
-        "Records are never deleted: archiving hides a record from everyday lists, is journaled and audited "
-        "like any edit, and can be undone. An archived record cannot be edited until it is restored."
-    ),
-    "household_id": "The household the record belongs to.",
-    "member_id": "The household member concerned.",
-    "notes": "Free-text remarks.",
-    "note": "Free-text explanation.",
-    "latitude": "WGS-84 latitude where the record was made (kept internally, stripped before any public use).",
-    "longitude": "WGS-84 longitude where the record was made.",
-    "consent_ref": "Number or reference of the signed consent form (授权书 / 同意书).",
-    "phone": "Contact number; mobiles stored as 11 digits, landlines as `020-12345678[-ext]`.",
-    "address": "Address in full, as written on forms.",
-    "place": "Where it happened, in words.",
-    "status": "Current workflow state; changes only through the workflow (see below).",
-    "client_name": "The client's name.",
-    "case_id": "The case the record belongs to.",
-}
 
-MEANING: dict[str, str] = {
-    # org_unit
-    "org_unit.code": (
-        "The unit's code: 6-digit district, 9-digit street or town, 12-digit community or village, or a grid code."
-    ),
-    "org_unit.name": "The unit's name, e.g. 洪桥街道.",
-    "org_unit.level": "`city`, `district`, `street`, `community` or `grid`.",
-    "org_unit.parent_code": "Code of the unit above it; empty for the top of the tree.",
-    # household
-    "household.address": "Address where the household lives (current address, which may differ from the 户籍 address).",
-    "household.phone": "The household's contact number.",
-    "household.register_type": "Kind of household registration (户籍): local urban, local rural, migrant, foreign.",
-    "household.head_name": "Name of the head of household (户主), as on the household register.",
-    "household.poverty_reason": "Main cause of hardship (致贫原因): illness, disability, unemployment, accident …",
-    "household.bank_account": "Account the monthly aid is paid into (bank card or passbook number).",
-    # member
-    "member.name": "Full name; minority and foreign names use the middle dot `·` (U+00B7).",
-    "member.id_number": "18-character resident ID number (公民身份号码); old 15-digit numbers are upgraded on input.",
-    "member.relationship": "Relationship to the head of household, GB/T 4761 code; `02` is the head.",
-    "member.sex": "`M` or `F`; filled in from the ID number when empty, and must agree with it.",
-    "member.birth_date": "Date of birth; filled in from the ID number when empty, and must agree with it.",
-    "member.ethnicity": ("Ethnic group (民族), GB 3304 code (`01` 汉族 … `56` 基诺族, `97`, `98`); "
-                         "the name (汉族, 汉) is accepted and stored as its code."),
-    "member.marital_status": "Marital status, GB/T 2261.2 code.",
-    "member.education": ("Highest education level (文化程度), GB/T 4658 major code; names offices write "
-                         "(本科, 大专, 中专, 文盲或半文盲 …) are accepted and stored as the code."),
-    "member.phone": "The member's own contact number.",
-    "member.health": "Health: healthy, chronic illness, serious illness (大病), disabled.",
-    "member.disability_type": "Disability type 1–7: vision, hearing, speech, physical, intellectual, mental, multiple.",
-    "member.disability_grade": "Disability grade 1–4 (一级 is the most severe).",
-    "member.disability_card": "Disability certificate number (残疾人证号): ID number, type digit, grade digit (+1–2).",
-    "member.employment": "Employment status (employed, flexible, self-employed, farming, unemployed, retired …).",
-    "member.work_capacity": "Work capacity: full, partly lost, fully lost.",
-    # income_item
-    "income_item.member_id": "The member who receives this income.",
-    "income_item.income_type": "Kind of income.",
-    "income_item.monthly_amount": "Monthly income from this source, in yuan.",
-    "income_item.note": "Details: employer, crop, period, how it was established.",
-    "income_item.people": (
-        "Number of people this income is counted for (default 1). Not used by any calculation yet; the "
-        "model does not say more."
-    ),
-    # assistance_case
-    "assistance_case.category": "Kind of assistance: 低保, 低收入, 特困 (centralised / dispersed), 临时, 医疗, 孤儿 …",
-    "assistance_case.applied_on": "Date the application was made.",
-    "assistance_case.approved_on": "Date of approval; set automatically when the case first becomes active.",
-    "assistance_case.certificate_no": "Number of the certificate issued on approval (低保证 / 特困供养证).",
-    "assistance_case.people_covered": "Number of household members covered by the allowance (保障人数).",
-    "assistance_case.monthly_amount": "Monthly amount paid, in yuan (月保障金额).",
-    "assistance_case.review_class": (
-        "Review class, which sets how often the case is reviewed: stable / irregular income, or the older "
-        "A / B / C scheme."
-    ),
-    "assistance_case.next_review_date": (
-        "Date the next periodic review falls due. Set from the configurable review intervals when the case "
-        "becomes active or is reviewed; cleared when it stops, exits, is rejected or withdrawn."
-    ),
-    "assistance_case.rural": "Rural case (some review intervals differ between urban and rural cases).",
-    "assistance_case.decision_reason": "The decision and its reasons (a rejection must be explained in writing).",
-    "assistance_case.exit_reason": "Why the household left assistance; required to move from 停保 to 退出.",
-    # case_review
-    "case_review.case_id": "The assistance case reviewed.",
-    "case_review.reviewed_on": "Date of the review.",
-    "case_review.outcome": "Decision: unchanged, increase, decrease, taper, stop.",
-    "case_review.old_amount": "Monthly amount before the review, in yuan.",
-    "case_review.new_amount": "Monthly amount after the review, in yuan.",
-    "case_review.effective_month": "Month the change takes effect, `YYYY-MM`.",
-    "case_review.reason": "Why the amount changed or the case was stopped.",
-    # investigation
-    "investigation.case_id": "The assistance case the investigation was made for, if any.",
-    "investigation.investigated_at": "When the home visit took place.",
-    "investigation.investigators": "Names of the investigators (at least two).",
-    "investigation.housing_type": "Housing tenure: own, rented, self-built, lodging.",
-    "investigation.housing_area": "Floor area in square metres.",
-    "investigation.housing_owner": "Name of the property's title owner.",
-    "investigation.vehicles": "Vehicles owned (kind, plate, value).",
-    "investigation.savings": "Savings found, in yuan.",
-    "investigation.securities": "Securities and bonds held, in yuan.",
-    "investigation.businesses": "Businesses owned or run by household members.",
-    "investigation.monthly_expenses": "Monthly utilities and fees, in yuan.",
-    "investigation.maintenance_obligors": "Persons obliged to support the household (赡养/抚养/扶养) and their income.",
-    "investigation.findings": "The investigators' findings and opinion.",
-    "investigation.applicant_signed": "The applicant signed the investigation form.",
-    "investigation.investigators_signed": "Both investigators signed the investigation form.",
-    "investigation.consent_ref": "Reference of the household's signed 核对 consent (授权书), if taken at the visit.",
-    # verification
-    "verification.case_id": "The assistance case the check was made for, if any.",
-    "verification.consent_ref": "Reference of the signed consent (授权书); required.",
-    "verification.requested_on": "Date the check was requested.",
-    "verification.level": "Verification centre that ran the check: city, district or street.",
-    "verification.members_checked": "Number of household members checked.",
-    "verification.results": "JSON object: data source (`hukou`, `tax`, `social_insurance`, `real_estate` …) → finding.",
-    "verification.conclusion": "`pending`, `eligible`, `ineligible` or `needs_review`.",
-    "verification.report_ref": "Number of the 核对报告.",
-    # elder_profile
-    "elder_profile.member_id": "The household member this profile is about.",
-    "elder_profile.living_arrangement": "Living alone, empty nest, left behind, with family, in an institution.",
-    "elder_profile.capacity_level": "GB/T 42195-2022 capacity level: 0 intact … 4 complete loss.",
-    "elder_profile.risk_tier": "High, key or normal; sets the visit interval (Guangzhou defaults 7 / 30 / 90 days).",
-    "elder_profile.entitlement": (
-        "Entitlement basis, comma-separated codes: `youfu` 优抚, `dibao` 低保, `age80` 80+. "
-        "Dictionary `elder_entitlement` exists but the value is not checked against it."
-    ),
-    "elder_profile.emergency_contact_name": "Name of the person to call in an emergency.",
-    "elder_profile.emergency_contact_phone": "Phone of the emergency contact.",
-    "elder_profile.emergency_contact_relation": "How the emergency contact is related to the elder.",
-    "elder_profile.pingantong_device": "Number of the elder's 平安通 emergency-call device, if any.",
-    "elder_profile.visit_interval_days": "Days between visits; overrides the risk tier's interval when set.",
-    # care_visit
-    "care_visit.elder_id": "The elder profile visited.",
-    "care_visit.visited_at": "When the visit took place; cannot be in the future.",
-    "care_visit.method": "In person, by phone, by video.",
-    "care_visit.visitors": "Who visited.",
-    "care_visit.health": "Physical health observed: speech, mobility, illness.",
-    "care_visit.mental_state": "Mood and mental state.",
-    "care_visit.safety": "Home safety: gas, electricity, water, heating.",
-    "care_visit.hygiene": "Personal hygiene and the state of the home and surroundings.",
-    "care_visit.family_care": "How family members care for the elder.",
-    "care_visit.services": "Services delivered during the visit.",
-    "care_visit.needs": (
-        "Needs found, comma-separated codes: `daily_care`, `emotional`, `emergency`, `health`, `legal`, "
-        "`leisure`. Dictionary `visit_need` exists but the value is not checked against it."
-    ),
-    "care_visit.risk_change": "Change in risk since the last visit: `none`, `up`, `down`.",
-    "care_visit.outcome": "Result of the visit: `done`, `follow_up`, `referred`, `closed`.",
-    "care_visit.follow_up": "What has to be followed up, by whom.",
-    "care_visit.corrects_id": "The earlier visit this one corrects, if it is a correction.",
-    # grid_event
-    "grid_event.title": "Short title of the event.",
-    "grid_event.category": "Event category code (矛盾纠纷, 安全隐患, 消防隐患, 环境卫生 …).",
-    "grid_event.occurred_at": "When it happened or was found; cannot be in the future.",
-    "grid_event.place": "Where it happened.",
-    "grid_event.source": "How it came in: officer's patrol, 12345 hotline, video surveillance, a resident.",
-    "grid_event.scale": "Minor (the officer may resolve it directly), normal or major.",
-    "grid_event.people_involved": "Number of people involved.",
-    "grid_event.party_name": "Name of the party concerned (当事人).",
-    "grid_event.party_id_number": "ID number of the party concerned.",
-    "grid_event.party_address": "Address of the party concerned.",
-    "grid_event.description": "What happened, in full.",
-    "grid_event.department": "Department the event was dispatched to.",
-    "grid_event.deadline": "Time by which the department must finish (办结时限).",
-    "grid_event.household_id": "The household concerned, if the event is about one.",
-    # grid_event_update
-    "grid_event_update.event_id": "The grid event this step belongs to.",
-    "grid_event_update.at": "When the step was taken.",
-    "grid_event_update.from_status": "The event's status before the step (empty for the first).",
-    "grid_event_update.to_status": "The event's status after the step.",
-    "grid_event_update.note": "Handling note entered with the status change.",
-    # patrol_log
-    "patrol_log.started_at": "When the patrol started.",
-    "patrol_log.ended_at": "When the patrol ended; not before the start.",
-    "patrol_log.places_checked": "Places checked on the patrol.",
-    "patrol_log.problems": "Problems found.",
-    "patrol_log.track": "GPS track as a JSON list of `[latitude, longitude, ISO time]` points.",
-    "patrol_log.event_ids": "Comma-separated ids of the grid events raised during the patrol.",
-    # social_work_case
-    "social_work_case.household_id": "The client's household, if known.",
-    "social_work_case.client_member_id": "The client as a household member, if registered as one.",
-    "social_work_case.client_name": "The client's name.",
-    "social_work_case.referral_source": "Where the case came from (self, 居委会, school, hospital, another service …).",
-    "social_work_case.presenting_problem": "The problem as the client presents it.",
-    "social_work_case.assessment": "The worker's assessment (预估) of the client, family and social situation.",
-    "social_work_case.goals": "Goals agreed with the client.",
-    "social_work_case.plan": "The service plan.",
-    "social_work_case.worker": "Social worker responsible for the case.",
-    "social_work_case.supervisor": "Supervisor who signs off the case.",
-    "social_work_case.closure_reason": "Why the case was closed; required to close it.",
-    "social_work_case.opened_on": "Date the case was opened.",
-    "social_work_case.closed_on": "Date the case was closed; set automatically on closing.",
-    # case_note
-    "case_note.case_id": "The social-work case.",
-    "case_note.at": "When the session, review or supervision took place.",
-    "case_note.kind": "`session`, `review` or `supervision`.",
-    "case_note.text": "The note.",
-    # referral
-    "referral.household_id": "The client's household, if known.",
-    "referral.case_id": "The social-work case the referral comes from, if any.",
-    "referral.client_name": "The client's name.",
-    "referral.from_org": "Organisation making the referral.",
-    "referral.from_worker": "Worker making the referral.",
-    "referral.to_org": "Organisation the client is referred to.",
-    "referral.to_worker": "Contact person at the receiving organisation.",
-    "referral.reason": "Why the client is referred and what is asked of the receiving organisation.",
-    "referral.urgency": "Normal, urgent, emergency.",
-    "referral.consent_given": "The client (or guardian) consented to the referral; required before it is sent.",
-    "referral.consent_ref": "Number of the signed consent form.",
-    "referral.sent_at": "When the referral was sent; set automatically.",
-    "referral.response": "The receiving organisation's answer.",
-    "referral.feedback_on": "Date feedback on the service was received.",
-    # disaster_report
-    "disaster_report.series_id": "The initial report (初报) of the series; empty on the initial report itself.",
-    "disaster_report.stage": "`initial` (初报), `update` (续报) or `final` (核报).",
-    "disaster_report.disaster_type": "Kind of disaster: flood, typhoon, drought, hail, low temperature, landslide …",
-    "disaster_report.sub_type": "Finer kind of disaster, free text.",
-    "disaster_report.occurred_at": "When the disaster began.",
-    "disaster_report.reported_at": "When this report was made.",
-    "disaster_report.place": "Townships and villages affected.",
-    "disaster_report.affected": "People affected (受灾人口).",
-    "disaster_report.dead": "People dead (死亡人口).",
-    "disaster_report.missing": "People missing (失踪人口).",
-    "disaster_report.injured": "People injured.",
-    "disaster_report.relocated": "People urgently relocated (紧急转移安置人口).",
-    "disaster_report.need_urgent_aid": "People in need of urgent living assistance (需紧急生活救助人口).",
-    "disaster_report.trapped": "People trapped.",
-    "disaster_report.short_of_water": "People short of drinking water and needing help (饮水困难).",
-    "disaster_report.crops_affected_ha": "Crop area affected (受灾), hectares.",
-    "disaster_report.crops_damaged_ha": "Crop area damaged (成灾), hectares.",
-    "disaster_report.crops_lost_ha": "Crop area lost (绝收), hectares.",
-    "disaster_report.houses_collapsed_households": "Households whose houses collapsed.",
-    "disaster_report.houses_collapsed_rooms": "Rooms collapsed.",
-    "disaster_report.houses_severe_households": "Households whose houses were badly damaged.",
-    "disaster_report.houses_severe_rooms": "Rooms badly damaged.",
-    "disaster_report.houses_light_households": "Households whose houses were lightly damaged.",
-    "disaster_report.houses_light_rooms": "Rooms lightly damaged.",
-    "disaster_report.direct_loss": "Direct economic loss in yuan (statistical forms use 万元: divide by 10,000).",
-    "disaster_report.relief_given": "Relief measures taken and goods or money given.",
-    "disaster_report.narrative": "Description of the disaster and its course.",
-    "disaster_report.reporter": "Person who filled in the report.",
-    "disaster_report.reviewer": "Person who checked the report.",
-    # attachment
-    "attachment.owner_entity": "Record type of the record the file belongs to.",
-    "attachment.owner_id": "Id of the record the file belongs to.",
-    "attachment.digest": "SHA-256 of the file's plaintext, hex; also its address in the encrypted store.",
-    "attachment.filename": "Original file name.",
-    "attachment.mime_type": "File format, e.g. `image/jpeg`.",
-    "attachment.size": "Size of the plaintext in bytes.",
-    "attachment.kind": "`photo`, `consent`, `id_scan`, `form` or `other`.",
-    "attachment.caption": "Caption shown with the file.",
-}
 
-RULES: dict[str, str] = {
-    "_name": "person name: NFC, look-alike dots → `·`, no digits or control characters, ≤ 50 characters",
-    "_optional_name": "person name (when given): NFC, look-alike dots → `·`, no digits or control characters, ≤ 50",
-    "_id": "GB 11643 ID number: 18 characters, valid date, MOD 11-2 check; 15-digit numbers upgraded",
-    "_phone": "mobile `1[3-9]` + 9 digits, or landline with area code (020 assumed when missing)",
-    "_coded": "a code of the dictionary, or its name or a common short form (汉族, 汉 → `01`; 本科 → `20`)",
-    "_money": "amount ≥ 0, at most 2 decimals, ≤ 999,999,999,999.99",
-    "_count": "whole number ≥ 0",
-    "_past": "not in the future (a time: 5 minutes' tolerance; a date: not after today)",
-    "_disability_card": "ID number + type 1–7 + grade 1–4 (+1–2 digits), 20–22 characters",
-    "_bank": "12–19 digits (spaces and hyphens removed)",
-    "_non_negative": "number ≥ 0",
-}
 
-GUARDS: dict[str, str] = {
-    "_needs_consent": "needs `consent_given` ticked",
-    "_minor_only": "needs `scale` = `minor`: 采办分离",
-    "_fast_track": "needs `category` = `temporary`: 先行救助, paid first and documented later",
-    "_has_reason": "needs a reason in `exit_reason` or `closure_reason`",
-}
 
 SIDE_EFFECTS: dict[str, list[str]] = {
     "assistance_case": [
@@ -481,8 +112,8 @@ def en(key: str) -> str:
     return CATALOGUE["en"].get(key, "")
 
 
-def label(entity: str, field: str, table: Callable[[str], str]) -> str:
-    return table(f"field.{entity}.{field}") or table(f"field.{field}")
+def label(entity: str, field: str, lang: str) -> str:
+    return field_label(ENTITIES[entity], field, lang)
 
 
 def cell(text: object) -> str:
@@ -520,10 +151,12 @@ def type_name(column: Any) -> str:
     return name
 
 
-def default_text(column: Any) -> str:
+def default_text(cls: type[Record], column: Any) -> str:
     if column.primary_key:
         return "set by store"
     default = column.default
+    if column.key in required_fields(cls):
+        return "**required**"
     if default is None:
         return "optional" if column.nullable else "**required**"
     arg = getattr(default, "arg", None)
@@ -539,29 +172,51 @@ def default_text(column: Any) -> str:
 
 
 def meaning(entity: str, field: str) -> str:
-    return MEANING.get(f"{entity}.{field}") or COMMON_MEANING.get(field, "")
+    return all_facts(ENTITIES[entity])[field].help
 
 
 def rule_text(entity: str, field: str) -> str:
-    rule = FIELD_RULES.get(entity, {}).get(field)
-    if rule is None:
-        return ""
-    return RULES.get(rule.__name__, rule.__name__)
+    facts = all_facts(ENTITIES[entity])[field]
+    texts = [rule.doc for rule in facts.rules]
+    if facts.codes:
+        texts.append("a code of the dictionary, or its name (户主 → `02`, 汉族 → `01`)")
+    if facts.keys:
+        texts.append(f"keys from [`{facts.keys}`](#dict-{facts.keys})")
+    if facts.states:
+        texts.append(f"a state of the `{facts.states}` workflow")
+    if facts.required and ENTITIES[entity].__table__.columns[field].default is not None:
+        texts.append("must be filled in")
+    return "; ".join(texts)
+
+
+def privacy_text(entity: str, field: str) -> str:
+    facts = all_facts(ENTITIES[entity])[field]
+    texts = []
+    if facts.masked:
+        texts.append("personal, masked in lists")
+    elif facts.personal:
+        texts.append("personal")
+    if facts.public:
+        texts.append("may be on the 公示 list")
+    if facts.fixed:
+        texts.append("set once")
+    if facts.headings:
+        texts.append("ledger column " + " / ".join(facts.headings))
+    return "; ".join(texts)
 
 
 def field_table(cls: type[Record], fields: list[str]) -> list[str]:
     columns = cls.__table__.columns
     lines = [
-        row(["Field", "中文", "English", "Type", "Default", "Meaning", "Validation", "Dictionary"]),
-        row(["---"] * 8),
+        row(["Field", "中文", "English", "Type", "Default", "Meaning", "Validation", "Dictionary", "Privacy, ledgers"]),
+        row(["---"] * 9),
     ]
-    choices = CHOICES.get(cls.entity, {})
     for name in fields:
-        dictionary = choices.get(name)
+        dictionary = all_facts(cls)[name].codes
         lines.append(row([
-            f"`{name}`", label(cls.entity, name, zh), label(cls.entity, name, en), type_name(columns[name]),
-            default_text(columns[name]), meaning(cls.entity, name), rule_text(cls.entity, name),
-            f"[`{dictionary}`](#dict-{dictionary})" if dictionary else "",
+            f"`{name}`", label(cls.entity, name, "zh"), label(cls.entity, name, "en"), type_name(columns[name]),
+            default_text(cls, columns[name]), meaning(cls.entity, name), rule_text(cls.entity, name),
+            f"[`{dictionary}`](#dict-{dictionary})" if dictionary else "", privacy_text(cls.entity, name),
         ]))
     return lines
 
@@ -589,7 +244,7 @@ def workflow_section(cls: type[Record]) -> list[str]:
             guard = machine.guards.get((state, target)) or machine.guards.get(("*", target))
             text = f"`{target}`"
             if guard is not None:
-                text += f" ({GUARDS.get(guard.__name__, guard.__name__)})"
+                text += f" ({(guard.__doc__ or guard.__name__).strip()})"
             targets.append(text)
         out.append(row([
             f"`{state}`", zh(f"state.{machine.name}.{state}"), en(f"state.{machine.name}.{state}"),
@@ -618,9 +273,9 @@ def entity_section(cls: type[Record]) -> list[str]:
         "",
         f'<a id="{entity}"></a>',
         "",
-        f"### `{entity}` {zh('entity.' + entity)} / {en('entity.' + entity)}",
+        f"### `{entity}` {entity_label(cls, 'zh')} / {entity_label(cls, 'en')}",
         "",
-        PURPOSE[entity],
+        " ".join((cls.__doc__ or "").split()),
         "",
         "- " + "; ".join(facts) + ".",
         "",
@@ -637,20 +292,31 @@ def store_table(table: Table) -> list[str]:
     return lines
 
 
+def _dictionary_users() -> dict[str, list[str]]:
+    users: dict[str, list[str]] = {}
+    for entity, cls in ENTITIES.items():
+        for name, facts in all_facts(cls).items():
+            for dictionary in (facts.codes, facts.keys):
+                if dictionary:
+                    users.setdefault(dictionary, []).append(f"`{entity}.{name}`")
+    return users
+
+
 def dictionaries_section() -> list[str]:
-    used = sorted({d for fields in CHOICES.values() for d in fields.values()})
+    users_of = _dictionary_users()
+    used = sorted(users_of)
     out = [
         "",
         "## Dictionaries",
         "",
-        "Code lists a field's value must come from (`caseapp.services.validate.CHOICES`). These are the "
+        "Code lists a field's value must come from (`codes=` on the field's declaration). These are the "
         "Guangzhou defaults shipped in `caseapp/refdata/rules.json`; a deployment can override any of "
         "them with its own rules file, so treat the lists below as the defaults, not as law. The value "
         "stored is the code; the labels are what the forms show.",
     ]
     for name in used:
         entries = refdata.dictionary(name)
-        users = [f"`{e}.{f}`" for e, fields in CHOICES.items() for f, d in fields.items() if d == name]
+        users = users_of[name]
         out += ["", f'<a id="dict-{name}"></a>', "", f"### Dictionary `{name}`", ""]
         out += ["Used by " + ", ".join(users) + "."]
         out += ["", row(["Code", "中文", "English"]), row(["---"] * 3)]
@@ -679,8 +345,10 @@ def generate() -> str:
         "",
         "Terms: a *record type* (entity) is one kind of record, e.g. `household`; its *fields* are columns "
         "of one table in the workspace's encrypted SQLite (SQLCipher) database. Field and record-type "
-        "names are the same in the database, the sync protocol and exports. Labels come from the message "
-        "catalogue (`caseapp/messages/fields.py`, `validation.py`, `states.py`).",
+        "names are the same in the database, the sync protocol and exports. Every fact about a field below "
+        "is declared once, on the model (`caseapp.domain.fields.field`), and the forms, validation on "
+        "device and server, ledgers and this page are derived from it; state labels come from "
+        "`caseapp/messages/states.py`.",
         "",
         "## How values are stored",
         "",
@@ -704,9 +372,12 @@ def generate() -> str:
         "In the field tables, *Default* is the value a new record gets when the field is left out: "
         "**required** fields must be given, *optional* ones may stay empty (`null`), *set by store* ones "
         "are filled in by the application. *Validation* is the check `caseapp/services/validate.py` applies "
-        "to a non-empty value on every form and import; every field is also converted to its type "
-        "and rejected with a message if it cannot be. *Dictionary* names the code list the value must "
-        "come from.",
+        "to a non-empty value on every form and import, and the server to every value a device pushes; "
+        "every field is also converted to its type and rejected with a message if it cannot be (text "
+        "longer than its column, years outside 1890–2199, negative counts and amounts, NUL characters). "
+        "*Dictionary* names the code list the value must come from. *Privacy* says which fields are "
+        "personal information (PIPL): left out of minimised exports, never on a public notice unless "
+        "marked, masked in lists where sensitive.",
         "",
         "## Fields every record carries",
         "",
@@ -719,8 +390,8 @@ def generate() -> str:
     ]
     base_columns = ENTITIES["household"].__table__.columns
     for name in META_FIELDS:
-        lines.append(row([f"`{name}`", zh(f"field.{name}"), en(f"field.{name}"), type_name(base_columns[name]),
-                          COMMON_MEANING[name]]))
+        lines.append(row([f"`{name}`", label("household", name, "zh"), label("household", name, "en"),
+                          type_name(base_columns[name]), meaning("household", name)]))
     lines += [
         "",
         f"Each record table also has {', '.join(f'`{f}`' for f in LOCAL_FIELDS)}: the position of the record in "
@@ -737,7 +408,7 @@ def generate() -> str:
     for entity in EXPORT_ORDER:
         cls = ENTITIES[entity]
         lines.append(row([
-            f"[`{entity}`](#{entity})", zh(f"entity.{entity}"),
+            f"[`{entity}`](#{entity})", entity_label(cls, "zh"),
             f"`{cls.parent[1]}`" if cls.parent else "—", "yes" if cls.insert_only else "no",
             f"`{cls.state_field}`" if cls.state_field else "—", f"`{cls.__tablename__}`",
         ]))
@@ -759,7 +430,7 @@ def generate() -> str:
         "Kept in the same encrypted database next to the records (`caseapp/store/tables.py`). They are not "
         "records: they are not journaled, synced as records or exported.",
     ]
-    store = {t.name: t for t in Base.metadata.sorted_tables}
+    store = {t.name: t for t in metadata.sorted_tables}
     for name, text in STORE_TABLES:
         lines += ["", f"### `{name}`", "", text, "", *store_table(store[name])]
     lines += export_section()
@@ -817,7 +488,7 @@ def export_section() -> list[str]:
         "stamping \"now, by me\";",
         "- cannot change an insert-only record other than its `archived` and `org_code`;",
         "- takes workflow state fields (`status`, `stage`) as they are in the file: the workflow moves are not "
-        "checked on import (`stage` is only checked against its dictionary).",
+        "checked on import (the state must still be one of its workflow's states).",
         "",
         "An export holds personal and sensitive information (ID numbers, health, bank accounts, special-"
         "group data) in plain text: handle the file like the workspace itself.",

@@ -12,8 +12,7 @@ from alembic import context
 from alembic.autogenerate.api import AutogenContext
 from sqlalchemy.types import TypeDecorator
 
-import caseapp.domain  # noqa: F401  (registers every table on the metadata)
-from caseapp.domain.base import Base
+from caseapp.store.metadata import metadata
 
 config = context.config
 connection = config.attributes.get("connection")
@@ -33,7 +32,7 @@ def render_item(kind: str, obj: Any, autogen_context: AutogenContext) -> str | L
 context.configure(
     connection=connection,
     render_item=render_item,
-    target_metadata=Base.metadata,
+    target_metadata=metadata,
     render_as_batch=True,  # SQLite cannot ALTER most things; batch mode recreates tables
     compare_type=True,
 )

@@ -10,10 +10,6 @@ from caseapp.domain.households import Household, IncomeItem, Member
 from caseapp.domain.orgs import OrgUnit
 from caseapp.domain.social import CaseNote, Referral, SocialWorkCase
 
-# The store's own tables share the metadata so that migrations cover them.
-from caseapp.store import search_index as _search_index  # noqa: F401
-from caseapp.store import tables as _tables  # noqa: F401
-
 __all__ = [
     "ENTITIES",
     "AssistanceCase",

@@ -8,13 +8,19 @@ Users never hard-delete; archiving is an ordinary, journaled field change.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import Boolean, Integer, MetaData, String
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped
 
+from caseapp.domain.fields import Label, field
 from caseapp.domain.types import UtcDateTime, utcnow
 from caseapp.ids import new_id
+from caseapp.validation.rules import ORG_CODE, RECORD_ID
+
+if TYPE_CHECKING:
+    from caseapp.errors import ValidationError
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -43,22 +49,83 @@ class Record(Base):
     __abstract__ = True
     #: Name used in the journal, sync protocol and exports.
     entity: ClassVar[str]
+    #: What the record type is called, in Chinese and English.
+    label: ClassVar[Label]
     #: Facts (visits, patrol logs, notes) are never edited after creation: they cannot conflict.
     insert_only: ClassVar[bool] = False
     #: (foreign-key column, parent entity) linking a record to the record it belongs to.
     parent: ClassVar[tuple[str, str] | None] = None
     #: Name of the field holding the workflow state, if the record has one.
     state_field: ClassVar[str | None] = None
+    #: The fields that name a record in a list or a message (a household's head and address).
+    summary: ClassVar[tuple[str, ...]] = ()
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    org_code: Mapped[str] = mapped_column(String(24), index=True)
-    author: Mapped[str] = mapped_column(String(64), default="")
-    device: Mapped[str] = mapped_column(String(64), default="")
-    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
-    updated_by: Mapped[str] = mapped_column(String(64), default="")
-    archived: Mapped[bool] = mapped_column(Boolean, default=False)
-    server_pos: Mapped[int | None] = mapped_column(Integer, default=None)
+    id: Mapped[str] = field(
+        String(36),
+        primary_key=True,
+        default=new_id,
+        label=("记录编号", "Record number"),
+        rule=RECORD_ID,
+        fixed=True,
+        help="UUIDv7 (time-ordered, 36 characters) given when the record is created on any device; never changes.",
+    )
+    org_code: Mapped[str] = field(
+        String(24),
+        index=True,
+        label=("所属网格/社区", "Grid or community"),
+        rule=ORG_CODE,
+        headings=("区划代码", "社区代码", "网格代码", "所属网格代码"),
+        help="Code of the org unit (grid, community, street …) the record belongs to. Decides who may see it "
+        "and which devices receive it. Required.",
+    )
+    author: Mapped[str] = field(
+        String(64),
+        default="",
+        label=("录入人", "Entered by"),
+        fixed=True,
+        help="User who created the record. Set by the store (on the server: the authenticated user who pushed it).",
+    )
+    device: Mapped[str] = field(
+        String(64),
+        default="",
+        label=("录入设备", "Entered on device"),
+        fixed=True,
+        help="Device the record was created on. Set by the store.",
+    )
+    created_at: Mapped[dt.datetime] = field(
+        UtcDateTime,
+        default=utcnow,
+        label=("创建时间", "Created"),
+        fixed=True,
+        help="When the record was created. Set by the store; the server "
+        "decides it from the creating device's clamped clock.",
+    )
+    updated_at: Mapped[dt.datetime] = field(
+        UtcDateTime,
+        default=utcnow,
+        label=("最后修改时间", "Last changed"),
+        help="When any field last changed. Set by the store on every edit.",
+    )
+    updated_by: Mapped[str] = field(
+        String(64),
+        default="",
+        label=("最后修改人", "Last changed by"),
+        help="User who made the last change. Set by the store on every edit.",
+    )
+    archived: Mapped[bool] = field(
+        Boolean,
+        default=False,
+        label=("已归档", "Archived"),
+        help="Records are never deleted: archiving hides a record from everyday lists, is journaled and audited "
+        "like any edit, and can be undone. An archived record cannot be edited until it is restored.",
+    )
+    server_pos: Mapped[int | None] = field(
+        Integer,
+        default=None,
+        label=("同步位置", "Sync position"),
+        help="This device's record of the server log position it last saw "
+        "(local bookkeeping: never journaled, never exported).",
+    )
 
     @classmethod
     def unique_fields(cls) -> list[str]:
@@ -70,6 +137,12 @@ class Record(Base):
         """All journaled fields in a stable order: meta fields first, then the type's own."""
         own = [c.key for c in cls.__table__.columns if c.key not in META_FIELDS and c.key not in LOCAL_FIELDS]
         return [*META_FIELDS, *own]
+
+    @classmethod
+    def check(cls, merged: Mapping[str, Any], out: dict[str, Any]) -> list[ValidationError]:
+        """Rules across this type's fields, run once every field is valid on its own. ``merged`` is
+        the record as it would be saved; derived fields may be filled into ``out``."""
+        return []
 
     def values(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.field_names()}

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped
 
 from caseapp.domain.base import Record, register
+from caseapp.domain.fields import field
 from caseapp.domain.types import IsoDate, Money
+from caseapp.errors import ValidationError
+from caseapp.validation.idnumber import check_id_consistency, parse_id_number
+from caseapp.validation.rules import BANK_CARD, DISABILITY_CARD, ID_NUMBER, PAST, PERSON_NAME, PHONE
 
 #: GB/T 4761 relationship code of the head of household (户主)
 HEAD = "02"
@@ -17,56 +23,279 @@ HEAD = "02"
 
 @register
 class Household(Record):
+    """A household (户) as the assistance and care services see it: the statutory 共同生活的家庭成员, their address
+    and contact, and the bank account aid is paid into. The household is the root most other records
+    hang from; moving it to another grid moves everything that belongs to it."""
+
     __tablename__ = "households"
     entity = "household"
+    label = ("家庭户", "Household")
+    summary = ("head_name", "address")
 
-    address: Mapped[str] = mapped_column(String(200), default="")
-    phone: Mapped[str | None] = mapped_column(String(32), default=None)
-    #: local_urban / local_rural / migrant / foreign
-    register_type: Mapped[str | None] = mapped_column(String(16), default=None)
-    head_name: Mapped[str] = mapped_column(String(60), default="")
-    poverty_reason: Mapped[str | None] = mapped_column(String(200), default=None)
-    bank_account: Mapped[str | None] = mapped_column(String(32), default=None)
-    notes: Mapped[str] = mapped_column(Text, default="")
+    address: Mapped[str] = field(
+        String(200),
+        default="",
+        label=("地址", "Address"),
+        required=True,
+        headings=("家庭住址", "住址", "地址", "居住地址"),
+        personal=True,
+        help="Address where the household lives (current address, which may differ from the 户籍 address).",
+    )
+    phone: Mapped[str | None] = field(
+        String(32),
+        default=None,
+        label=("联系电话", "Phone number"),
+        rule=PHONE,
+        personal=True,
+        help="The household's contact number.",
+    )
+    register_type: Mapped[str | None] = field(
+        String(16),
+        default=None,
+        label=("户籍类型", "Household register (hukou) type"),
+        codes="household_register_type",
+        help="Kind of household registration (户籍): local urban, local rural, migrant, foreign.",
+    )
+    head_name: Mapped[str] = field(
+        String(60),
+        default="",
+        label=("户主姓名", "Head of household"),
+        rule=PERSON_NAME,
+        headings=("户主姓名", "户主"),
+        personal=True,
+        public=True,
+        help="Name of the head of household (户主), as on the household register.",
+    )
+    poverty_reason: Mapped[str | None] = field(
+        String(200),
+        default=None,
+        label=("致贫原因", "Cause of poverty"),
+        personal=True,
+        help="Main cause of hardship (致贫原因): illness, disability, unemployment, accident …",
+    )
+    bank_account: Mapped[str | None] = field(
+        String(32),
+        default=None,
+        label=("银行账号", "Bank account number"),
+        rule=BANK_CARD,
+        masked=True,
+        help="Account the monthly aid is paid into (bank card or passbook number).",
+    )
+    notes: Mapped[str] = field(Text, default="", label=("备注", "Notes"), personal=True, help="Free-text remarks.")
 
 
 @register
 class Member(Record):
+    """One person in a household, with the identity, family and social facts the 低保 application and the 核对
+    need (GB/T 4761 relationship, GB/T 2261.2 marital status, health, disability, work). Sex and birth
+    date are filled in from the ID number when left empty and checked against it when typed."""
+
     __tablename__ = "members"
     entity = "member"
+    label = ("家庭成员", "Household member")
+    summary = ("name",)
     parent = ("household_id", "household")
 
-    household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
-    name: Mapped[str] = mapped_column(String(60))
-    id_number: Mapped[str | None] = mapped_column(String(18), default=None, index=True)
-    #: GB/T 4761 relationship code; HEAD ("02") is the head of household
-    relationship: Mapped[str] = mapped_column(String(4), default=HEAD)
-    #: "M" / "F"; derived from the ID number and checked against it
-    sex: Mapped[str | None] = mapped_column(String(1), default=None)
-    birth_date: Mapped[dt.date | None] = mapped_column(IsoDate, default=None)
-    ethnicity: Mapped[str | None] = mapped_column(String(16), default=None)
-    marital_status: Mapped[str | None] = mapped_column(String(4), default=None)
-    education: Mapped[str | None] = mapped_column(String(16), default=None)
-    phone: Mapped[str | None] = mapped_column(String(32), default=None)
-    #: healthy / chronic / serious
-    health: Mapped[str | None] = mapped_column(String(16), default=None)
-    disability_type: Mapped[str | None] = mapped_column(String(2), default=None)
-    disability_grade: Mapped[str | None] = mapped_column(String(2), default=None)
-    disability_card: Mapped[str | None] = mapped_column(String(24), default=None)
-    employment: Mapped[str | None] = mapped_column(String(16), default=None)
-    work_capacity: Mapped[str | None] = mapped_column(String(16), default=None)
-    notes: Mapped[str] = mapped_column(Text, default="")
+    household_id: Mapped[str] = field(
+        ForeignKey("households.id"),
+        index=True,
+        label=("所属家庭", "Household"),
+        help="The household the record belongs to.",
+    )
+    name: Mapped[str] = field(
+        String(60),
+        label=("姓名", "Name"),
+        rule=PERSON_NAME,
+        headings=("姓名", "成员姓名"),
+        personal=True,
+        help="Full name; minority and foreign names use the middle dot `·` (U+00B7).",
+    )
+    id_number: Mapped[str | None] = field(
+        String(18),
+        default=None,
+        index=True,
+        label=("身份证号码", "ID number"),
+        rule=ID_NUMBER,
+        headings=("公民身份号码", "身份证号码", "身份证号", "证件号码"),
+        masked=True,
+        help="18-character resident ID number (公民身份号码); old 15-digit numbers are upgraded on input.",
+    )
+    relationship: Mapped[str] = field(
+        String(4),
+        default=HEAD,
+        label=("与户主关系", "Relationship to head of household"),
+        codes="relationship",
+        headings=("与户主关系", "关系"),
+        help="Relationship to the head of household, GB/T 4761 code; `02` is the head.",
+    )
+    sex: Mapped[str | None] = field(
+        String(1),
+        default=None,
+        label=("性别", "Sex"),
+        codes="sex",
+        headings=("性别",),
+        personal=True,
+        help="`M` or `F`; filled in from the ID number when empty, and must agree with it.",
+    )
+    birth_date: Mapped[dt.date | None] = field(
+        IsoDate,
+        default=None,
+        label=("出生日期", "Date of birth"),
+        rule=PAST,
+        personal=True,
+        help="Date of birth; filled in from the ID number when empty, and must agree with it.",
+    )
+    ethnicity: Mapped[str | None] = field(
+        String(16),
+        default=None,
+        label=("民族", "Ethnicity"),
+        codes="ethnicity",
+        headings=("民族",),
+        personal=True,
+        help=("Ethnic group (民族), GB 3304 code (`01` 汉族 … `56` 基诺族, `97`, `98`); the name "
+              "(汉族, 汉) is accepted and stored as its code."),
+    )
+    marital_status: Mapped[str | None] = field(
+        String(4),
+        default=None,
+        label=("婚姻状况", "Marital status"),
+        codes="marital_status",
+        headings=("婚姻状况",),
+        personal=True,
+        help="Marital status, GB/T 2261.2 code.",
+    )
+    education: Mapped[str | None] = field(
+        String(16),
+        default=None,
+        label=("文化程度", "Education"),
+        codes="education",
+        headings=("文化程度", "学历"),
+        personal=True,
+        help=("Highest education level (文化程度), GB/T 4658 major code; names offices write "
+              "(本科, 大专, 中专, 文盲或半文盲 …) are accepted and stored as the code."),
+    )
+    phone: Mapped[str | None] = field(
+        String(32),
+        default=None,
+        label=("联系电话", "Phone number"),
+        rule=PHONE,
+        headings=("联系电话", "电话", "手机号码", "手机"),
+        personal=True,
+        help="The member's own contact number.",
+    )
+    health: Mapped[str | None] = field(
+        String(16),
+        default=None,
+        label=("健康状况", "Health"),
+        codes="health_status",
+        headings=("健康状况",),
+        personal=True,
+        help="Health: healthy, chronic illness, serious illness (大病), disabled.",
+    )
+    disability_type: Mapped[str | None] = field(
+        String(2),
+        default=None,
+        label=("残疾类别", "Disability type"),
+        codes="disability_type",
+        personal=True,
+        help="Disability type 1–7: vision, hearing, speech, physical, intellectual, mental, multiple.",
+    )
+    disability_grade: Mapped[str | None] = field(
+        String(2),
+        default=None,
+        label=("残疾等级", "Disability grade"),
+        codes="disability_grade",
+        personal=True,
+        help="Disability grade 1–4 (一级 is the most severe).",
+    )
+    disability_card: Mapped[str | None] = field(
+        String(24),
+        default=None,
+        label=("残疾人证号", "Disability card number"),
+        rule=DISABILITY_CARD,
+        masked=True,
+        help="Disability certificate number (残疾人证号): ID number, type digit, grade digit (+1–2).",
+    )
+    employment: Mapped[str | None] = field(
+        String(16),
+        default=None,
+        label=("就业状况", "Employment status"),
+        codes="employment_status",
+        personal=True,
+        help="Employment status (employed, flexible, self-employed, farming, unemployed, retired …).",
+    )
+    work_capacity: Mapped[str | None] = field(
+        String(16),
+        default=None,
+        label=("劳动能力", "Work capacity"),
+        codes="work_capacity",
+        personal=True,
+        help="Work capacity: full, partly lost, fully lost.",
+    )
+    notes: Mapped[str] = field(Text, default="", label=("备注", "Notes"), personal=True, help="Free-text remarks.")
+
+    @classmethod
+    def check(cls, merged: Mapping[str, Any], out: dict[str, Any]) -> list[ValidationError]:
+        """Sex and birth date follow from the ID number: filled in when empty, checked when typed."""
+        if not merged.get("id_number"):
+            return []
+        try:
+            info = parse_id_number(merged["id_number"])
+        except ValidationError:
+            return []  # already reported on the field
+        if merged.get("sex") in (None, ""):
+            out["sex"] = info.sex
+        if merged.get("birth_date") in (None, ""):
+            out["birth_date"] = info.birth_date
+        try:
+            check_id_consistency(
+                info.number, merged.get("sex") or info.sex, merged.get("birth_date") or info.birth_date
+            )
+        except ValidationError as error:
+            return [error]
+        return []
 
 
 @register
 class IncomeItem(Record):
+    """One income source of a member (wages, farming, business, property, land transfer, pension,
+    maintenance received, subsidies), as a monthly amount; the household income the 低保 test uses is the
+    sum of these items."""
+
     __tablename__ = "income_items"
     entity = "income_item"
+    label = ("收入项目", "Income item")
+    summary = ("income_type", "monthly_amount")
     parent = ("member_id", "member")
 
-    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), index=True)
-    #: wages / farming / business / property / land_transfer / pension / maintenance / subsidies / other
-    income_type: Mapped[str] = mapped_column(String(16))
-    monthly_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
-    note: Mapped[str] = mapped_column(String(200), default="")
-    people: Mapped[int] = mapped_column(Integer, default=1)
+    member_id: Mapped[str] = field(
+        ForeignKey("members.id"),
+        index=True,
+        label=("家庭成员", "Household member"),
+        help="The member who receives this income.",
+    )
+    income_type: Mapped[str] = field(
+        String(16), label=("收入类型", "Income type"), codes="income_type", help="Kind of income."
+    )
+    monthly_amount: Mapped[Decimal] = field(
+        Money,
+        default=Decimal("0"),
+        label=("月收入金额（元）", "Monthly income (yuan)"),
+        personal=True,
+        public=True,
+        help="Monthly income from this source, in yuan.",
+    )
+    note: Mapped[str] = field(
+        String(200),
+        default="",
+        label=("收入说明", "Income details"),
+        personal=True,
+        help="Details: employer, crop, period, how it was established.",
+    )
+    people: Mapped[int] = field(
+        Integer,
+        default=1,
+        label=("计算人数", "People counted"),
+        help=("Number of people this income is counted for (default 1). Not used by any calculation yet; the model "
+              "does not say more."),
+    )

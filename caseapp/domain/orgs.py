@@ -8,19 +8,44 @@ unit's own ``org_code`` is its code, so a device sees the units it is assigned t
 from __future__ import annotations
 
 from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped
 
 from caseapp.domain.base import Record, register
+from caseapp.domain.fields import field
 
 LEVELS = ("city", "district", "street", "community", "grid")
 
 
 @register
 class OrgUnit(Record):
+    """One unit of the administrative tree the office works in: city → district (区) → street or town (街道/镇)
+    → community or village (社区/村) → grid (网格). Districts, streets and communities carry their GB/T 2260
+    / 12-digit statistical codes; grids have no national code and are numbered by the server as the
+    community code plus a sequence. Every other record's `org_code` names one of these units, which
+    decides who may see the record and which devices it syncs to."""
+
     __tablename__ = "org_units"
     entity = "org_unit"
+    label = ("辖区单元", "Org unit")
+    summary = ("name", "code")
 
-    code: Mapped[str] = mapped_column(String(24), unique=True)
-    name: Mapped[str] = mapped_column(String(100))
-    level: Mapped[str] = mapped_column(String(16))
-    parent_code: Mapped[str | None] = mapped_column(String(24), default=None)
+    code: Mapped[str] = field(
+        String(24),
+        unique=True,
+        label=("区划（网格）代码", "Division or grid code"),
+        help=("The unit's code: 6-digit district, 9-digit street or town, 12-digit community or village, or a grid "
+              "code."),
+    )
+    name: Mapped[str] = field(String(100), label=("名称", "Unit name"), help="The unit's name, e.g. 洪桥街道.")
+    level: Mapped[str] = field(
+        String(16),
+        label=("层级", "Level"),
+        codes="org_level",
+        help="`city`, `district`, `street`, `community` or `grid`.",
+    )
+    parent_code: Mapped[str | None] = field(
+        String(24),
+        default=None,
+        label=("上级代码", "Parent code"),
+        help="Code of the unit above it; empty for the top of the tree.",
+    )

@@ -24,7 +24,12 @@ def format_datetime(value: dt.datetime) -> str:
     if value.tzinfo is None:
         value = value.astimezone()  # naive values are local wall-clock time
     value = value.astimezone(dt.UTC)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # Not strftime: "%Y" drops the leading zeros of years before 1000 on glibc ("999-01-01"), which
+    # would then neither sort nor parse back. Validation keeps such years out; the form stays exact.
+    return (
+        f"{value.year:04d}-{value.month:02d}-{value.day:02d}T{value.hour:02d}:{value.minute:02d}:"
+        f"{value.second:02d}.{value.microsecond:06d}Z"
+    )
 
 
 def parse_datetime(text: str) -> dt.datetime:
@@ -68,7 +73,7 @@ class IsoDate(TypeDecorator[dt.date]):
             value = dt.date.fromisoformat(value)
         if isinstance(value, dt.datetime):
             value = value.date()
-        return str(value.isoformat())
+        return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
 
     def process_result_value(self, value: Any, dialect: Dialect) -> dt.date | None:
         return None if value is None else dt.date.fromisoformat(value)

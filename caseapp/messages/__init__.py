@@ -9,10 +9,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import string
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from caseapp.errors import CaseAppError
+from typing import Any, Protocol
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
@@ -51,25 +48,35 @@ def message(key: str, lang: str = DEFAULT_LANGUAGE, **params: Any) -> str:
 
 
 def field_label(field: str | None, lang: str = DEFAULT_LANGUAGE, entity: str | None = None) -> str:
-    """The label of a field; ``entity`` picks a type-specific label where one exists (a grid event's
-    ``category`` is 事件类别, an assistance case's is 救助类别)."""
+    """The label of a field: a record field's comes from its model (``entity`` picks the record
+    type: a grid event's ``category`` is 事件类别, an assistance case's 救助类别); inputs that are not
+    record fields (a division code typed into a search) have theirs in this catalogue."""
     if not field:
         return ""
+    # Imported here: the catalogue itself must load without the domain model.
+    from caseapp.domain.labels import label_for
+
+    found = label_for(field, lang, entity)
+    if found:
+        return found
     table = CATALOGUE.get(lang) or CATALOGUE[DEFAULT_LANGUAGE]
-    if entity:
-        specific = table.get(f"{FIELD_KEY_PREFIX}{entity}.{field}")
-        if specific:
-            return specific
     return table.get(FIELD_KEY_PREFIX + field, field)
 
 
-def render(error: CaseAppError, lang: str = DEFAULT_LANGUAGE) -> str:
-    """A complete sentence for the user: '<field label>: <reason>'."""
-    from caseapp.errors import ValidationErrors
+class Renderable(Protocol):
+    key: str
+    field: str | None
+    entity: str | None
+    params: dict[str, Any]
 
-    if isinstance(error, ValidationErrors):
-        return "\n".join(render(e, lang) for e in error.errors)
+
+def render(error: Renderable, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A complete sentence for the user: '<field label>: <reason>'; one line per error of a
+    ValidationErrors (anything with ``errors``)."""
+    several = getattr(error, "errors", None)
+    if isinstance(several, list):
+        return "\n".join(render(e, lang) for e in several)
     text = message(error.key, lang, **error.params)
-    label = field_label(error.field, lang)
+    label = field_label(error.field, lang, getattr(error, "entity", None))
     sep = "：" if lang == "zh" else ": "
     return f"{label}{sep}{text}" if label else text

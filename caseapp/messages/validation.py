@@ -8,23 +8,9 @@ rather than "身份证号码" because they are also used for the ID part of a di
 MESSAGES: dict[str, dict[str, str]] = {
     "zh": {
         # Field labels
-        "field.name": "姓名",
-        "field.id_number": "身份证号码",
-        "field.sex": "性别",
-        "field.birth_date": "出生日期",
-        "field.phone": "联系电话",
-        "field.address": "地址",
         "field.division_code": "行政区划代码",
-        "field.org_code": "所属网格/社区",
         "field.amount": "金额",
-        "field.monthly_amount": "月金额",
-        "field.people_covered": "保障人数",
-        "field.visited_at": "探访时间",
-        "field.occurred_at": "发生时间",
-        "field.relationship": "与户主关系",
         "field.income_amount": "收入金额",
-        "field.disability_card": "残疾人证号",
-        "field.bank_account": "银行账号",
         "field.count": "数量",
         # ID numbers
         "idnumber.empty": "不能为空，请填写18位身份证号码",
@@ -99,23 +85,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "en": {
         # Field labels
-        "field.name": "Name",
-        "field.id_number": "ID number",
-        "field.sex": "Sex",
-        "field.birth_date": "Date of birth",
-        "field.phone": "Phone number",
-        "field.address": "Address",
         "field.division_code": "Division code",
-        "field.org_code": "Grid or community",
         "field.amount": "Amount",
-        "field.monthly_amount": "Monthly amount",
-        "field.people_covered": "People covered",
-        "field.visited_at": "Visit time",
-        "field.occurred_at": "Time of occurrence",
-        "field.relationship": "Relationship to head of household",
         "field.income_amount": "Income amount",
-        "field.disability_card": "Disability card number",
-        "field.bank_account": "Bank account number",
         "field.count": "Count",
         # ID numbers
         "idnumber.empty": "Required: enter the 18-character ID number",

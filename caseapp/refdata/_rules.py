@@ -82,11 +82,18 @@ DICTIONARIES = frozenset(
         "event_source",
         "event_scale",
         "disaster_type",
-        "disaster_report_stage",
         "referral_urgency",
         "household_register_type",
         "ethnicity",
         "education",
+        "visit_risk_change",
+        "visit_outcome",
+        "case_note_kind",
+        "verification_level",
+        "verification_conclusion",
+        "attachment_kind",
+        "org_level",
+        "verification_source",
     }
 )
 

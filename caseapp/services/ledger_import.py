@@ -23,34 +23,36 @@ from typing import Any
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from caseapp.domain import Household, Member
+from caseapp.domain import Household, Member, Record
+from caseapp.domain.fields import all_facts
 from caseapp.domain.households import HEAD
 from caseapp.errors import CaseAppError, ValidationError, ValidationErrors
 from caseapp.services import records
 from caseapp.services.exchange import ImportRejected, RowProblem
-from caseapp.services.validate import CHOICES, clean, code_of
+from caseapp.services.validate import clean, code_of
 from caseapp.store.workspace import Workspace
 
+#: Rows of one household share a household number under one of these headings, if the ledger has one.
+HOUSEHOLD_NO = "household_no"
+HOUSEHOLD_NO_HEADINGS = ("户编号", "家庭编号", "户号")
+
+
+def _with_headings(cls: type[Record]) -> tuple[str, ...]:
+    return tuple(name for name, facts in all_facts(cls).items() if facts.headings)
+
+
+#: The fields a ledger fills, each declared with its headings on the model (caseapp.domain).
+HOUSEHOLD_FIELDS = _with_headings(Household)
+MEMBER_FIELDS = tuple(name for name in _with_headings(Member) if name not in HOUSEHOLD_FIELDS)
 #: field → the column headings it is found under (after removing spaces and full-width brackets)
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "household_no": ("户编号", "家庭编号", "户号"),
-    "head_name": ("户主姓名", "户主"),
-    "name": ("姓名", "成员姓名"),
-    "relationship": ("与户主关系", "关系"),
-    "id_number": ("公民身份号码", "身份证号码", "身份证号", "证件号码"),
-    "sex": ("性别",),
-    "phone": ("联系电话", "电话", "手机号码", "手机"),
-    "address": ("家庭住址", "住址", "地址", "居住地址"),
-    "ethnicity": ("民族",),
-    "education": ("文化程度", "学历"),
-    "marital_status": ("婚姻状况",),
-    "health": ("健康状况",),
-    "org_code": ("区划代码", "社区代码", "网格代码", "所属网格代码"),
+    HOUSEHOLD_NO: HOUSEHOLD_NO_HEADINGS,
+    **{name: all_facts(Household)[name].headings for name in HOUSEHOLD_FIELDS},
+    **{name: all_facts(Member)[name].headings for name in MEMBER_FIELDS},
 }
-HOUSEHOLD_FIELDS = ("head_name", "address", "org_code")
-MEMBER_FIELDS = ("name", "relationship", "id_number", "sex", "phone", "ethnicity", "education", "marital_status",
-                 "health")
 HEADER_SEARCH_ROWS = 10
+#: Stands for the household a member will join, while the ledger is only being checked.
+PLANNED = "00000000-0000-0000-0000-000000000000"
 
 
 @dataclass
@@ -114,7 +116,7 @@ def _households(people: list[_Person]) -> list[_Home]:
     homes: dict[tuple[str, ...], _Home] = defaultdict(_Home)
     for person in people:
         v = person.values
-        key = (v["household_no"],) if v.get("household_no") else (v.get("head_name", ""), v.get("address", ""))
+        key = (v[HOUSEHOLD_NO],) if v.get(HOUSEHOLD_NO) else (v.get("head_name", ""), v.get("address", ""))
         homes[key].people.append(person)
     return list(homes.values())
 
@@ -145,9 +147,9 @@ def import_ledger(ws: Workspace, data: bytes, *, org_code: str = "") -> LedgerSu
             for name in MEMBER_FIELDS:
                 value = person.values.get(name, "")
                 if value:
-                    fields[name] = code_of(CHOICES["member"][name], value) if name in CHOICES["member"] else value
+                    fields[name] = value  # codes or their names (户主, 汉族): clean() reads both
             try:
-                checked = clean(Member, {**fields, "household_id": "-"})
+                checked = clean(Member, {**fields, "household_id": PLANNED})
             except ValidationErrors as errors:
                 for e in errors.errors:
                     problem(person.row, e)

@@ -1,68 +1,35 @@
-"""Field and record validation for every record type, shared by forms, import and sync.
+"""Field and record validation for every record type, shared by forms, imports and the server.
 
-``clean()`` turns raw input (text from a form or an import file, or typed values) into the typed,
-normalised values a record stores, and reports *every* problem at once as ValidationErrors, each
-naming its field. Nothing is written until a record is clean.
+``clean()`` turns raw input (text from a form or an import file, typed values, or values pushed to
+the server) into the typed, normalised values a record stores, and reports *every* problem at once
+as ValidationErrors, each naming its field and record type. Nothing is written until a record is
+clean. Every rule comes from the model (``caseapp.domain.fields``): the column's type and length,
+its code list or workflow, its field rules and whether a form must fill it. The server calls the
+same function (``clean_wire``) on what devices push, so no device can store what another device, or
+its own import, would refuse.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+import json
+import math
+from collections.abc import Iterator, Mapping
+from functools import cache
 from typing import Any
 
 from caseapp import refdata
 from caseapp import validation as v
 from caseapp.domain.base import META_FIELDS, Record
-from caseapp.domain.codec import field_kind, from_wire
+from caseapp.domain.codec import JsonValue, field_kind, from_wire, to_wire
+from caseapp.domain.fields import Facts, all_facts, max_length
 from caseapp.errors import ValidationError, ValidationErrors
 from caseapp.services.workflows import machine_for
+from caseapp.validation.rules import EARLIEST_YEAR, LATEST_YEAR, NON_NEGATIVE, RECORD_ID
 
-Normaliser = Callable[[Any, str], Any]
-
-
-def _name(value: Any, field: str) -> str:
-    return v.normalize_person_name(value, field)
-
-
-def _optional_name(value: Any, field: str) -> str:
-    return value if value in ("", None) else v.normalize_person_name(value, field)
-
-
-def _id(value: Any, field: str) -> str:
-    return v.normalize_id_number(value, field)
-
-
-def _phone(value: Any, field: str) -> str:
-    return v.normalize_phone(value, field, default_area_code="020")
-
-
-def _money(value: Any, field: str) -> Any:
-    return v.check_amount(value, field)
-
-
-def _count(value: Any, field: str) -> int:
-    return v.check_count(value, field)
-
-
-def _past(value: Any, field: str) -> Any:
-    v.check_not_future(value, field)
-    return value
-
-
-def _disability_card(value: Any, field: str) -> str:
-    return v.normalize_disability_card(value, field)
-
-
-def _bank(value: Any, field: str) -> str:
-    return v.validate_bank_card(value, field)
-
-
-def _non_negative(value: Any, field: str) -> float:
-    if value < 0:
-        raise ValidationError("record.negative", field)
-    return float(value)
-
+#: Unbounded text columns (Text) still have a ceiling: a note is not a book.
+MAX_TEXT = 100_000
+EMPTY = (None, "")
 
 # Names ledgers and older systems write instead of the code, beyond each entry's own labels.
 ALIASES: dict[str, dict[str, str]] = {
@@ -71,6 +38,10 @@ ALIASES: dict[str, dict[str, str]] = {
                   "小学": "80", "文盲": "90", "半文盲": "90", "文盲或半文盲": "90", "其他": "90"},
     "ethnicity": {"穿青人": "97", "其他": "97"},
 }
+
+# What a strict (wire) value must be, per kind, and how the message names it.
+_EXPECTED = {"bool": "true/false", "int": "integer", "float": "number", "str": "text", "date": "date text",
+             "datetime": "time text", "money": "amount text"}
 
 
 def code_of(dictionary: str, text: str) -> str:
@@ -87,73 +58,68 @@ def code_of(dictionary: str, text: str) -> str:
     return ALIASES.get(dictionary, {}).get(text, text)
 
 
-def _coded(dictionary: str) -> Normaliser:
-    """Accept a dictionary's code or what ``code_of`` reads as one."""
-
-    def normalise(value: Any, field: str) -> Any:
-        return code_of(dictionary, str(value))
-
-    normalise.__name__ = "_coded"
-    return normalise
-
-
-# (entity, field) → normaliser applied to non-empty values after type conversion.
-FIELD_RULES: dict[str, dict[str, Normaliser]] = {
-    "household": {"phone": _phone, "bank_account": _bank, "head_name": _optional_name},
-    "member": {"name": _name, "id_number": _id, "phone": _phone, "disability_card": _disability_card,
-               "birth_date": _past, "ethnicity": _coded("ethnicity"), "education": _coded("education")},
-    "income_item": {"monthly_amount": _money, "people": _count},
-    "assistance_case": {"monthly_amount": _money, "people_covered": _count},
-    "case_review": {"old_amount": _money, "new_amount": _money, "reviewed_on": _past},
-    "investigation": {"investigated_at": _past, "savings": _money, "securities": _money,
-                      "monthly_expenses": _money, "housing_area": _non_negative},
-    "verification": {"requested_on": _past, "members_checked": _count},
-    "elder_profile": {"emergency_contact_phone": _phone, "emergency_contact_name": _optional_name},
-    "care_visit": {"visited_at": _past},
-    "grid_event": {"occurred_at": _past, "party_id_number": _id, "party_name": _optional_name,
-                   "people_involved": _count},
-    "grid_event_update": {"at": _past},
-    "patrol_log": {"started_at": _past, "ended_at": _past},
-    "social_work_case": {"client_name": _name},
-    "case_note": {"at": _past},
-    "referral": {"client_name": _name},
-    "disaster_report": {"occurred_at": _past, "reported_at": _past, "direct_loss": _money,
-                        **{f: _count for f in ("affected", "dead", "missing", "injured", "relocated",
-                                               "need_urgent_aid", "trapped", "short_of_water",
-                                               "houses_collapsed_households", "houses_collapsed_rooms",
-                                               "houses_severe_households", "houses_severe_rooms",
-                                               "houses_light_households", "houses_light_rooms")},
-                        **{f: _non_negative for f in ("crops_affected_ha", "crops_damaged_ha", "crops_lost_ha")}},
-}
-
-# Fields whose value must be one of a reference dictionary's codes (caseapp.refdata).
-CHOICES: dict[str, dict[str, str]] = {
-    "investigation": {"housing_type": "housing_tenure"},
-    "household": {"register_type": "household_register_type"},
-    "member": {"relationship": "relationship", "marital_status": "marital_status", "health": "health_status",
-               "disability_type": "disability_type",
-               "disability_grade": "disability_grade", "employment": "employment_status",
-               "work_capacity": "work_capacity", "sex": "sex", "ethnicity": "ethnicity",
-               "education": "education"},
-    "income_item": {"income_type": "income_type"},
-    "assistance_case": {"category": "assistance_category", "review_class": "review_class"},
-    "elder_profile": {"living_arrangement": "living_arrangement", "capacity_level": "capacity_level",
-                      "risk_tier": "risk_tier"},
-    "care_visit": {"method": "visit_method"},
-    "grid_event": {"category": "grid_event_category", "source": "event_source", "scale": "event_scale"},
-    "referral": {"urgency": "referral_urgency"},
-    "disaster_report": {"disaster_type": "disaster_type", "stage": "disaster_report_stage"},
-}
-
-EMPTY = (None, "")
+def choices(cls: type[Record], name: str) -> list[str]:
+    """The values a coded or workflow field may take (empty for free fields)."""
+    facts = all_facts(cls)[name]
+    if facts.codes:
+        return list(refdata.dictionary(facts.codes))
+    machine = machine_for(_machine_name(cls, name, facts) or "")
+    return list(machine.states) if machine else []
 
 
-def _choices(dictionary: str) -> Mapping[str, Any]:
-    return refdata.dictionary(dictionary)
+def _machine_name(cls: type[Record], name: str, facts: Facts) -> str | None:
+    if facts.states:
+        return facts.states
+    return cls.entity if name == cls.state_field else None
 
 
-def convert(cls: type[Record], field: str, value: Any) -> Any:
-    """Raw value → stored Python type, or ValidationError('record.bad_value')."""
+# --- one value ---------------------------------------------------------------------------------
+
+def _nullable(cls: type[Record], field: str) -> bool:
+    return bool(cls.__table__.columns[field].nullable)
+
+
+def _default(cls: type[Record], field: str) -> Any:
+    default = cls.__table__.columns[field].default
+    if default is not None and getattr(default, "is_scalar", False):
+        return default.arg
+    return None
+
+
+def _strict_type(kind: str, value: Any) -> bool:
+    if kind == "bool":
+        return isinstance(value, bool)
+    if kind == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "float":
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if kind == "money":
+        return isinstance(value, str | int) and not isinstance(value, bool)
+    return isinstance(value, str)
+
+
+def _text(value: str, limit: int | None, field: str) -> str:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValidationError("record.bad_text", field) from None
+    if "\x00" in value:  # PostgreSQL text refuses NUL, and no form can type one
+        raise ValidationError("record.bad_text", field)
+    ceiling = limit or MAX_TEXT
+    if len(value) > ceiling:
+        raise ValidationError("record.too_long", field, max=ceiling, length=len(value))
+    return value
+
+
+def _year(value: dt.date, field: str) -> None:
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValidationError("record.year_out_of_range", field, year=value.year, earliest=EARLIEST_YEAR,
+                              latest=LATEST_YEAR)
+
+
+def convert(cls: type[Record], field: str, value: Any, *, strict: bool = False) -> Any:
+    """Raw value → stored Python type, or a ValidationError naming the field. ``strict`` (values
+    pushed over the wire) also refuses values of the wrong JSON type instead of reading them."""
     kind = field_kind(cls, field)
     if value in EMPTY:
         if _nullable(cls, field):
@@ -161,110 +127,217 @@ def convert(cls: type[Record], field: str, value: Any) -> Any:
         if kind == "str":
             return ""
         # A cleared number or flag falls back to the field's default (0, false), if it has one.
-        default = cls.__table__.columns[field].default
-        if default is not None and getattr(default, "is_scalar", False):
-            return default.arg
+        default = _default(cls, field)
+        if default is not None:
+            return default
         raise ValidationError("record.required", field)
+    if strict and not _strict_type(kind, value):
+        raise ValidationError("record.bad_type", field, expected=_EXPECTED[kind])
     try:
-        if kind == "money" or isinstance(value, dt.date | dt.datetime):
-            return value if kind != "money" else v.check_amount(value, field)
-        if kind == "bool" and isinstance(value, str):
+        if kind == "money":
+            return v.check_amount(value, field)
+        if kind in ("date", "datetime") and isinstance(value, dt.date):
+            converted: Any = value
+        elif kind == "bool" and isinstance(value, str):
             lowered = value.strip().lower()
             if lowered not in ("true", "false", "1", "0", "是", "否", "yes", "no"):
                 raise ValueError(value)
-            return lowered in ("true", "1", "是", "yes")
-        if kind == "int" and isinstance(value, str):
-            return v.check_count(value, field, minimum=-(2**62))
-        if kind == "int" and isinstance(value, float) and not value.is_integer():
+            converted = lowered in ("true", "1", "是", "yes")
+        elif kind == "int" and not isinstance(value, int):
+            converted = v.check_count(value, field, minimum=-(2**62))
+        elif kind == "int" and isinstance(value, bool):
             raise ValueError(value)
-        return from_wire(cls, field, value)
+        elif kind == "float" and isinstance(value, str):
+            converted = float(value.strip())
+        else:
+            converted = from_wire(cls, field, value)
     except ValidationError:
         raise
     except (ValueError, TypeError, ArithmeticError):
         raise ValidationError("record.bad_value", field, value=str(value)[:40]) from None
+    return _checked_kind(cls, field, kind, converted)
 
 
-def _nullable(cls: type[Record], field: str) -> bool:
-    return bool(cls.__table__.columns[field].nullable)
+def _checked_kind(cls: type[Record], field: str, kind: str, value: Any) -> Any:
+    """What every value of a kind must satisfy, whatever the field."""
+    if kind == "str":
+        return _text(value, max_length(cls, field), field)
+    if kind == "datetime":
+        if value.tzinfo is None:
+            value = value.astimezone()  # typed wall-clock time
+        _year(value, field)
+        return value.astimezone(dt.UTC)
+    if kind == "date":
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        _year(value, field)
+        return value
+    if kind == "int":
+        return v.check_count(value, field, minimum=-(2**62), maximum=2**62)
+    if kind == "float":
+        if not math.isfinite(value):
+            raise ValidationError("record.not_a_number", field)
+        return float(value)
+    return value
 
 
-# Fields a form must fill although the column allows an empty string.
-REQUIRED: dict[str, tuple[str, ...]] = {
-    "household": ("address",),
-}
+@cache
+def _default_rules(cls: type[Record], field: str) -> tuple[Any, ...]:
+    """Rules every field of a kind gets unless it declares its own: links to other records are
+    record ids, counts and areas are never negative (amounts are checked by their type)."""
+    facts = all_facts(cls)[field]
+    if facts.rules:
+        return facts.rules
+    if cls.__table__.columns[field].foreign_keys:
+        return (RECORD_ID,)
+    kind = field_kind(cls, field)
+    if kind in ("int", "float") and field not in META_FIELDS:
+        return (NON_NEGATIVE,)
+    return ()
 
 
-def _required(cls: type[Record]) -> list[str]:
-    names = list(REQUIRED.get(cls.entity, ()))
+def _coded(cls: type[Record], field: str, facts: Facts, value: Any) -> Any:
+    allowed = choices(cls, field)
+    if facts.codes and facts.multi:
+        codes = [code_of(facts.codes, part) for part in str(value).replace("，", ",").split(",") if part.strip()]
+        unknown = [c for c in codes if c not in allowed]
+        if unknown:
+            raise ValidationError("record.not_in_list", field, value=unknown[0])
+        return ",".join(dict.fromkeys(codes))
+    if facts.codes:
+        value = code_of(facts.codes, str(value))
+    if allowed and str(value) not in allowed:
+        raise ValidationError("record.not_in_list", field, value=str(value)[:40])
+    return value
+
+
+def clean_value(cls: type[Record], field: str, raw: Any, *, strict: bool = False,
+                now: dt.datetime | None = None) -> Any:
+    """One field's stored value from raw input: type, kind checks, field rules, code list."""
+    facts = all_facts(cls)[field]
+    value = convert(cls, field, raw, strict=strict)
+    if value in EMPTY:
+        return value
+    for rule in _default_rules(cls, field):
+        value = rule(value, field, now)
+    if facts.codes or choices(cls, field):
+        value = _coded(cls, field, facts, value)
+    if facts.keys:
+        known = refdata.dictionary(facts.keys)
+        unknown = [key for key in json.loads(value) if key not in known]
+        if unknown:
+            raise ValidationError("record.not_in_list", field, value=str(unknown[0])[:40])
+    return value
+
+
+# --- a whole record ----------------------------------------------------------------------------
+
+@cache
+def required_fields(cls: type[Record]) -> tuple[str, ...]:
+    """Fields a new record must fill: NOT NULL columns without a default, and fields the model
+    marks required although their column allows an empty string."""
+    names = []
     for column in cls.__table__.columns:
         if column.key in META_FIELDS or column.key == "server_pos":
             continue
-        if not column.nullable and column.default is None:
+        facts = all_facts(cls)[column.key]
+        if facts.required or (not column.nullable and column.default is None):
             names.append(column.key)
-    return names
+    return tuple(names)
+
+
+class _Current(Mapping[str, Any]):
+    """A record's current values, as a mapping (a Record, or wire values converted when read)."""
+
+    def __init__(self, cls: type[Record], source: Record | Mapping[str, Any] | None, wire: bool) -> None:
+        self.cls, self.source, self.wire = cls, source, wire
+        self.known = set(cls.field_names())
+
+    def __getitem__(self, key: str) -> Any:
+        if self.source is None or key not in self.known:
+            raise KeyError(key)
+        if isinstance(self.source, Record):
+            return getattr(self.source, key)
+        if key not in self.source:
+            raise KeyError(key)
+        value = self.source[key]
+        return from_wire(self.cls, key, value) if self.wire else value
+
+    def __iter__(self) -> Iterator[str]:
+        if self.source is None:
+            return iter(())
+        if isinstance(self.source, Record):
+            return iter(self.cls.field_names())
+        return iter(k for k in self.source if k in self.known)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+class _Merged(Mapping[str, Any]):
+    """New values over current ones, for the checks across fields."""
+
+    def __init__(self, current: Mapping[str, Any], new: Mapping[str, Any]) -> None:
+        self.current, self.new = current, new
+
+    def __getitem__(self, key: str) -> Any:
+        return self.new[key] if key in self.new else self.current[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        try:
+            return self[key]
+        except (KeyError, ValueError, TypeError):
+            return default
+
+    def __iter__(self) -> Iterator[str]:
+        return iter({*self.current, *self.new})
+
+    def __len__(self) -> int:
+        return len({*self.current, *self.new})
 
 
 def clean(cls: type[Record], fields: Mapping[str, Any], *, partial: bool = False,
-          current: Record | None = None) -> dict[str, Any]:
+          current: Record | Mapping[str, Any] | None = None, now: dt.datetime | None = None,
+          strict: bool = False, wire_current: bool = False) -> dict[str, Any]:
     """Validate and normalise ``fields`` for a record of type ``cls``.
 
     ``partial`` checks only the fields given (an edit); otherwise required fields must be present.
-    Raises ValidationErrors listing every problem.
+    ``current`` is the record being edited (a Record, or its values: Python values, or wire values
+    with ``wire_current``). ``now`` is the moment "not in the future" is judged against (the server
+    passes its own clock). Raises ValidationErrors listing every problem, each naming the field and
+    the record type.
     """
     errors: list[ValidationError] = []
     known = set(cls.field_names())
     out: dict[str, Any] = {}
-    rules = FIELD_RULES.get(cls.entity, {})
-    choices = CHOICES.get(cls.entity, {})
     for name, raw in fields.items():
         if name not in known:
             errors.append(ValidationError("record.unknown_field", name, type=cls.entity, name=name))
             continue
         try:
-            value = convert(cls, name, raw)
-            if value not in EMPTY and name in rules:
-                value = rules[name](value, name)
-            if value not in EMPTY and name in choices and str(value) not in _choices(choices[name]):
-                raise ValidationError("record.not_in_list", name, value=str(value))
-            out[name] = value
+            out[name] = clean_value(cls, name, raw, strict=strict, now=now)
         except ValidationError as error:
             errors.append(error)
     # A new record must fill every required field; an edit may not clear one.
-    for name in _required(cls):
-        if (not partial or name in fields) and out.get(name) in EMPTY \
-                and name not in {e.field for e in errors}:
+    failed = {e.field for e in errors}
+    for name in required_fields(cls):
+        if (not partial or name in fields) and out.get(name) in EMPTY and name not in failed:
             errors.append(ValidationError("record.required", name))
-    machine = machine_for(cls.entity)
-    if machine and cls.state_field and out.get(cls.state_field) not in (None, *machine.states):
-        errors.append(ValidationError("record.not_in_list", cls.state_field, value=str(out[cls.state_field])))
-    merged = {**(current.values() if current is not None else {}), **out}
-    if not merged.get("org_code") and (not partial or "org_code" in fields):
+    merged = _Merged(_Current(cls, current, wire_current), out)
+    if not merged.get("org_code") and (not partial or "org_code" in fields) and "org_code" not in failed:
         errors.append(ValidationError("record.org_required", "org_code"))
-    errors.extend(_record_checks(cls, merged, out))
+    errors.extend(e for e in cls.check(merged, out) if e.field not in failed)
     if errors:
+        for found in errors:
+            found.entity = found.entity or cls.entity
         raise ValidationErrors(errors)
     return out
 
 
-def _record_checks(cls: type[Record], merged: dict[str, Any], out: dict[str, Any]) -> list[ValidationError]:
-    """Checks across fields; may fill derived fields into ``out``."""
-    errors: list[ValidationError] = []
-    if cls.entity == "member" and merged.get("id_number"):
-        try:
-            info = v.parse_id_number(merged["id_number"])
-        except ValidationError:
-            return errors  # already reported on the field
-        # sex and birth date follow from the ID number; fill them in, or check what was typed
-        if merged.get("sex") in EMPTY:
-            out["sex"] = info.sex
-        if merged.get("birth_date") in EMPTY:
-            out["birth_date"] = info.birth_date
-        try:
-            v.check_id_consistency(info.number, merged.get("sex") or info.sex,
-                                   merged.get("birth_date") or info.birth_date)
-        except ValidationError as error:
-            errors.append(error)
-    if cls.entity == "patrol_log" and merged.get("started_at") and merged.get("ended_at") \
-            and merged["ended_at"] < merged["started_at"]:
-        errors.append(ValidationError("record.end_before_start", "ended_at"))
-    return errors
+def clean_wire(cls: type[Record], fields: Mapping[str, JsonValue], *, partial: bool = False,
+               current: Mapping[str, JsonValue] | None = None, now: dt.datetime | None = None) -> dict[str, JsonValue]:
+    """``clean`` for values that arrive in wire form (pushed to the server): strict about JSON
+    types, judged by ``now``, and answered in canonical wire form (what every device stores)."""
+    out = clean(cls, fields, partial=partial, current=current, now=now, strict=True, wire_current=True)
+    return {name: to_wire(cls, name, value) for name, value in out.items()}
+

@@ -54,24 +54,29 @@ class StateMachine:
 
 
 def _needs_consent(referral: Any) -> str | None:
+    """needs `consent_given` ticked"""
     return None if getattr(referral, "consent_given", False) else "workflow.referral_needs_consent"
 
 
 def _minor_only(event: Any) -> str | None:
+    """needs `scale` = `minor`: 采办分离"""
     return None if getattr(event, "scale", "") == "minor" else "workflow.self_resolve_minor_only"
 
 
 def _fast_track(case: Any) -> str | None:
+    """needs `category` = `temporary`: 先行救助, paid first and documented later"""
     return None if getattr(case, "category", "") == "temporary" else "workflow.fast_track_temporary_only"
 
 
 def _has_reason(record: Any) -> str | None:
+    """needs a reason in `exit_reason` or `closure_reason`"""
     text = getattr(record, "exit_reason", None) or getattr(record, "closure_reason", None)
     return None if text else "workflow.reason_required"
 
 
 def _has_decision_reason(record: Any) -> str | None:
-    # a refusal must give the household its reasons in writing (DOMAIN.md §2.1)
+    """needs the reasons in `decision_reason`: a refusal gives the household its reasons in writing
+    (DOMAIN.md §2.1)"""
     return None if getattr(record, "decision_reason", "") else "workflow.rejection_reason_required"
 
 

@@ -10,7 +10,7 @@ other Unicode digits that ``int()`` would then silently convert).
 
 from __future__ import annotations
 
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from caseapp.errors import ValidationError
 
@@ -68,6 +68,6 @@ def as_text(raw: object) -> str | None:
     return None
 
 
-def fail(key: str, field: str, **params: object) -> NoReturn:
+def fail(key: str, field: str, **params: Any) -> NoReturn:
     """Raise the one error type every validator uses."""
     raise ValidationError(key, field, **params)

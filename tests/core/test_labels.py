@@ -1,34 +1,85 @@
-"""Every record type, field and workflow state has a label in both languages, the catalogue's two
-languages agree, and docs/data-model.md documents every field (like Datasette's test_docs.py)."""
+"""One definition of every field: each column of each record type declares its facts on the model
+(caseapp.domain.fields), every label exists in both languages and says something, no second place
+words a field differently, and docs/data-model.md documents every field (like Datasette's
+test_docs.py and Django's model fields)."""
 
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
+from caseapp import refdata
 from caseapp.domain import ENTITIES
 from caseapp.domain.base import META_FIELDS
+from caseapp.domain.fields import WIDGETS, all_facts, facts_of, widget_of
 from caseapp.messages import CATALOGUE, LANGUAGES, placeholders
 from caseapp.services.workflows import MACHINES
 
-DATA_MODEL_DOC = Path(__file__).resolve().parents[2] / "docs" / "data-model.md"
+ROOT = Path(__file__).resolve().parents[2]
+DATA_MODEL_DOC = ROOT / "docs" / "data-model.md"
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 RECORD_FIELDS = sorted({(entity, name) for entity, cls in ENTITIES.items() for name in cls.field_names()})
 STATES = sorted((machine.name, state) for machine in MACHINES.values() for state in machine.states)
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_every_record_field_has_a_label(lang: str) -> None:
-    missing = sorted({f"field.{name}" for _, name in RECORD_FIELDS} - set(CATALOGUE[lang]))
-    assert not missing, f"no {lang} label for {missing} (add them to caseapp/messages/fields.py)"
+def test_every_column_declares_its_facts() -> None:
+    bare = [f"{entity}.{column.key}" for entity, cls in ENTITIES.items() for column in cls.__table__.columns
+            if facts_of(column) is None]
+    assert not bare, f"columns without facts (declare them with caseapp.domain.fields.field): {bare}"
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_every_record_type_has_a_name(lang: str) -> None:
-    missing = sorted(f"entity.{entity}" for entity in ENTITIES if f"entity.{entity}" not in CATALOGUE[lang])
-    assert not missing, f"no {lang} name for {missing} (add them to caseapp/messages/fields.py)"
+@pytest.mark.parametrize(("entity", "name"), RECORD_FIELDS)
+def test_every_field_is_labelled_in_both_languages(entity: str, name: str) -> None:
+    zh, en = all_facts(ENTITIES[entity])[name].label
+    assert CJK.search(zh), f"{entity}.{name}: the Chinese label {zh!r} is not Chinese"
+    assert en.strip() and not CJK.search(en) and en != name, f"{entity}.{name}: the English label {en!r}"
+
+
+def test_every_record_type_is_named_in_both_languages() -> None:
+    for entity, cls in ENTITIES.items():
+        zh, en = cls.label
+        assert CJK.search(zh) and en.strip() and not CJK.search(en), entity
+
+
+@pytest.mark.parametrize(("entity", "name"), RECORD_FIELDS)
+def test_facts_refer_to_things_that_exist(entity: str, name: str) -> None:
+    cls = ENTITIES[entity]
+    facts = all_facts(cls)[name]
+    if facts.codes:
+        assert facts.codes in refdata.DICTIONARIES, f"{entity}.{name}: no dictionary {facts.codes}"
+    if facts.states:
+        assert facts.states in MACHINES, f"{entity}.{name}: no workflow {facts.states}"
+    assert not (facts.codes and name == cls.state_field), f"{entity}.{name}: a state field takes its workflow's states"
+    assert widget_of(cls, name) in WIDGETS
+
+
+def test_a_record_type_words_no_two_fields_alike() -> None:
+    """Two inputs of one form under the same label would be impossible to tell apart."""
+    for entity, cls in ENTITIES.items():
+        labels = [facts.label[0] for facts in all_facts(cls).values()]
+        twice = sorted({label for label in labels if labels.count(label) > 1})
+        assert not twice, f"{entity} has several fields labelled {twice}"
+
+
+def test_no_second_place_words_a_record_field() -> None:
+    """Labels live on the model only: not in the message catalogue, not in the Qt catalogues, not as
+    a reference dictionary that repeats a workflow's states."""
+    names = {name for _, name in RECORD_FIELDS}
+    for lang in LANGUAGES:
+        again = sorted(k for k in CATALOGUE[lang] if k.startswith(("field.", "entity."))
+                       and k.split(".")[-1] in names | set(ENTITIES))
+        assert not again, f"record labels repeated in the {lang} message catalogue: {again}"
+    for ts in (ROOT / "ui" / "i18n").glob("*.ts"):
+        contexts = {c.findtext("name") for c in ET.parse(ts).getroot().iter("context")}
+        assert not contexts & {"Field", "Entity"}, f"{ts.name} words fields or record types itself"
+    for machine in MACHINES.values():
+        for name in refdata.DICTIONARIES:
+            assert set(refdata.dictionary(name)) != set(machine.states), (
+                f"dictionary {name} repeats the states of {machine.name}: use the workflow")
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -48,17 +99,11 @@ def test_workflow_machines_are_named_after_record_types() -> None:
 
 
 def test_no_labels_for_things_that_do_not_exist() -> None:
-    """Entity, state and per-type field labels must name a real record type, state or field
-    (catches labels left behind by a rename)."""
+    """State labels must name a real state (catches labels left behind by a rename)."""
     states = {f"state.{m}.{s}" for m, s in STATES}
-    fields = {f"field.{entity}.{name}" for entity, name in RECORD_FIELDS}
     for key in CATALOGUE["zh"]:
-        if key.startswith("entity."):
-            assert key.removeprefix("entity.") in ENTITIES, key
-        elif key.startswith("state."):
+        if key.startswith("state."):
             assert key in states, key
-        elif key.startswith("field.") and key.count(".") == 2:
-            assert key in fields, key
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -167,12 +167,14 @@ def test_outbox_and_history(qapp: object, ws: Workspace) -> None:
     outbox = OutboxModel(InlineReader(ws))
     outbox.reset()
     changes = [outbox.data(outbox.index(r, outbox.CHANGE)) for r in range(outbox.rowCount())]
-    assert "New record" in changes and "Phone" in changes
+    assert "New record" in changes and "Phone number" in changes
+    values = [outbox.data(outbox.index(r, outbox.VALUE)) for r in range(outbox.rowCount())]
+    assert "13800138000" in values and any("林淑珍" in str(v) for v in values)  # what each change carried
     assert {outbox.data(outbox.index(r, outbox.STATE)) for r in range(outbox.rowCount())} == {"Waiting"}
     with ws.read() as db:
         bundle = load_bundle(db, household_id)
     history = HistoryModel(InlineReader(ws))
     history.set_rows(bundle.history)
     texts = [history.data(history.index(r, history.CHANGES)) for r in range(history.rowCount())]
-    assert "Phone:  → 13800138000" in texts
+    assert "Phone number:  → 13800138000" in texts
     assert history.data(history.index(0, history.ACTION)) in ("Changed", "Created")

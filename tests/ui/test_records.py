@@ -53,7 +53,7 @@ def test_only_allowed_moves_are_offered(qtbot, window: AppWindow) -> None:
     assert set(bar.buttons) == {"registered", "voided"}  # not self-resolved: only minor events may be
     _select(view, "grid_event", ids["minor"])
     assert set(bar.buttons) == {"registered", "voided", "self_resolved"}
-    assert bar.buttons["self_resolved"].text() == "Resolved on the spot"
+    assert bar.buttons["self_resolved"].text() == "Resolved by grid officer"
     bar.buttons["registered"].click()
     qtbot.waitUntil(lambda: any(r["id"] == ids["minor"] and r["status"] == "registered"
                                 for r in view.events.model.rows), timeout=5_000)

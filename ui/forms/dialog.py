@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session as DbSession
@@ -25,7 +25,7 @@ class RecordDialog(QDialog):
 
     def __init__(self, session: Session, entity: str, *, record_id: str | None = None,
                  values: Mapping[str, Any] | None = None, fixed: Mapping[str, Any] | None = None,
-                 members: list[tuple[str, str]] | None = None, specs: list[FieldSpec] | None = None,
+                 members: list[tuple[str, str]] | None = None, specs: Sequence[FieldSpec] | None = None,
                  owner: tuple[str, str] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
@@ -37,7 +37,7 @@ class RecordDialog(QDialog):
         self.owner = owner
         self.setObjectName(f"dialog_{entity}")
         title = self.tr("Edit: %1") if record_id else self.tr("New: %1")
-        self.setWindowTitle(title.replace("%1", entity_name(entity)))
+        self.setWindowTitle(title.replace("%1", entity_name(entity, session.core_lang)))
         self.form = RecordForm(entity, session.core_lang, values=values, specs=specs, members=members)
         scroll = QScrollArea(self)
         scroll.setWidget(self.form)

@@ -3,7 +3,7 @@ under the fields they concern."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from caseapp.errors import CaseAppError, ValidationErrors
@@ -15,7 +15,7 @@ from ui.widgets.field_error import FieldError
 
 class RecordForm(QWidget):
     def __init__(self, entity: str, lang: str, *, values: Mapping[str, Any] | None = None,
-                 specs: list[FieldSpec] | None = None, members: list[tuple[str, str]] | None = None,
+                 specs: Sequence[FieldSpec] | None = None, members: list[tuple[str, str]] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.entity = entity
@@ -28,7 +28,7 @@ class RecordForm(QWidget):
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         for spec in self.specs:
             editor = make_editor(spec, self, lang, members)
-            text = spec.text() + (" *" if spec.required else "")
+            text = spec.text(lang) + (" *" if spec.required else "")
             label = QLabel(text, self)
             label.setBuddy(editor.widget)
             # The error sits right under its input, inside the same form row.

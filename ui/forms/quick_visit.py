@@ -7,7 +7,7 @@ and the defaults are the usual case: now, in person, visited by the signed-in ca
 from __future__ import annotations
 
 from ui.forms.dialog import RecordDialog
-from ui.forms.specs import CARE_VISIT
+from ui.forms.specs import SPECS
 from ui.qt import QWidget
 from ui.session import Session
 from ui.widgets.marks import mark_data
@@ -19,7 +19,7 @@ QUICK_FIELDS = ("visited_at", "method", "visitors", "health", "mental_state", "s
 
 class QuickVisitDialog(RecordDialog):
     def __init__(self, session: Session, elder_id: str, elder_name: str = "", parent: QWidget | None = None) -> None:
-        specs = [f for f in CARE_VISIT if f.name in QUICK_FIELDS]
+        specs = [f for f in SPECS["care_visit"] if f.name in QUICK_FIELDS]
         visitor = session.ws.actor if session.ws else ""
         super().__init__(session, "care_visit", fixed={"elder_id": elder_id}, values={"visitors": visitor},
                          specs=specs, owner=("elder_profile", elder_id), parent=parent)

@@ -17,7 +17,7 @@ from caseapp.domain import AssistanceCase
 from caseapp.errors import ValidationError, ValidationErrors
 from caseapp.services import records
 from ui.forms.dialog import RecordDialog
-from ui.forms.specs import CASE_REVIEW
+from ui.forms.specs import SPECS
 from ui.qt import QWidget
 from ui.session import Session
 
@@ -40,7 +40,7 @@ def _amount(text: str) -> Decimal | None:
 
 class ReviewDialog(RecordDialog):
     def __init__(self, session: Session, case: dict[str, Any], parent: QWidget | None = None) -> None:
-        super().__init__(session, "case_review", specs=CASE_REVIEW,
+        super().__init__(session, "case_review", specs=SPECS["case_review"],
                          values={"reviewed_on": dt.date.today(), "outcome": "unchanged",
                                  "new_amount": case.get("monthly_amount")}, parent=parent)
         self.setObjectName("review_dialog")

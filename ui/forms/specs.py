@@ -1,268 +1,113 @@
-"""Which fields each record type's form shows, in what order, with what kind of input.
+"""Which fields each record type's form shows, and in what order: nothing else.
 
-Labels are English source strings marked for translation (context "Field"); ``label()`` translates
-them at display time. Rules (what is required, what a value must look like) are not here: they live
-in caseapp.services.validate, and its errors come back to the field they name.
+What each field is (its label in both languages, its input, its code list, whether it must be
+filled) is declared once on the model (``caseapp.domain.fields``) and read from there, so a form can
+never word a field differently from its error messages, the history or the ledgers.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
-from ui.qt import QT_TRANSLATE_NOOP, QCoreApplication
+from caseapp.domain.base import ENTITIES, Record
+from caseapp.domain.fields import (
+    BOOL,
+    CHOICE,
+    DATE,
+    DATETIME,
+    FLOAT,
+    INT,
+    LINK,
+    MEMBER,
+    MONEY,
+    MULTI,
+    MULTILINE,
+    NOW,
+    TEXT,
+    all_facts,
+    widget_of,
+)
+from caseapp.services import display
+from caseapp.services.validate import required_fields
 
-TEXT, MULTILINE, DATE, DATETIME, NOW, INT, MONEY, FLOAT, BOOL, CHOICE, MULTI, MEMBER = (
-    "text", "multiline", "date", "datetime", "now", "int", "money", "float", "bool", "choice", "multi", "member")
+__all__ = [
+    "BOOL", "CHOICE", "DATE", "DATETIME", "FLOAT", "INT", "LINK", "MEMBER", "MONEY", "MULTI", "MULTILINE", "NOW",
+    "ORDER", "SPECS", "TEXT", "FieldSpec", "entity_name", "field_label", "spec", "specs",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
 class FieldSpec:
+    entity: str
     name: str
-    label: str
-    kind: str = TEXT
+    kind: str
     #: caseapp.refdata dictionary for CHOICE and MULTI
-    dictionary: str = ""
-    #: marked with an asterisk; the core decides what is really required
-    required: bool = False
+    dictionary: str
+    #: marked with an asterisk: the core refuses the record without it
+    required: bool
 
-    def text(self) -> str:
-        return label(self.label)
-
-
-def label(source: str) -> str:
-    return QCoreApplication.translate("Field", source)
+    def text(self, lang: str) -> str:
+        return display.field_name(self.entity, self.name, lang)
 
 
-F = FieldSpec
-
-HOUSEHOLD = [
-    F("head_name", QT_TRANSLATE_NOOP("Field", "Head of household")),
-    F("address", QT_TRANSLATE_NOOP("Field", "Address")),
-    F("phone", QT_TRANSLATE_NOOP("Field", "Phone")),
-    F("register_type", QT_TRANSLATE_NOOP("Field", "Household register"), CHOICE, "household_register_type"),
-    F("poverty_reason", QT_TRANSLATE_NOOP("Field", "Main cause of hardship")),
-    F("bank_account", QT_TRANSLATE_NOOP("Field", "Bank account")),
-    F("notes", QT_TRANSLATE_NOOP("Field", "Notes"), MULTILINE),
-]
-
-MEMBER_FIELDS = [
-    F("name", QT_TRANSLATE_NOOP("Field", "Name"), required=True),
-    F("id_number", QT_TRANSLATE_NOOP("Field", "ID number")),
-    F("relationship", QT_TRANSLATE_NOOP("Field", "Relationship to head"), CHOICE, "relationship", required=True),
-    F("sex", QT_TRANSLATE_NOOP("Field", "Sex"), CHOICE, "sex"),
-    F("birth_date", QT_TRANSLATE_NOOP("Field", "Date of birth"), DATE),
-    F("ethnicity", QT_TRANSLATE_NOOP("Field", "Ethnicity"), CHOICE, "ethnicity"),
-    F("marital_status", QT_TRANSLATE_NOOP("Field", "Marital status"), CHOICE, "marital_status"),
-    F("education", QT_TRANSLATE_NOOP("Field", "Education"), CHOICE, "education"),
-    F("phone", QT_TRANSLATE_NOOP("Field", "Phone")),
-    F("health", QT_TRANSLATE_NOOP("Field", "Health"), CHOICE, "health_status"),
-    F("disability_type", QT_TRANSLATE_NOOP("Field", "Disability type"), CHOICE, "disability_type"),
-    F("disability_grade", QT_TRANSLATE_NOOP("Field", "Disability grade"), CHOICE, "disability_grade"),
-    F("disability_card", QT_TRANSLATE_NOOP("Field", "Disability card number")),
-    F("employment", QT_TRANSLATE_NOOP("Field", "Employment"), CHOICE, "employment_status"),
-    F("work_capacity", QT_TRANSLATE_NOOP("Field", "Ability to work"), CHOICE, "work_capacity"),
-    F("notes", QT_TRANSLATE_NOOP("Field", "Notes"), MULTILINE),
-]
-
-INCOME_ITEM = [
-    F("income_type", QT_TRANSLATE_NOOP("Field", "Type of income"), CHOICE, "income_type", required=True),
-    F("monthly_amount", QT_TRANSLATE_NOOP("Field", "Monthly amount (yuan)"), MONEY, required=True),
-    F("people", QT_TRANSLATE_NOOP("Field", "People it supports"), INT),
-    F("note", QT_TRANSLATE_NOOP("Field", "Note")),
-]
-
-ASSISTANCE_CASE = [
-    F("category", QT_TRANSLATE_NOOP("Field", "Kind of assistance"), CHOICE, "assistance_category", required=True),
-    F("applied_on", QT_TRANSLATE_NOOP("Field", "Applied on"), DATE),
-    F("certificate_no", QT_TRANSLATE_NOOP("Field", "Certificate number")),
-    F("people_covered", QT_TRANSLATE_NOOP("Field", "People covered"), INT),
-    F("monthly_amount", QT_TRANSLATE_NOOP("Field", "Monthly amount (yuan)"), MONEY),
-    F("review_class", QT_TRANSLATE_NOOP("Field", "Review class"), CHOICE, "review_class"),
-    F("rural", QT_TRANSLATE_NOOP("Field", "Rural standard"), BOOL),
-    F("decision_reason", QT_TRANSLATE_NOOP("Field", "Reasons for the decision"), MULTILINE),
-    F("exit_reason", QT_TRANSLATE_NOOP("Field", "Reason for leaving"), TEXT),
-]
-
-CASE_REVIEW = [
-    F("reviewed_on", QT_TRANSLATE_NOOP("Field", "Reviewed on"), DATE, required=True),
-    F("outcome", QT_TRANSLATE_NOOP("Field", "Decision"), CHOICE, "review_decision", required=True),
-    F("new_amount", QT_TRANSLATE_NOOP("Field", "New monthly amount (yuan)"), MONEY),
-    F("reason", QT_TRANSLATE_NOOP("Field", "Reason"), MULTILINE),
-]
-
-INVESTIGATION = [
-    F("investigated_at", QT_TRANSLATE_NOOP("Field", "Investigated at"), NOW, required=True),
-    F("investigators", QT_TRANSLATE_NOOP("Field", "Investigators (at least two)"), required=True),
-    F("housing_type", QT_TRANSLATE_NOOP("Field", "Housing"), CHOICE, "housing_tenure"),
-    F("housing_area", QT_TRANSLATE_NOOP("Field", "Floor area (m²)"), FLOAT),
-    F("housing_owner", QT_TRANSLATE_NOOP("Field", "Registered owner")),
-    F("vehicles", QT_TRANSLATE_NOOP("Field", "Vehicles")),
-    F("savings", QT_TRANSLATE_NOOP("Field", "Savings (yuan)"), MONEY),
-    F("securities", QT_TRANSLATE_NOOP("Field", "Securities (yuan)"), MONEY),
-    F("businesses", QT_TRANSLATE_NOOP("Field", "Businesses")),
-    F("monthly_expenses", QT_TRANSLATE_NOOP("Field", "Monthly expenses (yuan)"), MONEY),
-    F("maintenance_obligors", QT_TRANSLATE_NOOP("Field", "Relatives obliged to support them"), MULTILINE),
-    F("findings", QT_TRANSLATE_NOOP("Field", "Findings"), MULTILINE),
-    F("applicant_signed", QT_TRANSLATE_NOOP("Field", "Applicant signed"), BOOL),
-    F("investigators_signed", QT_TRANSLATE_NOOP("Field", "Investigators signed"), BOOL),
-    F("consent_ref", QT_TRANSLATE_NOOP("Field", "Consent form reference")),
-]
-
-VERIFICATION = [
-    F("consent_ref", QT_TRANSLATE_NOOP("Field", "Consent form reference"), required=True),
-    F("requested_on", QT_TRANSLATE_NOOP("Field", "Requested on"), DATE, required=True),
-    F("members_checked", QT_TRANSLATE_NOOP("Field", "Members checked"), INT),
-    F("report_ref", QT_TRANSLATE_NOOP("Field", "Report reference")),
-]
-
-ELDER_PROFILE = [
-    F("member_id", QT_TRANSLATE_NOOP("Field", "Elder"), MEMBER, required=True),
-    F("living_arrangement", QT_TRANSLATE_NOOP("Field", "Living arrangement"), CHOICE, "living_arrangement"),
-    F("capacity_level", QT_TRANSLATE_NOOP("Field", "Ability level (GB/T 42195)"), CHOICE, "capacity_level"),
-    F("risk_tier", QT_TRANSLATE_NOOP("Field", "Risk tier"), CHOICE, "risk_tier"),
-    F("entitlement", QT_TRANSLATE_NOOP("Field", "Entitlements"), MULTI, "elder_entitlement"),
-    F("emergency_contact_name", QT_TRANSLATE_NOOP("Field", "Emergency contact")),
-    F("emergency_contact_phone", QT_TRANSLATE_NOOP("Field", "Emergency contact phone")),
-    F("emergency_contact_relation", QT_TRANSLATE_NOOP("Field", "Emergency contact relation")),
-    F("pingantong_device", QT_TRANSLATE_NOOP("Field", "Ping'antong device number")),
-    F("visit_interval_days", QT_TRANSLATE_NOOP("Field", "Visit every (days)"), INT),
-    F("notes", QT_TRANSLATE_NOOP("Field", "Notes"), MULTILINE),
-]
-
-CARE_VISIT = [
-    F("visited_at", QT_TRANSLATE_NOOP("Field", "Visited at"), NOW, required=True),
-    F("method", QT_TRANSLATE_NOOP("Field", "How"), CHOICE, "visit_method", required=True),
-    F("visitors", QT_TRANSLATE_NOOP("Field", "Visitors")),
-    F("health", QT_TRANSLATE_NOOP("Field", "Health")),
-    F("mental_state", QT_TRANSLATE_NOOP("Field", "Mood and mental state")),
-    F("safety", QT_TRANSLATE_NOOP("Field", "Safety (gas, power, water)")),
-    F("hygiene", QT_TRANSLATE_NOOP("Field", "Hygiene and surroundings")),
-    F("family_care", QT_TRANSLATE_NOOP("Field", "Family care")),
-    F("services", QT_TRANSLATE_NOOP("Field", "Services given")),
-    F("needs", QT_TRANSLATE_NOOP("Field", "Needs"), MULTI, "visit_need"),
-    F("follow_up", QT_TRANSLATE_NOOP("Field", "Follow-up")),
-    F("notes", QT_TRANSLATE_NOOP("Field", "Notes")),
-]
-
-GRID_EVENT = [
-    F("title", QT_TRANSLATE_NOOP("Field", "Title"), required=True),
-    F("category", QT_TRANSLATE_NOOP("Field", "Category"), CHOICE, "grid_event_category", required=True),
-    F("occurred_at", QT_TRANSLATE_NOOP("Field", "Happened at"), NOW, required=True),
-    F("place", QT_TRANSLATE_NOOP("Field", "Place")),
-    F("source", QT_TRANSLATE_NOOP("Field", "Source"), CHOICE, "event_source"),
-    F("scale", QT_TRANSLATE_NOOP("Field", "Scale"), CHOICE, "event_scale"),
-    F("people_involved", QT_TRANSLATE_NOOP("Field", "People involved"), INT),
-    F("party_name", QT_TRANSLATE_NOOP("Field", "Party's name")),
-    F("party_id_number", QT_TRANSLATE_NOOP("Field", "Party's ID number")),
-    F("party_address", QT_TRANSLATE_NOOP("Field", "Party's address")),
-    F("description", QT_TRANSLATE_NOOP("Field", "Description"), MULTILINE),
-    F("department", QT_TRANSLATE_NOOP("Field", "Department handling it")),
-    F("deadline", QT_TRANSLATE_NOOP("Field", "Deadline"), DATETIME),
-]
-
-PATROL_LOG = [
-    F("started_at", QT_TRANSLATE_NOOP("Field", "Started at"), NOW, required=True),
-    F("ended_at", QT_TRANSLATE_NOOP("Field", "Ended at"), NOW, required=True),
-    F("places_checked", QT_TRANSLATE_NOOP("Field", "Places checked"), MULTILINE),
-    F("problems", QT_TRANSLATE_NOOP("Field", "Problems found"), MULTILINE),
-]
-
-SOCIAL_WORK_CASE = [
-    F("client_name", QT_TRANSLATE_NOOP("Field", "Client"), required=True),
-    F("client_member_id", QT_TRANSLATE_NOOP("Field", "Client in this household"), MEMBER),
-    F("referral_source", QT_TRANSLATE_NOOP("Field", "Referred by")),
-    F("presenting_problem", QT_TRANSLATE_NOOP("Field", "Presenting problem"), MULTILINE),
-    F("assessment", QT_TRANSLATE_NOOP("Field", "Assessment"), MULTILINE),
-    F("goals", QT_TRANSLATE_NOOP("Field", "Goals"), MULTILINE),
-    F("plan", QT_TRANSLATE_NOOP("Field", "Plan"), MULTILINE),
-    F("worker", QT_TRANSLATE_NOOP("Field", "Social worker")),
-    F("supervisor", QT_TRANSLATE_NOOP("Field", "Supervisor")),
-    F("opened_on", QT_TRANSLATE_NOOP("Field", "Opened on"), DATE),
-    F("closure_reason", QT_TRANSLATE_NOOP("Field", "Reason for closing")),
-]
-
-CASE_NOTE = [
-    F("at", QT_TRANSLATE_NOOP("Field", "When"), NOW, required=True),
-    F("text", QT_TRANSLATE_NOOP("Field", "Note"), MULTILINE, required=True),
-]
-
-REFERRAL = [
-    F("client_name", QT_TRANSLATE_NOOP("Field", "Client"), required=True),
-    F("from_org", QT_TRANSLATE_NOOP("Field", "From organisation"), required=True),
-    F("from_worker", QT_TRANSLATE_NOOP("Field", "From worker")),
-    F("to_org", QT_TRANSLATE_NOOP("Field", "To organisation"), required=True),
-    F("to_worker", QT_TRANSLATE_NOOP("Field", "To worker")),
-    F("reason", QT_TRANSLATE_NOOP("Field", "Reason"), MULTILINE),
-    F("urgency", QT_TRANSLATE_NOOP("Field", "Urgency"), CHOICE, "referral_urgency"),
-    F("consent_given", QT_TRANSLATE_NOOP("Field", "Client consented"), BOOL),
-    F("consent_ref", QT_TRANSLATE_NOOP("Field", "Consent form reference")),
-    F("response", QT_TRANSLATE_NOOP("Field", "Response"), MULTILINE),
-    F("feedback_on", QT_TRANSLATE_NOOP("Field", "Feedback on"), DATE),
-]
-
-DISASTER_REPORT = [
-    F("disaster_type", QT_TRANSLATE_NOOP("Field", "Disaster"), CHOICE, "disaster_type", required=True),
-    F("sub_type", QT_TRANSLATE_NOOP("Field", "Sub-type")),
-    F("occurred_at", QT_TRANSLATE_NOOP("Field", "Happened at"), NOW, required=True),
-    F("reported_at", QT_TRANSLATE_NOOP("Field", "Reported at"), NOW, required=True),
-    F("place", QT_TRANSLATE_NOOP("Field", "Place")),
-    F("affected", QT_TRANSLATE_NOOP("Field", "People affected"), INT),
-    F("dead", QT_TRANSLATE_NOOP("Field", "Dead"), INT),
-    F("missing", QT_TRANSLATE_NOOP("Field", "Missing"), INT),
-    F("injured", QT_TRANSLATE_NOOP("Field", "Injured"), INT),
-    F("relocated", QT_TRANSLATE_NOOP("Field", "Relocated"), INT),
-    F("need_urgent_aid", QT_TRANSLATE_NOOP("Field", "Needing urgent aid"), INT),
-    F("direct_loss", QT_TRANSLATE_NOOP("Field", "Direct loss (yuan)"), MONEY),
-    F("relief_given", QT_TRANSLATE_NOOP("Field", "Relief given"), MULTILINE),
-    F("narrative", QT_TRANSLATE_NOOP("Field", "Narrative"), MULTILINE),
-    F("reporter", QT_TRANSLATE_NOOP("Field", "Reporter")),
-]
-
-SPECS: dict[str, list[FieldSpec]] = {
-    "household": HOUSEHOLD,
-    "member": MEMBER_FIELDS,
-    "income_item": INCOME_ITEM,
-    "assistance_case": ASSISTANCE_CASE,
-    "case_review": CASE_REVIEW,
-    "investigation": INVESTIGATION,
-    "verification": VERIFICATION,
-    "elder_profile": ELDER_PROFILE,
-    "care_visit": CARE_VISIT,
-    "grid_event": GRID_EVENT,
-    "patrol_log": PATROL_LOG,
-    "social_work_case": SOCIAL_WORK_CASE,
-    "case_note": CASE_NOTE,
-    "referral": REFERRAL,
-    "disaster_report": DISASTER_REPORT,
-}
-
-#: What each record type is called, for dialog titles and the history view.
-ENTITY_NAMES: dict[str, str] = {
-    "household": QT_TRANSLATE_NOOP("Entity", "Household"),
-    "member": QT_TRANSLATE_NOOP("Entity", "Member"),
-    "income_item": QT_TRANSLATE_NOOP("Entity", "Income"),
-    "assistance_case": QT_TRANSLATE_NOOP("Entity", "Assistance case"),
-    "case_review": QT_TRANSLATE_NOOP("Entity", "Review"),
-    "investigation": QT_TRANSLATE_NOOP("Entity", "Home investigation"),
-    "verification": QT_TRANSLATE_NOOP("Entity", "Economic verification"),
-    "elder_profile": QT_TRANSLATE_NOOP("Entity", "Elder profile"),
-    "care_visit": QT_TRANSLATE_NOOP("Entity", "Visit"),
-    "grid_event": QT_TRANSLATE_NOOP("Entity", "Grid event"),
-    "grid_event_update": QT_TRANSLATE_NOOP("Entity", "Grid event step"),
-    "patrol_log": QT_TRANSLATE_NOOP("Entity", "Patrol log"),
-    "social_work_case": QT_TRANSLATE_NOOP("Entity", "Social-work case"),
-    "case_note": QT_TRANSLATE_NOOP("Entity", "Case note"),
-    "referral": QT_TRANSLATE_NOOP("Entity", "Referral"),
-    "disaster_report": QT_TRANSLATE_NOOP("Entity", "Disaster report"),
-    "attachment": QT_TRANSLATE_NOOP("Entity", "Attachment"),
-    "org_unit": QT_TRANSLATE_NOOP("Entity", "Organisation unit"),
+#: The fields of each record type's form, in the order a caseworker fills them in.
+ORDER: dict[str, list[str]] = {
+    "household": ["head_name", "address", "phone", "register_type", "poverty_reason", "bank_account", "notes"],
+    "member": ["name", "id_number", "relationship", "sex", "birth_date", "ethnicity", "marital_status", "education",
+               "phone", "health", "disability_type", "disability_grade", "disability_card", "employment",
+               "work_capacity", "notes"],
+    "income_item": ["income_type", "monthly_amount", "people", "note"],
+    "assistance_case": ["category", "applied_on", "certificate_no", "people_covered", "monthly_amount",
+                        "review_class", "rural", "decision_reason", "exit_reason"],
+    "case_review": ["reviewed_on", "outcome", "new_amount", "reason"],
+    "investigation": ["investigated_at", "investigators", "housing_type", "housing_area", "housing_owner", "vehicles",
+                      "savings", "securities", "businesses", "monthly_expenses", "maintenance_obligors", "findings",
+                      "applicant_signed", "investigators_signed", "consent_ref"],
+    "verification": ["consent_ref", "requested_on", "members_checked", "report_ref"],
+    "elder_profile": ["member_id", "living_arrangement", "capacity_level", "risk_tier", "entitlement",
+                      "emergency_contact_name", "emergency_contact_phone", "emergency_contact_relation",
+                      "pingantong_device", "visit_interval_days", "notes"],
+    "care_visit": ["visited_at", "method", "visitors", "health", "mental_state", "safety", "hygiene", "family_care",
+                   "services", "needs", "follow_up", "notes"],
+    "grid_event": ["title", "category", "occurred_at", "place", "source", "scale", "people_involved", "party_name",
+                   "party_id_number", "party_address", "description", "department", "deadline"],
+    "patrol_log": ["started_at", "ended_at", "places_checked", "problems"],
+    "social_work_case": ["client_name", "client_member_id", "referral_source", "presenting_problem", "assessment",
+                         "goals", "plan", "worker", "supervisor", "opened_on", "closure_reason"],
+    "case_note": ["at", "text"],
+    "referral": ["client_name", "from_org", "from_worker", "to_org", "to_worker", "reason", "urgency",
+                 "consent_given", "consent_ref", "response", "feedback_on"],
+    "disaster_report": ["disaster_type", "sub_type", "occurred_at", "reported_at", "place", "affected", "dead",
+                        "missing", "injured", "relocated", "need_urgent_aid", "direct_loss", "relief_given",
+                        "narrative", "reporter"],
 }
 
 
-def entity_name(entity: str) -> str:
-    source = ENTITY_NAMES.get(entity)
-    return QCoreApplication.translate("Entity", source) if source else entity
+def _spec(cls: type[Record], name: str) -> FieldSpec:
+    facts = all_facts(cls)[name]
+    return FieldSpec(cls.entity, name, widget_of(cls, name), facts.codes or "", name in required_fields(cls))
+
+
+@cache
+def specs(entity: str) -> tuple[FieldSpec, ...]:
+    cls = ENTITIES[entity]
+    return tuple(_spec(cls, name) for name in ORDER[entity])
+
+
+SPECS: dict[str, tuple[FieldSpec, ...]] = {entity: specs(entity) for entity in ORDER}
 
 
 def spec(entity: str, name: str) -> FieldSpec | None:
-    return next((f for f in SPECS.get(entity, []) if f.name == name), None)
+    cls = ENTITIES.get(entity)
+    if cls is None or name not in all_facts(cls):
+        return None
+    return _spec(cls, name)
+
+
+def entity_name(entity: str, lang: str) -> str:
+    return display.entity_name(entity, lang)
+
+
+def field_label(entity: str, name: str, lang: str) -> str:
+    return display.field_name(entity, name, lang)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from caseapp.services import display
 from ui.format import fmt_datetime
-from ui.forms.specs import entity_name, label, spec
 from ui.models.listed import ListTableModel
 from ui.models.reader import Reader
 from ui.qt import QVBoxLayout, QWidget
@@ -35,21 +35,30 @@ class HistoryModel(ListTableModel[Entry]):
         if column == self.WHO:
             return row["actor"]
         if column == self.WHAT:
-            return entity_name(row["entity"])
+            return display.entity_name(row["entity"], self.reader.core_lang)
         if column == self.ACTION:
             return self.actions().get(row["action"], row["action"])
         return self.describe(row)
 
     def describe(self, row: Entry) -> str:
+        """What changed, in words: '状态：申请 → 核对；已归档：否 → 是' (codes, states and flags as
+        the user's language says them, never as stored)."""
+        lang = self.reader.core_lang
+        entity = row["entity"]
+        colon, sep = ("：", "；") if lang == "zh" else (": ", "; ")
         parts = []
         for name, (old, new) in sorted(row["changes"].items()):
             if name in NOISE:
                 continue
-            field_spec = spec(row["entity"], name)
-            title = field_spec.text() if field_spec else label(name)
-            parts.append(f"{title}: {'' if old is None else old} → {'' if new is None else new}"
-                         if row["action"] != "create" else f"{title}: {'' if new is None else new}")
-        return "; ".join(p for p in parts if not p.endswith(": "))
+            title = display.field_name(entity, name, lang)
+            before = display.value_text(entity, name, old, lang)
+            after = display.value_text(entity, name, new, lang)
+            if row["action"] == "create":
+                if after:
+                    parts.append(f"{title}{colon}{after}")
+            else:
+                parts.append(f"{title}{colon}{before} → {after}")
+        return sep.join(parts)
 
 
 class HistoryTab(QWidget):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ui.format import MASKED, code_label, fmt_value, masked
-from ui.forms.specs import CHOICE, HOUSEHOLD
+from caseapp.services import display
+from ui.forms.specs import SPECS
 from ui.qt import QFormLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 from ui.session import Session
 from ui.widgets.attachments import AttachmentStrip
@@ -18,12 +18,12 @@ class Overview(QWidget):
         self.session = session
         self.values: dict[str, QLabel] = {}
         form = QFormLayout()
-        for spec in HOUSEHOLD:
+        for spec in SPECS["household"]:
             value = QLabel(self)
             value.setWordWrap(True)
             mark_data(value)
             self.values[spec.name] = value
-            form.addRow(spec.text(), value)
+            form.addRow(spec.text(session.core_lang), value)
         self.edit = QPushButton(self.tr("Edit household"), self)
         self.edit.setObjectName("edit_household")
         self.attachments = AttachmentStrip(session, self)
@@ -33,12 +33,9 @@ class Overview(QWidget):
         layout.addWidget(self.attachments, 1)
 
     def set_household(self, household: dict[str, Any]) -> None:
-        for spec in HOUSEHOLD:
-            raw = household.get(spec.name)
-            if spec.kind == CHOICE:
-                text = code_label(spec.dictionary, raw, self.session.core_lang)
-            else:
-                text = masked(raw) if spec.name in MASKED else fmt_value(raw)
+        for spec in SPECS["household"]:
+            text = display.value_text("household", spec.name, household.get(spec.name), self.session.core_lang,
+                                      mask=True)
             self.values[spec.name].setText(text)
         self.attachments.set_owner("household", household["id"])
 

@@ -14,65 +14,6 @@
     </message>
 </context>
 <context>
-    <name>AssistanceState</name>
-    <message>
-        <source>Applied</source>
-        <translation>已申请</translation>
-    </message>
-    <message>
-        <source>Economic verification</source>
-        <translation>经济状况核对</translation>
-    </message>
-    <message>
-        <source>Home investigation</source>
-        <translation>入户调查</translation>
-    </message>
-    <message>
-        <source>Democratic appraisal</source>
-        <translation>民主评议</translation>
-    </message>
-    <message>
-        <source>Preliminary review</source>
-        <translation>初审</translation>
-    </message>
-    <message>
-        <source>Public notice</source>
-        <translation>公示</translation>
-    </message>
-    <message>
-        <source>Awaiting approval</source>
-        <translation>待审批</translation>
-    </message>
-    <message>
-        <source>Active</source>
-        <translation>在保</translation>
-    </message>
-    <message>
-        <source>Review due</source>
-        <translation>待复核</translation>
-    </message>
-    <message>
-        <source>Tapering off</source>
-        <translation>渐退期</translation>
-    </message>
-    <message>
-        <source>Stopped</source>
-        <translation>已停发</translation>
-    </message>
-    <message>
-        <source>Exited</source>
-        <translation>已退出</translation>
-    </message>
-    <message>
-        <source>Rejected</source>
-        <translation>不予批准</translation>
-    </message>
-    <message>
-        <source>Withdrawn</source>
-        <translation>已撤回</translation>
-    </message>
-</context>
-<context>
     <name>AttachmentStrip</name>
     <message>
         <source>Photos and scans</source>
@@ -152,21 +93,6 @@
     </message>
 </context>
 <context>
-    <name>DisasterStage</name>
-    <message>
-        <source>Initial report</source>
-        <translation>初报</translation>
-    </message>
-    <message>
-        <source>Update report</source>
-        <translation>续报</translation>
-    </message>
-    <message>
-        <source>Final report</source>
-        <translation>核报</translation>
-    </message>
-</context>
-<context>
     <name>Editor</name>
     <message>
         <source>YYYY-MM-DD HH:MM</source>
@@ -178,674 +104,10 @@
     </message>
 </context>
 <context>
-    <name>Entity</name>
-    <message>
-        <source>Household</source>
-        <extracomment>What each record type is called, for dialog titles and the history view.</extracomment>
-        <translation>家庭</translation>
-    </message>
-    <message>
-        <source>Member</source>
-        <translation>家庭成员</translation>
-    </message>
-    <message>
-        <source>Income</source>
-        <translation>收入</translation>
-    </message>
-    <message>
-        <source>Assistance case</source>
-        <translation>救助个案</translation>
-    </message>
-    <message>
-        <source>Review</source>
-        <translation>复核</translation>
-    </message>
-    <message>
-        <source>Home investigation</source>
-        <translation>入户调查</translation>
-    </message>
-    <message>
-        <source>Economic verification</source>
-        <translation>经济状况核对</translation>
-    </message>
-    <message>
-        <source>Elder profile</source>
-        <translation>老人档案</translation>
-    </message>
-    <message>
-        <source>Visit</source>
-        <translation>探访记录</translation>
-    </message>
-    <message>
-        <source>Grid event</source>
-        <translation>网格事件</translation>
-    </message>
-    <message>
-        <source>Grid event step</source>
-        <translation>事件办理记录</translation>
-    </message>
-    <message>
-        <source>Patrol log</source>
-        <translation>巡查日志</translation>
-    </message>
-    <message>
-        <source>Social-work case</source>
-        <translation>社工个案</translation>
-    </message>
-    <message>
-        <source>Case note</source>
-        <translation>个案记录</translation>
-    </message>
-    <message>
-        <source>Referral</source>
-        <translation>转介</translation>
-    </message>
-    <message>
-        <source>Disaster report</source>
-        <translation>灾情报告</translation>
-    </message>
-    <message>
-        <source>Attachment</source>
-        <translation>附件</translation>
-    </message>
-    <message>
-        <source>Organisation unit</source>
-        <translation>组织机构</translation>
-    </message>
-</context>
-<context>
     <name>ExportDialog</name>
     <message>
         <source>Save as…</source>
         <translation>另存为…</translation>
-    </message>
-</context>
-<context>
-    <name>Field</name>
-    <message>
-        <source>Head of household</source>
-        <extracomment>caseapp.refdata dictionary for CHOICE and MULTI marked with an asterisk; the core decides what is really required</extracomment>
-        <translation>户主</translation>
-    </message>
-    <message>
-        <source>Address</source>
-        <translation>地址</translation>
-    </message>
-    <message>
-        <source>Phone</source>
-        <translation>联系电话</translation>
-    </message>
-    <message>
-        <source>Household register</source>
-        <translation>户籍类型</translation>
-    </message>
-    <message>
-        <source>Main cause of hardship</source>
-        <translation>致贫原因</translation>
-    </message>
-    <message>
-        <source>Bank account</source>
-        <translation>银行账号</translation>
-    </message>
-    <message>
-        <source>Notes</source>
-        <translation>备注</translation>
-    </message>
-    <message>
-        <source>Name</source>
-        <translation>姓名</translation>
-    </message>
-    <message>
-        <source>ID number</source>
-        <translation>身份证号码</translation>
-    </message>
-    <message>
-        <source>Relationship to head</source>
-        <translation>与户主关系</translation>
-    </message>
-    <message>
-        <source>Sex</source>
-        <translation>性别</translation>
-    </message>
-    <message>
-        <source>Date of birth</source>
-        <translation>出生日期</translation>
-    </message>
-    <message>
-        <source>Ethnicity</source>
-        <translation>民族</translation>
-    </message>
-    <message>
-        <source>Marital status</source>
-        <translation>婚姻状况</translation>
-    </message>
-    <message>
-        <source>Education</source>
-        <translation>文化程度</translation>
-    </message>
-    <message>
-        <source>Health</source>
-        <translation>健康状况</translation>
-    </message>
-    <message>
-        <source>Disability type</source>
-        <translation>残疾类别</translation>
-    </message>
-    <message>
-        <source>Disability grade</source>
-        <translation>残疾等级</translation>
-    </message>
-    <message>
-        <source>Disability card number</source>
-        <translation>残疾人证号</translation>
-    </message>
-    <message>
-        <source>Employment</source>
-        <translation>就业状况</translation>
-    </message>
-    <message>
-        <source>Ability to work</source>
-        <translation>劳动能力</translation>
-    </message>
-    <message>
-        <source>Type of income</source>
-        <translation>收入类型</translation>
-    </message>
-    <message>
-        <source>Monthly amount (yuan)</source>
-        <translation>月金额（元）</translation>
-    </message>
-    <message>
-        <source>People it supports</source>
-        <translation>供养人数</translation>
-    </message>
-    <message>
-        <source>Note</source>
-        <translation>说明</translation>
-    </message>
-    <message>
-        <source>Kind of assistance</source>
-        <translation>救助类别</translation>
-    </message>
-    <message>
-        <source>Applied on</source>
-        <translation>申请日期</translation>
-    </message>
-    <message>
-        <source>Certificate number</source>
-        <translation>证号</translation>
-    </message>
-    <message>
-        <source>People covered</source>
-        <translation>保障人数</translation>
-    </message>
-    <message>
-        <source>Review class</source>
-        <translation>复核分类</translation>
-    </message>
-    <message>
-        <source>Rural standard</source>
-        <translation>按农村标准</translation>
-    </message>
-    <message>
-        <source>Reasons for the decision</source>
-        <translation>审批理由</translation>
-    </message>
-    <message>
-        <source>Reason for leaving</source>
-        <translation>退出原因</translation>
-    </message>
-    <message>
-        <source>Reviewed on</source>
-        <translation>复核日期</translation>
-    </message>
-    <message>
-        <source>Decision</source>
-        <translation>复核结论</translation>
-    </message>
-    <message>
-        <source>New monthly amount (yuan)</source>
-        <translation>调整后月金额（元）</translation>
-    </message>
-    <message>
-        <source>Reason</source>
-        <translation>原因</translation>
-    </message>
-    <message>
-        <source>Investigated at</source>
-        <translation>调查时间</translation>
-    </message>
-    <message>
-        <source>Investigators (at least two)</source>
-        <translation>调查人员（至少两人）</translation>
-    </message>
-    <message>
-        <source>Housing</source>
-        <translation>住房情况</translation>
-    </message>
-    <message>
-        <source>Floor area (m²)</source>
-        <translation>建筑面积（平方米）</translation>
-    </message>
-    <message>
-        <source>Registered owner</source>
-        <translation>产权人</translation>
-    </message>
-    <message>
-        <source>Vehicles</source>
-        <translation>车辆</translation>
-    </message>
-    <message>
-        <source>Savings (yuan)</source>
-        <translation>存款（元）</translation>
-    </message>
-    <message>
-        <source>Securities (yuan)</source>
-        <translation>有价证券（元）</translation>
-    </message>
-    <message>
-        <source>Businesses</source>
-        <translation>经营情况</translation>
-    </message>
-    <message>
-        <source>Monthly expenses (yuan)</source>
-        <translation>月支出（元）</translation>
-    </message>
-    <message>
-        <source>Relatives obliged to support them</source>
-        <translation>赡（抚、扶）养义务人</translation>
-    </message>
-    <message>
-        <source>Findings</source>
-        <translation>调查结论</translation>
-    </message>
-    <message>
-        <source>Applicant signed</source>
-        <translation>申请人已签字</translation>
-    </message>
-    <message>
-        <source>Investigators signed</source>
-        <translation>调查人员已签字</translation>
-    </message>
-    <message>
-        <source>Consent form reference</source>
-        <translation>授权书编号</translation>
-    </message>
-    <message>
-        <source>Requested on</source>
-        <translation>申请核对日期</translation>
-    </message>
-    <message>
-        <source>Members checked</source>
-        <translation>核对人数</translation>
-    </message>
-    <message>
-        <source>Report reference</source>
-        <translation>核对报告编号</translation>
-    </message>
-    <message>
-        <source>Elder</source>
-        <translation>老人</translation>
-    </message>
-    <message>
-        <source>Living arrangement</source>
-        <translation>居住状况</translation>
-    </message>
-    <message>
-        <source>Ability level (GB/T 42195)</source>
-        <translation>能力等级（GB/T 42195）</translation>
-    </message>
-    <message>
-        <source>Risk tier</source>
-        <translation>风险等级</translation>
-    </message>
-    <message>
-        <source>Entitlements</source>
-        <translation>享受待遇</translation>
-    </message>
-    <message>
-        <source>Emergency contact</source>
-        <translation>紧急联系人</translation>
-    </message>
-    <message>
-        <source>Emergency contact phone</source>
-        <translation>紧急联系人电话</translation>
-    </message>
-    <message>
-        <source>Emergency contact relation</source>
-        <translation>与紧急联系人关系</translation>
-    </message>
-    <message>
-        <source>Ping&apos;antong device number</source>
-        <translation>平安通设备号</translation>
-    </message>
-    <message>
-        <source>Visit every (days)</source>
-        <translation>探访间隔（天）</translation>
-    </message>
-    <message>
-        <source>Visited at</source>
-        <translation>探访时间</translation>
-    </message>
-    <message>
-        <source>How</source>
-        <translation>探访方式</translation>
-    </message>
-    <message>
-        <source>Visitors</source>
-        <translation>探访人员</translation>
-    </message>
-    <message>
-        <source>Mood and mental state</source>
-        <translation>情绪和精神状态</translation>
-    </message>
-    <message>
-        <source>Safety (gas, power, water)</source>
-        <translation>安全（燃气、用电、用水）</translation>
-    </message>
-    <message>
-        <source>Hygiene and surroundings</source>
-        <translation>卫生和居住环境</translation>
-    </message>
-    <message>
-        <source>Family care</source>
-        <translation>家庭照料</translation>
-    </message>
-    <message>
-        <source>Services given</source>
-        <translation>提供的服务</translation>
-    </message>
-    <message>
-        <source>Needs</source>
-        <translation>需求</translation>
-    </message>
-    <message>
-        <source>Follow-up</source>
-        <translation>跟进事项</translation>
-    </message>
-    <message>
-        <source>Title</source>
-        <translation>事件标题</translation>
-    </message>
-    <message>
-        <source>Category</source>
-        <translation>类别</translation>
-    </message>
-    <message>
-        <source>Happened at</source>
-        <translation>发生时间</translation>
-    </message>
-    <message>
-        <source>Place</source>
-        <translation>地点</translation>
-    </message>
-    <message>
-        <source>Source</source>
-        <translation>来源</translation>
-    </message>
-    <message>
-        <source>Scale</source>
-        <translation>规模</translation>
-    </message>
-    <message>
-        <source>People involved</source>
-        <translation>涉及人数</translation>
-    </message>
-    <message>
-        <source>Party&apos;s name</source>
-        <translation>当事人姓名</translation>
-    </message>
-    <message>
-        <source>Party&apos;s ID number</source>
-        <translation>当事人身份证号码</translation>
-    </message>
-    <message>
-        <source>Party&apos;s address</source>
-        <translation>当事人地址</translation>
-    </message>
-    <message>
-        <source>Description</source>
-        <translation>事件描述</translation>
-    </message>
-    <message>
-        <source>Department handling it</source>
-        <translation>承办部门</translation>
-    </message>
-    <message>
-        <source>Deadline</source>
-        <translation>办理期限</translation>
-    </message>
-    <message>
-        <source>Started at</source>
-        <translation>开始时间</translation>
-    </message>
-    <message>
-        <source>Ended at</source>
-        <translation>结束时间</translation>
-    </message>
-    <message>
-        <source>Places checked</source>
-        <translation>巡查地点</translation>
-    </message>
-    <message>
-        <source>Problems found</source>
-        <translation>发现的问题</translation>
-    </message>
-    <message>
-        <source>Client</source>
-        <translation>服务对象</translation>
-    </message>
-    <message>
-        <source>Client in this household</source>
-        <translation>本户服务对象</translation>
-    </message>
-    <message>
-        <source>Referred by</source>
-        <translation>转介来源</translation>
-    </message>
-    <message>
-        <source>Presenting problem</source>
-        <translation>主要问题</translation>
-    </message>
-    <message>
-        <source>Assessment</source>
-        <translation>预估</translation>
-    </message>
-    <message>
-        <source>Goals</source>
-        <translation>服务目标</translation>
-    </message>
-    <message>
-        <source>Plan</source>
-        <translation>服务计划</translation>
-    </message>
-    <message>
-        <source>Social worker</source>
-        <translation>社工</translation>
-    </message>
-    <message>
-        <source>Supervisor</source>
-        <translation>督导</translation>
-    </message>
-    <message>
-        <source>Opened on</source>
-        <translation>接案日期</translation>
-    </message>
-    <message>
-        <source>Reason for closing</source>
-        <translation>结案原因</translation>
-    </message>
-    <message>
-        <source>When</source>
-        <translation>时间</translation>
-    </message>
-    <message>
-        <source>From organisation</source>
-        <translation>转出机构</translation>
-    </message>
-    <message>
-        <source>From worker</source>
-        <translation>转出人</translation>
-    </message>
-    <message>
-        <source>To organisation</source>
-        <translation>接收机构</translation>
-    </message>
-    <message>
-        <source>To worker</source>
-        <translation>接收人</translation>
-    </message>
-    <message>
-        <source>Urgency</source>
-        <translation>紧急程度</translation>
-    </message>
-    <message>
-        <source>Client consented</source>
-        <translation>服务对象已同意</translation>
-    </message>
-    <message>
-        <source>Response</source>
-        <translation>接收方答复</translation>
-    </message>
-    <message>
-        <source>Feedback on</source>
-        <translation>反馈日期</translation>
-    </message>
-    <message>
-        <source>Disaster</source>
-        <translation>灾种</translation>
-    </message>
-    <message>
-        <source>Sub-type</source>
-        <translation>灾害子类</translation>
-    </message>
-    <message>
-        <source>Reported at</source>
-        <translation>报告时间</translation>
-    </message>
-    <message>
-        <source>People affected</source>
-        <translation>受灾人口</translation>
-    </message>
-    <message>
-        <source>Dead</source>
-        <translation>死亡人口</translation>
-    </message>
-    <message>
-        <source>Missing</source>
-        <translation>失踪人口</translation>
-    </message>
-    <message>
-        <source>Injured</source>
-        <translation>受伤人口</translation>
-    </message>
-    <message>
-        <source>Relocated</source>
-        <translation>紧急转移安置人口</translation>
-    </message>
-    <message>
-        <source>Needing urgent aid</source>
-        <translation>需紧急生活救助人口</translation>
-    </message>
-    <message>
-        <source>Direct loss (yuan)</source>
-        <translation>直接经济损失（元）</translation>
-    </message>
-    <message>
-        <source>Relief given</source>
-        <translation>已采取的救灾措施</translation>
-    </message>
-    <message>
-        <source>Narrative</source>
-        <translation>灾情描述</translation>
-    </message>
-    <message>
-        <source>Reporter</source>
-        <translation>填报人</translation>
-    </message>
-    <message>
-        <source>Status</source>
-        <extracomment>Columns that are not form fields.</extracomment>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <source>Stage</source>
-        <translation>报告阶段</translation>
-    </message>
-    <message>
-        <source>Recorded by</source>
-        <translation>记录人</translation>
-    </message>
-    <message>
-        <source>Last changed</source>
-        <translation>最后修改</translation>
-    </message>
-    <message>
-        <source>Recorded at</source>
-        <translation>记录时间</translation>
-    </message>
-    <message>
-        <source>Next review</source>
-        <translation>下次复核</translation>
-    </message>
-    <message>
-        <source>Approved on</source>
-        <translation>批准日期</translation>
-    </message>
-    <message>
-        <source>Conclusion</source>
-        <translation>核对结论</translation>
-    </message>
-    <message>
-        <source>Sent at</source>
-        <translation>发送时间</translation>
-    </message>
-    <message>
-        <source>Previous amount (yuan)</source>
-        <translation>原月金额（元）</translation>
-    </message>
-</context>
-<context>
-    <name>GridEventState</name>
-    <message>
-        <source>Reported</source>
-        <translation>已上报</translation>
-    </message>
-    <message>
-        <source>Registered</source>
-        <translation>已立案</translation>
-    </message>
-    <message>
-        <source>Voided</source>
-        <translation>已作废</translation>
-    </message>
-    <message>
-        <source>Dispatched</source>
-        <translation>已派遣</translation>
-    </message>
-    <message>
-        <source>In progress</source>
-        <translation>处置中</translation>
-    </message>
-    <message>
-        <source>Feedback given</source>
-        <translation>已反馈</translation>
-    </message>
-    <message>
-        <source>Verified</source>
-        <translation>已核查</translation>
-    </message>
-    <message>
-        <source>Resolved on the spot</source>
-        <translation>自行处置</translation>
-    </message>
-    <message>
-        <source>Closed</source>
-        <translation>已办结</translation>
-    </message>
-    <message>
-        <source>Evaluated</source>
-        <translation>已评价</translation>
     </message>
 </context>
 <context>
@@ -1245,29 +507,6 @@
     </message>
 </context>
 <context>
-    <name>OpenEventsModel</name>
-    <message>
-        <source>Event</source>
-        <translation>事件</translation>
-    </message>
-    <message>
-        <source>Category</source>
-        <translation>类别</translation>
-    </message>
-    <message>
-        <source>Status</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <source>Happened</source>
-        <translation>发生时间</translation>
-    </message>
-    <message>
-        <source>Place</source>
-        <translation>地点</translation>
-    </message>
-</context>
-<context>
     <name>OutboxModel</name>
     <message>
         <source>No.</source>
@@ -1284,6 +523,10 @@
     <message>
         <source>State</source>
         <translation>状态</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>修改内容</translation>
     </message>
     <message>
         <source>Reason</source>
@@ -1312,6 +555,10 @@
     <message>
         <source>New record</source>
         <translation>新建记录</translation>
+    </message>
+    <message>
+        <source>Conflict resolved</source>
+        <translation>冲突处理</translation>
     </message>
 </context>
 <context>
@@ -1408,6 +655,14 @@
     </message>
 </context>
 <context>
+    <name>RecordsModel</name>
+    <message>
+        <source>Elder</source>
+        <extracomment>Columns that are no field of the record shown (computed, or the name of a linked record).</extracomment>
+        <translation>老人</translation>
+    </message>
+</context>
+<context>
     <name>RecordsTab</name>
     <message>
         <source>Edit</source>
@@ -1435,41 +690,6 @@
     </message>
 </context>
 <context>
-    <name>ReferralState</name>
-    <message>
-        <source>Draft</source>
-        <translation>草稿</translation>
-    </message>
-    <message>
-        <source>Consent given</source>
-        <translation>已取得同意</translation>
-    </message>
-    <message>
-        <source>Sent</source>
-        <translation>已转出</translation>
-    </message>
-    <message>
-        <source>Accepted</source>
-        <translation>已接收</translation>
-    </message>
-    <message>
-        <source>Declined</source>
-        <translation>已拒收</translation>
-    </message>
-    <message>
-        <source>In service</source>
-        <translation>服务中</translation>
-    </message>
-    <message>
-        <source>Feedback received</source>
-        <translation>已反馈</translation>
-    </message>
-    <message>
-        <source>Closed</source>
-        <translation>已结束</translation>
-    </message>
-</context>
-<context>
     <name>ReferralsPage</name>
     <message>
         <source>New referral</source>
@@ -1485,18 +705,6 @@
     <message>
         <source>Household</source>
         <translation>家庭</translation>
-    </message>
-    <message>
-        <source>Assistance</source>
-        <translation>社会救助</translation>
-    </message>
-    <message>
-        <source>Status</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <source>Review by</source>
-        <translation>复核期限</translation>
     </message>
 </context>
 <context>
@@ -1584,41 +792,6 @@
     <message>
         <source>No password</source>
         <translation>不加密</translation>
-    </message>
-</context>
-<context>
-    <name>SocialCaseState</name>
-    <message>
-        <source>Intake</source>
-        <translation>接案</translation>
-    </message>
-    <message>
-        <source>Assessment</source>
-        <translation>预估</translation>
-    </message>
-    <message>
-        <source>Planning</source>
-        <translation>制定计划</translation>
-    </message>
-    <message>
-        <source>Intervention</source>
-        <translation>介入</translation>
-    </message>
-    <message>
-        <source>Review</source>
-        <translation>评估</translation>
-    </message>
-    <message>
-        <source>Closed</source>
-        <translation>结案</translation>
-    </message>
-    <message>
-        <source>Follow-up</source>
-        <translation>跟进</translation>
-    </message>
-    <message>
-        <source>Referred out</source>
-        <translation>已转介</translation>
     </message>
 </context>
 <context>
@@ -1816,14 +989,6 @@
     <message>
         <source>Elder</source>
         <translation>老人</translation>
-    </message>
-    <message>
-        <source>Address</source>
-        <translation>地址</translation>
-    </message>
-    <message>
-        <source>Risk tier</source>
-        <translation>风险等级</translation>
     </message>
     <message>
         <source>Last visit</source>

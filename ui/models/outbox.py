@@ -10,11 +10,11 @@ from typing import Any
 from sqlalchemy.orm import Session as DbSession
 
 from caseapp.messages import message
+from caseapp.services import display
 from caseapp.store.hlc import physical_ms
 from caseapp.store.tables import CONFLICT, MERGED, PENDING, REJECTED, SENT
 from ui.adapters import sync
 from ui.format import fmt_datetime
-from ui.forms.specs import entity_name, label, spec
 from ui.models.listed import ListTableModel
 
 
@@ -31,10 +31,11 @@ class OutboxRow:
 
 
 class OutboxModel(ListTableModel[OutboxRow]):
-    SEQ, RECORD, CHANGE, STATE, REASON = range(5)
+    SEQ, RECORD, CHANGE, VALUE, STATE, REASON = range(6)
 
     def headers(self) -> list[str]:
-        return [self.tr("No."), self.tr("Record"), self.tr("Change"), self.tr("State"), self.tr("Reason")]
+        return [self.tr("No."), self.tr("Record"), self.tr("Change"), self.tr("Value"), self.tr("State"),
+                self.tr("Reason")]
 
     def states(self) -> dict[str, str]:
         return {PENDING: self.tr("Waiting"), SENT: self.tr("Sent, awaiting reply"), REJECTED: self.tr("Rejected"),
@@ -47,13 +48,18 @@ class OutboxModel(ListTableModel[OutboxRow]):
     def display(self, row: OutboxRow, column: int) -> Any:
         if column == self.SEQ:
             return row.seq
+        lang = self.reader.core_lang
         if column == self.RECORD:
-            return entity_name(row.entity)
+            return display.entity_name(row.entity, lang) if row.entity != "conflict" else self.tr("Conflict")
         if column == self.CHANGE:
             if row.op == "create":
                 return self.tr("New record")
-            field_spec = spec(row.entity, row.field or "")
-            return field_spec.text() if field_spec else label(row.field or "")
+            if row.op == "resolve":
+                return self.tr("Conflict resolved")
+            return display.field_name(row.entity, row.field, lang)
+        if column == self.VALUE:
+            # What the change carried, so a refused one can be typed again or kept elsewhere.
+            return display.change_text(row.entity, row.op, row.field, _decode(row.value), lang)
         if column == self.STATE:
             return self.states().get(row.state, row.state)
         # Refusals arrive as message keys from the server; say them in the UI language.
@@ -120,12 +126,12 @@ class ConflictsModel(ListTableModel[ConflictRow]):
         return rows
 
     def display(self, row: ConflictRow, column: int) -> Any:
+        lang = self.reader.core_lang
         if column == self.RECORD:
-            return entity_name(row.entity)
+            return display.entity_name(row.entity, lang)
         if column == self.FIELD:
-            field_spec = spec(row.entity, row.field)
-            return field_spec.text() if field_spec else label(row.field)
+            return display.field_name(row.entity, row.field, lang)
         if column == self.WHEN:
             return fmt_datetime(row.created_at)
         value = (row.base, row.mine, row.theirs)[column - self.BASE]
-        return "" if value is None else str(value)
+        return display.value_text(row.entity, row.field, value, lang)

@@ -9,28 +9,17 @@ from typing import Any
 from sqlalchemy.orm import Session as DbSession
 
 from caseapp.domain.codec import entity_class
-from ui.format import MASKED, code_label, codes_label, fmt_value, masked
-from ui.forms.specs import CHOICE, MEMBER, MULTI, label, spec
+from caseapp.services import display
+from ui.forms.specs import MEMBER, spec
 from ui.models.listed import ListTableModel
 from ui.models.reader import Reader
-from ui.qt import QT_TRANSLATE_NOOP, QObject
-from ui.states import state_label
+from ui.qt import QT_TRANSLATE_NOOP, QCoreApplication, QObject
 
 Row = dict[str, Any]
 
-#: Columns that are not form fields.
+#: Columns that are no field of the record shown (computed, or the name of a linked record).
 EXTRA_HEADERS = {
-    "status": QT_TRANSLATE_NOOP("Field", "Status"),
-    "stage": QT_TRANSLATE_NOOP("Field", "Stage"),
-    "elder_name": QT_TRANSLATE_NOOP("Field", "Elder"),
-    "author": QT_TRANSLATE_NOOP("Field", "Recorded by"),
-    "updated_at": QT_TRANSLATE_NOOP("Field", "Last changed"),
-    "created_at": QT_TRANSLATE_NOOP("Field", "Recorded at"),
-    "next_review_date": QT_TRANSLATE_NOOP("Field", "Next review"),
-    "approved_on": QT_TRANSLATE_NOOP("Field", "Approved on"),
-    "conclusion": QT_TRANSLATE_NOOP("Field", "Conclusion"),
-    "sent_at": QT_TRANSLATE_NOOP("Field", "Sent at"),
-    "old_amount": QT_TRANSLATE_NOOP("Field", "Previous amount (yuan)"),
+    "elder_name": QT_TRANSLATE_NOOP("RecordsModel", "Elder"),
 }
 
 
@@ -44,11 +33,9 @@ class RecordsModel(ListTableModel[Row]):
         self.state_field = entity_class(entity).state_field
 
     def headers(self) -> list[str]:
-        out = []
-        for name in self.fields:
-            field_spec = spec(self.entity, name)
-            out.append(field_spec.text() if field_spec else label(EXTRA_HEADERS.get(name, name)))
-        return out
+        lang = self.reader.core_lang
+        return [QCoreApplication.translate("RecordsModel", EXTRA_HEADERS[name]) if name in EXTRA_HEADERS
+                else display.field_name(self.entity, name, lang, short=True) for name in self.fields]
 
     def load(self, db: DbSession) -> list[Row]:
         return self.loader(db) if self.loader else list(self.rows)
@@ -56,17 +43,9 @@ class RecordsModel(ListTableModel[Row]):
     def display(self, row: Row, column: int) -> Any:
         name = self.fields[column]
         value = row.get(name)
-        if name in MASKED:
-            return masked(value)
-        if name == self.state_field:
-            return state_label(self.entity, value)
+        if name in EXTRA_HEADERS:
+            return "" if value is None else str(value)
         field_spec = spec(self.entity, name)
-        if field_spec is not None:
-            lang = self.reader.core_lang
-            if field_spec.kind == CHOICE:
-                return code_label(field_spec.dictionary, value, lang)
-            if field_spec.kind == MULTI:
-                return codes_label(field_spec.dictionary, value, lang)
-            if field_spec.kind == MEMBER:
-                return row.get(f"{name}_label", "")
-        return fmt_value(value)
+        if field_spec is not None and field_spec.kind == MEMBER:
+            return row.get(f"{name}_label", "")
+        return display.value_text(self.entity, name, value, self.reader.core_lang, mask=True)

@@ -8,12 +8,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session as DbSession
 
-from caseapp.services import schedule
+from caseapp.services import display, schedule
 from caseapp.services.lists import head_names
 from caseapp.services.schedule import DueVisit
-from ui.format import code_label, fmt_date, fmt_datetime
+from ui.format import fmt_date, fmt_datetime
 from ui.models.listed import ListTableModel
-from ui.states import state_label
 
 VISIT_HORIZON_DAYS = 7
 REVIEW_HORIZON_DAYS = 30
@@ -24,7 +23,9 @@ class VisitsDueModel(ListTableModel[DueVisit]):
     horizon_days = VISIT_HORIZON_DAYS
 
     def headers(self) -> list[str]:
-        return [self.tr("Elder"), self.tr("Address"), self.tr("Risk tier"), self.tr("Last visit"),
+        lang = self.reader.core_lang
+        return [self.tr("Elder"), display.field_name("household", "address", lang),
+                display.field_name("elder_profile", "risk_tier", lang), self.tr("Last visit"),
                 self.tr("Due"), self.tr("Days overdue")]
 
     def load(self, db: DbSession) -> list[DueVisit]:
@@ -32,7 +33,7 @@ class VisitsDueModel(ListTableModel[DueVisit]):
 
     def display(self, row: DueVisit, column: int) -> Any:
         lang = self.reader.core_lang
-        return (row.name, row.address, code_label("risk_tier", row.risk_tier, lang),
+        return (row.name, row.address, display.value_text("elder_profile", "risk_tier", row.risk_tier, lang),
                 fmt_datetime(row.last_visit) if row.last_visit else self.tr("Never"),
                 fmt_date(row.due), row.overdue_days or "")[column]
 
@@ -59,7 +60,10 @@ class ReviewsDueModel(ListTableModel[ReviewRow]):
     HOUSEHOLD, CATEGORY, STATUS, NEXT = range(4)
 
     def headers(self) -> list[str]:
-        return [self.tr("Household"), self.tr("Assistance"), self.tr("Status"), self.tr("Review by")]
+        lang = self.reader.core_lang
+        return [self.tr("Household"), display.field_name("assistance_case", "category", lang),
+                display.field_name("assistance_case", "status", lang),
+                display.field_name("assistance_case", "next_review_date", lang)]
 
     def load(self, db: DbSession) -> list[ReviewRow]:
         cases = schedule.reviews_due(db, dt.date.today(), horizon_days=REVIEW_HORIZON_DAYS)
@@ -69,8 +73,8 @@ class ReviewsDueModel(ListTableModel[ReviewRow]):
 
     def display(self, row: ReviewRow, column: int) -> Any:
         lang = self.reader.core_lang
-        return (row.head_name, code_label("assistance_category", row.category, lang),
-                state_label("assistance_case", row.status), fmt_date(row.next_review))[column]
+        return (row.head_name, display.value_text("assistance_case", "category", row.category, lang),
+                display.state_name("assistance_case", row.status, lang), fmt_date(row.next_review))[column]
 
     def warn(self, row: ReviewRow) -> bool:
         return row.next_review is not None and row.next_review < dt.date.today()
@@ -96,15 +100,17 @@ class OpenEventsModel(ListTableModel[EventRow]):
     TITLE, CATEGORY, STATUS, OCCURRED, PLACE = range(5)
 
     def headers(self) -> list[str]:
-        return [self.tr("Event"), self.tr("Category"), self.tr("Status"), self.tr("Happened"), self.tr("Place")]
+        lang = self.reader.core_lang
+        return [display.field_name("grid_event", name, lang)
+                for name in ("title", "category", "status", "occurred_at", "place")]
 
     def load(self, db: DbSession) -> list[EventRow]:
         return [event_row(e) for e in schedule.open_events(db)]
 
     def display(self, row: EventRow, column: int) -> Any:
         lang = self.reader.core_lang
-        return (row.title, code_label("grid_event_category", row.category, lang),
-                state_label("grid_event", row.status), fmt_datetime(row.occurred_at), row.place)[column]
+        return (row.title, display.value_text("grid_event", "category", row.category, lang),
+                display.state_name("grid_event", row.status, lang), fmt_datetime(row.occurred_at), row.place)[column]
 
     def sort_key(self, row: EventRow, column: int) -> Any:
         return row.occurred_at if column == self.OCCURRED else super().sort_key(row, column)

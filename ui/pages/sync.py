@@ -75,7 +75,7 @@ class SyncPage(Page):
         self.conflicts_table = RecordTable(self)
         self.conflicts_table.setObjectName("conflicts")
         self.conflicts_table.setModel(self.conflicts)
-        self.panel = ConflictPanel(self)
+        self.panel = ConflictPanel(session.core_lang, self)
         outbox_box = QGroupBox(self.tr("Outbox: changes waiting for the server, and refused ones"), self)
         QVBoxLayout(outbox_box).addWidget(self.outbox_table)
         conflicts_box = QGroupBox(self.tr("Conflicts: the same field changed on two devices"), self)

@@ -5,24 +5,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from caseapp.services import display
 from ui.format import fmt_datetime
-from ui.forms.specs import entity_name, label, spec
 from ui.models.outbox import ConflictRow
 from ui.qt import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget, Signal
 from ui.widgets.field_error import FieldError
 from ui.widgets.marks import mark_data
 
 
-def _shown(value: Any) -> str:
-    return "—" if value in (None, "") else str(value)
+def _shown(entity: str, field: str, value: Any, lang: str) -> str:
+    return "—" if value in (None, "") else display.value_text(entity, field, value, lang)
 
 
 class ConflictPanel(QWidget):
     #: conflict id, keep ("mine" / "theirs" / ""), typed value (or None)
     resolve = Signal(str, str, object)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, lang: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.lang = lang
         self.row: ConflictRow | None = None
         self.title = QLabel(self)
         mark_data(self.title)
@@ -87,12 +88,12 @@ class ConflictPanel(QWidget):
             for value in (self.title, self.base, self.mine, self.theirs, self.mine_by, self.theirs_by):
                 value.clear()
             return
-        field_spec = spec(row.entity, row.field)
-        field_name = field_spec.text() if field_spec else label(row.field)
-        self.title.setText(f"{entity_name(row.entity)} · {field_name}")
-        self.base.setText(_shown(row.base))
-        self.mine.setText(_shown(row.mine))
-        self.theirs.setText(_shown(row.theirs))
+        lang = self.lang
+        field_name = display.field_name(row.entity, row.field, lang)
+        self.title.setText(f"{display.entity_name(row.entity, lang)} · {field_name}")
+        self.base.setText(_shown(row.entity, row.field, row.base, lang))
+        self.mine.setText(_shown(row.entity, row.field, row.mine, lang))
+        self.theirs.setText(_shown(row.entity, row.field, row.theirs, lang))
         self.mine_by.setText(f"{row.my_author} · {fmt_datetime(row.my_time)}")
         self.theirs_by.setText(f"{row.their_author} · {fmt_datetime(row.their_time)}")
 

@@ -43,7 +43,7 @@ class RecordsTab(QWidget):
         self.buttons.addWidget(self.add)
         self.buttons.addWidget(self.edit)
         self.buttons.addStretch(1)
-        self.workflow = WorkflowBar(self)
+        self.workflow = WorkflowBar(session.core_lang, self)
         self.error = FieldError(self)
         layout = QVBoxLayout(self)
         layout.addLayout(self.buttons)

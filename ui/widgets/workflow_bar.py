@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from caseapp.services import display
 from ui.qt import QHBoxLayout, QLabel, QPushButton, QWidget, Signal
-from ui.states import state_label
 
 
 class WorkflowBar(QWidget):
     #: target state
     chosen = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, lang: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.lang = lang
         self.caption = QLabel(self.tr("Move to:"), self)
         self._layout = QHBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
@@ -28,7 +29,7 @@ class WorkflowBar(QWidget):
         self.buttons = {}
         allowed: list[str] = list(row.get("_allowed", [])) if row else []
         for target in allowed:
-            button = QPushButton(state_label(entity, target), self)
+            button = QPushButton(display.state_name(entity, target, self.lang), self)
             button.setObjectName(f"move_{target}")
             button.clicked.connect(lambda _c=False, t=target: self.chosen.emit(t))
             self._layout.insertWidget(self._layout.count() - 1, button)

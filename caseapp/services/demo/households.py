@@ -12,7 +12,7 @@ from typing import Any
 from caseapp.domain import Household, IncomeItem, Member
 from caseapp.services.demo import people as pp
 from caseapp.services.demo.common import Grid, chance, money, people_data, pick, places_data, record
-from caseapp.services.validate import FIELD_RULES
+from caseapp.services.validate import code_of
 
 # Household shapes and how common they are among the households a community keeps on file.
 COMPOSITIONS: list[tuple[str, float]] = [
@@ -184,7 +184,8 @@ def _draw_names(rng: random.Random, people: list[Person], uyghur: bool, zhuang: 
             p.name = pp.han_name(rng, p.sex, year)
 
 
-_ethnic_code = FIELD_RULES["member"]["ethnicity"]  # 汉族 → 01 (GB 3304)
+def _ethnic_code(name: str, field: str = "ethnicity") -> str:
+    return code_of("ethnicity", name)  # 汉族 → 01 (GB 3304)
 
 
 def _education(rng: random.Random, age: int, year: int) -> str | None:
