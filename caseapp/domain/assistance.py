@@ -75,7 +75,7 @@ class AssistanceCase(Record):
     monthly_amount: Mapped[Decimal] = field(
         Money,
         default=Decimal("0"),
-        label=("月保障金额", "Monthly allowance"),
+        label=("月保障金额（元）", "Monthly allowance (yuan)"),
         personal=True,
         public=True,
         help="Monthly amount paid, in yuan (月保障金额).",

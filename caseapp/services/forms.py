@@ -27,6 +27,10 @@ from caseapp.messages import field_label, message
 from caseapp.services import records
 
 ZH = "zh"
+# The sheet's tables: each column a field, headed with the field's own label.
+MEMBER_COLUMNS = ("name", "relationship", "sex", "birth_date", "id_number", "health", "employment")
+INCOME_COLUMNS = ("member_id", "income_type", "monthly_amount", "note")
+CASE_COLUMNS = ("category", "status", "people_covered", "monthly_amount", "approved_on", "next_review_date")
 
 
 def _code(dictionary: str, value: Any) -> str:
@@ -105,13 +109,11 @@ p.meta {{ text-align: center; font-size: 9pt; }}
 <p class="meta">{escape(area)}　　填表日期：{today:%Y年%m月%d日}</p>
 <table width="100%" border="1" cellspacing="0" cellpadding="4">{fact_rows}</table>
 <h2>一、家庭成员</h2>
-{_table(["姓名", "与户主关系", "性别", "出生日期", "公民身份号码", "健康状况", "就业状况"], member_rows,
-        nowrap=frozenset({0, 3, 4}))}
+{_table([label(f, "member") for f in MEMBER_COLUMNS], member_rows, nowrap=frozenset({0, 3, 4}))}
 <h2>二、家庭收入（月）</h2>
-{_table(["成员", "收入类型", "月收入（元）", "说明"], income_rows)}
+{_table([label(f, "income_item") for f in INCOME_COLUMNS], income_rows)}
 <h2>三、社会救助</h2>
-{_table(["救助类别", "状态", "保障人数", "月救助金额（元）", "批准日期", "下次复核"], case_rows,
-        nowrap=frozenset({4, 5}))}
+{_table([label(f, "assistance_case") for f in CASE_COLUMNS], case_rows, nowrap=frozenset({4, 5}))}
 <h2>四、声明与签字</h2>
 <p>本人承诺以上情况真实、完整，并授权民政部门核对家庭经济状况。如有虚报、隐瞒，愿承担相应责任。</p>
 <table width="100%" cellspacing="0" cellpadding="10">

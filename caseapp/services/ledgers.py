@@ -24,8 +24,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from caseapp import refdata
-from caseapp.domain import AssistanceCase, Household, IncomeItem, Member
+from caseapp.domain import AssistanceCase, Household, IncomeItem, Member, Record
+from caseapp.domain.fields import field_label
 from caseapp.domain.households import HEAD
+from caseapp.services import display
 
 Kind = Literal["text", "id", "int", "money", "date"]
 IN_PAYMENT = ("active", "review_due", "taper")
@@ -38,6 +40,13 @@ class Column:
     kind: Kind = "text"
     #: a column total at the foot of the ledger
     total: bool = False
+    #: the record field it shows (entity, field), if it shows one: its privacy facts apply
+    source: tuple[str, str] | None = None
+
+
+def _field(cls: type[Record], name: str, kind: Kind = "text", *, total: bool = False, prefix: str = "") -> Column:
+    """A column showing a field, headed with the field's own label (ledgers are in Chinese)."""
+    return Column(prefix + field_label(cls, name, "zh"), kind, total, (cls.entity, name))
 
 
 @dataclass
@@ -111,16 +120,18 @@ def assistance_ledger(session: Session, *, org_prefix: str = "", category: str |
         title=f"{_scope_title(org_prefix)}{what}台账",
         subtitle=f"截至 {today:%Y年%m月%d日}",
         columns=[Column("序号", "int"), Column("区"), Column("街道（镇）"), Column("社区（村）"),
-                 Column("救助类别"), Column("户主姓名"), Column("户主身份证号码", "id"),
-                 Column("家庭人口", "int", total=True), Column("保障人数", "int", total=True),
-                 Column("家庭月收入（元）", "money", total=True), Column("月救助金额（元）", "money", total=True),
-                 Column("批准日期", "date"), Column("证号"), Column("下次复核", "date"), Column("家庭住址"),
-                 Column("联系电话"), Column("状态")],
+                 _field(AssistanceCase, "category"), _field(Household, "head_name"),
+                 _field(Member, "id_number", "id", prefix="户主"),
+                 Column("家庭人口", "int", total=True), _field(AssistanceCase, "people_covered", "int", total=True),
+                 Column("家庭月收入（元）", "money", total=True, source=("income_item", "monthly_amount")),
+                 _field(AssistanceCase, "monthly_amount", "money", total=True),
+                 _field(AssistanceCase, "approved_on", "date"), _field(AssistanceCase, "certificate_no"),
+                 _field(AssistanceCase, "next_review_date", "date"), _field(Household, "address"),
+                 _field(Household, "phone"), _field(AssistanceCase, "status")],
         footer=f"制表人：{compiled_by}    制表日期：{today:%Y年%m月%d日}    内部资料，含个人信息，注意保密",
     )
     cases = _cases(session, IN_PAYMENT, org_prefix, category)
     homes = _households(session, {c.household_id for c in cases})
-    states = {"active": "在保", "review_due": "待复核", "taper": "渐退期"}
     for n, case in enumerate(cases, start=1):
         home = homes.get(case.household_id)
         district, street, community = _area(case.org_code)
@@ -129,7 +140,7 @@ def assistance_ledger(session: Session, *, org_prefix: str = "", category: str |
             home.record.head_name if home else "", home.head_id_number if home else "", home.size if home else 0,
             case.people_covered, home.income if home else Decimal(0), case.monthly_amount, case.approved_on,
             case.certificate_no or "", case.next_review_date, home.record.address if home else "",
-            (home.record.phone or "") if home else "", states.get(case.status, case.status),
+            (home.record.phone or "") if home else "", display.state_name("assistance_case", case.status, "zh"),
         ])
     return ledger
 
@@ -141,9 +152,11 @@ def public_notice(session: Session, *, org_prefix: str = "", category: str | Non
     ledger = Ledger(
         title=f"{_scope_title(org_prefix)}社会救助审核对象公示名单",
         subtitle=f"公示期 {days} 天，自 {today:%Y年%m月%d日} 起；如有异议，请向街道（镇）社会救助经办机构反映",
-        columns=[Column("序号", "int"), Column("街道（镇）"), Column("社区（村）"), Column("救助类别"),
-                 Column("户主姓名"), Column("保障人数", "int"), Column("家庭月收入（元）", "money"),
-                 Column("拟月救助金额（元）", "money")],
+        columns=[Column("序号", "int"), Column("街道（镇）"), Column("社区（村）"),
+                 _field(AssistanceCase, "category"), _field(Household, "head_name"),
+                 _field(AssistanceCase, "people_covered", "int"),
+                 Column("家庭月收入（元）", "money", source=("income_item", "monthly_amount")),
+                 _field(AssistanceCase, "monthly_amount", "money", prefix="拟")],
         footer=f"公示单位：{_scope_title(org_prefix)}    {today:%Y年%m月%d日}",
     )
     cases = _cases(session, UNDER_NOTICE, org_prefix, category)

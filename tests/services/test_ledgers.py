@@ -15,7 +15,8 @@ from sqlalchemy import select
 
 from caseapp.cli import main
 from caseapp.crypto.keyfile import TEST_KDF
-from caseapp.domain import AssistanceCase, Household, IncomeItem, Member
+from caseapp.domain import ENTITIES, AssistanceCase, Household, IncomeItem, Member
+from caseapp.domain.fields import all_facts
 from caseapp.services import demo, ledgers, records, xlsx
 from caseapp.store.tables import AuditEntry
 from caseapp.store.workspace import Workspace
@@ -62,8 +63,8 @@ def test_assistance_ledger_lists_cases_in_payment_with_household_figures(filled:
     cells = dict(zip([c.title for c in ledger.columns], row, strict=True))
     assert cells["户主姓名"] == "王芳" and cells["户主身份证号码"] == HEAD_ID
     assert (cells["家庭人口"], cells["保障人数"]) == (2, 2)
-    assert cells["家庭月收入（元）"] == Decimal("800") and cells["月救助金额（元）"] == Decimal("1200.50")
-    assert cells["区"] == "海珠区" and cells["状态"] == "在保"
+    assert cells["家庭月收入（元）"] == Decimal("800") and cells["月保障金额（元）"] == Decimal("1200.50")
+    assert cells["区"] == "海珠区" and cells["办理状态"] == "在保"  # the workflow's own word for the state
 
 
 def test_public_notice_shows_only_what_a_notice_may(filled: Workspace) -> None:
@@ -71,6 +72,11 @@ def test_public_notice_shows_only_what_a_notice_may(filled: Workspace) -> None:
         notice = ledgers.public_notice(s, today=TODAY)
     titles = [c.title for c in notice.columns]
     assert not any(word in t for t in titles for word in ("身份证", "住址", "电话", "健康"))
+    # derived from the model: every personal field a notice shows is one the model allows on a notice
+    for column in notice.columns:
+        if column.source is not None:
+            facts = all_facts(ENTITIES[column.source[0]])[column.source[1]]
+            assert facts.public or not facts.personal, column.title
     (row,) = notice.rows
     assert row[titles.index("户主姓名")] == "陈桂英"
     assert "440105196002020029" not in repr(notice)
@@ -86,9 +92,9 @@ def test_workbook_keeps_id_numbers_as_text_and_totals_the_money(filled: Workspac
     headers = [c.value for c in sheet[3]]
     id_cell = sheet.cell(row=4, column=headers.index("户主身份证号码") + 1)
     assert id_cell.value == HEAD_ID and id_cell.number_format == "@"  # never 4.40105E+17
-    money = sheet.cell(row=4, column=headers.index("月救助金额（元）") + 1)
+    money = sheet.cell(row=4, column=headers.index("月保障金额（元）") + 1)
     assert money.value == 1200.5 and money.number_format == "#,##0.00"
-    total = sheet.cell(row=5, column=headers.index("月救助金额（元）") + 1)
+    total = sheet.cell(row=5, column=headers.index("月保障金额（元）") + 1)
     assert sheet.cell(row=5, column=1).value == "合计" and total.value.startswith("=SUM(")
     assert sheet.print_title_rows == "$3:$3" and sheet.page_setup.orientation == "landscape"
 
