@@ -51,7 +51,7 @@ from caseapp.domain.codec import dumps
 from caseapp.domain.types import utcnow
 from caseapp.services import search
 from caseapp.store import audit, search_index
-from caseapp.store.tables import OUTBOX_STATES, ConflictRecord, JournalEntry
+from caseapp.store.tables import HELD, OUTBOX_STATES, ConflictRecord, JournalEntry
 from caseapp.store.workspace import Workspace
 from caseapp.store.writer import Writer, in_place
 from sync import protocol as p
@@ -76,11 +76,12 @@ def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
 
 
 def _pending(conn: Connection) -> tuple[dict[str, set[str]], set[str]]:
-    """Fields with local edits not yet acknowledged, per record; conflicts with a pending resolve."""
+    """Fields with local edits not yet acknowledged (or held for an older server), per record;
+    conflicts with a pending resolve."""
     fields: dict[str, set[str]] = defaultdict(set)
     resolves: set[str] = set()
     rows = conn.execute(select(JournalEntry.entity, JournalEntry.row_id, JournalEntry.op, JournalEntry.field)
-                        .where(JournalEntry.state.in_(OUTBOX_STATES)))
+                        .where(JournalEntry.state.in_((*OUTBOX_STATES, HELD))))
     for entity, row_id, op, name in rows:
         if entity == CONFLICT_ENTITY:
             resolves.add(row_id)

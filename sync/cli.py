@@ -21,9 +21,11 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from caseapp.messages import message
-from caseapp.store.tables import OUTBOX_STATES, REJECTED, JournalEntry
+from caseapp.services import display
+from caseapp.store.tables import HELD, OUTBOX_STATES, REJECTED, JournalEntry
 from sync import conflicts, run
 from sync.client import RetryPolicy
+from sync.outbox import CONFLICT_ENTITY
 
 if TYPE_CHECKING:
     from caseapp.cli import CliContext
@@ -102,9 +104,13 @@ def cmd_conflicts(args: argparse.Namespace, ctx: CliContext) -> int:
     if not found:
         ctx.out(message("sync.conflicts_none", ctx.lang))
     for c in found:
-        ctx.out(message("sync.conflict_line", ctx.lang, id=c.id, entity=c.entity, row_id=c.row_id, field=c.field,
-                        winner=_show(c.winner), winner_author=c.winner_author, loser=_show(c.loser),
-                        loser_author=c.loser_author, base=_show(c.base)))
+        def shown(value: Any, c: Any = c) -> str:
+            return _show(display.value_text(c.entity, c.field, value, ctx.lang) if value is not None else None)
+
+        ctx.out(message("sync.conflict_line", ctx.lang, id=c.id, entity=display.entity_name(c.entity, ctx.lang),
+                        row_id=c.row_id, field=display.field_name(c.entity, c.field, ctx.lang),
+                        winner=shown(c.winner), winner_author=c.winner_author, loser=shown(c.loser),
+                        loser_author=c.loser_author, base=shown(c.base)))
     return 0
 
 
@@ -116,14 +122,17 @@ def cmd_resolve(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_outbox(args: argparse.Namespace, ctx: CliContext) -> int:
+    """What is waiting, held or refused, each change with the value it carries: a refused change can
+    be typed in again, or kept (``--format json`` writes every entry with its value as it was sent)."""
     ws = ctx.open_workspace()
     with ws.read() as session:
         entries = list(session.scalars(select(JournalEntry)
-                                       .where(JournalEntry.state.in_((*OUTBOX_STATES, REJECTED)))
+                                       .where(JournalEntry.state.in_((*OUTBOX_STATES, REJECTED, HELD)))
                                        .order_by(JournalEntry.seq)))
     rows: list[dict[str, Any]] = [
         {"seq": e.seq, "state": e.state, "entity": e.entity, "row_id": e.row_id, "op": e.op, "field": e.field,
-         "reason": e.reason, "reason_text": message(e.reason, ctx.lang) if e.reason else None}
+         "value": json.loads(e.value), "reason": e.reason, "detail": json.loads(e.reason_detail or "null"),
+         "reason_text": display.refusal(e.entity, e.reason, e.reason_detail, ctx.lang) or None}
         for e in entries
     ]
     if args.format == "json":
@@ -132,10 +141,25 @@ def cmd_outbox(args: argparse.Namespace, ctx: CliContext) -> int:
     if not rows:
         ctx.out(message("sync.outbox_empty", ctx.lang))
     for r in rows:
-        ctx.out(message("sync.outbox_line", ctx.lang, seq=r["seq"], state=r["state"], entity=r["entity"],
-                        row_id=r["row_id"], op=r["op"], field=r["field"] or "", reason=r["reason_text"] or ""))
+        ctx.out(message("sync.outbox_line", ctx.lang, seq=r["seq"], state=message(f"sync.outbox_state.{r['state']}",
+                        ctx.lang), entity=_entity(r["entity"], ctx.lang), row_id=r["row_id"],
+                        change=_change(r["entity"], r["op"], r["field"], ctx.lang),
+                        value=display.change_text(r["entity"], r["op"], r["field"], r["value"], ctx.lang),
+                        reason=r["reason_text"] or ""))
     return 0
 
 
-def _show(value: Any) -> str:
-    return "∅" if value is None else json.dumps(value, ensure_ascii=False)
+def _entity(entity: str, lang: str) -> str:
+    return message("sync.outbox_resolution", lang) if entity == CONFLICT_ENTITY else display.entity_name(entity, lang)
+
+
+def _change(entity: str, op: str, field_name: str | None, lang: str) -> str:
+    if op == "create":
+        return message("sync.outbox_new_record", lang)
+    if entity == CONFLICT_ENTITY:
+        return message("sync.outbox_resolution", lang)
+    return display.field_name(entity, field_name, lang)
+
+
+def _show(value: str | None) -> str:
+    return "∅" if value is None else f"“{value}”"

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, bindparam, func, select, update
 
-from caseapp.store.tables import OUTBOX_STATES, PENDING, SENT, ConflictRecord, JournalEntry
+from caseapp.domain import ENTITIES
+from caseapp.store.tables import HELD, OUTBOX_STATES, PENDING, SENT, ConflictRecord, JournalEntry
 from caseapp.store.workspace import Workspace
 from sync import protocol as p
 from sync.settings import REFETCH, read_setting, write_setting
@@ -24,6 +25,10 @@ from sync.settings import REFETCH, read_setting, write_setting
 # Journal entries for a conflict resolution: entity "conflict", op "resolve", row_id the conflict id.
 CONFLICT_ENTITY = "conflict"
 RESOLVE_OP = "resolve"
+
+
+#: Refusals that mean "the server does not know this yet" (it runs an older version), not "wrong".
+NOT_KNOWN_YET = frozenset({"record.unknown_field", "sync.unknown_entity"})
 
 
 @dataclass
@@ -34,7 +39,24 @@ class PushTally:
     conflicts: int = 0
     rejected: int = 0
     clamped: int = 0
+    #: kept on the device until the server is upgraded
+    held: int = 0
     reasons: list[str] = field(default_factory=list)
+
+
+def _known_here(entity: str, field_name: str | None) -> bool:
+    cls = ENTITIES.get(entity)
+    return cls is not None and (field_name is None or field_name in cls.field_names())
+
+
+def _held(entry: JournalEntry, verdict: p.Verdict, held_rows: set[str]) -> bool:
+    """A refusal because the server is older than this device: a field or record type this device
+    knows and the server does not, or a change to a record whose create is held for that reason."""
+    if verdict.verdict != p.REJECTED:
+        return False
+    if verdict.reason in NOT_KNOWN_YET:
+        return _known_here(entry.entity, verdict.field if entry.op == "create" else entry.field)
+    return verdict.reason == "sync.unknown_record" and entry.row_id in held_rows
 
 
 def pending(ws: Workspace, limit: int, after_seq: int = 0) -> list[JournalEntry]:
@@ -72,12 +94,24 @@ def record_verdicts(ws: Workspace, entries: Sequence[JournalEntry], verdicts: Se
     updates = []
     refetch: list[dict[str, str]] = []
     with ws.engine.begin() as conn:
+        held_rows = set(conn.execute(select(JournalEntry.row_id).where(JournalEntry.state == HELD,
+                                                                        JournalEntry.op == "create")).scalars())
         for entry in entries:
             verdict = by_seq.get(entry.seq)
             if verdict is None:
                 continue  # not answered: stays in the outbox and is sent again
+            detail = _detail(verdict)
+            if _held(entry, verdict, held_rows):
+                held_rows.add(entry.row_id)
+                tally.pushed += 1
+                tally.held += 1
+                updates.append({"b_seq": entry.seq, "state": HELD, "reason": "record.unknown_field_on_server",
+                                "detail": json.dumps({"field": verdict.field or entry.field,
+                                                      "params": {"name": verdict.field or entry.field or ""}}),
+                                "server_pos": None})
+                continue
             updates.append({"b_seq": entry.seq, "state": verdict.verdict, "reason": verdict.reason,
-                            "server_pos": verdict.pos})
+                            "detail": detail, "server_pos": verdict.pos})
             _count(tally, verdict)
             if verdict.verdict in (p.REJECTED, p.MERGED):
                 ref = _record_of(conn, entry)
@@ -86,11 +120,39 @@ def record_verdicts(ws: Workspace, entries: Sequence[JournalEntry], verdicts: Se
         if updates:
             conn.execute(update(JournalEntry).where(JournalEntry.seq == bindparam("b_seq"))
                          .values(state=bindparam("state"), reason=bindparam("reason"),
-                                 server_pos=bindparam("server_pos")), updates)
+                                 reason_detail=bindparam("detail"), server_pos=bindparam("server_pos")), updates)
         if refetch:
             queued = list(read_setting(conn, REFETCH, []))
             queued += [r for r in refetch if r not in queued]
             write_setting(conn, REFETCH, queued)
+
+
+def _detail(verdict: p.Verdict) -> str | None:
+    if not (verdict.field or verdict.params):
+        return None
+    return json.dumps({"field": verdict.field, "params": verdict.params}, ensure_ascii=False)
+
+
+def held_count(ws: Workspace) -> int:
+    with ws.read() as session:
+        return session.scalar(select(func.count()).select_from(JournalEntry).where(JournalEntry.state == HELD)) or 0
+
+
+def release_known(ws: Workspace, fields: dict[str, list[str]]) -> int:
+    """Send again what was held for a server that now knows its fields (it has been upgraded)."""
+    with ws.engine.begin() as conn:
+        held = conn.execute(select(JournalEntry.seq, JournalEntry.entity, JournalEntry.field, JournalEntry.op,
+                                   JournalEntry.value).where(JournalEntry.state == HELD)).all()
+        ready = []
+        for seq, entity, name, op, value in held:
+            known = set(fields.get(entity, ()))
+            needed = set(json.loads(value)) if op == "create" else {name}
+            if entity in fields and needed <= known:
+                ready.append(seq)
+        if ready:
+            conn.execute(update(JournalEntry).where(JournalEntry.seq.in_(ready))
+                         .values(state=PENDING, reason=None, reason_detail=None))
+    return len(ready)
 
 
 def _count(tally: PushTally, verdict: p.Verdict) -> None:

@@ -50,20 +50,34 @@ JsonScalar = None | bool | int | float | str
 
 
 class Model(BaseModel):
+    """What a client sends: the server refuses anything it does not expect."""
+
     model_config = ConfigDict(extra="forbid")
 
 
-class ErrorOut(Model):
+class Answer(BaseModel):
+    """What the server answers: a client ignores what a newer server adds, so servers can be
+    upgraded before their clients."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+class ErrorOut(Answer):
     error: str
     message: str
 
 
-class HandshakeOut(Model):
+class HandshakeOut(Answer):
     protocol: int
     min_protocol: int
     min_schema: int
     server_time_ms: int
     hlc: int
+    #: the record schema the server validates against: its workspace schema version, and the fields
+    #: of every record type it knows. A newer client holds changes to fields the server does not
+    #: know until the server is upgraded, instead of having them refused.
+    schema_version: int = 0
+    fields: dict[str, list[str]] = {}
 
 
 class LoginIn(Model):
@@ -73,7 +87,7 @@ class LoginIn(Model):
     device_name: Annotated[str, Field(max_length=120, pattern=r"^[^\x00]*$")] = ""
 
 
-class LoginOut(Model):
+class LoginOut(Answer):
     token: str
     expires_ms: int
     user: str
@@ -124,16 +138,19 @@ class PushIn(Model):
     audit: Annotated[list[AuditEntryIn], Field(max_length=MAX_AUDIT)] = []
 
 
-class Verdict(Model):
+class Verdict(Answer):
     seq: int
     verdict: VerdictName
+    #: for a refusal: the message key, the field it concerns and the message's parameters
     reason: str | None = None
+    field: str | None = None
+    params: dict[str, JsonScalar] = {}
     pos: int | None = None
     clamped: bool = False
     conflict_id: str | None = None
 
 
-class PushOut(Model):
+class PushOut(Answer):
     verdicts: list[Verdict]
     hlc: int
     #: the highest audit sequence number the server holds for this device
@@ -155,7 +172,7 @@ class PullIn(Model):
     count: bool = False
 
 
-class ConflictOut(Model):
+class ConflictOut(Answer):
     id: str
     entity: str
     row_id: str
@@ -176,7 +193,7 @@ class ConflictOut(Model):
     resolution: JsonScalar
 
 
-class RowOut(Model):
+class RowOut(Answer):
     entity: str
     id: str
     pos: int
@@ -184,7 +201,7 @@ class RowOut(Model):
     conflicts: list[ConflictOut] = []
 
 
-class PullOut(Model):
+class PullOut(Answer):
     rows: list[RowOut]
     removals: list[RecordRef]
     cursor: str
@@ -196,7 +213,7 @@ class PullOut(Model):
     total: int | None = None
 
 
-class AttachmentStatus(Model):
+class AttachmentStatus(Answer):
     digest: str
     size: int
     received: int
@@ -207,5 +224,5 @@ class MissingIn(Model):
     digests: Annotated[list[Digest], Field(max_length=1000)]
 
 
-class MissingOut(Model):
+class MissingOut(Answer):
     missing: list[str]

@@ -94,6 +94,7 @@ def sync(ws: Workspace, client: SyncClient, *, progress: Progress | None = None,
     # old gets 426 on its first call) and every answer the server's clock, so a one-field edit
     # costs two round trips (push, pull) and a sync with nothing to send one.
     upload_attachments(ws, client, say)
+    release_held(ws, client, write)
     push(ws, client, report, say, push_batch, write)
     pull(ws, client, report, say, page_size, write)
     write(lambda: ws.set_setting(settings.LAST_SYNC, format_datetime(dt.datetime.now(dt.UTC))))
@@ -101,6 +102,15 @@ def sync(ws: Workspace, client: SyncClient, *, progress: Progress | None = None,
         report.open_conflicts = session.scalar(select(func.count()).select_from(ConflictRecord)
                                                .where(ConflictRecord.status == "open")) or 0
     return report
+
+
+def release_held(ws: Workspace, client: SyncClient, write: Writer = in_place) -> int:
+    """Changes held for an older server go out again once it knows their fields: one handshake,
+    and only while something is held."""
+    if not outbox.held_count(ws):
+        return 0
+    fields = client.handshake().fields
+    return write(partial(outbox.release_known, ws, fields)) if fields else 0
 
 
 def push(ws: Workspace, client: SyncClient, report: SyncReport, say: Progress, batch: int,

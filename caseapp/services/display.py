@@ -153,3 +153,20 @@ def change_text(entity: str, op: str, field: str | None, value: Any, lang: str =
     if field:
         return value_text(entity, field, value, lang)
     return "" if value is None else str(value)
+
+
+def refusal(entity: str, reason: str | None, detail: str | None, lang: str = "zh") -> str:
+    """Why the server refused (or the device holds) a change: the field's label and the reason, in
+    the user's language, with the parameters the server gave ('身份证号码：第18位校验码不对…')."""
+    if not reason:
+        return ""
+    try:
+        parsed = json.loads(detail) if detail else {}
+    except ValueError:
+        parsed = {}
+    params = parsed.get("params") if isinstance(parsed, dict) else None
+    text = message(reason, lang, **(params if isinstance(params, dict) else {}))
+    name = parsed.get("field") if isinstance(parsed, dict) else None
+    if not isinstance(name, str) or not name:
+        return text
+    return f"{field_name(entity, name, lang)}{'：' if lang == 'zh' else ': '}{text}"

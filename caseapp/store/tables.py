@@ -19,6 +19,9 @@ APPLIED = "applied"
 MERGED = "merged"
 CONFLICT = "conflict"
 REJECTED = "rejected"
+#: not sent: it changes a field the server does not know yet (an older server); released, and
+#: sent, once the server knows it
+HELD = "held"
 OUTBOX_STATES = (PENDING, SENT)
 
 
@@ -49,6 +52,8 @@ class JournalEntry(Base):
     schema_version: Mapped[int] = mapped_column(Integer)
     state: Mapped[str] = mapped_column(String(12), default=PENDING, index=True)
     reason: Mapped[str | None] = mapped_column(Text, default=None)
+    #: JSON: the field a refusal concerns and its message's parameters
+    reason_detail: Mapped[str | None] = mapped_column(Text, default=None)
     server_pos: Mapped[int | None] = mapped_column(Integer, default=None)
 
 

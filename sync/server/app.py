@@ -19,7 +19,9 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from caseapp.domain import ENTITIES
 from caseapp.messages import message
+from caseapp.store import migrate
 from caseapp.store.hlc import pack
 from sync import protocol as p
 from sync.server import attachments, auth, merge, pull, trails
@@ -27,6 +29,11 @@ from sync.server.auth import Principal
 from sync.server.db import Database
 from sync.server.errors import ApiError
 from sync.server.middleware import CompressionMiddleware
+
+#: The record schema this server validates pushes against (the handshake tells clients, so a newer
+#: client holds changes to fields this server does not know instead of losing them to refusals).
+RECORD_SCHEMA_VERSION = migrate.schema_version()
+RECORD_FIELDS = {entity: cls.field_names() for entity, cls in ENTITIES.items()}
 
 
 @dataclass(frozen=True)
@@ -87,7 +94,8 @@ def create_app(db: Database, config: ServerConfig | None = None) -> FastAPI:
     def handshake() -> p.HandshakeOut:
         now = auth.now_ms()
         return p.HandshakeOut(protocol=p.PROTOCOL_VERSION, min_protocol=config.min_protocol,
-                              min_schema=config.min_schema, server_time_ms=now, hlc=pack(now))
+                              min_schema=config.min_schema, server_time_ms=now, hlc=pack(now),
+                              schema_version=RECORD_SCHEMA_VERSION, fields=RECORD_FIELDS)
 
     @app.post(f"{p.API_PREFIX}/login", response_model=p.LoginOut, responses=ERROR_RESPONSES,
               dependencies=[Depends(versions)])

@@ -19,8 +19,12 @@ class ApiError(Exception):
 
 
 class Rejected(Exception):
-    """One pushed operation refused (the rest of the batch goes on); ``reason`` is a message key."""
+    """One pushed operation refused (the rest of the batch goes on): ``reason`` is a message key,
+    ``field`` the field it concerns and ``params`` the message's parameters, so the device can say
+    exactly what was wrong in its user's language."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, field: str | None = None, **params: Any) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.field = field
+        self.params = params

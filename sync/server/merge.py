@@ -22,26 +22,23 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 
-from caseapp.domain.base import SILENT_FIELDS
-from caseapp.domain.codec import JsonValue, dumps
-from caseapp.domain.types import format_datetime
+from caseapp.domain.base import SILENT_FIELDS, Record
+from caseapp.domain.codec import JsonValue, dumps, from_wire
+from caseapp.domain.types import format_datetime, parse_datetime
+from caseapp.errors import WorkflowError
 from caseapp.ids import new_id
+from caseapp.services.workflows import machine_for
 from caseapp.store.hlc import pack, physical_ms
+from caseapp.validation.rules import EARLIEST_YEAR
 from sync import protocol as p
 from sync.server import attachments, schema
 from sync.server.auth import Principal
 from sync.server.errors import Rejected
-from sync.server.values import (
-    MAX_TEXT,
-    STAMPED,
-    canonical,
-    defaults,
-    entity_class,
-    references,
-    required_fields,
-    storable,
-    unique_fields,
-)
+from sync.server.values import STAMPED, checked, defaults, entity_class, field_set, references, unique_fields
+
+#: Refusals that say this server does not know a field or record type (a newer client): not kept in
+#: the ledger, so the same operation, sent again after an upgrade, is judged afresh.
+NOT_KNOWN_HERE = frozenset({"record.unknown_field", "sync.unknown_entity"})
 
 # meta entry: [pos, hlc, device, author] of the write that set a field. Fields still as created
 # share the "*" entry (the create's), which keeps the stored meta small.
@@ -73,9 +70,22 @@ class Op:
 
     src: p.PushOp
     hlc: int
+    #: its stamp, or a time it carried, was ahead of the server's clock and brought back
     clamped: bool
     device: str
     author: str
+
+
+class RowView:
+    """A stored record's fields as attributes of Python values, for the workflow guards."""
+
+    def __init__(self, cls: type[Record], fields: dict[str, JsonValue]) -> None:
+        self._cls, self._fields = cls, fields
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_") or name not in self._fields:
+            raise AttributeError(name)
+        return from_wire(self._cls, name, self._fields[name])
 
 
 @dataclass
@@ -90,6 +100,7 @@ class Batch:
     conn: Connection
     who: Principal
     now_ms: int
+    now: dt.datetime = field(init=False)
     rows: dict[str, Row | None] = field(default_factory=dict)
     changes: list[dict[str, Any]] = field(default_factory=list)
     new_conflicts: list[dict[str, Any]] = field(default_factory=list)
@@ -97,6 +108,9 @@ class Batch:
     #: (entity, field) -> value -> record id, for fields kept unique; loaded when first needed
     holders: dict[tuple[str, str], dict[JsonValue, str]] = field(default_factory=dict)
     _next_pos: int = 0
+
+    def __post_init__(self) -> None:
+        self.now = dt.datetime.fromtimestamp(self.now_ms / 1000, dt.UTC)
 
     # -- positions and loading ----------------------------------------------------------------
     def next_pos(self) -> int:
@@ -154,8 +168,9 @@ class Batch:
             return self._resolve(op)
         cls = entity_class(src.entity)
         row = self.row(src.row_id)
-        if row is not None and row.entity != src.entity:
-            raise Rejected("sync.bad_op")
+        if row is not None and (row.entity != src.entity or not self.who.covers(row.org_code)):
+            # The same answer whatever the record is: a device learns nothing of what it cannot see.
+            raise Rejected("sync.id_unavailable")
         if src.op == "create":
             if not isinstance(src.value, dict):
                 raise Rejected("sync.bad_value")
@@ -163,16 +178,20 @@ class Batch:
                 return self._create(op, cls.entity, src.value)
             return self._create_existing(op, row, src.value)
         if src.field is None or src.field in STAMPED:
-            raise Rejected("sync.bad_field")
+            raise Rejected("sync.bad_field", src.field)
         if row is None:
             raise Rejected("sync.unknown_record")
-        if not self.who.covers(row.org_code):
-            raise Rejected("sync.out_of_scope")
-        value = self._checked(row.entity, row.id, src.field, src.value)
+        value = self._checked(op, row, src.field, src.value)
         return self._set(op, row, src.field, value)
 
-    def _checked(self, entity: str, row_id: str, name: str, value: Any, *, edit: bool = True) -> JsonValue:
-        return self._allowed(entity, row_id, name, canonical(entity_class(entity), name, value), edit=edit)
+    def _checked(self, op: Op, row: Row, name: str, value: Any) -> JsonValue:
+        """A value set on a stored record, by the device's rules, against the record as stored."""
+        cls = entity_class(row.entity)
+        if name not in field_set(cls):
+            raise Rejected("record.unknown_field", name, type=row.entity, name=name)
+        out, clamped = checked(cls, {name: value}, now=self.now, partial=True, current=row.fields)
+        op.clamped = op.clamped or clamped
+        return self._allowed(row.entity, row.id, name, out[name])
 
     def _allowed(self, entity: str, row_id: str, name: str, result: JsonValue, *, edit: bool = True) -> JsonValue:
         """Scope, insert-only, uniqueness and reference checks of an already canonical value."""
@@ -180,42 +199,39 @@ class Batch:
         if name in unique_fields(cls):
             holder = self._holders(entity, name).get(result)
             if holder is not None and holder != row_id:
-                raise Rejected("sync.duplicate_value")
+                raise Rejected("sync.duplicate_value", name)
         if name == "org_code" and not self.who.covers(str(result)):
-            raise Rejected("sync.out_of_scope")
+            raise Rejected("sync.out_of_scope", name)
         if edit and cls.insert_only and name not in ("archived", "org_code"):
-            raise Rejected("sync.insert_only")
+            raise Rejected("sync.insert_only", name)
         target = references(cls).get(name)
         if target is not None and result is not None:
             parent = self.row(str(result))
             if parent is None or parent.entity != target or not self.who.covers(parent.org_code):
-                raise Rejected("sync.parent_missing")
+                raise Rejected("sync.parent_missing", name)
         return result
 
     def _create(self, op: Op, entity: str, value: dict[str, Any]) -> Outcome:
         cls = entity_class(entity)
         given = {k: v for k, v in value.items() if k not in STAMPED}
-        fields: dict[str, JsonValue] = dict(defaults(cls))
-        for name, raw in given.items():
-            fields[name] = canonical(cls, name, raw)
-        if not required_fields(cls) <= {k for k, v in fields.items() if v is not None}:
-            raise Rejected("sync.missing_field")
+        out, clamped = checked(cls, {**given, "id": op.src.row_id}, now=self.now, partial=False)
+        op.clamped = op.clamped or clamped
+        fields: dict[str, JsonValue] = {**defaults(cls), **out}
         org = fields.get("org_code")
         if not isinstance(org, str) or not self.who.covers(org):
-            raise Rejected("sync.out_of_scope")
+            raise Rejected("sync.out_of_scope", "org_code")
         for name in given:
             self._allowed(entity, op.src.row_id, name, fields[name], edit=False)
         if entity == "attachment" and attachments.missing(self.conn, [str(fields.get("digest"))]):
             raise Rejected("sync.attachment_missing")  # content first, then the record pointing at it
-        created = value.get("created_at")
-        try:
-            created_at = canonical(cls, "created_at", created) if created is not None else None
-        except Rejected:
-            created_at = None
         row = Row(op.src.row_id, entity, org, {}, {}, 0, 0, op.device, new=True)
-        stamp = stamp_time(op.hlc)
-        fields.update(id=row.id, author=op.author, device=op.device, created_at=created_at or stamp,
-                      updated_at=stamp, updated_by=op.author)
+        # The server decides the stamps: who pushed it, from which device, and when: the time the
+        # device gives, as far as the server trusts it (never ahead of the server's own clock, nor of
+        # the operation's clamped stamp; a year no record can have is no time at all).
+        stamp = self._stamp(op)
+        fields.update(id=row.id, author=op.author, device=op.device,
+                      created_at=self._created_at(cls, value.get("created_at"), op), updated_at=stamp,
+                      updated_by=op.author)
         row.fields = fields
         pos = self._log(row, fields)
         row.created_pos = pos
@@ -224,6 +240,22 @@ class Batch:
         for name in unique_fields(cls):
             self._holders(entity, name)[fields.get(name)] = row.id
         return Outcome(p.APPLIED, pos)
+
+    def _stamp(self, op: Op) -> str:
+        """``updated_at`` of a write: its stamp's time, never ahead of the server's clock."""
+        return stamp_time(min(op.hlc, pack(self.now_ms)))
+
+    def _created_at(self, cls: type[Record], claimed: Any, op: Op) -> str:
+        latest = dt.datetime.fromtimestamp(min(physical_ms(op.hlc), self.now_ms) / 1000, dt.UTC)
+        try:
+            moment = parse_datetime(claimed) if isinstance(claimed, str) else None
+        except (ValueError, OverflowError):
+            moment = None
+        if moment is None or moment.year < EARLIEST_YEAR or moment > latest:
+            if moment is not None and moment > latest:
+                op.clamped = True
+            moment = latest
+        return format_datetime(moment)
 
     def _holders(self, entity: str, name: str) -> dict[JsonValue, str]:
         """Which record holds each value of a unique field. Only reference data has unique fields
@@ -246,9 +278,9 @@ class Batch:
         """A create of a record the server already has (a device restored from a backup, say):
         its fields are treated as edits, so nothing written since is silently overwritten."""
         if not self.who.covers(row.org_code):
-            raise Rejected("sync.out_of_scope")
-        checked = {k: self._checked(row.entity, row.id, k, v) for k, v in value.items() if k not in STAMPED}
-        outcomes = [self._set(op, row, k, v) for k, v in checked.items()]
+            raise Rejected("sync.id_unavailable")
+        values = {k: self._checked(op, row, k, v) for k, v in value.items() if k not in STAMPED}
+        outcomes = [self._set(op, row, k, v) for k, v in values.items()]
         for verdict in (p.CONFLICT, p.MERGED):
             hit = next((o for o in outcomes if o.verdict == verdict), None)
             if hit is not None:
@@ -266,9 +298,11 @@ class Batch:
         stored = row.fields.get(name)
         if dumps(stored) == dumps(value):
             return Outcome(p.APPLIED, row.pos)
+        cls = entity_class(row.entity)
+        if name == cls.state_field:
+            self._check_move(cls, row, name, stored, value)
         meta = row.meta.get(name) or row.meta.get(CREATED) or [row.created_pos, 0, row.origin_device, ""]
         concurrent = meta[POS] > base and meta[DEVICE] != op.device
-        cls = entity_class(row.entity)
         if concurrent:
             wins = (op.hlc, op.device) > (meta[HLC], meta[DEVICE])
             if cls.insert_only:
@@ -304,6 +338,31 @@ class Batch:
             return Outcome(p.CONFLICT, pos, cid)
         return Outcome(p.APPLIED, pos)
 
+    def _check_move(self, cls: type[Record], row: Row, name: str, stored: JsonValue, target: JsonValue) -> None:
+        """A state changes only by a move its workflow allows from the state the server holds, with
+        the same guards the device applies; a move two devices raced into, refused here, stays on
+        the device with its reason. A value one side of an open conflict on this field held is a
+        resolution, and may be restored whatever the workflow says."""
+        machine = machine_for(cls.entity)
+        if machine is None:
+            return
+        if cls.entity == "disaster_report":
+            raise Rejected("workflow.stage_fixed", name)
+        try:
+            machine.check(str(stored), str(target), RowView(cls, row.fields), name)
+        except WorkflowError as refused:
+            if not self._resolving(row, name, target):
+                raise Rejected(refused.key, name, **refused.params) from None
+
+    def _resolving(self, row: Row, name: str, value: JsonValue) -> bool:
+        wanted = dumps(value)
+        c = schema.conflicts.c
+        pending = [x for x in self.new_conflicts if x["row_id"] == row.id and x["field"] == name]
+        stored = self.conn.execute(select(c.winner_value, c.loser_value).where(
+            c.row_id == row.id, c.field == name, c.status == "open")).all()
+        return any(wanted in (x["winner_value"], x["loser_value"]) for x in pending) or any(
+            wanted in (w, lo) for w, lo in stored)
+
     def _write(self, op: Op, row: Row, name: str, value: JsonValue) -> int:
         old_org = row.org_code if name == "org_code" and value != row.org_code else None
         if name in unique_fields(entity_class(row.entity)):
@@ -314,7 +373,7 @@ class Batch:
         row.fields[name] = value
         if name == "org_code":
             row.org_code = str(value)
-        row.fields["updated_at"] = stamp_time(op.hlc)
+        row.fields["updated_at"] = self._stamp(op)
         row.fields["updated_by"] = op.author
         pos = self._log(row, {name: value}, old_org)
         row.meta[name] = [pos, op.hlc, op.device, op.author]
@@ -342,13 +401,12 @@ class Batch:
             raise Rejected("sync.unknown_conflict")
         row = self.row(found["row_id"])
         if row is None or not self.who.covers(row.org_code):
-            raise Rejected("sync.out_of_scope")
-        value = op.src.value
-        if not (value is None or isinstance(value, bool | int | float | str)):
-            raise Rejected("sync.bad_value")
-        if isinstance(value, str) and not (storable(value) and len(value) <= MAX_TEXT):
-            raise Rejected("sync.bad_value")
-        change = {"status": "resolved", "resolved_by": op.author, "resolution": dumps(value)}
+            raise Rejected("sync.unknown_conflict")
+        # The value chosen is a value of the conflict's field: the device's rules judge it like any.
+        cls = entity_class(found["entity"])
+        field_name = str(found["field"])
+        out, _ = checked(cls, {field_name: op.src.value}, now=self.now, partial=True, current=row.fields)
+        change = {"status": "resolved", "resolved_by": op.author, "resolution": dumps(out[field_name])}
         found.update(change)
         if not any(c is found for c in self.new_conflicts):
             self.resolved[cid] = change
@@ -401,8 +459,10 @@ def push(conn: Connection, who: Principal, ops: Sequence[p.PushOp], now_ms: int)
         chunk = seqs[start:start + 500]
         for r in conn.execute(select(schema.ledger).where(schema.ledger.c.device_id == who.device_id,
                                                           schema.ledger.c.seq.in_(chunk))):
-            stored[r.seq] = p.Verdict(seq=r.seq, verdict=r.verdict, reason=r.reason, pos=r.pos,
-                                      clamped=r.clamped, conflict_id=r.conflict_id)
+            detail = json.loads(r.detail) if r.detail else {}
+            stored[r.seq] = p.Verdict(seq=r.seq, verdict=r.verdict, reason=r.reason, field=detail.get("field"),
+                                      params=detail.get("params") or {}, pos=r.pos, clamped=r.clamped,
+                                      conflict_id=r.conflict_id)
     batch = Batch(conn, who, now_ms)
     batch.preload([o.row_id for o in ops if o.op != "resolve" and o.seq not in stored])
     ledger_rows: list[dict[str, Any]] = []
@@ -418,12 +478,19 @@ def push(conn: Connection, who: Principal, ops: Sequence[p.PushOp], now_ms: int)
             verdict = p.Verdict(seq=src.seq, verdict=outcome.verdict, pos=outcome.pos, clamped=clamped,
                                 conflict_id=outcome.conflict_id)
         except Rejected as refused:
-            verdict = p.Verdict(seq=src.seq, verdict=p.REJECTED, reason=refused.reason, clamped=clamped)
-        stored[src.seq] = verdict
+            verdict = p.Verdict(seq=src.seq, verdict=p.REJECTED, reason=refused.reason, field=refused.field,
+                                params=refused.params, clamped=op.clamped)
+        else:
+            verdict.clamped = op.clamped
         verdicts.append(verdict)
+        if verdict.reason in NOT_KNOWN_HERE:
+            continue  # not a verdict on the operation: sent again once this server knows the field
+        stored[src.seq] = verdict
+        detail = {"field": verdict.field, "params": verdict.params} if verdict.field or verdict.params else None
         ledger_rows.append({"device_id": who.device_id, "seq": src.seq, "verdict": verdict.verdict,
                             "reason": verdict.reason, "pos": verdict.pos, "clamped": verdict.clamped,
-                            "conflict_id": verdict.conflict_id, "at_ms": now_ms})
+                            "conflict_id": verdict.conflict_id, "at_ms": now_ms,
+                            "detail": json.dumps(detail, ensure_ascii=False) if detail else None})
     batch.flush()
     if ledger_rows:
         conn.execute(insert(schema.ledger), ledger_rows)

@@ -117,6 +117,10 @@ ledger = Table(
     Column("clamped", Boolean, nullable=False, default=False),
     Column("conflict_id", String(36), nullable=True),
     Column("at_ms", BigInteger, nullable=False),
+    #: JSON: the field a refusal concerns and its message parameters
+    Column("detail", Text, nullable=True),
+    #: SHA-256 of the operation as pushed: a different operation under a seen (device, seq) is not a replay
+    Column("op_hash", String(64), nullable=True),
     PrimaryKeyConstraint("device_id", "seq"),
 )
 

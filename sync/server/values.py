@@ -1,25 +1,34 @@
-"""Checking pushed field values against the record types the server knows (``caseapp.domain``).
+"""Checking pushed values with the device's own rules (``caseapp.services.validate``).
 
-The server stores wire values, never ORM objects, but it must refuse anything a device could not
-store back: unknown fields, values of the wrong JSON type, unparseable dates or amounts, missing
-required fields, text that no database can hold. A refused value is one rejected operation.
+The server stores wire values, never ORM objects, but it must refuse anything a device would
+refuse or could not store back: it runs the same ``clean`` on every pushed value that a form, an
+import and an Excel ledger run on the device, judged by the server's clock, and keeps the canonical
+wire form it answers with. A refused value is one rejected operation, naming the field and reason.
+
+Times a caseworker records (visits, events) must not lie in the future. A device whose clock runs
+a little fast would have every visit refused for it, so a time at most ``MAX_FUTURE_CLAMP_MS``
+ahead of the server's clock is clamped to the server's time (the verdict says so); further ahead it
+is refused with the device's own message.
 """
 
 from __future__ import annotations
 
-import math
-from decimal import Decimal
+import datetime as dt
+from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
 from caseapp.domain import ENTITIES, Record
-from caseapp.domain.codec import JsonValue, field_kind, from_wire, to_wire
+from caseapp.domain.codec import JsonValue, field_kind, to_wire
+from caseapp.domain.fields import all_facts
+from caseapp.domain.types import parse_datetime
+from caseapp.errors import ValidationErrors
+from caseapp.services.validate import clean_wire
 from sync.server.errors import Rejected
 
-# Fields the server stamps itself; a device may send them in a create but never set them later.
+# Fields the server stamps itself; a device may send them in a create but they are not kept.
 STAMPED = frozenset({"id", "author", "device", "created_at", "updated_at", "updated_by"})
-MAX_TEXT = 100_000
-MAX_INT = 1 << 62
+MAX_FUTURE_CLAMP_MS = 7 * 24 * 3600 * 1000
 
 
 def entity_class(entity: str) -> type[Record]:
@@ -39,13 +48,6 @@ def unique_fields(cls: type[Record]) -> frozenset[str]:
     """Fields a workspace keeps unique (``org_unit.code``): the server must hold them unique too,
     or a device could not store what it pulls."""
     return frozenset(cls.unique_fields())
-
-
-@cache
-def required_fields(cls: type[Record]) -> frozenset[str]:
-    """Columns that may not be NULL and have no default: a create must bring them."""
-    return frozenset(c.key for c in cls.__table__.columns
-                     if not c.nullable and c.default is None and not c.primary_key)
 
 
 @cache
@@ -75,40 +77,48 @@ def references(cls: type[Record]) -> dict[str, str]:
     return found
 
 
-def canonical(cls: type[Record], field: str, value: Any) -> JsonValue:
-    """The canonical wire form of ``value`` for ``field``, or Rejected."""
-    if field not in field_set(cls):
-        raise Rejected("sync.unknown_field")
-    if value is None:
-        if field in required_fields(cls) or field in ("org_code", "archived"):
-            raise Rejected("sync.bad_value")
-        return None
-    kind = field_kind(cls, field)
-    if kind == "bool":
-        ok = isinstance(value, bool)
-    elif kind == "int":
-        ok = isinstance(value, int) and not isinstance(value, bool) and abs(value) < MAX_INT
-    elif kind == "float":
-        ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-    else:
-        ok = isinstance(value, str) and len(value) <= MAX_TEXT and storable(value)
-    if not ok:
-        raise Rejected("sync.bad_value")
-    try:
-        result = to_wire(cls, field, from_wire(cls, field, value))
-    except (ValueError, TypeError, ArithmeticError, OverflowError):
-        raise Rejected("sync.bad_value") from None
-    if kind == "money" and not Decimal(str(result)).is_finite():
-        raise Rejected("sync.bad_value")
-    if field == "org_code" and not (isinstance(result, str) and result.isdigit() and len(result) <= 24):
-        raise Rejected("sync.bad_value")
-    return result
+@cache
+def _past_times(cls: type[Record]) -> frozenset[str]:
+    return frozenset(name for name, facts in all_facts(cls).items() if facts.past)
 
 
-def storable(text: str) -> bool:
-    """UTF-8 encodable (no lone surrogates); PostgreSQL text also refuses NUL."""
+def clamp_times(cls: type[Record], values: Mapping[str, Any], now: dt.datetime) -> tuple[dict[str, Any], bool]:
+    """Times that must not be in the future, a little ahead of ``now``, brought back to ``now``."""
+    out = dict(values)
+    clamped = False
+    for name in _past_times(cls) & set(values):
+        raw = values[name]
+        if not isinstance(raw, str):
+            continue
+        kind = field_kind(cls, name)
+        try:
+            if kind == "datetime":
+                moment = parse_datetime(raw)
+                ahead_ms = (moment - now).total_seconds() * 1000
+                if 5 * 60 * 1000 < ahead_ms <= MAX_FUTURE_CLAMP_MS:
+                    out[name], clamped = to_wire(cls, name, now), True
+            elif kind == "date":
+                day = dt.date.fromisoformat(raw)
+                if now.date() < day <= (now + dt.timedelta(milliseconds=MAX_FUTURE_CLAMP_MS)).date():
+                    out[name], clamped = now.date().isoformat(), True
+        except (ValueError, OverflowError):
+            continue  # not a time at all: clean() says so
+    return out, clamped
+
+
+def refusal(errors: ValidationErrors) -> Rejected:
+    """The first problem of a value the device's rules refuse, as a verdict's reason."""
+    first = errors.errors[0]
+    params = {k: v if isinstance(v, bool | int | float | str) or v is None else str(v)
+              for k, v in first.params.items()}
+    return Rejected(first.key, first.field, **params)
+
+
+def checked(cls: type[Record], values: Mapping[str, Any], *, now: dt.datetime, partial: bool,
+            current: Mapping[str, JsonValue] | None = None) -> tuple[dict[str, JsonValue], bool]:
+    """Canonical wire values by the device's rules, and whether a time was clamped; or Rejected."""
+    values, clamped = clamp_times(cls, values, now)
     try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return "\x00" not in text
+        return clean_wire(cls, values, partial=partial, current=current, now=now), clamped
+    except ValidationErrors as errors:
+        raise refusal(errors) from None

@@ -11,6 +11,7 @@ import requests
 from sqlalchemy import func, select
 
 from caseapp.domain import Attachment
+from caseapp.ids import new_id
 from caseapp.services import records
 from caseapp.services.exchange import export_bytes
 from caseapp.store.hlc import HybridClock, pack, wall_ms
@@ -173,19 +174,21 @@ def test_authorised_garbage_operations_are_rejected_one_by_one(device: Callable[
         p.PushOp(seq=10_003, entity="nothing", row_id=hid, op="set", field="phone", value="x", **base),
         p.PushOp(seq=10_004, entity="household", row_id="missing", op="set", field="phone", value="x", **base),
         p.PushOp(seq=10_005, entity="household", row_id=hid, op="set", field="author", value="x", **base),
-        p.PushOp(seq=10_006, entity="household", row_id="h-new", op="create", value={"address": "x"}, **base),
+        p.PushOp(seq=10_006, entity="household", row_id=new_id(), op="create", value={"address": "x"}, **base),
         p.PushOp(seq=10_007, entity="household", row_id=hid, op="set", field="org_code", value="999", **base),
-        p.PushOp(seq=10_008, entity="member", row_id="m-new", op="create",
-                 value={"org_code": GRID_A1, "household_id": "nowhere", "name": "张三"}, **base),
+        p.PushOp(seq=10_008, entity="member", row_id=new_id(), op="create",
+                 value={"org_code": GRID_A1, "household_id": new_id(), "name": "张三"}, **base),
         p.PushOp(seq=10_009, entity="household", row_id=hid, op="set", field="notes", value="ok", **base),
     ]
     before = changes_count(server)
     verdicts = client.push(ops).verdicts
     client.close()
     assert [v.verdict for v in verdicts] == ["rejected"] * 8 + ["applied"]
-    assert [v.reason for v in verdicts[:8]] == [
-        "sync.bad_value", "sync.unknown_field", "sync.unknown_entity", "sync.unknown_record", "sync.bad_field",
-        "sync.missing_field", "sync.out_of_scope", "sync.parent_missing"]
+    # Each refusal names the field and says why, in the device's own words (its message keys).
+    assert [(v.reason, v.field) for v in verdicts[:8]] == [
+        ("record.bad_type", "phone"), ("record.unknown_field", "nope"), ("sync.unknown_entity", None),
+        ("sync.unknown_record", None), ("sync.bad_field", "author"), ("record.org_required", "org_code"),
+        ("record.bad_org_code", "org_code"), ("sync.parent_missing", "household_id")]
     assert changes_count(server) == before + 1
     assert household(a, hid) is not None
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from caseapp.store.tables import OUTBOX_STATES, REJECTED, ConflictRecord, JournalEntry
+from caseapp.store.tables import HELD, OUTBOX_STATES, REJECTED, ConflictRecord, JournalEntry
 from caseapp.store.workspace import Workspace
 from caseapp.store.writer import Writer, in_place
 from sync import apply, conflicts, run
@@ -43,7 +43,7 @@ def resolve(ws: Workspace, conflict_id: str, *, keep: str | None = None, value: 
 
 def outbox(db: Session, limit: int = 500) -> list[JournalEntry]:
     """Changes not yet accepted by the server, and rejected ones (kept so the user sees why)."""
-    states = (*OUTBOX_STATES, REJECTED)
+    states = (*OUTBOX_STATES, REJECTED, HELD)
     return list(db.scalars(select(JournalEntry).where(JournalEntry.state.in_(states))
                            .order_by(JournalEntry.seq).limit(limit)))
 

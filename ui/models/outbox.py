@@ -9,10 +9,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session as DbSession
 
-from caseapp.messages import message
 from caseapp.services import display
 from caseapp.store.hlc import physical_ms
-from caseapp.store.tables import CONFLICT, MERGED, PENDING, REJECTED, SENT
+from caseapp.store.tables import CONFLICT, HELD, MERGED, PENDING, REJECTED, SENT
 from ui.adapters import sync
 from ui.format import fmt_datetime
 from ui.models.listed import ListTableModel
@@ -28,6 +27,7 @@ class OutboxRow:
     value: str
     state: str
     reason: str | None
+    detail: str | None = None
 
 
 class OutboxModel(ListTableModel[OutboxRow]):
@@ -39,10 +39,10 @@ class OutboxModel(ListTableModel[OutboxRow]):
 
     def states(self) -> dict[str, str]:
         return {PENDING: self.tr("Waiting"), SENT: self.tr("Sent, awaiting reply"), REJECTED: self.tr("Rejected"),
-                MERGED: self.tr("Merged"), CONFLICT: self.tr("Conflict")}
+                MERGED: self.tr("Merged"), CONFLICT: self.tr("Conflict"), HELD: self.tr("Held on this device")}
 
     def load(self, db: DbSession) -> list[OutboxRow]:
-        return [OutboxRow(e.seq, e.entity, e.row_id, e.op, e.field, e.value, e.state, e.reason)
+        return [OutboxRow(e.seq, e.entity, e.row_id, e.op, e.field, e.value, e.state, e.reason, e.reason_detail)
                 for e in sync.outbox(db)]
 
     def display(self, row: OutboxRow, column: int) -> Any:
@@ -62,11 +62,12 @@ class OutboxModel(ListTableModel[OutboxRow]):
             return display.change_text(row.entity, row.op, row.field, _decode(row.value), lang)
         if column == self.STATE:
             return self.states().get(row.state, row.state)
-        # Refusals arrive as message keys from the server; say them in the UI language.
-        return message(row.reason, self.reader.core_lang) if row.reason else ""
+        # Refusals arrive as message keys (with the field and parameters) from the server; say them
+        # in the UI language.
+        return display.refusal(row.entity, row.reason, row.detail, lang)
 
     def warn(self, row: OutboxRow) -> bool:
-        return row.state == REJECTED
+        return row.state in (REJECTED, HELD)
 
 
 @dataclass(frozen=True)
