@@ -21,7 +21,9 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, Table, create_engine, event, text
+from sqlalchemy.dialects import postgresql as pg
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.pool import QueuePool
 
 # Any fixed 64-bit number; it names "the change log" among advisory locks.
@@ -117,3 +119,12 @@ def _alembic_config(conn: Connection | None = None) -> Config:
 
 def head_revision() -> str | None:
     return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def insert_for(conn: Connection, table: Table) -> pg.Insert | sqlite.Insert:
+    """An INSERT with ``on_conflict_do_nothing/do_update`` in the connection's own dialect: both
+    SQLite and PostgreSQL resolve a unique clash inside the one statement, which is what makes
+    first-time rows (a new device id, a login counter) safe to create from concurrent requests."""
+    if conn.dialect.name == "postgresql":
+        return pg.insert(table)
+    return sqlite.insert(table)
