@@ -23,7 +23,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sync.user_not_disabled": "用户 {user} 未被停用，未作改动",
         "sync.demo_user_kept": "用户 {user} 已存在，保持原样",
         # login
-        "sync.login_backoff": "此用户在本机登录失败次数过多，请 {seconds} 秒后再试（每多失败一次，等待时间加倍）",
         "sync.password_changed": "此账号的密码已更改（或账号曾被停用），本设备需要重新登录：请运行 caseapp login；本机未同步的修改已保留",
         # server addresses
         "sync.insecure_url": (
@@ -63,10 +62,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "sync.user_not_disabled": "User {user} is not disabled; nothing changed",
         "sync.demo_user_kept": "User {user} already exists; left as it was",
-        "sync.login_backoff": (
-            "Too many failed logins for this user from this computer; try again in {seconds} s (the wait "
-            "doubles with each further failure)"
-        ),
         "sync.password_changed": (
             "This account's password was changed (or the account was disabled), so this device must log in "
             "again: run caseapp login; unsynced changes on this computer were kept"

@@ -97,7 +97,7 @@ def create_app(db: Database, config: ServerConfig | None = None) -> FastAPI:
         with db.write() as conn:
             wait_s = auth.claim_login(conn, body.user, ip, auth.now_ms())
         if wait_s:
-            refused = _error_response(429, "sync.login_backoff", seconds=wait_s)
+            refused = _error_response(429, "sync.too_many_logins")
             refused.headers["Retry-After"] = str(wait_s)
             return refused
         with db.read() as conn:

@@ -195,7 +195,7 @@ def test_thirty_concurrent_wrong_logins_cannot_race_the_limit_and_the_admin_stil
     assert statuses.count(401) == len(checked)
     assert statuses.count(429) == CONCURRENT - len(checked)
     refused = next(a for a in answers if a[0] == 429)  # type: ignore[index]
-    assert int(refused[1]["retry-after"]) >= 1 and refused[2]["error"] == "sync.login_backoff"  # type: ignore[index]
+    assert int(refused[1]["retry-after"]) >= 1 and refused[2]["error"] == "sync.too_many_logins"  # type: ignore[index]
 
     # Even the right password waits from the guesser's address...
     assert post_login(server, login_body("admin", PASSWORD))[0] == 429
