@@ -23,11 +23,17 @@ import contextlib
 import errno
 import os
 import secrets
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-__all__ = ["atomic_copy", "atomic_write_bytes", "fsync_dir"]
+__all__ = ["PRIVATE_DIR", "PRIVATE_FILE", "atomic_copy", "atomic_write_bytes", "fsync_dir", "make_private",
+           "private_file"]
+
+#: every file CaseApp writes holds personal data or keys to it: readable by its owner only
+PRIVATE_FILE = 0o600
+PRIVATE_DIR = 0o700
 
 # 1 MiB: large enough that copying a multi-gigabyte backup is not dominated by syscalls, small enough
 # that the copy never holds much of a (possibly sensitive) file in memory.
@@ -153,3 +159,39 @@ def atomic_copy(src: Path, dst: Path, mode: int = 0o600, *, exclusive: bool = Fa
         while chunk := source.read(COPY_CHUNK_SIZE):
             handle.write(chunk)
     _move_into_place(temp, dst, exclusive=exclusive)
+
+
+def private_file(path: Path) -> None:
+    """Create ``path`` empty and owner-only if it does not exist (whatever the umask), and make it
+    owner-only if it does. SQLite creates a database's -wal and -shm files with the database file's
+    own permissions, so creating the database file this way before SQLite opens it covers them."""
+    if os.name == "nt":  # only the read-only bit exists; the user profile's ACL protects the folder
+        return
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | _O_BINARY | _O_CLOEXEC, PRIVATE_FILE)
+    try:
+        os.fchmod(fd, PRIVATE_FILE)
+    finally:
+        os.close(fd)
+
+
+def make_private(folder: Path) -> None:
+    """Make ``folder`` and everything in it owner-only (0700 folders, 0600 files), tightening what
+    an older version, a copy or a permissive umask left readable to others. Symbolic links are not
+    followed (their targets are not ours to change)."""
+    if os.name == "nt":
+        return
+    _tighten(folder, PRIVATE_DIR)
+    for root, dirs, files in os.walk(folder):
+        for name in dirs:
+            _tighten(Path(root) / name, PRIVATE_DIR)
+        for name in files:
+            _tighten(Path(root) / name, PRIVATE_FILE)
+
+
+def _tighten(path: Path, mode: int) -> None:
+    try:
+        st = os.lstat(path)
+        if not stat.S_ISLNK(st.st_mode) and stat.S_IMODE(st.st_mode) != mode:
+            os.chmod(path, mode)
+    except FileNotFoundError:  # a -shm file removed by another process while we walked
+        pass

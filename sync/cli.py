@@ -1,7 +1,7 @@
 """Sync commands for the ``caseapp`` command line, registered through the ``caseapp.commands``
 entry point (the core never imports HTTP):
 
-    caseapp login URL --user NAME [--ca-file F]
+    caseapp login URL --user NAME [--ca-file F] [--insecure-http]
     caseapp sync
     caseapp conflicts [--format json]
     caseapp resolve ID (--keep mine|theirs | --value V)
@@ -23,7 +23,7 @@ from sqlalchemy import select
 from caseapp.messages import message
 from caseapp.services import display
 from caseapp.store.tables import HELD, OUTBOX_STATES, REJECTED, JournalEntry
-from sync import conflicts, run
+from sync import conflicts, run, urls
 from sync.client import RetryPolicy
 from sync.outbox import CONFLICT_ENTITY
 
@@ -36,6 +36,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("url")
     p.add_argument("--user", required=True)
     p.add_argument("--ca-file", default=None, help="your organisation's CA certificate (PEM)")
+    p.add_argument("--insecure-http", action="store_true",
+                   help="administrators only: allow an http:// server outside this computer; the password and "
+                        "token then cross the network in clear (remembered for this address)")
     p.set_defaults(handler=cmd_login)
     p = subparsers.add_parser("sync", help="push local changes, then pull the server's")
     p.set_defaults(handler=cmd_sync)
@@ -61,11 +64,16 @@ def _retry() -> RetryPolicy:
 
 def cmd_login(args: argparse.Namespace, ctx: CliContext) -> int:
     ws = ctx.open_workspace()
+    urls.check_login_url(ws, args.url, args.insecure_http)  # before asking for a password it would expose
     password = os.environ.get("CASEAPP_PASSWORD")
     if password is None:
         password = getpass.getpass(f"{args.user}@{args.url}: ")
-    out = run.login(ws, args.url, args.user, password, ca_file=args.ca_file, retry=_retry())
+    out = run.login(ws, args.url, args.user, password, ca_file=args.ca_file, retry=_retry(),
+                    insecure_http=args.insecure_http)
     ctx.out(message("sync.logged_in", ctx.lang, user=out.user, role=out.role, url=args.url))
+    in_clear = ws.get_setting(urls.INSECURE_HTTP)
+    if in_clear:
+        print(message("sync.insecure_http_warning", ctx.lang, url=in_clear), file=ctx.stderr)
     return 0
 
 

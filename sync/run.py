@@ -29,7 +29,7 @@ from caseapp.errors import WorkspaceError
 from caseapp.store.tables import ConflictRecord
 from caseapp.store.workspace import Workspace
 from caseapp.store.writer import Writer, in_place
-from sync import apply, outbox, settings, trail
+from sync import apply, outbox, settings, trail, urls
 from sync import protocol as p
 from sync.client import RetryPolicy, SyncClient
 from sync.errors import CursorGoneError, NotLoggedInError, SyncError
@@ -52,8 +52,10 @@ class SyncReport:
 
 
 def login(ws: Workspace, url: str, user: str, password: str, *, ca_file: str | None = None,
-          retry: RetryPolicy | None = None) -> p.LoginOut:
-    """Register this device with the server; the token is kept inside the encrypted workspace."""
+          retry: RetryPolicy | None = None, insecure_http: bool = False) -> p.LoginOut:
+    """Register this device with the server; the token is kept inside the encrypted workspace.
+    Refuses an http:// address that would send the password in clear (``sync.urls``)."""
+    in_clear = urls.check_login_url(ws, url, insecure_http)
     client = SyncClient(url, ca_file=ca_file, schema_version=ws.schema_version, retry=retry)
     try:
         client.handshake()
@@ -69,7 +71,7 @@ def login(ws: Workspace, url: str, user: str, password: str, *, ca_file: str | N
             settings.write_setting(conn, trail.SENT, 0)
         for key, value in ((settings.SERVER_URL, url.rstrip("/")), (settings.TOKEN, out.token),
                            (settings.USER, out.user), (settings.ROLE, out.role), (settings.SCOPES, out.scopes),
-                           (settings.CA_FILE, ca_file), ("user.name", out.user)):
+                           (settings.CA_FILE, ca_file), ("user.name", out.user), (urls.INSECURE_HTTP, in_clear)):
             settings.write_setting(conn, key, value)
     # The server records the authenticated user as author; use the same name locally.
     ws.actor = out.user

@@ -93,8 +93,9 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from caseapp.crypto import passwords
 from caseapp.crypto.aead import BLOB_OVERHEAD, KEY_SIZE, DecryptionError, decrypt_blob, encrypt_blob
-from caseapp.errors import KeyFileError, ValidationError, WorkspaceError, WrongPassphraseError
+from caseapp.errors import KeyFileError, WorkspaceError, WrongPassphraseError
 from caseapp.fileio import atomic_write_bytes
 
 __all__ = [
@@ -121,7 +122,7 @@ VERSION: Final = 1
 DATA_KEY_SIZE: Final = KEY_SIZE
 SALT_SIZE: Final = 16
 _WRAPPED_KEY_SIZE: Final = BLOB_OVERHEAD + DATA_KEY_SIZE
-MIN_PASSPHRASE_LENGTH: Final = 8
+MIN_PASSPHRASE_LENGTH: Final = passwords.MIN_PASSPHRASE_LENGTH
 
 # A key file is a few hundred bytes; refuse to read anything large into memory.
 MAX_KEYFILE_SIZE: Final = 64 * 1024
@@ -289,40 +290,14 @@ def parse_recovery_key(text: str) -> bytes:
 
 
 def check_passphrase(passphrase: str, min_length: int = MIN_PASSPHRASE_LENGTH) -> None:
-    """Raise ``ValidationError("workspace.passphrase_too_short")`` if ``passphrase`` is too short.
+    """Raise ``ValidationError`` saying why ``passphrase`` will not do: shorter than ``min_length``
+    (``workspace.passphrase_too_short``) or among the commonest passwords (``password.too_common``);
+    the one policy of :mod:`caseapp.crypto.passwords`.
 
     Length is counted in characters after NFC normalisation, so a Chinese passphrase of eight
     characters counts as eight, not as its 24 UTF-8 bytes.
     """
-    if len(_normalise_passphrase(passphrase)) < min_length:
-        raise ValidationError("workspace.passphrase_too_short", "passphrase", min=min_length)
-
-
-# The most common passwords in Chinese and international leak corpora (lower-case). Anything in this
-# list, or this list plus a few trailing digits/symbols, is guessed in the first seconds of an attack.
-_COMMON_PASSWORDS: Final = frozenset(
-    {
-        "123456", "1234567", "12345678", "123456789", "1234567890", "0123456789", "000000", "00000000",
-        "111111", "11111111", "112233", "121212", "123123", "123321", "147258369", "159357",
-        "654321", "666666", "66666666", "888888", "88888888", "987654321", "999999", "a123456",
-        "a12345678", "aa123456", "abc123", "abc123456", "abcd1234", "admin", "admin123", "asdfghjkl",
-        "baseball", "dragon", "football", "iloveyou", "letmein", "monkey", "passw0rd", "password",
-        "password1", "princess", "qazwsx", "qq123456", "qwe123", "qwer1234", "qwerty", "qwertyuiop",
-        "shadow", "sunshine", "superman", "trustno1", "welcome", "woaini", "woaini1314", "woaini520",
-        "wang123456", "zhang123", "1314520", "5201314", "520520", "zxcvbnm", "1qaz2wsx", "caseapp",
-        "minzheng", "mima", "mima123",
-    }
-)
-
-_KEYBOARD_AND_ALPHABET_RUNS: Final = (
-    "0123456789", "abcdefghijklmnopqrstuvwxyz", "qwertyuiop", "asdfghjkl", "zxcvbnm",
-)
-
-
-def _is_run(text: str) -> bool:
-    """True for straight runs such as '12345678', 'abcdefgh', 'qwertyui' or their reverses."""
-    lowered = text.lower()
-    return any(lowered in run or lowered in run[::-1] for run in _KEYBOARD_AND_ALPHABET_RUNS)
+    passwords.check(passphrase, min_length=min_length)
 
 
 def passphrase_strength(passphrase: str) -> int:
@@ -330,14 +305,13 @@ def passphrase_strength(passphrase: str) -> int:
 
     A heuristic, not a guarantee: it estimates brute-force bits from length and the character classes
     used (Chinese and other non-ASCII characters count as a large alphabet), discounts repeated
-    characters, and scores well-known passwords, keyboard/alphabet runs and short passphrases 0.
+    characters, and scores the passwords :func:`caseapp.crypto.passwords.is_common` refuses (the
+    commonest leaked ones, keyboard/alphabet runs, repeats) and short passphrases 0.
     """
     text = _normalise_passphrase(passphrase)
     if len(text) < MIN_PASSPHRASE_LENGTH:
         return 0
-    lowered = text.lower()
-    core = lowered.strip("0123456789!@#$%^&*()_+-=.,?~ ")
-    if lowered in _COMMON_PASSWORDS or core in _COMMON_PASSWORDS or _is_run(text) or len(set(text)) <= 2:
+    if passwords.is_common(text):
         return 0
 
     pool = 0

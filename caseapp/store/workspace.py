@@ -30,7 +30,7 @@ from caseapp.crypto import keyfile
 from caseapp.crypto.attachments import AttachmentStore
 from caseapp.domain.types import utcnow
 from caseapp.errors import SchemaTooNewError, WorkspaceError
-from caseapp.fileio import atomic_copy
+from caseapp.fileio import PRIVATE_DIR, atomic_copy, make_private, private_file
 from caseapp.ids import new_id
 from caseapp.store import journal, migrate, search_index
 from caseapp.store.engine import make_engine
@@ -79,8 +79,10 @@ class Workspace:
         if exists(path):
             raise WorkspaceError("workspace.exists", path=str(path))
         keyfile.check_passphrase(passphrase)
-        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+        make_private(path)  # a folder made beforehand (0755 by default) holds the workspace now
         data_key, recovery = keyfile.create_keyfile(path / KEY_FILE, passphrase, kdf=kdf, workspace_id=new_id())
+        private_file(path / DB_FILE)  # before SQLite creates it (and its -wal, -shm) under the umask
         engine = make_engine(path / DB_FILE, None if plain else data_key)
         try:
             migrate.upgrade(engine)
@@ -110,6 +112,9 @@ class Workspace:
         path = Path(path)
         if not (path / DB_FILE).exists():
             raise WorkspaceError("workspace.not_found", path=str(path))
+        # Workspaces made by earlier versions left the database and its WAL readable to every
+        # local user (0644), and a folder made beforehand at 0755: owner-only from now on.
+        make_private(path)
         prepare(path, data_key)
         return cls(path, data_key)
 
@@ -199,7 +204,7 @@ def prepare(path: Path, data_key: bytes) -> None:
 def backup(path: Path, label: str) -> Path:
     """An encrypted copy of the database (the file is ciphertext already) kept before migrating."""
     folder = path / BACKUPS_DIR
-    folder.mkdir(exist_ok=True, mode=0o700)
+    folder.mkdir(exist_ok=True, mode=PRIVATE_DIR)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
     target = folder / f"workspace-{label}-{stamp}.db"
     atomic_copy(path / DB_FILE, target)

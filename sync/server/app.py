@@ -99,16 +99,22 @@ def create_app(db: Database, config: ServerConfig | None = None) -> FastAPI:
 
     @app.post(f"{p.API_PREFIX}/login", response_model=p.LoginOut, responses=ERROR_RESPONSES,
               dependencies=[Depends(versions)])
-    def login(body: p.LoginIn, request: Request) -> p.LoginOut:
+    def login(body: p.LoginIn, request: Request) -> p.LoginOut | JSONResponse:
         ip = request.client.host if request.client else "unknown"
+        # Counted and committed before the password is hashed (see auth.claim_login).
+        with db.write() as conn:
+            wait_s = auth.claim_login(conn, body.user, ip, auth.now_ms())
+        if wait_s:
+            refused = _error_response(429, "sync.too_many_logins")
+            refused.headers["Retry-After"] = str(wait_s)
+            return refused
         with db.read() as conn:
-            auth.check_rate(conn, body.user, ip)
             found = auth.authenticate_user(conn, body.user, body.password)
         if found is None:
-            with db.write() as conn:
-                auth.record_failure(conn, body.user, ip)
             raise ApiError(401, "sync.bad_credentials")
         role, scopes = found
+        with db.write() as conn:
+            auth.login_succeeded(conn, body.user, ip)
         with db.write() as conn:
             token, expires = auth.register_device(conn, body.user, body.device_id, body.device_name)
         return p.LoginOut(token=token, expires_ms=expires, user=body.user, role=role, scopes=scopes)

@@ -18,10 +18,12 @@ from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidKey
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import BigInteger, ColumnElement, Connection, case, delete, literal, or_, select, update
 
+from caseapp.crypto import passwords
+from caseapp.errors import ValidationError
 from sync.protocol import ROLES
-from sync.server import schema
+from sync.server import db, schema
 from sync.server.errors import ApiError
 
 # OWASP's recommended Argon2id floor (19 MiB, 2 passes, 1 lane): ~30 ms a login on a server core.
@@ -30,8 +32,6 @@ ARGON_ITERATIONS = 2
 ARGON_LANES = 1
 
 TOKEN_LIFETIME_MS = 90 * 24 * 3600 * 1000
-LOGIN_WINDOW_MS = 60_000
-LOGIN_MAX_FAILURES = 5
 STREET_CODE_LENGTH = 9
 
 
@@ -97,16 +97,46 @@ def check_scopes(role: str, scopes: list[str]) -> None:
 
 
 # --- users -------------------------------------------------------------------------------------
+#
+# Every change to an account says what it did and is undone only by the command that says so: adding
+# never touches an existing user (it would re-enable a disabled one and bring its old logins back);
+# a new password and disabling both end every login of the user's devices, which then log in again
+# (their outboxes are untouched); enabling brings the account back, not the ended logins.
+
+def check_password_policy(name: str, password: str) -> None:
+    """The one password policy (caseapp.crypto.passwords), at the length for accounts reachable
+    from the network; raises a 400 naming the reason."""
+    try:
+        passwords.check(password, min_length=passwords.MIN_ACCOUNT_PASSWORD_LENGTH, user=name)
+    except ValidationError as error:
+        key = "password.too_short" if error.key == "workspace.passphrase_too_short" else error.key
+        raise ApiError(400, key, **error.params) from None
+
 
 def add_user(conn: Connection, name: str, password: str, role: str, scopes: list[str]) -> None:
+    """Create a user; an existing name is refused (409) and left as it was."""
     check_scopes(role, scopes)
-    exists = conn.execute(select(schema.users.c.name).where(schema.users.c.name == name)).first()
-    values = {"password_hash": hash_password(password), "role": role, "scopes": json.dumps(scopes),
-              "disabled": False}
-    if exists:
-        conn.execute(update(schema.users).where(schema.users.c.name == name).values(**values))
-    else:
-        conn.execute(insert(schema.users).values(name=name, created_ms=now_ms(), **values))
+    check_password_policy(name, password)
+    created = conn.execute(db.insert_for(conn, schema.users).values(
+        name=name, password_hash=hash_password(password), role=role, scopes=json.dumps(scopes), disabled=False,
+        created_ms=now_ms()).on_conflict_do_nothing(index_elements=["name"]).returning(schema.users.c.name)).first()
+    if created is None:
+        raise ApiError(409, "sync.user_exists", user=name)
+
+
+def user_exists(conn: Connection, name: str) -> bool:
+    return conn.execute(select(schema.users.c.name).where(schema.users.c.name == name)).first() is not None
+
+
+def set_password(conn: Connection, name: str, password: str) -> int:
+    """A new password; every device of the user must log in again with it. Returns how many
+    devices' logins were ended."""
+    check_password_policy(name, password)
+    done = conn.execute(update(schema.users).where(schema.users.c.name == name)
+                        .values(password_hash=hash_password(password)))
+    if not done.rowcount:
+        raise ApiError(404, "sync.unknown_user", user=name)
+    return _end_logins(conn, name, "password")
 
 
 def set_scopes(conn: Connection, name: str, scopes: list[str]) -> None:
@@ -117,33 +147,97 @@ def set_scopes(conn: Connection, name: str, scopes: list[str]) -> None:
     conn.execute(update(schema.users).where(schema.users.c.name == name).values(scopes=json.dumps(scopes)))
 
 
-def disable_user(conn: Connection, name: str) -> None:
+def disable_user(conn: Connection, name: str) -> int:
+    """Disable a user and end their devices' logins (so enabling later does not revive them).
+    Returns how many devices' logins were ended."""
     done = conn.execute(update(schema.users).where(schema.users.c.name == name).values(disabled=True))
     if not done.rowcount:
         raise ApiError(404, "sync.unknown_user", user=name)
+    return _end_logins(conn, name, "disabled")
 
 
-# --- login and devices -------------------------------------------------------------------------
-
-def _recent_failures(conn: Connection, key: str, now: int) -> int:
-    return int(conn.execute(select(func.count()).select_from(schema.login_failures).where(
-        schema.login_failures.c.key == key, schema.login_failures.c.at_ms > now - LOGIN_WINDOW_MS)).scalar_one())
-
-
-def check_rate(conn: Connection, user: str, ip: str) -> None:
-    """Refuse (429) before even hashing when this user or this address failed too often lately."""
-    now = now_ms()
-    for key in (f"user:{user}", f"ip:{ip}"):
-        if _recent_failures(conn, key, now) >= LOGIN_MAX_FAILURES:
-            raise ApiError(429, "sync.too_many_logins")
+def enable_user(conn: Connection, name: str) -> bool:
+    """Enable a disabled user; False if it was not disabled. Its devices log in again."""
+    if not user_exists(conn, name):
+        raise ApiError(404, "sync.unknown_user", user=name)
+    done = conn.execute(update(schema.users).where(schema.users.c.name == name, schema.users.c.disabled.is_(True))
+                        .values(disabled=False))
+    return bool(done.rowcount)
 
 
-def record_failure(conn: Connection, user: str, ip: str) -> None:
-    now = now_ms()
-    conn.execute(insert(schema.login_failures), [{"key": f"user:{user}", "at_ms": now},
-                                                 {"key": f"ip:{ip}", "at_ms": now}])
-    # Keep the table small: failures older than the window no longer count for anything.
-    conn.execute(delete(schema.login_failures).where(schema.login_failures.c.at_ms < now - 10 * LOGIN_WINDOW_MS))
+def _end_logins(conn: Connection, name: str, why: str) -> int:
+    d = schema.devices.c
+    done = conn.execute(update(schema.devices).where(d.user_name == name, d.revoked.is_(False), d.token_ended.is_(None))
+                        .values(token_ended=why, expires_ms=0))
+    return int(done.rowcount)
+
+
+# --- login back-off ----------------------------------------------------------------------------
+#
+# Counted per (user name as typed, client address), in one INSERT … ON CONFLICT DO UPDATE … RETURNING
+# committed BEFORE the password is hashed: concurrent logins each take their turn on the row, so no
+# more than LOGIN_FREE_ATTEMPTS are ever checked at once, and the (slow, on purpose) hash check
+# cannot be raced. After the free attempts each further one waits twice as long as the one before
+# (LOGIN_FIRST_DELAY_MS, doubling, at most LOGIN_MAX_DELAY_MS) and is answered 429 with Retry-After
+# until then; a refused attempt changes nothing but the row's age. A success from that address
+# clears its row; a row untouched for LOGIN_FORGET_MS starts afresh.
+#
+# Keyed by the pair, not the user name alone, so that a stranger failing five times cannot lock the
+# real "admin" out: their failures slow only their own address. There is no per-user ceiling across
+# addresses: any such ceiling is a lever for strangers to lock a named user out from everywhere,
+# which is the attack this replaces. What a guesser with many addresses gets is bounded instead by
+# the password policy (no account password is among the 10,000 commonest, nor the user name) and
+# by Argon2id: each address gets about 25 guesses in its first day and then one an hour.
+
+LOGIN_FREE_ATTEMPTS = 5
+LOGIN_FIRST_DELAY_MS = 60_000
+LOGIN_MAX_DELAY_MS = 3_600_000
+LOGIN_FORGET_MS = 24 * 3_600_000
+
+
+def login_delay_ms(attempts: int) -> int:
+    """How long after the ``attempts``-th counted login from one address the next may come."""
+    if attempts < LOGIN_FREE_ATTEMPTS:
+        return 0
+    return min(LOGIN_FIRST_DELAY_MS * 2 ** (attempts - LOGIN_FREE_ATTEMPTS), LOGIN_MAX_DELAY_MS)
+
+
+def _delay_after(attempts: ColumnElement[int]) -> ColumnElement[int]:
+    """login_delay_ms in SQL (no portable power function: the few doubling steps are spelled out)."""
+    steps = []
+    k = LOGIN_FREE_ATTEMPTS
+    while login_delay_ms(k) < LOGIN_MAX_DELAY_MS:
+        steps.append((attempts == k, login_delay_ms(k)))
+        k += 1
+    return case((attempts < LOGIN_FREE_ATTEMPTS, 0), *steps, else_=LOGIN_MAX_DELAY_MS)
+
+
+def claim_login(conn: Connection, user: str, address: str, now: int) -> int:
+    """Count this login before its password is checked: 0 if it may go on, else the seconds to
+    wait. Commit before checking the password, so concurrent logins see each other's counts."""
+    t = schema.login_throttle.c
+    nonce = secrets.token_hex(16)
+    stale = t.updated_ms < now - LOGIN_FORGET_MS
+    due = or_(stale, t.next_ms <= now)
+    first = db.insert_for(conn, schema.login_throttle).values(
+        user_name=user, address=address, attempts=1, next_ms=now + login_delay_ms(1), grant_id=nonce, updated_ms=now)
+    stmt = first.on_conflict_do_update(index_elements=["user_name", "address"], set_={
+        "attempts": case((stale, 1), (due, t.attempts + 1), else_=t.attempts),
+        "next_ms": case((stale, now + login_delay_ms(1)),
+                        (due, literal(now, BigInteger) + _delay_after(t.attempts + 1)), else_=t.next_ms),
+        "grant_id": case((due, nonce), else_=t.grant_id),
+        "updated_ms": now,
+    }).returning(t.grant_id, t.next_ms)
+    row = conn.execute(stmt).one()
+    if row.grant_id == nonce:
+        return 0
+    return max(1, -(-(row.next_ms - now) // 1000))
+
+
+def login_succeeded(conn: Connection, user: str, address: str) -> None:
+    """The right password from this address: its count starts again."""
+    t = schema.login_throttle.c
+    conn.execute(delete(schema.login_throttle).where(t.user_name == user, t.address == address))
 
 
 def authenticate_user(conn: Connection, user: str, password: str) -> tuple[str, list[str]] | None:
@@ -159,22 +253,31 @@ def authenticate_user(conn: Connection, user: str, password: str) -> tuple[str, 
 
 def register_device(conn: Connection, user: str, device_id: str, name: str) -> tuple[str, int]:
     """Issue a new token for this device (replacing its old one). A revoked device stays revoked,
-    and a device id registered by another user cannot be taken over."""
-    row = conn.execute(select(schema.devices).where(schema.devices.c.id == device_id)).first()
-    if row is not None and row.revoked:
-        raise ApiError(403, "sync.device_revoked")
-    if row is not None and row.user_name != user:
-        raise ApiError(409, "sync.device_taken")
+    and a device id registered by another user cannot be taken over.
+
+    No check-then-insert: concurrent first logins of one new device id (a double click, a retried
+    request) would both find no row and one insert would fail. The insert does nothing if the id
+    exists, and the update then only touches a row of this user that is not revoked."""
     token = secrets.token_urlsafe(32)
     now = now_ms()
     expires = now + TOKEN_LIFETIME_MS
     values = {"user_name": user, "name": name, "token_hash": token_hash(token), "expires_ms": expires,
-              "last_seen_ms": now}
-    if row is None:
-        conn.execute(insert(schema.devices).values(id=device_id, revoked=False, created_ms=now, **values))
-    else:
-        conn.execute(update(schema.devices).where(schema.devices.c.id == device_id).values(**values))
-    return token, expires
+              "last_seen_ms": now, "token_ended": None}
+    d = schema.devices.c
+    created = conn.execute(db.insert_for(conn, schema.devices).values(id=device_id, revoked=False, created_ms=now,
+                                                                       **values)
+                           .on_conflict_do_nothing(index_elements=["id"]).returning(d.id)).first()
+    # (RETURNING, not rowcount: psycopg reports -1 rows for an INSERT … ON CONFLICT DO NOTHING)
+    if created is not None:
+        return token, expires
+    renewed = conn.execute(update(schema.devices).where(d.id == device_id, d.user_name == user, d.revoked.is_(False))
+                           .values(**values))
+    if renewed.rowcount:
+        return token, expires
+    row = conn.execute(select(d.revoked).where(d.id == device_id)).first()
+    if row is not None and row.revoked:
+        raise ApiError(403, "sync.device_revoked")
+    raise ApiError(409, "sync.device_taken")
 
 
 def principal_for(conn: Connection, token: str) -> Principal:
@@ -189,6 +292,8 @@ def principal_for(conn: Connection, token: str) -> Principal:
         raise ApiError(403, "sync.device_revoked")
     if row.disabled:
         raise ApiError(403, "sync.user_disabled")
+    if row.token_ended:
+        raise ApiError(401, "sync.password_changed")
     if row.expires_ms < now_ms():
         raise ApiError(401, "sync.token_expired")
     return Principal(row.user_name, row.role, row.id, prefixes_for(row.role, list(json.loads(row.scopes))))

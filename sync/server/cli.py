@@ -3,16 +3,21 @@
     caseapp-server [--db URL] init
     caseapp-server [--db URL] serve [--host H] [--port P] [--tls-cert F --tls-key F]
     caseapp-server [--db URL] user add NAME --role caseworker|supervisor|admin --scope ORGCODE…
+    caseapp-server [--db URL] user passwd NAME
     caseapp-server [--db URL] user scope NAME --scope ORGCODE…
     caseapp-server [--db URL] user disable NAME
+    caseapp-server [--db URL] user enable NAME
     caseapp-server [--db URL] device list
     caseapp-server [--db URL] device revoke ID
     caseapp-server [--db URL] demo
     caseapp-server [--db URL] audit verify
     caseapp-server [--db URL] audit record ID
 
-Passwords come from CASEAPP_PASSWORD or a prompt. The database URL defaults to a SQLite file in
-the user data folder; ``postgresql+psycopg://user@host/db`` for PostgreSQL (also CASEAPP_SERVER_DB).
+Passwords come from CASEAPP_PASSWORD or a prompt, and must pass the password policy
+(caseapp.crypto.passwords). ``user add`` only creates; an existing user is changed only by the
+command named for the change (passwd, scope, disable, enable), each saying what it did.
+The database URL defaults to a SQLite file in the user data folder;
+``postgresql+psycopg://user@host/db`` for PostgreSQL (also CASEAPP_SERVER_DB).
 Every command migrates the database first, so the schema is always current.
 """
 
@@ -64,15 +69,19 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--tls-key", default=None)
     serve.add_argument("--min-schema", type=int, default=1, help="oldest workspace schema still served")
     user = sub.add_parser("user", help="manage users").add_subparsers(dest="user_command", required=True)
-    add = user.add_parser("add", help="add (or reset) a user")
+    add = user.add_parser("add", help="add a new user (an existing one is refused: see passwd, enable)")
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=["caseworker", "supervisor", "admin"])
     add.add_argument("--scope", nargs="*", default=[], metavar="ORGCODE")
     scope = user.add_parser("scope", help="change a user's scope")
     scope.add_argument("name")
     scope.add_argument("--scope", nargs="*", default=[], metavar="ORGCODE")
-    disable = user.add_parser("disable", help="disable a user (all their devices stop syncing)")
+    passwd = user.add_parser("passwd", help="set a user's password; their devices must log in again")
+    passwd.add_argument("name")
+    disable = user.add_parser("disable", help="disable a user (all their devices stop syncing; undo with enable)")
     disable.add_argument("name")
+    enable = user.add_parser("enable", help="enable a disabled user again (their devices log in again)")
+    enable.add_argument("name")
     device = sub.add_parser("device", help="manage devices").add_subparsers(dest="device_command", required=True)
     device.add_parser("list", help="list registered devices")
     revoke = device.add_parser("revoke", help="revoke a device: it is refused at once")
@@ -102,29 +111,52 @@ def run(args: argparse.Namespace) -> int:
         elif args.command == "demo":
             password = _password("password for the demo users: ")
             with db.write() as conn:
+                kept = [name for name, _role, _scopes in DEMO_USERS if auth.user_exists(conn, name)]
                 for name, role, scopes in DEMO_USERS:
-                    auth.add_user(conn, name, password, role, list(scopes))
+                    if name not in kept:
+                        auth.add_user(conn, name, password, role, list(scopes))
             for name, role, scopes in DEMO_USERS:
                 print(f"{name:12} {role:11} {' '.join(scopes) or '*'}")
+            for name in kept:
+                print(_say("sync.demo_user_kept", user=name))
         return 0
     finally:
         db.dispose()
 
 
+def _say(key: str, **params: object) -> str:
+    return message(key, "en", **params)
+
+
 def _user(args: argparse.Namespace, db: Database) -> None:
     if args.user_command == "add":
+        with db.read() as conn:
+            if auth.user_exists(conn, args.name):  # before asking for a password that would be thrown away
+                raise ApiError(409, "sync.user_exists", user=args.name)
         password = _password(f"password for {args.name}: ")
         with db.write() as conn:
             auth.add_user(conn, args.name, password, args.role, list(args.scope))
-        print(f"user {args.name} ({args.role}) saved")
+        print(_say("sync.user_added", user=args.name, role=args.role))
+    elif args.user_command == "passwd":
+        with db.read() as conn:
+            if not auth.user_exists(conn, args.name):
+                raise ApiError(404, "sync.unknown_user", user=args.name)
+        password = _password(f"new password for {args.name}: ")
+        with db.write() as conn:
+            ended = auth.set_password(conn, args.name, password)
+        print(_say("sync.user_password_set", user=args.name, devices=ended))
     elif args.user_command == "scope":
         with db.write() as conn:
             auth.set_scopes(conn, args.name, list(args.scope))
         print(f"user {args.name}: scope {' '.join(args.scope)}")
     elif args.user_command == "disable":
         with db.write() as conn:
-            auth.disable_user(conn, args.name)
-        print(f"user {args.name} disabled")
+            ended = auth.disable_user(conn, args.name)
+        print(_say("sync.user_disabled_done", user=args.name, devices=ended))
+    elif args.user_command == "enable":
+        with db.write() as conn:
+            enabled = auth.enable_user(conn, args.name)
+        print(_say("sync.user_enabled" if enabled else "sync.user_not_disabled", user=args.name))
 
 
 def _device(args: argparse.Namespace, db: Database) -> None:
@@ -145,12 +177,15 @@ def _audit(args: argparse.Namespace, db: Database) -> int:
     with db.read() as conn:
         if args.audit_command == "record":
             for e in trails.for_record(conn, args.id):
-                mark = "" if e["intact"] else "  [NOT INTACT]"
-                print(f"{e['at']}  {e['device_id']}  {e['actor']:12} {e['action']:8} {e['changes']}{mark}")
+                mark = "" if e["intact"] else f"  [NOT INTACT: {e['problem'] or '?'}]"
+                # The actor is what the device claimed; "via" the user it was logged in as.
+                via = f" (via {e['user_name']})" if e["user_name"] and e["user_name"] != e["actor"] else ""
+                print(f"{e['at']}  {e['device_id']}  {str(e['actor']) + via:12} {e['action']:8} {e['changes']}{mark}")
             return 0
         summaries = trails.verify(conn)
     for t in summaries:
-        state = "intact" if not t.broken else f"{t.broken} entries not intact, first #{t.first_broken}"
+        why = ", ".join(f"{n} {p}" for p, n in sorted(t.problems.items()))
+        state = "intact" if not t.broken else f"{t.broken} entries not intact ({why}), first #{t.first_broken}"
         print(f"{t.device_id}  {t.entries} entries  {state}")
     return 1 if any(t.broken for t in summaries) else 0
 

@@ -21,8 +21,13 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, Table, create_engine, event, text
+from sqlalchemy.dialects import postgresql as pg
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.engine import make_url
 from sqlalchemy.pool import QueuePool
+
+from caseapp.fileio import make_private, private_file
 
 # Any fixed 64-bit number; it names "the change log" among advisory locks.
 PUSH_LOCK_KEY = 0x43415345_53594E43  # "CASESYNC"
@@ -31,6 +36,7 @@ PUSH_LOCK_KEY = 0x43415345_53594E43  # "CASESYNC"
 def default_url() -> str:
     folder = Path(platformdirs.user_data_dir("CaseApp-Server", "CaseApp"))
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    make_private(folder)  # the server's own folder: owner-only even if it was made 0755 before
     return f"sqlite:///{folder / 'server.db'}"
 
 
@@ -40,6 +46,7 @@ class Database:
         self.is_sqlite = url.startswith("sqlite")
         self._write_lock = threading.Lock()
         if self.is_sqlite:
+            _private_sqlite_files(url)
             # A small pool: reopening the file and re-running the pragmas on every request would
             # cost more than most requests. A connection is used by one thread at a time.
             self.engine: Engine = create_engine(url, poolclass=QueuePool, pool_size=8, max_overflow=16,
@@ -91,6 +98,19 @@ class Database:
         self.engine.dispose()
 
 
+def _private_sqlite_files(url: str) -> None:
+    """The database holds every record, password hash and token hash: owner-only (0600), including
+    a file an earlier version left 0644. Created empty before SQLite opens it, since SQLite gives
+    the -wal and -shm files the database file's permissions."""
+    path = make_url(url).database
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    for suffix in ("-wal", "-shm"):
+        if Path(path + suffix).exists():
+            private_file(Path(path + suffix))
+    private_file(Path(path))
+
+
 def _sqlite_pragmas(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _connect(dbapi_conn: Any, record: Any) -> None:
@@ -117,3 +137,12 @@ def _alembic_config(conn: Connection | None = None) -> Config:
 
 def head_revision() -> str | None:
     return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def insert_for(conn: Connection, table: Table) -> pg.Insert | sqlite.Insert:
+    """An INSERT with ``on_conflict_do_nothing/do_update`` in the connection's own dialect: both
+    SQLite and PostgreSQL resolve a unique clash inside the one statement, which is what makes
+    first-time rows (a new device id, a login counter) safe to create from concurrent requests."""
+    if conn.dialect.name == "postgresql":
+        return pg.insert(table)
+    return sqlite.insert(table)

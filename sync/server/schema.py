@@ -15,7 +15,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
-    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -55,6 +54,9 @@ devices = Table(
     Column("revoked", Boolean, nullable=False, default=False),
     Column("created_ms", BigInteger, nullable=False),
     Column("last_seen_ms", BigInteger, nullable=False),
+    #: why the token was ended before its expiry ("password": the user's password changed,
+    #: "disabled": the user was disabled); the device may log in again, unlike a revoked one
+    Column("token_ended", String(16), nullable=True),
 )
 
 records = Table(
@@ -137,19 +139,31 @@ device_audit = Table(
     Column("changes", Text, nullable=False),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
-    #: False when the entry's hash, its link to the previous entry or its device did not check out
+    #: False when the entry's hash, its link to the previous entry, its device or its actor did not
+    #: check out; ``problem`` says which ("hash", "link", "device", "actor")
     Column("intact", Boolean, nullable=False),
     Column("received_ms", BigInteger, nullable=False),
+    #: the authenticated user of the device that shipped it, decided by the server (``actor`` is
+    #: what the device claims); NULL for entries received before the server recorded it
+    Column("user_name", String(64), nullable=True),
+    Column("problem", String(16), nullable=True),
     PrimaryKeyConstraint("device_id", "seq"),
 )
 
-login_failures = Table(
-    "login_failures", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    #: "user:<name>" or "ip:<address>"
-    Column("key", String(200), nullable=False),
-    Column("at_ms", BigInteger, nullable=False),
-    Index("ix_login_failures_key_at", "key", "at_ms"),
+login_throttle = Table(
+    "login_throttle", metadata,
+    #: the user name as typed (whether or not such a user exists) and the client's address: the
+    #: back-off is per pair, so nobody elsewhere can lock a named user out (see auth.claim_login)
+    Column("user_name", String(64), nullable=False),
+    Column("address", String(64), nullable=False),
+    #: logins let through since the last success here (each counted before its password is checked)
+    Column("attempts", Integer, nullable=False),
+    #: the next login from here is let through no earlier than this
+    Column("next_ms", BigInteger, nullable=False),
+    #: the nonce of the request let through last: how a request learns from RETURNING that it was
+    Column("grant_id", String(32), nullable=False),
+    Column("updated_ms", BigInteger, nullable=False),
+    PrimaryKeyConstraint("user_name", "address"),
 )
 
 attachments = Table(

@@ -4,9 +4,18 @@ A device's trail is hash-chained on the device (``caseapp.store.audit``). Shippi
 or wiped laptop's record of who viewed and changed what survives it, and an entry edited on the
 device after it was shipped no longer matches the server's copy. Each entry is checked as it
 arrives: its own hash, its link to the previous entry the server holds, and that it names the
-device that sent it. An entry that fails is still kept, marked not intact, for an administrator
-to look into (``caseapp-server audit verify``): refusing it would stop the device's sync, and
-its records, over a problem only an administrator can settle.
+device that sent it, and that its actor is the device's authenticated user. An entry that fails is
+still kept, marked not intact with the reason, for an administrator to look into
+(``caseapp-server audit verify``): refusing it would stop the device's sync, and its records, over
+a problem only an administrator can settle.
+
+The actor is what the device claims; the server stores beside it the authenticated user of the
+device that shipped the entry (``user_name``), and an entry whose actor is not that user is not
+intact (``problem`` "actor"), since a device could otherwise put any colleague's name on what it
+did. The one exception is an entry the device wrote when it applied a pulled change (action
+"remote"): its actor is that change's author, whom the server itself recorded as the authenticated
+user who pushed it, so it must name a user the server knows, not the shipping one (or nobody, for
+records that arrived or left with a page).
 """
 
 from __future__ import annotations
@@ -21,6 +30,9 @@ from sync import protocol as p
 from sync.server import schema
 from sync.server.auth import Principal
 
+#: the action of an entry a device wrote when it applied a pulled change (caseapp.store.journal)
+REMOTE = "remote"
+
 
 def receive(conn: Connection, who: Principal, entries: Sequence[p.AuditEntryIn], now_ms: int) -> int:
     """Store the entries newer than what the server holds for this device (a replayed batch adds
@@ -29,19 +41,34 @@ def receive(conn: Connection, who: Principal, entries: Sequence[p.AuditEntryIn],
     last = conn.execute(select(t.seq, t.hash).where(t.device_id == who.device_id)
                         .order_by(t.seq.desc()).limit(1)).first()
     top, head = (last.seq, last.hash) if last is not None else (0, GENESIS)
+    fresh = sorted((e for e in entries if e.seq > top), key=lambda e: e.seq)
+    remote_authors = {e.actor for e in fresh if e.action == REMOTE}
+    known = set(conn.execute(select(schema.users.c.name).where(schema.users.c.name.in_(remote_authors))).scalars()) \
+        if remote_authors else set()
     rows = []
-    for e in sorted(entries, key=lambda e: e.seq):
-        if e.seq <= top:
-            continue
-        own = entry_hash(e.prev_hash, e.seq, e.at, e.actor, e.device, e.entity, e.row_id, e.action, e.changes)
-        intact = own == e.hash and e.prev_hash == head and e.seq == top + 1 and e.device == who.device_id
+    for e in fresh:
+        problem = _problem(e, who, top, head, known)
         rows.append({"device_id": who.device_id, "seq": e.seq, "at": e.at, "actor": e.actor, "entity": e.entity,
                      "row_id": e.row_id, "action": e.action, "changes": e.changes, "prev_hash": e.prev_hash,
-                     "hash": e.hash, "intact": intact, "received_ms": now_ms})
+                     "hash": e.hash, "intact": problem is None, "problem": problem, "user_name": who.user,
+                     "received_ms": now_ms})
         top, head = e.seq, e.hash
     if rows:
         conn.execute(insert(schema.device_audit), rows)
     return top
+
+
+def _problem(e: p.AuditEntryIn, who: Principal, top: int, head: str, known_users: set[str]) -> str | None:
+    """Why the entry does not check out, or None."""
+    if entry_hash(e.prev_hash, e.seq, e.at, e.actor, e.device, e.entity, e.row_id, e.action, e.changes) != e.hash:
+        return "hash"
+    if e.prev_hash != head or e.seq != top + 1:
+        return "link"
+    if e.device != who.device_id:
+        return "device"
+    if e.actor != who.user and not (e.action == REMOTE and (e.actor in known_users or not e.actor)):
+        return "actor"
+    return None
 
 
 @dataclass(frozen=True)
@@ -50,6 +77,9 @@ class TrailSummary:
     entries: int
     broken: int
     first_broken: int | None
+    #: how many entries failed each check ("hash", "link", "device", "actor"; "?" for entries
+    #: received before the server recorded why)
+    problems: dict[str, int]
 
 
 def verify(conn: Connection) -> list[TrailSummary]:
@@ -57,10 +87,14 @@ def verify(conn: Connection) -> list[TrailSummary]:
     t = schema.device_audit.c
     counts: dict[str, int] = {d: n for d, n in conn.execute(select(t.device_id, func.count()).group_by(t.device_id))}
     broken: dict[str, list[int]] = {}
-    for device_id, seq in conn.execute(select(t.device_id, t.seq).where(t.intact.is_(False)).order_by(t.seq)):
+    problems: dict[str, dict[str, int]] = {}
+    for device_id, seq, problem in conn.execute(select(t.device_id, t.seq, t.problem)
+                                                .where(t.intact.is_(False)).order_by(t.seq)):
         broken.setdefault(device_id, []).append(seq)
-    return [TrailSummary(d, int(n), len(broken.get(d, [])), broken[d][0] if d in broken else None)
-            for d, n in sorted(counts.items())]
+        found = problems.setdefault(device_id, {})
+        found[problem or "?"] = found.get(problem or "?", 0) + 1
+    return [TrailSummary(d, int(n), len(broken.get(d, [])), broken[d][0] if d in broken else None,
+                         problems.get(d, {})) for d, n in sorted(counts.items())]
 
 
 def for_record(conn: Connection, row_id: str, limit: int = 500) -> list[dict[str, object]]:
