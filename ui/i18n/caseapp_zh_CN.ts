@@ -553,6 +553,10 @@
         <translation>冲突</translation>
     </message>
     <message>
+        <source>Held on this device</source>
+        <translation>暂存本机（服务器版本较旧）</translation>
+    </message>
+    <message>
         <source>New record</source>
         <translation>新建记录</translation>
     </message>
