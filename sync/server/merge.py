@@ -205,8 +205,7 @@ class Batch:
             raise Rejected("sync.out_of_scope")
         for name in given:
             self._allowed(entity, op.src.row_id, name, fields[name], edit=False)
-        if entity == "attachment" and attachments.missing(self.conn, [str(fields.get("digest"))]):
-            raise Rejected("sync.attachment_missing")  # content first, then the record pointing at it
+        attachments.check_create(self.conn, self.who, entity, fields)  # content first, then the record
         created = value.get("created_at")
         try:
             created_at = canonical(cls, "created_at", created) if created is not None else None

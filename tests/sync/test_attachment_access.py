@@ -173,10 +173,10 @@ def test_upload_recovers_from_an_answer_it_did_not_expect(device: Callable[[str]
         asked.append(d)
         return stale if len(asked) == 1 else real(d)
 
-    client.attachment_status = first_answer_stale  # type: ignore[method-assign]
+    client.attachment_status = first_answer_stale
     client.upload_attachment(digest, photo)
     assert len(asked) == 2  # asked again after the refusal
-    client.attachment_status = real  # type: ignore[method-assign]
+    client.attachment_status = real
     assert client.attachment_status(digest) == p.AttachmentStatus(digest=digest, size=len(photo),
                                                                   received=len(photo), complete=True)
     client.close()
