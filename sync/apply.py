@@ -35,9 +35,10 @@ values in the audit entries about it. Audit entries the server already holds are
 newer ones once a push has delivered them, by a sweep over what the server acknowledged
 (``_sweep_audit``), so the server's copy of the trail is always whole and checkable. Attachment
 files are deleted after the transaction commits (a rollback must not lose content whose record
-stays), from a list kept in the settings, so a crash in between only delays them. Page
-transactions run with ``secure_delete``, so deleted rows are zeroed rather than left in free
-space, and a pull that removed records checkpoints the WAL, which still holds older pages.
+stays), from a list kept in the settings, so a crash in between only delays them. SQLCipher
+zeroes deleted and overwritten content (``secure_delete`` is on for keyed databases), so removed
+rows and redacted payloads do not linger in free pages; a pull that removed records also empties
+the WAL when no reader holds it, since its older frames still hold the pages as they were.
 """
 
 from __future__ import annotations
@@ -117,9 +118,6 @@ def _server_transaction(ws: Workspace) -> Iterator[Connection]:
         # On the driver directly: SQLAlchemy would first open a transaction, inside which SQLite
         # ignores this pragma.
         raw.execute("PRAGMA foreign_keys = OFF")
-        # Deleted and overwritten rows (records leaving the scope, redacted audit payloads) are
-        # zeroed on their pages rather than left readable in free space.
-        raw.execute("PRAGMA secure_delete = ON")
         try:
             with conn.begin():
                 yield conn
@@ -127,7 +125,6 @@ def _server_transaction(ws: Workspace) -> Iterator[Connection]:
             try:
                 if raw.in_transaction:  # a failed commit can leave one open; the pragma needs none
                     raw.rollback()
-                raw.execute("PRAGMA secure_delete = OFF")
                 raw.execute("PRAGMA foreign_keys = ON")
             except Exception:
                 conn.invalidate()  # never hand a connection without key checks back to the pool

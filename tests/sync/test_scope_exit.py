@@ -26,6 +26,7 @@ from caseapp.store.tables import AuditEntry, ConflictRecord
 from caseapp.store.workspace import DB_FILE
 from caseapp.validation.idnumber import id_check_char
 from sync import run
+from sync.server import trails
 
 from .conftest import COMMUNITY_A, COMMUNITY_B, PASSPHRASE, STREET, Device, Server
 from .test_end_to_end import edit
@@ -76,17 +77,31 @@ def database_text(dev: Device) -> str:
     return "\n".join(out)
 
 
+PAGE, RESERVE = 4096, 80  # SQLCipher 4 defaults: 4096-byte pages ending in 80 bytes of IV and HMAC
+
+
+def _decrypt_page(page: bytes, key: bytes, first: bool) -> bytes:
+    body = page[16:PAGE - RESERVE] if first else page[:PAGE - RESERVE]  # page 1 starts with the salt
+    iv = page[PAGE - RESERVE:PAGE - RESERVE + 16]
+    decryptor = Cipher(algorithms.AES(key), modes.CBC(iv)).decryptor()
+    return decryptor.update(body) + decryptor.finalize()
+
+
 def decrypted_pages(path: Path, key: bytes) -> Iterator[bytes]:
-    """Every page of a SQLCipher 4 file (defaults: 4096-byte pages, 80 reserved bytes: IV and HMAC),
-    decrypted, free pages included: what deleted rows leave behind is in them."""
+    """Every page of a SQLCipher file, decrypted, free pages included: what deleted rows leave
+    behind is in them."""
     data = path.read_bytes()
-    size, reserve = 4096, 80
-    for start in range(0, len(data), size):
-        page = data[start:start + size]
-        body = page[16:size - reserve] if start == 0 else page[:size - reserve]  # page 1 starts with the salt
-        iv = page[size - reserve:size - reserve + 16]
-        decryptor = Cipher(algorithms.AES(key), modes.CBC(iv)).decryptor()
-        yield decryptor.update(body) + decryptor.finalize()
+    for start in range(0, len(data), PAGE):
+        yield _decrypt_page(data[start:start + PAGE], key, start == 0)
+
+
+def decrypted_wal_frames(path: Path, key: bytes) -> Iterator[bytes]:
+    """Every frame of the write-ahead log, decrypted (32-byte header, then 24-byte frame headers
+    each followed by a page): older versions of pages stay in it until it is emptied."""
+    data = path.read_bytes() if path.exists() else b""
+    for start in range(32, len(data) - PAGE + 1, 24 + PAGE):
+        page_no = int.from_bytes(data[start:start + 4], "big")
+        yield _decrypt_page(data[start + 24:start + 24 + PAGE], key, page_no == 1)
 
 
 def audit_verify_cli(dev: Device, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:
@@ -153,7 +168,12 @@ def test_records_leaving_the_scope_leave_nothing_personal_behind(
                                    for n in a_needles() if n in laptop.ws.attachments.get(d).decode()]
     with laptop.ws.engine.connect() as conn:
         leaks["audit verify"] = [f"{p.entry_id}: {p.problem}" for p in audit.verify(conn)]
+    laptop.sync()  # the redactions reach the server as entries of the trail, which still checks out there
+    with server.db.read() as conn:
+        leaks["server's trail"] = [f"{t.broken} broken" for t in trails.verify(conn) if t.broken]
     key = laptop.ws._key
+    frames = b"".join(decrypted_wal_frames(laptop.ws.path / f"{DB_FILE}-wal", key))
+    leaks["log frames"] = [n for n in a_needles() if n.encode() in frames]
     laptop.ws.close()
     pages = b"".join(decrypted_pages(laptop.ws.path / DB_FILE, key))
     leaks["file pages"] = [n for n in a_needles() if n.encode() in pages]  # free pages included
@@ -165,3 +185,4 @@ def test_records_leaving_the_scope_leave_nothing_personal_behind(
     assert B_HEAD in text and B_ID in text and B_HEAD.encode() in pages
     assert sorted(laptop.ws.attachments.digests()) == sorted([shared, b_scan])
     assert trail_about_a != []
+
