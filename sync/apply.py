@@ -28,6 +28,17 @@ so an interrupted pull still ends with a full rebuild (``rebuild_index_if_stale`
 During a scope re-pull every record the server had sent before is marked by negating its
 ``server_pos``; records the re-pull sends again become positive, and those still negative at its
 end are no longer in scope and are removed.
+
+A record that leaves takes everything personal about it along (``remove``): its conflict records,
+its search keys, the content of its attachments (unless a record that stays shares it) and the
+values in the audit entries about it. Audit entries the server already holds are redacted at once;
+newer ones once a push has delivered them, by a sweep over what the server acknowledged
+(``_sweep_audit``), so the server's copy of the trail is always whole and checkable. Attachment
+files are deleted after the transaction commits (a rollback must not lose content whose record
+stays), from a list kept in the settings, so a crash in between only delays them. SQLCipher
+zeroes deleted and overwritten content (``secure_delete`` is on for keyed databases), so removed
+rows and redacted payloads do not linger in free pages; a pull that removed records also empties
+the WAL when no reader holds it, since its older frames still hold the pages as they were.
 """
 
 from __future__ import annotations
@@ -45,22 +56,30 @@ from sqlalchemy import Boolean, Column, Connection, MetaData, Table, delete, fun
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.types import NullType
 
-from caseapp.domain import ENTITIES, Record
+from caseapp.domain import ENTITIES, Attachment, Record
 from caseapp.domain.base import SILENT_FIELDS
 from caseapp.domain.codec import dumps
 from caseapp.domain.types import utcnow
 from caseapp.services import search
 from caseapp.store import audit, search_index
+from caseapp.store.engine import BUSY_TIMEOUT_MS
 from caseapp.store.tables import HELD, OUTBOX_STATES, ConflictRecord, JournalEntry
 from caseapp.store.workspace import Workspace
 from caseapp.store.writer import Writer, in_place
 from sync import protocol as p
 from sync.outbox import CONFLICT_ENTITY
 from sync.settings import CURSOR, INDEX_STALE, REFETCH, RESET, read_setting, write_setting
+from sync.trail import SENT as AUDIT_SENT
 
 ALL_FIELDS = "*"
 Picker = Callable[[dict[str, Any]], tuple[Any, ...]]
 CHUNK = 500
+#: digests whose attachment records left this device: their files go once the removal committed
+FILES_TO_DROP = "sync.attachments_to_drop"
+#: the audit entries up to here were swept for records no longer held (see _sweep_audit)
+AUDIT_SWEPT = "sync.audit_swept"
+#: audit entries one page's sweep looks at (the first after an upgrade covers the whole trail)
+SWEEP_BATCH = 20_000
 
 
 @dataclass
@@ -150,11 +169,15 @@ def apply_page(ws: Workspace, page: p.PullOut, *, refetched: Sequence[p.RecordRe
         elif not read_setting(conn, INDEX_STALE, False):
             write_setting(conn, INDEX_STALE, True)
         audit.append(conn, trail)
+        _sweep_audit(conn, ws)
         write_setting(conn, CURSOR, page.cursor)
         if refetched:
             done = {(r.entity, r.id) for r in refetched}
             queued = read_setting(conn, REFETCH, [])
             write_setting(conn, REFETCH, [q for q in queued if (q["entity"], q["id"]) not in done])
+    drop_files(ws)
+    if tally.removed:
+        _checkpoint(ws)
     return tally
 
 
@@ -308,28 +331,91 @@ def _ms_to_dt(ms: int) -> dt.datetime:
 
 
 def remove(conn: Connection, ws: Workspace, refs: Sequence[tuple[str, str]], trail: list[audit.AuditItem]) -> int:
-    """Delete records that left this device's scope (or that the server does not have), with their
-    conflict records; audited as remote changes."""
+    """Delete records that left this device's scope (or that the server does not have), audited as
+    remote changes, and what is personal about them: conflict records, the values in the audit
+    entries the server holds (the newer ones are swept later), and (after the caller commits,
+    ``drop_files``) the content of attachments no record that stays points at. The caller
+    refreshes the search index for the households touched (``search_index.households_of``)."""
     removed = 0
     by_entity: dict[str, list[str]] = defaultdict(list)
     for entity, row_id in refs:
         by_entity[entity].append(row_id)
     now = utcnow()
+    gone: list[str] = []
+    digests: list[str] = []
     for entity, ids in by_entity.items():
         cls = ENTITIES.get(entity)
         if cls is None:
             continue
         table: Table = cls.__table__  # type: ignore[assignment]
         for chunk in _chunks(ids):
+            conn.execute(delete(ConflictRecord).where(ConflictRecord.row_id.in_(chunk)))
             found = conn.execute(select(table.c.id, table.c.org_code).where(table.c.id.in_(chunk))).all()
             if not found:
                 continue
+            if cls is Attachment:
+                digests += conn.execute(select(table.c.digest).where(table.c.id.in_(chunk))).scalars().all()
             conn.execute(delete(table).where(table.c.id.in_([f.id for f in found])))
-            conn.execute(delete(ConflictRecord).where(ConflictRecord.row_id.in_([f.id for f in found])))
             trail.extend(audit.AuditItem(now, "", ws.device_id, entity, f.id, "remote",
                                          {"org_code": [f.org_code, None]}) for f in found)
+            gone += [f.id for f in found]
             removed += len(found)
+    if gone:
+        audit.redact(conn, gone, ws.device_id, upto=int(read_setting(conn, AUDIT_SENT, 0) or 0))
+    if digests:
+        queued = read_setting(conn, FILES_TO_DROP, [])
+        write_setting(conn, FILES_TO_DROP, sorted(set(queued) | set(digests)))
     return removed
+
+
+def _sweep_audit(conn: Connection, ws: Workspace) -> None:
+    """Redact the entries the server has acknowledged since the last sweep that are about records
+    this device no longer holds (they were written after the push before their record left, or
+    before removals redacted at all)."""
+    shipped = int(read_setting(conn, AUDIT_SENT, 0) or 0)
+    swept = int(read_setting(conn, AUDIT_SWEPT, 0) or 0)
+    if shipped <= swept:
+        return
+    upto = min(shipped, swept + SWEEP_BATCH)
+    by_entity: dict[str, list[str]] = defaultdict(list)
+    for entity, row_id in audit.subjects(conn, swept, upto):
+        if entity in ENTITIES:
+            by_entity[entity].append(row_id)
+    absent: list[str] = []
+    for entity, ids in by_entity.items():
+        table: Table = ENTITIES[entity].__table__  # type: ignore[assignment]
+        for chunk in _chunks(ids):
+            held = set(conn.execute(select(table.c.id).where(table.c.id.in_(chunk))).scalars())
+            absent += [i for i in chunk if i not in held]
+    audit.redact(conn, absent, ws.device_id, after=swept, upto=upto)
+    write_setting(conn, AUDIT_SWEPT, upto)
+
+
+def drop_files(ws: Workspace) -> int:
+    """Delete the attachment content queued by ``remove`` that no attachment record points at any
+    more (another record may share it); returns the files deleted. Runs after the removal
+    committed; what a crash leaves queued goes with the next page."""
+    queued = ws.get_setting(FILES_TO_DROP, [])
+    if not queued:
+        return 0
+    with ws.engine.connect() as conn:
+        kept = set(conn.execute(select(Attachment.digest).where(Attachment.digest.in_(queued))).scalars())
+    dropped = sum(ws.attachments.delete(d) for d in queued if d not in kept)
+    with ws.engine.begin() as conn:
+        left = [d for d in read_setting(conn, FILES_TO_DROP, []) if d not in queued]
+        write_setting(conn, FILES_TO_DROP, left)
+    return dropped
+
+
+def _checkpoint(ws: Workspace) -> None:
+    """Copy the WAL into the database and empty it, if no reader holds it (never waits): older
+    frames there still hold the pages as they were before records were removed."""
+    with ws.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA busy_timeout = 0")
+        try:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        finally:
+            conn.exec_driver_sql(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
 # --- scope re-pull ---------------------------------------------------------------------------------
@@ -357,6 +443,8 @@ def finish_reset(ws: Workspace) -> int:
         search_index.refresh(conn, households)
         audit.append(conn, trail)
         write_setting(conn, RESET, False)
+    drop_files(ws)
+    _checkpoint(ws)
     return removed
 
 

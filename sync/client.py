@@ -156,18 +156,44 @@ class SyncClient:
             raise
 
     def upload_attachment(self, digest: str, data: bytes, progress: Callable[[int, int], None] | None = None) -> None:
-        """Upload ``data`` in chunks, resuming after whatever the server already holds."""
+        """Upload ``data`` in chunks, resuming after what this device already sent.
+
+        The server answers for this device's own upload only (nobody else's bytes get in its way).
+        A refused offset (a chunk whose answer was lost arrived anyway, or another sync of this
+        workspace sent it) is answered by asking where the upload stands and going on from there;
+        content that failed the digest check on arrival (damaged on the way) is sent once more from
+        the start. Bounded: a server that keeps refusing ends in the error it gave."""
+        if not data:
+            return  # nothing to send (the server holds no empty content, and refuses records of it)
         current = self.attachment_status(digest)
-        offset = current.received if current is not None else 0
         if current is not None and current.complete:
             return
-        while offset < len(data):
+        offset = current.received if current is not None and current.size == len(data) else 0
+        restarted = False
+        # Each chunk once, plus a refusal and a fresh status for each at most, plus a restart.
+        for _ in range(3 * (len(data) // p.ATTACHMENT_CHUNK + 1) + 2):
             chunk = data[offset:offset + p.ATTACHMENT_CHUNK]
-            response = self._request("PUT", f"/attachments/{digest}", raw=chunk,
-                                     params={"size": len(data), "offset": offset})
-            offset = p.AttachmentStatus.model_validate(response.json()).received
+            try:
+                response = self._request("PUT", f"/attachments/{digest}", raw=chunk,
+                                         params={"size": len(data), "offset": offset})
+            except RefusedError as error:
+                if error.key == "sync.attachment_digest_mismatch" and not restarted:
+                    restarted, offset = True, 0  # offset 0 starts this device's upload over
+                    continue
+                if error.key != "sync.attachment_offset":
+                    raise
+                current = self.attachment_status(digest)
+                if current is not None and current.complete:
+                    return
+                offset = current.received if current is not None and current.size == len(data) else 0
+                continue
+            answer = p.AttachmentStatus.model_validate(response.json())
             if progress is not None:
-                progress(offset, len(data))
+                progress(answer.received, len(data))
+            if answer.complete:
+                return
+            offset = answer.received
+        raise RefusedError("sync.attachment_offset", 409, received=offset)
 
     def download_attachment(self, digest: str, size: int) -> bytes:
         out = bytearray()

@@ -149,6 +149,20 @@ class AttachmentStore:
             raise WorkspaceError("workspace.attachment_corrupt", digest=normalised)
         return size
 
+    def delete(self, digest: str) -> bool:
+        """Remove the stored content of ``digest`` (its record left this device); True if there was
+        some. The caller decides that no record still points at it."""
+        normalised = self._normalise(digest)
+        if normalised is None:
+            return False
+        path = self._path(normalised)
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            return False
+        fsync_dir(path.parent)  # gone for good, even after a crash
+        return True
+
     def digests(self) -> list[str]:
         """Digests of all stored attachments, sorted.
 

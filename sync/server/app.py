@@ -141,12 +141,12 @@ def create_app(db: Database, config: ServerConfig | None = None) -> FastAPI:
     @app.post(f"{p.API_PREFIX}/attachments/missing", response_model=p.MissingOut, responses=ERROR_RESPONSES)
     def attachments_missing(body: p.MissingIn, who: Who) -> p.MissingOut:
         with db.read() as conn:
-            return p.MissingOut(missing=attachments.missing(conn, body.digests))
+            return p.MissingOut(missing=attachments.missing(conn, who, body.digests))
 
     @app.get(f"{p.API_PREFIX}/attachments/{{digest}}", response_model=p.AttachmentStatus, responses=ERROR_RESPONSES)
     def attachment_status(digest: DigestPath, who: Who) -> p.AttachmentStatus:
         with db.read() as conn:
-            found = attachments.status(conn, digest)
+            found = attachments.status(conn, who, digest)
         if found is None:
             raise ApiError(404, "sync.attachment_missing")
         return found
@@ -164,7 +164,7 @@ def create_app(db: Database, config: ServerConfig | None = None) -> FastAPI:
             raise ApiError(413, "sync.body_too_large")
         def store() -> p.AttachmentStatus:
             with db.write() as conn:
-                return attachments.put_chunk(conn, who, digest, size, offset, data)
+                return attachments.put_chunk(conn, who, digest, size, offset, data, auth.now_ms())
 
         return await run_in_threadpool(store)
 

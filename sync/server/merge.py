@@ -222,8 +222,7 @@ class Batch:
             raise Rejected("sync.out_of_scope", "org_code")
         for name in given:
             self._allowed(entity, op.src.row_id, name, fields[name], edit=False)
-        if entity == "attachment" and attachments.missing(self.conn, [str(fields.get("digest"))]):
-            raise Rejected("sync.attachment_missing")  # content first, then the record pointing at it
+        attachments.check_create(self.conn, self.who, entity, fields)  # content first, then the record
         row = Row(op.src.row_id, entity, org, {}, {}, 0, 0, op.device, new=True)
         # The server decides the stamps: who pushed it, from which device, and when: the time the
         # device gives, as far as the server trusts it (never ahead of the server's own clock, nor of

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 NAMING = {
@@ -166,21 +167,47 @@ login_throttle = Table(
     PrimaryKeyConstraint("user_name", "address"),
 )
 
+#: content the server holds, complete and checked against its digest: stored once, whoever uploaded it
 attachments = Table(
     "attachments", metadata,
     Column("digest", String(64), primary_key=True),
     Column("size", BigInteger, nullable=False),
-    Column("received", BigInteger, nullable=False, default=0),
-    Column("complete", Boolean, nullable=False, default=False),
-    Column("uploaded_by", String(64), nullable=False),
+    #: the chunks holding it (``attachment_chunks.blob``): those of the upload that completed it first
+    Column("blob", String(64), nullable=False),
+    Column("stored_ms", BigInteger, nullable=False),
+)
+
+#: uploads in progress, one per uploader and digest: nobody else's bytes get in their way
+attachment_uploads = Table(
+    "attachment_uploads", metadata,
+    #: also the ``blob`` its chunks are stored under (32 hex digits; never a digest's 64)
+    Column("id", String(32), primary_key=True),
+    Column("digest", String(64), nullable=False),
+    Column("user_name", String(64), nullable=False),
+    Column("device_id", String(64), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("received", BigInteger, nullable=False),
+    #: last chunk received: uploads idle for longer than attachments.UPLOAD_TTL_MS are dropped
+    Column("updated_ms", BigInteger, nullable=False, index=True),
+    UniqueConstraint("digest", "user_name", "device_id"),
 )
 
 attachment_chunks = Table(
     "attachment_chunks", metadata,
-    Column("digest", String(64), nullable=False),
+    Column("blob", String(64), nullable=False),
     Column("offset", BigInteger, nullable=False),
     Column("data", LargeBinary, nullable=False),
-    PrimaryKeyConstraint("digest", "offset"),
+    PrimaryKeyConstraint("blob", "offset"),
+)
+
+#: who proved they hold some content by uploading all of it (see sync.server.attachments)
+attachment_grants = Table(
+    "attachment_grants", metadata,
+    Column("digest", String(64), nullable=False),
+    Column("user_name", String(64), nullable=False),
+    Column("device_id", String(64), nullable=False),
+    Column("granted_ms", BigInteger, nullable=False),
+    PrimaryKeyConstraint("digest", "user_name", "device_id"),
 )
 
 server_meta = Table(

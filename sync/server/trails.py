@@ -25,13 +25,15 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, insert, select
 
-from caseapp.store.audit import GENESIS, entry_hash
+from caseapp.store.audit import GENESIS, REDACT, entry_hash
 from sync import protocol as p
 from sync.server import schema
 from sync.server.auth import Principal
 
 #: the action of an entry a device wrote when it applied a pulled change (caseapp.store.journal)
 REMOTE = "remote"
+#: the device's own bookkeeping, by nobody: redacting what left its scope (caseapp.store.audit)
+DEVICE_ACTIONS = frozenset({REMOTE, REDACT})
 
 
 def receive(conn: Connection, who: Principal, entries: Sequence[p.AuditEntryIn], now_ms: int) -> int:
@@ -66,7 +68,8 @@ def _problem(e: p.AuditEntryIn, who: Principal, top: int, head: str, known_users
         return "link"
     if e.device != who.device_id:
         return "device"
-    if e.actor != who.user and not (e.action == REMOTE and (e.actor in known_users or not e.actor)):
+    if e.actor != who.user and not ((e.action == REMOTE and e.actor in known_users)
+                                    or (e.action in DEVICE_ACTIONS and not e.actor)):
         return "actor"
     return None
 
