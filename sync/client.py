@@ -111,7 +111,7 @@ class SyncClient:
     def _raw_json(self, method: str, path: str, body: Any = None) -> bytes:
         content = self._request(method, path, body=body).content
         if content.startswith(ZSTD_MAGIC):  # urllib3 built without zstd leaves it to us
-            content = compress.decode(content, compress.ZSTD)
+            content = compress.decode(content, compress.ZSTD, 256 << 20)
         return content
 
     def _json(self, method: str, path: str, body: Any = None) -> Any:
