@@ -58,6 +58,22 @@ def test_file_parameters_lie_between_the_test_and_the_production_cost() -> None:
             kfmod.kdf_from_file(m, t, p)
 
 
+def test_nothing_is_written_that_could_not_be_read_back(tmp_path: Path,
+                                                        argon2_calls: list[tuple[int, int, int]]) -> None:
+    costlier = KdfParams(2 * PRODUCTION_KDF.memory_cost_kib, PRODUCTION_KDF.iterations, PRODUCTION_KDF.lanes)
+    with pytest.raises(ValueError):
+        kfmod.create_keyfile(tmp_path / "workspace.key", PASSPHRASE, kdf=costlier)
+    assert not (tmp_path / "workspace.key").exists()
+    made = make(tmp_path)
+    before = made.path.read_bytes()
+    with pytest.raises(ValueError):
+        kfmod.change_passphrase(made.path, made.data_key, "another long passphrase 3", kdf=costlier)
+    assert made.path.read_bytes() == before
+    with pytest.raises(ValueError):
+        sealed.seal(b"content", EXPORT_PASSPHRASE, kdf=costlier)
+    assert all(m <= PRODUCTION_KDF.memory_cost_kib for m, _, _ in argon2_calls)
+
+
 @pytest.mark.parametrize(("m", "t", "p"), TOO_COSTLY)
 def test_a_key_file_asking_for_more_is_damaged_and_argon2_never_runs(
         tmp_path: Path, argon2_calls: list[tuple[int, int, int]], m: int, t: int, p: int) -> None:
