@@ -10,7 +10,9 @@ every 20 ms):
 - the issue's bomb: 3 KB of zstd expanding to 32 MiB of "{}," posted to /push, no token;
   once, then four at once;
 - the same four with a valid device token;
-- a legitimate 8 MB push (1000 household records with 2,700-character notes), then four at once.
+- a legitimate 8 MB push (1000 household records with 2,700-character notes), then four at once;
+- and on the device's side, a fake server answering a pull with 1 MB of gzip that inflates to
+  1 GiB: the client process's peak memory growth (VmHWM), measured in a process of its own.
 
 A measurement, not a test: nothing is asserted. The tests (tests/sync/test_request_limits.py)
 assert on the decoders instead.
@@ -157,6 +159,62 @@ def scenario(server: ServerProcess, name: str, sends: list[Callable[[], int]]) -
             "peak_mib": (server.status("VmHWM") - idle) / MIB, "handshake_ms": slowest * 1000}
 
 
+CLIENT_PROBE = """
+import threading, zlib
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+member = zlib.compressobj(9, zlib.DEFLATED, 31)
+BODY = (member.compress(bytes(1 << 20)) + member.flush()) * 1024  # 1 GiB as about 1 MB of gzip
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.send_response(200)
+        for name, value in (("Content-Type", "application/json"), ("Content-Encoding", "gzip"),
+                            ("Content-Length", str(len(BODY)))):
+            self.send_header(name, value)
+        self.end_headers()
+        try:
+            self.wfile.write(BODY)
+        except OSError:
+            pass
+
+    def log_message(self, *args):
+        pass
+
+
+server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+server.daemon_threads = True
+threading.Thread(target=server.serve_forever, daemon=True).start()
+from sync.client import RetryPolicy, SyncClient
+
+
+def status(field):
+    for line in open("/proc/self/status").read().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+
+
+open("/proc/self/clear_refs", "w").write("5")  # the peak starts again from here
+before = status("VmRSS")
+client = SyncClient(f"http://127.0.0.1:{server.server_address[1]}", "token", retry=RetryPolicy(attempts=1))
+try:
+    client.pull("")
+    outcome = "accepted"
+except Exception as error:
+    outcome = f"{type(error).__name__} ({len(str(error)):,}-character message)"  # what a CLI prints
+grown = status("VmHWM") - before
+print(f"{len(BODY)}|{outcome}|{grown:.0f}")
+"""
+
+
+def client_scenario(checkout: Path) -> str:
+    env = {**os.environ, "PYTHONPATH": str(checkout)}
+    out = subprocess.run([sys.executable, "-c", CLIENT_PROBE], cwd=checkout, env=env, capture_output=True,
+                         text=True, timeout=600, check=True).stdout.strip().split("|")
+    return f"client: a {int(out[0]):,}-byte gzip answer to a pull: {out[1]}, peak memory grew {out[2]} MiB"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--checkout", type=Path, default=ROOT)
@@ -205,6 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     for r in rows:
         print(f"| {r['scenario']} | {', '.join(map(str, r['statuses']))} | {r['peak_mib']:.0f} MiB | "
               f"{r['handshake_ms']:.0f} ms | {r['seconds']:.2f} s |")
+    print(client_scenario(server.checkout))
     return 0
 
 
