@@ -147,7 +147,8 @@ class RequestGate:
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-        limit = limit_for(scope["method"], scope["path"])
+        path, root = scope["path"], scope.get("root_path", "")
+        limit = limit_for(scope["method"], path.removeprefix(root) if root else path)
         scope = dict(scope)
         try:
             if not limit.public:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import anyio
 import requests
 from fastapi.routing import APIRoute
 
@@ -162,3 +163,25 @@ def test_a_full_batch_of_long_records_is_taken_and_parsed_off_the_event_loop(
     assert threads and threads[0] is not server._thread  # the server's event loop runs in that one
     (answer,) = answers
     assert [v.verdict for v in answer.verdicts] == ["applied"] * len(ops)
+
+
+def test_routes_are_found_under_a_root_path() -> None:
+    """Behind a proxy that mounts the API under a prefix (uvicorn --root-path), paths keep their limits."""
+    received: list[bytes] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        received.append((await receive())["body"])
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b'{"user": "worker1"}', "more_body": False}
+
+    sent: list[Any] = []
+
+    async def send(message: Any) -> None:
+        sent.append(message)
+
+    gate = middleware.RequestGate(app, authenticate=lambda token: None)
+    scope = {"type": "http", "method": "POST", "path": "/caseapp/api/v1/login", "root_path": "/caseapp",
+             "headers": [(b"content-type", b"application/json")]}
+    anyio.run(gate, scope, receive, send)
+    assert received == [b'{"user": "worker1"}'] and sent == []
