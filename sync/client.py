@@ -2,6 +2,11 @@
 exponential backoff and jitter, TLS verification always on (optionally against the organisation's
 own CA file), zstd-compressed bodies, and typed errors for every refusal.
 
+Answers are decoded here, not by urllib3 (which inflates gzip without any bound): ``_CappedAdapter``
+reads each answer as it came off the wire and decodes it with ``sync.compress`` up to the route's
+``ANSWER_LIMITS``, so a hostile server's 1 MB gzip bomb stops at the limit with one clear error
+instead of taking gigabytes of the device's memory.
+
 Retrying is safe for every call: pushes are deduplicated by the server's ledger (a replay gets the
 stored verdicts), pulls and attachment reads are idempotent, and attachment chunks are written at
 an explicit offset the server checks.
@@ -11,16 +16,21 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import requests
+import requests.adapters
+from urllib3.response import BaseHTTPResponse
 
 from sync import compress
 from sync import protocol as p
 from sync.errors import (
+    AnswerTooLargeError,
+    AnswerUndecodableError,
     CursorGoneError,
     OfflineError,
     RefusedError,
@@ -30,7 +40,46 @@ from sync.errors import (
 )
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+
+KIB = 1 << 10
+#: status lines, field names and error bodies around an answer's items; also the whole of any
+#: answer not listed below (handshake, login, me, attachment status, every refusal)
+ANSWER_ENVELOPE = 64 * KIB
+#: the average size a pulled row may have. A demo district's rows are 0.7 KB; text fields of up to
+#: 100,000 characters and open conflicts make some far larger, hence the margin (and a device asks
+#: for DEFAULT_PAGE entries, so its pages may average three times this)
+PULL_ROW = 8 * KIB
+#: one verdict of a push answer (seq, verdict, reason key, position, conflict id)
+VERDICT = 1 * KIB
+#: one quoted hexadecimal digest and its comma
+DIGEST = 96
+#: The largest decoded answer taken from each route (paths under API_PREFIX): the protocol's item
+#: limits times what one item can take. A pull page holds at most MAX_PAGE log entries plus the
+#: MAX_REFETCH records asked for again (47 MiB in all); a push answer one verdict per operation.
+ANSWER_LIMITS: dict[str, int] = {
+    "/pull": (p.MAX_PAGE + p.MAX_REFETCH) * PULL_ROW + ANSWER_ENVELOPE,
+    "/push": p.MAX_PUSH_OPS * VERDICT + ANSWER_ENVELOPE,
+    "/attachments/missing": 1000 * DIGEST + ANSWER_ENVELOPE,  # MissingIn takes 1000 digests
+    "/attachments/{digest}/content": p.ATTACHMENT_CHUNK + ANSWER_ENVELOPE,
+}
+#: parsing JSON makes each value (object, array, list item) a Python object of some 60 bytes; an
+#: answer may hold at most one per this many bytes of its limit, so "{}," repeated cannot turn a
+#: page into gigabytes of objects. Real pages have one per 25 bytes.
+BYTES_PER_VALUE = 16
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    return re.compile(re.sub(r"\\\{[a-z_]+\\\}", "[^/]+", re.escape(template)) + "$")
+
+
+_ANSWER_MATCHERS = [(_pattern(template), limit) for template, limit in ANSWER_LIMITS.items()]
+
+
+def answer_limit(url_path: str) -> int:
+    """The decoded-size limit for the answer to a request for ``url_path`` (its query ignored)."""
+    path = url_path.split("?", 1)[0]
+    route = path[path.find(p.API_PREFIX) + len(p.API_PREFIX):] if p.API_PREFIX in path else path
+    return next((limit for pattern, limit in _ANSWER_MATCHERS if pattern.match(route)), ANSWER_ENVELOPE)
 
 
 @dataclass(frozen=True)
@@ -62,6 +111,8 @@ class SyncClient:
         })
         if schema_version:  # tools without a workspace have no schema to declare
             self.session.headers[p.SCHEMA_HEADER] = str(schema_version)
+        for scheme in ("http://", "https://"):
+            self.session.mount(scheme, _CappedAdapter())
         #: bytes sent and received on the wire (compressed), for benchmarks and the progress line
         self.bytes_sent = 0
         self.bytes_received = 0
@@ -99,7 +150,7 @@ class SyncClient:
             else:
                 self.round_trips += 1
                 self.bytes_sent += len(data or b"")
-                self.bytes_received += len(response.content)
+                self.bytes_received += _wire_size(response)
                 if response.status_code not in RETRY_STATUSES or attempt + 1 >= self.retry.attempts:
                     break
             self._sleep(self.retry.delay(attempt))
@@ -109,9 +160,11 @@ class SyncClient:
         return response
 
     def _raw_json(self, method: str, path: str, body: Any = None) -> bytes:
+        """The answer's JSON text, decoded and bounded by the transport (see ``_CappedAdapter``)."""
         content = self._request(method, path, body=body).content
-        if content.startswith(ZSTD_MAGIC):  # urllib3 built without zstd leaves it to us
-            content = compress.decode(content, compress.ZSTD)
+        limit = answer_limit(path)
+        if compress.json_values(content) > max(limit // BYTES_PER_VALUE, 64):
+            raise AnswerTooLargeError(limit)
         return content
 
     def _json(self, method: str, path: str, body: Any = None) -> Any:
@@ -206,6 +259,58 @@ class SyncClient:
             if size == 0:
                 break
         return bytes(out)
+
+
+class _CappedAdapter(requests.adapters.HTTPAdapter):
+    """Hands requests each answer through ``_CappedBody``, which decodes it within its limit."""
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+        response = super().send(request, *args, **kwargs)
+        # The adapter never reads the body itself (requests does, from .raw, after this returns).
+        response.raw = _CappedBody(response.raw, answer_limit(request.path_url),
+                                   response.headers.get("content-encoding", ""))
+        return response
+
+
+class _CappedBody:
+    """urllib3's response as requests reads it, except that ``stream`` reads the bytes as they came
+    (urllib3 left to itself would inflate gzip without a bound) and decodes them with
+    ``sync.compress`` up to ``limit``; everything else is urllib3's, so read errors keep their types."""
+
+    def __init__(self, raw: BaseHTTPResponse, limit: int, encoding: str) -> None:
+        self._raw = raw
+        self.limit = limit
+        self.encoding = encoding
+        #: bytes as received, before decoding (what the sync's traffic counters count)
+        self.wire_bytes = 0
+
+    def stream(self, amt: int | None = 2 ** 16, decode_content: bool | None = None) -> Iterator[bytes]:
+        try:
+            yield from compress.decoded(self._wire(amt), self.encoding, self.limit)
+        except compress.TooLarge:
+            self._raw.close()  # the rest is never read; the connection is not reused
+            raise AnswerTooLargeError(self.limit) from None
+        except ValueError:
+            self._raw.close()
+            raise AnswerUndecodableError() from None
+
+    def _wire(self, amt: int | None) -> Iterator[bytes]:
+        declared = self._raw.headers.get("content-length", "")
+        # No encoding makes a JSON answer larger than its decoded limit.
+        if declared.isdigit() and int(declared) > self.limit:
+            raise compress.TooLarge(self.encoding)
+        for chunk in self._raw.stream(amt, decode_content=False):
+            self.wire_bytes += len(chunk)
+            if self.wire_bytes > self.limit:
+                raise compress.TooLarge(self.encoding)
+            yield chunk
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._raw, name)
+
+
+def _wire_size(response: requests.Response) -> int:
+    return getattr(response.raw, "wire_bytes", None) or len(response.content)
 
 
 def _refusal(response: requests.Response) -> Exception:

@@ -51,6 +51,21 @@ class CursorGoneError(RefusedError):
         super().__init__("sync.cursor_gone", 410)
 
 
+class AnswerTooLargeError(SyncError):
+    """A server's answer decoded past the most a real one can hold (``sync.client.ANSWER_LIMITS``):
+    reading stopped there, so a hostile or broken server cannot exhaust the device's memory."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__("sync.answer_too_large", None, limit=f"{limit / (1 << 20):.1f} MiB")
+
+
+class AnswerUndecodableError(SyncError):
+    """A server's answer in an encoding we did not offer, or damaged compressed data."""
+
+    def __init__(self) -> None:
+        super().__init__("sync.answer_undecodable")
+
+
 class ServerFailedError(SyncError):
     def __init__(self, status: int) -> None:
         super().__init__("sync.server_failed", None, status=status)

@@ -61,8 +61,10 @@ written like this) -> unwrap (:class:`WrongPassphraseError`) -> key check (``key
 
 Unlocking never writes anything: a wrong passphrase leaves every file byte-for-byte as it was.
 
-Argon2 parameters read from a file are bounded (:data:`MAX_MEMORY_COST_KIB` etc.), so a doctored file
-cannot make an unlock attempt allocate terabytes; out-of-range values are ``keyfile_corrupt``.
+Argon2 parameters read from any file (a key file, a sealed export) may not ask for more than CaseApp
+itself ever writes, :data:`PRODUCTION_KDF` (:func:`kdf_from_file`), so a doctored file cannot make one
+unlock or import attempt take a gigabyte of memory or minutes of work: such a file is
+``keyfile_corrupt`` (for an export, ``export.sealed_damaged``), refused before Argon2 runs.
 
 Passphrases are NFC-normalised before use, so the same passphrase typed through different input
 methods or platforms (precomposed vs. combining characters) derives the same key.
@@ -107,9 +109,11 @@ __all__ = [
     "benchmark_kdf",
     "change_passphrase",
     "check_passphrase",
+    "check_writable",
     "create_keyfile",
     "derive_subkey",
     "format_recovery_key",
+    "kdf_from_file",
     "parse_recovery_key",
     "passphrase_strength",
     "read_workspace_id",
@@ -128,8 +132,8 @@ MIN_PASSPHRASE_LENGTH: Final = passwords.MIN_PASSPHRASE_LENGTH
 MAX_KEYFILE_SIZE: Final = 64 * 1024
 MAX_WORKSPACE_ID_LENGTH: Final = 200
 
-# Bounds on Argon2 parameters accepted from a file (see module docstring). Generous enough for any
-# future re-tuning of PRODUCTION_KDF, tight enough that a doctored file cannot exhaust the machine.
+# Bounds on any Argon2 parameters (benchmark_kdf may try costlier ones than PRODUCTION_KDF); what a
+# file may ask for is bounded much more tightly, by kdf_from_file.
 MAX_MEMORY_COST_KIB: Final = 4 * 1024 * 1024  # 4 GiB
 MAX_ITERATIONS: Final = 100
 MAX_LANES: Final = 64
@@ -184,6 +188,25 @@ PRODUCTION_KDF: Final = KdfParams(memory_cost_kib=128 * 1024, iterations=4, lane
 
 # Cheap parameters for the test suite only: tests pass it explicitly; no production path defaults to it.
 TEST_KDF: Final = KdfParams(memory_cost_kib=8 * 1024, iterations=1, lanes=1)
+
+
+def kdf_from_file(memory_cost_kib: int, iterations: int, lanes: int) -> KdfParams:
+    """Argon2 parameters read from a file: ValueError unless each lies between TEST_KDF's and
+    PRODUCTION_KDF's, the cheapest and the costliest CaseApp writes. Whoever can edit the file could
+    otherwise make opening it cost 1 GiB per attempt, or minutes. Raising PRODUCTION_KDF raises this
+    ceiling with it; lowering it would lock out files written under the old one, so keep the old
+    values as the ceiling if that day comes."""
+    kdf = KdfParams(memory_cost_kib, iterations, lanes)
+    for name in ("memory_cost_kib", "iterations", "lanes"):
+        low, high = sorted((getattr(TEST_KDF, name), getattr(PRODUCTION_KDF, name)))
+        if not low <= getattr(kdf, name) <= high:
+            raise ValueError(f"{name} must be in {low}..{high} in a file")
+    return kdf
+
+
+def check_writable(kdf: KdfParams) -> None:
+    """ValueError for parameters ``kdf_from_file`` would refuse: no file is written that cannot be read back."""
+    kdf_from_file(kdf.memory_cost_kib, kdf.iterations, kdf.lanes)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -533,8 +556,8 @@ def _parse(document: dict[str, Any]) -> _KeyFile:
     if kdf_obj["name"] != _ARGON2:
         raise _Corrupt("unknown KDF")
     try:
-        kdf = KdfParams(_get_int(kdf_obj, "memory_cost_kib"), _get_int(kdf_obj, "iterations"),
-                        _get_int(kdf_obj, "lanes"))
+        kdf = kdf_from_file(_get_int(kdf_obj, "memory_cost_kib"), _get_int(kdf_obj, "iterations"),
+                            _get_int(kdf_obj, "lanes"))
     except ValueError:
         raise _Corrupt("KDF parameters out of range") from None
     recovery = _exact_keys(document["recovery"], {"name", "salt", "wrapped_key"})
@@ -560,6 +583,7 @@ def _verified(kf: _KeyFile, data_key: bytes, path: Path) -> bytes:
 
 def _wrap_for_passphrase(workspace_id: str, passphrase: str, kdf: KdfParams, data_key: bytes,
                          recovery_salt: bytes, recovery_wrapped_key: bytes) -> _KeyFile:
+    check_writable(kdf)
     salt = os.urandom(SALT_SIZE)
     unwrapped = _KeyFile(workspace_id, kdf, salt, b"", recovery_salt, recovery_wrapped_key)
     wrapped_key = encrypt_blob(_passphrase_key(passphrase, kdf, salt), data_key, _passphrase_aad(unwrapped))

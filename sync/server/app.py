@@ -28,7 +28,7 @@ from sync.server import attachments, auth, merge, pull, trails
 from sync.server.auth import Principal
 from sync.server.db import Database
 from sync.server.errors import ApiError
-from sync.server.middleware import CompressionMiddleware
+from sync.server.middleware import PRINCIPAL, JsonRoute, RequestGate
 
 #: The record schema this server validates pushes against (the handshake tells clients, so a newer
 #: client holds changes to fields this server does not know instead of losing them to refusals).
@@ -53,7 +53,14 @@ def create_app(db: Database, config: ServerConfig | None = None) -> FastAPI:
     config = config or ServerConfig()
     app = FastAPI(title="CaseApp sync server", version=str(p.PROTOCOL_VERSION),
                   openapi_url=f"{p.API_PREFIX}/openapi.json", docs_url=f"{p.API_PREFIX}/docs", redoc_url=None)
-    app.add_middleware(CompressionMiddleware)
+    # Tokens are checked, and bodies bounded and decoded, before any route runs (see middleware.py).
+    app.router.route_class = JsonRoute
+
+    def lookup(token: str) -> Principal:
+        with db.read() as conn:
+            return auth.principal_for(conn, token)
+
+    app.add_middleware(RequestGate, authenticate=lookup)
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, error: ApiError) -> JSONResponse:
@@ -78,13 +85,15 @@ def create_app(db: Database, config: ServerConfig | None = None) -> FastAPI:
             raise ApiError(426, "sync.client_too_old")
 
     def principal(
+        request: Request,
+        # Declared for the OpenAPI document; the gate has checked it before the body was read.
         authorization: Annotated[str | None, Header(max_length=500)] = None,
         _: None = Depends(versions),
     ) -> Principal:
-        if not authorization or not authorization.startswith("Bearer "):
+        checked = request.scope.get(PRINCIPAL)
+        if not isinstance(checked, Principal):  # a route ROUTES calls public cannot ask who it is
             raise ApiError(401, "sync.auth_required")
-        with db.read() as conn:
-            return auth.principal_for(conn, authorization.removeprefix("Bearer ").strip())
+        return checked
 
     Who = Annotated[Principal, Depends(principal)]
     DigestPath = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")]
