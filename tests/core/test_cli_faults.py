@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import resource
 import shutil
 import signal
 import subprocess
@@ -311,11 +310,14 @@ FILE_SIZE_LIMIT = 256 * 1024
 
 
 def _limit_file_size() -> None:
+    import resource  # POSIX only, like the test
+
     # SIGXFSZ would kill the process; ignored, the write fails with EFBIG instead (kept across exec).
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_SIZE_LIMIT, FILE_SIZE_LIMIT))
 
 
+@pytest.mark.skipif(not hasattr(signal, "SIGXFSZ"), reason="RLIMIT_FSIZE is POSIX")
 def test_a_write_the_disk_refuses_is_a_disk_error_not_damage(workspace: Path, export_file: Path) -> None:
     """A disk that refuses writes with plenty of space free (a FAT drive's 4 GiB limit, a failing
     disk), simulated with RLIMIT_FSIZE: the WAL cannot grow past 256 KiB, the write fails with
