@@ -14,6 +14,7 @@ space or on an I/O error rolls back its transaction, and every earlier commit is
 from __future__ import annotations
 
 import errno
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -34,9 +35,10 @@ SQLITE_FULL = 13
 SQLITE_CANTOPEN = 14
 SQLITE_NOTADB = 26
 
-#: Below this much free space, an I/O error is taken for a full disk: SQLite reports a -shm or WAL
-#: file it cannot grow as "disk I/O error", not as SQLITE_FULL.
+#: Below this much free space (or this share of a small disk), an I/O error is taken for a full
+#: disk: SQLite reports a -shm or WAL file it cannot grow as "disk I/O error", not as SQLITE_FULL.
 LOW_SPACE_BYTES = 64 * 1024 * 1024
+LOW_SPACE_SHARE = 0.02
 
 DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)})
 DISK_ERRNOS = frozenset({errno.EIO, errno.EFBIG, errno.EROFS})
@@ -86,18 +88,33 @@ class DiskError(WorkspaceError):
 FAULTS = (WorkspaceBusyError, WorkspaceDamagedError, DiskFullError, DiskError)
 
 
+def _existing(path: Path) -> Path | None:
+    return next((p for p in (path, *path.parents) if p.exists()), None)
+
+
 def low_on_space(path: Path) -> bool:
     """Whether the file system holding ``path`` (or its nearest existing parent) is nearly full."""
-    for candidate in (path, *path.parents):
-        try:
-            return shutil.disk_usage(candidate).free < LOW_SPACE_BYTES
-        except OSError:
-            continue
-    return False
+    found = _existing(path)
+    try:
+        usage = shutil.disk_usage(found) if found is not None else None
+    except OSError:
+        return False
+    return usage is not None and usage.free < min(LOW_SPACE_BYTES, usage.total * LOW_SPACE_SHARE)
 
 
-def _disk_trouble(folder: Path) -> WorkspaceError:
-    return DiskFullError(folder) if low_on_space(folder) else DiskError(folder)
+def read_only(path: Path) -> bool:
+    """Whether ``path`` is on a file system mounted read-only (POSIX; False where it cannot tell)."""
+    found = _existing(path)
+    try:
+        return found is not None and hasattr(os, "statvfs") and bool(os.statvfs(found).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
+def _disk_trouble(folder: Path, key: str = "workspace.io_error") -> WorkspaceError:
+    if read_only(folder):
+        return DiskError(folder, "workspace.read_only")
+    return DiskFullError(folder) if low_on_space(folder) else DiskError(folder, key)
 
 
 def from_sqlite(error: BaseException, db_path: Path) -> WorkspaceError | None:
@@ -112,8 +129,10 @@ def from_sqlite(error: BaseException, db_path: Path) -> WorkspaceError | None:
     folder = db_path.parent
     if primary == SQLITE_FULL:
         return DiskFullError(folder)
-    if primary in (SQLITE_IOERR, SQLITE_CANTOPEN):
+    if primary == SQLITE_IOERR:
         return _disk_trouble(folder)
+    if primary == SQLITE_CANTOPEN:  # the file or its -wal/-shm could not be opened or created
+        return _disk_trouble(folder, "workspace.cannot_open")
     if primary == SQLITE_READONLY:
         return DiskError(folder, "workspace.read_only")
     if primary in (SQLITE_BUSY, SQLITE_LOCKED):

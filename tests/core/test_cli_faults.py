@@ -254,6 +254,8 @@ fill(256 * 1024)
 run("write_full", "import", cfg["import"])
 os.remove(filler)
 run("after", "outbox", "--format", "json")
+subprocess.run(["mount", "-o", "remount,ro", cfg["disk"]], check=True)
+run("read_only", "status")
 with open(cfg["result"], "w") as f:
     json.dump(results, f)
 subprocess.run(["umount", cfg["disk"]])
@@ -279,11 +281,11 @@ def _mount_namespace(scratch: Path) -> list[str]:
     return prefix
 
 
-def test_a_genuinely_full_disk_says_disk_full_and_loses_nothing(workspace: Path, tmp_path: Path,
+def test_a_genuinely_full_or_read_only_disk_says_so_and_loses_nothing(workspace: Path, tmp_path: Path,
                                                                 export_file: Path) -> None:
     """On a small tmpfs: opening the workspace on a full disk (today "cannot be decrypted … may be
     damaged") and writing to it with 256 KiB left both say the disk is full; once space is freed the
-    workspace opens with its outbox exactly as before."""
+    workspace opens with its outbox exactly as before; remounted read-only, it says so."""
     prefix = _mount_namespace(tmp_path)
     before = outbox(workspace)
     disk = tmp_path / "disk"
@@ -304,6 +306,9 @@ def test_a_genuinely_full_disk_says_disk_full_and_loses_nothing(workspace: Path,
     after = results["after"]
     assert after["code"] == 0, after
     assert [(e["seq"], e["entity"], e["row_id"]) for e in json.loads(after["out"])] == before
+    read_only = results["read_only"]
+    assert read_only["code"] == Exit.DISK_ERROR, read_only
+    assert read_only["err"].splitlines() == [en("workspace.read_only", path=results["workspace"])], read_only
 
 
 FILE_SIZE_LIMIT = 256 * 1024
