@@ -5,24 +5,30 @@ core never imports Qt). Subcommands work headless for administrators, scripts an
 that need HTTP (login, sync …) are plugins registered under the ``caseapp.commands`` entry point.
 
 Passphrases come from CASEAPP_PASSPHRASE or a prompt; errors are printed in the user's language
-(CASEAPP_LANG, else the system locale; Chinese by default) as one clear line, exit code 1.
+(CASEAPP_LANG, else the system locale; Chinese by default) as one clear line, never a traceback,
+and the exit status says which kind of failure it was (``Exit``, listed in ``--help`` and in
+docs/deployment.md). An error nobody foresaw is the one exception: its details go to a log file
+(``caseapp.errorlog``, without personal data) and the line says where.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import locale
 import os
 import sys
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import IntEnum
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, ClassVar, TextIO
 
-from caseapp import __version__
-from caseapp.errors import CaseAppError
+from caseapp import __version__, errorlog
+from caseapp.errors import CaseAppError, KeyFileError
 from caseapp.messages import message, render
 
 if TYPE_CHECKING:
@@ -33,6 +39,39 @@ if TYPE_CHECKING:
 # desktop app, which starts through this module, shows its first window sooner.
 
 Handler = Callable[[argparse.Namespace, "CliContext"], int]
+
+
+class Exit(IntEnum):
+    """The exit statuses of ``caseapp``, which scripts can rely on. An error names its row with an
+    ``exit_status`` class attribute (e.g. ``"BUSY"``); any other CaseAppError is REFUSED. Each row's
+    meaning is the message ``cli.exit.<name>``, shown by ``--help``; docs/deployment.md lists them."""
+
+    OK = 0
+    REFUSED = 1  # refused or invalid: wrong passphrase, bad input file, refused by the server
+    USAGE = 2  # cannot run as asked: bad arguments, no terminal to ask for a passphrase on
+    BUSY = 3  # another program holds the workspace: a sync of it running, its database locked
+    OFFLINE = 4  # the sync server cannot be reached, failed, or did not answer as one: try later
+    DAMAGED = 5  # the workspace's database, key file or audit trail is damaged
+    DISK_FULL = 6  # no space left on the disk
+    DISK_ERROR = 7  # the disk refused a read or write (I/O error, read-only, file too large)
+    UNEXPECTED = 70  # an error nobody foresaw (a bug): details in the error log (EX_SOFTWARE)
+    INTERRUPTED = 130  # stopped with Ctrl-C (128 + SIGINT)
+    BROKEN_PIPE = 141  # the output was closed before it was all written (`| head`): 128 + SIGPIPE
+
+
+def exit_status(error: CaseAppError) -> Exit:
+    declared = getattr(error, "exit_status", None)
+    if isinstance(declared, str):
+        return Exit[declared]
+    if isinstance(error, KeyFileError) and error.key != "workspace.keyfile_missing":
+        return Exit.DAMAGED  # present but corrupt or tampered with
+    return Exit.REFUSED
+
+
+class UsageError(CaseAppError):
+    """The command cannot be carried out as it was run (exit status USAGE)."""
+
+    exit_status: ClassVar[str] = "USAGE"
 
 
 def detect_language() -> str:
@@ -63,20 +102,28 @@ class CliContext:
         return message(key, self.lang, **params)
 
     def fail(self, error: CaseAppError) -> int:
-        print(render(error, self.lang), file=self.stderr)
-        return 1
+        with contextlib.suppress(OSError, ValueError):  # stderr closed too: the status still tells
+            print(render(error, self.lang), file=self.stderr)
+        return exit_status(error)
 
     def passphrase(self, prompt_key: str = "cli.prompt_passphrase", confirm: bool = False) -> str:
         return self.secret("CASEAPP_PASSPHRASE", prompt_key, confirm=confirm)
 
     def secret(self, variable: str, prompt_key: str, confirm: bool = False) -> str:
-        """From the environment variable, or asked for (twice with ``confirm``)."""
+        """From the environment variable, or asked for (twice with ``confirm``) on the terminal."""
         value = os.environ.get(variable)
         if value is not None:
             return value
-        value = getpass.getpass(self.msg(prompt_key))
-        if confirm and getpass.getpass(self.msg("cli.prompt_passphrase_again")) != value:
-            raise CaseAppError("workspace.passphrase_mismatch", "passphrase")
+        if not can_prompt():
+            # getpass would fall back to reading stdin (a warning, then EOFError or a line of
+            # whatever was piped in): say instead how a script gives the passphrase.
+            raise UsageError("cli.no_terminal", None, variable=variable)
+        try:
+            value = getpass.getpass(self.msg(prompt_key))
+            if confirm and getpass.getpass(self.msg("cli.prompt_passphrase_again")) != value:
+                raise CaseAppError("workspace.passphrase_mismatch", "passphrase")
+        except EOFError:  # Ctrl-D at the prompt
+            raise CaseAppError("cli.prompt_cancelled", None) from None
         return value
 
     def open_workspace(self) -> Workspace:
@@ -91,8 +138,23 @@ class CliContext:
 
     def close(self) -> None:
         if self._workspace is not None:
-            self._workspace.close()
-            self._workspace = None
+            workspace, self._workspace = self._workspace, None
+            workspace.close()
+
+
+def can_prompt() -> bool:
+    """Whether getpass has a terminal to ask on: stdin, or (POSIX) the controlling terminal."""
+    with contextlib.suppress(AttributeError, ValueError):
+        if sys.stdin is not None and sys.stdin.isatty():
+            return True
+    if os.name == "nt":
+        return False
+    try:
+        fd = os.open("/dev/tty", os.O_RDWR | getattr(os, "O_NOCTTY", 0))
+    except OSError:
+        return False
+    os.close(fd)
+    return True
 
 
 # --- commands ------------------------------------------------------------------------------------
@@ -111,11 +173,7 @@ def cmd_init(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def cmd_passwd(args: argparse.Namespace, ctx: CliContext) -> int:
     ws = ctx.open_workspace()
-    new = os.environ.get("CASEAPP_NEW_PASSPHRASE")
-    if new is None:
-        new = getpass.getpass(ctx.msg("cli.prompt_new_passphrase"))
-        if getpass.getpass(ctx.msg("cli.prompt_passphrase_again")) != new:
-            raise CaseAppError("workspace.passphrase_mismatch", "passphrase")
+    new = ctx.secret("CASEAPP_NEW_PASSPHRASE", "cli.prompt_new_passphrase", confirm=True)
     ws.change_passphrase(new)
     ctx.out(ctx.msg("cli.passphrase_changed"))
     return 0
@@ -145,7 +203,7 @@ def cmd_audit_verify(args: argparse.Namespace, ctx: CliContext) -> int:
         print(ctx.msg("cli.audit_problem", entry=p.entry_id if p.entry_id is not None else "-",
                       problem=ctx.msg("audit." + p.problem)), file=ctx.stderr)
     print(ctx.msg("cli.audit_broken", count=len(problems)), file=ctx.stderr)
-    return 2
+    return Exit.DAMAGED
 
 
 def cmd_demo(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -188,11 +246,18 @@ def cmd_ledger(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def _rejected(ctx: CliContext, rejected: ImportRejected, by_column: bool = False) -> int:
     """Every problem of a refused import, one line each (row, and for a ledger its column), then
-    the summary line; exit status 1."""
+    the summary line; a single problem and the summary make one line. Exit status REFUSED."""
+    lines = []
     for p in rejected.problems:
         where = (ctx.msg("ledger.cell", line=p.line, column=p.field) if by_column and p.field
                  else ctx.msg("import.row", line=p.line))
-        print(f"{where}: {render(p.error, ctx.lang)}", file=ctx.stderr)
+        lines.append((where, render(p.error, ctx.lang)))
+    if len(lines) == 1:
+        (where, problem), = lines
+        print(ctx.msg("cli.rejected_one", where=where, problem=problem), file=ctx.stderr)
+        return exit_status(rejected)
+    for where, problem in lines:
+        print(f"{where}: {problem}", file=ctx.stderr)
     return ctx.fail(rejected)
 
 
@@ -207,6 +272,8 @@ def cmd_ledger_import(args: argparse.Namespace, ctx: CliContext) -> int:
         summary = ledger_import.import_ledger_file(ws, path, org_code=args.org or "", password=password)
     except exchange.ImportRejected as rejected:
         return _rejected(ctx, rejected, by_column=True)
+    except zipfile.BadZipFile:  # a .xls, a CSV, a PDF … named as the ledger
+        raise CaseAppError("cli.not_a_workbook", None, path=str(path)) from None
     ctx.out(ctx.msg("ledger.imported", households=summary.households, members=summary.members))
     return 0
 
@@ -227,8 +294,16 @@ def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
+def exit_table(lang: str) -> str:
+    """The exit statuses and what each means, for --help."""
+    rows = [f"  {int(code):>3}  {message('cli.exit.' + code.name.lower(), lang)}" for code in Exit]
+    return "\n".join([message("cli.exit.heading", lang), *rows])
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="caseapp", description=message("cli.description", detect_language()))
+    lang = detect_language()
+    parser = argparse.ArgumentParser(prog="caseapp", description=message("cli.description", lang),
+                                     epilog=exit_table(lang), formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"caseapp {__version__}")
     parser.add_argument("--workspace", type=Path, default=None, help=message("cli.help.workspace", "en"))
     sub = parser.add_subparsers(dest="command")
@@ -278,26 +353,75 @@ def launch_gui(workspace: Path | None) -> int:
         gui_main: Callable[[Path | None], int] = ep.load()
         return gui_main(workspace)
     print(message("cli.no_gui", detect_language()), file=sys.stderr)
-    return 2
+    return Exit.USAGE
+
+
+def from_os_error(error: OSError, ctx: CliContext) -> CaseAppError | None:
+    """The one-line error for a file the command could not use; None if it is not one we know."""
+    from caseapp.store import faults
+
+    fault = faults.from_os_error(error, ctx.workspace_dir)
+    if fault is not None:
+        return fault
+    path = Path(str(error.filename or ""))
+    if path.name.startswith(".") and path.suffix == ".tmp":  # caseapp.fileio's temporary file
+        path = path.parent
+    keys = {FileNotFoundError: "cli.file_not_found", PermissionError: "cli.permission_denied",
+            IsADirectoryError: "cli.is_a_directory", NotADirectoryError: "cli.file_not_found"}
+    key = keys.get(type(error))
+    return CaseAppError(key, None, path=str(path)) if key and error.filename else None
+
+
+def unexpected(error: BaseException, ctx: CliContext, command: str) -> int:
+    """The last resort: one line saying where the details were written (no personal data)."""
+    log = errorlog.write(error, command)
+    if log is not None:
+        line = ctx.msg("cli.unexpected", kind=type(error).__name__, log=str(log))
+    else:
+        line = ctx.msg("cli.unexpected_unlogged", kind=type(error).__name__)
+    with contextlib.suppress(OSError, ValueError):
+        print(line, file=ctx.stderr)
+    return Exit.UNEXPECTED
+
+
+def output_closed() -> int:
+    """``caseapp outbox | head``: the reader has gone, so stop quietly, as other tools do."""
+    # Python flushes stdout once more at exit; aim it at the null device so that fails no more.
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return Exit.BROKEN_PIPE
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        return launch_gui(args.workspace)
-    from caseapp.store.workspace import default_dir
-
-    ctx = CliContext(workspace_dir=args.workspace or default_dir(), lang=detect_language())
-    handler: Handler = args.handler
+    ctx = CliContext(workspace_dir=Path(), lang=detect_language())
+    command = ""
     try:
-        return handler(args, ctx)
+        try:
+            args = build_parser().parse_args(argv)  # exits 2 itself on bad arguments, 0 on --help
+            if args.command is None:
+                return launch_gui(args.workspace)
+            from caseapp.store.workspace import default_dir
+
+            command = args.command
+            ctx.workspace_dir = args.workspace or default_dir()
+            handler: Handler = args.handler
+            status = int(handler(args, ctx))
+            ctx.stdout.flush()  # here, where a reader gone away (`| head`) can still be caught
+            return status
+        finally:
+            ctx.close()
+    except BrokenPipeError:
+        return output_closed()
+    except KeyboardInterrupt:
+        return Exit.INTERRUPTED
     except CaseAppError as error:
         return ctx.fail(error)
-    except KeyboardInterrupt:
-        return 130
-    finally:
-        ctx.close()
+    except OSError as error:
+        known = from_os_error(error, ctx)
+        return ctx.fail(known) if known is not None else unexpected(error, ctx, command)
+    except Exception as error:  # the last resort: never a traceback on the terminal
+        return unexpected(error, ctx, command)
 
 
 if __name__ == "__main__":

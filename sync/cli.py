@@ -7,28 +7,53 @@ entry point (the core never imports HTTP):
     caseapp resolve ID (--keep mine|theirs | --value V)
     caseapp outbox [--format json]
 
-Each failure prints one translated line and exits non-zero; the outbox is never touched by one.
+Each failure prints one translated line and exits with the status ``caseapp.cli.Exit`` gives its
+kind (offline 4, a sync already running 3 …); the outbox is never touched by one.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import getpass
 import json
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
 from caseapp.messages import message
 from caseapp.services import display
+from caseapp.store.lock import sync_lock
 from caseapp.store.tables import HELD, OUTBOX_STATES, REJECTED, JournalEntry
-from sync import conflicts, run, urls
+from sync import conflicts, run, settings, urls
 from sync.client import RetryPolicy
+from sync.errors import unusable_answer
 from sync.outbox import CONFLICT_ENTITY
 
 if TYPE_CHECKING:
     from caseapp.cli import CliContext
+
+Handler = Callable[[argparse.Namespace, "CliContext"], int]
+
+
+def _reads_answers(handler: Handler) -> Handler:
+    """A command that talks to the server: an answer that fails to parse (a proxy's page, another
+    version's JSON) becomes the one-line BadAnswerError instead of a parser's traceback."""
+
+    @functools.wraps(handler)
+    def wrapped(args: argparse.Namespace, ctx: CliContext) -> int:
+        try:
+            return handler(args, ctx)
+        except ValueError as error:  # json's and pydantic's errors are ValueErrors
+            url = getattr(args, "url", None) or ctx.open_workspace().get_setting(settings.SERVER_URL) or ""
+            bad = unusable_answer(error, url)
+            if bad is None:
+                raise
+            raise bad from error
+
+    return wrapped
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -39,9 +64,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--insecure-http", action="store_true",
                    help="administrators only: allow an http:// server outside this computer; the password and "
                         "token then cross the network in clear (remembered for this address)")
-    p.set_defaults(handler=cmd_login)
+    p.set_defaults(handler=_reads_answers(cmd_login))
     p = subparsers.add_parser("sync", help="push local changes, then pull the server's")
-    p.set_defaults(handler=cmd_sync)
+    p.set_defaults(handler=_reads_answers(cmd_sync))
     p = subparsers.add_parser("conflicts", help="list open conflicts")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(handler=cmd_conflicts)
@@ -79,7 +104,6 @@ def cmd_login(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def cmd_sync(args: argparse.Namespace, ctx: CliContext) -> int:
     ws = ctx.open_workspace()
-    client = run.connect(ws, retry=_retry())
     # On a terminal, one line rewritten in place says how far a long (first) sync has got; in a
     # script or a log, nothing but the result.
     live = ctx.stderr.isatty()
@@ -88,12 +112,15 @@ def cmd_sync(args: argparse.Namespace, ctx: CliContext) -> int:
         text = message(f"sync.progress_{stage}", ctx.lang, done=f"{done:,}", total=f"{total:,}" if total else "?")
         print(f"\r{text}\x1b[K", end="", file=ctx.stderr, flush=True)
 
-    try:
-        report = run.sync(ws, client, progress=progress if live else None)
-    finally:
-        client.close()
-        if live:
-            print("\r\x1b[K", end="", file=ctx.stderr, flush=True)
+    # One sync of a workspace at a time, whoever runs it (the desktop app takes the same lock).
+    with sync_lock(ws.path):
+        client = run.connect(ws, retry=_retry())
+        try:
+            report = run.sync(ws, client, progress=progress if live else None)
+        finally:
+            client.close()
+            if live:
+                print("\r\x1b[K", end="", file=ctx.stderr, flush=True)
     t = report.push
     if report.resynced:
         ctx.out(message("sync.resync", ctx.lang))

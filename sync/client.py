@@ -26,11 +26,13 @@ import requests
 import requests.adapters
 from urllib3.response import BaseHTTPResponse
 
+from caseapp.messages import CATALOGUE
 from sync import compress
 from sync import protocol as p
 from sync.errors import (
     AnswerTooLargeError,
     AnswerUndecodableError,
+    BadAnswerError,
     CursorGoneError,
     OfflineError,
     RefusedError,
@@ -80,6 +82,10 @@ def answer_limit(url_path: str) -> int:
     path = url_path.split("?", 1)[0]
     route = path[path.find(p.API_PREFIX) + len(p.API_PREFIX):] if p.API_PREFIX in path else path
     return next((limit for pattern, limit in _ANSWER_MATCHERS if pattern.match(route)), ANSWER_ENVELOPE)
+
+#: What the server sends on success: JSON, or attachment content.
+ANSWER_TYPES = frozenset({"application/json", "application/octet-stream"})
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
 
 @dataclass(frozen=True)
@@ -144,9 +150,21 @@ class SyncClient:
                                                 timeout=self.timeout)
             except requests.exceptions.SSLError:
                 raise RefusedError("sync.tls_failed", 0, url=self.base_url) from None
+            except (requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema,
+                    requests.exceptions.InvalidURL):
+                raise RefusedError("sync.bad_url", 0, url=self.base_url) from None
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout):
                 if attempt + 1 >= self.retry.attempts:
                     raise OfflineError(self.base_url) from None
+            except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError):
+                # The answer was cut off mid-body, or its compression torn with it: repeat the
+                # call, which is as safe as after a lost connection (see the module docstring).
+                if attempt + 1 >= self.retry.attempts:
+                    raise BadAnswerError("sync.answer_cut", self.base_url) from None
+            except AnswerUndecodableError:
+                # Damaged on the way, most likely: worth another try; if it stays so, say that.
+                if attempt + 1 >= self.retry.attempts:
+                    raise
             else:
                 self.round_trips += 1
                 self.bytes_sent += len(data or b"")
@@ -156,7 +174,11 @@ class SyncClient:
             self._sleep(self.retry.delay(attempt))
             attempt += 1
         if response.status_code >= 400:
-            raise _refusal(response)
+            raise _refusal(response, self.base_url)
+        if _media_type(response) not in ANSWER_TYPES:
+            # A captive portal or proxy page, or some other server at this address: nothing that
+            # could be read as an answer, and nothing a quick retry would change.
+            raise BadAnswerError(_unexpected_page(response), self.base_url)
         return response
 
     def _raw_json(self, method: str, path: str, body: Any = None) -> bytes:
@@ -313,12 +335,21 @@ def _wire_size(response: requests.Response) -> int:
     return getattr(response.raw, "wire_bytes", None) or len(response.content)
 
 
-def _refusal(response: requests.Response) -> Exception:
+def _media_type(response: requests.Response) -> str:
+    return response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+
+
+def _unexpected_page(response: requests.Response) -> str:
+    return "sync.not_sync_server" if _media_type(response) in HTML_TYPES else "sync.answer_not_json"
+
+
+def _refusal(response: requests.Response, base_url: str = "") -> Exception:
     status = response.status_code
     try:
-        key = str(response.json().get("error") or "")
+        body = response.json()
     except ValueError:
-        key = ""
+        body = None
+    key = str(body.get("error") or "") if isinstance(body, dict) else ""
     if status >= 500:
         return ServerFailedError(status)
     if status == 426:
@@ -327,4 +358,8 @@ def _refusal(response: requests.Response) -> Exception:
         return CursorGoneError()
     if key == "sync.device_revoked":
         return RevokedError()
-    return RefusedError(key or "sync.server_failed", status, code=status)
+    if not key and _media_type(response) in HTML_TYPES:
+        return BadAnswerError("sync.not_sync_server", base_url or response.url)
+    if key not in CATALOGUE["en"]:  # not a sync server's refusal, or one this version cannot name
+        return RefusedError("sync.refused_unknown", status, code=status)
+    return RefusedError(key, status, code=status)

@@ -1,11 +1,17 @@
 """Typed sync errors. Each carries a message key from ``caseapp/messages/sync.py``; the CLI and the
-UI translate it, the server puts it in its JSON error body as ``error``."""
+UI translate it, the server puts it in its JSON error body as ``error``. ``exit_status`` names the
+command line's exit status (``caseapp.cli.Exit``) where it is not REFUSED."""
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from types import TracebackType
+from typing import Any, ClassVar
+
+import pydantic
 
 from caseapp.errors import CaseAppError
+from sync import protocol as p
 
 
 class SyncError(CaseAppError):
@@ -14,6 +20,8 @@ class SyncError(CaseAppError):
 
 class OfflineError(SyncError):
     """The server could not be reached at all (after retries)."""
+
+    exit_status: ClassVar[str] = "OFFLINE"
 
     def __init__(self, url: str) -> None:
         super().__init__("sync.offline", None, url=url)
@@ -55,6 +63,8 @@ class AnswerTooLargeError(SyncError):
     """A server's answer decoded past the most a real one can hold (``sync.client.ANSWER_LIMITS``):
     reading stopped there, so a hostile or broken server cannot exhaust the device's memory."""
 
+    exit_status: ClassVar[str] = "OFFLINE"
+
     def __init__(self, limit: int) -> None:
         super().__init__("sync.answer_too_large", None, limit=f"{limit / (1 << 20):.1f} MiB")
 
@@ -62,11 +72,15 @@ class AnswerTooLargeError(SyncError):
 class AnswerUndecodableError(SyncError):
     """A server's answer in an encoding we did not offer, or damaged compressed data."""
 
+    exit_status: ClassVar[str] = "OFFLINE"  # the server answers badly: nothing on this side is wrong
+
     def __init__(self) -> None:
         super().__init__("sync.answer_undecodable")
 
 
 class ServerFailedError(SyncError):
+    exit_status: ClassVar[str] = "OFFLINE"
+
     def __init__(self, status: int) -> None:
         super().__init__("sync.server_failed", None, status=status)
 
@@ -74,3 +88,44 @@ class ServerFailedError(SyncError):
 class ConflictClosedError(SyncError):
     def __init__(self, conflict_id: str) -> None:
         super().__init__("sync.conflict_closed", None, id=conflict_id)
+
+
+class BadAnswerError(SyncError):
+    """An answer that cannot be used, so nothing from it was applied: cut off mid-body even after
+    retrying (``sync.answer_cut``), a web page from a proxy or login portal in the way
+    (``sync.not_sync_server``), not JSON (``sync.answer_not_json``), or JSON of another shape
+    than this version's protocol (``sync.answer_wrong_shape``). Like being offline, trying later
+    (or elsewhere) is the remedy; the outbox is untouched."""
+
+    exit_status: ClassVar[str] = "OFFLINE"
+
+    def __init__(self, key: str, url: str) -> None:
+        super().__init__(key, None, url=url)
+
+
+#: The protocol models the client reads answers into (and only answers).
+ANSWER_MODELS = frozenset(m.__name__ for m in (p.HandshakeOut, p.LoginOut, p.PushOut, p.PullOut, p.MissingOut,
+                                               p.AttachmentStatus))
+
+
+def _raised_in(error: BaseException, module: str) -> bool:
+    tb: TracebackType | None = error.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_globals.get("__name__") == module:
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def unusable_answer(error: BaseException, url: str) -> BadAnswerError | None:
+    """The BadAnswerError for an exception raised reading a server's answer: JSON of the wrong
+    shape (pydantic names the answer model it failed), or bytes the client could not decode as
+    JSON. None for anything else, which is not the server's doing."""
+    if isinstance(error, pydantic.ValidationError):
+        if error.title not in ANSWER_MODELS:
+            return None
+        not_json = any(e["type"] == "json_invalid" for e in error.errors())
+        return BadAnswerError("sync.answer_not_json" if not_json else "sync.answer_wrong_shape", url)
+    if isinstance(error, (json.JSONDecodeError, UnicodeDecodeError)) and _raised_in(error, "sync.client"):
+        return BadAnswerError("sync.answer_not_json", url)
+    return None

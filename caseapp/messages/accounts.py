@@ -29,7 +29,6 @@ MESSAGES: dict[str, dict[str, str]] = {
             "拒绝使用 {url}：http:// 地址会让密码和登录凭据以明文在网络上传输；请使用 https:// 地址"
             "（仅本机地址可用 http://；确需在内网使用 http:// 时，由管理员加 --insecure-http 登录）"
         ),
-        "sync.bad_url": "服务器地址 {url} 无效，应形如 https://服务器名:端口",
         # for `caseapp status` (caseapp/services/status.py: "insecure_http": the sync.insecure_http setting)
         "cli.status.insecure_http": "管理员允许的明文 http:// 服务器",
         "sync.insecure_http_warning": "注意：已按 --insecure-http 使用明文 http:// 连接 {url}，密码和登录凭据在网络上不加密",
@@ -73,7 +72,6 @@ MESSAGES: dict[str, dict[str, str]] = {
             "in clear; use an https:// address (http:// only for this computer itself; where http:// inside "
             "a closed network is really needed, an administrator logs in with --insecure-http)"
         ),
-        "sync.bad_url": "The server address {url} is not valid; it should look like https://server:port",
         "cli.status.insecure_http": "Plain http:// server allowed by an administrator",
         "sync.insecure_http_warning": (
             "Warning: connecting to {url} over plain http:// as --insecure-http asked; the password and the "

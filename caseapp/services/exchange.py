@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,6 +108,24 @@ class ParsedRow:
     stamps: dict[str, Any]
 
 
+# Bytes that are not UTF-8 arrive as these lone surrogates (errors="surrogateescape"), so a bad line
+# is reported as a row problem, by number, instead of ending the whole read with UnicodeDecodeError.
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
+
+
+def _read_row(number: int, text: str) -> Any:
+    """The JSON value on one line, or the RowProblem that says why there is none."""
+    bad = _UNDECODABLE.search(text)
+    if bad is not None:
+        return RowProblem(number, None, ValidationError("import.not_utf8", None, column=bad.start() + 1))
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        return RowProblem(number, None, ValidationError("import.bad_json", None, detail=exc.msg))
+    except RecursionError:  # [[[[… thousands deep: no record of ours nests beyond a few levels
+        return RowProblem(number, None, ValidationError("import.too_deep", None))
+
+
 def parse(lines: Iterable[str]) -> list[ParsedRow]:
     """Read and validate every row; raise ImportRejected listing every problem found."""
     rows: list[ParsedRow] = []
@@ -114,10 +133,9 @@ def parse(lines: Iterable[str]) -> list[ParsedRow]:
     for number, text in enumerate(lines, start=1):
         if not text.strip():
             continue
-        try:
-            obj = json.loads(text)
-        except json.JSONDecodeError as exc:
-            problems.append(RowProblem(number, None, ValidationError("import.bad_json", None, detail=exc.msg)))
+        obj = _read_row(number, text)
+        if isinstance(obj, RowProblem):
+            problems.append(obj)
             continue
         if not isinstance(obj, dict):
             problems.append(RowProblem(number, None, ValidationError("import.not_object", None)))
@@ -189,9 +207,9 @@ def is_sealed(path: Path) -> bool:
 def import_file(ws: Workspace, path: Path, passphrase: str | None = None) -> ImportSummary:
     """Import a JSON Lines export, plain or sealed (``passphrase`` opens a sealed one)."""
     if is_sealed(path):
-        text = sealed.unseal(path.read_bytes(), passphrase or "").decode("utf-8-sig")
+        text = sealed.unseal(path.read_bytes(), passphrase or "").decode("utf-8-sig", errors="surrogateescape")
         rows = parse(io.StringIO(text))
     else:
-        with path.open(encoding="utf-8-sig") as stream:
+        with path.open(encoding="utf-8-sig", errors="surrogateescape") as stream:
             rows = parse(stream)
     return import_rows(ws, rows)

@@ -13,6 +13,11 @@ Pragmas and why:
 - ``temp_store=MEMORY``: sort and temp tables never spill plaintext to temporary files.
 - ``foreign_keys=ON``: members cannot point at households that do not exist.
 - ``hide_parameters``: SQL errors never print record values into logs or crash output.
+
+Failures about the disk or the file rather than the SQL (full disk, I/O error, a page that fails
+SQLCipher's authentication, another program holding the lock) are raised as the typed errors of
+``caseapp.store.faults``, at connect time and from every statement, so each reaches the user as
+what it is; SQLCipher's own error log, which writes to stderr, is switched off for the same reason.
 """
 
 from __future__ import annotations
@@ -23,9 +28,10 @@ from typing import Any
 
 import sqlcipher3
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.pool import QueuePool
 
-from caseapp.errors import WorkspaceError
+from caseapp.store.faults import DBAPI_ERRORS, WorkspaceDamagedError, from_sqlite
 
 BUSY_TIMEOUT_MS = 10_000
 WAL_CHECKPOINT_PAGES = 10_000
@@ -46,19 +52,31 @@ def _configure(dbapi_conn: Any) -> None:
     cur.close()
 
 
+def _unreadable(db_path: Path) -> WorkspaceDamagedError:
+    return WorkspaceDamagedError("workspace.database_unreadable", path=str(db_path))
+
+
 def open_dbapi(db_path: Path, key: bytes | None) -> Any:
-    """A configured DB-API connection; raises WorkspaceError if the key does not open the file."""
-    if key is None:
-        conn: Any = sqlite3.connect(str(db_path), check_same_thread=False, isolation_level=None)
-    else:
-        conn = sqlcipher3.dbapi2.connect(str(db_path), check_same_thread=False, isolation_level=None)
-        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    """A configured DB-API connection. Raises WorkspaceDamagedError if the key does not open the
+    file, and the errors of ``caseapp.store.faults`` for a full or failing disk or a locked file."""
+    try:
+        if key is None:
+            conn: Any = sqlite3.connect(str(db_path), check_same_thread=False, isolation_level=None)
+        else:
+            conn = sqlcipher3.dbapi2.connect(str(db_path), check_same_thread=False, isolation_level=None)
+            # Its messages ("hmac check failed for pgno=…") would reach the terminal beside ours.
+            conn.execute("PRAGMA cipher_log_level = NONE")
+            conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    except DBAPI_ERRORS as error:
+        raise from_sqlite(error, db_path) or _unreadable(db_path) from None
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except (sqlcipher3.dbapi2.DatabaseError, sqlite3.DatabaseError):
+        _configure(conn)
+    except DBAPI_ERRORS as error:
         conn.close()
-        raise WorkspaceError("workspace.database_unreadable") from None
-    _configure(conn)
+        # The key file vouched for the key, so a file it does not open is damaged (or is another
+        # workspace's): unless the disk is the problem, which must never be reported as damage.
+        raise from_sqlite(error, db_path) or _unreadable(db_path) from None
     return conn
 
 
@@ -82,5 +100,10 @@ def make_engine(db_path: Path, key: bytes | None, pool_size: int = 4) -> Engine:
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
         conn.exec_driver_sql("BEGIN")
+
+    @event.listens_for(engine, "handle_error")
+    def _typed(context: ExceptionContext) -> BaseException | None:
+        # Raised in place of SQLAlchemy's wrapper, after its clean-up (the transaction rolls back).
+        return from_sqlite(context.original_exception, db_path)
 
     return engine

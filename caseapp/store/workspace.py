@@ -32,7 +32,7 @@ from caseapp.domain.types import utcnow
 from caseapp.errors import SchemaTooNewError, WorkspaceError
 from caseapp.fileio import PRIVATE_DIR, atomic_copy, make_private, private_file
 from caseapp.ids import new_id
-from caseapp.store import journal, migrate, search_index
+from caseapp.store import faults, journal, migrate, search_index
 from caseapp.store.engine import make_engine
 from caseapp.store.hlc import HybridClock
 from caseapp.store.tables import DeviceState, Setting
@@ -172,6 +172,10 @@ class Workspace:
         try:
             with self.engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        except faults.FAULTS:
+            # Every commit is already durable in the WAL, which the next open checkpoints: a full
+            # disk (or another program reading) at this moment costs nothing, so it is no error.
+            pass
         finally:
             self.engine.dispose()
             self._key = b""
@@ -195,7 +199,10 @@ def prepare(path: Path, data_key: bytes) -> None:
             raise SchemaTooNewError(found, head)
         with engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        backup(path, label=found or "empty")
+        try:
+            backup(path, label=found or "empty")
+        except OSError as error:  # no room for the backup: say so, and migrate nothing without one
+            raise (faults.from_os_error(error, path) or error) from None
         migrate.upgrade(engine)
     finally:
         engine.dispose()

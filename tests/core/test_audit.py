@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Connection, text
 
-from caseapp.cli import main
+from caseapp.cli import Exit, main
 from caseapp.domain import Household
 from caseapp.services import records
 from caseapp.store import audit
@@ -70,7 +70,7 @@ def test_cli_audit_verify_exit_codes(ws_path: Path, capsys: pytest.CaptureFixtur
     with ws.engine.begin() as conn:
         conn.execute(text("UPDATE audit SET actor = 'mallory' WHERE id = 2"))
     ws.close()
-    assert main(["--workspace", str(ws_path), "audit", "verify"]) == 2
+    assert main(["--workspace", str(ws_path), "audit", "verify"]) == Exit.DAMAGED
     err = capsys.readouterr().err
     assert "Audit entry 2" in err and "tampered" in err
     assert os.environ["CASEAPP_LANG"] == "en"

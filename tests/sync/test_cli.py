@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from caseapp.cli import main
+from caseapp.cli import Exit, main
 from caseapp.crypto.keyfile import TEST_KDF
 from caseapp.domain import Household
 from caseapp.services import records
@@ -91,7 +91,7 @@ def test_sync_says_why_in_one_line_when_offline_refused_or_revoked(
     add_household(a)
     server.stop()
     capsys.readouterr()
-    assert cli(a, "sync") == 1
+    assert cli(a, "sync") == Exit.OFFLINE
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("Cannot reach the sync server")
     server.start()

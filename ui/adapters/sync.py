@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from caseapp.store.lock import sync_lock
 from caseapp.store.tables import HELD, OUTBOX_STATES, REJECTED, ConflictRecord, JournalEntry
 from caseapp.store.workspace import Workspace
 from caseapp.store.writer import Writer, in_place
@@ -23,11 +24,13 @@ def login(ws: Workspace, url: str, user: str, password: str, ca_file: str = "") 
 
 
 def sync_now(ws: Workspace, progress: Progress | None = None, write: Writer = in_place) -> run.SyncReport:
-    client = run.connect(ws)
-    try:
-        return run.sync(ws, client, progress=progress, write=write)
-    finally:
-        client.close()
+    # The same lock as `caseapp sync`: one of them waits for the next attempt, neither fails mid-way.
+    with sync_lock(ws.path):
+        client = run.connect(ws)
+        try:
+            return run.sync(ws, client, progress=progress, write=write)
+        finally:
+            client.close()
 
 
 def rebuild_index_if_stale(ws: Workspace, write: Writer = in_place) -> int:
