@@ -78,10 +78,13 @@ def detect_language() -> str:
     explicit = os.environ.get("CASEAPP_LANG")
     if explicit in ("zh", "en"):
         return explicit
-    # Chinese is the default; English only where the locale names another language.
+    # Chinese is the default; English only where the locale names another language. A C or POSIX
+    # locale names none (Python reads C.UTF-8 as en_US, so it must not get that far).
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = (os.environ.get(var) or "").lower()
-        if value and value not in ("c", "posix") and not value.startswith(("c.", "posix.")):
+        if value in ("c", "posix") or value.startswith(("c.", "posix.")):
+            return "zh"
+        if value:
             return "zh" if value.startswith("zh") else "en"
     code = (locale.getlocale()[0] or "").lower()
     return "en" if code and code not in ("c", "posix") and not code.startswith("zh") else "zh"
@@ -184,8 +187,9 @@ def cmd_status(args: argparse.Namespace, ctx: CliContext) -> int:
 
     ws = ctx.open_workspace()
     status = workspace_status(ws)
+    colon = "：" if ctx.lang == "zh" else ": "
     for key, value in status.items():
-        ctx.out(f"{ctx.msg('cli.status.' + key)}: {value}")
+        ctx.out(f"{ctx.msg('cli.status.' + key)}{colon}{value}")
     return 0
 
 

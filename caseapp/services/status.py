@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from caseapp.domain import ENTITIES
-from caseapp.store.tables import OUTBOX_STATES, REJECTED, AuditEntry, ConflictRecord, JournalEntry
+from caseapp.store.tables import HELD, OUTBOX_STATES, REJECTED, AuditEntry, ConflictRecord, JournalEntry
 from caseapp.store.workspace import Workspace
 
 
@@ -18,6 +18,7 @@ def workspace_status(ws: Workspace) -> dict[str, Any]:
                                  .where(JournalEntry.state.in_(OUTBOX_STATES))) or 0
         rejected = session.scalar(select(func.count()).select_from(JournalEntry)
                                   .where(JournalEntry.state == REJECTED)) or 0
+        held = session.scalar(select(func.count()).select_from(JournalEntry).where(JournalEntry.state == HELD)) or 0
         conflicts = session.scalar(select(func.count()).select_from(ConflictRecord)
                                    .where(ConflictRecord.status == "open")) or 0
         # Audit entries after the last one the server acknowledged (sync.audit_sent): the part of
@@ -32,8 +33,10 @@ def workspace_status(ws: Workspace) -> dict[str, Any]:
         "records": records,
         "pending": pending,
         "rejected": rejected,
+        "held": held,
         "conflicts": conflicts,
         "audit_unsent": unshipped,
         "server": ws.get_setting("sync.server_url", "-") or "-",
         "last_sync": ws.get_setting("sync.last_sync", "-") or "-",
+        "insecure_http": ws.get_setting("sync.insecure_http") or "-",
     }
