@@ -122,8 +122,12 @@ def cmd_sync(args: argparse.Namespace, ctx: CliContext) -> int:
             if live:
                 print("\r\x1b[K", end="", file=ctx.stderr, flush=True)
     t = report.push
+    if report.forked:
+        ctx.out(message("sync.forked", ctx.lang))
     if report.resynced:
         ctx.out(message("sync.resync", ctx.lang))
+    if t.held:
+        ctx.out(message("sync.held", ctx.lang, count=t.held))
     if t.clamped:
         ctx.out(message("sync.clamped", ctx.lang))
     ctx.out(message("sync.done", ctx.lang, pushed=t.pushed, conflicts=t.conflicts, rejected=t.rejected,

@@ -217,6 +217,11 @@ class SyncClient:
             body["count"] = True
         return p.PullOut.model_validate_json(self._raw_json("POST", "/pull", body))
 
+    def fork(self, audit_seq: int) -> p.ForkOut:
+        out = p.ForkOut.model_validate(self._json("POST", "/device/fork", {"audit_seq": audit_seq}))
+        self.token = out.token
+        return out
+
     def missing_attachments(self, digests: list[str]) -> list[str]:
         if not digests:
             return []

@@ -163,6 +163,19 @@ class PushOut(Answer):
     audit_ack: int = 0
 
 
+class ForkIn(Model):
+    """A copy of this device asks to carry on as a device of its own (see ``sync.server.merge.push``)."""
+
+    #: the last of its audit entries the server acknowledged: where its trail parted from the original's
+    audit_seq: Annotated[int, Field(ge=0, lt=1 << 62)] = 0
+
+
+class ForkOut(Answer):
+    device_id: str
+    token: str
+    expires_ms: int
+
+
 class RecordRef(Model):
     entity: FieldName
     id: RowId

@@ -32,7 +32,7 @@ from caseapp.store.writer import Writer, in_place
 from sync import apply, outbox, settings, trail, urls
 from sync import protocol as p
 from sync.client import RetryPolicy, SyncClient
-from sync.errors import CursorGoneError, NotLoggedInError, SyncError
+from sync.errors import CursorGoneError, NotLoggedInError, RefusedError, SyncError
 
 PUSH_BATCH = 500
 
@@ -49,6 +49,9 @@ class SyncReport:
     pages: int = 0
     resynced: bool = False
     open_conflicts: int = 0
+    #: this workspace turned out to be a copy of another device's (a restored backup) and now syncs
+    #: as a device of its own, its changes sent again
+    forked: bool = False
 
 
 def login(ws: Workspace, url: str, user: str, password: str, *, ca_file: str | None = None,
@@ -99,11 +102,29 @@ def sync(ws: Workspace, client: SyncClient, *, progress: Progress | None = None,
     release_held(ws, client, write)
     push(ws, client, report, say, push_batch, write)
     pull(ws, client, report, say, page_size, write)
+    write(ws.persist_clock)
     write(lambda: ws.set_setting(settings.LAST_SYNC, format_datetime(dt.datetime.now(dt.UTC))))
     with ws.read() as session:
         report.open_conflicts = session.scalar(select(func.count()).select_from(ConflictRecord)
                                                .where(ConflictRecord.status == "open")) or 0
     return report
+
+
+DIVERGED = "sync.device_diverged"
+
+
+def fork(ws: Workspace, client: SyncClient, write: Writer = in_place) -> str:
+    """Register this workspace as a new device, continuing the audit trail from the last entry the
+    server acknowledged to it; the original device (if it still exists) keeps its own id."""
+    out = client.fork(int(ws.get_setting(trail.SENT, 0) or 0))
+
+    def switch() -> None:
+        ws.become_device(out.device_id)
+        ws.set_setting(settings.TOKEN, out.token)
+
+    write(switch)
+    client.token = out.token
+    return out.device_id
 
 
 def release_held(ws: Workspace, client: SyncClient, write: Writer = in_place) -> int:
@@ -127,8 +148,17 @@ def push(ws: Workspace, client: SyncClient, report: SyncReport, say: Progress, b
             return
         if entries:
             write(partial(outbox.mark_sent, ws, [e.seq for e in entries]))
-        answer = client.push([outbox.to_op(e) for e in entries], audit)
-        ws.clock.observe(answer.hlc)
+        try:
+            answer = client.push([outbox.to_op(e) for e in entries], audit)
+        except RefusedError as refused:
+            if refused.key != DIVERGED or report.forked:
+                raise
+            # A copy of this device (restored from a backup or a folder copy): the server holds other
+            # work under its sequence numbers. Carry on as a device of its own and send it all again.
+            fork(ws, client, write)
+            report.forked = True
+            continue
+        ws.observe_server_clock(answer.hlc)
         if entries:
             write(partial(outbox.record_verdicts, ws, entries, answer.verdicts, report.push))
         if answer.audit_ack != audit_sent:
@@ -167,7 +197,7 @@ def pull(ws: Workspace, client: SyncClient, report: SyncReport, say: Progress, p
                     break
                 if page.has_more:
                     upcoming = fetcher.submit(client.pull, page.cursor, page_size, [])
-                ws.clock.observe(page.hlc)
+                ws.observe_server_clock(page.hlc)
                 total = page.total if page.total is not None else total
                 tally = write(partial(apply.apply_page, ws, page, refetched=queued, index=not whole_scope))
                 queued = []

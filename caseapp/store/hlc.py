@@ -29,24 +29,42 @@ def physical_ms(stamp: int) -> int:
 
 
 class HybridClock:
-    def __init__(self, last: int = 0, now: Callable[[], int] = wall_ms) -> None:
+    """``offset_ms`` corrects this device's wall clock by what the server's clock was seen to be
+    (``adjust``): a laptop whose clock runs two days slow would otherwise stamp every edit two days
+    early and lose every same-field race, even long after it last synced."""
+
+    def __init__(self, last: int = 0, now: Callable[[], int] | None = None, offset_ms: int = 0) -> None:
         self._last = last
         self._now = now
+        self.offset_ms = offset_ms
         self._lock = threading.Lock()
 
     @property
     def last(self) -> int:
         return self._last
 
+    def wall(self) -> int:
+        """This device's clock as it reads now (milliseconds), before the correction."""
+        return self._now() if self._now is not None else wall_ms()
+
+    def now_ms(self) -> int:
+        """The corrected time: this device's clock plus what it was seen to be off by."""
+        return self.wall() + self.offset_ms
+
     def tick(self) -> int:
         """A new stamp for a local event."""
         with self._lock:
-            candidate = pack(self._now())
+            candidate = pack(self.now_ms())
             self._last = candidate if candidate > self._last else self._last + 1
             return self._last
 
     def observe(self, remote: int) -> int:
         """Merge a stamp received from elsewhere; later local stamps sort after it."""
         with self._lock:
-            self._last = max(self._last, remote, pack(self._now()))
+            self._last = max(self._last, remote, pack(self.now_ms()))
             return self._last
+
+    def adjust(self, server_ms: int) -> int:
+        """Take the server's clock, read just now, as the right time: returns the new offset."""
+        self.offset_ms = server_ms - self.wall()
+        return self.offset_ms

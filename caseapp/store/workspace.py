@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from sqlalchemy import Engine, insert, select, text
+from sqlalchemy import Engine, insert, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from caseapp.crypto import keyfile
@@ -34,7 +34,7 @@ from caseapp.fileio import PRIVATE_DIR, atomic_copy, make_private, private_file
 from caseapp.ids import new_id
 from caseapp.store import faults, journal, migrate, search_index
 from caseapp.store.engine import make_engine
-from caseapp.store.hlc import HybridClock
+from caseapp.store.hlc import HybridClock, physical_ms
 from caseapp.store.tables import DeviceState, Setting
 
 # Keep the household search index current in every write transaction (see search_index).
@@ -42,6 +42,8 @@ search_index.install(journal.WorkspaceSession)
 
 KEY_FILE = "key.json"
 DB_FILE = "workspace.db"
+#: setting: how far this laptop's clock was seen to be off the server's, in milliseconds
+CLOCK_OFFSET = "clock.offset_ms"
 ATTACHMENTS_DIR = "attachments"
 BACKUPS_DIR = "backups"
 BACKUPS_KEPT = 3
@@ -67,7 +69,7 @@ class Workspace:
         self.attachments = AttachmentStore(path / ATTACHMENTS_DIR, data_key)
         self.schema_version = migrate.schema_version()
         self.device_id, last_hlc = self._device_state()
-        self.clock = HybridClock(last_hlc)
+        self.clock = HybridClock(last_hlc, offset_ms=int(self.get_setting(CLOCK_OFFSET, 0) or 0))
         self.actor = self.get_setting("user.name", "") or os.environ.get("USER", "caseworker")
 
     # -- opening ------------------------------------------------------------------------------
@@ -143,6 +145,31 @@ class Workspace:
             session.close()
 
     # -- settings and device state -------------------------------------------------------------
+    def observe_server_clock(self, server_hlc: int) -> None:
+        """Merge a stamp the server sent and take its clock as the right time (``persist_clock``
+        keeps both in the workspace)."""
+        self.clock.observe(server_hlc)
+        self.clock.adjust(physical_ms(server_hlc))
+
+    def persist_clock(self) -> None:
+        """Keep the clock, and how far this laptop's own clock was seen to be off the server's, in
+        the workspace: the next process starts from them, not from a clock that may be days off."""
+        offset = self.clock.offset_ms
+        with self.engine.begin() as conn:
+            conn.execute(update(DeviceState).where(DeviceState.device_id == self.device_id)
+                         .where(DeviceState.hlc < self.clock.last).values(hlc=self.clock.last))
+            conn.execute(text("INSERT INTO settings(key, value) VALUES (:k, :v) "
+                              "ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
+                         {"k": CLOCK_OFFSET, "v": json.dumps(offset)})
+
+    def become_device(self, device_id: str) -> None:
+        """Carry on under a new device id (this workspace is a copy of another device's: a restored
+        backup): its journal, records and audit trail stay; only the name it syncs under changes."""
+        with self.engine.begin() as conn:
+            conn.execute(update(DeviceState).where(DeviceState.device_id == self.device_id)
+                         .values(device_id=device_id))
+        self.device_id = device_id
+
     def _device_state(self) -> tuple[str, int]:
         with self.engine.connect() as conn:
             row = conn.execute(select(DeviceState.device_id, DeviceState.hlc)).one()

@@ -136,9 +136,17 @@ def create_app(db: Database, config: ServerConfig | None = None) -> FastAPI:
     def push(body: p.PushIn, who: Who) -> p.PushOut:
         now = auth.now_ms()
         with db.write(ordered=True) as conn:
+            if trails.diverged(conn, who, body.audit):
+                raise ApiError(409, "sync.device_diverged")  # an older copy of this device: see merge.push
             verdicts = merge.push(conn, who, body.ops, now)
             audit_ack = trails.receive(conn, who, body.audit, now)
         return p.PushOut(verdicts=verdicts, hlc=pack(auth.now_ms()), audit_ack=audit_ack)
+
+    @app.post(f"{p.API_PREFIX}/device/fork", response_model=p.ForkOut, responses=ERROR_RESPONSES)
+    def fork(body: p.ForkIn, who: Who) -> p.ForkOut:
+        with db.write() as conn:
+            device_id, token, expires = auth.fork_device(conn, who, body.audit_seq)
+        return p.ForkOut(device_id=device_id, token=token, expires_ms=expires)
 
     @app.post(f"{p.API_PREFIX}/pull", response_model=p.PullOut, responses=ERROR_RESPONSES)
     def pull_changes(body: p.PullIn, who: Who) -> Response:

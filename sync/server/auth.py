@@ -18,10 +18,11 @@ from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidKey
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
-from sqlalchemy import BigInteger, ColumnElement, Connection, case, delete, literal, or_, select, update
+from sqlalchemy import BigInteger, ColumnElement, Connection, case, delete, func, insert, literal, or_, select, update
 
 from caseapp.crypto import passwords
 from caseapp.errors import ValidationError
+from caseapp.ids import new_id
 from sync.protocol import ROLES
 from sync.server import db, schema
 from sync.server.errors import ApiError
@@ -306,3 +307,22 @@ def revoke_device(conn: Connection, device_id: str) -> None:
 
 
 _DUMMY_HASH = hash_password("not a real password")
+
+
+def fork_device(conn: Connection, who: Principal, audit_seq: int, name: str = "") -> tuple[str, str, int]:
+    """A new device id, and its token, for a copy of ``who``'s device whose work has parted from
+    the device's (``merge.push``): the copy carries on as a device of its own, its audit trail
+    continuing from the last entry the two share (at most ``audit_seq``). The original keeps its id
+    and token, so both laptops go on working."""
+    d, t = schema.devices.c, schema.device_audit.c
+    held = conn.execute(select(func.max(t.seq)).where(t.device_id == who.device_id)).scalar() or 0
+    original = conn.execute(select(d.name).where(d.id == who.device_id)).scalar() or ""
+    device_id = new_id()
+    token = secrets.token_urlsafe(32)
+    now = now_ms()
+    expires = now + TOKEN_LIFETIME_MS
+    conn.execute(insert(schema.devices).values(
+        id=device_id, user_name=who.user, name=(name or original)[:120], token_hash=token_hash(token),
+        expires_ms=expires, revoked=False, created_ms=now, last_seen_ms=now, token_ended=None,
+        forked_from=who.device_id, fork_audit_seq=min(max(audit_seq, 0), int(held))))
+    return device_id, token, expires

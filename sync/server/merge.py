@@ -15,6 +15,7 @@ device edited concurrently, or editing one another device archived, also opens a
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ from caseapp.validation.rules import EARLIEST_YEAR
 from sync import protocol as p
 from sync.server import attachments, schema
 from sync.server.auth import Principal
-from sync.server.errors import Rejected
+from sync.server.errors import ApiError, Rejected
 from sync.server.values import STAMPED, checked, defaults, entity_class, field_set, references, unique_fields
 
 #: Refusals that say this server does not know a field or record type (a newer client): not kept in
@@ -450,14 +451,30 @@ def clamp(hlc: int, now_ms: int) -> tuple[int, bool]:
     return (limit, True) if hlc > limit else (hlc, False)
 
 
+def op_hash(op: p.PushOp) -> str:
+    """What a pushed operation is, apart from its sequence number: a replay has the same."""
+    body = dumps(op.model_dump(mode="json", exclude={"seq"}))
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
 def push(conn: Connection, who: Principal, ops: Sequence[p.PushOp], now_ms: int) -> list[p.Verdict]:
-    """Apply a batch (caller holds the ordered write transaction); replays get their stored verdicts."""
+    """Apply a batch (caller holds the ordered write transaction); replays get their stored verdicts.
+
+    A replay is the same operation under the same (device, sequence number). A different one under
+    a number the ledger holds comes from an older copy of this device (a workspace restored from a
+    backup or a folder copy) whose numbers have parted from the ones the server saw: answering it
+    with the stored verdicts would tell the copy its new edits were applied when they exist nowhere.
+    The whole batch is refused (409 ``sync.device_diverged``) and the copy carries on as a device
+    of its own (``auth.fork_device``)."""
     seqs = sorted({o.seq for o in ops})
+    hashes = {o.seq: op_hash(o) for o in ops}
     stored: dict[int, p.Verdict] = {}
     for start in range(0, len(seqs), 500):
         chunk = seqs[start:start + 500]
         for r in conn.execute(select(schema.ledger).where(schema.ledger.c.device_id == who.device_id,
                                                           schema.ledger.c.seq.in_(chunk))):
+            if r.op_hash is not None and r.op_hash != hashes[r.seq]:
+                raise ApiError(409, "sync.device_diverged")
             detail = json.loads(r.detail) if r.detail else {}
             stored[r.seq] = p.Verdict(seq=r.seq, verdict=r.verdict, reason=r.reason, field=detail.get("field"),
                                       params=detail.get("params") or {}, pos=r.pos, clamped=r.clamped,
@@ -489,7 +506,8 @@ def push(conn: Connection, who: Principal, ops: Sequence[p.PushOp], now_ms: int)
         ledger_rows.append({"device_id": who.device_id, "seq": src.seq, "verdict": verdict.verdict,
                             "reason": verdict.reason, "pos": verdict.pos, "clamped": verdict.clamped,
                             "conflict_id": verdict.conflict_id, "at_ms": now_ms,
-                            "detail": json.dumps(detail, ensure_ascii=False) if detail else None})
+                            "detail": json.dumps(detail, ensure_ascii=False) if detail else None,
+                            "op_hash": hashes[src.seq]})
     batch.flush()
     if ledger_rows:
         conn.execute(insert(schema.ledger), ledger_rows)

@@ -98,6 +98,7 @@ ROUTES: dict[tuple[str, str], Limit] = {
     ("GET", "/me"): Limit(0),
     ("POST", "/push"): Limit((p.MAX_PUSH_OPS + p.MAX_AUDIT) * PUSH_ITEM + ENVELOPE),
     ("POST", "/pull"): Limit(p.MAX_REFETCH * RECORD_REF + ENVELOPE),
+    ("POST", "/device/fork"): Limit(ENVELOPE),
     ("POST", "/attachments/missing"): Limit(_max_items(p.MissingIn, "digests") * DIGEST + ENVELOPE),
     ("GET", "/attachments/{digest}"): Limit(0),
     ("PUT", "/attachments/{digest}"): Limit(p.ATTACHMENT_CHUNK),

@@ -58,6 +58,10 @@ devices = Table(
     #: why the token was ended before its expiry ("password": the user's password changed,
     #: "disabled": the user was disabled); the device may log in again, unlike a revoked one
     Column("token_ended", String(16), nullable=True),
+    #: a copy of another device (a restored workspace) continues under its own id: the device it was
+    #: copied from, and the last audit entry the two share
+    Column("forked_from", String(64), nullable=True),
+    Column("fork_audit_seq", BigInteger, nullable=True),
 )
 
 records = Table(

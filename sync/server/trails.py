@@ -36,20 +36,53 @@ REMOTE = "remote"
 DEVICE_ACTIONS = frozenset({REMOTE, REDACT})
 
 
+def _fork(conn: Connection, device_id: str) -> tuple[str, int] | None:
+    """(device it was copied from, last shared audit entry) for a device that is a copy."""
+    d = schema.devices.c
+    row = conn.execute(select(d.forked_from, d.fork_audit_seq).where(d.id == device_id)).first()
+    return (row.forked_from, int(row.fork_audit_seq or 0)) if row is not None and row.forked_from else None
+
+
+def _start(conn: Connection, device_id: str) -> tuple[int, str, str | None]:
+    """Where a device's trail on the server ends: (seq, hash) of its last entry held, and the
+    device it was copied from. A copy with nothing of its own yet continues the shared part of the
+    original's trail."""
+    t = schema.device_audit.c
+    fork = _fork(conn, device_id)
+    last = conn.execute(select(t.seq, t.hash).where(t.device_id == device_id)
+                        .order_by(t.seq.desc()).limit(1)).first()
+    if last is not None:
+        return last.seq, last.hash, fork[0] if fork else None
+    if fork is None:
+        return 0, GENESIS, None
+    parent, seq = fork
+    shared = conn.execute(select(t.hash).where(t.device_id == parent, t.seq == seq)).scalar() if seq else None
+    return (seq, shared, parent) if shared else (0, GENESIS, parent)
+
+
+def diverged(conn: Connection, who: Principal, entries: Sequence[p.AuditEntryIn]) -> bool:
+    """Whether the device sends entries under sequence numbers the server holds other entries for:
+    it is an older copy of this device (a restored backup) whose trail has parted from the one the
+    server holds."""
+    t = schema.device_audit.c
+    seqs = [e.seq for e in entries]
+    if not seqs:
+        return False
+    held = dict(conn.execute(select(t.seq, t.hash).where(t.device_id == who.device_id, t.seq.in_(seqs))).all())
+    return any(e.seq in held and held[e.seq] != e.hash for e in entries)
+
+
 def receive(conn: Connection, who: Principal, entries: Sequence[p.AuditEntryIn], now_ms: int) -> int:
     """Store the entries newer than what the server holds for this device (a replayed batch adds
     nothing); return the highest sequence number held."""
-    t = schema.device_audit.c
-    last = conn.execute(select(t.seq, t.hash).where(t.device_id == who.device_id)
-                        .order_by(t.seq.desc()).limit(1)).first()
-    top, head = (last.seq, last.hash) if last is not None else (0, GENESIS)
+    top, head, parent = _start(conn, who.device_id)
     fresh = sorted((e for e in entries if e.seq > top), key=lambda e: e.seq)
     remote_authors = {e.actor for e in fresh if e.action == REMOTE}
     known = set(conn.execute(select(schema.users.c.name).where(schema.users.c.name.in_(remote_authors))).scalars()) \
         if remote_authors else set()
     rows = []
     for e in fresh:
-        problem = _problem(e, who, top, head, known)
+        problem = _problem(e, who, top, head, known, parent)
         rows.append({"device_id": who.device_id, "seq": e.seq, "at": e.at, "actor": e.actor, "entity": e.entity,
                      "row_id": e.row_id, "action": e.action, "changes": e.changes, "prev_hash": e.prev_hash,
                      "hash": e.hash, "intact": problem is None, "problem": problem, "user_name": who.user,
@@ -60,13 +93,15 @@ def receive(conn: Connection, who: Principal, entries: Sequence[p.AuditEntryIn],
     return top
 
 
-def _problem(e: p.AuditEntryIn, who: Principal, top: int, head: str, known_users: set[str]) -> str | None:
-    """Why the entry does not check out, or None."""
+def _problem(e: p.AuditEntryIn, who: Principal, top: int, head: str, known_users: set[str],
+             parent: str | None = None) -> str | None:
+    """Why the entry does not check out, or None. A copy's entries from before it became a device
+    of its own name the device it was copied from."""
     if entry_hash(e.prev_hash, e.seq, e.at, e.actor, e.device, e.entity, e.row_id, e.action, e.changes) != e.hash:
         return "hash"
     if e.prev_hash != head or e.seq != top + 1:
         return "link"
-    if e.device != who.device_id:
+    if e.device not in (who.device_id, parent):
         return "device"
     if e.actor != who.user and not ((e.action == REMOTE and e.actor in known_users)
                                     or (e.action in DEVICE_ACTIONS and not e.actor)):
