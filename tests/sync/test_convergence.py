@@ -8,7 +8,11 @@ clocks ±2 days). After a final full sync:
 - devices with the same scope export byte-identical data;
 - every acknowledged edit is in the final state, in a conflict record, or was overwritten by a
   write that had seen it (its base position was at or after it, or it came from the same device);
-- every outbox is drained (only rejected entries remain, with their reasons).
+- every outbox is drained (only rejected entries remain, with their reasons);
+- invalid operations a broken or hostile device journals (wrong types, codes no list has, far-past
+  and far-future dates, illegal workflow moves, text no database can hold) are rejected, listed on
+  the device with the value they carried, and never applied; and every device's export imports
+  back into a fresh workspace unchanged.
 
 CASEAPP_FUZZ_EXAMPLES bounds the scenarios per backend (a handful in CI; `make fuzz` runs thousands).
 """
@@ -26,13 +30,15 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, insert, select
 
 from caseapp.crypto.keyfile import TEST_KDF
 from caseapp.domain import Household, Member
+from caseapp.domain.codec import dumps
 from caseapp.errors import CaseAppError
+from caseapp.ids import new_id
 from caseapp.services import records
-from caseapp.services.exchange import EXPORT_ORDER, dump_line, export_bytes
+from caseapp.services.exchange import EXPORT_ORDER, dump_line, export_bytes, import_rows, parse
 from caseapp.store.hlc import HybridClock, wall_ms
 from caseapp.store.tables import AuditEntry, ConflictRecord, JournalEntry
 from caseapp.store.workspace import Workspace
@@ -65,7 +71,7 @@ GRIDS = [COMMUNITY_A + "01", COMMUNITY_A + "02", COMMUNITY_B + "01"]
 VALUES = {"phone": ["13800000001", "13900000002", "13700000003"], "address": ["一号", "二号", "三号"],
           "notes": ["甲", "乙", ""], "head_name": ["王芳", "李强"]}
 FAULTS = ["none", "none", "lose_request", "lose_response", "duplicate", "restart_server", "kill_apply"]
-SCENARIOS = {"count": 0, "conflicts": 0, "resolved": 0, "rejected": 0}
+SCENARIOS = {"count": 0, "conflicts": 0, "resolved": 0, "rejected": 0, "junk": 0}
 
 dev_index = st.integers(0, 3)
 actions = st.one_of(
@@ -82,7 +88,17 @@ actions = st.one_of(
     st.tuples(st.just("resolve"), dev_index, st.booleans()),
     # two devices edit the same field of the first household they both hold, differently
     st.tuples(st.just("race"), dev_index, st.integers(1, 3), st.sampled_from(["phone", "notes", "archived"])),
+    # a broken or hostile device journals what no form would let through
+    st.tuples(st.just("junk"), dev_index, st.integers(0, 7), st.integers(0, 10_000)),
 )
+#: (field, value) a device's own rules refuse; "create" makes a household of junk instead
+JUNK = [("phone", "abc"), ("register_type", "bogus"), ("archived", "yes"), ("head_name", "王1芳"),
+        ("org_code", "not-a-code!"), ("address", ""), ("notes", "a\x00b"), ("head_name", 12),
+        ("notes", "长" * 100_001), ("create", {"address": "九号", "created_at": "0999-01-01T00:00:00Z",
+                                              "phone": "12", "register_type": "x"}),
+        ("create", {"address": "十号", "head_name": None, "archived": "no"}),
+        ("status", "approved")]
+JUNK_TX = "junk-"
 
 
 class FaultyClient(SyncClient):
@@ -208,6 +224,9 @@ def act(action: tuple[Any, ...], devs: list[Dev], server: Server) -> None:
                 conflicts.resolve(dev.ws, found[0].id, keep="mine" if action[2] else "theirs")
                 SCENARIOS["resolved"] += 1
         return
+    if kind == "junk":
+        journal_junk(dev, action[2], action[3])
+        return
     if kind == "create":
         with dev.ws.write() as s:
             h = records.create(s, Household, {"org_code": GRIDS[action[2]], "address": "初始", "head_name": "王芳"})
@@ -230,6 +249,50 @@ def act(action: tuple[Any, ...], devs: list[Dev], server: Server) -> None:
                 records.move_household(s, h, GRIDS[action[3]])
     except CaseAppError:
         pass  # e.g. editing an archived household: refused locally, as for a person
+
+
+def journal_junk(dev: Dev, hint: int, pick: int) -> None:
+    """An entry in the device's outbox that the device's own services would never write."""
+    ids = dev.local_households()
+    name, value = JUNK[pick % len(JUNK)]
+    grid = GRIDS[2] if dev.user == "w3" else GRIDS[0]
+    if name == "create" or not ids:
+        entity, row_id, op, field_name = "household", new_id(), "create", None
+        value = {"org_code": grid, **(value if isinstance(value, dict) else {})}
+    elif name == "status":
+        entity, row_id, op, field_name = "assistance_case", ids[hint % len(ids)], "set", "status"
+    else:
+        entity, row_id, op, field_name = "household", ids[hint % len(ids)], "set", name
+    with dev.ws.engine.begin() as conn:
+        conn.execute(insert(JournalEntry).values(
+            tx_id=JUNK_TX + new_id()[:24], entity=entity, row_id=row_id, op=op, field=field_name, value=dumps(value),
+            base_pos=None, hlc=dev.ws.clock.tick(), device_id=dev.ws.device_id, author=dev.user,
+            schema_version=dev.ws.schema_version, state="pending"))
+
+
+def check_junk(devs: list[Dev], server: Server, tmp: Path) -> None:
+    """Junk was refused with a reason, stays visible with its value, and reached no record; and what
+    each device holds imports back unchanged."""
+    with server.db.read() as conn:
+        stored = {r.id: json.loads(r.fields) for r in conn.execute(select(schema.records))}
+    for dev in devs:
+        with dev.ws.read() as s:
+            junk = s.scalars(select(JournalEntry).where(JournalEntry.tx_id.startswith(JUNK_TX))).all()
+        for entry in junk:
+            assert entry.state == "rejected" and entry.reason, (entry.op, entry.field, entry.state)
+            assert (entry.value and json.loads(entry.value) is not None) or entry.value == "null"
+            if entry.op == "set" and entry.row_id in stored and entry.field in stored[entry.row_id]:
+                assert dumps(stored[entry.row_id][entry.field]) != entry.value, "junk applied"
+            if entry.op == "create":
+                assert entry.row_id not in stored, "junk record created"
+        SCENARIOS["junk"] += len(junk)
+        data = export_bytes(dev.ws)
+        fresh, _ = Workspace.create(tmp / f"fresh-{new_id()}", PASSPHRASE, kdf=TEST_KDF)
+        try:
+            import_rows(fresh, parse(data.decode("utf-8").splitlines()))
+            assert export_bytes(fresh) == data, f"{dev.user}'s export does not import back unchanged"
+        finally:
+            fresh.close()
 
 
 def server_lines(server: Server, user: str) -> list[str]:
@@ -351,6 +414,7 @@ def scenario(tmp: Path, backend: str, users: list[str], steps: list[tuple[Any, .
             check_acknowledged(devs, server)
             check_conflicts(devs, server)
             check_trails(devs, server)
+            check_junk(devs, server, tmp)
         finally:
             for dev in devs:
                 dev.ws.close()
@@ -370,4 +434,5 @@ def test_convergence(backend: str, tmp_path_factory: pytest.TempPathFactory,
     ran = {k: SCENARIOS[k] - before[k] for k in SCENARIOS}
     with capsys.disabled():  # shown even without -s: how much was actually explored
         print(f"\nconvergence: {ran['count']} scenarios on {backend} ({ran['conflicts']} conflicts, "
-              f"{ran['resolved']} resolved, {ran['rejected']} operations rejected)")
+              f"{ran['resolved']} resolved, {ran['rejected']} operations rejected, {ran['junk']} of them junk "
+              "journaled by a broken device, every export imported back)")

@@ -103,12 +103,12 @@ def test_a_slow_clock_stays_corrected_after_a_restart(device: Callable[[str], De
     def slow() -> int:
         return wall_ms() - 2 * DAY_MS
 
-    b.ws.clock._now = slow  # noqa: SLF001  (this laptop's clock, as its hardware reads it)
+    b.ws.clock._now = slow
     b.sync()  # sees the server's clock
     path = b.ws.path
     b.ws.close()
     b.ws = Workspace.open(path, PASSPHRASE)  # the next day: a new process, the same slow clock
-    b.ws.clock._now = slow  # noqa: SLF001
+    b.ws.clock._now = slow
     edit(a, hid, phone="13800000001")  # offline on both, a first...
     time.sleep(0.01)
     edit(b, hid, phone="13900000002")  # ...then b, later in real time
