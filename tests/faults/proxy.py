@@ -269,12 +269,11 @@ class FaultProxy:
                     break
             schedule = self.schedule
             hold = None
-            for candidate in self._holds:
-                if not candidate.reached.is_set() and request.path.startswith(candidate.path):
+            for candidate in self._holds:  # each hold counts every exchange matching it
+                if request.path.startswith(candidate.path):
                     candidate.seen += 1
-                    if candidate.seen == candidate.nth:
+                    if hold is None and candidate.seen == candidate.nth:
                         hold = candidate
-                        break
         if fault is None and schedule is not None:
             fault = schedule.choose(request, n)
         return fault, hold

@@ -223,6 +223,22 @@ def test_hold_stops_the_nth_exchange_where_asked(proxy: FaultProxy, upstream: Up
     assert got == [BIG] and proxy.injected["hold"] == 1
 
 
+def test_holds_count_exchanges_independently(proxy: FaultProxy, upstream: Upstream) -> None:
+    first, second = proxy.hold("/count", at=AT_REQUEST, nth=1), proxy.hold("/count", at=AT_REQUEST, nth=2)
+    answers: list[bytes] = []
+    workers = [threading.Thread(target=lambda: answers.append(requests.get(f"{proxy.url}/count", timeout=20).content))
+               for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    assert first.wait(10) and second.wait(10)  # both stopped at once: neither reached the server
+    assert upstream.hits["/count"] == 0
+    first.release()
+    second.release()
+    for worker in workers:
+        worker.join(10)
+    assert sorted(answers) == [b"/count #1", b"/count #2"]
+
+
 def test_client_gone_during_a_hold_leaves_the_proxy_serving(proxy: FaultProxy, upstream: Upstream) -> None:
     hold = proxy.hold("/big", at=AT_RESPONSE, fraction=0.5)
     raw = socket.create_connection(("127.0.0.1", proxy.port))
