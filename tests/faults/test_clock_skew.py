@@ -55,7 +55,7 @@ def test_slow_laptop_that_synced_wins_the_race_it_entered_last(backend: str, ser
         f"the edit made last lost: stamps {conflict['winner_hlc']} (winner) vs {conflict['loser_hlc']}")
 
 
-@SQLITE_THEN_POSTGRES_LONG
+@pytest.mark.faults_long  # in CI, test_protocol.py covers clamping in-process
 def test_fast_laptop_is_clamped_and_everyone_converges(backend: str, server: Server, tmp_path: Path) -> None:
     sup = make_device(tmp_path, "supervisor", server.url)
     hid = sup.new_household(GRID_A1)

@@ -45,11 +45,11 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
-def server_with_work(server: Server, tmp_path: Path) -> None:
-    """About 1,000 records on the server for the device to pull."""
+def server_with_work(server: Server, tmp_path: Path, households: int = 20) -> None:
+    """Records on the server for the device to pull (100 households: about 1,000 records)."""
     office = make_device(tmp_path, "admin", server.url, name="ws-office")
     with office.workspace() as ws:
-        demo.generate(ws, 100, seed=1)
+        demo.generate(ws, households, seed=1)
     office.in_process_sync()
 
 
@@ -67,7 +67,7 @@ def said_in_one_line(full: Run) -> list[str]:
 def recovers(laptop: CliDevice, server: Server, pending: str) -> None:
     again = laptop.sync()
     assert again.rc == 0, again
-    assert laptop.run("status").rc == 0 and laptop.run("audit", "verify").rc == 0
+    assert laptop.run("audit", "verify").rc == 0  # it opens, and its hash chain checks out
     assert outbox_left(laptop) == [] and replica_differences([laptop], server.db) == []
     edits = audit_edits([laptop], server.db)
     assert edits.lost == [] and edits.checked >= 2, pending
@@ -89,12 +89,13 @@ def fill(folder: Path, leave: int) -> Path:
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-@pytest.mark.parametrize("room", [pytest.param(0, id="full-before"), pytest.param(256 << 10, id="fills-up-during")])
+@pytest.mark.parametrize("room", [pytest.param(0, id="full-before"),
+                                  pytest.param(256 << 10, id="fills-up-during", marks=pytest.mark.faults_long)])
 @pytest.mark.xfail(strict=True, raises=AssertionError,
                    reason="issue 9: a disk already full says the workspace cannot be decrypted, may be damaged; one "
                           "that fills up during the pull ends in a traceback (sqlalchemy OperationalError)")
 def test_full_disk_during_a_sync(backend: str, server: Server, tmp_path: Path, small_disk: Path, room: int) -> None:
-    server_with_work(server, tmp_path)
+    server_with_work(server, tmp_path, 100 if room else 20)
     laptop = make_device(small_disk, "admin", server.url)
     pending = laptop.new_household(GRID_A1, notes="磁盘满之前录入的")
     ballast = fill(small_disk, leave=room)

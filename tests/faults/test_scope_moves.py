@@ -60,6 +60,7 @@ def typed_offline_then_synced(backend: str, server: Server, tmp_path: Path, *, m
     assert outbox_shows(laptop, TYPED) == []
 
 
+@SQLITE_THEN_POSTGRES_LONG
 @pytest.mark.xfail(strict=True, raises=AssertionError,
                    reason="issue 9: offline edits of a household moved out of the device's scope are rejected "
                           "(sync.out_of_scope), the household is removed from the device, the values exist nowhere")
@@ -107,6 +108,7 @@ def grids_of(server: Server, ids: list[str]) -> dict[str, str]:
     return {i: str((server_record(server.db, i) or {}).get("org_code")) for i in ids}
 
 
+@SQLITE_THEN_POSTGRES_LONG
 @pytest.mark.xfail(strict=True, raises=AssertionError,
                    reason="issue 9: a household move is merged record by record: two supervisors moving it at once "
                           "open one conflict per record, and settling the household's moves only the household")
