@@ -9,6 +9,7 @@ at the end of the run has one line per scenario.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -23,7 +24,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if tally.LONG:
+    if tally.LONG:  # the project's 300 s per test would cut the long variants short
+        for item in items:
+            if item.path.is_relative_to(Path(__file__).parent):
+                item.add_marker(pytest.mark.timeout(3600))
         return
     skip = pytest.mark.skip(reason="long fault variant: set CASEAPP_FAULT_ROUNDS (make fuzz) to run it")
     for item in items:
