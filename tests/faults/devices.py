@@ -28,7 +28,7 @@ from caseapp.domain import ENTITIES, Household, Member
 from caseapp.services import records
 from caseapp.store.tables import JournalEntry
 from caseapp.store.workspace import Workspace
-from sync import run
+from sync import run as sync_run
 from tests.sync.conftest import FAST_RETRY, PASSPHRASE, PASSWORD
 
 BIN = Path(sys.executable).parent
@@ -159,12 +159,12 @@ class CliDevice:
         with self.workspace() as ws, ws.read() as s:
             return list(s.scalars(select(JournalEntry).order_by(JournalEntry.seq)))
 
-    def in_process_sync(self) -> run.SyncReport:
+    def in_process_sync(self) -> sync_run.SyncReport:
         """Set-up only (shared ground before a scenario): the same engine, without a process start."""
         with self.workspace() as ws:
-            client = run.connect(ws, retry=FAST_RETRY)
+            client = sync_run.connect(ws, retry=FAST_RETRY)
             try:
-                return run.sync(ws, client)
+                return sync_run.sync(ws, client)
             finally:
                 client.close()
 
@@ -189,7 +189,7 @@ def make_device(folder: Path, user: str, url: str, *, name: str | None = None, l
     ws, _ = Workspace.create(path, PASSPHRASE, kdf=TEST_KDF, actor=user)
     try:
         if login:
-            run.login(ws, url, user, PASSWORD, retry=FAST_RETRY)
+            sync_run.login(ws, url, user, PASSWORD, retry=FAST_RETRY)
     finally:
         ws.close()
     return CliDevice(path, user)

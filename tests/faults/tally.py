@@ -47,7 +47,7 @@ CURRENT = ""
 
 
 def record(scenario: str, *, injected: Counter[str] | None = None, conflicts: int = 0, checked: int = 0,
-           lost: int = 0, **notes: int) -> None:
+           lost: int = 0, notes: dict[str, int] | None = None) -> None:
     t = TALLIES.setdefault(scenario, Tally())
     t.runs += 1
     t.tests.add(CURRENT)
@@ -55,4 +55,4 @@ def record(scenario: str, *, injected: Counter[str] | None = None, conflicts: in
     t.conflicts += conflicts
     t.checked += checked
     t.lost += lost
-    t.notes.update({k: v for k, v in notes.items() if v})
+    t.notes.update({k: v for k, v in (notes or {}).items() if v})

@@ -157,8 +157,8 @@ def test_convergence_through_faults(backend: str, server: Server, tmp_path: Path
     edits = audit_edits(devices, server.db)
     tally.record("convergence through faults", injected=proxy.injected, conflicts=edits.conflicts,
                  checked=edits.checked, lost=len(edits.lost) + len(edits.rejected),
-                 **{"syncs": len(runs), "failed syncs": sum(r.rc != 0 for r in runs),
-                    "tracebacks": sum(r.traceback for r in runs), "quiet under faults": int(quiet_under_faults)})
+                 notes={"syncs": len(runs), "failed syncs": sum(r.rc != 0 for r in runs),
+                        "tracebacks": sum(r.traceback for r in runs), "quiet under faults": int(quiet_under_faults)})
     assert proxy.total_injected() > 0, "the schedule injected nothing: the scenario proved nothing"
     assert edits.checked > len(devices), actions
     assert edits.rejected == [], "operations refused, their values reached no one"

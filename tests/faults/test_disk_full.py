@@ -102,7 +102,7 @@ def test_full_disk_during_a_sync(backend: str, server: Server, tmp_path: Path, s
     full = laptop.sync()
     problems = said_in_one_line(full)
     ballast.unlink()
-    tally.record("full disk", lost=0, **{"real tmpfs": 1})
+    tally.record("full disk", lost=0, notes={"real tmpfs": 1})
     recovers(laptop, server, pending)
     assert problems == [], f"{problems}:\n{full}"
 
@@ -118,6 +118,6 @@ def test_simulated_full_disk(backend: str, server: Server, tmp_path: Path) -> No
     after = random.Random(tally.BASE_SEED).randint(0, 6)  # writes before the disk is full: push, verdicts, pages
     full = laptop.run("sync", env={"FAULTS_DISK_FULL_AFTER": str(after)}, wrapped=True)
     problems = said_in_one_line(full)
-    tally.record("full disk", lost=0, **{"simulated ENOSPC": 1})
+    tally.record("full disk", lost=0, notes={"simulated ENOSPC": 1})
     recovers(laptop, server, pending)
     assert problems == [], f"{problems}:\n{full}"

@@ -55,7 +55,7 @@ def test_two_syncs_of_one_workspace_at_once(backend: str, server: Server, tmp_pa
     for hold in holds:
         hold.release()
     runs = [p.wait() for p in started]
-    tally.record("two syncs at once", **{"one-line or ok": sum(map(retried_or_one_line, runs))})
+    tally.record("two syncs at once", notes={"one-line or ok": sum(map(retried_or_one_line, runs))})
     assert reached == [True, True], runs
     converged_nothing_lost(laptop, server)
     assert all(map(retried_or_one_line, runs)), "\n".join(map(str, runs))
