@@ -92,17 +92,23 @@ class EditAudit:
 
 def audit_edits(devices: list[CliDevice], db: Database) -> EditAudit:
     """An accepted edit (verdict applied, conflict or merged) must be the field's final value, or
-    in a conflict record, or overwritten by a later accepted write that had seen it (same device,
-    or based at or after it). An accepted create must exist. A rejected operation is listed: its
-    value reached no one."""
+    kept in a conflict record, or have been in force and then overwritten by a later accepted
+    write that had seen it (same device, or based at or after the position where the value was
+    written). An accepted create must exist. A rejected operation is listed: its value reached
+    no one."""
     result = EditAudit()
     entries = [e for dev in devices for e in dev.journal() if e.entity != "conflict"]
+    rows = {e.row_id for e in entries if e.op == "set"}
     with db.read() as conn:
         current = {r.id: json.loads(r.fields) for r in conn.execute(select(schema.records))}
         kept: dict[tuple[str, str], set[str]] = {}
         for c in conn.execute(select(schema.conflicts)):
             kept.setdefault((c.row_id, c.field), set()).update({c.winner_value, c.loser_value})
         result.conflicts = conn.execute(select(func.count()).select_from(schema.conflicts)).scalar_one()
+        log: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+        for c in conn.execute(select(schema.changes.c.row_id, schema.changes.c.pos, schema.changes.c.fields)
+                              .where(schema.changes.c.row_id.in_(rows)).order_by(schema.changes.c.pos)):
+            log.setdefault(c.row_id, []).append((c.pos, json.loads(c.fields)))
     written = [e for e in entries if e.op == "set" and e.state in ("applied", "conflict")]
     for e in entries:
         where = f"{e.entity} {e.row_id} {e.field or ''}={e.value[:40]} (device {e.device_id[-6:]} seq {e.seq})"
@@ -116,13 +122,25 @@ def audit_edits(devices: list[CliDevice], db: Database) -> EditAudit:
             if e.row_id not in current:
                 result.lost.append(f"created record missing on the server: {where}")
             continue
-        if e.value in kept.get((e.row_id, str(e.field)), set()):
+        name = str(e.field)
+        if e.value in kept.get((e.row_id, name), set()):
             continue
-        if e.row_id in current and dumps(current[e.row_id].get(str(e.field))) == e.value:
+        if e.row_id in current and dumps(current[e.row_id].get(name)) == e.value:
             continue
+        if e.state == "merged":
+            result.lost.append(f"merged edit not kept in a conflict record: {where}")
+            continue
+        # Where the value was written: this edit's own position, or (an edit that changed nothing,
+        # the value being there already) the write before it.
+        set_at = [(pos, fields[name]) for pos, fields in log.get(e.row_id, []) if name in fields
+                  and pos <= (e.server_pos or 0)]
+        if not set_at or dumps(set_at[-1][1]) != e.value:
+            result.lost.append(f"{e.state} edit never in force: {where}")
+            continue
+        since = set_at[-1][0]
         overwritten = any(
-            o.row_id == e.row_id and o.field == e.field and (o.server_pos or 0) > (e.server_pos or 0)
-            and (o.device_id == e.device_id or abs(o.base_pos or 0) >= (e.server_pos or 0))
+            o.row_id == e.row_id and o.field == e.field and (o.server_pos or 0) > since
+            and (o.device_id == e.device_id or abs(o.base_pos or 0) >= since)
             for o in written)
         if not overwritten:
             result.lost.append(f"{e.state} edit neither in force nor in a conflict: {where}")

@@ -75,9 +75,3 @@ def make_proxy() -> Iterator[Callable[..., FaultProxy]]:
     for proxy in made:
         proxy.stop()
 
-
-#: for scenarios whose server side does not depend on the backend (the fault is on the device):
-#: SQLite in CI, PostgreSQL as well under make fuzz
-SQLITE_THEN_POSTGRES_LONG = pytest.mark.parametrize(
-    "backend", ["sqlite", pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.faults_long])],
-    indirect=True)

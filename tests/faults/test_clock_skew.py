@@ -18,8 +18,8 @@ from tests.sync.conftest import GRID_A1, Server
 
 from . import tally
 from .checks import replica_differences, server_conflicts, server_record
-from .conftest import SQLITE_THEN_POSTGRES_LONG
 from .devices import CliDevice, make_device
+from .marks import SQLITE_THEN_POSTGRES_LONG
 
 DAY_MS = 24 * 3600 * 1000
 

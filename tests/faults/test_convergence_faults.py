@@ -31,6 +31,7 @@ from tests.sync.conftest import COMMUNITY_A, COMMUNITY_B, GRID_A1, GRID_A2, STRE
 from . import tally
 from .checks import audit_edits, outbox_left, replica_differences
 from .devices import CliDevice, Run, make_device
+from .marks import POSTGRES_THEN_SQLITE_LONG, seeds
 from .proxy import FaultProxy, RandomSchedule
 
 GRID_B1, GRID_B2 = COMMUNITY_B + "01", COMMUNITY_B + "02"
@@ -43,11 +44,6 @@ NAMES = ["王芳", "李强", "陈静", "张伟", "欧阳晓明"]
 FIELDS = {"phone": 3, "notes": 3, "address": 1, "head_name": 1}
 FAULT_RATE = 0.35
 DRAIN_ROUNDS = 6 if tally.LONG else 3
-
-
-def seeds() -> list[object]:
-    return [pytest.param(tally.BASE_SEED + n, marks=[pytest.mark.faults_long] if n else [])
-            for n in range(tally.SEEDS)]
 
 
 def value(rng: random.Random, name: str, who: str, step: int) -> str:
@@ -112,6 +108,7 @@ def sync_all(devices: list[CliDevice]) -> list[Run]:
     return [p.wait() for p in started]
 
 
+@POSTGRES_THEN_SQLITE_LONG
 @pytest.mark.parametrize("seed", seeds())
 def test_convergence_through_faults(backend: str, server: Server, tmp_path: Path, make_proxy: Callable[..., FaultProxy],
                                     seed: int) -> None:

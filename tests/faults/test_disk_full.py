@@ -22,8 +22,8 @@ from tests.sync.conftest import GRID_A1, Server
 
 from . import tally
 from .checks import audit_edits, outbox_left, replica_differences
-from .conftest import SQLITE_THEN_POSTGRES_LONG
 from .devices import CliDevice, Run, make_device
+from .marks import SQLITE_THEN_POSTGRES_LONG
 
 DISK = 6 << 20  # bytes: room for the workspace, not for what the sync brings
 MISLEADING = ("cannot be decrypted", "damaged", "another key file")

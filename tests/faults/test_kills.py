@@ -25,19 +25,14 @@ from tests.sync.conftest import PASSWORD, Server
 
 from . import tally
 from .checks import audit_edits, outbox_left, replica_differences
-from .conftest import SQLITE_THEN_POSTGRES_LONG
 from .devices import CASEAPP_SERVER, CliDevice, base_env, make_device
+from .marks import SQLITE_THEN_POSTGRES_LONG, seeds
 from .proxy import AT_REQUEST, AT_RESPONSE, AT_SERVER, FaultProxy
 
 PUSH_BATCH = 500  # sync.run.PUSH_BATCH
 PAGE = 2000  # sync.protocol.DEFAULT_PAGE
 #: CI: about 1,000 records (two push batches, one pull page); make fuzz: 2,100 (five batches, two pages)
 HOUSEHOLDS = 210 if tally.LONG else 100
-
-
-def seeds() -> list[object]:
-    return [pytest.param(tally.BASE_SEED + n, marks=[pytest.mark.faults_long] if n else [])
-            for n in range(tally.SEEDS)]
 
 
 def fill(dev: CliDevice, households: int, seed: int) -> int:

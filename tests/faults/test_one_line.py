@@ -14,8 +14,8 @@ from tests.sync.conftest import GRID_A1, Server
 
 from . import tally
 from .checks import audit_edits, outbox_left, replica_differences
-from .conftest import SQLITE_THEN_POSTGRES_LONG
 from .devices import CliDevice, Run, make_device
+from .marks import SQLITE_THEN_POSTGRES_LONG
 from .proxy import AT_RESPONSE, CUT_RESPONSE, FaultProxy
 
 

@@ -16,8 +16,8 @@ from tests.sync.conftest import COMMUNITY_A, COMMUNITY_B, GRID_A1, GRID_A2, STRE
 
 from . import tally
 from .checks import audit_edits, replica_differences, server_conflicts, server_record, value_on_server
-from .conftest import SQLITE_THEN_POSTGRES_LONG
 from .devices import CliDevice, make_device
+from .marks import SQLITE_THEN_POSTGRES_LONG
 
 GRID_B1 = COMMUNITY_B + "01"
 TYPED = {"phone": "13855556666", "notes": "入户走访：老人独居，需每周探访"}
