@@ -32,9 +32,18 @@ pytest: $(STAMP) translations
 
 test: lint typecheck pytest
 
+# The fault scenarios (tests/faults) run longer too: more rounds, laptops and seeds, PostgreSQL for
+# every scenario, and the variants marked faults_long; one summary line per scenario at the end
+# (faults injected per kind, conflicts, edits checked, edits lost). FAULT_SEED=N replays a run.
+FAULT_ROUNDS ?= 8
+FAULT_SEEDS ?= 4
+FAULT_DEVICES ?= 5
+FAULT_SEED ?= $(shell date +%s)
 fuzz: $(STAMP)
 	bash scripts/ensure-postgres
 	CASEAPP_FUZZ_EXAMPLES=2000 $(VENV)/bin/pytest -q -p no:cacheprovider -m "not slow" tests/sync/test_convergence.py tests/sync/test_api_fuzz.py
+	CASEAPP_FAULT_ROUNDS=$(FAULT_ROUNDS) CASEAPP_FAULT_SEEDS=$(FAULT_SEEDS) CASEAPP_FAULT_DEVICES=$(FAULT_DEVICES) \
+		CASEAPP_FAULT_SEED=$(FAULT_SEED) $(VENV)/bin/pytest -q -p no:cacheprovider -rxX tests/faults
 
 # Each writes its own section of docs/benchmarks.md. BENCH_HOUSEHOLDS sizes the sync run
 # (3000 by default, about 21,000 records; the issue's district dataset is 50000).
