@@ -183,7 +183,8 @@ def cmd_outbox(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.out(message("sync.outbox_line", ctx.lang, seq=r["seq"], state=message(f"sync.outbox_state.{r['state']}",
                         ctx.lang), entity=_entity(r["entity"], ctx.lang), row_id=r["row_id"],
                         change=_change(r["entity"], r["op"], r["field"], ctx.lang),
-                        value=display.change_text(r["entity"], r["op"], r["field"], r["value"], ctx.lang),
+                        value=display.change_text(r["entity"], r["op"], r["field"], r["value"], ctx.lang,
+                                                  full=r["state"] in (REJECTED, HELD)),
                         reason=r["reason_text"] or ""))
     return 0
 

@@ -145,11 +145,33 @@ def record_summary(entity: str, values: dict[str, Any], lang: str = "zh") -> str
     return " · ".join(p for p in parts if p)
 
 
-def change_text(entity: str, op: str, field: str | None, value: Any, lang: str = "zh") -> str:
-    """The value a journal entry carries: a new record's summary, a field's new value, or the value
-    a conflict was resolved with."""
+def record_details(entity: str, values: dict[str, Any], lang: str = "zh") -> str:
+    """Every value a new record was given, each with its label: what a person typed, in full."""
+    cls = ENTITIES.get(entity)
+    if cls is None:
+        return ""
+    colon, sep = ("：", "；") if lang == "zh" else (": ", "; ")
+    parts = []
+    for name in cls.field_names():
+        if name in META_FIELDS and name != "org_code":
+            continue
+        text = value_text(entity, name, values.get(name), lang)
+        if text and values.get(name) != _default_wire(cls, name):
+            parts.append(f"{field_name(entity, name, lang)}{colon}{text}")
+    return sep.join(parts)
+
+
+def _default_wire(cls: type[Record], name: str) -> Any:
+    default = cls.__table__.columns[name].default
+    return getattr(default, "arg", None) if default is not None and getattr(default, "is_scalar", False) else None
+
+
+def change_text(entity: str, op: str, field: str | None, value: Any, lang: str = "zh", *,
+                full: bool = False) -> str:
+    """The value a journal entry carries: a new record's summary (``full``: every value it was
+    given), a field's new value, or the value a conflict was resolved with."""
     if op == "create" and isinstance(value, dict):
-        return record_summary(entity, value, lang)
+        return record_details(entity, value, lang) if full else record_summary(entity, value, lang)
     if field:
         return value_text(entity, field, value, lang)
     return "" if value is None else str(value)

@@ -174,3 +174,10 @@ def test_data_model_doc_documents_no_field_that_does_not_exist() -> None:
         machine = MACHINES.get(entity)
         stale -= set(machine.states) if machine else set()
         assert not stale, f"docs/data-model.md documents {entity}.{sorted(stale)}, which the model does not have"
+
+
+def test_english_messages_are_not_chinese_copies() -> None:
+    """A catalogue edit that replaced both languages' lines at once left Chinese in English."""
+    cjk_zh = [k for k, v in CATALOGUE["zh"].items() if CJK.search(v)]
+    copied = [k for k in cjk_zh if CATALOGUE["en"][k] == CATALOGUE["zh"][k]]
+    assert not copied, f"English text identical to the Chinese: {copied}"

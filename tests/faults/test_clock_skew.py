@@ -34,9 +34,6 @@ def run_skewed(dev: CliDevice, days: int, *args: str) -> None:
 
 
 @SQLITE_THEN_POSTGRES_LONG
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="issue 9: the server clock a device observed is kept only in memory: a laptop two days slow "
-                          "starts every process from its own clock and loses same-field races it entered last")
 def test_slow_laptop_that_synced_wins_the_race_it_entered_last(backend: str, server: Server, tmp_path: Path) -> None:
     sup = make_device(tmp_path, "supervisor", server.url)
     hid = sup.new_household(GRID_A1)

@@ -91,9 +91,6 @@ def fill(folder: Path, leave: int) -> Path:
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("room", [pytest.param(0, id="full-before"),
                                   pytest.param(256 << 10, id="fills-up-during", marks=pytest.mark.faults_long)])
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="issue 9: a disk already full says the workspace cannot be decrypted, may be damaged; one "
-                          "that fills up during the pull ends in a traceback (sqlalchemy OperationalError)")
 def test_full_disk_during_a_sync(backend: str, server: Server, tmp_path: Path, small_disk: Path, room: int) -> None:
     server_with_work(server, tmp_path, 100 if room else 20)
     laptop = make_device(small_disk, "admin", server.url)
@@ -108,9 +105,6 @@ def test_full_disk_during_a_sync(backend: str, server: Server, tmp_path: Path, s
 
 
 @SQLITE_THEN_POSTGRES_LONG
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="issue 9: SQLITE_FULL during a sync ends in a traceback (sqlalchemy OperationalError), not "
-                          "one line saying the disk is full and nothing was lost")
 def test_simulated_full_disk(backend: str, server: Server, tmp_path: Path) -> None:
     server_with_work(server, tmp_path)
     laptop = make_device(tmp_path, "admin", server.url)

@@ -40,8 +40,6 @@ def converged_nothing_lost(laptop: CliDevice, server: Server) -> None:
 
 
 @SQLITE_THEN_POSTGRES_LONG
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="issue 9: two syncs of one workspace at once: one ends in a 'database is locked' traceback")
 def test_two_syncs_of_one_workspace_at_once(backend: str, server: Server, tmp_path: Path,
                                             make_proxy: Callable[..., FaultProxy]) -> None:
     office_with_work(server, tmp_path)
@@ -63,9 +61,6 @@ def test_two_syncs_of_one_workspace_at_once(backend: str, server: Server, tmp_pa
 
 
 @SQLITE_THEN_POSTGRES_LONG
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="issue 9: an answer cut mid-body (requests' ChunkedEncodingError) is neither retried nor "
-                          "caught: a 70-line traceback")
 @pytest.mark.parametrize("path", [pytest.param("/api/v1/push", marks=pytest.mark.faults_long), "/api/v1/pull"])
 def test_answer_cut_mid_body_is_retried(backend: str, server: Server, tmp_path: Path,
                                         make_proxy: Callable[..., FaultProxy], path: str) -> None:

@@ -7,8 +7,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from tests.sync.conftest import GRID_A1, Server
 
 from . import tally
@@ -21,9 +19,6 @@ AFTER = {"phone": "13933334444", "notes": "恢复之后的走访记录", "addres
 
 
 @SQLITE_THEN_POSTGRES_LONG
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="issue 9: the push ledger matches on (device, seq) alone, so the restored copy's new edits "
-                          "get the stored verdicts of the edits made before the restore: marked applied, never applied")
 def test_workspace_restored_from_a_folder_copy_loses_nothing(backend: str, server: Server, tmp_path: Path) -> None:
     sup = make_device(tmp_path, "supervisor", server.url)
     first, second = sup.new_household(GRID_A1), sup.new_household(GRID_A1)

@@ -77,8 +77,6 @@ def test_scope_reduced_keeps_the_work_typed_offline(backend: str, server: Server
 
 
 @SQLITE_THEN_POSTGRES_LONG
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="issue 9: `caseapp outbox` lists a rejected operation with its reason but never its value")
 def test_a_refused_operation_shows_its_value(backend: str, server: Server, tmp_path: Path) -> None:
     laptop = make_device(tmp_path, "worker3", server.url)  # community B, writing into community A
     laptop.new_household(GRID_A1, phone=TYPED["phone"], notes=TYPED["notes"])

@@ -59,7 +59,8 @@ class OutboxModel(ListTableModel[OutboxRow]):
             return display.field_name(row.entity, row.field, lang)
         if column == self.VALUE:
             # What the change carried, so a refused one can be typed again or kept elsewhere.
-            return display.change_text(row.entity, row.op, row.field, _decode(row.value), lang)
+            return display.change_text(row.entity, row.op, row.field, _decode(row.value), lang,
+                                       full=row.state in (REJECTED, HELD))
         if column == self.STATE:
             return self.states().get(row.state, row.state)
         # Refusals arrive as message keys (with the field and parameters) from the server; say them
