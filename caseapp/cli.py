@@ -290,11 +290,13 @@ def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
     sealed = exchange.is_sealed(path)
     passphrase = ctx.secret("CASEAPP_EXPORT_PASSPHRASE", "import.prompt_passphrase") if sealed else None
     try:
-        summary = exchange.import_file(ws, path, passphrase)
+        summary = exchange.import_file(ws, path, passphrase, replace_newer=args.replace_newer)
     except exchange.ImportRejected as rejected:
         return _rejected(ctx, rejected)
     ctx.out(ctx.msg("import.done", created=summary.created, updated=summary.updated,
                     unchanged=summary.unchanged))
+    if summary.kept_newer:
+        ctx.out(ctx.msg("import.kept_newer", count=summary.kept_newer))
     return 0
 
 
@@ -344,6 +346,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_ledger_import)
     p = sub.add_parser("import", help="import records from a JSON Lines file (all or nothing)")
     p.add_argument("file")
+    p.add_argument("--replace-newer", action="store_true",
+                   help="also overwrite records changed in this workspace after the file was made")
     p.set_defaults(handler=cmd_import)
 
     for ep in entry_points(group="caseapp.commands"):

@@ -484,6 +484,10 @@ def export_section() -> list[str]:
         "every problem is listed with its line number and field;",
         "- then creates or updates records by id in one transaction, through the ordinary write path, so "
         "imported changes are journaled and audited like typed ones;",
+        "- leaves alone a record the workspace changed after the file's copy of it was made (its "
+        "`updated_at` is later than the file's): an older export never silently reverts newer work, "
+        "whether typed here or synced in from a colleague; `caseapp import --replace-newer` takes the "
+        "file's values anyway, as an explicit choice;",
         f"- keeps the stamps the file carries ({', '.join(f'`{s}`' for s in STAMPS)}) instead of "
         "stamping \"now, by me\";",
         "- cannot change an insert-only record other than its `archived` and `org_code`;",

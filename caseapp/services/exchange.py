@@ -170,11 +170,24 @@ class ImportSummary:
     created: int
     updated: int
     unchanged: int
+    #: records changed in the workspace after the file was made: kept as they are
+    kept_newer: int = 0
 
 
-def import_rows(ws: Workspace, rows: list[ParsedRow]) -> ImportSummary:
-    """Upsert validated rows in one transaction: all of them or none."""
-    created = updated = unchanged = 0
+def _newer_here(existing: Record, row: ParsedRow) -> bool:
+    """The record was changed here (typed, or synced in from a colleague) after the file's copy of
+    it was made: the file's values are older than what the workspace holds."""
+    stamped = row.stamps.get("updated_at")
+    return stamped is not None and existing.updated_at is not None and existing.updated_at > stamped
+
+
+def import_rows(ws: Workspace, rows: list[ParsedRow], *, replace_newer: bool = False) -> ImportSummary:
+    """Upsert validated rows in one transaction: all of them or none.
+
+    A record the workspace changed after the file's copy of it was made keeps its values (an older
+    export must not silently revert newer work); ``replace_newer`` takes the file's values anyway,
+    an explicit choice that is journaled like typing (and syncs as ordinary edits)."""
+    created = updated = unchanged = kept = 0
     with ws.write() as session:
         session.info["preserve_stamps"] = True
         for row in rows:
@@ -182,6 +195,11 @@ def import_rows(ws: Workspace, rows: list[ParsedRow]) -> ImportSummary:
             if existing is None:
                 session.add(row.cls(id=row.id, **row.values, **row.stamps))
                 created += 1
+                continue
+            if not replace_newer and _newer_here(existing, row):
+                differs = any(getattr(existing, n) != v for n, v in row.values.items())
+                kept += differs
+                unchanged += not differs
                 continue
             changed = False
             for name, value in {**row.values, **row.stamps}.items():
@@ -193,7 +211,7 @@ def import_rows(ws: Workspace, rows: list[ParsedRow]) -> ImportSummary:
             else:
                 unchanged += 1
             session.flush()
-    return ImportSummary(created, updated, unchanged)
+    return ImportSummary(created, updated, unchanged, kept)
 
 
 def is_sealed(path: Path) -> bool:
@@ -204,7 +222,8 @@ def is_sealed(path: Path) -> bool:
         return False  # reading it for the import reports the problem
 
 
-def import_file(ws: Workspace, path: Path, passphrase: str | None = None) -> ImportSummary:
+def import_file(ws: Workspace, path: Path, passphrase: str | None = None, *,
+                replace_newer: bool = False) -> ImportSummary:
     """Import a JSON Lines export, plain or sealed (``passphrase`` opens a sealed one)."""
     if is_sealed(path):
         text = sealed.unseal(path.read_bytes(), passphrase or "").decode("utf-8-sig", errors="surrogateescape")
@@ -212,4 +231,4 @@ def import_file(ws: Workspace, path: Path, passphrase: str | None = None) -> Imp
     else:
         with path.open(encoding="utf-8-sig", errors="surrogateescape") as stream:
             rows = parse(stream)
-    return import_rows(ws, rows)
+    return import_rows(ws, rows, replace_newer=replace_newer)

@@ -117,3 +117,23 @@ def test_a_slow_clock_stays_corrected_after_a_restart(device: Callable[[str], De
     a.sync()
     assert report.push.conflicts == 1
     assert household(a, hid).phone == "13900000002"  # type: ignore[union-attr]  # the later edit wins
+
+
+def test_reimporting_an_older_export_keeps_a_colleagues_newer_edits(device: Callable[[str], Device],
+                                                                     server: Server) -> None:
+    """It used to revert 5 of 5 newer accepted edits with no conflict."""
+    from caseapp.services import exchange
+
+    a, b = device("worker1"), device("worker2")
+    homes = [new_household(a) for _ in range(5)]
+    a.sync()
+    b.sync()
+    old = exchange.export_bytes(a.ws)
+    for n, hid in enumerate(homes):
+        edit(b, hid, phone=f"1390000000{n}")
+    b.sync()
+    a.sync()
+    summary = exchange.import_rows(a.ws, exchange.parse(old.decode("utf-8").splitlines()))
+    assert summary.kept_newer == 5 and summary.updated == 0
+    a.sync()
+    assert [on_server(server, hid)["phone"] for hid in homes] == [f"1390000000{n}" for n in range(5)]
