@@ -134,8 +134,9 @@ def import_ledger(ws: Workspace, data: bytes, *, org_code: str = "") -> LedgerSu
         heads = [p for p in home.people if code_of("relationship", p.values.get("relationship", "")) == HEAD]
         head = heads[0] if heads else home.people[0]
         org = head.values.get("org_code") or org_code
-        household = {"org_code": org, "head_name": head.values.get("head_name") or head.values.get("name", ""),
-                     "address": head.values.get("address", ""), "phone": head.values.get("phone") or None}
+        household = {name: head.values[name] for name in HOUSEHOLD_FIELDS if head.values.get(name)}
+        household.update(org_code=org, head_name=head.values.get("head_name") or head.values.get("name", ""),
+                         address=head.values.get("address", ""), phone=head.values.get("phone") or None)
         try:
             clean(Household, household)
         except ValidationErrors as errors:

@@ -103,3 +103,14 @@ def test_ledger_import_command_opens_a_password_protected_workbook(tmp_path: Pat
     assert main(["--workspace", str(tmp_path / "ws"), "ledger-import", str(target), "--org", ORG]) == 1
     err = capsys.readouterr().err
     assert "row 3, column “公民身份号码”" in err and "already in this workspace" in err
+
+
+def test_a_household_field_is_read_under_the_headings_its_model_gives(ws: Workspace) -> None:
+    """户籍地址 was added to the household model with its headings, and nothing else: the ledger
+    import reads it from a column of that name."""
+    header = [*HEADER, "户口所在地"]
+    rows = [[*r, "海珠区赤岗街道" if r[3] == "户主" else None] for r in ROWS]
+    ledger_import.import_ledger(ws, workbook(rows, header), org_code=ORG)
+    with ws.read() as s:
+        assert {h.head_name: h.hukou_address for h in s.scalars(select(Household))} == {
+            "王芳": "海珠区赤岗街道", "陈桂英": "海珠区赤岗街道"}
