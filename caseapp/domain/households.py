@@ -41,6 +41,14 @@ class Household(Record):
         personal=True,
         help="Address where the household lives (current address, which may differ from the 户籍 address).",
     )
+    hukou_address: Mapped[str | None] = field(
+        String(200),
+        default=None,
+        label=("户籍地址", "Registered (hukou) address"),
+        headings=("户籍地址", "户口所在地", "户籍所在地"),
+        personal=True,
+        help="Where the household is registered (户籍), when it differs from where it lives.",
+    )
     phone: Mapped[str | None] = field(
         String(32),
         default=None,

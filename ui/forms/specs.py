@@ -53,7 +53,8 @@ class FieldSpec:
 
 #: The fields of each record type's form, in the order a caseworker fills them in.
 ORDER: dict[str, list[str]] = {
-    "household": ["head_name", "address", "phone", "register_type", "poverty_reason", "bank_account", "notes"],
+    "household": ["head_name", "address", "hukou_address", "phone", "register_type", "poverty_reason",
+                  "bank_account", "notes"],
     "member": ["name", "id_number", "relationship", "sex", "birth_date", "ethnicity", "marital_status", "education",
                "phone", "health", "disability_type", "disability_grade", "disability_card", "employment",
                "work_capacity", "notes"],
