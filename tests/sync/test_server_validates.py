@@ -102,9 +102,9 @@ def test_a_household_value_the_device_refuses_is_refused(pair: tuple[Device, Dev
     a, _, hid = pair
     before = server_fields(server, hid)
     (verdict,) = raw_push(a, set_op("household", hid, name, value))
+    assert server_fields(server, hid) == before  # never applied
     assert (verdict.verdict, verdict.field) == ("rejected", name)
     assert verdict.reason is not None and verdict.reason.startswith(reason.split(".")[0]), verdict
-    assert server_fields(server, hid) == before  # never applied
 
 
 def test_member_values_the_device_refuses(pair: tuple[Device, Device, str], server: Server) -> None:
@@ -114,7 +114,9 @@ def test_member_values_the_device_refuses(pair: tuple[Device, Device, str], serv
              "idnumber.checksum"), ({"sex": "Q"}, "sex", "record.not_in_list"),
              ({"id_number": "11010519491231002X", "sex": "M"}, "sex", "idnumber.sex_mismatch")]
     for extra, name, reason in cases:
-        (verdict,) = raw_push(a, create_op("member", {**base, **extra}))
+        row = create_op("member", {**base, **extra})
+        (verdict,) = raw_push(a, row)
+        assert server_fields(server, row.row_id) is None, extra  # never created
         assert (verdict.verdict, verdict.field) == ("rejected", name), (extra, verdict)
         assert verdict.reason is not None and verdict.reason.startswith(reason), (extra, verdict)
     (bad_id,) = raw_push(a, create_op("member", base, row_id="x"))
@@ -128,6 +130,7 @@ def test_amounts_counts_and_states(pair: tuple[Device, Device, str], server: Ser
                         create_op("assistance_case", {**case, "people_covered": -2}),
                         create_op("assistance_case", {**case, "status": "bogus_state"}),
                         create_op("assistance_case", {**case, "monthly_amount": "1e400"}))
+    assert [v.verdict for v in verdicts] == ["rejected"] * 4
     assert [(v.verdict, v.reason, v.field) for v in verdicts] == [
         ("rejected", "amount.negative", "monthly_amount"), ("rejected", "record.negative", "people_covered"),
         ("rejected", "record.not_in_list", "status"), ("rejected", "amount.format", "monthly_amount")]
