@@ -23,13 +23,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
-from functools import lru_cache
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import cache, lru_cache
 from itertools import repeat
 from typing import Any
 
-from pypinyin import lazy_pinyin
-from pypinyin.constants import PHRASES_DICT
 from sqlalchemy import Connection, Integer, String, Text, delete, event, inspect
 from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column
 
@@ -110,6 +108,20 @@ def digits(text: str) -> str:
 _HANZI = re.compile(r"^[\u3400-\u9fff]+$")
 
 
+@cache
+def _pypinyin() -> tuple[Callable[..., list[str]], Mapping[str, Any]]:
+    """pypinyin and its phrase dictionary, loaded when a name is first read (loading them takes
+    half a second, which a command that reads no names should not pay)."""
+    from pypinyin import lazy_pinyin
+    from pypinyin.constants import PHRASES_DICT
+
+    return lazy_pinyin, PHRASES_DICT
+
+
+def lazy_pinyin(text: str, errors: str = "default") -> list[str]:
+    return _pypinyin()[0](text, errors=errors)
+
+
 @lru_cache(maxsize=16384)
 def _char_pinyin(char: str) -> tuple[str, ...]:
     return tuple(lazy_pinyin(char, errors="default"))
@@ -120,7 +132,8 @@ def pinyin_of(text: str) -> list[str]:
     hanzi, and no part of the text in pypinyin's phrase dictionary (pypinyin then reads character
     by character too). Names are mostly distinct, so caching whole names misses; a sync applying
     a district's records spent more time here than writing them."""
-    if _HANZI.match(text) and not any(text[i:j] in PHRASES_DICT for i in range(len(text))
+    phrases = _pypinyin()[1]
+    if _HANZI.match(text) and not any(text[i:j] in phrases for i in range(len(text))
                                       for j in range(i + 2, len(text) + 1)):
         return [s for char in text for s in _char_pinyin(char)]
     return lazy_pinyin(text, errors="default")

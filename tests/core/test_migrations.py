@@ -70,3 +70,11 @@ def test_models_and_migrations_agree(tmp_path: Path) -> None:
 def test_schema_versions_count_up(tmp_path: Path) -> None:
     assert migrate.schema_version(FIRST) == 1
     assert migrate.schema_version() == len(migrate.known_revisions())
+
+
+def test_the_quick_revision_chain_is_alembics() -> None:
+    """Opening a workspace reads the chain from the revision files without Alembic; it must be
+    exactly the chain Alembic itself builds."""
+    walked = [rev.revision for rev in migrate.script().walk_revisions()]  # newest first
+    assert list(reversed(walked)) == list(migrate._chain())
+    assert migrate.head() == migrate.script().get_current_head()
