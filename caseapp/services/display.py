@@ -17,7 +17,7 @@ from typing import Any
 from caseapp import refdata
 from caseapp.domain.base import ENTITIES, META_FIELDS, Record
 from caseapp.domain.codec import field_kind, from_wire
-from caseapp.domain.fields import all_facts, entity_label, field_label
+from caseapp.domain.fields import LINK, MEMBER, all_facts, entity_label, field_label, widget_of
 from caseapp.messages import message
 from caseapp.validation.rules import TRACK
 
@@ -145,8 +145,21 @@ def record_summary(entity: str, values: dict[str, Any], lang: str = "zh") -> str
     return " · ".join(p for p in parts if p)
 
 
-def record_details(entity: str, values: dict[str, Any], lang: str = "zh") -> str:
-    """Every value a new record was given, each with its label: what a person typed, in full."""
+def is_link(entity: str, field: str) -> bool:
+    """A field holding another record's id (the household a member belongs to …): a number no
+    person reads; the record it points to is shown where it is shown."""
+    cls = ENTITIES.get(entity)
+    if cls is None or field not in all_facts(cls):
+        return False
+    return bool(cls.__table__.columns[field].foreign_keys) or widget_of(cls, field) in (LINK, MEMBER) or any(
+        rule.name in ("record_id", "record_ids") for rule in all_facts(cls)[field].rules)
+
+
+def record_details(entity: str, values: dict[str, Any], lang: str = "zh", *, links: bool = True,
+                   mask: bool = False) -> str:
+    """Every value a new record was given, each with its label: what a person typed, in full
+    (``links=False`` leaves out where it belongs: the ids of its records and its org unit, shown
+    where the record is shown; ``mask`` masks ID and bank numbers as lists do)."""
     cls = ENTITIES.get(entity)
     if cls is None:
         return ""
@@ -155,7 +168,9 @@ def record_details(entity: str, values: dict[str, Any], lang: str = "zh") -> str
     for name in cls.field_names():
         if name in META_FIELDS and name != "org_code":
             continue
-        text = value_text(entity, name, values.get(name), lang)
+        if not links and (is_link(entity, name) or name == "org_code"):
+            continue
+        text = value_text(entity, name, values.get(name), lang, mask=mask)
         if text and values.get(name) != _default_wire(cls, name):
             parts.append(f"{field_name(entity, name, lang)}{colon}{text}")
     return sep.join(parts)

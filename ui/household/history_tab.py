@@ -46,18 +46,20 @@ class HistoryModel(ListTableModel[Entry]):
         lang = self.reader.core_lang
         entity = row["entity"]
         colon, sep = ("：", "；") if lang == "zh" else (": ", "; ")
+        changes = {name: pair for name, pair in row["changes"].items() if name not in NOISE}
+        if row["action"] == "create":
+            # what it was created with, as typed: no defaults, no ids of the records it belongs to
+            return display.record_details(entity, {n: new for n, (_old, new) in changes.items()}, lang,
+                                          links=False, mask=True)
         parts = []
-        for name, (old, new) in sorted(row["changes"].items()):
-            if name in NOISE:
-                continue
+        for name, (old, new) in sorted(changes.items()):
             title = display.field_name(entity, name, lang)
-            before = display.value_text(entity, name, old, lang)
-            after = display.value_text(entity, name, new, lang)
-            if row["action"] == "create":
-                if after:
-                    parts.append(f"{title}{colon}{after}")
-            else:
-                parts.append(f"{title}{colon}{before} → {after}")
+            if display.is_link(entity, name):
+                parts.append(f"{title}{colon}{self.tr('changed')}")
+                continue
+            before = display.value_text(entity, name, old, lang, mask=True)
+            after = display.value_text(entity, name, new, lang, mask=True)
+            parts.append(f"{title}{colon}{before} → {after}")
         return sep.join(parts)
 
 
@@ -71,4 +73,5 @@ class HistoryTab(QWidget):
         QVBoxLayout(self).addWidget(self.table)
 
     def set_entries(self, entries: list[Entry]) -> None:
-        self.model.set_rows(entries)
+        # A synced-in entry whose only changes are the store's own stamps says nothing to a person.
+        self.model.set_rows([e for e in entries if e["action"] not in ("remote", "update") or self.model.describe(e)])
