@@ -453,8 +453,9 @@ def clamp(hlc: int, now_ms: int) -> tuple[int, bool]:
 
 def op_hash(op: p.PushOp) -> str:
     """What a pushed operation is, apart from its sequence number: a replay has the same."""
-    body = dumps(op.model_dump(mode="json", exclude={"seq"}))
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+    # ASCII-escaped: a value of a hostile device may hold a lone surrogate, which UTF-8 cannot encode
+    body = json.dumps(op.model_dump(mode="json", exclude={"seq"}), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(body.encode("ascii")).hexdigest()
 
 
 def push(conn: Connection, who: Principal, ops: Sequence[p.PushOp], now_ms: int) -> list[p.Verdict]:

@@ -323,3 +323,18 @@ def test_changes_to_fields_an_older_server_lacks_are_held_then_sent(
     assert outbox.held_count(a.ws) == 0
     assert server_fields(server, hid)[unknown] == "因病"  # type: ignore[index]
     assert server_fields(server, new.id)[unknown] == "因残"  # type: ignore[index]
+
+
+def test_text_no_database_can_hold_is_refused_not_a_server_error(pair: tuple[Device, Device, str],
+                                                                 server: Server) -> None:
+    """A lone surrogate (valid JSON, not encodable as UTF-8) made the push a 500 (found by the
+    round-trip property test)."""
+    a, _, hid = pair
+    body = ('{"ops":[{"seq":424242,"entity":"household","row_id":"%s","op":"set","field":"notes",'
+            '"value":"a\\ud800b","hlc":%d}]}').replace("%s", hid).replace("%d", str(pack(wall_ms())))
+    answer = requests.post(f"{server.url}{p.API_PREFIX}/push", data=body.encode("ascii"), timeout=10,
+                           headers={"Authorization": f"Bearer {a.ws.get_setting('sync.token')}",
+                                    "Content-Type": "application/json"})
+    assert answer.status_code == 200, answer.text
+    (verdict,) = answer.json()["verdicts"]
+    assert (verdict["verdict"], verdict["reason"], verdict["field"]) == ("rejected", "record.bad_text", "notes")
