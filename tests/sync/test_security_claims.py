@@ -87,6 +87,36 @@ def test_content_that_does_not_match_its_digest_is_stored_for_nobody(device: Cal
         client.close()
 
 
+# --- text no database can hold -------------------------------------------------------------------------
+
+@pytest.mark.xfail(strict=True, raises=AssertionError,
+                   reason="issue 9: a lone surrogate (JSON-escaped) in a pushed value ends the push in a 500: "
+                          "merge.op_hash encodes the operation as UTF-8 before any value is checked, and a "
+                          "refused date's message parameters carry it into the ledger")
+def test_a_lone_surrogate_in_a_pushed_value_is_refused_not_a_server_error(device: Callable[[str], Device],
+                                                                         server: Server) -> None:
+    """What tests/sync/test_round_trip_property.py's junk finds, as one fixed case: a hostile device
+    pushes text no database can hold (an escaped lone surrogate). It must be refused like any bad
+    value (a 422 for the body, or a rejected verdict), and change nothing."""
+    a = device("worker1")
+    hid = new_household(a)
+    a.sync()
+    before = server_fields(server, hid)
+    new = create_op("household", {"org_code": GRID_A1, "address": "\ud800"})
+    born = create_op("member", {"org_code": GRID_A1, "household_id": hid, "name": "李四", "birth_date": "\ud800"})
+    ops = [new, born, *(set_op("household", hid, name, value) for name, value in (
+        ("notes", "a\udfffb"), ("register_type", "\ud800"), ("phone", "\ud800"), ("head_name", "王\ud800")))]
+    body = json.dumps({"ops": [op.model_dump(exclude_defaults=True) for op in ops]}, ensure_ascii=True)
+    answer = requests.post(f"{server.url}{p.API_PREFIX}/push", data=body.encode("ascii"), timeout=30,
+                           headers={"Authorization": f"Bearer {a.ws.get_setting(settings.TOKEN)}",
+                                    "Content-Type": "application/json", p.PROTOCOL_HEADER: str(p.PROTOCOL_VERSION)})
+    assert answer.status_code in (200, 422), answer.status_code
+    if answer.status_code == 200:
+        assert [v["verdict"] for v in answer.json()["verdicts"]] == ["rejected"] * len(ops)
+    assert server_fields(server, new.row_id) is None and server_fields(server, born.row_id) is None
+    assert server_fields(server, hid) == before
+
+
 # --- the device token ---------------------------------------------------------------------------------
 
 def needles(*secrets: str) -> list[bytes]:
