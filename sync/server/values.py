@@ -106,12 +106,18 @@ def clamp_times(cls: type[Record], values: Mapping[str, Any], now: dt.datetime) 
     return out, clamped
 
 
+def _storable(value: Any) -> Any:
+    """A message parameter as the ledger and the answer can carry it: a refused value may hold
+    what no database or UTF-8 text can (a lone surrogate), which becomes U+FFFD here."""
+    if isinstance(value, bool | int | float) or value is None:
+        return value
+    return str(value).encode("utf-8", "replace").decode("utf-8").replace("\x00", "\ufffd")
+
+
 def refusal(errors: ValidationErrors) -> Rejected:
     """The first problem of a value the device's rules refuse, as a verdict's reason."""
     first = errors.errors[0]
-    params = {k: v if isinstance(v, bool | int | float | str) or v is None else str(v)
-              for k, v in first.params.items()}
-    return Rejected(first.key, first.field, **params)
+    return Rejected(first.key, first.field, **{k: _storable(v) for k, v in first.params.items()})
 
 
 def checked(cls: type[Record], values: Mapping[str, Any], *, now: dt.datetime, partial: bool,

@@ -89,10 +89,6 @@ def test_content_that_does_not_match_its_digest_is_stored_for_nobody(device: Cal
 
 # --- text no database can hold -------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="issue 9: a lone surrogate (JSON-escaped) in a pushed date ends the push in a 500: the "
-                          "refusal's message parameters carry it into the push ledger's detail, which the "
-                          "database driver cannot encode (and, before main's dbac83c, merge.op_hash did too)")
 def test_a_lone_surrogate_in_a_pushed_value_is_refused_not_a_server_error(device: Callable[[str], Device],
                                                                          server: Server) -> None:
     """What tests/sync/test_round_trip_property.py's junk finds, as one fixed case: a hostile device
