@@ -29,4 +29,4 @@ def test_sheet_lists_members_income_and_assistance_and_escapes_text(ws: Workspac
     assert ID in html and "李小明" in html and "户主" in html
     assert "1,500.50" in html and "最低生活保障" in html and "申请" in html
     assert "<b>1</b>" not in html and "&lt;b&gt;1&lt;/b&gt;" in html and "&amp; 2 栋" in html
-    assert "申请人（户主）签字" in html
+    assert "申请人（户主）" in html and "（盖章）" in html
