@@ -96,7 +96,7 @@ def approval_form(session: Session, case_id: str, *, today: dt.date | None = Non
         for s in case_steps(session, case.id)], nowrap=(0, 1))
     signatures = layout.boxes([
         Box("社区（村）受理意见", signer="经办人："),
-        Box("街道（镇）审核意见", signer="审核人：", seal=True),
+        Box("街道（镇）审核意见", signer="负责人：", seal=True),
         Box("区（县）民政部门审批意见", signer="审批人：", seal=True),
     ], room=4)
     title = f"{layout.said(case, 'category')}审核审批表"

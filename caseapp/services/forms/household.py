@@ -9,7 +9,8 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from caseapp.domain import AssistanceCase, IncomeItem, Member
+from caseapp.domain import AssistanceCase, IncomeItem, Investigation, Member
+from caseapp.domain.fields import entity_label
 from caseapp.services.forms import layout
 from caseapp.services.forms.family import family, people, yuan
 from caseapp.services.forms.layout import Box, Fact
@@ -42,9 +43,11 @@ def household_sheet(session: Session, household_id: str, *, today: dt.date | Non
                            for i in fam.incomes], nowrap=(0,))
     assistance = layout.grid([layout.label(AssistanceCase, f) for f in CASE_COLUMNS],
                              [[layout.said(c, f) for f in CASE_COLUMNS] for c in cases], nowrap=(4, 5))
-    signatures = layout.boxes([Box("申请人（户主）", name=home.head_name), Box("调查人员"),
+    signatures = layout.boxes([Box("申请人（户主）", name=home.head_name),
+                               Box(layout.label(Investigation, "investigators")),
                                Box("社区（村）意见", signer="经办人：", seal=True)])
-    body = (f"{head}{layout.section('一、家庭成员')}{members}{layout.section('二、家庭收入（月）')}{incomes}"
+    body = (f"{head}{layout.section('一、' + entity_label(Member, layout.ZH))}{members}"
+            f"{layout.section('二、家庭收入（月）')}{incomes}"
             f"{layout.section('三、社会救助')}{assistance}{layout.section('四、声明与签字', keep=True)}"
             f"<p>{layout.text(DECLARATION)}</p>{signatures}")
     return layout.page(TITLE, body, unit=layout.issuing_unit(home.org_code), record=home, today=today)

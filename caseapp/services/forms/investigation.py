@@ -38,12 +38,14 @@ def investigation_form(session: Session, investigation_id: str, *, today: dt.dat
     incomes = layout.grid([layout.label(IncomeItem, f) for f in INCOME_COLUMNS],
                           [[fam.name_of(i.member_id), *(layout.said(i, f) for f in INCOME_COLUMNS[1:])]
                            for i in fam.incomes], nowrap=(0,), totals=["合计", "", yuan(fam.income), ""])
-    findings = layout.text_box(layout.label(Investigation, "findings"), layout.said(visit, "findings"), lines=4)
-    signatures = layout.boxes([Box("调查人员（一）"), Box("调查人员（二）"),
+    findings = layout.text_box("", layout.said(visit, "findings"), lines=4)
+    investigator = layout.label(Investigation, "investigators")
+    signatures = layout.boxes([Box(f"{investigator}（一）"), Box(f"{investigator}（二）"),
                                Box("被调查人（申请人）", name=home.head_name)])
     body = (f"{layout.section('一、家庭基本情况')}{household}{members}"
             f"{layout.section('二、调查情况')}{found}{layout.section('三、家庭收入（月）')}{incomes}"
-            f"{layout.section('四、调查结论')}{findings}{layout.section('五、签字', keep=True)}"
+            f"{layout.section('四、' + layout.label(Investigation, 'findings'))}{findings}"
+            f"{layout.section('五、签字', keep=True)}"
             f"<p>{layout.text('以上情况经入户核实，调查人员与被调查人确认无误。')}</p>{signatures}")
     return layout.page(TITLE, body, unit=layout.issuing_unit(visit.org_code), record=visit, today=today)
 

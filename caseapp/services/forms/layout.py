@@ -170,8 +170,8 @@ def grid(headers: Sequence[str], rows: Sequence[Sequence[str]], *, nowrap: Itera
 def text_box(title: str, value: str, *, lines: int = 3) -> str:
     """A ruled box with its label on top and room for ``lines`` lines of text."""
     room = "<br>" * max(lines - value.count("\n") - 1, 0)
-    return (f'<table {RULED}><tr><th align="left">{text(title)}</th></tr>'
-            f'<tr><td class="box">{text(value)}{room}</td></tr></table>')
+    head = f'<tr><th align="left">{text(title)}</th></tr>' if title else ""
+    return f'<table {RULED}>{head}<tr><td class="box">{text(value)}{room}</td></tr></table>'
 
 
 @dataclass(frozen=True)

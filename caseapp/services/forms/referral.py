@@ -30,11 +30,13 @@ def referral_form(session: Session, referral_id: str, *, today: dt.date | None =
     who = layout.facts(client)
     what = layout.facts(layout.facts_of(referral, REFERRAL_FIELDS))
     reason = layout.text_box(layout.label(Referral, "reason"), layout.said(referral, "reason"), lines=4)
-    sender = layout.boxes([Box("转出机构", signer="转出社工：", name=referral.from_worker, seal=True),
+    signs = f"{layout.label(Referral, 'from_worker')}签字："
+    sender = layout.boxes([Box(layout.label(Referral, "from_org"), signer=signs, name=referral.from_org, seal=True),
                            Box("服务对象（或监护人）", name=referral.client_name)])
     response = layout.text_box(layout.label(Referral, "response"), layout.said(referral, "response"), lines=4)
     receipt = layout.facts(layout.facts_of(referral, RECEIPT_FIELDS))
-    receiver = layout.boxes([Box("接收机构", signer="接收方联系人：", name=referral.to_worker or "", seal=True)])
+    receives = f"{layout.label(Referral, 'to_worker')}签字："
+    receiver = layout.boxes([Box("接收机构", signer=receives, name=referral.to_org, seal=True)])
     body = (f"{layout.section('一、服务对象')}{who}{layout.section('二、转介事项')}{what}{reason}"
             f"{layout.section('三、转出方确认', keep=True)}{sender}"
             f"{layout.section('四、接收方回执（由接收机构填写后反馈转出机构）', keep=True)}"

@@ -33,7 +33,7 @@ def visit_form(session: Session, visit_id: str, *, today: dt.date | None = None)
                         *layout.facts_of(home, ("address",), wide=("address",)),
                         *layout.facts_of(elder, ELDER_FIELDS)])
     seen = layout.facts(layout.facts_of(visit, VISIT_FIELDS, wide=WIDE))
-    signatures = layout.boxes([Box("探访人员", name=visit.visitors), Box("老人或家属")])
+    signatures = layout.boxes([Box(layout.label(CareVisit, "visitors"), name=visit.visitors), Box("老人或家属")])
     body = (f"{layout.section('一、老人基本情况')}{who}{layout.section('二、探访情况')}{seen}"
             f"{layout.section('三、签字', keep=True)}{signatures}")
     return layout.page(TITLE, body, unit=layout.issuing_unit(visit.org_code), record=visit, today=today)
