@@ -87,11 +87,11 @@ def has_printer() -> bool:
 
 
 class PrintDialog(ExportDialog):
-    #: the sheets are laid out in the preview (their number of pages)
+    # the sheets are laid out in the preview (their number of pages)
     ready = Signal(int)
-    #: the PDF written
+    # the PDF written
     saved = Signal(str)
-    #: pages sent to a printer
+    # pages sent to a printer
     printed = Signal(int)
 
     def __init__(self, session: Session, job: PrintJob, parent: QWidget | None = None) -> None:
@@ -100,7 +100,7 @@ class PrintDialog(ExportDialog):
         self.sheets: list[Sheet] = []
         self.loaded = False
         self.pages = 0
-        #: a save asked for before the sheets were built: done once they are
+        # a save asked for before the sheets were built: done once they are
         self._pending: tuple[Path, str | None] | None = None
         self.setObjectName("print_dialog")
         self.setWindowTitle(self.tr("Print: %1").replace("%1", job.title))

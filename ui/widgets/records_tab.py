@@ -43,9 +43,10 @@ class RecordsTab(QWidget):
         self.edit.setEnabled(False)
         # The form the selected record prints as (入户调查表, 审批表, 探访记录表, 转介单, 灾情报告).
         self.printable = forms.forms_for(entity)[:1]
-        self.print_button = QPushButton(self.printable[0].title if self.printable else "", self)
+        self.print_button = QPushButton(self.tr("Print…"), self)
         self.print_button.setObjectName(f"print_{entity}")
-        self.print_button.setToolTip(self.tr("Preview and print, or save as a password-protected PDF"))
+        # the official form's own name: forms are filed in Chinese whatever the UI language
+        self.print_button.setToolTip(self.printable[0].title if self.printable else "")
         self.print_button.setVisible(bool(self.printable))
         self.print_button.setEnabled(False)
         self.print_dialog: PrintDialog | None = None
