@@ -189,8 +189,8 @@ def test_registration_sheet_is_saved_as_a_password_protected_pdf(qtbot, window: 
         records.create(db, Member, {"org_code": "440105001001", "household_id": h.id, "name": "黄淑芬",
                                     "relationship": "02", "id_number": "440105198001011234"})
     with ws.read() as db:
-        html = forms.household_sheet(db, h.id)
-    data, pages = printing.pdf_bytes(html, "家庭基本情况登记表")
+        sheet = forms.render(db, "household_sheet", h.id)
+    data, pages = printing.pdf_bytes([sheet], sheet.title)
     assert pages >= 1 and data.startswith(b"%PDF") and b"/FontFile" in data  # a font with the glyphs
     # (text extraction may split a run of glyphs with spaces or line breaks)
     assert "黄淑芬" in "".join(PdfReader(io.BytesIO(data)).pages[0].extract_text().split())

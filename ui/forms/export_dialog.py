@@ -20,15 +20,15 @@ class ExportDialog(QDialog):
         self.fields = QFormLayout()  # what a subclass asks for besides the password
         self.secret = PasswordPair(plain_text, self)
         self.error = FieldError(self)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        self.save = buttons.addButton(self.tr("Save as…"), QDialogButtonBox.ButtonRole.AcceptRole)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.fields)
-        layout.addWidget(self.secret)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        self.save = self.buttons.addButton(self.tr("Save as…"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.column = QVBoxLayout(self)
+        self.column.addLayout(self.fields)
+        self.column.addWidget(self.secret)
+        self.column.addWidget(self.error)
+        self.column.addWidget(self.buttons)
         self.save.clicked.connect(self._choose_file)
-        buttons.rejected.connect(self.reject)
+        self.buttons.rejected.connect(self.reject)
 
     # -- for subclasses -----------------------------------------------------------------------
     def suggested_name(self) -> str:

@@ -13,7 +13,8 @@ from caseapp import refdata
 from caseapp.services import xlsx
 from caseapp.store.workspace import Workspace
 from ui.forms.export_dialog import ExportDialog
-from ui.qt import QComboBox, QWidget, Signal
+from ui.forms.print_dialog import PrintDialog, ledger_job, open_print
+from ui.qt import QComboBox, QDialogButtonBox, QWidget, Signal
 from ui.session import Session
 
 
@@ -33,6 +34,17 @@ class LedgerDialog(ExportDialog):
             self.category.addItem(refdata.label("assistance_category", code, session.core_lang), code)
         self.fields.addRow(self.tr("Ledger"), self.kind)
         self.fields.addRow(self.tr("Category"), self.category)
+        self.print_button = self.buttons.addButton(self.tr("Print…"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.print_button.setObjectName("print_ledger")
+        self.print_button.clicked.connect(self.print_ledger)
+        self.print_dialog: PrintDialog | None = None
+
+    def print_ledger(self) -> PrintDialog:
+        """Preview and print the chosen ledger as a list, or save it as a password-protected PDF."""
+        actor = self.session.ws.actor if self.session.ws is not None else ""
+        job = ledger_job(str(self.kind.currentData()), category=self.category.currentData(), compiled_by=actor)
+        self.print_dialog = open_print(self.session, job, self)
+        return self.print_dialog
 
     def suggested_name(self) -> str:
         return f"{self.kind.currentText().split('（')[0].split(' (')[0]}.xlsx"

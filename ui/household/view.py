@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from caseapp.services import access
+from caseapp.services import access, forms
 from ui.forms.dialog import RecordDialog
+from ui.forms.print_dialog import PrintDialog, form_job, open_print
 from ui.forms.quick_visit import QuickVisitDialog
 from ui.forms.review_dialog import ReviewDialog
-from ui.forms.sheet_dialog import SheetDialog
 from ui.household.bundle import Bundle, Row, load_bundle
 from ui.household.history_tab import HistoryTab
 from ui.household.overview import Overview
-from ui.qt import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget, Signal
+from ui.qt import QHBoxLayout, QLabel, QMenu, QPushButton, QTabWidget, QToolButton, QVBoxLayout, QWidget, Signal
 from ui.session import Session, touches
 from ui.widgets.marks import mark_data
 from ui.widgets.records_tab import RecordsTab
@@ -49,8 +49,18 @@ class HouseholdView(QWidget):
         top.addWidget(self.back_button)
         top.addWidget(self.title)
         top.addWidget(self.address, 1)
-        self.print_button = QPushButton(self.tr("Registration sheet (PDF)…"), self)
-        self.print_button.setObjectName("print_sheet")
+        # The household's own forms (the registration sheet, the 核对 consent); a record's forms
+        # print from its tab.
+        self.print_button = QToolButton(self)
+        self.print_button.setText(self.tr("Print…"))
+        self.print_button.setObjectName("print_household")
+        self.print_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.print_button)
+        for form in forms.forms_for("household"):
+            action = menu.addAction(form.title)
+            action.setObjectName(f"print_{form.name}")
+            action.triggered.connect(lambda _checked=False, name=form.name: self.print_form(name))
+        self.print_button.setMenu(menu)
         top.addWidget(self.print_button)
 
         tab = self._tab
@@ -91,8 +101,7 @@ class HouseholdView(QWidget):
         layout.addWidget(self.tabs, 1)
 
         self.back_button.clicked.connect(self.back)
-        self.print_button.clicked.connect(self.print_sheet)
-        self.sheet_dialog: SheetDialog | None = None
+        self.print_dialog: PrintDialog | None = None
         self.overview.edit.clicked.connect(self._edit_household)
         # Child lists follow the selected parent: a member's income, a case's reviews and notes.
         self.members.selected.connect(lambda row: self._children(self.incomes, "member_id", row))
@@ -145,13 +154,16 @@ class HouseholdView(QWidget):
             return
         self.session.read(lambda db: load_bundle(db, household_id), self._show, self._failed)
 
-    def print_sheet(self) -> SheetDialog | None:
-        """Save the household's registration sheet (家庭基本情况登记表) as a PDF to print."""
+    def print_form(self, name: str) -> PrintDialog | None:
+        """Preview and print one of the household's forms, or save it as a password-protected PDF."""
         if not self.household_id or self.bundle is None:
             return None
-        self.sheet_dialog = SheetDialog(self.session, self.household_id, str(self.bundle.household["head_name"]), self)
-        self.sheet_dialog.open()
-        return self.sheet_dialog
+        self.print_dialog = open_print(self.session, form_job(name, [self.household_id]), self)
+        return self.print_dialog
+
+    def print_sheet(self) -> PrintDialog | None:
+        """The registration sheet (家庭基本情况登记表)."""
+        return self.print_form("household_sheet")
 
     def _show(self, bundle: Bundle) -> None:
         if bundle.household["id"] != self.household_id:

@@ -180,6 +180,10 @@
         <translation>← 全部家庭</translation>
     </message>
     <message>
+        <source>Print…</source>
+        <translation>打印…</translation>
+    </message>
+    <message>
         <source>Add member</source>
         <translation>添加成员</translation>
     </message>
@@ -218,10 +222,6 @@
     <message>
         <source>New grid event</source>
         <translation>新建网格事件</translation>
-    </message>
-    <message>
-        <source>Registration sheet (PDF)…</source>
-        <translation>家庭基本情况登记表（PDF）…</translation>
     </message>
     <message>
         <source>New referral</source>
@@ -377,6 +377,10 @@
     <message>
         <source>All categories</source>
         <translation>全部类别</translation>
+    </message>
+    <message>
+        <source>Print…</source>
+        <translation>打印…</translation>
     </message>
     <message>
         <source>No password (only for a notice to be posted)</source>
@@ -628,6 +632,57 @@
     </message>
 </context>
 <context>
+    <name>PrintDialog</name>
+    <message>
+        <source>No password</source>
+        <translation>不加密</translation>
+    </message>
+    <message>
+        <source>Print: %1</source>
+        <translation>打印：%1</translation>
+    </message>
+    <message>
+        <source>Preparing the preview…</source>
+        <translation>正在生成打印预览…</translation>
+    </message>
+    <message>
+        <source>Whole page</source>
+        <translation>整页</translation>
+    </message>
+    <message>
+        <source>Page width</source>
+        <translation>页宽</translation>
+    </message>
+    <message>
+        <source>Print…</source>
+        <translation>打印…</translation>
+    </message>
+    <message>
+        <source>Save as PDF…</source>
+        <translation>另存为 PDF…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n form(s)</source>
+        <translation>
+            <numerusform>共 %n 份</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>, %n page(s)</source>
+        <translation>
+            <numerusform>，%n 页</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No printer is set up on this computer: save the form as a PDF and print it from there.</source>
+        <translation>本机未安装打印机：请另存为 PDF，再在有打印机的电脑上打印。</translation>
+    </message>
+    <message>
+        <source>That printer writes a file, which would not be password-protected: use Save as PDF instead.</source>
+        <translation>该打印机会把表格写成文件，文件不会加密：请改用“另存为 PDF”。</translation>
+    </message>
+</context>
+<context>
     <name>QuickVisitDialog</name>
     <message>
         <source>Visit: %1</source>
@@ -672,6 +727,10 @@
         <source>Edit</source>
         <extracomment>for a list of child records (a member&apos;s income): the parent row they belong to</extracomment>
         <translation>修改</translation>
+    </message>
+    <message>
+        <source>Print…</source>
+        <translation>打印…</translation>
     </message>
 </context>
 <context>
@@ -785,17 +844,6 @@
     <message>
         <source>Passphrase changed.</source>
         <translation>密码已修改。</translation>
-    </message>
-</context>
-<context>
-    <name>SheetDialog</name>
-    <message>
-        <source>Registration sheet as PDF</source>
-        <translation>登记表另存为 PDF</translation>
-    </message>
-    <message>
-        <source>No password</source>
-        <translation>不加密</translation>
     </message>
 </context>
 <context>

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy.orm import Session as DbSession
 
 from caseapp.domain.codec import entity_class
-from caseapp.services import records
+from caseapp.services import forms, records
+from ui.forms.print_dialog import PrintDialog, form_job, open_print
 from ui.models.records import RecordsModel, Row
 from ui.qt import QHBoxLayout, QPushButton, QVBoxLayout, QWidget, Signal
 from ui.session import Session
@@ -40,8 +41,18 @@ class RecordsTab(QWidget):
         # Facts (visits, notes) are never edited: a correction is a new record.
         self.edit.setVisible(not cls.insert_only)
         self.edit.setEnabled(False)
+        # The form the selected record prints as (入户调查表, 审批表, 探访记录表, 转介单, 灾情报告).
+        self.printable = forms.forms_for(entity)[:1]
+        self.print_button = QPushButton(self.tr("Print…"), self)
+        self.print_button.setObjectName(f"print_{entity}")
+        # the official form's own name: forms are filed in Chinese whatever the UI language
+        self.print_button.setToolTip(self.printable[0].title if self.printable else "")
+        self.print_button.setVisible(bool(self.printable))
+        self.print_button.setEnabled(False)
+        self.print_dialog: PrintDialog | None = None
         self.buttons.addWidget(self.add)
         self.buttons.addWidget(self.edit)
+        self.buttons.addWidget(self.print_button)
         self.buttons.addStretch(1)
         self.workflow = WorkflowBar(session.core_lang, self)
         self.error = FieldError(self)
@@ -53,6 +64,7 @@ class RecordsTab(QWidget):
 
         self.add.clicked.connect(self.add_requested)
         self.edit.clicked.connect(self._edit)
+        self.print_button.clicked.connect(self.print_current)
         self.table.opened.connect(lambda _row: self._edit())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
         self.workflow.chosen.connect(self._move)
@@ -76,6 +88,7 @@ class RecordsTab(QWidget):
     def _selection_changed(self) -> None:
         row = self.current()
         self.edit.setEnabled(row is not None)
+        self.print_button.setEnabled(row is not None)
         self.workflow.set_record(self.entity, row)
         self.selected.emit(row)
 
@@ -83,6 +96,14 @@ class RecordsTab(QWidget):
         row = self.current()
         if row is not None and not entity_class(self.entity).insert_only:
             self.edit_requested.emit(row)
+
+    def print_current(self) -> PrintDialog | None:
+        """Preview and print the selected record's form."""
+        row = self.current()
+        if row is None or not self.printable:
+            return None
+        self.print_dialog = open_print(self.session, form_job(self.printable[0].name, [row["id"]]), self)
+        return self.print_dialog
 
     def _move(self, target: str) -> None:
         """Ask the core to move the selected record; it re-checks the state machine and refuses
