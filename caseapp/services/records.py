@@ -16,23 +16,16 @@ from sqlalchemy.orm import Session
 
 from caseapp.domain import (
     AssistanceCase,
-    Attachment,
-    CareVisit,
-    CaseNote,
     CaseReview,
-    ElderProfile,
     GridEvent,
     GridEventUpdate,
     Household,
-    IncomeItem,
-    Investigation,
-    Member,
     Record,
     Referral,
     SocialWorkCase,
-    Verification,
+    tree,
 )
-from caseapp.domain.base import META_FIELDS
+from caseapp.domain.base import ENTITIES, META_FIELDS
 from caseapp.domain.codec import entity_class
 from caseapp.errors import NotFoundError, ValidationError, ValidationErrors, WorkflowError
 from caseapp.services import schedule
@@ -68,6 +61,7 @@ def create(session: Session, cls: type[R], fields: Mapping[str, Any]) -> R:
     data = clean(cls, fields)
     _check_parent(session, cls, data)
     _check_unique(session, cls, data, None)
+    _place_with_parent(session, cls, data)
     record = cls(**data)
     if isinstance(record, Referral) and record.consent_given is False:
         record.status = "draft"
@@ -190,8 +184,18 @@ def _check_parent(session: Session, cls: type[Record], data: Mapping[str, Any]) 
         return
     column, parent_entity = cls.parent
     parent_id = data.get(column)
-    if parent_id and session.get(entity_class(parent_entity), parent_id) is None:
+    if parent_id and parent_entity and session.get(entity_class(parent_entity), parent_id) is None:
         raise ValidationErrors([ValidationError("record.parent_missing", column, id=parent_id)])
+
+
+def _place_with_parent(session: Session, cls: type[Record], data: dict[str, Any]) -> None:
+    """A record that belongs to another lives where it does (caseapp.domain.tree), as the server
+    would place it anyway."""
+    ref = tree.parent_ref(cls, data)
+    parent_cls = ENTITIES.get(ref[0]) if ref is not None else None
+    parent = session.get(parent_cls, ref[1]) if parent_cls is not None and ref is not None else None
+    if parent is not None:
+        data["org_code"] = parent.org_code
 
 
 def _check_disaster_series(session: Session, data: Mapping[str, Any]) -> None:
@@ -221,32 +225,39 @@ def _check_disaster_series(session: Session, data: Mapping[str, Any]) -> None:
 
 def household_records(session: Session, household_id: str) -> list[Record]:
     """Every record that belongs to a household (members, cases, visits, …), for moves and views."""
+    household = session.get(Household, household_id)
+    return subtree(session, household) if household is not None else []
+
+
+def subtree(session: Session, root: Record) -> list[Record]:
+    """Every record that belongs, directly or through others, to ``root`` (caseapp.domain.tree)."""
     found: list[Record] = []
-    members = session.scalars(select(Member).where(Member.household_id == household_id)).all()
-    member_ids = [m.id for m in members]
-    found += members
-    found += session.scalars(select(IncomeItem).where(IncomeItem.member_id.in_(member_ids))).all()
-    cases = session.scalars(select(AssistanceCase).where(AssistanceCase.household_id == household_id)).all()
-    found += cases
-    found += session.scalars(select(CaseReview).where(CaseReview.case_id.in_([c.id for c in cases]))).all()
-    found += session.scalars(select(Investigation).where(Investigation.household_id == household_id)).all()
-    found += session.scalars(select(Verification).where(Verification.household_id == household_id)).all()
-    elders = session.scalars(select(ElderProfile).where(ElderProfile.household_id == household_id)).all()
-    found += elders
-    found += session.scalars(select(CareVisit).where(CareVisit.elder_id.in_([e.id for e in elders]))).all()
-    sw = session.scalars(select(SocialWorkCase).where(SocialWorkCase.household_id == household_id)).all()
-    found += sw
-    found += session.scalars(select(CaseNote).where(CaseNote.case_id.in_([c.id for c in sw]))).all()
-    found += session.scalars(select(Referral).where(Referral.household_id == household_id)).all()
-    ids = [household_id, *(r.id for r in found)]
-    found += session.scalars(select(Attachment).where(Attachment.owner_id.in_(ids))).all()
+    frontier: dict[str, list[str]] = {root.entity: [root.id]}
+    while frontier:
+        reached: dict[str, list[str]] = {}
+        for entity, ids in frontier.items():
+            for cls, column in tree.children_of(entity):
+                query = select(cls).where(getattr(cls, column).in_(ids))
+                if cls.parent_entity_field is not None:
+                    query = query.where(getattr(cls, cls.parent_entity_field) == entity)
+                for record in session.scalars(query):
+                    found.append(record)
+                    reached.setdefault(record.entity, []).append(record.id)
+        frontier = reached
     return found
 
 
 def move_household(session: Session, household: Household, org_code: str) -> None:
     """Move a household (and everything belonging to it) to another grid or community."""
     clean(Household, {"org_code": org_code}, partial=True, current=household)
-    household.org_code = org_code
-    for record in household_records(session, household.id):
+    move_tree(session, household, org_code)
+
+
+def move_tree(session: Session, root: Record, org_code: str) -> None:
+    """Give a root and everything in its tree ``org_code``. Only the root's edit is journaled
+    (the journal leaves out the org_code of records that follow a parent): the server moves the
+    tree itself, so a move is one operation and two moves at once are one conflict."""
+    root.org_code = org_code
+    for record in subtree(session, root):
         record.org_code = org_code
     session.flush()
