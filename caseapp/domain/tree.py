@@ -50,3 +50,34 @@ def children_of(entity: str) -> tuple[tuple[type[Record], str], ...]:
 def follows_parent(cls: type[Record], fields: Mapping[str, Any]) -> bool:
     """Does this record's ``org_code`` follow a parent's (so it is never moved on its own)?"""
     return parent_ref(cls, fields) is not None
+
+
+@cache
+def parents_first() -> tuple[str, ...]:
+    """Every record type, each after the types its foreign keys point at (so a file written in this
+    order can be applied in file order), and otherwise beside its own tree: org units, then each
+    household's kinds of record, then the rest; records owned by any type (attachments) last."""
+    by_table = {cls.__tablename__: cls.entity for cls in ENTITIES.values()}
+    order: list[str] = []
+    seen: set[str] = set()
+
+    def visit(entity: str) -> None:
+        if entity in seen:
+            return
+        seen.add(entity)
+        cls = ENTITIES[entity]
+        for column in cls.__table__.columns:
+            for fk in column.foreign_keys:
+                if fk.column.table.name in by_table:
+                    visit(by_table[fk.column.table.name])
+        order.append(entity)
+        for child, _ in children_of(entity):
+            if child.parent_entity_field is None:
+                visit(child.entity)
+
+    roots = [e for e in ENTITIES if ENTITIES[e].parent is None]
+    for entity in sorted(roots, key=lambda e: (e != "org_unit", e != "household")):
+        visit(entity)
+    for entity in ENTITIES:  # owned by records of any type
+        visit(entity)
+    return tuple(order)

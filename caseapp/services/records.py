@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from caseapp.domain import (
     AssistanceCase,
     CaseReview,
+    CaseStep,
     GridEvent,
     GridEventUpdate,
     Household,
@@ -28,7 +29,7 @@ from caseapp.domain import (
 from caseapp.domain.base import ENTITIES, META_FIELDS
 from caseapp.domain.codec import entity_class
 from caseapp.errors import NotFoundError, ValidationError, ValidationErrors, WorkflowError
-from caseapp.services import schedule
+from caseapp.services import evidence, schedule
 from caseapp.services.validate import clean
 from caseapp.services.workflows import DISASTER_SERIES, machine_for
 
@@ -118,9 +119,11 @@ def restore(session: Session, record: Record) -> None:
 
 
 def transition(session: Session, record: Record, target: str, *, note: str = "",
-               at: dt.datetime | None = None, **fields: Any) -> Record:
-    """Move a record's workflow to ``target`` if its state machine allows it, with any fields the
-    move needs (an exit reason, a decision date …)."""
+               at: dt.datetime | None = None, role: str | None = None, **fields: Any) -> Record:
+    """Move a record's workflow to ``target`` if its state machine allows it, to a user of
+    ``role`` (None: a workspace that never signed in to a server, where one office holds every
+    role), with any fields the move needs (an exit reason, a decision date …). A step on an
+    assistance case is signed: a CaseStep keeps its action, role, ``note`` (the opinion) and time."""
     machine = machine_for(record.entity)
     if record.entity == "disaster_report":
         raise WorkflowError("workflow.stage_fixed", "stage")
@@ -131,11 +134,16 @@ def transition(session: Session, record: Record, target: str, *, note: str = "",
         for name, value in data.items():
             setattr(record, name, value)
     current = getattr(record, record.state_field)
-    machine.check(current, target, record, record.state_field)
+    subject: Any = evidence.Evidence(record, evidence.gather(session, record)) \
+        if isinstance(record, AssistanceCase) else record
+    machine.check(current, target, subject, record.state_field, role=role)
     setattr(record, record.state_field, target)
     now = at or dt.datetime.now(dt.UTC)
     if isinstance(record, AssistanceCase):
         _on_assistance_move(record, target, now.date())
+        session.add(CaseStep(org_code=record.org_code, case_id=record.id, action=machine.step(current, target).action,
+                             from_state=current, to_state=target, handler_role=role or "", opinion=note,
+                             taken_at=now))
     if isinstance(record, GridEvent):
         session.add(GridEventUpdate(org_code=record.org_code, event_id=record.id, at=now,
                                     from_status=current, to_status=target, note=note))
@@ -148,6 +156,8 @@ def transition(session: Session, record: Record, target: str, *, note: str = "",
 
 
 def _on_assistance_move(case: AssistanceCase, target: str, today: dt.date) -> None:
+    if target == "public_notice":
+        case.notice_started_on = today
     if target == "active":
         case.approved_on = case.approved_on or today
         case.next_review_date = schedule.next_review_date(case, today)

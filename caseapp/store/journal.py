@@ -60,6 +60,8 @@ def _changed_fields(record: Record) -> dict[str, list[Any]]:
         new = to_wire(cls, name, hist.added[0]) if hist.added else None
         if old != new:
             changes[name] = [old, new]
+    if cls.state_field in changes:  # a move comes after the fields typed with it, which its guards read
+        changes[cls.state_field] = changes.pop(cls.state_field)
     return changes
 
 

@@ -34,6 +34,7 @@ ARGON_LANES = 1
 
 TOKEN_LIFETIME_MS = 90 * 24 * 3600 * 1000
 STREET_CODE_LENGTH = 9
+DISTRICT_CODE_LENGTH = 6
 
 
 def now_ms() -> int:
@@ -84,6 +85,8 @@ def prefixes_for(role: str, scopes: list[str]) -> tuple[str, ...]:
         return ("",)
     if role == "supervisor":
         return tuple(sorted({s[:STREET_CODE_LENGTH] for s in scopes}))
+    if role == "approver":  # a district's approver reaches the whole district
+        return tuple(sorted({s[:DISTRICT_CODE_LENGTH] for s in scopes}))
     return tuple(sorted(set(scopes)))
 
 

@@ -29,6 +29,7 @@ from caseapp.domain.codec import JsonValue, dumps, from_wire
 from caseapp.domain.types import format_datetime, parse_datetime
 from caseapp.errors import WorkflowError
 from caseapp.ids import new_id
+from caseapp.services import evidence
 from caseapp.services.workflows import machine_for
 from caseapp.store.hlc import pack, physical_ms
 from caseapp.validation.rules import EARLIEST_YEAR
@@ -259,6 +260,8 @@ class Batch:
         # device gives, as far as the server trusts it (never ahead of the server's own clock, nor of
         # the operation's clamped stamp; a year no record can have is no time at all).
         stamp = self._stamp(op)
+        if entity == "case_step":
+            fields["handler_role"] = self.who.role  # the role the server knows, not the one claimed
         fields.update(id=row.id, author=op.author, device=op.device,
                       created_at=self._created_at(cls, value.get("created_at"), op), updated_at=stamp,
                       updated_by=op.author)
@@ -381,8 +384,12 @@ class Batch:
             return
         if cls.entity == "disaster_report":
             raise Rejected("workflow.stage_fixed", name)
+        subject: Any = RowView(cls, row.fields)
+        if cls.entity == "assistance_case":
+            subject = evidence.Evidence(subject, evidence.facts_of(row.id, self._family_fields(
+                row, ("verification", "investigation"))))
         try:
-            machine.check(str(stored), str(target), RowView(cls, row.fields), name)
+            machine.check(str(stored), str(target), subject, name, role=self.who.role)
         except WorkflowError as refused:
             if not self._resolving(row, name, target):
                 raise Rejected(refused.key, name, **refused.params) from None
@@ -436,6 +443,15 @@ class Batch:
             found += reached
             frontier = [x.id for x in reached]
         return found
+
+    def _family_fields(self, row: Row, entities: tuple[str, ...]) -> list[tuple[str, dict[str, Any]]]:
+        """(entity, fields) of the records of these types in ``row``'s tree, as this batch leaves them."""
+        root_id = row.root_id or row.id
+        r = schema.records.c
+        self.preload(self.conn.execute(select(r.id).where(r.root_id == root_id, r.entity.in_(entities)))
+                     .scalars().all())
+        return [(x.entity, x.fields) for x in self.rows.values()
+                if x is not None and x.entity in entities and (x.root_id or x.id) == root_id]
 
     def _follow(self, op: Op, row: Row, org: str, root_id: str) -> None:
         """A record moves with the tree it belongs to: the same place, logged as this operation's."""

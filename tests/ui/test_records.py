@@ -7,12 +7,11 @@ from pathlib import Path
 
 from caseapp.domain import AssistanceCase, GridEvent, Household, Member, Referral
 from caseapp.services import records
+from tests.core.helpers import approve
 from tests.ui.conftest import ORG
 from ui.household.view import HouseholdView
 from ui.qt import QColor, QImage, Qt
 from ui.window import AppWindow
-
-CASE_PATH = ["verification", "investigation", "preliminary_review", "public_notice", "approval", "active"]
 
 
 def _open(qtbot, window: AppWindow) -> tuple[HouseholdView, dict[str, str]]:
@@ -29,8 +28,7 @@ def _open(qtbot, window: AppWindow) -> tuple[HouseholdView, dict[str, str]]:
                                                  "to_org": "家综", "household_id": household.id})
         case = records.create(db, AssistanceCase, {"org_code": ORG, "household_id": household.id,
                                                    "category": "dibao", "monthly_amount": "600"})
-        for target in CASE_PATH:
-            records.transition(db, case, target)
+        approve(db, case)
     ids = {"household": household.id, "member": member.id, "normal": normal.id, "minor": minor.id,
            "referral": referral.id, "case": case.id}
     window.main_screen.open_household(household.id)
