@@ -144,6 +144,13 @@ def _approval_evidence(case: Any) -> str | None:
     return None if facts.get("investigators_signed") else "workflow.needs_investigation"
 
 
+#: guards a person satisfies by writing one field as they take the step (the sign-off asks for it):
+#: a refusal's written reasons, the objections raised during the notice, an exit's reason
+ASKED: Mapping[str, str] = {"workflow.rejection_reason_required": "decision_reason",
+                            "workflow.objections_required": "notice_objections",
+                            "workflow.reason_required": "exit_reason"}
+
+
 # 低保 and other assistance: application (2021 procedure, 民主评议 optional) then dynamic management.
 ASSISTANCE = StateMachine(
     name="assistance_case",
