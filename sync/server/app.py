@@ -24,11 +24,12 @@ from caseapp.messages import message
 from caseapp.store import migrate
 from caseapp.store.hlc import pack
 from sync import protocol as p
-from sync.server import attachments, auth, merge, pull, trails
+from sync.server import attachments, auth, merge, metrics, pull, trails
 from sync.server.auth import Principal
 from sync.server.db import Database
 from sync.server.errors import ApiError
 from sync.server.middleware import PRINCIPAL, JsonRoute, RequestGate
+from sync.server.ops import OpsGate
 
 #: The record schema this server validates pushes against (the handshake tells clients, so a newer
 #: client holds changes to fields this server does not know instead of losing them to refusals).
@@ -61,6 +62,9 @@ def create_app(db: Database, config: ServerConfig | None = None) -> FastAPI:
             return auth.principal_for(conn, token)
 
     app.add_middleware(RequestGate, authenticate=lookup)
+    # Outermost: health, readiness and metrics answer without a token; every request is timed,
+    # counted and logged with its request id (see ops.py).
+    app.add_middleware(OpsGate, db=db)
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, error: ApiError) -> JSONResponse:
@@ -140,6 +144,7 @@ def create_app(db: Database, config: ServerConfig | None = None) -> FastAPI:
                 raise ApiError(409, "sync.device_diverged")  # an older copy of this device: see merge.push
             verdicts = merge.push(conn, who, body.ops, now)
             audit_ack = trails.receive(conn, who, body.audit, now)
+        metrics.pushed(verdicts)
         return p.PushOut(verdicts=verdicts, hlc=pack(auth.now_ms()), audit_ack=audit_ack)
 
     @app.post(f"{p.API_PREFIX}/device/fork", response_model=p.ForkOut, responses=ERROR_RESPONSES)
@@ -152,6 +157,7 @@ def create_app(db: Database, config: ServerConfig | None = None) -> FastAPI:
     def pull_changes(body: p.PullIn, who: Who) -> Response:
         with db.snapshot() as conn:
             page = pull.pull(conn, who, body)
+        metrics.pulled(len(page.rows))
         # Assembled from the stored JSON text (see pull.Page); the shape is still PullOut.
         return Response(page.to_json(pack(auth.now_ms())), media_type="application/json")
 
