@@ -37,6 +37,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import QueuePool
 
 from caseapp.fileio import make_private, private_file
+from caseapp.resources import package_dir
 
 # Any fixed 64-bit number; it names "the change log" among advisory locks.
 PUSH_LOCK_KEY = 0x43415345_53594E43  # "CASESYNC"
@@ -195,7 +196,7 @@ def _sqlite_pragmas(engine: Engine) -> None:
 
 def _alembic_config(conn: Connection | None = None) -> Config:
     cfg = Config()
-    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    cfg.set_main_option("script_location", str(package_dir("sync.server.migrations", "env.py", "script.py.mako")))
     cfg.attributes["connection"] = conn
     return cfg
 
