@@ -30,6 +30,24 @@ lock:
 	$(or $(UV),$(VENV)/bin/uv) pip compile pyproject.toml --all-extras --universal --python-version 3.11 \
 		--annotation-style line --custom-compile-command 'make lock' $(LOCK_ARGS) -o $(LOCK)
 
+# The desktop bundle (installer/caseapp.spec, PyInstaller one-folder) in build/dist/caseapp, its
+# .deb and per-user tarball in build/packages, then the smoke test of all three (installer/smoke_test.py).
+PACKAGE_STAMP := $(VENV)/.installed-package
+$(PACKAGE_STAMP): $(STAMP) scripts/system-deps
+	bash scripts/system-deps package
+ifneq ($(UV),)
+	$(UV) pip install -q --python $(PY) -c $(LOCK) -e '.[dev,package]'
+else
+	$(PY) -m pip install -q -c $(LOCK) -e '.[dev,package]'
+endif
+	touch $(PACKAGE_STAMP)
+
+package: $(PACKAGE_STAMP) translations
+	rm -rf build/dist build/pyi build/packages
+	$(VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath build/dist --workpath build/pyi installer/caseapp.spec
+	bash installer/linux/package.sh
+	$(PY) installer/smoke_test.py
+
 translations: $(STAMP)
 	$(PY) -m ui.i18n_build
 
