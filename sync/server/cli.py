@@ -2,6 +2,7 @@
 
     caseapp-server --version
     caseapp-server [--db URL] migrate
+    caseapp-server [--db URL] check
     caseapp-server [--db URL] init
     caseapp-server [--db URL] serve [--host H] [--port P] [--workers N] [--tls-cert F --tls-key F]
     caseapp-server [--db URL] user add NAME --role caseworker|supervisor|admin --scope ORGCODE…
@@ -73,6 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate", help="bring the database's schema to this version's (run once per upgrade, "
                                    "before starting the serving processes)")
     sub.add_parser("init", help="create or migrate the database (the same as migrate)")
+    sub.add_parser("check", help="schema at this version's head, every attachment whole, row counts "
+                                 "(read only: for restore drills)")
     serve = sub.add_parser("serve", help="run the HTTP server (the schema must be current: see migrate)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8443)
@@ -116,6 +119,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.command == "serve":
             return _serve(args, db)
+        if args.command == "check":
+            return _check(db)
         db.migrate()
         if args.command in ("init", "migrate"):
             print(f"database ready at schema {db.revision()}: {db.url.split('@')[-1]}")
@@ -205,6 +210,21 @@ def _audit(args: argparse.Namespace, db: Database) -> int:
         state = "intact" if not t.broken else f"{t.broken} entries not intact ({why}), first #{t.first_broken}"
         print(f"{t.device_id}  {t.entries} entries  {state}")
     return 1 if any(t.broken for t in summaries) else 0
+
+
+def _check(db: Database) -> int:
+    from sync.server.check import check
+
+    report = check(db)
+    state = report.schema
+    print(f"schema {state.current or '-'} (this version: {state.head})" + ("" if state.at_head else "  NOT AT HEAD"))
+    for table, count in report.counts.items():
+        print(f"rows {table} {count}")
+    attached = report.counts.get("attachments", 0)
+    print(f"attachments {attached - len(report.bad_attachments)} whole, {len(report.bad_attachments)} damaged")
+    for digest in report.bad_attachments:
+        print(f"damaged attachment {digest}")
+    return 0 if report.ok else 1
 
 
 def _serve(args: argparse.Namespace, db: Database) -> int:
