@@ -9,7 +9,7 @@ LOCK := constraints.txt
 UV := $(shell command -v uv 2>/dev/null)
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: run test lint typecheck pytest lock package bench bench-foundation bench-sync bench-ui fuzz screenshots translations clean
+.PHONY: run test lint typecheck pytest lock package bench-topology bench bench-foundation bench-sync bench-ui fuzz screenshots translations clean
 
 $(STAMP): pyproject.toml $(LOCK) scripts/system-deps
 	bash scripts/system-deps test
@@ -91,6 +91,12 @@ bench-sync: $(STAMP)
 	bash scripts/ensure-postgres
 	$(PY) -m bench.sync_bench --households $(BENCH_HOUSEHOLDS) --write
 	$(PY) -m bench.sync_bench --households $(BENCH_HOUSEHOLDS) --pg postgresql+psycopg://postgres@127.0.0.1:5432/test --write
+
+# The compose topology as processes: PostgreSQL, 1 then 2 app processes behind nginx, 200 devices.
+bench-topology: $(STAMP)
+	bash scripts/ensure-postgres
+	bash scripts/system-deps bench
+	$(PY) -m bench.topology_bench --devices 200 --seconds 20 --write
 
 bench-ui: $(STAMP) translations
 	$(PY) -m bench.ui_bench

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 
 from fastapi import FastAPI
+from sqlalchemy.exc import OperationalError
 
 from sync.server.app import ServerConfig, create_app
 from sync.server.db import Database, SchemaState, default_url
@@ -28,15 +29,31 @@ MIN_SCHEMA_ENV = "CASEAPP_SERVER_MIN_SCHEMA"
 EXIT_SCHEMA = 3
 
 
-class SchemaMismatch(SystemExit):
+#: the database could not be reached at start-up (worth restarting: it may come up)
+EXIT_UNREACHABLE = 1
+
+
+class NotServing(SystemExit):
     """Raised at start-up; as a SystemExit it ends the process with one line and no traceback."""
 
+
+class SchemaMismatch(NotServing):
     def __init__(self, state: SchemaState) -> None:
         super().__init__(EXIT_SCHEMA)
         self.state = state
 
     def __str__(self) -> str:
         return refusal(self.state)
+
+
+class DatabaseUnreachable(NotServing):
+    def __init__(self, error: Exception) -> None:
+        super().__init__(EXIT_UNREACHABLE)
+        self.kind = type(error).__name__
+
+    def __str__(self) -> str:
+        # the driver's message may name the host and user, never the password (hide_parameters)
+        return f"caseapp-server: not serving: the database cannot be reached ({self.kind})"
 
 
 def refusal(state: SchemaState) -> str:
@@ -50,7 +67,10 @@ def refusal(state: SchemaState) -> str:
 
 
 def check_schema(db: Database) -> None:
-    state = db.schema_state()
+    try:
+        state = db.schema_state()
+    except OperationalError as error:
+        raise DatabaseUnreachable(error) from None
     if not state.at_head:
         raise SchemaMismatch(state)
 
@@ -59,7 +79,7 @@ def app() -> FastAPI:
     db = Database(os.environ.get(DB_ENV) or default_url())
     try:
         check_schema(db)
-    except SchemaMismatch as refused:
+    except NotServing as refused:
         db.dispose()
         import sys
 

@@ -254,12 +254,12 @@ def _serve(args: argparse.Namespace, db: Database) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from sync.server.asgi import SchemaMismatch
+    from sync.server.asgi import NotServing
 
     args = build_parser().parse_args(argv)
     try:
         return run(args)
-    except SchemaMismatch as refused:
+    except NotServing as refused:
         print(refused, file=sys.stderr)
         return int(refused.code) if isinstance(refused.code, int) else 1
     except ApiError as error:

@@ -118,6 +118,10 @@ def test_serving_refuses_a_schema_it_does_not_know(backend: str, tmp_path: Path,
             assert "newer than this server" in str(refused.value)
         finally:
             db.dispose()
+    unreachable = f"postgresql+psycopg://nobody@127.0.0.1:{_port()}/none"  # nothing listens there
+    assert server_cli(["--db", unreachable, "serve", "--port", str(_port())]) == asgi.EXIT_UNREACHABLE
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot be reached (OperationalError)" in err
 
 
 def test_health_readiness_and_metrics(server: Server, device: Callable[[str], Device]) -> None:
