@@ -125,7 +125,7 @@ class Topology:
         wait_ready(self.proxy_url, self.procs)
 
     def stop(self) -> None:
-        died = [f"{proc.args[-3]} exit {proc.returncode}" for proc in self.procs if proc.poll() is not None]
+        died = [f"process {proc.pid} exit {proc.returncode}" for proc in self.procs if proc.poll() is not None]
         if died:
             print(f"  died during the run: {died} (logs in {self.folder})", flush=True)
         for proc in self.procs:

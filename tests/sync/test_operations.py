@@ -118,6 +118,7 @@ def test_serving_refuses_a_schema_it_does_not_know(backend: str, tmp_path: Path,
             assert "newer than this server" in str(refused.value)
         finally:
             db.dispose()
+    capsys.readouterr()
     unreachable = f"postgresql+psycopg://nobody@127.0.0.1:{_port()}/none"  # nothing listens there
     assert server_cli(["--db", unreachable, "serve", "--port", str(_port())]) == asgi.EXIT_UNREACHABLE
     err = capsys.readouterr().err
