@@ -43,6 +43,8 @@ from caseapp.resources import package_dir
 PUSH_LOCK_KEY = 0x43415345_53594E43  # "CASESYNC"
 # Another, naming "the schema migration"; held only by migrators.
 MIGRATE_LOCK_KEY = 0x43415345_4D494752  # "CASEMIGR"
+#: SQLite: the file beside the database that migrators lock (it holds nothing)
+MIGRATE_LOCK_SUFFIX = ".migrate-lock"
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,7 @@ class Database:
         if not path or path == ":memory:" or path.startswith("file:"):
             yield  # PostgreSQL: the advisory lock, taken inside the transaction; memory: one process
             return
-        fd = os.open(path + ".migrate-lock", os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+        fd = os.open(path + MIGRATE_LOCK_SUFFIX, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
         try:
             _lock_blocking(fd)
             yield
@@ -171,7 +173,7 @@ def _private_sqlite_files(url: str) -> None:
     path = make_url(url).database
     if not path or path == ":memory:" or path.startswith("file:"):
         return
-    for suffix in ("-wal", "-shm"):
+    for suffix in ("-wal", "-shm", MIGRATE_LOCK_SUFFIX):
         if Path(path + suffix).exists():
             private_file(Path(path + suffix))
     private_file(Path(path))
