@@ -168,10 +168,12 @@ def check_contents(bundle: Path) -> str:
     return glibc
 
 
-def check_deb(deb: Path, tmp: Path) -> None:
+def check_deb(deb: Path, tmp: Path, glibc: str) -> None:
     info = run(["dpkg-deb", "-f", str(deb), "Package", "Version", "Depends"], os.environ.copy(), "dpkg-deb -f").stdout
     if "libxcb-cursor0" not in info:
         fail("the .deb does not depend on Qt's X11 libraries")
+    if f"libc6 (>= {glibc})" not in info:
+        fail(f"the .deb does not declare the glibc the bundle needs ({glibc}):\n{info}")
     root = tmp / "root"
     for d in ("var/lib/dpkg/updates", "var/lib/dpkg/info", "var/lib/dpkg/triggers"):
         (root / d).mkdir(parents=True)
@@ -239,7 +241,7 @@ def main() -> int:
         tars = sorted(args.packages.glob("caseapp-*-linux-*.tar.gz"))
         if not debs or not tars:
             fail(f"no .deb or tarball in {args.packages}")
-        check_deb(debs[-1], tmp / "deb")
+        check_deb(debs[-1], tmp / "deb", glibc)
         check_tarball(tars[-1], tmp / "tar")
     print(f"smoke: all passed in {time.monotonic() - started:.0f} s (bundle needs glibc >= {glibc})")
     return 0

@@ -28,6 +28,9 @@ sed -e "s|@EXEC@|/usr/bin/caseapp|" -e "s|@ICON@|caseapp|" "$root/installer/linu
 cp "$root/installer/caseapp.svg" "$stage/usr/share/icons/hicolor/scalable/apps/caseapp.svg"
 cp "$root/LICENSE" "$stage/usr/share/doc/caseapp/copyright"
 size=$(du -sk "$stage" | cut -f1)
+# the newest glibc symbol any file of the bundle needs: the floor the package declares
+glibc=$(find "$bundle" -type f \( -name '*.so*' -o -name caseapp \) -exec objdump -T {} + 2>/dev/null \
+        | grep -o 'GLIBC_[0-9][0-9.]*' | sed 's/^GLIBC_//' | sort -uV | tail -n 1)
 # The bundle carries Python, Qt and SQLCipher; what it needs of the system is Qt's X11 libraries
 # (scripts/system-deps desktop names the same) and a CJK font.
 cat > "$stage/DEBIAN/control" <<CONTROL
@@ -36,7 +39,7 @@ Version: $version
 Architecture: $arch
 Maintainer: CaseApp maintainers <caseapp@localhost>
 Installed-Size: $size
-Depends: libc6 (>= 2.28), libegl1, libgl1, libfontconfig1, libdbus-1-3, libxkbcommon0, libxkbcommon-x11-0, libxcb-cursor0, libxcb-icccm4, libxcb-keysyms1, libxcb-image0, libxcb-render-util0, libxcb-shape0, libxcb-randr0, libxcb-xinerama0, libxcb-xkb1, fonts-wqy-microhei | fonts-noto-cjk | fonts-wqy-zenhei
+Depends: libc6 (>= ${glibc:-2.28}), libegl1, libgl1, libfontconfig1, libdbus-1-3, libxkbcommon0, libxkbcommon-x11-0, libxcb-cursor0, libxcb-icccm4, libxcb-keysyms1, libxcb-image0, libxcb-render-util0, libxcb-shape0, libxcb-randr0, libxcb-xinerama0, libxcb-xkb1, fonts-wqy-microhei | fonts-noto-cjk | fonts-wqy-zenhei
 Section: misc
 Priority: optional
 Homepage: https://localhost/caseapp
