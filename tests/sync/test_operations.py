@@ -125,6 +125,14 @@ def test_serving_refuses_a_schema_it_does_not_know(backend: str, tmp_path: Path,
     assert err.count("\n") == 1 and "cannot be reached (OperationalError)" in err
 
 
+def test_version_names_the_program_protocol_and_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        server_cli(["--version"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("caseapp-server 0.") and f"schema {head_revision()}" in out and "protocol " in out
+
+
 def test_health_readiness_and_metrics(server: Server, device: Callable[[str], Device]) -> None:
     assert requests.get(f"{server.url}/healthz", timeout=5).json() == {"status": "ok"}
     ready = requests.get(f"{server.url}/readyz", timeout=5)
