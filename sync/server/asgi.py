@@ -15,64 +15,18 @@ one line saying to run ``caseapp-server migrate`` (once, under a lock: see db.py
 from __future__ import annotations
 
 import os
+import sys
 
 from fastapi import FastAPI
-from sqlalchemy.exc import OperationalError
 
 from sync.server.app import ServerConfig, create_app
-from sync.server.db import Database, SchemaState, default_url
+from sync.server.db import Database, default_url
+from sync.server.startup import EXIT_SCHEMA, EXIT_UNREACHABLE, NotServing, SchemaMismatch, check_schema
+
+__all__ = ["DB_ENV", "EXIT_SCHEMA", "EXIT_UNREACHABLE", "MIN_SCHEMA_ENV", "SchemaMismatch", "app", "check_schema"]
 
 DB_ENV = "CASEAPP_SERVER_DB"
 MIN_SCHEMA_ENV = "CASEAPP_SERVER_MIN_SCHEMA"
-#: a serving process's exit status when the schema is not the one it knows (gunicorn's "worker
-#: failed to boot", so gunicorn stops instead of restarting it forever)
-EXIT_SCHEMA = 3
-
-
-#: the database could not be reached at start-up (worth restarting: it may come up)
-EXIT_UNREACHABLE = 1
-
-
-class NotServing(SystemExit):
-    """Raised at start-up; as a SystemExit it ends the process with one line and no traceback."""
-
-
-class SchemaMismatch(NotServing):
-    def __init__(self, state: SchemaState) -> None:
-        super().__init__(EXIT_SCHEMA)
-        self.state = state
-
-    def __str__(self) -> str:
-        return refusal(self.state)
-
-
-class DatabaseUnreachable(NotServing):
-    def __init__(self, error: Exception) -> None:
-        super().__init__(EXIT_UNREACHABLE)
-        self.kind = type(error).__name__
-
-    def __str__(self) -> str:
-        # the driver's message may name the host and user, never the password (hide_parameters)
-        return f"caseapp-server: not serving: the database cannot be reached ({self.kind})"
-
-
-def refusal(state: SchemaState) -> str:
-    if state.current is None:
-        why = "the database has no schema yet"
-    elif not state.known:
-        why = f"the database's schema {state.current} is newer than this server (it knows up to {state.head})"
-    else:
-        why = f"the database's schema {state.current} is older than this server's {state.head}"
-    return f"caseapp-server: not serving: {why}; run `caseapp-server migrate` first (once, for all processes)"
-
-
-def check_schema(db: Database) -> None:
-    try:
-        state = db.schema_state()
-    except OperationalError as error:
-        raise DatabaseUnreachable(error) from None
-    if not state.at_head:
-        raise SchemaMismatch(state)
 
 
 def app() -> FastAPI:
@@ -81,8 +35,6 @@ def app() -> FastAPI:
         check_schema(db)
     except NotServing as refused:
         db.dispose()
-        import sys
-
         print(refused, file=sys.stderr)
         raise
     return create_app(db, ServerConfig(min_schema=int(os.environ.get(MIN_SCHEMA_ENV) or 1)))

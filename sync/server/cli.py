@@ -45,6 +45,7 @@ from sync import protocol
 from sync.server import auth, schema, trails
 from sync.server.db import Database, default_url, head_revision
 from sync.server.errors import ApiError
+from sync.server.startup import NotServing
 
 DEMO_USERS: tuple[tuple[str, str, list[str]], ...] = (
     # name, role, scopes: the street and communities `caseapp demo` fills with households
@@ -254,8 +255,6 @@ def _serve(args: argparse.Namespace, db: Database) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from sync.server.asgi import NotServing
-
     args = build_parser().parse_args(argv)
     try:
         return run(args)
