@@ -168,6 +168,20 @@ def check_contents(bundle: Path) -> str:
     return glibc
 
 
+def check_chinese_input(bundle: Path) -> None:
+    sys.path.insert(0, str(ROOT / "installer"))
+    import im_check
+
+    missing = im_check.missing_tools()
+    if missing:
+        print(f"smoke: SKIP Chinese input through fcitx5: {', '.join(missing)} missing (scripts/system-deps package)")
+        return
+    typed = im_check.type_chinese(bundle / "_internal" / "PySide6" / "Qt" / "plugins")
+    if typed != "你好":
+        fail(f"fcitx5 pinyin typed {typed!r} into the bundle's Qt, not 你好")
+    ok("你好 typed through fcitx5 (pinyin) into the bundle's Qt under Xvfb")
+
+
 def check_deb(deb: Path, tmp: Path, glibc: str) -> None:
     info = run(["dpkg-deb", "-f", str(deb), "Package", "Version", "Depends"], os.environ.copy(), "dpkg-deb -f").stdout
     if "libxcb-cursor0" not in info:
@@ -234,6 +248,8 @@ def main() -> int:
         glibc = check_contents(args.bundle)
         check_commands(exe, tmp / "cmd")
         check_missing_resource(args.bundle, tmp / "res")
+        if not WINDOWS:
+            check_chinese_input(args.bundle)
         if args.bundle_only:
             print(f"smoke: all passed in {time.monotonic() - started:.0f} s")
             return 0
