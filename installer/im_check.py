@@ -113,7 +113,7 @@ def type_chinese(plugins: Path | None = None, *, hook: bool = True) -> str:
                          "QT_PLUGIN_PATH": str(qt_plugins)}
             if hook:
                 _hook_env(probe_env, qt_plugins / "platforminputcontexts")
-            probe = subprocess.Popen([sys.executable, str(ROOT / "installer/im_probe.py"), "9000"], env=probe_env,
+            probe = subprocess.Popen([sys.executable, str(ROOT / "installer/im_probe.py"), "60000"], env=probe_env,
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
             started.append(probe)
             assert probe.stdout is not None

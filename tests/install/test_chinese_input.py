@@ -22,4 +22,4 @@ def test_fcitx5_types_chinese_through_the_bundles_input_method_setup() -> None:
 
 
 def test_without_the_hook_a_fcitx_session_types_letters() -> None:
-    assert im_check.type_chinese(hook=False) == "nihao"
+    assert im_check.type_chinese(hook=False) == "nihao"  # the final space, typed as text, is stripped
