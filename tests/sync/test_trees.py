@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from sync.server.auth import Principal
 from sync.server.db import Database, _alembic_config
 from tests.core.helpers import elder_with_visit, household, member
 
-from .conftest import fresh_database
+from .conftest import GRID_A1, Device, fresh_database
 
 A1, A2, B1 = "44010500100101", "44010500100102", "44010500200101"
 COMMUNITY_A, COMMUNITY_B = A1[:12], B1[:12]
@@ -261,3 +262,20 @@ def test_the_device_journals_a_move_as_the_root_s_one_edit(ws: Workspace) -> Non
     assert moves == [("household", h.id)]
     (created,) = [e for e in entries if e.op == "create" and e.row_id == late.id]
     assert created.base_pos == 41, "a create names the position of the record it belongs to"
+
+
+def test_a_move_the_server_refuses_brings_the_whole_household_back(device: Callable[[str], Device]) -> None:
+    worker = device("worker1")  # community A only
+    with worker.ws.write() as s:
+        h = household(s, org_code=GRID_A1)
+        m = member(s, h.id, org_code=GRID_A1)
+        elder_with_visit(s, h.id, m.id)
+    worker.sync()
+    with worker.ws.write() as s:
+        records.move_household(s, records.get(s, Household, h.id), B1)  # out of her reach
+    report = worker.sync()
+    assert report.push.rejected == 1  # one move, one refusal
+    worker.sync()
+    with worker.ws.read() as s:
+        places = {r.org_code for r in [records.get(s, Household, h.id), *records.household_records(s, h.id)]}
+    assert places == {GRID_A1}, "the household and everything in it are back where the server keeps them"
