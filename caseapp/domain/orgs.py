@@ -56,9 +56,9 @@ class OrgUnit(Record):
 
     @classmethod
     def check(cls, merged: Mapping[str, Any], out: dict[str, Any]) -> list[ValidationError]:
-        """A unit lives under its own code, so only someone whose scope covers the code can create it
-        (nobody can squat another community's code from their own)."""
+        """A unit lives under its own code (or a unit above it), so only someone whose scope covers
+        the code can create it: nobody can squat another community's code from their own."""
         code, org = merged.get("code"), merged.get("org_code")
-        if code and org and code != org:
+        if code and org and not str(code).startswith(str(org)):
             return [ValidationError("record.org_unit_place", "org_code", code=code)]
         return []

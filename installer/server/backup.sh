@@ -21,8 +21,10 @@ url_for() { echo "postgresql+psycopg:///$1"; }  # host, user, password from the 
 
 backup() {
   mkdir -p "$BACKUP_DIR" && chmod 700 "$BACKUP_DIR"
-  local name tmp
+  local name tmp n
   name="$BACKUP_DIR/caseapp-$(date -u +%Y%m%dT%H%M%SZ).dump"
+  # two backups within one second (a retried cron job, a drill right after one) keep both
+  n=1; while [ -e "$name" ]; do name="$BACKUP_DIR/caseapp-$(date -u +%Y%m%dT%H%M%SZ)-$n.dump"; n=$((n + 1)); done
   tmp="$name.partial"
   # one consistent snapshot of every table, attachments included; written aside, then renamed
   (umask 077 && pg_dump --format=custom --no-owner --no-privileges --file="$tmp" "$live")

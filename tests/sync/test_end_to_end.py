@@ -188,13 +188,14 @@ def test_pull_keeps_local_values_still_in_the_outbox(device: Callable[[str], Dev
 def test_same_org_unit_code_from_two_devices_converges(device: Callable[[str], Device]) -> None:
     """Org unit codes are unique on every workspace: the server refuses a second record with a
     code it already holds, and the device that made it gives way to the server's record instead
-    of failing every later sync on the unique index."""
+    of failing every later sync on the unique index. (The units live under their community, so a
+    code can change within it: a unit belongs to itself or a unit above it.)"""
     from caseapp.domain import OrgUnit
 
     a, b = device("worker1"), device("worker2")
     for dev, name in ((a, "一网格"), (b, "第一网格")):
         with dev.ws.write() as s:
-            records.create(s, OrgUnit, {"org_code": GRID_A1, "code": GRID_A1, "name": name, "level": "grid",
+            records.create(s, OrgUnit, {"org_code": COMMUNITY_A, "code": GRID_A1, "name": name, "level": "grid",
                                         "parent_code": COMMUNITY_A})
     a.sync()
     report = b.sync()
@@ -208,11 +209,11 @@ def test_same_org_unit_code_from_two_devices_converges(device: Callable[[str], D
     assert export_bytes(a.ws) == export_bytes(b.ws)
     # A code another unit holds is refused on the device, with the field named ...
     with b.ws.write() as s, pytest.raises(ValidationErrors) as refused:
-        records.create(s, OrgUnit, {"org_code": GRID_A1, "code": GRID_A1, "name": "重复", "level": "grid"})
+        records.create(s, OrgUnit, {"org_code": COMMUNITY_A, "code": GRID_A1, "name": "重复", "level": "grid"})
     assert [(e.key, e.field) for e in refused.value.errors] == [("record.duplicate", "code")]
     # ... and by the server when the other unit is not on this device yet.
     with a.ws.write() as s:
-        records.create(s, OrgUnit, {"org_code": GRID_A2, "code": GRID_A2, "name": "二网格", "level": "grid",
+        records.create(s, OrgUnit, {"org_code": COMMUNITY_A, "code": GRID_A2, "name": "二网格", "level": "grid",
                                     "parent_code": COMMUNITY_A})
     with b.ws.write() as s:
         records.update(s, s.scalars(select(OrgUnit)).one(), {"code": GRID_A2})
