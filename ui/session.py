@@ -37,6 +37,8 @@ SETTINGS: dict[str, Any] = {
     "sync.ca_file": "",
     "demo": False,
     "setup.mode": "",
+    # every list's remembered filter and sort (ui.widgets.list_panel)
+    "lists.filters": {},
 }
 
 

@@ -91,6 +91,11 @@ def _scope_name(flt: listing.ListFilter, names: dict[str, str]) -> str:
     return "、".join(names.get(code) or refdata.full_name(code) or code for code in flt.scope)
 
 
+def list_title(name: str) -> str:
+    """What the list is called on paper and in a file name (Chinese, as ledgers are filed)."""
+    return f"{display.entity_name(listing.LISTS[name].entity, 'zh')}名单"
+
+
 def list_ledger(db: Session, name: str, flt: listing.ListFilter, *, compiled_by: str = "",
                 today: dt.date | None = None) -> Ledger:
     """The list ``name`` filtered by ``flt``, every row in its order, as a ledger."""
@@ -101,8 +106,7 @@ def list_ledger(db: Session, name: str, flt: listing.ListFilter, *, compiled_by:
     columns = [Column("序号", "int"), *(_column(c) for c in spec.columns)]
     where = _scope_name(flt, names)
     ledger = Ledger(
-        title=f"{where}{display.entity_name(spec.entity, 'zh')}名单" if where else
-        f"{display.entity_name(spec.entity, 'zh')}名单",
+        title=f"{where}{list_title(name)}",
         subtitle=f"截至 {today:%Y年%m月%d日}，共 {len(rows)} 条",
         columns=columns,
         footer=f"制表人：{compiled_by}    制表日期：{today:%Y年%m月%d日}    内部资料，含个人信息，注意保密",

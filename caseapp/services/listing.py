@@ -46,7 +46,10 @@ from caseapp.services import display, search, workflows
 Kind = Literal["text", "code", "state", "date", "datetime", "int", "money", "community", "grid", "codes", "pairs",
                "age"]
 #: the periods a list's date column can be limited to, relative to today
-PERIODS = ("today", "week", "month", "last_30_days", "next_30_days", "overdue")
+PERIODS = ("today", "week", "month", "last_30_days", "next_30_days", "due_30_days", "overdue")
+#: what a filter offers: for a date things happened on, and for a date something falls due
+PAST_PERIODS = ("", "today", "week", "month", "last_30_days")
+DUE_PERIODS = ("", "overdue", "today", "week", "month", "due_30_days", "next_30_days")
 
 _h = Household.__table__
 _m = Member.__table__
@@ -94,6 +97,13 @@ class ListSpec:
     date: str | None = None
     #: the order before a header is clicked: (column key, descending)
     default_sort: tuple[str, bool] = ("", True)
+    #: the date column is a date something falls due (a review), not one it happened on
+    due: bool = False
+
+    def periods(self) -> tuple[str, ...]:
+        if not self.date:
+            return ()
+        return DUE_PERIODS if self.due else PAST_PERIODS
 
     def column(self, key: str) -> Column:
         for column in self.columns:
@@ -315,7 +325,7 @@ LISTS: dict[str, ListSpec] = {spec.name: spec for spec in (
         _col("assistance_case", "approved_on", "date"), _col("assistance_case", "next_review_date", "date"),
         _col("assistance_case", "certificate_no"),
     ), _cases, choices=("category", "status"), text=("head_name", "certificate_no"), date="next_review_date",
-        default_sort=("next_review_date", False)),
+        default_sort=("next_review_date", False), due=True),
     ListSpec("grid_events", "grid_event", (
         _col("grid_event", "occurred_at", "datetime"), _col("grid_event", "title"), _coded("grid_event", "category"),
         _coded("grid_event", "scale"), _coded("grid_event", "status"), _coded("grid_event", "source"),
@@ -375,6 +385,8 @@ def period_bounds(period: str, today: dt.date) -> tuple[dt.date | None, dt.date 
         return today - dt.timedelta(days=30), today
     if period == "next_30_days":
         return today, today + dt.timedelta(days=30)
+    if period == "due_30_days":  # overdue ones included: they are due too
+        return None, today + dt.timedelta(days=30)
     if period == "overdue":
         return None, today - dt.timedelta(days=1)
     return None, None
