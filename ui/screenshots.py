@@ -135,7 +135,7 @@ def shoot(app: QApplication, lang: str, workspace: Path, scratch: Path, out: Pat
         dialog.reject()
 
         main.go(main.grid)
-        wait(app, lambda: main.grid.events.model.ready)
+        wait(app, lambda: main.grid.events.panel.model.total is not None)
         save(window, out, lang, "grid")
 
         main.go(main.sync_page)

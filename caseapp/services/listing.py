@@ -46,10 +46,11 @@ from caseapp.services import display, search, workflows
 Kind = Literal["text", "code", "state", "date", "datetime", "int", "money", "community", "grid", "codes", "pairs",
                "age"]
 #: the periods a list's date column can be limited to, relative to today
-PERIODS = ("today", "week", "month", "last_30_days", "next_30_days", "due_30_days", "overdue")
+PERIODS = ("today", "week", "month", "last_30_days", "next_30_days", "due_today", "due_week", "due_30_days",
+           "overdue")
 #: what a filter offers: for a date things happened on, and for a date something falls due
 PAST_PERIODS = ("", "today", "week", "month", "last_30_days")
-DUE_PERIODS = ("", "overdue", "today", "week", "month", "due_30_days", "next_30_days")
+DUE_PERIODS = ("", "overdue", "due_today", "due_week", "due_30_days", "today", "week", "month", "next_30_days")
 
 _h = Household.__table__
 _m = Member.__table__
@@ -385,6 +386,10 @@ def period_bounds(period: str, today: dt.date) -> tuple[dt.date | None, dt.date 
         return today - dt.timedelta(days=30), today
     if period == "next_30_days":
         return today, today + dt.timedelta(days=30)
+    if period == "due_today":  # due today or before (overdue ones are due too)
+        return None, today
+    if period == "due_week":
+        return None, today + dt.timedelta(days=6 - today.weekday())
     if period == "due_30_days":  # overdue ones included: they are due too
         return None, today + dt.timedelta(days=30)
     if period == "overdue":

@@ -20,6 +20,8 @@ PERIOD_NAMES = {
     "month": QT_TRANSLATE_NOOP("FilterBar", "This month"),
     "last_30_days": QT_TRANSLATE_NOOP("FilterBar", "Last 30 days"),
     "next_30_days": QT_TRANSLATE_NOOP("FilterBar", "Next 30 days"),
+    "due_today": QT_TRANSLATE_NOOP("FilterBar", "Due by today"),
+    "due_week": QT_TRANSLATE_NOOP("FilterBar", "Due by the end of this week"),
     "due_30_days": QT_TRANSLATE_NOOP("FilterBar", "Due within 30 days"),
     "overdue": QT_TRANSLATE_NOOP("FilterBar", "Overdue"),
 }
