@@ -26,6 +26,33 @@
     </message>
 </context>
 <context>
+    <name>ListExportDialog</name>
+    <message numerus="yes">
+        <source>%n row(s), with the filters and order on screen</source>
+        <translation>
+            <numerusform>%n row, with the filters and order on screen</numerusform>
+            <numerusform>%n rows, with the filters and order on screen</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ListPanel</name>
+    <message numerus="yes">
+        <source>%n record(s)</source>
+        <translation>
+            <numerusform>%n record</numerusform>
+            <numerusform>%n records</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Saved: %1 (%n row(s))</source>
+        <translation>
+            <numerusform>Saved: %1 (%n row)</numerusform>
+            <numerusform>Saved: %1 (%n rows)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>MainScreen</name>
     <message numerus="yes">
         <source>%n change(s) waiting to sync</source>

@@ -36,9 +36,9 @@ def remember(session: Session, name: str, flt: listing.ListFilter) -> None:
 
 
 class ListPanel(QWidget):
-    #: the record the user opened (its id)
+    # the record the user opened (its id)
     opened = Signal(str)
-    #: the selected row changed (None: nothing selected)
+    # the selected row changed (None: nothing selected)
     selected = Signal(object)
 
     def __init__(self, session: Session, name: str, parent: QWidget | None = None, *,
@@ -59,7 +59,7 @@ class ListPanel(QWidget):
         self.export_button.setObjectName(f"export_{name}")
         self.print_button = QPushButton(self.tr("Print list…"), self)
         self.print_button.setObjectName(f"print_{name}")
-        #: pages add their own buttons here (new, edit …), before the stretch
+        # pages add their own buttons here (new, edit …), before the stretch
         self.buttons = QHBoxLayout()
         self.buttons.addStretch(1)
         self.buttons.addWidget(self.summary)
