@@ -4,8 +4,8 @@ list (``forms.ledger``).
 
 The household list is one row per household, so its totals count each household once: the head's
 ID number (as text), the list's columns, and two amounts kept apart: the monthly allowances of the
-household's cases in payment, and the one-off aid (临时救助, 医疗救助: categories without periodic
-review) granted to it. Other lists export their columns as shown, with totals under the counts
+household's cases in payment, and the one-off aid granted to it (临时救助, 医疗救助: the categories
+the reference data calls one-off). Other lists export their columns as shown, with totals under the counts
 and amounts.
 """
 
@@ -65,11 +65,11 @@ def _amounts(db: Session, household_ids: Sequence[str]) -> dict[str, tuple[Decim
                                   AssistanceCase.monthly_amount)
                            .where(AssistanceCase.household_id.in_(chunk), AssistanceCase.archived.is_(False)))
         for household_id, category, status, amount in cases:
-            if rules.has_periodic_review(category):
-                if status in IN_PAYMENT:
-                    found[household_id][0] += amount or Decimal(0)
-            elif status in ONE_OFF_GRANTED:
-                found[household_id][1] += amount or Decimal(0)
+            if rules.is_one_off(category):
+                if status in ONE_OFF_GRANTED:
+                    found[household_id][1] += amount or Decimal(0)
+            elif status in IN_PAYMENT:
+                found[household_id][0] += amount or Decimal(0)
     return {k: (v[0], v[1]) for k, v in found.items()}
 
 
