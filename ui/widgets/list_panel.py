@@ -104,6 +104,8 @@ class ListPanel(QWidget):
 
     def apply(self, flt: listing.ListFilter, *, save: bool = True) -> None:
         """Show the list filtered by ``flt`` (a Today card, a remembered filter)."""
+        if not self._restored:
+            self.bar.load_units()
         self._restored = True
         self.bar.show_filter(flt)
         self._show_sort(flt)
