@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, String, and_, case, exists, func, literal, or_, select, type_coerce
+from sqlalchemy import ColumnElement, Select, String, and_, case, func, literal, or_, select, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import FromClause
 
@@ -128,6 +128,9 @@ class _Source:
     any_of: dict[str, Callable[[Sequence[str]], ColumnElement[bool]]] = field(default_factory=dict)
     #: both a case category and a case state chosen: one case must have both
     both: Callable[[Sequence[str], Sequence[str]], ColumnElement[bool]] | None = None
+    #: columns sorted through a join rather than their per-row subquery: the joined FROM clause
+    #: and the value to order by
+    sort_by: dict[str, Callable[[FromClause], tuple[FromClause, ColumnElement[Any]]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -202,6 +205,22 @@ def _live_cases() -> ColumnElement[bool]:
     return and_(_c.c.household_id == _h.c.id, _c.c.archived.is_(False))
 
 
+def _case_households(*conditions: ColumnElement[bool]) -> Select[Any]:
+    return select(_c.c.household_id).where(_c.c.archived.is_(False), *conditions)
+
+
+def _cases_grouped(key: str) -> Callable[[FromClause], tuple[FromClause, ColumnElement[Any]]]:
+    """The FROM clause joined to each household's cases grouped, and the grouped value to sort by."""
+    def join(froms: FromClause) -> tuple[FromClause, ColumnElement[Any]]:
+        value = (func.group_concat(_c.c.category.distinct()) if key == "categories"
+                 else func.group_concat(_c.c.category + ":" + _c.c.status))
+        grouped = (select(_c.c.household_id.label("household_id"), value.label("value"))
+                   .where(_c.c.archived.is_(False)).group_by(_c.c.household_id).subquery(f"sort_{key}"))
+        return froms.outerjoin(grouped, grouped.c.household_id == _h.c.id), grouped.c.value
+
+    return join
+
+
 def _households() -> _Source:
     size = (select(func.count()).select_from(_m)
             .where(_m.c.household_id == _h.c.id, _m.c.archived.is_(False)).scalar_subquery())
@@ -216,9 +235,13 @@ def _households() -> _Source:
          "grid": _grid(_h.c.org_code), "phone": _h.c.phone, "household_size": size, "categories": categories,
          "states": pairs},
         _h.c.id, _h.c.org_code, (_h.c.archived.is_(False),),
-        any_of={"categories": lambda codes: exists().where(_live_cases(), _c.c.category.in_(codes)),
-                "states": lambda codes: exists().where(_live_cases(), _c.c.status.in_(codes))},
-        both=lambda cats, states: exists().where(_live_cases(), _c.c.category.in_(cats), _c.c.status.in_(states)),
+        # the households with such a case, read off the cases (a few thousand) rather than asking
+        # each of 50,000 households whether it has one
+        any_of={"categories": lambda codes: _h.c.id.in_(_case_households(_c.c.category.in_(codes))),
+                "states": lambda codes: _h.c.id.in_(_case_households(_c.c.status.in_(codes)))},
+        both=lambda cats, states: _h.c.id.in_(_case_households(_c.c.category.in_(cats), _c.c.status.in_(states))),
+        # sorting on them: one pass over the cases grouped by household, joined once
+        sort_by={"categories": _cases_grouped("categories"), "states": _cases_grouped("states")},
     )
 
 
@@ -449,11 +472,24 @@ def _search_ids(text: str) -> Select[Any]:
             .where(or_(*ranges) if ranges else literal(False)))
 
 
-def _ordered(spec: ListSpec, src: _Source, flt: ListFilter) -> list[ColumnElement[Any]]:
-    key, descending = (flt.sort, flt.descending) if flt.sort else spec.default_sort
+def _sort_key(spec: ListSpec, flt: ListFilter) -> tuple[str, bool]:
+    return (flt.sort, flt.descending) if flt.sort else spec.default_sort
+
+
+def _from(spec: ListSpec, src: _Source, flt: ListFilter) -> tuple[FromClause, ColumnElement[Any] | None]:
+    """The FROM clause of a sorted query, and the value it sorts by when that is joined in."""
+    key, _descending = _sort_key(spec, flt)
+    if key in src.sort_by:
+        return src.sort_by[key](src.froms)
+    return src.froms, None
+
+
+def _ordered(spec: ListSpec, src: _Source, flt: ListFilter,
+             joined: ColumnElement[Any] | None = None) -> list[ColumnElement[Any]]:
+    key, descending = _sort_key(spec, flt)
     order: list[ColumnElement[Any]] = []
     if key and key in src.exprs:
-        expr = src.exprs[key]
+        expr = joined if joined is not None else src.exprs[key]
         if spec.column(key).kind == "age":  # older is an earlier birth date
             descending = not descending
         # empty values last whichever way (a phone number nobody has told us is not "first"); a
@@ -468,9 +504,11 @@ def _ordered(spec: ListSpec, src: _Source, flt: ListFilter) -> list[ColumnElemen
     return order
 
 
-def _select(spec: ListSpec, src: _Source, flt: ListFilter, today: dt.date) -> Select[Any]:
+def _select(spec: ListSpec, src: _Source, flt: ListFilter, today: dt.date,
+            froms: FromClause | None = None) -> Select[Any]:
     columns = [src.id.label("_id"), src.org.label("_org"), *(src.exprs[k].label(k) for k in spec.column_keys())]
-    return select(*columns).select_from(src.froms).where(*_conditions(spec, src, flt, today))
+    return select(*columns).select_from(froms if froms is not None else src.froms).where(
+        *_conditions(spec, src, flt, today))
 
 
 def page(db: Session, name: str, flt: ListFilter, *, offset: int = 0, limit: int = 50,
@@ -478,7 +516,8 @@ def page(db: Session, name: str, flt: ListFilter, *, offset: int = 0, limit: int
     """One page of a list, filtered and sorted in SQL."""
     spec = LISTS[name]
     src = spec.source()
-    query = _select(spec, src, flt, today or dt.date.today()).order_by(*_ordered(spec, src, flt))
+    froms, joined = _from(spec, src, flt)
+    query = _select(spec, src, flt, today or dt.date.today(), froms).order_by(*_ordered(spec, src, flt, joined))
     rows = db.execute(query.limit(limit).offset(offset)).mappings().all()
     return [Row(r["_id"], r["_org"], {k: r[k] for k in spec.column_keys()}) for r in rows]
 
@@ -508,8 +547,9 @@ def all_ids(db: Session, name: str, flt: ListFilter, *, today: dt.date | None = 
     """Every id the list shows, in its order (to print or export what is on screen)."""
     spec = LISTS[name]
     src = spec.source()
-    query = (select(src.id).select_from(src.froms).where(*_conditions(spec, src, flt, today or dt.date.today()))
-             .order_by(*_ordered(spec, src, flt)))
+    froms, joined = _from(spec, src, flt)
+    query = (select(src.id).select_from(froms).where(*_conditions(spec, src, flt, today or dt.date.today()))
+             .order_by(*_ordered(spec, src, flt, joined)))
     if limit is not None:
         query = query.limit(limit)
     return list(db.scalars(query))
