@@ -221,6 +221,12 @@ def _cases_grouped(key: str) -> Callable[[FromClause], tuple[FromClause, ColumnE
     return join
 
 
+def _by_head_name(froms: FromClause) -> tuple[FromClause, ColumnElement[Any]]:
+    """户主 in pinyin order, off the search index's sort key (and its index)."""
+    sh = search.ix.SearchHousehold.__table__
+    return froms.outerjoin(sh, sh.c.household_id == _h.c.id), sh.c.head_sort
+
+
 def _households() -> _Source:
     size = (select(func.count()).select_from(_m)
             .where(_m.c.household_id == _h.c.id, _m.c.archived.is_(False)).scalar_subquery())
@@ -241,7 +247,8 @@ def _households() -> _Source:
                 "states": lambda codes: _h.c.id.in_(_case_households(_c.c.status.in_(codes)))},
         both=lambda cats, states: _h.c.id.in_(_case_households(_c.c.category.in_(cats), _c.c.status.in_(states))),
         # sorting on them: one pass over the cases grouped by household, joined once
-        sort_by={"categories": _cases_grouped("categories"), "states": _cases_grouped("states")},
+        sort_by={"categories": _cases_grouped("categories"), "states": _cases_grouped("states"),
+                 "head_name": _by_head_name},
     )
 
 
@@ -494,7 +501,9 @@ def _ordered(spec: ListSpec, src: _Source, flt: ListFilter,
             descending = not descending
         # empty values last whichever way (a phone number nobody has told us is not "first"); a
         # time or a number is never "", and ordering it plainly lets an index on it give the order
-        if spec.column(key).kind in ("text", "codes", "pairs", "code", "community", "grid"):
+        if joined is not None and key == "head_name":
+            order.append(expr.desc() if descending else expr.asc())  # the unnamed sort after Z
+        elif spec.column(key).kind in ("text", "codes", "pairs", "code", "community", "grid"):
             order.append(case((expr.is_(None), 1), (type_coerce(expr, String) == "", 1), else_=0))
             order.append(expr.desc() if descending else expr.asc())
         else:

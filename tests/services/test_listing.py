@@ -21,6 +21,7 @@ from sqlalchemy import select
 from caseapp.crypto.keyfile import TEST_KDF
 from caseapp.domain import AssistanceCase, GridEvent, Household, Member
 from caseapp.services import list_export, listing, records
+from caseapp.store.search_index import name_sort_key
 from caseapp.store.workspace import Workspace
 from tests.conftest import PASSPHRASE
 
@@ -96,6 +97,8 @@ def _python_list(rows: list[dict[str, Any]], flt: listing.ListFilter) -> list[st
     if not flt.sort:
         return [r["id"] for r in sorted(kept, key=lambda r: r["id"], reverse=True)]
     key, desc = flt.sort, flt.descending
+    if key == "head_name":  # 户主 in pinyin order (the search index's sort key)
+        return [r["id"] for r in sorted(kept, key=lambda r: (name_sort_key(r["head_name"]), r["id"]), reverse=desc)]
     empty = [r for r in kept if r[key] in (None, "")]
     full = [r for r in kept if r[key] not in (None, "")]
     # ties in id order, the same way as the key
@@ -164,6 +167,17 @@ def test_cells_read_as_names_and_headings_come_from_the_fields(town: Workspace) 
     assert all("最低生活保障（低保）：在保" in t for t in texts)
     community = listing.cell_text(spec.column("community"), rows[0].values["community"], names=names)
     assert community and not community.isdigit()  # 社区 by name, from the division data
+
+
+def test_heads_of_household_sort_in_pinyin_order(ws: Workspace) -> None:
+    with ws.write() as db:
+        for name in ("张伟", "陈秀英", "李娜", "黄淑芬", "陈德强"):
+            records.create(db, Household, {"org_code": GRIDS[0], "head_name": name, "address": "东风中路1号"})
+    with ws.read() as db:
+        up = listing.page(db, "households", listing.ListFilter(sort="head_name"))
+        down = listing.page(db, "households", listing.ListFilter(sort="head_name", descending=True))
+    assert [r.values["head_name"] for r in up] == ["陈德强", "陈秀英", "黄淑芬", "李娜", "张伟"]
+    assert [r.values["head_name"] for r in down] == ["张伟", "李娜", "黄淑芬", "陈秀英", "陈德强"]
 
 
 def test_choices_offer_codes_and_states_by_name() -> None:
@@ -241,17 +255,17 @@ def test_ledger_of_the_filtered_list_counts_each_household_once(ws: Workspace, t
     flt = listing.ListFilter(choices={"categories": ("dibao",)}, sort="head_name")
     path = tmp_path / "名单.xlsx"
     ledger = list_export.save_list_ledger(ws, "households", flt, path, password=None)
-    assert [row[1] for row in ledger.rows] == ["李娜", "陈秀英"]  # one row per household, in the list's order
+    assert [row[1] for row in ledger.rows] == ["陈秀英", "李娜"]  # one row per household, in pinyin order
     sheet = load_workbook(io.BytesIO(path.read_bytes())).active
     assert sheet is not None
     header = [c.value for c in sheet[3]]
     assert header[:3] == ["序号", "户主姓名", "户主身份证号码"]
-    id_cell = sheet.cell(row=5, column=3)
+    id_cell = sheet.cell(row=4, column=3)
     assert id_cell.value == "11010519491231002X" and id_cell.data_type == "s" and id_cell.number_format == "@"
-    assert sheet.cell(row=4, column=3).value == "360426199101010071"
+    assert sheet.cell(row=5, column=3).value == "360426199101010071"
     monthly, one_off = header.index("月保障金额（元）") + 1, header.index("一次性救助金额（元）") + 1
     size = header.index("家庭人口") + 1
-    chen = [c.value for c in sheet[5]]
+    chen = [c.value for c in sheet[4]]
     assert chen[monthly - 1] == pytest.approx(1500.50) and chen[one_off - 1] == pytest.approx(2000)
     assert chen[size - 1] == 2
     totals = [c.value for c in sheet[6]]
