@@ -9,7 +9,7 @@ MESSAGES = {
         "field.one_off_amount": "一次性救助金额（元）",
     },
     "en": {
-        "field.household_size": "Household size",
+        "field.household_size": "Members",
         "field.last_visit": "Last visit",
         "field.age": "Age",
         "field.one_off_amount": "One-off aid (yuan)",

@@ -597,8 +597,11 @@ def cell_text(column: Column, value: Any, lang: str = "zh", *, names: Mapping[st
         return sep.join(display.code_name(column.codes or "", c, lang) for c in _distinct(str(value)))
     if column.kind == "pairs":
         colon = "：" if lang == "zh" else ": "
+        pairs = _distinct(str(value))
+        if len(pairs) == 1:  # one case: its category is the column before
+            return display.state_name(column.codes or "", pairs[0].partition(":")[2], lang)
         parts = []
-        for pair in _distinct(str(value)):
+        for pair in pairs:
             category, _sep, state = pair.partition(":")
             parts.append(f"{display.code_name('assistance_category', category, lang)}{colon}"
                          f"{display.state_name(column.codes or '', state, lang)}")

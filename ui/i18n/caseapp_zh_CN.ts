@@ -154,7 +154,7 @@
     </message>
     <message>
         <source>Which area the list shows</source>
-        <extracomment>a scope entry meaning &quot;no limit&quot; the sort, carried along (the header sets it, not this bar)</extracomment>
+        <extracomment>a scope entry meaning &quot;no limit&quot; between the codes of a choice entry standing for several the sort, carried along (the header sets it, not this bar)</extracomment>
         <translation>名单显示哪个辖区</translation>
     </message>
     <message>
@@ -177,6 +177,12 @@
         <source>My area: %1</source>
         <translation>我的辖区：%1</translation>
     </message>
+    <message numerus="yes">
+        <source>%n chosen</source>
+        <translation>
+            <numerusform>已选 %n 项</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>GridPage</name>
@@ -192,6 +198,18 @@
     <message>
         <source>New disaster report</source>
         <translation>新建灾情报告</translation>
+    </message>
+    <message>
+        <source>Grid events</source>
+        <translation>网格事件</translation>
+    </message>
+    <message>
+        <source>Patrol logs</source>
+        <translation>巡查日志</translation>
+    </message>
+    <message>
+        <source>Disaster reports</source>
+        <translation>灾情报告</translation>
     </message>
     <message>
         <source>Grid records</source>
@@ -380,6 +398,14 @@
         <translation>导入台账…</translation>
     </message>
     <message>
+        <source>Households</source>
+        <translation>家庭户</translation>
+    </message>
+    <message>
+        <source>Assistance cases</source>
+        <translation>救助案件</translation>
+    </message>
+    <message>
         <source>Households and cases</source>
         <translation>家庭与个案</translation>
     </message>
@@ -482,8 +508,8 @@
     <name>ListPanel</name>
     <message>
         <source>Export to Excel…</source>
-        <extracomment>the workspace setting holding every list&apos;s remembered filter (list name -&gt; ListFilter.to_dict()) a FilteredModel, or one like it (the household list&apos;s, which also ranks search hits)</extracomment>
-        <translation>导出 Excel…</translation>
+        <extracomment>the workspace setting holding every list&apos;s remembered filter (list name -&gt; ListFilter.to_dict()) the widest a list column is fitted to, in pixels a FilteredModel, or one like it (the household list&apos;s, which also ranks search hits)</extracomment>
+        <translation>名单导出 Excel…</translation>
     </message>
     <message>
         <source>Print list…</source>
@@ -1217,6 +1243,14 @@
     <message>
         <source>Due</source>
         <translation>待探访</translation>
+    </message>
+    <message>
+        <source>Elders</source>
+        <translation>老年人</translation>
+    </message>
+    <message>
+        <source>Visits recorded</source>
+        <translation>探访记录</translation>
     </message>
     <message>
         <source>Elder visits</source>

@@ -3,7 +3,7 @@ filtered list (open events by default), with new records added from here."""
 
 from __future__ import annotations
 
-from caseapp.services import display, listing, schedule
+from caseapp.services import listing, schedule
 from ui.forms.dialog import RecordDialog
 from ui.pages.base import Page
 from ui.qt import QTabWidget, QVBoxLayout, QWidget
@@ -31,9 +31,9 @@ class GridPage(Page):
         self.disaster.setObjectName("new_disaster_report")
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("grid_lists")
-        lang = session.core_lang
-        for tab in (self.events, self.patrols, self.disasters):
-            self.tabs.addTab(tab, display.entity_name(tab.entity, lang))
+        self.tabs.addTab(self.events, self.tr("Grid events"))
+        self.tabs.addTab(self.patrols, self.tr("Patrol logs"))
+        self.tabs.addTab(self.disasters, self.tr("Disaster reports"))
         QVBoxLayout(self).addWidget(self.tabs)
         self.events.add_requested.connect(lambda: self.new("grid_event"))
         self.events.edit_requested.connect(

@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session as DbSession
 
 from caseapp.domain import AssistanceCase
-from caseapp.services import display, exchange, ledger_import, listing, records, xlsx
+from caseapp.services import exchange, ledger_import, listing, records, xlsx
 from ui.forms.dialog import RecordDialog
 from ui.forms.ledger_dialog import LedgerDialog
 from ui.household.view import HouseholdView
@@ -51,13 +51,14 @@ class HouseholdsPage(Page):
         self.summary = self.panel.summary
         self.table = self.panel.table
         self.table.setObjectName("households")
+        self.table.setColumnHidden(HouseholdsModel.MATCHED, True)
         for n, button in enumerate((self.new, self.ledger, self.import_button)):
             self.panel.buttons.insertWidget(n, button)
         self.cases = ListPanel(session, "cases", self.list_page)
         self.tabs = QTabWidget(self.list_page)
         self.tabs.setObjectName("household_lists")
-        self.tabs.addTab(self.panel, display.entity_name("household", session.core_lang))
-        self.tabs.addTab(self.cases, display.entity_name("assistance_case", session.core_lang))
+        self.tabs.addTab(self.panel, self.tr("Households"))
+        self.tabs.addTab(self.cases, self.tr("Assistance cases"))
         list_layout = QVBoxLayout(self.list_page)
         list_layout.setContentsMargins(0, 0, 0, 0)
         list_layout.addWidget(self.problems)
@@ -110,6 +111,8 @@ class HouseholdsPage(Page):
         if not self.panel.restored:
             self.panel.restore()
         self.model.set_query(text)
+        # what found a household says something only while something is typed
+        self.table.setColumnHidden(HouseholdsModel.MATCHED, not self.model.query)
 
     def _summarise(self) -> None:
         total = self.model.total or 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session as DbSession
 
 from caseapp.domain import CareVisit, ElderProfile
-from caseapp.services import display, records
+from caseapp.services import records
 from ui.forms.quick_visit import QuickVisitDialog
 from ui.models.today import VisitsDueModel
 from ui.pages.base import Page
@@ -49,8 +49,8 @@ class VisitsPage(Page):
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("visit_lists")
         self.tabs.addTab(self.due_page, self.tr("Due"))
-        self.tabs.addTab(self.elders, display.entity_name("elder_profile", session.core_lang))
-        self.tabs.addTab(self.recorded, display.entity_name("care_visit", session.core_lang))
+        self.tabs.addTab(self.elders, self.tr("Elders"))
+        self.tabs.addTab(self.recorded, self.tr("Visits recorded"))
         QVBoxLayout(self).addWidget(self.tabs)
         self.elders.opened.connect(lambda elder_id: self._household_of(ElderProfile, elder_id))
         self.recorded.opened.connect(lambda visit_id: self._household_of(CareVisit, visit_id))

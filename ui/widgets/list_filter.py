@@ -9,7 +9,17 @@ dictionary's codes, the workflow's states); org units are those on the device. A
 from __future__ import annotations
 
 from caseapp.services import listing
-from ui.qt import QT_TRANSLATE_NOOP, QComboBox, QCoreApplication, QHBoxLayout, QLineEdit, QPushButton, QWidget, Signal
+from ui.qt import (
+    QT_TRANSLATE_NOOP,
+    QComboBox,
+    QCoreApplication,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    Qt,
+    QWidget,
+    Signal,
+)
 from ui.session import Session
 from ui.widgets.marks import mark_data
 
@@ -28,6 +38,8 @@ PERIOD_NAMES = {
 LEVEL_INDENT = {"city": 0, "district": 1, "street": 2, "community": 3, "grid": 4}
 #: a scope entry meaning "no limit"
 EVERYWHERE = "*"
+#: between the codes of a choice entry standing for several
+SEVERAL = "|"
 
 
 class FilterBar(QWidget):
@@ -118,7 +130,7 @@ class FilterBar(QWidget):
     # -- the filter ----------------------------------------------------------------------------
     def value(self) -> listing.ListFilter:
         code = self.scope.currentData()
-        choices = {key: (str(combo.currentData()),) for key, combo in self.choices.items()
+        choices = {key: tuple(str(combo.currentData()).split(SEVERAL)) for key, combo in self.choices.items()
                    if combo.currentData() is not None}
         return listing.ListFilter(
             scope=None if code in (None, EVERYWHERE) else (str(code),),
@@ -139,8 +151,7 @@ class FilterBar(QWidget):
             self.scope.setCurrentIndex(max(index, 0))
             for key, combo in self.choices.items():
                 chosen = flt.choices.get(key) or ()
-                found = combo.findData(chosen[0]) if chosen else 0
-                combo.setCurrentIndex(max(found, 0))
+                combo.setCurrentIndex(max(self._choice_index(key, combo, chosen), 0))
             if self.period is not None:
                 self.period.setCurrentIndex(max(self.period.findData(flt.period), 0))
             if self.text is not None:
@@ -148,6 +159,24 @@ class FilterBar(QWidget):
             self._sort = (flt.sort, flt.descending)
         finally:
             self._quiet = False
+
+    def _choice_index(self, key: str, combo: QComboBox, chosen: tuple[str, ...]) -> int:
+        """The entry showing ``chosen``: one code's own entry, or for several (the open grid events
+        a Today card asks for) an entry made for them, named by how many, listing them in its
+        tooltip."""
+        if not chosen:
+            return 0
+        if len(chosen) == 1:
+            return combo.findData(chosen[0])
+        data = SEVERAL.join(chosen)
+        found = combo.findData(data)
+        if found >= 0:
+            return found
+        names = dict(listing.choice_options(self.spec, key, self.session.core_lang))
+        combo.addItem(self.tr("%n chosen", "", len(chosen)), data)
+        combo.setItemData(combo.count() - 1, "、".join(names.get(c, c) for c in chosen),
+                          Qt.ItemDataRole.ToolTipRole)
+        return combo.count() - 1
 
     def set_sort(self, key: str, descending: bool) -> None:
         self._sort = (key, descending)

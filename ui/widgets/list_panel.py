@@ -21,6 +21,8 @@ from ui.widgets.table import RecordTable
 
 #: the workspace setting holding every list's remembered filter (list name -> ListFilter.to_dict())
 SETTING = "lists.filters"
+#: the widest a list column is fitted to, in pixels
+LIST_COLUMN = 170
 
 
 def remembered(session: Session, name: str) -> listing.ListFilter:
@@ -51,6 +53,9 @@ class ListPanel(QWidget):
         self.bar = FilterBar(session, self.model.spec, parent=self)
         self.table = RecordTable(self, sortable=True)
         self.table.setObjectName(f"list_{name}")
+        # many columns side by side at 1366 px: long names and addresses elide, whole in a tooltip
+        self.table.max_column = LIST_COLUMN
+        self.model.tooltips = True
         self.table.setModel(self.model)
         self.summary = QLabel(self)
         self.summary.setObjectName(f"summary_{name}")
