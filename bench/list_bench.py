@@ -100,6 +100,7 @@ def _scope_steps(bar: Any) -> list[Callable[[], None]]:
 
 
 def measure(workspace: Path, passphrase: str, scratch: Path) -> dict[str, Any]:
+    from caseapp.services import listing
     from ui import language
     from ui.app import warm_up
     from ui.prefs import Prefs
@@ -127,6 +128,8 @@ def measure(workspace: Path, passphrase: str, scratch: Path) -> dict[str, Any]:
         panel = page.panel
         timer = Timer(app, panel)
         wait(app, lambda: panel.model.total is not None and panel.bar.scope.count() > 1, timeout=60)
+        # start from the plain list, whatever an earlier run left remembered
+        timer.time(lambda: panel.apply(listing.ListFilter()))
         filters: list[float] = []
         slowest: list[tuple[float, str]] = []
         for key, combo in panel.bar.choices.items():
@@ -161,6 +164,7 @@ def measure(workspace: Path, passphrase: str, scratch: Path) -> dict[str, Any]:
             target = _panel_for(main, name)
             timer = Timer(app, target)
             wait(app, lambda t=target: t.model.total is not None, timeout=60)
+            timer.time(lambda t=target: t.apply(listing.ListFilter()))
             samples: list[float] = []
             columns: dict[str, list[float]] = {}
             for key, step in _sort_steps(target):
