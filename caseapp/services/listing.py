@@ -24,8 +24,10 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, Select, String, and_, case, func, literal, or_, select, type_coerce
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import FromClause
+from sqlalchemy.sql.selectable import Join
 
 from caseapp import refdata
 from caseapp.domain import (
@@ -130,7 +132,8 @@ class _Source:
     both: Callable[[Sequence[str], Sequence[str]], ColumnElement[bool]] | None = None
     #: columns sorted through a join rather than their per-row subquery: the joined FROM clause
     #: and the value to order by
-    sort_by: dict[str, Callable[[FromClause], tuple[FromClause, ColumnElement[Any]]]] = field(default_factory=dict)
+    sort_by: dict[str, Callable[[FromClause, ListFilter], tuple[FromClause, ColumnElement[Any]]]] = field(
+        default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -209,9 +212,9 @@ def _case_households(*conditions: ColumnElement[bool]) -> Select[Any]:
     return select(_c.c.household_id).where(_c.c.archived.is_(False), *conditions)
 
 
-def _cases_grouped(key: str) -> Callable[[FromClause], tuple[FromClause, ColumnElement[Any]]]:
+def _cases_grouped(key: str) -> Callable[[FromClause, ListFilter], tuple[FromClause, ColumnElement[Any]]]:
     """The FROM clause joined to each household's cases grouped, and the grouped value to sort by."""
-    def join(froms: FromClause) -> tuple[FromClause, ColumnElement[Any]]:
+    def join(froms: FromClause, _flt: ListFilter) -> tuple[FromClause, ColumnElement[Any]]:
         value = (func.group_concat(_c.c.category.distinct()) if key == "categories"
                  else func.group_concat(_c.c.category + ":" + _c.c.status))
         grouped = (select(_c.c.household_id.label("household_id"), value.label("value"))
@@ -221,12 +224,29 @@ def _cases_grouped(key: str) -> Callable[[FromClause], tuple[FromClause, ColumnE
     return join
 
 
-def _by_head_name(froms: FromClause) -> tuple[FromClause, ColumnElement[Any]]:
+def _by_head_name(froms: FromClause, flt: ListFilter) -> tuple[FromClause, ColumnElement[Any]]:
     """户主 in pinyin order, off the search index's sort key (and its index)."""
+    sh = search.ix.SearchHousehold.__table__
+    if flt.scope is not None or flt.text.strip():
+        # a few households of a community or a search: find them first, then sort them
+        return froms.join(sh, sh.c.household_id == _h.c.id), sh.c.head_sort
     # every current household is in the index (kept in the same transaction as its edits), so
     # the index can lead: its head_sort index gives the order, and LIMIT stops after one page
-    sh = search.ix.SearchHousehold.__table__
-    return sh.join(froms, sh.c.household_id == _h.c.id), sh.c.head_sort
+    return _LeadingJoin(sh, froms, sh.c.household_id == _h.c.id), sh.c.head_sort
+
+
+class _LeadingJoin(Join):
+    """An inner join whose left side SQLite must read first (``CROSS JOIN``): its planner would
+    rather scan the households and sort them all than walk the sort key's index for one page."""
+
+    inherit_cache = True
+
+
+@compiles(_LeadingJoin, "sqlite")
+def _leading_join(join: _LeadingJoin, compiler: Any, **kw: Any) -> str:
+    kw["asfrom"] = True
+    return (f"{compiler.process(join.left, **kw)} CROSS JOIN {compiler.process(join.right, **kw)} "
+            f"ON {compiler.process(join.onclause, **kw)}")
 
 
 def _households() -> _Source:
@@ -489,7 +509,7 @@ def _from(spec: ListSpec, src: _Source, flt: ListFilter) -> tuple[FromClause, Co
     """The FROM clause of a sorted query, and the value it sorts by when that is joined in."""
     key, _descending = _sort_key(spec, flt)
     if key in src.sort_by:
-        return src.sort_by[key](src.froms)
+        return src.sort_by[key](src.froms, flt)
     return src.froms, None
 
 
