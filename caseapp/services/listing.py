@@ -224,6 +224,12 @@ def _cases_grouped(key: str) -> Callable[[FromClause, ListFilter], tuple[FromCla
     return join
 
 
+def _by_org_code(froms: FromClause, _flt: ListFilter) -> tuple[FromClause, ColumnElement[Any]]:
+    """Communities, and grids within them, in code order: the org code's own order (and index);
+    a household kept at community level comes before that community's grids."""
+    return froms, _h.c.org_code
+
+
 def _by_head_name(froms: FromClause, flt: ListFilter) -> tuple[FromClause, ColumnElement[Any]]:
     """户主 in pinyin order, off the search index's sort key (and its index)."""
     sh = search.ix.SearchHousehold.__table__
@@ -270,7 +276,7 @@ def _households() -> _Source:
         both=lambda cats, states: _h.c.id.in_(_case_households(_c.c.category.in_(cats), _c.c.status.in_(states))),
         # sorting on them: one pass over the cases grouped by household, joined once
         sort_by={"categories": _cases_grouped("categories"), "states": _cases_grouped("states"),
-                 "head_name": _by_head_name},
+                 "head_name": _by_head_name, "community": _by_org_code, "grid": _by_org_code},
     )
 
 
@@ -523,8 +529,9 @@ def _ordered(spec: ListSpec, src: _Source, flt: ListFilter,
             descending = not descending
         # empty values last whichever way (a phone number nobody has told us is not "first"); a
         # time or a number is never "", and ordering it plainly lets an index on it give the order
-        if joined is not None and key == "head_name":
-            order.append(expr.desc() if descending else expr.asc())  # the unnamed sort after Z
+        if joined is not None and key in ("head_name", "community", "grid"):
+            # never empty (the unnamed sort after Z): a plain order an index can give
+            order.append(expr.desc() if descending else expr.asc())
         elif spec.column(key).kind in ("text", "codes", "pairs", "code", "community", "grid"):
             order.append(case((expr.is_(None), 1), (type_coerce(expr, String) == "", 1), else_=0))
             order.append(expr.desc() if descending else expr.asc())

@@ -99,6 +99,8 @@ def _python_list(rows: list[dict[str, Any]], flt: listing.ListFilter) -> list[st
     key, desc = flt.sort, flt.descending
     if key == "head_name":  # 户主 in pinyin order (the search index's sort key)
         return [r["id"] for r in sorted(kept, key=lambda r: (name_sort_key(r["head_name"]), r["id"]), reverse=desc)]
+    if key in ("community", "grid"):  # in org-code order: grids within their community
+        return [r["id"] for r in sorted(kept, key=lambda r: (r["org"], r["id"]), reverse=desc)]
     empty = [r for r in kept if r[key] in (None, "")]
     full = [r for r in kept if r[key] not in (None, "")]
     # ties in id order, the same way as the key
