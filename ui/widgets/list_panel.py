@@ -34,7 +34,7 @@ def remember(session: Session, name: str, flt: listing.ListFilter) -> None:
     saved = session.settings.get(SETTING) or {}
     filters: dict[str, Any] = dict(saved) if isinstance(saved, dict) else {}
     filters[name] = flt.to_dict()
-    session.set_setting(SETTING, filters)
+    session.set_setting_soon(SETTING, filters)
 
 
 class ListPanel(QWidget):
