@@ -234,14 +234,20 @@ def _columns(results: dict[str, Any]) -> str:
 
 
 NOTES = """Filtering and sorting run in SQL (caseapp.services.listing) on the read pool; the GUI thread
-only swaps in the page (50 rows, already formatted) and paints it. A filter on a household's
-assistance category or state is an EXISTS on the cases, read through the cases' household index; an
-area is a prefix of the org code. Sorting on a stored column reads the whole table once and keeps
-the first 50 (SQLite's top-N sort); sorting on a worked-out column (a household's size, its
-categories) computes it for every household first, which is why those are the slowest. Values from
-another table (an elder's name, a case's 户主) are correlated subqueries, run for one page only
-unless the list is sorted on them. On this shared two-core machine the figures move with the load of
-other work; compare runs taken at similar load."""
+only swaps in the page (50 rows, already formatted on the pool) and paints it. A page is read in two
+steps: the ids in order (only what filters and sorts is computed, for every row), then the columns of
+those 50 ids (SQLite would otherwise compute every column of every row, a household's size and
+cases 50,000 times, before its sort). A filter on a household's assistance category or state reads
+the households off the cases; an area is a prefix of the org code. 户主 sorts in pinyin order off
+the search index's sort key and its index (one page read, not 50,000 sorted); community and grid off
+the org code's index; other stored columns read the table once and keep the first 50 (SQLite's top-N
+sort, from a 64 MiB page cache); a household's size is counted off the members' (household,
+archived) index. The filter is remembered in memory at once and saved once changes pause: a save
+at every click took the reader's warm connection. The other lists show where this is not yet done:
+an elder's name and age are their member's (156,000 rows, no index on the name), so sorting the
+31,000 elders by them, or by last visit, looks each one up, and their filters scan the elders in
+id order; visits are similar. On this shared two-core machine the figures move with the load of
+other work (other agents' test runs); compare runs taken at similar load."""
 
 
 def main(argv: list[str] | None = None) -> int:
