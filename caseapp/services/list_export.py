@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from caseapp import refdata
 from caseapp.domain import AssistanceCase, Member
 from caseapp.domain.households import HEAD
+from caseapp.errors import ValidationError
 from caseapp.fileio import atomic_write_bytes
 from caseapp.messages import message
 from caseapp.services import access, display, listing
@@ -34,6 +35,8 @@ from caseapp.store.workspace import Workspace
 #: states in which a one-off grant has been made (it is not "in payment" month after month)
 ONE_OFF_GRANTED = (*IN_PAYMENT, "stopped", "exited", "disbursed", "paid")
 _CHUNK = 500
+#: rows a printed list holds at most (about a hundred landscape pages; Qt lays them out in memory)
+MAX_PRINT_ROWS = 5000
 _KINDS: dict[str, Kind] = {"int": "int", "money": "money", "date": "date"}
 
 
@@ -148,6 +151,9 @@ def list_sheet(db: Session, name: str, flt: listing.ListFilter, *, compiled_by: 
     """The filtered list as one printed list (a landscape page when it has many columns)."""
     from caseapp.services.forms.ledger import ledger_page
 
+    rows = listing.count(db, name, flt, today=today)
+    if rows > MAX_PRINT_ROWS:
+        raise ValidationError("lists.print_too_long", None, count=rows, limit=MAX_PRINT_ROWS)
     built = list_ledger(db, name, flt, compiled_by=compiled_by, today=today)
     return Sheet(f"list_{name}", built.title, ledger_page(built), "ledger", "",
                  landscape=len(built.columns) > 7, noted={"list": name, "rows": len(built.rows)})

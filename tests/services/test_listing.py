@@ -278,3 +278,14 @@ def test_ledger_of_the_filtered_list_counts_each_household_once(ws: Workspace, t
     with ws.read() as db:
         sheet_html = list_export.list_sheet(db, "households", flt).html
     assert "陈秀英" in sheet_html and "2,300.50" in sheet_html and "合计" in sheet_html
+
+
+def test_a_list_too_long_to_print_says_so(town: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    from caseapp.errors import ValidationError
+    from caseapp.messages import message
+
+    monkeypatch.setattr(list_export, "MAX_PRINT_ROWS", 3)
+    with town.read() as db, pytest.raises(ValidationError) as refused:
+        list_export.list_sheet(db, "households", listing.ListFilter())
+    assert refused.value.key == "lists.print_too_long"
+    assert "最多打印 3 行" in message(refused.value.key, "zh", **refused.value.params)
