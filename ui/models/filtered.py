@@ -31,6 +31,10 @@ def shown(db: DbSession, spec: listing.ListSpec, rows: list[listing.Row], lang: 
             for r in rows]
 
 
+def numeric_columns(spec: listing.ListSpec) -> frozenset[int]:
+    return frozenset(n for n, c in enumerate(spec.columns) if c.kind in ("int", "money", "age"))
+
+
 class FilteredModel(PagedTableModel[ShownRow]):
     #: the sort changed through a header (the page remembers it with the filter)
     sort_changed = Signal()
@@ -40,6 +44,7 @@ class FilteredModel(PagedTableModel[ShownRow]):
         self.name = name
         self.spec = listing.LISTS[name]
         self.filter = listing.ListFilter()
+        self.numeric_columns = numeric_columns(self.spec)
 
     def headers(self) -> list[str]:
         return [c.label(self.reader.core_lang) for c in self.spec.columns]

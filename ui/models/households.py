@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from caseapp.services import listing
 from ui.adapters.search import HouseholdRow, count_households, search_households
+from ui.models.filtered import numeric_columns
 from ui.models.paged import PAGE, PagedTableModel
 from ui.models.reader import Reader
 from ui.qt import QObject, Qt, Signal
@@ -27,6 +28,7 @@ class HouseholdsModel(PagedTableModel[HouseholdRow]):
         self.query = ""
         self.filter = listing.ListFilter()
         self.spec = listing.LISTS["households"]
+        self.numeric_columns = numeric_columns(self.spec)
         self._kinds: dict[str, str] | None = None
 
     def headers(self) -> list[str]:

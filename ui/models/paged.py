@@ -39,6 +39,8 @@ class PagedTableModel(RowsTableModel[Row]):
         self.page_size = page_size
         #: cells show whole in their tooltip (lists whose columns are capped and elide)
         self.tooltips = False
+        #: columns of counts and amounts, aligned right so digits line up
+        self.numeric_columns: frozenset[int] = frozenset()
         #: rows matching in all; None until counted
         self.total: int | None = None
         self._exhausted = True
@@ -148,5 +150,7 @@ class PagedTableModel(RowsTableModel[Row]):
         shown = role == Qt.ItemDataRole.DisplayRole or (role == Qt.ItemDataRole.ToolTipRole and self.tooltips)
         if shown and index.isValid() and index.row() < len(self.rows):
             return self.display(self.rows[index.row()], index.column())
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in self.numeric_columns:
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         return None
 
