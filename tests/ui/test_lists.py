@@ -291,3 +291,19 @@ def test_other_lists_filter_and_sort_in_chinese(qtbot, street: AppWindow) -> Non
     qtbot.waitUntil(lambda: main.grid.patrols.panel.model.total == 0, timeout=5_000)
     assert listing.LISTS["patrol_logs"].column("started_at").label("zh") == \
         main.grid.patrols.panel.model.headerData(0, Qt.Orientation.Horizontal)
+
+
+def test_typing_a_search_lists_the_best_matches_first_even_after_a_sort(qtbot, street: AppWindow) -> None:
+    main = street.main_screen
+    main.go(main.households)
+    panel = main.households.panel
+    loaded(qtbot, panel, {"陈秀英", "李娜", "张伟", "黄淑芬"})
+    panel.model.sort(5, Qt.SortOrder.DescendingOrder)  # 家庭人口
+    qtbot.waitUntil(lambda: panel.model.filter.sort == "household_size" and not panel.model.loading, timeout=5_000)
+    type_text(main.search, "李娜")
+    qtbot.waitUntil(lambda: main.households.model.query == "李娜" and not panel.model.loading, timeout=5_000)
+    loaded(qtbot, panel, ["李娜"])
+    assert panel.model.filter.sort == "" and panel.table.horizontalHeader().sortIndicatorSection() == -1
+    matched = main.households.model.MATCHED
+    assert not panel.table.isColumnHidden(matched)
+    assert panel.model.data(panel.model.index(0, matched)) == "姓名"

@@ -110,6 +110,10 @@ class HouseholdsPage(Page):
         self._stale = False  # this reset is the reload
         if not self.panel.restored:
             self.panel.restore()
+        if text.strip() and not self.model.query and self.model.filter.sort:
+            # Someone looking for a household wants the best matches first, whatever order the
+            # list was last read in; a header click sorts the results again.
+            self.panel.show_sorted("", False)
         self.model.set_query(text)
         # what found a household says something only while something is typed
         self.table.setColumnHidden(HouseholdsModel.MATCHED, not self.model.query)

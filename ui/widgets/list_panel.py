@@ -129,6 +129,12 @@ class ListPanel(QWidget):
             header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         header.blockSignals(False)
 
+    def show_sorted(self, key: str, descending: bool) -> None:
+        """Take this sort (no reload: the caller loads), and show it on the header."""
+        self.model.filter = self.model.filter.with_sort(key, descending)
+        self.bar.set_sort(key, descending)
+        self._show_sort(self.model.filter)
+
     def _filter_changed(self) -> None:
         flt = self.bar.value()
         self.model.set_filter(flt)
