@@ -247,7 +247,9 @@ at every click took the reader's warm connection. The other lists show where thi
 an elder's name and age are their member's (156,000 rows, no index on the name), so sorting the
 31,000 elders by them, or by last visit, looks each one up, and their filters scan the elders in
 id order; visits are similar. On this shared two-core machine the figures move with the load of
-other work (other agents' test runs); compare runs taken at similar load."""
+other work (other agents' test runs); compare runs taken at similar load. Without `--workspace`
+the benchmark makes its own workspace (`demo.generate(ws, 50000, seed=0)`); the run above reused one
+made that way."""
 
 
 def main(argv: list[str] | None = None) -> int:
