@@ -23,7 +23,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import IntEnum
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TextIO
 
@@ -350,16 +350,39 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also overwrite records changed in this workspace after the file was made")
     p.set_defaults(handler=cmd_import)
 
-    for ep in entry_points(group="caseapp.commands"):
-        register: Callable[[Any], None] = ep.load()
+    for register in plugins("caseapp.commands"):
         register(sub)
     return parser
 
 
+#: The plugins pyproject.toml declares as entry points, named here as well: a frozen bundle
+#: (PyInstaller) carries no distribution metadata, so ``entry_points()`` finds none there and
+#: ``sync``/``login`` and the GUI would vanish. tests/install checks the two lists agree.
+BUILTIN_PLUGINS: dict[str, dict[str, str]] = {
+    "caseapp.commands": {"sync": "sync.cli:register"},
+    "caseapp.gui": {"main": "ui.app:main"},
+}
+
+
+def plugins(group: str) -> list[Callable[..., Any]]:
+    """The group's plugins: those installed distributions declare, then the built-in ones not
+    among them. A built-in whose package is not installed (a server without ``ui``) is skipped."""
+    found = {ep.name: ep for ep in entry_points(group=group)}
+    for name, value in BUILTIN_PLUGINS.get(group, {}).items():
+        found.setdefault(name, EntryPoint(name, value, group))
+    loaded: list[Callable[..., Any]] = []
+    for ep in found.values():
+        try:
+            loaded.append(ep.load())
+        except ModuleNotFoundError as error:
+            if error.name is None or error.name != ep.module.split(".")[0]:
+                raise
+    return loaded
+
+
 def launch_gui(workspace: Path | None) -> int:
-    for ep in entry_points(group="caseapp.gui"):
-        gui_main: Callable[[Path | None], int] = ep.load()
-        return gui_main(workspace)
+    for gui_main in plugins("caseapp.gui"):
+        return int(gui_main(workspace))
     print(message("cli.no_gui", detect_language()), file=sys.stderr)
     return Exit.USAGE
 

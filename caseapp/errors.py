@@ -8,7 +8,7 @@ HTTP) translate with ``caseapp.messages.render``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 
 class CaseAppError(Exception):
@@ -71,6 +71,15 @@ class KeyFileError(WorkspaceError):
 class SchemaTooNewError(WorkspaceError):
     def __init__(self, found: str, supported: str) -> None:
         super().__init__("workspace.schema_too_new", found=found, supported=supported)
+
+
+class ResourceMissingError(CaseAppError):
+    """A file of the program itself (a migration, a catalogue) is missing: an incomplete install."""
+
+    exit_status: ClassVar[str] = "UNEXPECTED"
+
+    def __init__(self, resource: str) -> None:
+        super().__init__("app.resource_missing", resource=resource)
 
 
 class ImportRowError(CaseAppError):

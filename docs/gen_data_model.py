@@ -261,7 +261,10 @@ def entity_section(cls: type[Record]) -> list[str]:
     facts = [f"table `{cls.__tablename__}`"]
     if cls.parent:
         column, parent = cls.parent
-        facts.append(f"belongs to `{parent}` through `{column}`")
+        if cls.parent_entity_field:
+            facts.append(f"belongs to the record `{column}` names, of the type in `{cls.parent_entity_field}`")
+        else:
+            facts.append(f"belongs to `{parent}` through `{column}`")
     else:
         facts.append("no parent record")
     facts.append("**insert-only** (never edited after saving; only `archived` and `org_code` change)"
@@ -409,7 +412,8 @@ def generate() -> str:
         cls = ENTITIES[entity]
         lines.append(row([
             f"[`{entity}`](#{entity})", entity_label(cls, "zh"),
-            f"`{cls.parent[1]}`" if cls.parent else "—", "yes" if cls.insert_only else "no",
+            (f"`{cls.parent[1]}`" if cls.parent[1] else "any") if cls.parent else "—",
+            "yes" if cls.insert_only else "no",
             f"`{cls.state_field}`" if cls.state_field else "—", f"`{cls.__tablename__}`",
         ]))
     lines += [

@@ -16,11 +16,11 @@ if [ "${1:-}" = "--remove" ]; then
   exit 0
 fi
 
-bash "$here/scripts/system-deps"
+bash "$here/scripts/system-deps" desktop
 mkdir -p "$prefix" "$bin" "$apps"
 python3 -m venv "$prefix/venv"
 "$prefix/venv/bin/python" -m pip install -q --upgrade pip
-"$prefix/venv/bin/python" -m pip install -q "$here"
+"$prefix/venv/bin/python" -m pip install -q -c "$here/constraints.txt" "$here"
 "$prefix/venv/bin/python" -m ui.i18n_build || true
 ln -sf "$prefix/venv/bin/caseapp" "$bin/caseapp"
 cat > "$apps/caseapp.desktop" <<DESKTOP

@@ -30,9 +30,10 @@ During a scope re-pull every record the server had sent before is marked by nega
 end are no longer in scope and are removed.
 
 A record that leaves takes everything personal about it along (``remove``): its conflict records,
-its search keys, the content of its attachments (unless a record that stays shares it) and the
-values in the audit entries about it. Audit entries the server already holds are redacted at once;
-newer ones once a push has delivered them, by a sweep over what the server acknowledged
+its search keys, the values of this device's applied journal entries about it, the content of its
+attachments (unless a record that stays shares it) and the values in the audit entries about it.
+Audit entries the server already holds are redacted at once; newer ones once a push has delivered
+them, by a sweep over what the server acknowledged
 (``_sweep_audit``), so the server's copy of the trail is always whole and checkable. Attachment
 files are deleted after the transaction commits (a rollback must not lose content whose record
 stays), from a list kept in the settings, so a crash in between only delays them. SQLCipher
@@ -63,7 +64,7 @@ from caseapp.domain.types import utcnow
 from caseapp.services import search
 from caseapp.store import audit, search_index
 from caseapp.store.engine import BUSY_TIMEOUT_MS
-from caseapp.store.tables import HELD, OUTBOX_STATES, ConflictRecord, JournalEntry
+from caseapp.store.tables import APPLIED, HELD, LEFT_SCOPE, OUTBOX_STATES, ConflictRecord, JournalEntry
 from caseapp.store.workspace import Workspace
 from caseapp.store.writer import Writer, in_place
 from sync import protocol as p
@@ -362,6 +363,11 @@ def remove(conn: Connection, ws: Workspace, refs: Sequence[tuple[str, str]], tra
             removed += len(found)
     if gone:
         audit.redact(conn, gone, ws.device_id, upto=int(read_setting(conn, AUDIT_SENT, 0) or 0))
+        for chunk in _chunks(gone):
+            # What this device typed into them and the server applied is the server's now; an edit
+            # refused or kept in a conflict stays with its value, for its author to see.
+            conn.execute(update(JournalEntry).where(JournalEntry.row_id.in_(chunk), JournalEntry.state == APPLIED)
+                         .values(value="null", reason=LEFT_SCOPE))
     if digests:
         queued = read_setting(conn, FILES_TO_DROP, [])
         write_setting(conn, FILES_TO_DROP, sorted(set(queued) | set(digests)))

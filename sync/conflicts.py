@@ -16,6 +16,7 @@ from sqlalchemy import insert, select
 
 from caseapp.domain.codec import dumps, entity_class, from_wire, to_wire
 from caseapp.errors import NotFoundError
+from caseapp.services import records
 from caseapp.services.validate import clean
 from caseapp.store.tables import PENDING, ConflictRecord, JournalEntry
 from caseapp.store.workspace import Workspace
@@ -84,7 +85,11 @@ def resolve(ws: Workspace, conflict_id: str, *, keep: str | None = None, value: 
         if to_wire(cls, name, getattr(record, name)) != to_wire(cls, name, typed):
             # Set directly, not through records.update: the value was legitimately in force on some
             # device (a workflow state, a field of an archived record), so it must be restorable.
-            setattr(record, name, typed)
+            # A place takes the record's whole tree along.
+            if name == "org_code":
+                records.move_tree(session, record, typed)
+            else:
+                setattr(record, name, typed)
         session.flush()
         result = to_wire(cls, name, typed)
         conflict.status = "resolved"

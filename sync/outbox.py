@@ -15,8 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, bindparam, func, select, update
+from sqlalchemy.orm import Session
 
 from caseapp.domain import ENTITIES
+from caseapp.services import records
 from caseapp.store.tables import HELD, OUTBOX_STATES, PENDING, SENT, ConflictRecord, JournalEntry
 from caseapp.store.workspace import Workspace
 from sync import protocol as p
@@ -117,6 +119,8 @@ def record_verdicts(ws: Workspace, entries: Sequence[JournalEntry], verdicts: Se
                 ref = _record_of(conn, entry)
                 if ref is not None:
                     refetch.append(ref)
+                if ref is not None and entry.field == "org_code":
+                    refetch += _tree_of(conn, ref)  # the move took its tree along here, not there
         if updates:
             conn.execute(update(JournalEntry).where(JournalEntry.seq == bindparam("b_seq"))
                          .values(state=bindparam("state"), reason=bindparam("reason"),
@@ -169,6 +173,14 @@ def _count(tally: PushTally, verdict: p.Verdict) -> None:
         tally.rejected += 1
         if verdict.reason:
             tally.reasons.append(verdict.reason)
+
+
+def _tree_of(conn: Connection, ref: dict[str, str]) -> list[dict[str, str]]:
+    """Everything that belongs to the record (caseapp.domain.tree), as this device holds it."""
+    cls = ENTITIES.get(ref["entity"])
+    with Session(bind=conn) as session:
+        root = session.get(cls, ref["id"]) if cls is not None else None
+        return [{"entity": r.entity, "id": r.id} for r in records.subtree(session, root)] if root is not None else []
 
 
 def _record_of(conn: Connection, entry: JournalEntry) -> dict[str, str] | None:

@@ -37,7 +37,9 @@ REJECTED: Final = "rejected"
 VERDICTS = (APPLIED, MERGED, CONFLICT, REJECTED)
 VerdictName = Literal["applied", "merged", "conflict", "rejected"]
 
-ROLES = ("caseworker", "supervisor", "admin")
+#: the roles a user can hold (the user_role dictionary of the reference data): who may take which
+#: workflow step is the workflow's rule (caseapp.services.workflows)
+ROLES = ("caseworker", "supervisor", "approver", "admin")
 
 # Text that can go into any database: no NUL (PostgreSQL refuses it in text), bounded length.
 Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^\x00]+$")]

@@ -8,6 +8,7 @@ import sys
 import threading
 from pathlib import Path
 
+from ui import crash
 from ui import language as i18n
 from ui.prefs import Prefs
 from ui.qt import QApplication, QTimer
@@ -47,6 +48,7 @@ def main(workspace: Path | None = None) -> int:
     app.setApplicationName("CaseApp")
     app.setOrganizationName("CaseApp")
     window, tasks = build(workspace)
+    crash.install(lambda: window.session.core_lang)
     window.show()
     QTimer.singleShot(0, warm_up)  # after the first paint
     try:

@@ -48,7 +48,7 @@ class DemoServer:
         db = Database(self.db_url)
         db.migrate()
         port = _free_port(port)
-        config = uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning",
+        config = uvicorn.Config(create_app(db, operations=False), host="127.0.0.1", port=port, log_level="warning",
                                 access_log=False, lifespan="off")
         server = uvicorn.Server(config)
         self._thread = threading.Thread(target=server.run, name="caseapp-demo-server", daemon=True)

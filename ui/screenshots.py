@@ -134,6 +134,8 @@ def shoot(app: QApplication, lang: str, workspace: Path, scratch: Path, out: Pat
         wait(app, lambda: True)
         save(window, out, lang, "household")
 
+        shoot_sign_off(app, window, out, lang)
+
         main.go(main.visits)
         wait(app, lambda: len(main.visits.model.rows) > 0)
         main.visits.table.selectRow(0)
@@ -160,6 +162,40 @@ def shoot(app: QApplication, lang: str, workspace: Path, scratch: Path, out: Pat
         window.close()
     finally:
         tasks.shutdown()
+
+
+def shoot_sign_off(app: QApplication, window: AppWindow, out: Path, lang: str) -> None:
+    """A street supervisor signing a case's review: the Assistance tab with its steps, and the dialog."""
+    from sqlalchemy import select
+
+    from caseapp.domain import AssistanceCase
+
+    ws = window.session.ws
+    assert ws is not None
+    with ws.read() as db:
+        case = db.scalars(select(AssistanceCase).where(AssistanceCase.status.in_(
+            ("preliminary_review", "investigation", "verification"))).order_by(AssistanceCase.status.desc(),
+                                                                               AssistanceCase.id)).first()
+    if case is None:
+        return
+    window.session.settings["sync.role"] = "supervisor"
+    main = window.main_screen
+    main.open_household(case.household_id)
+    view = main.households.view
+    wait(app, lambda: view.bundle is not None and view.bundle.household["id"] == case.household_id)
+    view.tabs.setCurrentIndex(2)
+    view.cases.table.selectRow(next(n for n, r in enumerate(view.cases.model.rows) if r["id"] == case.id))
+    bar = view.cases.workflow
+    wait(app, lambda: any(b.isEnabled() for b in bar.buttons.values()))
+    save(window, out, lang, "assistance-steps")
+    dialog = view.cases._move(next(t for t, b in bar.buttons.items() if b.isEnabled()))
+    assert dialog is not None
+    dialog.opinion.setPlainText("材料齐全，经审核符合条件，同意公示" if lang.startswith("zh")
+                                else "Papers complete; meets the conditions; publish the notice")
+    wait(app, lambda: True)
+    save(dialog, out, lang, "sign-off")
+    dialog.reject()
+    window.session.settings["sync.role"] = ""
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -38,6 +38,8 @@ SETTINGS: dict[str, Any] = {
     "ui.autolock_minutes": 5,
     "sync.server_url": "",
     "sync.ca_file": "",
+    # the role the server gave the user at sign-in (sync.settings.ROLE): who may take which step
+    "sync.role": "",
     "demo": False,
     "setup.mode": "",
     # every list's remembered filter and sort (ui.widgets.list_panel)
@@ -86,6 +88,16 @@ class Session(QObject):
     @property
     def org_code(self) -> str:
         return str(self.settings.get("org.default") or "")
+
+    @property
+    def role(self) -> str | None:
+        """The role the server gave this user at sign-in (who may take which workflow step); None
+        for a workspace never signed in, where the one office holds every role."""
+        return str(self.settings.get("sync.role") or "") or None
+
+    @property
+    def actor(self) -> str:
+        return self.ws.actor if self.ws is not None else ""
 
     @property
     def kdf(self) -> KdfParams | None:

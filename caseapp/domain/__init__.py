@@ -1,6 +1,6 @@
 """The domain model: every record type caseworkers keep, registered by entity name."""
 
-from caseapp.domain.assistance import AssistanceCase, CaseReview, Investigation, Verification
+from caseapp.domain.assistance import AssistanceCase, CaseReview, CaseStep, Investigation, Verification
 from caseapp.domain.attachments import Attachment
 from caseapp.domain.base import ENTITIES, Base, Record
 from caseapp.domain.disaster import DisasterReport
@@ -18,6 +18,7 @@ __all__ = [
     "CareVisit",
     "CaseNote",
     "CaseReview",
+    "CaseStep",
     "DisasterReport",
     "ElderProfile",
     "GridEvent",

@@ -116,6 +116,21 @@ class AssistanceCase(Record):
         personal=True,
         help="Why the household left assistance; required to move from 停保 to 退出.",
     )
+    notice_started_on: Mapped[dt.date | None] = field(
+        IsoDate,
+        default=None,
+        label=("公示开始日期", "Public notice from"),
+        rule=PAST,
+        help="Day the 公示 began; set when the street passes its review. The case goes for approval only "
+        "once the notice period (`public_notice_days` of the rules) has run.",
+    )
+    notice_objections: Mapped[str] = field(
+        Text,
+        default="",
+        label=("公示异议情况", "Objections during the notice"),
+        personal=True,
+        help="What was raised during the 公示 and how it was answered, or 无异议; required before approval.",
+    )
 
 
 @register
@@ -173,6 +188,54 @@ class CaseReview(Record):
         label=("变更原因", "Reason for the change"),
         personal=True,
         help="Why the amount changed or the case was stopped.",
+    )
+
+
+@register
+class CaseStep(Record):
+    """One step signed on an assistance case (受理, 提交审核, 审核通过, 退回补充, 批准, 不予批准 …): the
+    move it made, the handler's role and opinion, and when. The record's author is the handler (the
+    server writes the authenticated user, and the role it knows for them). A fact: never edited; the
+    case's step history is its steps in order."""
+
+    __tablename__ = "case_steps"
+    entity = "case_step"
+    label = ("办理记录", "Case step")
+    summary = ("action", "author")
+    insert_only = True
+    parent = ("case_id", "assistance_case")
+
+    case_id: Mapped[str] = field(
+        ForeignKey("assistance_cases.id"),
+        index=True,
+        label=("所属救助案件", "Assistance case"),
+        help="The assistance case the step was taken on.",
+    )
+    action: Mapped[str] = field(
+        String(32), label=("办理环节", "Step"), codes="case_action", help="What was done, as the office names it."
+    )
+    from_state: Mapped[str] = field(
+        String(24), label=("原状态", "From"), states="assistance_case", help="The case's state before the step."
+    )
+    to_state: Mapped[str] = field(
+        String(24), label=("新状态", "To"), states="assistance_case", help="The case's state after the step."
+    )
+    handler_role: Mapped[str] = field(
+        String(16),
+        default="",
+        label=("经办角色", "Handler's role"),
+        codes="user_role",
+        help="The role the handler took the step in (on the server: the role it holds for the user).",
+    )
+    opinion: Mapped[str] = field(
+        Text,
+        default="",
+        label=("办理意见", "Opinion"),
+        personal=True,
+        help="The handler's opinion, signed with the step (a return or refusal says why).",
+    )
+    taken_at: Mapped[dt.datetime] = field(
+        UtcDateTime, label=("办理时间", "Taken at"), rule=PAST, help="When the step was taken."
     )
 
 

@@ -22,6 +22,9 @@ class Attachment(Record):
     label = ("附件", "Attachment")
     summary = ("kind", "filename")
     insert_only = True
+    #: belongs to the record its owner fields name, whatever its type (see caseapp.domain.tree)
+    parent = ("owner_id", "")
+    parent_entity_field = "owner_entity"
 
     owner_entity: Mapped[str] = field(
         String(32), label=("所属记录类型", "Owner record type"), help="Record type of the record the file belongs to."

@@ -53,8 +53,10 @@ class Record(Base):
     label: ClassVar[Label]
     #: Facts (visits, patrol logs, notes) are never edited after creation: they cannot conflict.
     insert_only: ClassVar[bool] = False
-    #: (foreign-key column, parent entity) linking a record to the record it belongs to.
+    #: (foreign-key column, parent entity) linking a record to the record it belongs to and moves
+    #: with (caseapp.domain.tree); an empty entity is named per record by ``parent_entity_field``.
     parent: ClassVar[tuple[str, str] | None] = None
+    parent_entity_field: ClassVar[str | None] = None
     #: Name of the field holding the workflow state, if the record has one.
     state_field: ClassVar[str | None] = None
     #: The fields that name a record in a list or a message (a household's head and address).

@@ -7,11 +7,15 @@ unit's own ``org_code`` is its code, so a device sees the units it is assigned t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped
 
 from caseapp.domain.base import Record, register
 from caseapp.domain.fields import field
+from caseapp.errors import ValidationError
 
 LEVELS = ("city", "district", "street", "community", "grid")
 
@@ -49,3 +53,12 @@ class OrgUnit(Record):
         label=("上级代码", "Parent code"),
         help="Code of the unit above it; empty for the top of the tree.",
     )
+
+    @classmethod
+    def check(cls, merged: Mapping[str, Any], out: dict[str, Any]) -> list[ValidationError]:
+        """A unit lives under its own code, so only someone whose scope covers the code can create it
+        (nobody can squat another community's code from their own)."""
+        code, org = merged.get("code"), merged.get("org_code")
+        if code and org and code != org:
+            return [ValidationError("record.org_unit_place", "org_code", code=code)]
+        return []

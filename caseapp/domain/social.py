@@ -23,6 +23,7 @@ class SocialWorkCase(Record):
     label = ("社工个案", "Social-work case")
     summary = ("client_name", "status")
     state_field = "status"
+    parent = ("household_id", "household")
 
     household_id: Mapped[str | None] = field(
         ForeignKey("households.id"),
@@ -142,6 +143,7 @@ class Referral(Record):
     label = ("转介单", "Referral")
     summary = ("client_name", "to_org")
     state_field = "status"
+    parent = ("household_id", "household")
 
     household_id: Mapped[str | None] = field(
         ForeignKey("households.id"),

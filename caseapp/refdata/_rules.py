@@ -94,6 +94,8 @@ DICTIONARIES = frozenset(
         "attachment_kind",
         "org_level",
         "verification_source",
+        "case_action",
+        "user_role",
     }
 )
 

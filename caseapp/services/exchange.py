@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from caseapp.crypto import sealed
 from caseapp.crypto.keyfile import PRODUCTION_KDF, KdfParams
-from caseapp.domain import ENTITIES, Record
+from caseapp.domain import ENTITIES, Record, tree
 from caseapp.domain.codec import record_to_wire
 from caseapp.errors import CaseAppError, ValidationError, ValidationErrors
 from caseapp.fileio import atomic_write_bytes
@@ -33,12 +33,7 @@ from caseapp.services.validate import clean
 from caseapp.store.workspace import Workspace
 
 # Parents before children, so an import can be applied in file order.
-EXPORT_ORDER = (
-    "org_unit", "household", "member", "income_item", "assistance_case", "case_review", "investigation",
-    "verification", "elder_profile", "care_visit", "grid_event", "grid_event_update", "patrol_log",
-    "social_work_case", "case_note", "referral", "disaster_report", "attachment",
-)
-assert set(EXPORT_ORDER) == set(ENTITIES), "every record type needs a place in the export order"
+EXPORT_ORDER = tree.parents_first()
 
 # Stamps preserved from the file on import instead of being set to "now, by me".
 STAMPS = ("author", "device", "created_at", "updated_at", "updated_by")

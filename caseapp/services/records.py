@@ -16,26 +16,20 @@ from sqlalchemy.orm import Session
 
 from caseapp.domain import (
     AssistanceCase,
-    Attachment,
-    CareVisit,
-    CaseNote,
     CaseReview,
-    ElderProfile,
+    CaseStep,
     GridEvent,
     GridEventUpdate,
     Household,
-    IncomeItem,
-    Investigation,
-    Member,
     Record,
     Referral,
     SocialWorkCase,
-    Verification,
+    tree,
 )
-from caseapp.domain.base import META_FIELDS
+from caseapp.domain.base import ENTITIES, META_FIELDS
 from caseapp.domain.codec import entity_class
 from caseapp.errors import NotFoundError, ValidationError, ValidationErrors, WorkflowError
-from caseapp.services import schedule
+from caseapp.services import evidence, schedule
 from caseapp.services.validate import clean
 from caseapp.services.workflows import DISASTER_SERIES, machine_for
 
@@ -68,6 +62,7 @@ def create(session: Session, cls: type[R], fields: Mapping[str, Any]) -> R:
     data = clean(cls, fields)
     _check_parent(session, cls, data)
     _check_unique(session, cls, data, None)
+    _place_with_parent(session, cls, data)
     record = cls(**data)
     if isinstance(record, Referral) and record.consent_given is False:
         record.status = "draft"
@@ -124,9 +119,11 @@ def restore(session: Session, record: Record) -> None:
 
 
 def transition(session: Session, record: Record, target: str, *, note: str = "",
-               at: dt.datetime | None = None, **fields: Any) -> Record:
-    """Move a record's workflow to ``target`` if its state machine allows it, with any fields the
-    move needs (an exit reason, a decision date …)."""
+               at: dt.datetime | None = None, role: str | None = None, **fields: Any) -> Record:
+    """Move a record's workflow to ``target`` if its state machine allows it, to a user of
+    ``role`` (None: a workspace that never signed in to a server, where one office holds every
+    role), with any fields the move needs (an exit reason, a decision date …). A step on an
+    assistance case is signed: a CaseStep keeps its action, role, ``note`` (the opinion) and time."""
     machine = machine_for(record.entity)
     if record.entity == "disaster_report":
         raise WorkflowError("workflow.stage_fixed", "stage")
@@ -137,11 +134,16 @@ def transition(session: Session, record: Record, target: str, *, note: str = "",
         for name, value in data.items():
             setattr(record, name, value)
     current = getattr(record, record.state_field)
-    machine.check(current, target, record, record.state_field)
+    subject: Any = evidence.Evidence(record, evidence.gather(session, record)) \
+        if isinstance(record, AssistanceCase) else record
+    machine.check(current, target, subject, record.state_field, role=role)
     setattr(record, record.state_field, target)
     now = at or dt.datetime.now(dt.UTC)
     if isinstance(record, AssistanceCase):
         _on_assistance_move(record, target, now.date())
+        session.add(CaseStep(org_code=record.org_code, case_id=record.id, action=machine.step(current, target).action,
+                             from_state=current, to_state=target, handler_role=role or "", opinion=note,
+                             taken_at=now))
     if isinstance(record, GridEvent):
         session.add(GridEventUpdate(org_code=record.org_code, event_id=record.id, at=now,
                                     from_status=current, to_status=target, note=note))
@@ -154,6 +156,8 @@ def transition(session: Session, record: Record, target: str, *, note: str = "",
 
 
 def _on_assistance_move(case: AssistanceCase, target: str, today: dt.date) -> None:
+    if target == "public_notice":
+        case.notice_started_on = today
     if target == "active":
         case.approved_on = case.approved_on or today
         case.next_review_date = schedule.next_review_date(case, today)
@@ -190,8 +194,18 @@ def _check_parent(session: Session, cls: type[Record], data: Mapping[str, Any]) 
         return
     column, parent_entity = cls.parent
     parent_id = data.get(column)
-    if parent_id and session.get(entity_class(parent_entity), parent_id) is None:
+    if parent_id and parent_entity and session.get(entity_class(parent_entity), parent_id) is None:
         raise ValidationErrors([ValidationError("record.parent_missing", column, id=parent_id)])
+
+
+def _place_with_parent(session: Session, cls: type[Record], data: dict[str, Any]) -> None:
+    """A record that belongs to another lives where it does (caseapp.domain.tree), as the server
+    would place it anyway."""
+    ref = tree.parent_ref(cls, data)
+    parent_cls = ENTITIES.get(ref[0]) if ref is not None else None
+    parent = session.get(parent_cls, ref[1]) if parent_cls is not None and ref is not None else None
+    if parent is not None:
+        data["org_code"] = parent.org_code
 
 
 def _check_disaster_series(session: Session, data: Mapping[str, Any]) -> None:
@@ -221,32 +235,39 @@ def _check_disaster_series(session: Session, data: Mapping[str, Any]) -> None:
 
 def household_records(session: Session, household_id: str) -> list[Record]:
     """Every record that belongs to a household (members, cases, visits, …), for moves and views."""
+    household = session.get(Household, household_id)
+    return subtree(session, household) if household is not None else []
+
+
+def subtree(session: Session, root: Record) -> list[Record]:
+    """Every record that belongs, directly or through others, to ``root`` (caseapp.domain.tree)."""
     found: list[Record] = []
-    members = session.scalars(select(Member).where(Member.household_id == household_id)).all()
-    member_ids = [m.id for m in members]
-    found += members
-    found += session.scalars(select(IncomeItem).where(IncomeItem.member_id.in_(member_ids))).all()
-    cases = session.scalars(select(AssistanceCase).where(AssistanceCase.household_id == household_id)).all()
-    found += cases
-    found += session.scalars(select(CaseReview).where(CaseReview.case_id.in_([c.id for c in cases]))).all()
-    found += session.scalars(select(Investigation).where(Investigation.household_id == household_id)).all()
-    found += session.scalars(select(Verification).where(Verification.household_id == household_id)).all()
-    elders = session.scalars(select(ElderProfile).where(ElderProfile.household_id == household_id)).all()
-    found += elders
-    found += session.scalars(select(CareVisit).where(CareVisit.elder_id.in_([e.id for e in elders]))).all()
-    sw = session.scalars(select(SocialWorkCase).where(SocialWorkCase.household_id == household_id)).all()
-    found += sw
-    found += session.scalars(select(CaseNote).where(CaseNote.case_id.in_([c.id for c in sw]))).all()
-    found += session.scalars(select(Referral).where(Referral.household_id == household_id)).all()
-    ids = [household_id, *(r.id for r in found)]
-    found += session.scalars(select(Attachment).where(Attachment.owner_id.in_(ids))).all()
+    frontier: dict[str, list[str]] = {root.entity: [root.id]}
+    while frontier:
+        reached: dict[str, list[str]] = {}
+        for entity, ids in frontier.items():
+            for cls, column in tree.children_of(entity):
+                query = select(cls).where(getattr(cls, column).in_(ids))
+                if cls.parent_entity_field is not None:
+                    query = query.where(getattr(cls, cls.parent_entity_field) == entity)
+                for record in session.scalars(query):
+                    found.append(record)
+                    reached.setdefault(record.entity, []).append(record.id)
+        frontier = reached
     return found
 
 
 def move_household(session: Session, household: Household, org_code: str) -> None:
     """Move a household (and everything belonging to it) to another grid or community."""
     clean(Household, {"org_code": org_code}, partial=True, current=household)
-    household.org_code = org_code
-    for record in household_records(session, household.id):
+    move_tree(session, household, org_code)
+
+
+def move_tree(session: Session, root: Record, org_code: str) -> None:
+    """Give a root and everything in its tree ``org_code``. Only the root's edit is journaled
+    (the journal leaves out the org_code of records that follow a parent): the server moves the
+    tree itself, so a move is one operation and two moves at once are one conflict."""
+    root.org_code = org_code
+    for record in subtree(session, root):
         record.org_code = org_code
     session.flush()

@@ -9,6 +9,7 @@ self-resolved by the officer under 采办分离; 临时救助 may be paid first 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,32 @@ from typing import Any
 from caseapp.errors import WorkflowError
 
 Guard = Callable[[Any], str | None]  # returns a message key when the move is not allowed
+
+#: who may take a step (codes of the user_role dictionary); an administrator may take any
+CASEWORKER, SUPERVISOR, APPROVER, ADMIN = "caseworker", "supervisor", "approver", "admin"
+ANYONE: frozenset[str] = frozenset()
+STREET = frozenset({CASEWORKER, SUPERVISOR})
+
+
+@dataclass(frozen=True)
+class Step:
+    """A move as the office names it: an action (a code of the case_action dictionary, so 提交审核,
+    审核通过, 退回补充, 批准 …) and the roles that may take it (none listed: anyone)."""
+
+    action: str
+    roles: frozenset[str] = ANYONE
+
+    def allows(self, role: str | None) -> bool:
+        """None is a workspace that has never signed in to a server: a single office's own copy,
+        where the person at the keyboard holds every role."""
+        return role is None or role == ADMIN or not self.roles or role in self.roles
+
+    def needed(self) -> str:
+        """The message key naming who may take it, for a step refused to another role."""
+        for role in (CASEWORKER, SUPERVISOR, APPROVER):
+            if role in self.roles:
+                return f"workflow.needs_{role}"
+        return "workflow.needs_admin"
 
 
 @dataclass(frozen=True)
@@ -25,6 +52,8 @@ class StateMachine:
     moves: Mapping[str, tuple[str, ...]]
     final: frozenset[str] = frozenset()
     guards: Mapping[tuple[str, str], Guard] = field(default_factory=dict)
+    #: (from, to) -> the step's action and roles; a move without one is open to anyone
+    steps: Mapping[tuple[str, str], Step] = field(default_factory=dict)
 
     @property
     def states(self) -> list[str]:
@@ -33,22 +62,38 @@ class StateMachine:
             seen.update(dict.fromkeys(targets))
         return list(seen)
 
-    def allowed(self, state: str, record: Any = None) -> list[str]:
-        targets = self.moves.get(state, ())
+    def allowed(self, state: str, record: Any = None, role: str | None = None) -> list[str]:
+        targets = [t for t in self.moves.get(state, ()) if self.step(state, t).allows(role)]
         if record is None:
-            return list(targets)
+            return targets
         return [t for t in targets if self._blocked(state, t, record) is None]
+
+    def step(self, state: str, target: str) -> Step:
+        return self.steps.get((state, target)) or Step("")
+
+    def options(self, state: str, record: Any = None, role: str | None = None) -> list[tuple[str, str | None]]:
+        """Every move from ``state``, each with the message key saying why it cannot be taken now
+        (None when it can): the screen shows them all, the blocked ones greyed with their reason."""
+        found: list[tuple[str, str | None]] = []
+        for target in self.moves.get(state, ()):
+            step = self.step(state, target)
+            blocked = self._blocked(state, target, record) if record is not None else None
+            found.append((target, blocked or (None if step.allows(role) else step.needed())))
+        return found
 
     def _blocked(self, state: str, target: str, record: Any) -> str | None:
         guard = self.guards.get((state, target)) or self.guards.get(("*", target))
         return guard(record) if guard and record is not None else None
 
-    def check(self, state: str, target: str, record: Any = None, field_name: str = "status") -> None:
+    def check(self, state: str, target: str, record: Any = None, field_name: str = "status",
+              role: str | None = None) -> None:
         if state not in self.states:
             raise WorkflowError("workflow.unknown_state", field_name, machine=self.name, state=state)
         if target not in self.moves.get(state, ()):
             raise WorkflowError("workflow.illegal", field_name, machine=self.name, state=state, target=target)
-        reason = self._blocked(state, target, record)
+        # what the record lacks first (no one may take the step yet), then who may take it
+        reason = self._blocked(state, target, record) or (
+            None if self.step(state, target).allows(role) else self.step(state, target).needed())
         if reason:
             raise WorkflowError(reason, field_name, machine=self.name, state=state, target=target)
 
@@ -80,6 +125,32 @@ def _has_decision_reason(record: Any) -> str | None:
     return None if getattr(record, "decision_reason", "") else "workflow.rejection_reason_required"
 
 
+def _notice_over(case: Any) -> str | None:
+    """needs the 公示 to have run `public_notice_days` days and `notice_objections` recorded"""
+    from caseapp import refdata
+
+    started = getattr(case, "notice_started_on", None)
+    days = refdata.rules().time_limit("public_notice_days")
+    if started is None or dt.date.today() < started + dt.timedelta(days=days):
+        return "workflow.notice_not_over"
+    return None if getattr(case, "notice_objections", "") else "workflow.objections_required"
+
+
+def _approval_evidence(case: Any) -> str | None:
+    """needs a 核对 conclusion and a home investigation signed by two investigators"""
+    facts = getattr(case, "facts", None) or {}
+    if not facts.get("verified"):
+        return "workflow.needs_verification"
+    return None if facts.get("investigators_signed") else "workflow.needs_investigation"
+
+
+#: guards a person satisfies by writing one field as they take the step (the sign-off asks for it):
+#: a refusal's written reasons, the objections raised during the notice, an exit's reason
+ASKED: Mapping[str, str] = {"workflow.rejection_reason_required": "decision_reason",
+                            "workflow.objections_required": "notice_objections",
+                            "workflow.reason_required": "exit_reason"}
+
+
 # 低保 and other assistance: application (2021 procedure, 民主评议 optional) then dynamic management.
 ASSISTANCE = StateMachine(
     name="assistance_case",
@@ -100,7 +171,42 @@ ASSISTANCE = StateMachine(
     },
     final=frozenset({"rejected", "withdrawn", "exited"}),
     guards={("applied", "active"): _fast_track, ("stopped", "exited"): _has_reason,
-            ("*", "rejected"): _has_decision_reason},
+            ("*", "rejected"): _has_decision_reason, ("public_notice", "approval"): _notice_over,
+            ("approval", "active"): _approval_evidence},
+    # Who signs each step (民发〔2021〕57号): the community accepts and investigates (社区受理),
+    # the street reviews and publishes (街道审核), the district approves (区审批).
+    steps={
+        ("applied", "verification"): Step("accept", STREET),
+        ("applied", "withdrawn"): Step("withdraw"),
+        ("applied", "active"): Step("fast_track", frozenset({SUPERVISOR})),
+        ("verification", "investigation"): Step("start_investigation", STREET),
+        ("verification", "rejected"): Step("refuse", frozenset({SUPERVISOR})),
+        ("verification", "withdrawn"): Step("withdraw"),
+        ("investigation", "appraisal"): Step("appraise", STREET),
+        ("investigation", "preliminary_review"): Step("submit", STREET),
+        ("investigation", "rejected"): Step("refuse", frozenset({SUPERVISOR})),
+        ("investigation", "withdrawn"): Step("withdraw"),
+        ("appraisal", "preliminary_review"): Step("submit", STREET),
+        ("appraisal", "investigation"): Step("return", STREET),
+        ("appraisal", "rejected"): Step("refuse", frozenset({SUPERVISOR})),
+        ("preliminary_review", "public_notice"): Step("pass_review", frozenset({SUPERVISOR})),
+        ("preliminary_review", "investigation"): Step("return", frozenset({SUPERVISOR})),
+        ("preliminary_review", "rejected"): Step("refuse", frozenset({SUPERVISOR})),
+        ("public_notice", "approval"): Step("report", frozenset({SUPERVISOR})),
+        ("public_notice", "investigation"): Step("objection", frozenset({SUPERVISOR})),
+        ("approval", "active"): Step("approve", frozenset({APPROVER})),
+        ("approval", "rejected"): Step("refuse", frozenset({APPROVER})),
+        ("approval", "investigation"): Step("return", frozenset({APPROVER})),
+        ("active", "review_due"): Step("review_due"),
+        ("active", "stopped"): Step("stop", frozenset({SUPERVISOR, APPROVER})),
+        ("review_due", "active"): Step("continue", STREET),
+        ("review_due", "taper"): Step("taper", STREET),
+        ("review_due", "stopped"): Step("stop", frozenset({SUPERVISOR, APPROVER})),
+        ("taper", "active"): Step("continue", STREET),
+        ("taper", "stopped"): Step("stop", frozenset({SUPERVISOR, APPROVER})),
+        ("stopped", "exited"): Step("exit", frozenset({SUPERVISOR, APPROVER})),
+        ("stopped", "active"): Step("resume", frozenset({SUPERVISOR, APPROVER})),
+    },
 )
 
 GRID_EVENT = StateMachine(

@@ -12,10 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event, insert, inspect, update
+from sqlalchemy import event, insert, inspect, select, update
 from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.orm.util import identity_key
 
-from caseapp.domain.base import LOCAL_FIELDS, SILENT_FIELDS, Record
+from caseapp.domain import tree
+from caseapp.domain.base import ENTITIES, LOCAL_FIELDS, SILENT_FIELDS, Record
 from caseapp.domain.codec import dumps, record_to_wire, to_wire
 from caseapp.domain.types import utcnow
 from caseapp.errors import CaseAppError, WorkflowError
@@ -58,6 +60,8 @@ def _changed_fields(record: Record) -> dict[str, list[Any]]:
         new = to_wire(cls, name, hist.added[0]) if hist.added else None
         if old != new:
             changes[name] = [old, new]
+    if cls.state_field in changes:  # a move comes after the fields typed with it, which its guards read
+        changes[cls.state_field] = changes.pop(cls.state_field)
     return changes
 
 
@@ -118,7 +122,9 @@ def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
             continue
         wire = record_to_wire(obj)
         if not ctx.remote:
-            journal.append(entry(obj, "create", None, wire))
+            # A create's base is the position of the record it belongs to, as this device knew it:
+            # the server's evidence that the parent was in this device's scope when it was added.
+            journal.append({**entry(obj, "create", None, wire), "base_pos": _parent_pos(session, obj)})
         changes = {k: [None, v] for k, v in wire.items() if v is not None and k != "id"}
         actor = obj.author if ctx.remote else ctx.actor
         trail.append(audit.AuditItem(now, actor, ctx.device_id, obj.entity, obj.id,
@@ -130,7 +136,11 @@ def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
         if not changes:
             continue
         if not ctx.remote:
-            journal.extend(entry(obj, "set", name, new) for name, (_, new) in changes.items())
+            # A record that belongs to another moves with it: the server moves the tree when its
+            # root's org_code changes, so a move is one operation (caseapp.domain.tree).
+            derived = "org_code" in changes and tree.follows_parent(type(obj), _parent_fields(obj))
+            journal.extend(entry(obj, "set", name, new) for name, (_, new) in changes.items()
+                           if not (derived and name == "org_code"))
         if ctx.remote:
             action, actor = "remote", obj.updated_by
         elif "archived" in changes:
@@ -145,6 +155,25 @@ def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
     if stamp:
         conn.execute(update(DeviceState).where(DeviceState.device_id == ctx.device_id).values(hlc=stamp))
     audit.append(conn, trail)
+
+
+def _parent_fields(obj: Record) -> dict[str, Any]:
+    cls = type(obj)
+    names = [n for n in (tree.parent_field(cls), cls.parent_entity_field) if n is not None]
+    return {n: getattr(obj, n) for n in names}
+
+
+def _parent_pos(session: Session, obj: Record) -> int | None:
+    ref = tree.parent_ref(type(obj), _parent_fields(obj))
+    cls = ENTITIES.get(ref[0]) if ref is not None else None
+    if ref is None or cls is None:
+        return None
+    held = session.identity_map.get(identity_key(cls, ref[1]))
+    if isinstance(held, Record):
+        return abs(held.server_pos) if held.server_pos is not None else None
+    table = cls.__table__
+    pos = session.connection().execute(select(table.c.server_pos).where(table.c.id == ref[1])).scalar()
+    return abs(pos) if pos is not None else None
 
 
 def _after_end(session: Session, *args: object) -> None:

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib import resources
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, text
 
-import migrations
+from caseapp.errors import ResourceMissingError
+from caseapp.resources import package_dir
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -29,7 +28,7 @@ def config(connection: Connection | None = None) -> Config:
     from alembic.config import Config
 
     cfg = Config()
-    cfg.set_main_option("script_location", str(Path(migrations.__file__).parent))
+    cfg.set_main_option("script_location", str(package_dir("migrations", "env.py", "script.py.mako")))
     cfg.attributes["connection"] = connection
     return cfg
 
@@ -45,7 +44,7 @@ def script() -> ScriptDirectory:
 def _chain() -> tuple[str, ...]:
     """The revisions, oldest first, read from the revision files (one straight chain)."""
     parents: dict[str, str | None] = {}
-    for entry in resources.files("migrations.versions").iterdir():
+    for entry in package_dir("migrations.versions").iterdir():
         if not (entry.name.endswith(".py") and entry.name[:1].isdigit()):
             continue
         source = entry.read_text(encoding="utf-8")
@@ -53,6 +52,8 @@ def _chain() -> tuple[str, ...]:
         if found is None or down is None:
             raise RuntimeError(f"migration {entry.name} names no revision")
         parents[found.group(1)] = down.group(1)
+    if not parents:
+        raise ResourceMissingError("migrations/versions")
     children = {parent: child for child, parent in parents.items()}
     if len(children) != len(parents):
         raise RuntimeError("workspace migrations branch: they must form one chain")

@@ -16,6 +16,8 @@ from caseapp.domain.types import UtcDateTime
 PENDING = "pending"
 SENT = "sent"
 APPLIED = "applied"
+#: the reason of an applied journal entry whose record left the device's scope: its value is gone
+LEFT_SCOPE = "sync.left_scope"
 MERGED = "merged"
 CONFLICT = "conflict"
 REJECTED = "rejected"

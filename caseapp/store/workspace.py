@@ -17,13 +17,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import platformdirs
-from sqlalchemy import Engine, insert, select, text, update
+from sqlalchemy import Connection, Engine, insert, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from caseapp.crypto import keyfile
@@ -57,6 +58,26 @@ def exists(path: Path) -> bool:
     return (path / KEY_FILE).exists()
 
 
+def _put_setting(conn: Connection, key: str, value: Any) -> None:
+    conn.execute(text("INSERT INTO settings(key, value) VALUES (:k, :v) "
+                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
+                 {"k": key, "v": json.dumps(value, ensure_ascii=False)})
+
+
+def _move_into_place(staging: Path, path: Path) -> None:
+    """Give the finished workspace in ``staging`` the name ``path``. A folder made beforehand (an
+    empty one, or one holding other files) keeps its other files; the key file, which is what
+    makes a folder a workspace (``exists``), moves last."""
+    if not path.exists():
+        os.replace(staging, path)
+        return
+    entries = sorted(staging.iterdir(), key=lambda entry: entry.name == KEY_FILE)
+    for entry in entries:
+        os.replace(entry, path / entry.name)
+    staging.rmdir()
+    make_private(path)
+
+
 class Workspace:
     """An unlocked workspace. Writes go through ``write()``; one writer at a time (the caller's
     writer thread); reads may use ``read()`` from any thread."""
@@ -76,27 +97,38 @@ class Workspace:
     @classmethod
     def create(cls, path: Path, passphrase: str, *, kdf: keyfile.KdfParams = keyfile.PRODUCTION_KDF,
                actor: str = "", plain: bool = False) -> tuple[Workspace, str]:
-        """Create a new workspace; returns it and the recovery key (to be shown exactly once)."""
+        """Create a new workspace; returns it and the recovery key (to be shown exactly once).
+
+        Atomic: the workspace is made in a hidden folder beside ``path`` and moved into place only
+        once complete, so a failure (a missing migration, a full disk, Ctrl-C) leaves nothing
+        behind, not a key file without its database that no later ``init`` or unlock could use."""
         path = Path(path)
         if exists(path):
             raise WorkspaceError("workspace.exists", path=str(path))
         keyfile.check_passphrase(passphrase)
-        path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
-        make_private(path)  # a folder made beforehand (0755 by default) holds the workspace now
-        data_key, recovery = keyfile.create_keyfile(path / KEY_FILE, passphrase, kdf=kdf, workspace_id=new_id())
-        private_file(path / DB_FILE)  # before SQLite creates it (and its -wal, -shm) under the umask
-        engine = make_engine(path / DB_FILE, None if plain else data_key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        staging = path.parent / f".{path.name}.creating-{new_id()[:12]}"
+        staging.mkdir(mode=PRIVATE_DIR)
         try:
-            migrate.upgrade(engine)
-            with engine.begin() as conn:
-                conn.execute(insert(DeviceState).values(device_id=new_id(), hlc=0, created_at=utcnow(),
-                                                        audit_head="", audit_count=0))
-        finally:
-            engine.dispose()
+            make_private(staging)
+            data_key, recovery = keyfile.create_keyfile(staging / KEY_FILE, passphrase, kdf=kdf,
+                                                        workspace_id=new_id())
+            private_file(staging / DB_FILE)  # before SQLite creates it (and its -wal, -shm) under the umask
+            engine = make_engine(staging / DB_FILE, None if plain else data_key)
+            try:
+                migrate.upgrade(engine)
+                with engine.begin() as conn:
+                    conn.execute(insert(DeviceState).values(device_id=new_id(), hlc=0, created_at=utcnow(),
+                                                            audit_head="", audit_count=0))
+                    if actor:
+                        _put_setting(conn, "user.name", actor)
+            finally:
+                engine.dispose()
+            _move_into_place(staging, path)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
         ws = cls(path, data_key, plain=plain)
-        if actor:
-            ws.set_setting("user.name", actor)
-            ws.actor = actor
         return ws, recovery
 
     @classmethod
@@ -181,10 +213,8 @@ class Workspace:
         return default if value is None else json.loads(value)
 
     def set_setting(self, key: str, value: Any) -> None:
-        encoded = json.dumps(value, ensure_ascii=False)
         with self.engine.begin() as conn:
-            conn.execute(text("INSERT INTO settings(key, value) VALUES (:k, :v) "
-                              "ON CONFLICT(key) DO UPDATE SET value = excluded.value"), {"k": key, "v": encoded})
+            _put_setting(conn, key, value)
 
     # -- keys ---------------------------------------------------------------------------------
     def change_passphrase(self, new_passphrase: str, *, kdf: keyfile.KdfParams | None = None) -> None:

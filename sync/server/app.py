@@ -10,6 +10,7 @@ inside ``create_app`` from the live annotations.
 """
 
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -49,7 +50,10 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
 }
 
 
-def create_app(db: Database, config: ServerConfig | None = None) -> FastAPI:
+def create_app(db: Database, config: ServerConfig | None = None, *, operations: bool = True) -> FastAPI:
+    """The app over ``db``. ``operations``: health, readiness and metrics endpoints, request ids and
+    JSON access logs (ops.py, with the ``server`` extra's prometheus-client); the desktop's
+    built-in demo server goes without them, and without that extra."""
     config = config or ServerConfig()
     app = FastAPI(title="CaseApp sync server", version=str(p.PROTOCOL_VERSION),
                   openapi_url=f"{p.API_PREFIX}/openapi.json", docs_url=f"{p.API_PREFIX}/docs", redoc_url=None)
@@ -61,6 +65,16 @@ def create_app(db: Database, config: ServerConfig | None = None) -> FastAPI:
             return auth.principal_for(conn, token)
 
     app.add_middleware(RequestGate, authenticate=lookup)
+    pushed: Callable[[list[p.Verdict]], None] = _uncounted
+    pulled: Callable[[int], None] = _uncounted
+    if operations:
+        from sync.server import metrics
+        from sync.server.ops import OpsGate
+
+        # Outermost: health, readiness and metrics answer without a token; every request is timed,
+        # counted and logged with its request id (see ops.py).
+        app.add_middleware(OpsGate, db=db)
+        pushed, pulled = metrics.pushed, metrics.pulled
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, error: ApiError) -> JSONResponse:
@@ -140,6 +154,7 @@ def create_app(db: Database, config: ServerConfig | None = None) -> FastAPI:
                 raise ApiError(409, "sync.device_diverged")  # an older copy of this device: see merge.push
             verdicts = merge.push(conn, who, body.ops, now)
             audit_ack = trails.receive(conn, who, body.audit, now)
+        pushed(verdicts)
         return p.PushOut(verdicts=verdicts, hlc=pack(auth.now_ms()), audit_ack=audit_ack)
 
     @app.post(f"{p.API_PREFIX}/device/fork", response_model=p.ForkOut, responses=ERROR_RESPONSES)
@@ -152,6 +167,7 @@ def create_app(db: Database, config: ServerConfig | None = None) -> FastAPI:
     def pull_changes(body: p.PullIn, who: Who) -> Response:
         with db.snapshot() as conn:
             page = pull.pull(conn, who, body)
+        pulled(len(page.rows))
         # Assembled from the stored JSON text (see pull.Page); the shape is still PullOut.
         return Response(page.to_json(pack(auth.now_ms())), media_type="application/json")
 
@@ -197,6 +213,10 @@ def create_app(db: Database, config: ServerConfig | None = None) -> FastAPI:
         return Response(content=data, media_type="application/octet-stream")
 
     return app
+
+
+def _uncounted(_: object) -> None:
+    """What push and pull report to when there are no metrics (``operations=False``)."""
 
 
 def _error_response(status: int, key: str, **params: object) -> JSONResponse:

@@ -34,6 +34,7 @@ ARGON_LANES = 1
 
 TOKEN_LIFETIME_MS = 90 * 24 * 3600 * 1000
 STREET_CODE_LENGTH = 9
+DISTRICT_CODE_LENGTH = 6
 
 
 def now_ms() -> int:
@@ -84,6 +85,8 @@ def prefixes_for(role: str, scopes: list[str]) -> tuple[str, ...]:
         return ("",)
     if role == "supervisor":
         return tuple(sorted({s[:STREET_CODE_LENGTH] for s in scopes}))
+    if role == "approver":  # a district's approver reaches the whole district
+        return tuple(sorted({s[:DISTRICT_CODE_LENGTH] for s in scopes}))
     return tuple(sorted(set(scopes)))
 
 
@@ -141,11 +144,28 @@ def set_password(conn: Connection, name: str, password: str) -> int:
 
 
 def set_scopes(conn: Connection, name: str, scopes: list[str]) -> None:
-    row = conn.execute(select(schema.users.c.role).where(schema.users.c.name == name)).first()
+    """Change a user's scopes; the reach they had is remembered up to the log's current position,
+    so work they typed before the change is still recognised as theirs to have typed (merge.py)."""
+    row = conn.execute(select(schema.users.c.role, schema.users.c.scopes)
+                       .where(schema.users.c.name == name)).first()
     if row is None:
         raise ApiError(404, "sync.unknown_user", user=name)
     check_scopes(row.role, scopes)
+    before = prefixes_for(row.role, list(json.loads(row.scopes)))
+    if before != prefixes_for(row.role, scopes):
+        top = conn.execute(select(func.max(schema.changes.c.pos))).scalar_one() or 0
+        conn.execute(insert(schema.scope_history).values(user_name=name, prefixes=json.dumps(list(before)),
+                                                         until_pos=int(top), until_ms=now_ms()))
     conn.execute(update(schema.users).where(schema.users.c.name == name).values(scopes=json.dumps(scopes)))
+
+
+def prefixes_at(conn: Connection, user: str, pos: int) -> tuple[str, ...] | None:
+    """The reach ``user`` had at log position ``pos``, if their scopes changed since; else None
+    (the current reach applies)."""
+    h = schema.scope_history.c
+    found = conn.execute(select(h.prefixes).where(h.user_name == user, h.until_pos >= pos)
+                         .order_by(h.until_pos, h.id).limit(1)).scalar()
+    return tuple(json.loads(found)) if found is not None else None
 
 
 def disable_user(conn: Connection, name: str) -> int:

@@ -1,7 +1,10 @@
 """``caseapp-server``: initialise, serve and administer the sync server.
 
+    caseapp-server --version
+    caseapp-server [--db URL] migrate
+    caseapp-server [--db URL] check
     caseapp-server [--db URL] init
-    caseapp-server [--db URL] serve [--host H] [--port P] [--tls-cert F --tls-key F]
+    caseapp-server [--db URL] serve [--host H] [--port P] [--workers N] [--tls-cert F --tls-key F]
     caseapp-server [--db URL] user add NAME --role caseworker|supervisor|admin --scope ORGCODE…
     caseapp-server [--db URL] user passwd NAME
     caseapp-server [--db URL] user scope NAME --scope ORGCODE…
@@ -18,7 +21,9 @@ Passwords come from CASEAPP_PASSWORD or a prompt, and must pass the password pol
 command named for the change (passwd, scope, disable, enable), each saying what it did.
 The database URL defaults to a SQLite file in the user data folder;
 ``postgresql+psycopg://user@host/db`` for PostgreSQL (also CASEAPP_SERVER_DB).
-Every command migrates the database first, so the schema is always current.
+Every administration command migrates the database first (once, under a lock: see db.py), so
+the schema is always current; ``serve`` never does: it refuses to start on a schema other than the
+one it knows (see asgi.py), so an upgrade is ``migrate`` once, then restart the serving processes.
 """
 
 from __future__ import annotations
@@ -27,15 +32,20 @@ import argparse
 import datetime as dt
 import getpass
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Sequence
 
 from sqlalchemy import select
 
+import caseapp
 from caseapp.messages import message
+from sync import protocol
 from sync.server import auth, schema, trails
-from sync.server.db import Database, default_url
+from sync.server.db import Database, default_url, head_revision
 from sync.server.errors import ApiError
+from sync.server.startup import NotServing
 
 DEMO_USERS: tuple[tuple[str, str, list[str]], ...] = (
     # name, role, scopes: the street and communities `caseapp demo` fills with households
@@ -60,11 +70,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="caseapp-server", description="CaseApp sync server")
     parser.add_argument("--db", default=os.environ.get("CASEAPP_SERVER_DB") or None,
                         help="database URL (default: SQLite in the user data folder)")
+    parser.add_argument("--version", action="version", version=version())
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("init", help="create or migrate the database")
-    serve = sub.add_parser("serve", help="run the HTTP server")
+    sub.add_parser("migrate", help="bring the database's schema to this version's (run once per upgrade, "
+                                   "before starting the serving processes)")
+    sub.add_parser("init", help="create or migrate the database (the same as migrate)")
+    sub.add_parser("check", help="schema at this version's head, every attachment whole, row counts "
+                                 "(read only: for restore drills)")
+    serve = sub.add_parser("serve", help="run the HTTP server (the schema must be current: see migrate)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8443)
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     serve.add_argument("--tls-cert", default=None)
     serve.add_argument("--tls-key", default=None)
     serve.add_argument("--min-schema", type=int, default=1, help="oldest workspace schema still served")
@@ -94,14 +111,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def version() -> str:
+    return f"caseapp-server {caseapp.__version__} (protocol {protocol.PROTOCOL_VERSION}, schema {head_revision()})"
+
+
 def run(args: argparse.Namespace) -> int:
     db = Database(args.db or default_url())
     try:
-        db.migrate()
-        if args.command == "init":
-            print(f"database ready: {db.url.split('@')[-1]}")
-        elif args.command == "serve":
+        if args.command == "serve":
             return _serve(args, db)
+        if args.command == "check":
+            return _check(db)
+        db.migrate()
+        if args.command in ("init", "migrate"):
+            print(f"database ready at schema {db.revision()}: {db.url.split('@')[-1]}")
         elif args.command == "user":
             _user(args, db)
         elif args.command == "device":
@@ -190,14 +213,44 @@ def _audit(args: argparse.Namespace, db: Database) -> int:
     return 1 if any(t.broken for t in summaries) else 0
 
 
+def _check(db: Database) -> int:
+    from sync.server.check import check
+
+    report = check(db)
+    state = report.schema
+    print(f"schema {state.current or '-'} (this version: {state.head})" + ("" if state.at_head else "  NOT AT HEAD"))
+    for table, count in report.counts.items():
+        print(f"rows {table} {count}")
+    attached = report.counts.get("attachments", 0)
+    print(f"attachments {attached - len(report.bad_attachments)} whole, {len(report.bad_attachments)} damaged")
+    for digest in report.bad_attachments:
+        print(f"damaged attachment {digest}")
+    return 0 if report.ok else 1
+
+
 def _serve(args: argparse.Namespace, db: Database) -> int:
+    """Serve the app factory (asgi.py) in ``--workers`` processes, configured through the same
+    environment an operator's uvicorn or gunicorn would use."""
     import uvicorn
 
-    from sync.server.app import ServerConfig, create_app
+    from sync.server import asgi, logs, metrics
 
-    app = create_app(db, ServerConfig(min_schema=args.min_schema))
-    uvicorn.run(app, host=args.host, port=args.port, ssl_certfile=args.tls_cert, ssl_keyfile=args.tls_key,
-                log_level="info", proxy_headers=True)
+    asgi.check_schema(db)  # here too, so a refusal is one line, not one per worker
+    db.dispose()
+    os.environ[asgi.DB_ENV] = db.url
+    os.environ[asgi.MIN_SCHEMA_ENV] = str(args.min_schema)
+    made = None
+    if args.workers > 1 and not os.environ.get(metrics.MULTIPROC_ENV):
+        # each worker writes its counters here, and a scrape of any worker adds up all of them
+        made = tempfile.mkdtemp(prefix="caseapp-metrics-")
+        os.environ[metrics.MULTIPROC_ENV] = made
+    try:
+        uvicorn.run("sync.server.asgi:app", factory=True, workers=args.workers, host=args.host, port=args.port,
+                    ssl_certfile=args.tls_cert, ssl_keyfile=args.tls_key, proxy_headers=True,
+                    log_config=logs.config(args.log_level), log_level=args.log_level, access_log=False)
+    finally:
+        if made:
+            shutil.rmtree(made, ignore_errors=True)
     return 0
 
 
@@ -205,6 +258,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return run(args)
+    except NotServing as refused:
+        print(refused, file=sys.stderr)
+        return int(refused.code) if isinstance(refused.code, int) else 1
     except ApiError as error:
         print(message(error.key, "en", **error.params), file=sys.stderr)
         return 1

@@ -6,13 +6,22 @@ Pushes therefore assign positions inside a critical section that lasts until com
 PostgreSQL a transaction-scoped advisory lock (released by the commit itself, so several stateless
 app processes share it), on SQLite a process-wide lock (SQLite allows one writer anyway, and the
 embedded server is a single process). See docs/sync.md.
+
+Migrations run once, under a lock (``migrate``): on PostgreSQL a transaction-scoped advisory lock,
+on SQLite an operating-system lock on a file beside the database. Two migrators started at once
+(two ``caseapp-server migrate``, an admin command beside a deploy) would otherwise both create the
+same tables and one would fail half-way. Serving processes never migrate: they check the schema is
+the one they know (``schema_state``) and refuse to start otherwise.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +37,27 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import QueuePool
 
 from caseapp.fileio import make_private, private_file
+from caseapp.resources import package_dir
 
 # Any fixed 64-bit number; it names "the change log" among advisory locks.
 PUSH_LOCK_KEY = 0x43415345_53594E43  # "CASESYNC"
+# Another, naming "the schema migration"; held only by migrators.
+MIGRATE_LOCK_KEY = 0x43415345_4D494752  # "CASEMIGR"
+#: SQLite: the file beside the database that migrators lock (it holds nothing)
+MIGRATE_LOCK_SUFFIX = ".migrate-lock"
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    """Where a database's schema stands against the migrations this program carries."""
+
+    current: str | None
+    head: str | None
+    known: bool  # the current revision is one of ours (None, an empty database, counts as known)
+
+    @property
+    def at_head(self) -> bool:
+        return self.current == self.head
 
 
 def default_url() -> str:
@@ -87,15 +114,56 @@ class Database:
                 yield conn
 
     def migrate(self) -> None:
-        with self.engine.begin() as conn:
+        """Upgrade to the head revision, once: concurrent migrators wait for each other, and the
+        later ones find nothing left to do."""
+        with self._migration_lock(), self.engine.begin() as conn:
+            if not self.is_sqlite:
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATE_LOCK_KEY})
             command.upgrade(_alembic_config(conn), "head")
 
     def revision(self) -> str | None:
         with self.engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
 
+    def schema_state(self) -> SchemaState:
+        """The database's revision against ours (connects, so it also says the database answers)."""
+        current = self.revision()
+        scripts = ScriptDirectory.from_config(_alembic_config())
+        known = current is None or any(rev.revision == current for rev in scripts.walk_revisions())
+        return SchemaState(current=current, head=scripts.get_current_head(), known=known)
+
+    @contextmanager
+    def _migration_lock(self) -> Iterator[None]:
+        path = make_url(self.url).database if self.is_sqlite else None
+        if not path or path == ":memory:" or path.startswith("file:"):
+            yield  # PostgreSQL: the advisory lock, taken inside the transaction; memory: one process
+            return
+        fd = os.open(path + MIGRATE_LOCK_SUFFIX, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+        try:
+            _lock_blocking(fd)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
+
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+if sys.platform == "win32":
+    import msvcrt
+
+    def _lock_blocking(fd: int) -> None:
+        while True:
+            try:
+                msvcrt.locking(fd, msvcrt.LK_LOCK, 1)  # retries for 10 s, then raises
+                return
+            except OSError:
+                continue
+else:
+    import fcntl
+
+    def _lock_blocking(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_EX)
 
 
 def _private_sqlite_files(url: str) -> None:
@@ -105,7 +173,7 @@ def _private_sqlite_files(url: str) -> None:
     path = make_url(url).database
     if not path or path == ":memory:" or path.startswith("file:"):
         return
-    for suffix in ("-wal", "-shm"):
+    for suffix in ("-wal", "-shm", MIGRATE_LOCK_SUFFIX):
         if Path(path + suffix).exists():
             private_file(Path(path + suffix))
     private_file(Path(path))
@@ -130,7 +198,7 @@ def _sqlite_pragmas(engine: Engine) -> None:
 
 def _alembic_config(conn: Connection | None = None) -> Config:
     cfg = Config()
-    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    cfg.set_main_option("script_location", str(package_dir("sync.server.migrations", "env.py", "script.py.mako")))
     cfg.attributes["connection"] = conn
     return cfg
 

@@ -23,17 +23,19 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 
+from caseapp.domain import tree
 from caseapp.domain.base import SILENT_FIELDS, Record
 from caseapp.domain.codec import JsonValue, dumps, from_wire
 from caseapp.domain.types import format_datetime, parse_datetime
 from caseapp.errors import WorkflowError
 from caseapp.ids import new_id
+from caseapp.services import evidence
 from caseapp.services.workflows import machine_for
 from caseapp.store.hlc import pack, physical_ms
 from caseapp.validation.rules import EARLIEST_YEAR
 from sync import protocol as p
 from sync.server import attachments, schema
-from sync.server.auth import Principal
+from sync.server.auth import Principal, prefixes_at
 from sync.server.errors import ApiError, Rejected
 from sync.server.values import STAMPED, checked, defaults, entity_class, field_set, references, unique_fields
 
@@ -59,6 +61,8 @@ class Row:
     origin_device: str
     new: bool = False
     dirty: bool = False
+    #: the root of its tree (caseapp.domain.tree); its own id for a root
+    root_id: str | None = None
 
     @property
     def archived(self) -> bool:
@@ -128,7 +132,7 @@ class Batch:
             chunk = wanted[start:start + 500]
             for r in self.conn.execute(select(schema.records).where(schema.records.c.id.in_(chunk))):
                 self.rows[r.id] = Row(r.id, r.entity, r.org_code, json.loads(r.fields), json.loads(r.meta),
-                                      r.pos, r.created_pos, r.origin_device)
+                                      r.pos, r.created_pos, r.origin_device, root_id=r.root_id or r.id)
             for i in chunk:
                 self.rows.setdefault(i, None)
 
@@ -169,6 +173,12 @@ class Batch:
             return self._resolve(op)
         cls = entity_class(src.entity)
         row = self.row(src.row_id)
+        if row is not None and row.entity == src.entity and not self.who.covers(row.org_code) \
+                and src.op == "set" and src.field not in (None, "org_code", *STAMPED) \
+                and self._typed_in_scope(row, src.base_pos):
+            # Typed while the record was the user's (it moved away, or their scope changed since):
+            # kept for whoever holds it now, as a conflict they settle, never applied unseen.
+            return self._propose(op, row, str(src.field), src.value)
         if row is not None and (row.entity != src.entity or not self.who.covers(row.org_code)):
             # The same answer whatever the record is: a device learns nothing of what it cannot see.
             raise Rejected("sync.id_unavailable")
@@ -218,22 +228,45 @@ class Batch:
         out, clamped = checked(cls, {**given, "id": op.src.row_id}, now=self.now, partial=False)
         op.clamped = op.clamped or clamped
         fields: dict[str, JsonValue] = {**defaults(cls), **out}
+        root_id = op.src.row_id
+        moved_from: str | None = None
+        ref = tree.parent_ref(cls, fields)
+        parent_column = tree.parent_field(cls)
+        if ref is not None:
+            # It lives where the record it belongs to lives now (a member added offline to a
+            # household that moved meanwhile follows it), if that record is this user's to add to.
+            parent = self.row(ref[1])
+            if parent is None or parent.entity != ref[0] or not (
+                    self.who.covers(parent.org_code) or self._typed_in_scope(parent, op.src.base_pos)):
+                claimed = fields.get("org_code")
+                if isinstance(claimed, str) and not self.who.covers(claimed):
+                    raise Rejected("sync.out_of_scope", "org_code")
+                raise Rejected("sync.parent_missing", parent_column)
+            claimed = fields.get("org_code")
+            fields["org_code"] = parent.org_code
+            root_id = parent.root_id or parent.id
+            if isinstance(claimed, str) and claimed != parent.org_code:
+                moved_from = claimed  # devices there hold it as created: they are told it left
         org = fields.get("org_code")
-        if not isinstance(org, str) or not self.who.covers(org):
+        if not isinstance(org, str) or (ref is None and not self.who.covers(org)):
             raise Rejected("sync.out_of_scope", "org_code")
         for name in given:
+            if ref is not None and name in (parent_column, "org_code"):
+                continue
             self._allowed(entity, op.src.row_id, name, fields[name], edit=False)
         attachments.check_create(self.conn, self.who, entity, fields)  # content first, then the record
-        row = Row(op.src.row_id, entity, org, {}, {}, 0, 0, op.device, new=True)
+        row = Row(op.src.row_id, entity, org, {}, {}, 0, 0, op.device, new=True, root_id=root_id)
         # The server decides the stamps: who pushed it, from which device, and when: the time the
         # device gives, as far as the server trusts it (never ahead of the server's own clock, nor of
         # the operation's clamped stamp; a year no record can have is no time at all).
         stamp = self._stamp(op)
+        if entity == "case_step":
+            fields["handler_role"] = self.who.role  # the role the server knows, not the one claimed
         fields.update(id=row.id, author=op.author, device=op.device,
                       created_at=self._created_at(cls, value.get("created_at"), op), updated_at=stamp,
                       updated_by=op.author)
         row.fields = fields
-        pos = self._log(row, fields)
+        pos = self._log(row, fields, moved_from)
         row.created_pos = pos
         row.meta = {CREATED: [pos, op.hlc, op.device, op.author]}
         self.rows[row.id] = row
@@ -288,7 +321,8 @@ class Batch:
         return Outcome(p.APPLIED, row.pos)
 
     def _base(self, op: Op, row: Row) -> int:
-        if op.src.base_pos is not None:
+        # A create's base is its parent's position (caseapp.store.journal), not the record's own.
+        if op.src.base_pos is not None and op.src.op != "create":
             return op.src.base_pos
         # Never pulled: the device knows the record only if it created it itself.
         return row.created_pos if row.origin_device == op.device else 0
@@ -299,6 +333,8 @@ class Batch:
         if dumps(stored) == dumps(value):
             return Outcome(p.APPLIED, row.pos)
         cls = entity_class(row.entity)
+        if name == "org_code" and tree.follows_parent(cls, row.fields):
+            raise Rejected("sync.moves_with_parent", name)
         if name == cls.state_field:
             self._check_move(cls, row, name, stored, value)
         meta = row.meta.get(name) or row.meta.get(CREATED) or [row.created_pos, 0, row.origin_device, ""]
@@ -348,8 +384,12 @@ class Batch:
             return
         if cls.entity == "disaster_report":
             raise Rejected("workflow.stage_fixed", name)
+        subject: Any = RowView(cls, row.fields)
+        if cls.entity == "assistance_case":
+            subject = evidence.Evidence(subject, evidence.facts_of(row.id, self._family_fields(
+                row, ("verification", "investigation"))))
         try:
-            machine.check(str(stored), str(target), RowView(cls, row.fields), name)
+            machine.check(str(stored), str(target), subject, name, role=self.who.role)
         except WorkflowError as refused:
             if not self._resolving(row, name, target):
                 raise Rejected(refused.key, name, **refused.params) from None
@@ -377,7 +417,100 @@ class Batch:
         row.fields["updated_by"] = op.author
         pos = self._log(row, {name: value}, old_org)
         row.meta[name] = [pos, op.hlc, op.device, op.author]
+        if name == "org_code" and old_org is not None:
+            for member in self._subtree(row):
+                self._follow(op, member, row.org_code, row.root_id or row.id)
+        elif name == tree.parent_field(entity_class(row.entity)):
+            self._rehome(op, row)
         return pos
+
+    # -- trees (caseapp.domain.tree) ----------------------------------------------------------
+    def _subtree(self, top: Row) -> list[Row]:
+        """Every record below ``top`` in its tree, from the store and this batch."""
+        root_id = top.root_id or top.id
+        r = schema.records.c
+        self.preload(self.conn.execute(select(r.id).where(r.root_id == root_id)).scalars().all())
+        family = {x.id: x for x in self.rows.values() if x is not None and (x.root_id or x.id) == root_id}
+        below: dict[str, list[Row]] = {}
+        for x in family.values():
+            ref = tree.parent_ref(entity_class(x.entity), x.fields)
+            if ref is not None and x.id != top.id:
+                below.setdefault(ref[1], []).append(x)
+        found: list[Row] = []
+        frontier = [top.id]
+        while frontier:
+            reached = [x for i in frontier for x in below.get(i, []) if x not in found]
+            found += reached
+            frontier = [x.id for x in reached]
+        return found
+
+    def _family_fields(self, row: Row, entities: tuple[str, ...]) -> list[tuple[str, dict[str, Any]]]:
+        """(entity, fields) of the records of these types in ``row``'s tree, as this batch leaves them."""
+        root_id = row.root_id or row.id
+        r = schema.records.c
+        self.preload(self.conn.execute(select(r.id).where(r.root_id == root_id, r.entity.in_(entities)))
+                     .scalars().all())
+        return [(x.entity, x.fields) for x in self.rows.values()
+                if x is not None and x.entity in entities and (x.root_id or x.id) == root_id]
+
+    def _follow(self, op: Op, row: Row, org: str, root_id: str) -> None:
+        """A record moves with the tree it belongs to: the same place, logged as this operation's."""
+        row.root_id = root_id
+        if row.org_code == org:
+            row.dirty = True
+            return
+        old_org = row.org_code
+        row.fields["org_code"] = row.org_code = org
+        row.fields["updated_at"] = self._stamp(op)
+        row.fields["updated_by"] = op.author
+        pos = self._log(row, {"org_code": org}, old_org)
+        row.meta["org_code"] = [pos, op.hlc, op.device, op.author]
+
+    def _rehome(self, op: Op, row: Row) -> None:
+        """A record given another parent (a member moving to another household) joins that tree,
+        with everything below it; with no parent it becomes a root where it is."""
+        below = self._subtree(row)
+        ref = tree.parent_ref(entity_class(row.entity), row.fields)
+        parent = self.row(ref[1]) if ref is not None else None
+        org, root_id = (parent.org_code, parent.root_id or parent.id) if parent is not None else (row.org_code, row.id)
+        for member in (row, *below):
+            self._follow(op, member, org, root_id)
+
+    def _typed_in_scope(self, row: Row, base: int | None) -> bool:
+        """Was ``row`` this user's when the device last read it (at log position ``base``): in the
+        reach the user had then, where the record was then? Evidence only the device that read it
+        holds, so an edit typed in good faith offline is recognised after a move or a scope change."""
+        if base is None or base <= 0 or base > row.pos:
+            return False
+        org = self.value_at(row, "org_code", base)
+        if not isinstance(org, str):
+            return False
+        then = prefixes_at(self.conn, self.who.user, base)
+        reach = then if then is not None else self.who.prefixes
+        return any(org.startswith(prefix) for prefix in reach)
+
+    def _propose(self, op: Op, row: Row, name: str, value: Any) -> Outcome:
+        """An edit of a record now out of the pusher's scope, typed while it was theirs: judged by
+        the same rules, then kept as a conflict for the record's holder to settle (never applied
+        unseen: the pusher no longer answers for the record). The device learns nothing new."""
+        cls = entity_class(row.entity)
+        if name not in field_set(cls):
+            raise Rejected("record.unknown_field", name, type=row.entity, name=name)
+        out, clamped = checked(cls, {name: value}, now=self.now, partial=True, current=row.fields)
+        op.clamped = op.clamped or clamped
+        value = out[name]
+        if cls.insert_only or name in unique_fields(cls) or name in references(cls):
+            raise Rejected("sync.id_unavailable")
+        stored = row.fields.get(name)
+        if dumps(stored) == dumps(value):
+            return Outcome(p.APPLIED, row.pos)
+        if name == cls.state_field:
+            self._check_move(cls, row, name, stored, value)
+        meta = row.meta.get(name) or row.meta.get(CREATED) or [row.created_pos, 0, row.origin_device, ""]
+        cid = self._conflict(row, name, self.value_at(row, name, op.src.base_pos or 0),
+                             (stored, meta[AUTHOR], meta[DEVICE], meta[HLC]), (value, op.author, op.device, op.hlc))
+        self._log(row, {})  # the holders re-read the record with its conflict
+        return Outcome(p.MERGED, row.pos, cid)
 
     def _conflict(self, row: Row, name: str, base: JsonValue, winner: tuple[Any, ...],
                   loser: tuple[Any, ...]) -> str:
@@ -421,9 +554,9 @@ class Batch:
         old = [{**_record_values(r), "b_id": r.id} for r in dirty if not r.new]
         if old:
             stmt = (update(schema.records).where(schema.records.c.id == bindparam("b_id"))
-                    .values({k: bindparam(k) for k in ("org_code", "fields", "meta", "pos", "archived")}))
-            self.conn.execute(stmt, [{k: o[k] for k in ("b_id", "org_code", "fields", "meta", "pos", "archived")}
-                                     for o in old])
+                    .values({k: bindparam(k) for k in ("org_code", "fields", "meta", "pos", "archived", "root_id")}))
+            names = ("b_id", "org_code", "fields", "meta", "pos", "archived", "root_id")
+            self.conn.execute(stmt, [{k: o[k] for k in names} for o in old])
         if self.changes:
             self.conn.execute(insert(schema.changes), self.changes)
         if self.new_conflicts:
@@ -438,7 +571,7 @@ class Batch:
 def _record_values(row: Row) -> dict[str, Any]:
     return {"id": row.id, "entity": row.entity, "org_code": row.org_code, "fields": dumps(row.fields),
             "meta": json.dumps(row.meta, separators=(",", ":")), "pos": row.pos, "created_pos": row.created_pos,
-            "origin_device": row.origin_device, "archived": row.archived}
+            "origin_device": row.origin_device, "archived": row.archived, "root_id": row.root_id or row.id}
 
 
 def stamp_time(hlc: int) -> str:

@@ -122,10 +122,11 @@ def _rows(conn: Connection, who: Principal, wanted: dict[str, str]) -> tuple[lis
     removals: list[tuple[str, str]] = []
     for row_id, entity in wanted.items():
         rec = found.get(row_id)
-        if rec is not None and who.covers(rec.org_code):
+        if rec is not None and rec.entity == entity and who.covers(rec.org_code):
             rows.append((rec.entity, rec.id, rec.pos, rec.fields, conflicts.get(rec.id, [])))
         else:
-            removals.append((rec.entity if rec is not None else entity, row_id))
+            # named as asked: a removal must not tell a device what a record outside its scope is
+            removals.append((entity, row_id))
     return rows, removals
 
 

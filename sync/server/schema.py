@@ -77,6 +77,21 @@ records = Table(
     Column("created_pos", BigInteger, nullable=False),
     Column("origin_device", String(64), nullable=False),
     Column("archived", Boolean, nullable=False, default=False),
+    #: the root of the record's tree (caseapp.domain.tree): its own id for a root; everything with
+    #: one root lives in the root's org unit and moves with it
+    Column("root_id", String(36), nullable=True, index=True),
+)
+
+#: the scopes a user had until a change (``until_pos``: the last log position under them), so work
+#: typed while a record was in the user's scope is recognised after the scope changed
+scope_history = Table(
+    "scope_history", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_name", String(64), nullable=False, index=True),
+    #: JSON list of the org-code prefixes the user reached (``Principal.prefixes``)
+    Column("prefixes", Text, nullable=False),
+    Column("until_pos", BigInteger, nullable=False),
+    Column("until_ms", BigInteger, nullable=False),
 )
 
 changes = Table(

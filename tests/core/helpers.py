@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from caseapp.domain import CareVisit, ElderProfile, Household, Member
+from caseapp.domain import AssistanceCase, CareVisit, ElderProfile, Household, Investigation, Member, Verification
 from caseapp.services import records
 
 ORG = "440104001001"
@@ -30,3 +30,27 @@ def elder_with_visit(session: Session, household_id: str, member_id: str) -> tup
                                                 "visited_at": dt.datetime.now(dt.UTC) - dt.timedelta(days=1),
                                                 "notes": "精神状态良好"})
     return elder, visit
+
+
+#: an assistance application's path to payment, step by step
+CASE_PATH = ("verification", "investigation", "preliminary_review", "public_notice", "approval", "active")
+
+
+def approve(session: Session, case: AssistanceCase, upto: str = "active", *, role: str | None = None) -> None:
+    """Take a case along CASE_PATH up to ``upto`` as an office does: the 核对 concluded, the home
+    investigation signed by two investigators, a public notice that has run its week without
+    objections (it began eight days ago)."""
+    records.create(session, Verification, {"org_code": case.org_code, "household_id": case.household_id,
+                                           "case_id": case.id, "consent_ref": "SQ-1", "conclusion": "eligible",
+                                           "requested_on": _days_ago(10).date()})
+    records.create(session, Investigation, {"org_code": case.org_code, "household_id": case.household_id,
+                                            "case_id": case.id, "investigators": "张敏、刘志强",
+                                            "investigators_signed": True, "investigated_at": _days_ago(9)})
+    for target in CASE_PATH[:CASE_PATH.index(upto) + 1]:
+        extra: dict[str, Any] = {"notice_objections": "无异议"} if target == "approval" else {}
+        records.transition(session, case, target, role=role,
+                           at=_days_ago(8) if target == "public_notice" else None, **extra)
+
+
+def _days_ago(days: int) -> dt.datetime:
+    return dt.datetime.now(dt.UTC) - dt.timedelta(days=days)

@@ -14,7 +14,7 @@ from caseapp.messages import render
 from caseapp.services import records
 from caseapp.services.workflows import ASSISTANCE, GRID_EVENT, MACHINES, REFERRAL, StateMachine
 from caseapp.store.workspace import Workspace
-from tests.core.helpers import ORG, household
+from tests.core.helpers import ORG, approve, household
 
 NOW = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
 
@@ -68,8 +68,7 @@ def test_assistance_case_through_approval_and_review(ws: Workspace) -> None:
     cid = case(ws)
     with ws.write() as s:
         c = s.get(AssistanceCase, cid)
-        for target in ("verification", "investigation", "preliminary_review", "public_notice", "approval", "active"):
-            records.transition(s, c, target)
+        approve(s, c)
         assert c.approved_on is not None and c.next_review_date is not None
         review = records.record_review(s, c, "decrease", new_amount="450.00", reason="家庭收入增加")
         assert c.status == "active" and str(c.monthly_amount) == "450.00"

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from caseapp.domain.codec import dumps
 from caseapp.services.exchange import EXPORT_ORDER, dump_line, export_bytes
-from caseapp.store.tables import OUTBOX_STATES, JournalEntry
+from caseapp.store.tables import LEFT_SCOPE, OUTBOX_STATES, JournalEntry
 from sync.server import schema
 from sync.server.auth import Principal, prefixes_for
 from sync.server.db import Database
@@ -97,7 +97,8 @@ def audit_edits(devices: list[CliDevice], db: Database) -> EditAudit:
     written). An accepted create must exist. A rejected operation is listed: its value reached
     no one."""
     result = EditAudit()
-    entries = [e for dev in devices for e in dev.journal() if e.entity != "conflict"]
+    # an applied edit of a record that later left the device keeps no value there (sync.left_scope)
+    entries = [e for dev in devices for e in dev.journal() if e.entity != "conflict" and e.reason != LEFT_SCOPE]
     rows = {e.row_id for e in entries if e.op == "set"}
     with db.read() as conn:
         current = {r.id: json.loads(r.fields) for r in conn.execute(select(schema.records))}

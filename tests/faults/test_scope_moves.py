@@ -8,8 +8,6 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import pytest
-
 from caseapp.domain import CareVisit, ElderProfile, Household, Member
 from caseapp.services import records
 from tests.sync.conftest import COMMUNITY_A, COMMUNITY_B, GRID_A1, GRID_A2, STREET, Server
@@ -61,17 +59,11 @@ def typed_offline_then_synced(backend: str, server: Server, tmp_path: Path, *, m
 
 
 @SQLITE_THEN_POSTGRES_LONG
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="issue 9: offline edits of a household moved out of the device's scope are rejected "
-                          "(sync.out_of_scope), the household is removed from the device, the values exist nowhere")
 def test_household_moved_away_keeps_the_work_typed_offline(backend: str, server: Server, tmp_path: Path) -> None:
     typed_offline_then_synced(backend, server, tmp_path, move=True)
 
 
 @SQLITE_THEN_POSTGRES_LONG
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="issue 9: offline edits made while in scope are rejected after the user's scope shrinks, "
-                          "and the re-pull removes the record: the values exist nowhere")
 def test_scope_reduced_keeps_the_work_typed_offline(backend: str, server: Server, tmp_path: Path) -> None:
     typed_offline_then_synced(backend, server, tmp_path, move=False)
 
@@ -107,9 +99,6 @@ def grids_of(server: Server, ids: list[str]) -> dict[str, str]:
 
 
 @SQLITE_THEN_POSTGRES_LONG
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="issue 9: a household move is merged record by record: two supervisors moving it at once "
-                          "open one conflict per record, and settling the household's moves only the household")
 def test_concurrent_moves_are_one_conflict_and_move_the_household_whole(backend: str, server: Server,
                                                                       tmp_path: Path) -> None:
     server.add_user("supervisor2", "supervisor", [STREET])
@@ -135,9 +124,6 @@ def test_concurrent_moves_are_one_conflict_and_move_the_household_whole(backend:
 
 
 @SQLITE_THEN_POSTGRES_LONG
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="issue 9: a member added offline to a household another supervisor moved stays in the old "
-                          "grid, without its household")
 def test_member_added_offline_follows_its_household(backend: str, server: Server, tmp_path: Path) -> None:
     server.add_user("supervisor2", "supervisor", [STREET])
     one = make_device(tmp_path, "supervisor", server.url)

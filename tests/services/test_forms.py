@@ -129,7 +129,8 @@ def test_the_approval_form_lists_every_step_with_its_time_and_handler(ws: Worksp
     assert all(step.handler == "tester" for step in steps)
     assert steps[1].at == print_data.utc(2026, 11, 3, 2)
     words = _words(html)
-    for label in ("社区（村）受理意见", "街道（镇）审核意见", "区（县）民政部门审批意见", "初审", "公示", "在保"):
+    for label in ("社区（村）受理意见", "街道（镇）审核意见", "区（县）民政部门审批意见", "受理", "提交审核",
+                  "审核通过（公示）", "公示期满，报批", "批准"):  # each signed step as the office names it
         assert label in words
     assert "公示期满无异议" in words  # the decision's reasons against the decisive step
 

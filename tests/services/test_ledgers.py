@@ -21,6 +21,7 @@ from caseapp.services import demo, ledgers, records, xlsx
 from caseapp.store.tables import AuditEntry
 from caseapp.store.workspace import Workspace
 from tests.conftest import PASSPHRASE
+from tests.core.helpers import approve
 
 TODAY = dt.date(2026, 11, 30)
 COMMUNITY = "440105001001"  # 海珠区 赤岗街道 … (a real community code)
@@ -40,8 +41,11 @@ def _case(ws: Workspace, status_path: list[str], name: str, id_number: str, inco
         case = records.create(s, AssistanceCase, {"org_code": COMMUNITY, "household_id": h.id, "category": "dibao",
                                                   "people_covered": 2, "monthly_amount": amount,
                                                   "certificate_no": "穗海低保字001"})
-        for target in status_path:
-            records.transition(s, case, target, decision_reason="符合条件" if target == "rejected" else "")
+        if status_path[-1:] == ["active"]:
+            approve(s, case)
+        else:
+            for target in status_path:
+                records.transition(s, case, target, decision_reason="符合条件" if target == "rejected" else "")
         return h.id
 
 

@@ -24,19 +24,20 @@ from caseapp.services import list_export, listing, records
 from caseapp.store.search_index import name_sort_key
 from caseapp.store.workspace import Workspace
 from tests.conftest import PASSPHRASE
+from tests.core.helpers import CASE_PATH, approve
 
 GRIDS = ("440104001007001", "440104001007002", "440104001008001")
 COMMUNITY = "440104001007"
 SURNAMES = ("陈", "李", "张", "黄", "梁")
-ACTIVE_PATH = ("verification", "investigation", "preliminary_review", "public_notice", "approval", "active")
 
 
 def _case(db: Any, household: Household, category: str, steps: int, amount: str) -> AssistanceCase:
     case = records.create(db, AssistanceCase, {"org_code": household.org_code, "household_id": household.id,
                                                "category": category, "monthly_amount": amount})
-    path = ("active",) if category == "temporary" and steps else ACTIVE_PATH[:steps]
-    for target in path:
-        records.transition(db, case, target)
+    if category == "temporary" and steps:
+        records.transition(db, case, "active")  # 先行救助: paid first
+    elif steps:
+        approve(db, case, upto=CASE_PATH[steps - 1])
     return case
 
 

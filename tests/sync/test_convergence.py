@@ -40,7 +40,7 @@ from caseapp.ids import new_id
 from caseapp.services import records
 from caseapp.services.exchange import EXPORT_ORDER, dump_line, export_bytes, import_rows, parse
 from caseapp.store.hlc import HybridClock, wall_ms
-from caseapp.store.tables import AuditEntry, ConflictRecord, JournalEntry
+from caseapp.store.tables import LEFT_SCOPE, AuditEntry, ConflictRecord, JournalEntry
 from caseapp.store.workspace import Workspace
 from sync import apply, conflicts, run
 from sync import protocol as p
@@ -316,7 +316,8 @@ def check_acknowledged(devs: list[Dev], server: Server) -> None:
         with dev.ws.read() as s:
             writes += s.scalars(select(JournalEntry).where(
                 JournalEntry.op == "set", JournalEntry.entity != "conflict",
-                JournalEntry.state.in_(("applied", "conflict", "merged")))).all()
+                JournalEntry.state.in_(("applied", "conflict", "merged")),
+                JournalEntry.reason.is_distinct_from(LEFT_SCOPE))).all()
     with server.db.read() as conn:
         current = {r.id: json.loads(r.fields) for r in conn.execute(select(schema.records))}
         kept: dict[tuple[str, str], set[str]] = {}

@@ -141,7 +141,8 @@ def test_records_leaving_the_scope_leave_nothing_personal_behind(
     for digest in (a_scan, shared, b_scan):
         run.fetch_attachment(laptop.ws, client, digest)
     client.close()
-    laptop.sync()  # its trail reaches the server
+    edit(laptop, in_a, notes=f"已入户核对{A_HEAD}的情况")  # what the laptop itself typed, applied
+    laptop.sync()  # its trail and its edit reach the server
     before = database_text(laptop)
     with laptop.ws.read() as s:
         assert s.scalars(select(ConflictRecord.row_id)).all() == [in_a]

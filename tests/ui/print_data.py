@@ -100,7 +100,7 @@ def fill(ws: Workspace) -> Printed:
             "report_ref": "HD-440104-2026-1102"})
         visit = records.create(s, Investigation, {
             "id": rid(10), "org_code": ORG, "household_id": h.id, "case_id": case.id,
-            "investigated_at": utc(2026, 11, 5, 2, 30), "investigators": "张敏、刘志强",
+            "investigated_at": utc(2026, 11, 5, 2, 30), "investigators": "张敏、刘志强", "investigators_signed": True,
             "housing_type": "rented", "housing_area": 38.5, "housing_owner": "广州市越秀区房管局",
             "vehicles": "无", "savings": "3200", "securities": "0", "businesses": "无",
             "monthly_expenses": "2100", "consent_ref": "SQ-2026-0381",
@@ -145,8 +145,9 @@ def fill(ws: Workspace) -> Printed:
             "narrative": "灾情续报：核实倒塌房屋 1 户 2 间，均已安置。"})
     for target, day in (("verification", 3), ("investigation", 5), ("preliminary_review", 9),
                         ("public_notice", 10), ("approval", 18)):
+        extra = {"notice_objections": "公示期间无异议"} if target == "approval" else {}
         with clock(utc(2026, 11, day, 2)), ws.write() as s:
-            records.transition(s, records.get(s, AssistanceCase, case.id), target, at=utc(2026, 11, day, 2))
+            records.transition(s, records.get(s, AssistanceCase, case.id), target, at=utc(2026, 11, day, 2), **extra)
     with clock(utc(2026, 11, 20, 6)), ws.write() as s:
         records.transition(s, records.get(s, AssistanceCase, case.id), "active", at=utc(2026, 11, 20, 6),
                            decision_reason="经入户调查和家庭经济状况核对，符合最低生活保障条件，公示期满无异议，"
@@ -166,10 +167,19 @@ def fill(ws: Workspace) -> Printed:
                 "id": rid(n + 30), "org_code": ORG, "household_id": other.id, "category": category,
                 "applied_on": dt.date(2026, 10, 8), "people_covered": 1, "monthly_amount": "1120",
                 "certificate_no": f"YX-2026-{n:04d}" if target == "active" else None})
+            if target == "active":  # its 核对 and home investigation, as approval needs
+                records.create(s, Verification, {"id": rid(n + 40), "org_code": ORG, "household_id": other.id,
+                                                 "case_id": other_case.id, "consent_ref": f"SQ-2026-{n:04d}",
+                                                 "requested_on": dt.date(2026, 10, 9), "conclusion": "eligible"})
+                records.create(s, Investigation, {"id": rid(n + 50), "org_code": ORG, "household_id": other.id,
+                                                  "case_id": other_case.id, "investigated_at": utc(2026, 10, 10, 2),
+                                                  "investigators": "张敏、刘志强", "investigators_signed": True})
         path = ("verification", "investigation", "preliminary_review", "public_notice", "approval", "active")
         for step in path[:path.index(target) + 1]:
+            extra = {"notice_objections": "无异议"} if step == "approval" else {}
             with clock(utc(2026, 11, 8, 2)), ws.write() as s:
-                records.transition(s, records.get(s, AssistanceCase, other_case.id), step, at=utc(2026, 11, 8, 2))
+                records.transition(s, records.get(s, AssistanceCase, other_case.id), step, at=utc(2026, 11, 8, 2),
+                                   **extra)
     for target, day in (("consented", 21), ("sent", 22)):
         with clock(utc(2026, 11, day, 3)), ws.write() as s:
             records.transition(s, records.get(s, Referral, referral.id), target, at=utc(2026, 11, day, 3))

@@ -147,6 +147,7 @@ def test_ledger_is_exported_with_the_password_excel_asks_for(qtbot, window: AppW
 
     from caseapp.domain import AssistanceCase, Household
     from caseapp.services import records, xlsx
+    from tests.core.helpers import approve
 
     ws = window.session.ws
     assert ws is not None
@@ -154,8 +155,7 @@ def test_ledger_is_exported_with_the_password_excel_asks_for(qtbot, window: AppW
         h = records.create(db, Household, {"org_code": "440105001001", "head_name": "黄淑芬", "address": "小北路 9 号"})
         case = records.create(db, AssistanceCase, {"org_code": "440105001001", "household_id": h.id,
                                                    "category": "dibao", "monthly_amount": "600"})
-        for target in ("verification", "investigation", "preliminary_review", "public_notice", "approval", "active"):
-            records.transition(db, case, target)
+        approve(db, case)
     page = window.main_screen.households
     window.main_screen.go(page)
     dialog = page.export_ledger()

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from caseapp.domain import AssistanceCase, GridEvent, Household, Member, OrgUnit
 from caseapp.services import listing, records
+from tests.core.helpers import approve
 from tests.ui.conftest import ORG, make_session, type_text, unlock
 from ui import language
 from ui.prefs import Prefs
@@ -25,7 +26,6 @@ from ui.window import AppWindow
 MY_GRID = ORG + "001"
 NEIGHBOUR_GRID = ORG + "002"
 ELSEWHERE = "440104001008001"
-ACTIVE_PATH = ("verification", "investigation", "preliminary_review", "public_notice", "approval", "active")
 
 
 @pytest.fixture
@@ -40,9 +40,10 @@ def _case(db: object, household: Household, category: str, amount: str, *, activ
           next_review: dt.date | None = None) -> AssistanceCase:
     case = records.create(db, AssistanceCase, {"org_code": household.org_code, "household_id": household.id,
                                                "category": category, "monthly_amount": amount})
-    path = ("active",) if category == "temporary" else ACTIVE_PATH
-    for target in path if active else ():
-        records.transition(db, case, target)
+    if active and category == "temporary":
+        records.transition(db, case, "active")  # 先行救助: paid first
+    elif active:
+        approve(db, case)
     if next_review is not None:
         records.update(db, case, {"next_review_date": next_review})
     return case

@@ -1,8 +1,9 @@
 """Everything the household view shows, read in one go on the read pool as plain values.
 
 Rows are dicts (not ORM objects) because the read session is closed before they reach the GUI
-thread. Each stateful record also carries ``_allowed``: the moves its state machine allows now,
-so the view offers exactly those.
+thread. Each stateful record also carries ``_options``: every move its state machine has from its
+state, each with its action (as the office names it) and, when it cannot be taken now by this
+user's role, the reason (a message key); ``_allowed`` lists the ones that can.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session as DbSession
 
-from caseapp.domain import Household, Record
-from caseapp.services import records
+from caseapp.domain import AssistanceCase, Household, Record
+from caseapp.services import evidence, records
 from caseapp.services.lists import grid_events_for
-from caseapp.services.workflows import machine_for
+from caseapp.services.workflows import ASKED, machine_for
 from caseapp.store import audit
 
 Row = dict[str, Any]
@@ -37,23 +38,30 @@ class Bundle:
         return [(m["id"], m["name"]) for m in self.rows("member") if not m["archived"]]
 
 
-def as_row(record: Record) -> Row:
+def as_row(record: Record, db: DbSession | None = None, role: str | None = None) -> Row:
     row: Row = record.values()
     row["entity"] = record.entity
-    if record.state_field:
-        machine = machine_for(record.entity)
+    machine = machine_for(record.entity) if record.state_field else None
+    if machine is not None and record.state_field:
         state = getattr(record, record.state_field)
-        row["_allowed"] = machine.allowed(state, record) if machine else []
+        subject: object = record
+        if isinstance(record, AssistanceCase) and db is not None:
+            subject = evidence.Evidence(record, evidence.gather(db, record))
+        # a reason the signer writes in the sign-off itself does not grey the step: it asks for it
+        row["_options"] = [{"target": target, "action": machine.step(state, target).action,
+                            "blocked": None if blocked in ASKED else blocked, "asks": ASKED.get(blocked or "")}
+                           for target, blocked in machine.options(state, subject, role)]
+        row["_allowed"] = [o["target"] for o in row["_options"] if o["blocked"] is None]
     return row
 
 
-def load_bundle(db: DbSession, household_id: str) -> Bundle:
+def load_bundle(db: DbSession, household_id: str, role: str | None = None) -> Bundle:
     household = records.get(db, Household, household_id)
     found = [*records.household_records(db, household_id), *grid_events_for(db, household_id)]
     grouped: dict[str, list[Row]] = defaultdict(list)
     for record in found:
         if not record.archived:
-            grouped[record.entity].append(as_row(record))
+            grouped[record.entity].append(as_row(record, db, role))
     names = {m["id"]: m["name"] for m in grouped["member"]}
     for elder in grouped["elder_profile"]:
         elder["member_id_label"] = names.get(elder["member_id"], "")
@@ -67,4 +75,5 @@ def load_bundle(db: DbSession, household_id: str) -> Bundle:
     history = audit.history(db.connection(), ids)
     for entry in history:
         entry["changes"] = json.loads(entry["changes"]) if entry["changes"] else {}
+    grouped["case_step"].sort(key=lambda x: (x["taken_at"], x["id"]))
     return Bundle(as_row(household), dict(grouped), history)

@@ -21,7 +21,8 @@ from ui.widgets.records_tab import RecordsTab
 from ui.widgets.text import heading
 
 # Record types shown here: a change to any of them reloads the open household.
-WATCHED = frozenset({"household", "member", "income_item", "assistance_case", "case_review", "investigation",
+WATCHED = frozenset({"household", "member", "income_item", "assistance_case", "case_review", "case_step",
+                     "investigation",
                      "verification", "elder_profile", "care_visit", "grid_event", "grid_event_update",
                      "social_work_case", "case_note", "referral", "attachment"})
 #: assistance case states in which a periodic review can be recorded
@@ -71,6 +72,7 @@ class HouseholdView(QWidget):
         self.cases = tab("assistance_case", ["category", "status", "monthly_amount", "people_covered",
                                              "next_review_date"], self.tr("New assistance case"))
         self.reviews = tab("case_review", ["reviewed_on", "outcome", "old_amount", "new_amount", "reason"])
+        self.steps = tab("case_step", ["taken_at", "action", "author", "handler_role", "opinion"])
         self.investigations = tab("investigation", ["investigated_at", "investigators", "housing_type", "findings"],
                                   self.tr("New home investigation"))
         self.verifications = tab("verification", ["requested_on", "consent_ref", "members_checked", "conclusion"],
@@ -90,7 +92,7 @@ class HouseholdView(QWidget):
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.overview, self.tr("Overview"))
         self.tabs.addTab(self._stack(self.members, self.incomes), self.tr("Members"))
-        self.tabs.addTab(self._stack(self.cases, self.reviews), self.tr("Assistance"))
+        self.tabs.addTab(self._stack(self.cases, self.steps, self.reviews), self.tr("Assistance"))
         self.tabs.addTab(self._stack(self.investigations, self.verifications), self.tr("Investigations"))
         self.tabs.addTab(self._stack(self.elders, self.visits), self.tr("Elders and visits"))
         self.tabs.addTab(self.events, self.tr("Grid records"))
@@ -106,6 +108,7 @@ class HouseholdView(QWidget):
         # Child lists follow the selected parent: a member's income, a case's reviews and notes.
         self.members.selected.connect(lambda row: self._children(self.incomes, "member_id", row))
         self.cases.selected.connect(lambda row: self._children(self.reviews, "case_id", row))
+        self.cases.selected.connect(lambda row: self._children(self.steps, "case_id", row))
         self.social.selected.connect(lambda row: self._children(self.notes, "case_id", row))
         self.elders.selected.connect(lambda row: self.record_visit.setEnabled(row is not None))
         self.cases.selected.connect(
@@ -136,7 +139,8 @@ class HouseholdView(QWidget):
         return page
 
     def _all_tabs(self) -> list[RecordsTab]:
-        return [self.members, self.incomes, self.cases, self.reviews, self.investigations, self.verifications,
+        return [self.members, self.incomes, self.cases, self.reviews, self.steps, self.investigations,
+                self.verifications,
                 self.elders, self.visits, self.events, self.referrals, self.social, self.notes]
 
     # -- loading ------------------------------------------------------------------------------
@@ -152,7 +156,8 @@ class HouseholdView(QWidget):
         household_id = self.household_id
         if not household_id or not self.session.is_open:
             return
-        self.session.read(lambda db: load_bundle(db, household_id), self._show, self._failed)
+        role = self.session.role
+        self.session.read(lambda db: load_bundle(db, household_id, role), self._show, self._failed)
 
     def print_form(self, name: str) -> PrintDialog | None:
         """Preview and print one of the household's forms, or save it as a password-protected PDF."""

@@ -992,6 +992,26 @@
     </message>
 </context>
 <context>
+    <name>SignOffDialog</name>
+    <message>
+        <source>Sign off: %1</source>
+        <extracomment>the opinion (or the asked-for reason) the step is signed with</extracomment>
+        <translation>签署办理：%1</translation>
+    </message>
+    <message>
+        <source>Sign and take the step</source>
+        <translation>签署并办理</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Write %1 first: the step is signed with it.</source>
+        <translation>请先填写%1：办理时须一并签署。</translation>
+    </message>
+</context>
+<context>
     <name>StrengthMeter</name>
     <message>
         <source>Too easy to guess</source>
@@ -1260,7 +1280,7 @@
 <context>
     <name>WorkflowBar</name>
     <message>
-        <source>Move to:</source>
+        <source>Next step:</source>
         <extracomment>target state</extracomment>
         <translation>办理：</translation>
     </message>

@@ -182,6 +182,7 @@ class SyncPage(Page):
             self.login.done()
             self._login_asked = False
             self.session.settings["sync.server_url"] = url
+            self.session.settings["sync.role"] = str(getattr(login, "role", "") or "")
             scopes = list(getattr(login, "scopes", []) or [])
             if scopes and not self.session.org_code:
                 self.session.set_setting("org.default", scopes[0])

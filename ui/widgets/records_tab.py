@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.orm import Session as DbSession
 
 from caseapp.domain.codec import entity_class
-from caseapp.services import forms, records
+from caseapp.services import display, forms, records
 from ui.forms.print_dialog import PrintDialog, form_job, open_print
+from ui.forms.sign_off import SignOffDialog
 from ui.models.records import RecordsModel, Row
 from ui.qt import QHBoxLayout, QPushButton, QVBoxLayout, QWidget, Signal
 from ui.session import Session
@@ -50,6 +53,7 @@ class RecordsTab(QWidget):
         self.print_button.setVisible(bool(self.printable))
         self.print_button.setEnabled(False)
         self.print_dialog: PrintDialog | None = None
+        self.sign_off: SignOffDialog | None = None
         self.buttons.addWidget(self.add)
         self.buttons.addWidget(self.edit)
         self.buttons.addWidget(self.print_button)
@@ -105,16 +109,34 @@ class RecordsTab(QWidget):
         self.print_dialog = open_print(self.session, form_job(self.printable[0].name, [row["id"]]), self)
         return self.print_dialog
 
-    def _move(self, target: str) -> None:
-        """Ask the core to move the selected record; it re-checks the state machine and refuses
-        anything not allowed, whatever this screen believed."""
+    def _move(self, target: str) -> SignOffDialog | None:
+        """Take a step on the selected record: an assistance case's steps are signed first (who,
+        in which role, with what opinion); the core re-checks the state machine, the role and the
+        evidence, and refuses anything not allowed, whatever this screen believed."""
         row = self.current()
         if row is None:
-            return
-        cls, record_id = entity_class(self.entity), row["id"]
+            return None
+        option: dict[str, Any] = next((o for o in row.get("_options", []) if o["target"] == target), {})
+        if self.entity != "assistance_case":
+            self._take(row["id"], target, "", None)
+            return None
+        lang = self.session.core_lang
+        action = display.code_name("case_action", option.get("action") or "", lang) or \
+            display.state_name(self.entity, target, lang)
+        self.sign_off = SignOffDialog(lang, action=action, record_text=display.record_summary(self.entity, row, lang),
+                                      actor=self.session.actor, role=self.session.role, asks=option.get("asks"),
+                                      parent=self)
+        record_id, asks = row["id"], option.get("asks")
+        self.sign_off.signed.connect(lambda opinion: self._take(record_id, target, opinion, asks))
+        self.sign_off.open()
+        return self.sign_off
+
+    def _take(self, record_id: str, target: str, opinion: str, asks: str | None) -> None:
+        cls, role = entity_class(self.entity), self.session.role
+        fields: dict[str, Any] = {asks: opinion} if asks else {}
 
         def job(db: DbSession) -> None:
-            records.transition(db, records.get(db, cls, record_id), target)
+            records.transition(db, records.get(db, cls, record_id), target, note=opinion, role=role, **fields)
 
         self.error.clear_error()
         self.session.write(job, None, lambda error: self.show_error(self.session.message(error)))

@@ -1,9 +1,10 @@
-"""Buttons for the workflow moves a record's state machine allows right now, and no others."""
+"""Buttons for the workflow moves of a record: the ones allowed now, and the others greyed with why."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from caseapp.messages import message
 from caseapp.services import display
 from ui.qt import QHBoxLayout, QLabel, QPushButton, QWidget, Signal
 
@@ -15,7 +16,7 @@ class WorkflowBar(QWidget):
     def __init__(self, lang: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.lang = lang
-        self.caption = QLabel(self.tr("Move to:"), self)
+        self.caption = QLabel(self.tr("Next step:"), self)
         self._layout = QHBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.addWidget(self.caption)
@@ -24,14 +25,23 @@ class WorkflowBar(QWidget):
         self.set_record("", None)
 
     def set_record(self, entity: str, row: dict[str, Any] | None) -> None:
+        """A button for every move the record's workflow has from its state; the ones this user
+        cannot take now are greyed, with the reason as their tooltip (and in the status tip)."""
         for button in self.buttons.values():
             button.deleteLater()
         self.buttons = {}
-        allowed: list[str] = list(row.get("_allowed", [])) if row else []
-        for target in allowed:
-            button = QPushButton(display.state_name(entity, target, self.lang), self)
+        options: list[dict[str, Any]] = list(row.get("_options", [])) if row else []
+        for option in options:
+            target, action, blocked = option["target"], option.get("action") or "", option.get("blocked")
+            text = display.code_name("case_action", action, self.lang) if action \
+                else display.state_name(entity, target, self.lang)
+            button = QPushButton(text, self)
             button.setObjectName(f"move_{target}")
+            button.setEnabled(blocked is None)
+            if blocked is not None:
+                button.setToolTip(message(blocked, self.lang))
+                button.setStatusTip(button.toolTip())
             button.clicked.connect(lambda _c=False, t=target: self.chosen.emit(t))
             self._layout.insertWidget(self._layout.count() - 1, button)
             self.buttons[target] = button
-        self.setVisible(bool(allowed))
+        self.setVisible(bool(options))

@@ -3,9 +3,9 @@ the 核对 conclusion and the home investigation, every step the case went throu
 step, who took it, with what opinion), and the boxes the community (社区受理), the street (街道审核)
 and the district (区审批) sign and seal.
 
-The steps come from the case's audit trail, where every workflow move is recorded with its time and
-the user who made it; the decision's reasons are the case's own field. A case that reached this
-device by sync shows the moves made after it arrived (the moves before are on the server's trail).
+The steps are the case's signed steps (CaseStep: time, step, handler, opinion). A case older than
+signed steps shows the moves of its audit trail instead (with the decision's reasons beside the
+decision); a case that reached this device by sync shows the moves made after it arrived there.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from caseapp.domain import AssistanceCase, Investigation, Member, Verification
+from caseapp.domain import AssistanceCase, CaseStep, Investigation, Member, Verification
 from caseapp.services import display, records
 from caseapp.services.forms import layout
 from caseapp.services.forms.family import family, people, yuan
@@ -33,7 +33,7 @@ VERIFICATION_FIELDS = ("requested_on", "level", "conclusion", "report_ref")
 INVESTIGATION_FIELDS = ("investigated_at", "investigators", "findings")
 #: the steps whose opinion is the case's decision and its reasons
 DECISIONS = frozenset({"active", "rejected"})
-STEP_HEADINGS = ("日期", "办理环节", "办理人", "意见")
+STEP_FIELDS = ("taken_at", "action", "author", "opinion")
 Checked = TypeVar("Checked", Investigation, Verification)
 
 
@@ -42,10 +42,20 @@ class Step:
     at: dt.datetime
     state: str
     handler: str
+    #: the step as the office names it, and the opinion it was signed with (signed steps only)
+    action: str = ""
+    opinion: str = ""
 
 
 def case_steps(session: Session, case_id: str) -> list[Step]:
-    """The workflow moves of a case, oldest first: its creation and every change of its state."""
+    """The workflow moves of a case, oldest first: its signed steps, else its creation and every
+    change of its state from the audit trail."""
+    signed = session.scalars(select(CaseStep).where(CaseStep.case_id == case_id, CaseStep.archived.is_(False))
+                             .order_by(CaseStep.taken_at, CaseStep.id)).all()
+    if signed:
+        case = records.get(session, AssistanceCase, case_id)
+        return [Step(case.created_at, "applied", case.author),
+                *(Step(s.taken_at, s.to_state, s.author, s.action, s.opinion) for s in signed)]
     found: list[Step] = []
     for row in reversed(audit.history(session.connection(), [case_id])):
         try:
@@ -90,9 +100,11 @@ def approval_form(session: Session, case_id: str, *, today: dt.date | None = Non
     if investigation is not None:
         checks += layout.facts_of(investigation, INVESTIGATION_FIELDS, wide=("investigators", "findings"))
     evidence = layout.facts(checks) if checks else f"<p>{layout.NO_ENTRIES}</p>"
-    steps = layout.grid(STEP_HEADINGS, [
-        [display.local_time(s.at), display.state_name("assistance_case", s.state, layout.ZH), s.handler,
-         case.decision_reason if s.state in DECISIONS else ""]
+    steps = layout.grid([layout.label(CaseStep, f) for f in STEP_FIELDS], [
+        [display.local_time(s.at),
+         display.code_name("case_action", s.action, layout.ZH) if s.action
+         else display.state_name("assistance_case", s.state, layout.ZH), s.handler,
+         s.opinion or (case.decision_reason if s.state in DECISIONS else "")]
         for s in case_steps(session, case.id)], nowrap=(0, 1))
     signatures = layout.boxes([
         Box("社区（村）受理意见", signer="经办人："),

@@ -77,6 +77,7 @@ class FirstRun(QWidget):
         # records go to the first org unit the server put this user in.
         self.mode_step.server_box.password.clear()
         self.session.settings["sync.server_url"] = url
+        self.session.settings["sync.role"] = str(getattr(login, "role", "") or "")
         scopes = list(getattr(login, "scopes", []) or [])
         if scopes:
             self.session.set_setting("org.default", scopes[0])
