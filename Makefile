@@ -100,6 +100,7 @@ bench-topology: $(STAMP)
 
 bench-ui: $(STAMP) translations
 	$(PY) -m bench.ui_bench
+	$(PY) -m bench.list_bench
 
 screenshots: $(STAMP) translations
 	$(PY) -m ui.screenshots docs/screenshots

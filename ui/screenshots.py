@@ -19,6 +19,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from caseapp.services import listing
 from caseapp.store.workspace import Workspace
 from ui import language
 from ui.adapters import demo
@@ -116,6 +117,16 @@ def shoot(app: QApplication, lang: str, workspace: Path, scratch: Path, out: Pat
         wait(app, lambda: len(main.households.model.rows) > 0)
         save(window, out, lang, "households")
 
+        # the list as a caseworker narrows it: 低保 households in payment, sorted by 户主
+        panel = main.households.panel
+        wait(app, lambda: panel.bar.scope.count() > 1)
+        panel.apply(listing.ListFilter(choices={"categories": ("dibao",), "states": ("active",)},
+                                       sort="head_name"))
+        wait(app, lambda: not panel.model.loading and panel.model.total is not None)
+        save(window, out, lang, "households-filtered")
+        panel.apply(listing.ListFilter())
+        wait(app, lambda: not panel.model.loading and panel.model.total is not None)
+
         main.households.show_household(main.households.model.rows[0].id)
         view = main.households.view
         wait(app, lambda: view.bundle is not None)
@@ -137,7 +148,7 @@ def shoot(app: QApplication, lang: str, workspace: Path, scratch: Path, out: Pat
         dialog.reject()
 
         main.go(main.grid)
-        wait(app, lambda: main.grid.events.model.ready)
+        wait(app, lambda: main.grid.events.panel.model.total is not None)
         save(window, out, lang, "grid")
 
         main.go(main.sync_page)

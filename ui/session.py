@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from caseapp.errors import CaseAppError, WorkspaceError
 from caseapp.messages import message, render
 from ui.language import core_lang
-from ui.qt import QObject, Signal
+from ui.qt import QObject, QTimer, Signal
 from ui.tasks import Failed, TaskManager
 
 if TYPE_CHECKING:
@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+#: how long after the last change a setting given to set_setting_soon is saved
+SAVE_SOON_MS = 2000
+
 # Workspace settings the UI reads once at unlock (key → default).
 SETTINGS: dict[str, Any] = {
     "org.default": "",
@@ -39,6 +42,8 @@ SETTINGS: dict[str, Any] = {
     "sync.role": "",
     "demo": False,
     "setup.mode": "",
+    # every list's remembered filter and sort (ui.widgets.list_panel)
+    "lists.filters": {},
 }
 
 
@@ -59,6 +64,12 @@ class Session(QObject):
         self._kdf = kdf
         self.ws: Workspace | None = None
         self.settings: dict[str, Any] = dict(SETTINGS)
+        # settings to save once changes pause (a list's filter, changed click by click)
+        self._unsaved: dict[str, Any] = {}
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(SAVE_SOON_MS)
+        self._save_timer.timeout.connect(self._save_unsaved)
 
     # -- language -------------------------------------------------------------------------------
     @property
@@ -153,6 +164,10 @@ class Session(QObject):
         ws, self.ws = self.ws, None
         self.tasks.new_epoch()
         if ws is not None:
+            self._save_timer.stop()
+            unsaved, self._unsaved = self._unsaved, {}
+            if unsaved:  # saved before the close, queued behind it on the writer
+                self.tasks.write(lambda: _save_all(ws, unsaved))
             self.tasks.write(ws.close)
         self.locked.emit()
 
@@ -219,10 +234,28 @@ class Session(QObject):
 
         return write
 
+    def set_setting_soon(self, key: str, value: Any) -> None:
+        """Change a setting now and save it once changes pause (or at the latest when the workspace
+        locks): a list's filter changes click by click, and a save on the writer for each one took
+        the connection, and the page cache, the next page was to be read with."""
+        self.settings[key] = value
+        self._unsaved[key] = value
+        self._save_timer.start()
+
+    def _save_unsaved(self) -> None:
+        ws, unsaved, self._unsaved = self.ws, self._unsaved, {}
+        if ws is not None and unsaved:
+            self.tasks.write(lambda: _save_all(ws, unsaved))
+
     def set_setting(self, key: str, value: Any, on_done: Callable[[None], None] | None = None) -> None:
         self.settings[key] = value
         self.with_workspace(lambda ws: ws.set_setting(key, value), on_done)
         self.settings_changed.emit()
+
+
+def _save_all(ws: Workspace, settings: dict[str, Any]) -> None:
+    for key, value in settings.items():
+        ws.set_setting(key, value)
 
 
 def _entities(db: DbSession) -> set[str]:

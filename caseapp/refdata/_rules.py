@@ -35,7 +35,7 @@ _TOP_KEYS = frozenset(
     }
 )
 _ELDER_KEYS = frozenset({"interval_days", "after_major_change_hours"})
-_REVIEW_KEYS = frozenset({"interval_months"})
+_REVIEW_KEYS = frozenset({"interval_months", "one_off_categories"})
 _DEFAULT_CLASS = "default"
 
 #: Time limits a rules file may set (units are in the names).
@@ -127,6 +127,12 @@ class Rules:
     time_limits: Mapping[str, int]
     #: dictionary name -> code -> {"zh": ..., "en": ...}
     dictionaries: Mapping[str, Mapping[str, Mapping[str, str]]]
+    #: assistance categories paid once (临时救助, 医疗救助), not month after month: ledgers total
+    #: them apart from the monthly allowances
+    one_off_categories: frozenset[str] = frozenset()
+
+    def is_one_off(self, category: str) -> bool:
+        return category in self.one_off_categories
 
     def visit_interval_days(self, risk_tier: str) -> int:
         """Days between visits for an elder of this risk tier ("high", "key", "normal")."""
@@ -314,6 +320,9 @@ def _build(raw: Any, origin: str) -> Rules:
                 n = ck.positive(value, at)
                 table[klass] = ReviewInterval(urban=n, rural=n)
         review_intervals[category] = MappingProxyType(table)
+    one_off = review.get("one_off_categories", [])
+    if not isinstance(one_off, list) or not all(isinstance(c, str) and c in categories for c in one_off):
+        raise ck.fail("assistance_review.one_off_categories", "must be a list of assistance category codes")
 
     limits_raw = ck.obj(top.get("time_limits"), "time_limits")
     ck.keys(limits_raw, TIME_LIMITS, "time_limits")
@@ -332,6 +341,7 @@ def _build(raw: Any, origin: str) -> Rules:
         review_intervals=MappingProxyType(review_intervals),
         time_limits=MappingProxyType(time_limits),
         dictionaries=MappingProxyType(dictionaries),
+        one_off_categories=frozenset(one_off),
     )
 
 

@@ -1,14 +1,16 @@
 """What is due: the next elder visit by risk tier, the next assistance review by category and class,
-and the lists the Today screen shows. Intervals come from the configurable rules in caseapp.refdata."""
+and the lists the Today screen shows (each within a scope of org units when one is given). Intervals
+come from the configurable rules in caseapp.refdata."""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, case, cast, func, select
+from sqlalchemy import String, case, cast, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from caseapp import refdata
@@ -59,9 +61,20 @@ class DueVisit:
     overdue_days: int
 
 
+def in_scope(org_code: Any, scope: Sequence[str] | None) -> Any:
+    """SQL: the record lies in one of these org units or below one (codes nest by prefix);
+    None is no limit, an empty scope matches nothing."""
+    if scope is None:
+        return true()
+    if not scope:
+        return false()
+    return or_(*(func.substr(org_code, 1, len(code)) == code for code in scope))
+
+
 def visits_due(session: Session, today: dt.date, horizon_days: int = 7,
-               org_codes: list[str] | None = None) -> list[DueVisit]:
-    """Elders whose next visit falls within ``horizon_days`` of today (overdue first)."""
+               org_codes: list[str] | None = None, scope: Sequence[str] | None = None) -> list[DueVisit]:
+    """Elders whose next visit falls within ``horizon_days`` of today (overdue first), in
+    ``scope`` (org units and everything below them) when one is given."""
     last = (select(CareVisit.elder_id, func.max(CareVisit.visited_at).label("last"))
             .where(CareVisit.archived.is_(False)).group_by(CareVisit.elder_id).subquery())
     query = (select(ElderProfile, Member.name, Household.address, last.c.last)
@@ -71,6 +84,7 @@ def visits_due(session: Session, today: dt.date, horizon_days: int = 7,
              .where(ElderProfile.archived.is_(False)))
     if org_codes:
         query = query.where(ElderProfile.org_code.in_(org_codes))
+    query = query.where(in_scope(ElderProfile.org_code, scope))
     limit = today + dt.timedelta(days=horizon_days)
     # Filter in SQL, so a 50,000-household workspace hands Python only the elders actually due
     # (the same rule as next_visit_due: the interval after the last visit, else the profile's date).
@@ -101,18 +115,24 @@ def _as_datetime(value: Any) -> dt.datetime | None:
     return parse_datetime(str(value))
 
 
-def reviews_due(session: Session, today: dt.date, horizon_days: int = 30) -> list[AssistanceCase]:
+#: the states of a case in payment, whose periodic review falls due
+REVIEWED_STATES = ("active", "review_due", "taper")
+
+
+def reviews_due(session: Session, today: dt.date, horizon_days: int = 30,
+                scope: Sequence[str] | None = None) -> list[AssistanceCase]:
     limit = today + dt.timedelta(days=horizon_days)
     return list(session.scalars(
         select(AssistanceCase)
-        .where(AssistanceCase.archived.is_(False), AssistanceCase.status.in_(("active", "review_due", "taper")),
-               AssistanceCase.next_review_date <= limit)
+        .where(AssistanceCase.archived.is_(False), AssistanceCase.status.in_(REVIEWED_STATES),
+               AssistanceCase.next_review_date <= limit, in_scope(AssistanceCase.org_code, scope))
         .order_by(AssistanceCase.next_review_date, AssistanceCase.id)
     ))
 
 
-def open_events(session: Session) -> list[GridEvent]:
+def open_events(session: Session, scope: Sequence[str] | None = None) -> list[GridEvent]:
     return list(session.scalars(
-        select(GridEvent).where(GridEvent.archived.is_(False), GridEvent.status.in_(OPEN_EVENT_STATES))
+        select(GridEvent).where(GridEvent.archived.is_(False), GridEvent.status.in_(OPEN_EVENT_STATES),
+                                in_scope(GridEvent.org_code, scope))
         .order_by(GridEvent.occurred_at.desc())
     ))

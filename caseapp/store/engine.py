@@ -35,6 +35,8 @@ from caseapp.store.faults import DBAPI_ERRORS, WorkspaceDamagedError, from_sqlit
 
 BUSY_TIMEOUT_MS = 10_000
 WAL_CHECKPOINT_PAGES = 10_000
+#: page cache per connection, in KiB (SQLCipher's default is 8 MB)
+CACHE_KIB = 64 * 1024
 
 
 def _configure(dbapi_conn: Any) -> None:
@@ -49,6 +51,10 @@ def _configure(dbapi_conn: Any) -> None:
     cur.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
     cur.execute("PRAGMA temp_store = MEMORY")
     cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    # A list sorted on a column reads its whole table (50,000 households are ~20 MB of pages):
+    # with the default 8 MB every sort decrypted every page again (70 ms); held in the cache it is
+    # 15 ms. The cache grows only as pages are read, up to this much per connection.
+    cur.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     cur.close()
 
 

@@ -75,6 +75,9 @@ class SearchHousehold(Base):
     household_id: Mapped[str] = mapped_column(String(36), unique=True)
     org_code: Mapped[str] = mapped_column(String(24))
     keys: Mapped[str] = mapped_column(Text, default="")
+    #: the head of household's name in the order a reader expects (pinyin, then the characters):
+    #: the household list sorts by it, straight off its index (``name_sort_key``)
+    head_sort: Mapped[str] = mapped_column(String(200), default="", server_default="", index=True)
 
 
 class SearchKey(Base):
@@ -209,6 +212,18 @@ def member_keys(name: str, id_number: str | None, phone: str | None) -> set[str]
     return keys
 
 
+#: sorts after every name: a household nobody has named yet comes last
+UNNAMED = "\U0010ffff"
+
+
+def name_sort_key(name: str | None) -> str:
+    """A name as Chinese lists order names: by pinyin syllable (陈 chen before 黄 huang before 李 li),
+    homophones by character; code-point order of hanzi would mean nothing to a reader."""
+    if not name:
+        return UNNAMED
+    return " ".join(pinyin_of(name)).lower()[:150] + SEPARATOR + name[:40]
+
+
 def household_keys(household: Any, members: Iterable[Any]) -> set[str]:
     """Every key of a household (row-like objects with the Household / Member attribute names)."""
     keys = set(address_keys(household.address)) | phone_keys(household.phone)
@@ -268,20 +283,20 @@ def _refresh_chunk(conn: Connection, ids: Sequence[str], next_num: int | None) -
                 next_num = (conn.exec_driver_sql("SELECT max(num) FROM search_households").scalar() or 0) + 1
             num, next_num = next_num, next_num + 1
             new_rows.append({"num": num, "household_id": household_id, "org_code": household.org_code,
-                             "keys": stored})
+                             "keys": stored, "head_sort": name_sort_key(household.head_name)})
             added.extend(zip(keys, repeat(num)))
         else:
             removed.extend(zip(old_keys - keys, repeat(old.num)))
             added.extend(zip(keys - old_keys, repeat(old.num)))
-            conn.exec_driver_sql("UPDATE search_households SET org_code = ?, keys = ? WHERE num = ?",
-                                 (household.org_code, stored, old.num))
+            conn.exec_driver_sql("UPDATE search_households SET org_code = ?, keys = ?, head_sort = ? WHERE num = ?",
+                                 (household.org_code, stored, name_sort_key(household.head_name), old.num))
     # Plain driver executemany: the index has ~20 keys per household, and bulk loads add thousands
     # per transaction; SQLAlchemy's per-row parameter processing would cost more than SQLite itself.
     if removed:
         conn.exec_driver_sql("DELETE FROM search_keys WHERE key = ? AND household_num = ?", removed)
     if new_rows:
-        conn.exec_driver_sql("INSERT INTO search_households (num, household_id, org_code, keys) "
-                             "VALUES (:num, :household_id, :org_code, :keys)", new_rows)
+        conn.exec_driver_sql("INSERT INTO search_households (num, household_id, org_code, keys, head_sort) "
+                             "VALUES (:num, :household_id, :org_code, :keys, :head_sort)", new_rows)
     if added:
         # Sorted so the B-tree is filled in order, touching each page once per transaction.
         conn.exec_driver_sql("INSERT INTO search_keys (key, household_num) VALUES (?, ?)", sorted(added))

@@ -2,6 +2,16 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>FilterBar</name>
+    <message numerus="yes">
+        <source>%n chosen</source>
+        <translation>
+            <numerusform>%n chosen</numerusform>
+            <numerusform>%n chosen</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>HouseholdsPage</name>
     <message numerus="yes">
         <source>%n household(s) found</source>
@@ -22,6 +32,33 @@
         <translation>
             <numerusform>Ledger saved: %1 (%n row)</numerusform>
             <numerusform>Ledger saved: %1 (%n rows)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ListExportDialog</name>
+    <message numerus="yes">
+        <source>%n row(s), with the filters and order on screen</source>
+        <translation>
+            <numerusform>%n row, with the filters and order on screen</numerusform>
+            <numerusform>%n rows, with the filters and order on screen</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ListPanel</name>
+    <message numerus="yes">
+        <source>%n record(s)</source>
+        <translation>
+            <numerusform>%n record</numerusform>
+            <numerusform>%n records</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Saved: %1 (%n row(s))</source>
+        <translation>
+            <numerusform>Saved: %1 (%n row)</numerusform>
+            <numerusform>Saved: %1 (%n rows)</numerusform>
         </translation>
     </message>
 </context>

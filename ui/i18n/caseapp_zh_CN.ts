@@ -111,9 +111,84 @@
     </message>
 </context>
 <context>
+    <name>FilterBar</name>
+    <message>
+        <source>Any time</source>
+        <translation>不限时间</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <source>This week</source>
+        <translation>本周</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>最近30天</translation>
+    </message>
+    <message>
+        <source>Next 30 days</source>
+        <translation>今后30天</translation>
+    </message>
+    <message>
+        <source>Due by today</source>
+        <translation>今天及以前到期</translation>
+    </message>
+    <message>
+        <source>Due by the end of this week</source>
+        <translation>本周内到期</translation>
+    </message>
+    <message>
+        <source>Due within 30 days</source>
+        <translation>30天内到期</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>已逾期</translation>
+    </message>
+    <message>
+        <source>Which area the list shows</source>
+        <extracomment>a scope entry meaning &quot;no limit&quot; between the codes of a choice entry standing for several the sort, carried along (the header sets it, not this bar)</extracomment>
+        <translation>名单显示哪个辖区</translation>
+    </message>
+    <message>
+        <source>All: %1</source>
+        <translation>全部%1</translation>
+    </message>
+    <message>
+        <source>Contains…</source>
+        <translation>包含…</translation>
+    </message>
+    <message>
+        <source>Clear filters</source>
+        <translation>清除筛选</translation>
+    </message>
+    <message>
+        <source>Everything on this device</source>
+        <translation>本机全部</translation>
+    </message>
+    <message>
+        <source>My area: %1</source>
+        <translation>我的辖区：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n chosen</source>
+        <translation>
+            <numerusform>已选 %n 项</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>GridPage</name>
     <message>
         <source>New grid event</source>
+        <extracomment>what the events list shows until the user chooses otherwise: the events still being handled</extracomment>
         <translation>新建网格事件</translation>
     </message>
     <message>
@@ -123,6 +198,18 @@
     <message>
         <source>New disaster report</source>
         <translation>新建灾情报告</translation>
+    </message>
+    <message>
+        <source>Grid events</source>
+        <translation>网格事件</translation>
+    </message>
+    <message>
+        <source>Patrol logs</source>
+        <translation>巡查日志</translation>
+    </message>
+    <message>
+        <source>Disaster reports</source>
+        <translation>灾情报告</translation>
     </message>
     <message>
         <source>Grid records</source>
@@ -267,19 +354,12 @@
 <context>
     <name>HouseholdsModel</name>
     <message>
-        <source>Head of household</source>
-        <translation>户主</translation>
-    </message>
-    <message>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <source>Members</source>
-        <translation>家庭成员</translation>
-    </message>
-    <message>
         <source>Found by</source>
+        <extracomment>the sort changed through a header</extracomment>
         <translation>匹配方式</translation>
     </message>
     <message>
@@ -316,6 +396,14 @@
     <message>
         <source>Import ledger…</source>
         <translation>导入台账…</translation>
+    </message>
+    <message>
+        <source>Households</source>
+        <translation>家庭户</translation>
+    </message>
+    <message>
+        <source>Assistance cases</source>
+        <translation>救助案件</translation>
     </message>
     <message>
         <source>Households and cases</source>
@@ -393,6 +481,51 @@
     <message>
         <source>Category</source>
         <translation>类别</translation>
+    </message>
+</context>
+<context>
+    <name>ListExportDialog</name>
+    <message>
+        <source>No password</source>
+        <translation>不设密码</translation>
+    </message>
+    <message>
+        <source>Export the list to Excel</source>
+        <translation>名单导出为 Excel</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n row(s), with the filters and order on screen</source>
+        <translation>
+            <numerusform>共 %n 行，按屏幕上的筛选和排序</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The rows on screen, with their filters and order</source>
+        <translation>屏幕上的名单，按当前筛选和排序</translation>
+    </message>
+</context>
+<context>
+    <name>ListPanel</name>
+    <message>
+        <source>Export to Excel…</source>
+        <extracomment>the workspace setting holding every list&apos;s remembered filter (list name -&gt; ListFilter.to_dict()) the widest a list column is fitted to, in pixels a FilteredModel, or one like it (the household list&apos;s, which also ranks search hits)</extracomment>
+        <translation>名单导出 Excel…</translation>
+    </message>
+    <message>
+        <source>Print list…</source>
+        <translation>打印名单…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n record(s)</source>
+        <translation>
+            <numerusform>共 %n 条</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Saved: %1 (%n row(s))</source>
+        <translation>
+            <numerusform>已保存：%1（%n 行）</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -714,6 +847,18 @@
     </message>
 </context>
 <context>
+    <name>RecordList</name>
+    <message>
+        <source>Edit</source>
+        <extracomment>the selected record&apos;s values (as_row), to edit the selected record, read whole (what the workflow and the edit form need)</extracomment>
+        <translation>修改</translation>
+    </message>
+    <message>
+        <source>Print form…</source>
+        <translation>打印表格…</translation>
+    </message>
+</context>
+<context>
     <name>RecordsModel</name>
     <message>
         <source>Elder</source>
@@ -981,12 +1126,14 @@
     </message>
 </context>
 <context>
-    <name>TodayPage</name>
+    <name>Tile</name>
     <message>
-        <source>Elder visits due this week</source>
-        <extracomment>the elder to visit (elder profile id)</extracomment>
-        <translation>本周应探访老人</translation>
+        <source>Open the list</source>
+        <translation>打开名单</translation>
     </message>
+</context>
+<context>
+    <name>TodayPage</name>
     <message>
         <source>Visits overdue</source>
         <translation>逾期未探访</translation>
@@ -1008,8 +1155,27 @@
         <translation>待处理冲突</translation>
     </message>
     <message>
+        <source>My area</source>
+        <translation>我的辖区</translation>
+    </message>
+    <message>
+        <source>Everything on this device</source>
+        <translation>本机全部</translation>
+    </message>
+    <message>
         <source>Elder visits due</source>
-        <translation>应探访老人</translation>
+        <translation>待探访老人</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <comment>period</comment>
+        <extracomment>the elder to visit (elder profile id)</extracomment>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <source>This week</source>
+        <comment>period</comment>
+        <translation>本周</translation>
     </message>
     <message>
         <source>Today</source>
@@ -1060,6 +1226,7 @@
     <name>VisitsDueModel</name>
     <message>
         <source>Elder</source>
+        <extracomment>org units the list keeps to (None: everything on this device) only the visits already overdue</extracomment>
         <translation>老人</translation>
     </message>
     <message>
@@ -1088,6 +1255,22 @@
     <message>
         <source>Open household</source>
         <translation>打开家庭</translation>
+    </message>
+    <message>
+        <source>Show everyone due this month</source>
+        <translation>显示本月全部待探访</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>待探访</translation>
+    </message>
+    <message>
+        <source>Elders</source>
+        <translation>老年人</translation>
+    </message>
+    <message>
+        <source>Visits recorded</source>
+        <translation>探访记录</translation>
     </message>
     <message>
         <source>Elder visits</source>

@@ -37,6 +37,10 @@ class PagedTableModel(RowsTableModel[Row]):
         super().__init__(parent)
         self.reader = reader
         self.page_size = page_size
+        #: cells show whole in their tooltip (lists whose columns are capped and elide)
+        self.tooltips = False
+        #: columns of counts and amounts, aligned right so digits line up
+        self.numeric_columns: frozenset[int] = frozenset()
         #: rows matching in all; None until counted
         self.total: int | None = None
         self._exhausted = True
@@ -143,7 +147,10 @@ class PagedTableModel(RowsTableModel[Row]):
     # -- Qt model API --------------------------------------------------------------------------
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # Asked for about seven roles per cell on every paint: answer the unused ones first.
-        if role != Qt.ItemDataRole.DisplayRole or not index.isValid() or index.row() >= len(self.rows):
-            return None
-        return self.display(self.rows[index.row()], index.column())
+        shown = role == Qt.ItemDataRole.DisplayRole or (role == Qt.ItemDataRole.ToolTipRole and self.tooltips)
+        if shown and index.isValid() and index.row() < len(self.rows):
+            return self.display(self.rows[index.row()], index.column())
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in self.numeric_columns:
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        return None
 

@@ -21,6 +21,10 @@ REVIEW_HORIZON_DAYS = 30
 class VisitsDueModel(ListTableModel[DueVisit]):
     NAME, ADDRESS, RISK, LAST, DUE, OVERDUE = range(6)
     horizon_days = VISIT_HORIZON_DAYS
+    #: org units the list keeps to (None: everything on this device)
+    scope: tuple[str, ...] | None = None
+    #: only the visits already overdue
+    overdue_only = False
 
     def headers(self) -> list[str]:
         lang = self.reader.core_lang
@@ -29,7 +33,8 @@ class VisitsDueModel(ListTableModel[DueVisit]):
                 self.tr("Due"), self.tr("Days overdue")]
 
     def load(self, db: DbSession) -> list[DueVisit]:
-        return schedule.visits_due(db, dt.date.today(), horizon_days=self.horizon_days)
+        due = schedule.visits_due(db, dt.date.today(), horizon_days=self.horizon_days, scope=self.scope)
+        return [d for d in due if d.overdue_days > 0] if self.overdue_only else due
 
     def display(self, row: DueVisit, column: int) -> Any:
         lang = self.reader.core_lang
@@ -58,6 +63,8 @@ class ReviewRow:
 
 class ReviewsDueModel(ListTableModel[ReviewRow]):
     HOUSEHOLD, CATEGORY, STATUS, NEXT = range(4)
+    horizon_days = REVIEW_HORIZON_DAYS
+    scope: tuple[str, ...] | None = None
 
     def headers(self) -> list[str]:
         lang = self.reader.core_lang
@@ -66,7 +73,7 @@ class ReviewsDueModel(ListTableModel[ReviewRow]):
                 display.field_name("assistance_case", "next_review_date", lang)]
 
     def load(self, db: DbSession) -> list[ReviewRow]:
-        cases = schedule.reviews_due(db, dt.date.today(), horizon_days=REVIEW_HORIZON_DAYS)
+        cases = schedule.reviews_due(db, dt.date.today(), horizon_days=self.horizon_days, scope=self.scope)
         names = head_names(db, [case.household_id for case in cases])
         return [ReviewRow(case.id, case.household_id, names.get(case.household_id, ""), case.category,
                           case.status, case.next_review_date) for case in cases]
@@ -98,6 +105,7 @@ def event_row(event: Any) -> EventRow:
 
 class OpenEventsModel(ListTableModel[EventRow]):
     TITLE, CATEGORY, STATUS, OCCURRED, PLACE = range(5)
+    scope: tuple[str, ...] | None = None
 
     def headers(self) -> list[str]:
         lang = self.reader.core_lang
@@ -105,7 +113,7 @@ class OpenEventsModel(ListTableModel[EventRow]):
                 for name in ("title", "category", "status", "occurred_at", "place")]
 
     def load(self, db: DbSession) -> list[EventRow]:
-        return [event_row(e) for e in schedule.open_events(db)]
+        return [event_row(e) for e in schedule.open_events(db, scope=self.scope)]
 
     def display(self, row: EventRow, column: int) -> Any:
         lang = self.reader.core_lang

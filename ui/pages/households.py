@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from caseapp.services import exchange, ledger_import, xlsx
+from sqlalchemy.orm import Session as DbSession
+
+from caseapp.domain import AssistanceCase
+from caseapp.services import exchange, ledger_import, listing, records, xlsx
 from ui.forms.dialog import RecordDialog
 from ui.forms.ledger_dialog import LedgerDialog
 from ui.household.view import HouseholdView
@@ -12,23 +15,21 @@ from ui.models.households import HouseholdsModel
 from ui.pages.base import Page
 from ui.qt import (
     QFileDialog,
-    QHBoxLayout,
     QInputDialog,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 from ui.session import Session
-from ui.widgets.marks import mark_data
-from ui.widgets.table import RecordTable
+from ui.widgets.list_panel import ListPanel
 
 
 class HouseholdsPage(Page):
-    watches = frozenset({"household", "member"})
+    watches = frozenset({"household", "member", "assistance_case"})
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
@@ -45,21 +46,23 @@ class HouseholdsPage(Page):
         self.problems.setReadOnly(True)
         self.problems.setMaximumHeight(140)
         self.problems.hide()
-        self.summary = QLabel(self.list_page)
-        mark_data(self.summary)
-        self.table = RecordTable(self.list_page)
+        # the household list and the assistance cases, each filtered, sorted and remembered
+        self.panel = ListPanel(session, "households", self.list_page, model=self.model)
+        self.summary = self.panel.summary
+        self.table = self.panel.table
         self.table.setObjectName("households")
-        self.table.setModel(self.model)
-        top = QHBoxLayout()
-        top.addWidget(self.new)
-        top.addWidget(self.ledger)
-        top.addWidget(self.import_button)
-        top.addStretch(1)
-        top.addWidget(self.summary)
+        self.table.setColumnHidden(HouseholdsModel.MATCHED, True)
+        for n, button in enumerate((self.new, self.ledger, self.import_button)):
+            self.panel.buttons.insertWidget(n, button)
+        self.cases = ListPanel(session, "cases", self.list_page)
+        self.tabs = QTabWidget(self.list_page)
+        self.tabs.setObjectName("household_lists")
+        self.tabs.addTab(self.panel, self.tr("Households"))
+        self.tabs.addTab(self.cases, self.tr("Assistance cases"))
         list_layout = QVBoxLayout(self.list_page)
-        list_layout.addLayout(top)
+        list_layout.setContentsMargins(0, 0, 0, 0)
         list_layout.addWidget(self.problems)
-        list_layout.addWidget(self.table, 1)
+        list_layout.addWidget(self.tabs, 1)
 
         self.view = HouseholdView(session, self)
         self.stack = QStackedWidget(self)
@@ -70,7 +73,9 @@ class HouseholdsPage(Page):
         self.new.clicked.connect(self.new_household)
         self.ledger.clicked.connect(self.export_ledger)
         self.import_button.clicked.connect(self._choose_ledger)
-        self.table.opened.connect(lambda row: self.show_household(self.model.row_at(row).id))
+        self.panel.opened.connect(self.show_household)
+        self.cases.opened.connect(self._open_case)
+        self.tabs.currentChanged.connect(lambda _i: self.refresh() if self.session.is_open else None)
         self.view.back.connect(self.show_list)
         self.model.counted.connect(self._summarise)
         self.dialog: RecordDialog | None = None
@@ -80,15 +85,38 @@ class HouseholdsPage(Page):
         return self.tr("Households and cases")
 
     def refresh(self) -> None:
-        self.model.reset()
+        current = self.tabs.currentWidget()
+        if isinstance(current, ListPanel):
+            current.refresh()
+
+    def show_cases(self, flt: listing.ListFilter) -> None:
+        """The assistance cases, filtered (a Today card)."""
+        self.show_list()
+        self.tabs.setCurrentWidget(self.cases)
+        self.cases.apply(flt)
+
+    def _open_case(self, case_id: str) -> None:
+        def household_of(db: DbSession) -> str:
+            return records.get(db, AssistanceCase, case_id).household_id
+
+        self.session.read(household_of, self.show_household)
 
     def search(self, text: str) -> None:
         # Keyboard focus stays in the search box: the caseworker is still typing.
         if self.stack.currentWidget() is not self.list_page:
             self.stack.setCurrentWidget(self.list_page)
             self.view.clear()
+        self.tabs.setCurrentWidget(self.panel)
         self._stale = False  # this reset is the reload
+        if not self.panel.restored:
+            self.panel.restore()
+        if text.strip() and not self.model.query and self.model.filter.sort:
+            # Someone looking for a household wants the best matches first, whatever order the
+            # list was last read in; a header click sorts the results again.
+            self.panel.show_sorted("", False)
         self.model.set_query(text)
+        # what found a household says something only while something is typed
+        self.table.setColumnHidden(HouseholdsModel.MATCHED, not self.model.query)
 
     def _summarise(self) -> None:
         total = self.model.total or 0
@@ -99,6 +127,7 @@ class HouseholdsPage(Page):
 
     def show_list(self) -> None:
         self.stack.setCurrentWidget(self.list_page)
+        self.tabs.setCurrentWidget(self.panel)
         self.view.clear()
         self.table.setFocus()
 
@@ -167,7 +196,7 @@ class HouseholdsPage(Page):
         super().clear()
         self.problems.clear()  # may name people and their ID numbers
         self.problems.hide()
-        self.model.clear()
+        self.panel.clear()
+        self.cases.clear()
         self.view.clear()
-        self.summary.clear()
         self.stack.setCurrentWidget(self.list_page)

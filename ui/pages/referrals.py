@@ -1,20 +1,20 @@
-"""Referrals between organisations, with their workflow (consent before sending)."""
+"""Referrals between organisations, with their workflow (consent before sending), as a filtered
+list (open referrals by default)."""
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session as DbSession
-
-from caseapp.services.lists import referrals
+from caseapp.services import listing, workflows
 from ui.forms.dialog import RecordDialog
-from ui.household.bundle import Row, as_row
 from ui.pages.base import Page
 from ui.qt import QVBoxLayout, QWidget
 from ui.session import Session
-from ui.widgets.records_tab import RecordsTab
+from ui.widgets.record_list import RecordList
 
 
-def referral_rows(db: DbSession) -> list[Row]:
-    return [as_row(r) for r in referrals(db)]
+def open_referrals() -> listing.ListFilter:
+    """Every state but closed: what the list showed before it had filters."""
+    states = tuple(s for s in workflows.REFERRAL.states if s != "closed")
+    return listing.ListFilter(choices={"status": states})
 
 
 class ReferralsPage(Page):
@@ -22,10 +22,7 @@ class ReferralsPage(Page):
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
-        self.tab = RecordsTab(session, "referral", ["client_name", "from_org", "to_org", "urgency", "status",
-                                                    "sent_at"],
-                              add_text=self.tr("New referral"), parent=self)
-        self.tab.model.loader = referral_rows
+        self.tab = RecordList(session, "referrals", add_text=self.tr("New referral"), parent=self)
         QVBoxLayout(self).addWidget(self.tab)
         self.tab.add_requested.connect(lambda: self._open(RecordDialog(session, "referral", parent=self)))
         self.tab.edit_requested.connect(
@@ -36,11 +33,15 @@ class ReferralsPage(Page):
         return self.tr("Referrals")
 
     def refresh(self) -> None:
-        self.tab.model.reset()
+        panel = self.tab.panel
+        if not panel.restored and "referrals" not in (self.session.settings.get("lists.filters") or {}):
+            panel.apply(open_referrals(), save=False)
+            return
+        self.tab.refresh()
 
     def clear(self) -> None:
         super().clear()
-        self.tab.model.clear()
+        self.tab.clear()
 
     def _open(self, dialog: RecordDialog) -> RecordDialog:
         self.dialog = dialog

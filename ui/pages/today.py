@@ -1,15 +1,31 @@
-"""Today: what needs doing now (visits due, reviews due, open grid events) and what has not synced."""
+"""Today: what needs doing today or this week (visits due, reviews due, open grid events) in the
+worker's own area unless they choose everything on the device, and what has not synced. Each card
+opens the list it counts, filtered the same way."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
+from caseapp.services import listing, schedule
 from caseapp.services.status import workspace_status
 from caseapp.store.workspace import Workspace
 from ui.models.today import OpenEventsModel, ReviewsDueModel, VisitsDueModel
 from ui.pages.base import Page
-from ui.qt import QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget, Signal
+from ui.qt import (
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QKeyEvent,
+    QLabel,
+    QMouseEvent,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
 from ui.session import Session
 from ui.widgets.marks import mark_data
 from ui.widgets.table import RecordTable
@@ -17,11 +33,16 @@ from ui.widgets.text import heading
 
 
 class Tile(QFrame):
-    """A number and what it counts."""
+    """A number and what it counts; clicked (or Enter, Space) opens the list behind it."""
+
+    clicked = Signal()
 
     def __init__(self, caption: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setToolTip(self.tr("Open the list"))
         self.number = heading("–", self, size_delta=10)
         mark_data(self.number)
         self.caption = QLabel(caption, self)
@@ -29,6 +50,17 @@ class Tile(QFrame):
         layout = QVBoxLayout(self)
         layout.addWidget(self.number)
         layout.addWidget(self.caption)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.position().toPoint()):
+            self.clicked.emit()
+        super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.clicked.emit()
+            return
+        super().keyPressEvent(event)
 
     def set(self, value: int, warn: bool = False) -> None:
         self.number.setText(str(value))
@@ -41,6 +73,13 @@ class TodayPage(Page):
     #: the elder to visit (elder profile id)
     visit_elder = Signal(str)
     open_event = Signal(str)
+    # a card asks for its list: the elder visits due (days ahead, scope, overdue only)
+    open_visits_due = Signal(int, object, bool)
+    # the assistance cases, filtered (a listing.ListFilter)
+    open_cases = Signal(object)
+    # the grid events, filtered (a listing.ListFilter)
+    open_events = Signal(object)
+    open_sync = Signal()
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
@@ -50,7 +89,19 @@ class TodayPage(Page):
 
         self.date = heading("", self)
         mark_data(self.date)
-        self.tile_visits = Tile(self.tr("Elder visits due this week"), self)
+        self.period = QComboBox(self)
+        self.period.setObjectName("today_period")
+        self.period.addItem(self.tr("Today", "period"), "today")
+        self.period.addItem(self.tr("This week", "period"), "week")
+        self.scope = QComboBox(self)
+        self.scope.setObjectName("today_scope")
+        self._fill_scope()
+        choose = QHBoxLayout()
+        choose.addWidget(self.date)
+        choose.addStretch(1)
+        choose.addWidget(self.period)
+        choose.addWidget(self.scope)
+        self.tile_visits = Tile(self.tr("Elder visits due"), self)
         self.tile_overdue = Tile(self.tr("Visits overdue"), self)
         self.tile_reviews = Tile(self.tr("Assistance reviews due"), self)
         self.tile_events = Tile(self.tr("Open grid events"), self)
@@ -69,7 +120,7 @@ class TodayPage(Page):
         grid.addWidget(self._box(self.tr("Assistance reviews due"), self.reviews_table), 1, 0)
         grid.addWidget(self._box(self.tr("Open grid events"), self.events_table), 1, 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.date)
+        layout.addLayout(choose)
         layout.addLayout(tiles)
         layout.addLayout(grid, 1)
 
@@ -81,6 +132,44 @@ class TodayPage(Page):
             lambda row: self.open_household.emit(self.reviews.row_at(row).household_id))
         self.events_table.opened.connect(lambda row: self.open_event.emit(self.events.row_at(row).id))
         session.changed.connect(lambda _e: self._load_status() if self.isVisible() else None)
+        session.unlocked.connect(self._fill_scope)
+        self.period.currentIndexChanged.connect(lambda _i: self.refresh() if session.is_open else None)
+        self.scope.currentIndexChanged.connect(lambda _i: self.refresh() if session.is_open else None)
+        self.tile_visits.clicked.connect(lambda: self.open_visits_due.emit(self.days_ahead(), self.area(), False))
+        self.tile_overdue.clicked.connect(lambda: self.open_visits_due.emit(self.days_ahead(), self.area(), True))
+        self.tile_reviews.clicked.connect(lambda: self.open_cases.emit(self.reviews_filter()))
+        self.tile_events.clicked.connect(lambda: self.open_events.emit(self.events_filter()))
+        self.tile_pending.clicked.connect(self.open_sync)
+        self.tile_conflicts.clicked.connect(self.open_sync)
+
+    # -- what the page shows --------------------------------------------------------------------
+    def _fill_scope(self) -> None:
+        """My area first (the default), or everything on this device."""
+        self.scope.blockSignals(True)
+        self.scope.clear()
+        mine = self.session.org_code
+        if mine:
+            self.scope.addItem(self.tr("My area"), mine)
+        self.scope.addItem(self.tr("Everything on this device"), "")
+        self.scope.setCurrentIndex(0)
+        self.scope.blockSignals(False)
+
+    def area(self) -> tuple[str, ...] | None:
+        code = self.scope.currentData()
+        return (str(code),) if code else None
+
+    def days_ahead(self) -> int:
+        """Days from today to the end of the period chosen (Sunday, for this week)."""
+        if self.period.currentData() == "week":
+            return 6 - dt.date.today().weekday()
+        return 0
+
+    def reviews_filter(self) -> listing.ListFilter:
+        period = "due_week" if self.period.currentData() == "week" else "due_today"
+        return listing.ListFilter(scope=self.area(), choices={"status": schedule.REVIEWED_STATES}, period=period)
+
+    def events_filter(self) -> listing.ListFilter:
+        return listing.ListFilter(scope=self.area(), choices={"status": schedule.OPEN_EVENT_STATES})
 
     def _table(self, model: Any) -> RecordTable:
         table = RecordTable(self, sortable=True)
@@ -97,6 +186,9 @@ class TodayPage(Page):
 
     def refresh(self) -> None:
         self.date.setText(dt.date.today().isoformat())
+        area, days = self.area(), self.days_ahead()
+        self.visits.scope = self.reviews.scope = self.events.scope = area
+        self.visits.horizon_days = self.reviews.horizon_days = days
         for model in (self.visits, self.reviews, self.events):
             model.reset()
         self._load_status()

@@ -1,12 +1,18 @@
-"""Elder visits: everyone due within a month, overdue first, and quick visit entry."""
+"""Elder visits: everyone due within a month, overdue first, and quick visit entry; beside it the
+elders and the visits recorded, each a filtered list."""
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session as DbSession
+
+from caseapp.domain import CareVisit, ElderProfile
+from caseapp.services import records
 from ui.forms.quick_visit import QuickVisitDialog
 from ui.models.today import VisitsDueModel
 from ui.pages.base import Page
-from ui.qt import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from ui.qt import QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout, QWidget
 from ui.session import Session
+from ui.widgets.list_panel import ListPanel
 from ui.widgets.table import RecordTable
 
 HORIZON_DAYS = 30
@@ -25,27 +31,73 @@ class VisitsPage(Page):
         self.record = QPushButton(self.tr("Record a visit"), self)
         self.record.setObjectName("record_visit")
         self.household = QPushButton(self.tr("Open household"), self)
+        self.show_all = QPushButton(self.tr("Show everyone due this month"), self)
+        self.show_all.setObjectName("show_all_due")
+        self.show_all.hide()
         top = QHBoxLayout()
         top.addWidget(self.record)
         top.addWidget(self.household)
         top.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.table, 1)
+        top.addWidget(self.show_all)
+        self.due_page = QWidget(self)
+        due = QVBoxLayout(self.due_page)
+        due.setContentsMargins(0, 0, 0, 0)
+        due.addLayout(top)
+        due.addWidget(self.table, 1)
+        self.elders = ListPanel(session, "elders", self)
+        self.recorded = ListPanel(session, "visits", self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("visit_lists")
+        self.tabs.addTab(self.due_page, self.tr("Due"))
+        self.tabs.addTab(self.elders, self.tr("Elders"))
+        self.tabs.addTab(self.recorded, self.tr("Visits recorded"))
+        QVBoxLayout(self).addWidget(self.tabs)
+        self.elders.opened.connect(lambda elder_id: self._household_of(ElderProfile, elder_id))
+        self.recorded.opened.connect(lambda visit_id: self._household_of(CareVisit, visit_id))
+        self.tabs.currentChanged.connect(lambda _i: self.refresh() if session.is_open else None)
         self.record.clicked.connect(lambda: self.visit_row(self.table.current_row()))
         self.table.opened.connect(self.visit_row)
         self.household.clicked.connect(self._open_household)
+        self.show_all.clicked.connect(lambda: self.show_due())
         self.dialog: QuickVisitDialog | None = None
 
     def title(self) -> str:
         return self.tr("Elder visits")
 
     def refresh(self) -> None:
-        self.model.reset()
+        current = self.tabs.currentWidget()
+        if isinstance(current, ListPanel):
+            current.refresh()
+        else:
+            self.model.reset()
 
     def clear(self) -> None:
         super().clear()
         self.model.clear()
+        self.elders.clear()
+        self.recorded.clear()
+
+    def show_due(self, days: int | None = None, scope: tuple[str, ...] | None = None,
+                 overdue: bool = False) -> None:
+        """The visits due: as Today counted them (within ``days``, in ``scope``, only the overdue
+        ones), or with no arguments the whole month ahead."""
+        self.model.horizon_days = HORIZON_DAYS if days is None else days
+        self.model.scope = scope
+        self.model.overdue_only = overdue
+        self.show_all.setVisible(days is not None)
+        self.tabs.setCurrentWidget(self.due_page)
+        if self.session.is_open:
+            self._stale = False
+            self.model.reset()
+
+    def _household_of(self, cls: type[ElderProfile] | type[CareVisit], record_id: str) -> None:
+        def household(db: DbSession) -> str:
+            record = records.get(db, cls, record_id)
+            if isinstance(record, CareVisit):
+                return records.get(db, ElderProfile, record.elder_id).household_id
+            return str(record.household_id)
+
+        self.session.read(household, self.open_household.emit)
 
     def visit_row(self, row: int) -> QuickVisitDialog | None:
         if not 0 <= row < len(self.model.rows):

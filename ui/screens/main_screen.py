@@ -101,6 +101,10 @@ class MainScreen(QWidget):
         self.lock_button.clicked.connect(self.lock_requested)
         self.today.visit_elder.connect(lambda elder_id: self.visits.visit(elder_id))
         self.today.open_event.connect(self.open_event)
+        self.today.open_visits_due.connect(self._visits_due)
+        self.today.open_cases.connect(self._cases)
+        self.today.open_events.connect(self._events)
+        self.today.open_sync.connect(lambda: self.go(self.sync_page))
         self.settings.connect_requested.connect(self._connect_elsewhere)
         sync.status_changed.connect(self._show_sync_status)
         sync.started.connect(lambda: self.sync_indicator.setText(self.tr("Syncing…")))
@@ -113,6 +117,19 @@ class MainScreen(QWidget):
     def open_event(self, event_id: str) -> None:
         self.go(self.grid)
         self.grid.select(event_id)
+
+    # -- Today's cards open their lists -----------------------------------------------------------
+    def _visits_due(self, days: int, scope: tuple[str, ...] | None, overdue: bool) -> None:
+        self.visits.show_due(days, scope, overdue)
+        self.go(self.visits)
+
+    def _cases(self, flt: Any) -> None:
+        self.households.show_cases(flt)
+        self.go(self.households)
+
+    def _events(self, flt: Any) -> None:
+        self.grid.show_events(flt)
+        self.go(self.grid)
 
     def _connect_elsewhere(self, url: str) -> None:
         self.go(self.sync_page)

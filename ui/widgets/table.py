@@ -44,6 +44,8 @@ class RecordTable(QTableView):
         # visits first, best search matches first).
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.setSortingEnabled(sortable)
+        #: the widest a fitted column gets (longer cells are elided; their tooltip has them whole)
+        self.max_column = MAX_COLUMN
         self._fitted = False
         self.doubleClicked.connect(lambda index: self.opened.emit(index.row()))
 
@@ -73,7 +75,7 @@ class RecordTable(QTableView):
         self.resizeColumnsToContents()
         header = self.horizontalHeader()
         for column in range(header.count() - 1):
-            header.resizeSection(column, max(MIN_COLUMN, min(header.sectionSize(column) + 12, MAX_COLUMN)))
+            header.resizeSection(column, max(MIN_COLUMN, min(header.sectionSize(column) + 12, self.max_column)))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():

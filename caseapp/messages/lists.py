@@ -1,0 +1,20 @@
+"""Headings of the list columns that are worked out rather than stored (a household's size, an
+elder's last visit; every other heading is its field's own label), and the lists' messages."""
+
+MESSAGES = {
+    "zh": {
+        "field.household_size": "家庭人口",
+        "field.last_visit": "最近探访",
+        "field.age": "年龄",
+        "field.one_off_amount": "一次性救助金额（元）",
+        "lists.print_too_long": "名单共 {count} 行，一次最多打印 {limit} 行：请缩小筛选范围后分批打印（导出 Excel 不受此限）。",
+    },
+    "en": {
+        "field.household_size": "Members",
+        "field.last_visit": "Last visit",
+        "field.age": "Age",
+        "field.one_off_amount": "One-off aid (yuan)",
+        "lists.print_too_long": "The list has {count} rows and at most {limit} print at once: narrow the filters and "
+        "print it in parts (an Excel export has no such limit).",
+    },
+}
