@@ -145,7 +145,9 @@ names = st.text(alphabet=SURNAMES + "·",
 
 
 @settings(max_examples=25, deadline=None)
-@given(name=names, notes=st.text(st.characters(blacklist_characters="\x00"), max_size=40))
+# what a person can type: no NUL, no lone surrogate (both refused as record.bad_text on input)
+@given(name=names, notes=st.text(st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)),
+                                 max_size=40))
 def test_parse_accepts_what_export_writes(tmp_path_factory: pytest.TempPathFactory, name: str, notes: str) -> None:
     """Property: any record the services accept exports to a line that parses back to equal values."""
     path = tmp_path_factory.mktemp("p")
