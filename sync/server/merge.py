@@ -494,13 +494,9 @@ class Batch:
         the same rules, then kept as a conflict for the record's holder to settle (never applied
         unseen: the pusher no longer answers for the record). The device learns nothing new."""
         cls = entity_class(row.entity)
-        if name not in field_set(cls):
-            raise Rejected("record.unknown_field", name, type=row.entity, name=name)
-        out, clamped = checked(cls, {name: value}, now=self.now, partial=True, current=row.fields)
-        op.clamped = op.clamped or clamped
-        value = out[name]
         if cls.insert_only or name in unique_fields(cls) or name in references(cls):
             raise Rejected("sync.id_unavailable")
+        value = self._checked(op, row, name, value)
         stored = row.fields.get(name)
         if dumps(stored) == dumps(value):
             return Outcome(p.APPLIED, row.pos)

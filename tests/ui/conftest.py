@@ -102,6 +102,20 @@ def window(qtbot, existing: Path, tasks: TaskManager, prefs: Prefs, english: Non
     win.session.close()
 
 
+@pytest.fixture
+def chinese_window(qtbot, existing: Path, tasks: TaskManager, prefs: Prefs) -> Iterator[AppWindow]:
+    """An unlocked window over an empty offline workspace, in Chinese."""
+    assert language.install(language.ZH), "run `make translations` first"
+    prefs.language = language.ZH
+    window = AppWindow(make_session(existing, tasks, language.ZH), prefs)
+    qtbot.addWidget(window)
+    window.show()
+    unlock(qtbot, window)
+    yield window
+    window.session.close()
+    language.install(language.EN)
+
+
 def type_text(widget: object, text: str) -> None:
     """Type text the way a Chinese input method delivers it: one committed string per phrase
     (QTest's key clicks cannot produce hanzi)."""

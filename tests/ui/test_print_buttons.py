@@ -5,34 +5,15 @@ PDF" is the way to print, and the file is sealed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
 
 from tests.ui import print_data
-from tests.ui.conftest import make_session, unlock
-from ui import language
 from ui.forms.print_dialog import PrintDialog, has_printer, print_records
-from ui.prefs import Prefs
-from ui.tasks import TaskManager
 from ui.window import AppWindow
 
 PASSWORD = "form passphrase 2026"
-
-
-@pytest.fixture
-def chinese_window(qtbot, existing: Path, tasks: TaskManager, prefs: Prefs) -> Iterator[AppWindow]:
-    assert language.install(language.ZH), "run `make translations` first"
-    prefs.language = language.ZH
-    window = AppWindow(make_session(existing, tasks, language.ZH), prefs)
-    qtbot.addWidget(window)
-    window.show()
-    unlock(qtbot, window)
-    yield window
-    window.session.close()
-    language.install(language.EN)
 
 
 def _ready(qtbot, dialog: PrintDialog | None) -> PrintDialog:

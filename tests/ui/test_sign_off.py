@@ -4,33 +4,12 @@ it; the ones this user's role cannot take are greyed with the reason; a step is 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
 from caseapp.domain import AssistanceCase, Household
 from caseapp.services import records
 from tests.core.helpers import approve
-from tests.ui.conftest import ORG, make_session, unlock
-from ui import language
+from tests.ui.conftest import ORG
 from ui.forms.sign_off import SignOffDialog
-from ui.prefs import Prefs
-from ui.tasks import TaskManager
 from ui.window import AppWindow
-
-
-@pytest.fixture
-def zh_window(qtbot, existing: Path, tasks: TaskManager, prefs: Prefs) -> Iterator[AppWindow]:
-    assert language.install(language.ZH), "run `make translations` first"
-    prefs.language = language.ZH
-    win = AppWindow(make_session(existing, tasks, language.ZH), prefs)
-    qtbot.addWidget(win)
-    win.show()
-    unlock(qtbot, win)
-    yield win
-    win.session.close()
-    language.install(language.EN)
 
 
 def open_case(qtbot, window: AppWindow, upto: str, role: str) -> str:
@@ -62,9 +41,9 @@ def sign(qtbot, window: AppWindow, target: str, text: str) -> SignOffDialog:
     return dialog
 
 
-def test_a_caseworker_sees_the_streets_step_greyed_with_why(qtbot, zh_window: AppWindow) -> None:
-    open_case(qtbot, zh_window, "preliminary_review", "caseworker")
-    bar = zh_window.main_screen.households.view.cases.workflow
+def test_a_caseworker_sees_the_streets_step_greyed_with_why(qtbot, chinese_window: AppWindow) -> None:
+    open_case(qtbot, chinese_window, "preliminary_review", "caseworker")
+    bar = chinese_window.main_screen.households.view.cases.workflow
     assert bar.caption.text() == "办理："
     passing = bar.buttons["public_notice"]
     assert passing.text() == "审核通过（公示）" and not passing.isEnabled()
@@ -72,11 +51,11 @@ def test_a_caseworker_sees_the_streets_step_greyed_with_why(qtbot, zh_window: Ap
     assert bar.buttons["investigation"].text() == "退回补充"
 
 
-def test_the_street_signs_its_review_and_the_case_lists_the_step(qtbot, zh_window: AppWindow) -> None:
-    case_id = open_case(qtbot, zh_window, "preliminary_review", "supervisor")
-    dialog = sign(qtbot, zh_window, "public_notice", "材料齐全，同意公示")
+def test_the_street_signs_its_review_and_the_case_lists_the_step(qtbot, chinese_window: AppWindow) -> None:
+    case_id = open_case(qtbot, chinese_window, "preliminary_review", "supervisor")
+    dialog = sign(qtbot, chinese_window, "public_notice", "材料齐全，同意公示")
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5_000)
-    view = zh_window.main_screen.households.view
+    view = chinese_window.main_screen.households.view
     qtbot.waitUntil(lambda: any(r["id"] == case_id and r["status"] == "public_notice"
                                 for r in view.cases.model.rows), timeout=5_000)
     view.cases.table.selectRow(0)
@@ -88,15 +67,15 @@ def test_the_street_signs_its_review_and_the_case_lists_the_step(qtbot, zh_windo
     assert "审核通过（公示）" in texts and "街道审核人员" in texts  # names, never codes
 
 
-def test_a_refusal_is_signed_with_its_reasons_or_not_at_all(qtbot, zh_window: AppWindow) -> None:
-    case_id = open_case(qtbot, zh_window, "approval", "approver")
-    dialog = sign(qtbot, zh_window, "rejected", "")
+def test_a_refusal_is_signed_with_its_reasons_or_not_at_all(qtbot, chinese_window: AppWindow) -> None:
+    case_id = open_case(qtbot, chinese_window, "approval", "approver")
+    dialog = sign(qtbot, chinese_window, "rejected", "")
     assert dialog.isVisible() and dialog.error.isVisibleTo(dialog)  # no reasons: not signed
     assert "审批意见及理由" in dialog.error.text()
     dialog.opinion.setPlainText("家庭人均收入高于本市低保标准")
     dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5_000)
-    ws = zh_window.session.ws
+    ws = chinese_window.session.ws
     assert ws is not None
 
     def refused() -> bool:
