@@ -239,7 +239,10 @@ def claim_login(conn: Connection, user: str, address: str, now: int) -> int:
     t = schema.login_throttle.c
     nonce = secrets.token_hex(16)
     stale = t.updated_ms < now - LOGIN_FORGET_MS
-    due = or_(stale, t.next_ms <= now)
+    # The free attempts are free whatever the clock says: concurrent requests take the row lock in
+    # an order that need not be the order of their `now`, and a later lock-taker with an earlier
+    # `now` must not be refused while the count is still below LOGIN_FREE_ATTEMPTS.
+    due = or_(stale, t.attempts < LOGIN_FREE_ATTEMPTS, t.next_ms <= now)
     first = db.insert_for(conn, schema.login_throttle).values(
         user_name=user, address=address, attempts=1, next_ms=now + login_delay_ms(1), grant_id=nonce, updated_ms=now)
     stmt = first.on_conflict_do_update(index_elements=["user_name", "address"], set_={

@@ -217,6 +217,10 @@ def test_the_wait_grows_with_each_failure_and_a_success_clears_it(server_db: Dat
         assert auth.claim_login(conn, user, "192.0.2.8", now) == 0  # another address is not held back
         auth.login_succeeded(conn, user, address)
         assert auth.claim_login(conn, user, address, now + 62_000) == 0
+        # Concurrent logins take the row in any order: one that read the clock earlier but came
+        # second is not refused while the free attempts last.
+        late = [auth.claim_login(conn, "racer", address, now + 5 - i) for i in range(6)]
+        assert late == [0, 0, 0, 0, 0, 61]  # (the fifth came at now + 1 ms)
         # A row left alone for a day starts afresh.
         for _ in range(6):
             auth.claim_login(conn, "other", address, now)
