@@ -76,9 +76,12 @@ FAULT_SEED ?= $(shell date +%s)
 # Convergence scenarios (and API fuzz examples) per backend: a scenario is several devices, a real
 # server and exports, about 2 s each, so 150 take about half an hour; FUZZ_EXAMPLES=2000 overnight.
 FUZZ_EXAMPLES ?= 150
+# Shrinking a failing scenario of many steps can take hours: by default the first one found is
+# printed as it is (FUZZ_SHRINK=1 to shrink it).
+FUZZ_SHRINK ?= 0
 fuzz: $(STAMP)
 	bash scripts/ensure-postgres
-	CASEAPP_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(VENV)/bin/pytest -q -p no:cacheprovider -m "not slow" tests/sync/test_convergence.py tests/sync/test_api_fuzz.py
+	CASEAPP_FUZZ_SHRINK=$(FUZZ_SHRINK) CASEAPP_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(VENV)/bin/pytest -q -p no:cacheprovider -m "not slow" tests/sync/test_convergence.py tests/sync/test_api_fuzz.py
 	CASEAPP_FAULT_ROUNDS=$(FAULT_ROUNDS) CASEAPP_FAULT_SEEDS=$(FAULT_SEEDS) CASEAPP_FAULT_DEVICES=$(FAULT_DEVICES) \
 		CASEAPP_FAULT_SEED=$(FAULT_SEED) $(VENV)/bin/pytest -q -p no:cacheprovider -rxX tests/faults
 

@@ -350,10 +350,11 @@ def remove(conn: Connection, ws: Workspace, refs: Sequence[tuple[str, str]], tra
             continue
         table: Table = cls.__table__  # type: ignore[assignment]
         for chunk in _chunks(ids):
-            conn.execute(delete(ConflictRecord).where(ConflictRecord.row_id.in_(chunk)))
             found = conn.execute(select(table.c.id, table.c.org_code).where(table.c.id.in_(chunk))).all()
             if not found:
-                continue
+                continue  # (nothing of this type has the id: a record of another type that has it stays)
+            conn.execute(delete(ConflictRecord).where(ConflictRecord.entity == entity,
+                                                      ConflictRecord.row_id.in_([f.id for f in found])))
             if cls is Attachment:
                 digests += conn.execute(select(table.c.digest).where(table.c.id.in_(chunk))).scalars().all()
             conn.execute(delete(table).where(table.c.id.in_([f.id for f in found])))

@@ -14,7 +14,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, bindparam, func, select, update
+from sqlalchemy import Connection, Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from caseapp.domain import ENTITIES
@@ -115,6 +115,8 @@ def record_verdicts(ws: Workspace, entries: Sequence[JournalEntry], verdicts: Se
             updates.append({"b_seq": entry.seq, "state": verdict.verdict, "reason": verdict.reason,
                             "detail": detail, "server_pos": verdict.pos})
             _count(tally, verdict)
+            if verdict.verdict in (p.APPLIED, p.CONFLICT) and _taken_while_pending(conn, entry, verdict):
+                refetch.append({"entity": entry.entity, "id": entry.row_id})
             if verdict.verdict in (p.REJECTED, p.MERGED):
                 ref = _record_of(conn, entry)
                 if ref is not None:
@@ -181,6 +183,20 @@ def _tree_of(conn: Connection, ref: dict[str, str]) -> list[dict[str, str]]:
     with Session(bind=conn) as session:
         root = session.get(cls, ref["id"]) if cls is not None else None
         return [{"entity": r.entity, "id": r.id} for r in records.subtree(session, root)] if root is not None else []
+
+
+def _taken_while_pending(conn: Connection, entry: JournalEntry, verdict: p.Verdict) -> bool:
+    """The version of the record this operation made (or, when the value was already the server's,
+    the version it left standing) is one this device already pulled while the operation was still
+    in its outbox: that pull kept the device's own stamps (updated_at, updated_by) over the
+    server's, and no later pull will bring that version again, so it is fetched once more. (A
+    push answered anew always makes a newer version, which the next pull brings.)"""
+    cls = ENTITIES.get(entry.entity)
+    if cls is None or verdict.pos is None or cls.entity == CONFLICT_ENTITY:
+        return False
+    table: Table = cls.__table__  # type: ignore[assignment]
+    held = conn.execute(select(table.c.server_pos).where(table.c.id == entry.row_id)).scalar()
+    return held is not None and held >= verdict.pos
 
 
 def _record_of(conn: Connection, entry: JournalEntry) -> dict[str, str] | None:

@@ -91,12 +91,11 @@ def pull(conn: Connection, who: Principal, request: p.PullIn) -> Page:
     ).all()
     has_more = len(entries) > request.limit
     entries = entries[:request.limit]
-    wanted: dict[str, str] = {}
-    for ref in request.refetch:
-        wanted.setdefault(ref.id, ref.entity)
-    for entry in entries:
-        wanted.setdefault(entry.row_id, entry.entity)
-    rows, removals = _rows(conn, who, wanted)
+    # Keyed by (entity, id): a refetch naming a record under another type (a broken or hostile
+    # device may) must not stand in for the logged change of the record that has that id.
+    wanted = dict.fromkeys([(ref.entity, ref.id) for ref in request.refetch]
+                           + [(entry.entity, entry.row_id) for entry in entries])
+    rows, removals = _rows(conn, who, list(wanted))
     end = entries[-1].pos if has_more else max(top, after)
     count = None if has_more else _scope_count(conn, who)
     total = None
@@ -106,8 +105,9 @@ def pull(conn: Connection, who: Principal, request: p.PullIn) -> Page:
     return Page(rows, removals, f"{end}.{who.scope_tag()}", has_more, count, total)
 
 
-def _rows(conn: Connection, who: Principal, wanted: dict[str, str]) -> tuple[list[Any], list[tuple[str, str]]]:
-    ids = list(wanted)
+def _rows(conn: Connection, who: Principal,
+          wanted: list[tuple[str, str]]) -> tuple[list[Any], list[tuple[str, str]]]:
+    ids = list(dict.fromkeys(row_id for _, row_id in wanted))
     found: dict[str, Any] = {}
     conflicts: dict[str, list[dict[str, Any]]] = {}
     r = schema.records.c
@@ -120,7 +120,7 @@ def _rows(conn: Connection, who: Principal, wanted: dict[str, str]) -> tuple[lis
             conflicts.setdefault(cr.row_id, []).append(conflict_out(cr._mapping).model_dump())
     rows: list[Any] = []
     removals: list[tuple[str, str]] = []
-    for row_id, entity in wanted.items():
+    for entity, row_id in wanted:
         rec = found.get(row_id)
         if rec is not None and rec.entity == entity and who.covers(rec.org_code):
             rows.append((rec.entity, rec.id, rec.pos, rec.fields, conflicts.get(rec.id, [])))

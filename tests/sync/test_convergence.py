@@ -19,6 +19,7 @@ CASEAPP_FUZZ_EXAMPLES bounds the scenarios per backend (a handful in CI; `make f
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 from collections.abc import Iterator
@@ -28,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import event, func, insert, select
 
@@ -64,6 +65,9 @@ from .conftest import (
 EXAMPLES = int(os.environ.get("CASEAPP_FUZZ_EXAMPLES", "4"))
 # `make fuzz` runs thousands of examples: the default per-test timeout would cut it short.
 pytestmark = pytest.mark.timeout(max(300, EXAMPLES * 30))
+# CASEAPP_FUZZ_SHRINK=0 reports the first failing scenario as found (shrinking a long one can take hours).
+PHASES = [ph for ph in Phase if ph is not Phase.explain
+          and (ph is not Phase.shrink or os.environ.get("CASEAPP_FUZZ_SHRINK", "1") != "0")]
 DAY_MS = 24 * 3600 * 1000
 USERS = {"sup": ("supervisor", [STREET]), "w1": ("caseworker", [COMMUNITY_A]),
          "w2": ("caseworker", [COMMUNITY_A]), "w3": ("caseworker", [COMMUNITY_B])}
@@ -405,7 +409,9 @@ def scenario(tmp: Path, backend: str, users: list[str], steps: list[tuple[Any, .
             exports: dict[str, bytes] = {}
             for dev in devs:
                 local = export_bytes(dev.ws).decode("utf-8").splitlines()
-                assert local == server_lines(server, dev.user), f"device of {dev.user} differs from its scope"
+                wanted = server_lines(server, dev.user)
+                assert local == wanted, f"device of {dev.user} differs from its scope:\n" + "\n".join(
+                    list(difflib.unified_diff(wanted, local, "server", "device", lineterm="", n=0))[:12])
                 if dev.user in exports:
                     assert export_bytes(dev.ws) == exports[dev.user]
                 exports[dev.user] = export_bytes(dev.ws)
@@ -424,11 +430,16 @@ def scenario(tmp: Path, backend: str, users: list[str], steps: list[tuple[Any, .
 
 def test_convergence(backend: str, tmp_path_factory: pytest.TempPathFactory,
                      capsys: pytest.CaptureFixture[str]) -> None:
-    @settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck),
+              phases=PHASES)
     @given(users=st.lists(st.sampled_from(sorted(USERS)), min_size=2, max_size=4),
            steps=st.lists(actions, min_size=4, max_size=18))
     def run_scenario(users: list[str], steps: list[tuple[Any, ...]]) -> None:
-        scenario(tmp_path_factory.mktemp("conv"), backend, users, steps)
+        try:
+            scenario(tmp_path_factory.mktemp("conv"), backend, users, steps)
+        except AssertionError:
+            print(f"the scenario that failed: users={users!r}, steps={steps!r}")
+            raise
 
     before = dict(SCENARIOS)
     run_scenario()
