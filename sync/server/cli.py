@@ -5,7 +5,7 @@
     caseapp-server [--db URL] check
     caseapp-server [--db URL] init
     caseapp-server [--db URL] serve [--host H] [--port P] [--workers N] [--tls-cert F --tls-key F]
-    caseapp-server [--db URL] user add NAME --role caseworker|supervisor|admin --scope ORGCODE…
+    caseapp-server [--db URL] user add NAME --role caseworker|supervisor|approver|admin --scope ORGCODE…
     caseapp-server [--db URL] user passwd NAME
     caseapp-server [--db URL] user scope NAME --scope ORGCODE…
     caseapp-server [--db URL] user disable NAME
@@ -88,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     user = sub.add_parser("user", help="manage users").add_subparsers(dest="user_command", required=True)
     add = user.add_parser("add", help="add a new user (an existing one is refused: see passwd, enable)")
     add.add_argument("name")
-    add.add_argument("--role", required=True, choices=["caseworker", "supervisor", "admin"])
+    add.add_argument("--role", required=True, choices=protocol.ROLES)
     add.add_argument("--scope", nargs="*", default=[], metavar="ORGCODE")
     scope = user.add_parser("scope", help="change a user's scope")
     scope.add_argument("name")

@@ -23,6 +23,7 @@ from caseapp.store.workspace import Workspace
 from sync import protocol as p
 from sync import run
 from sync.errors import RefusedError
+from sync.protocol import ROLES
 from sync.server import auth, schema
 from sync.server.cli import main as server_cli
 from sync.server.db import Database
@@ -286,3 +287,13 @@ def test_an_audit_actor_other_than_the_logged_in_user_is_not_stored_as_intact(
     assert f"{len(forged) + len(unknown)} actor" in capsys.readouterr().out
     assert admin(server, "audit", "record", hid) == 0
     assert "worker1 (via worker2)" in capsys.readouterr().out
+
+
+def test_every_role_can_be_given_from_the_command_line(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CASEAPP_PASSWORD", "a long and unusual password")
+    for n, role in enumerate(ROLES):
+        scope = [] if role == "admin" else ["--scope", COMMUNITY_A]
+        assert admin(server, "user", "add", f"person{n}", "--role", role, *scope) == 0
+    with server.db.read() as conn:
+        held = dict(conn.execute(select(schema.users.c.name, schema.users.c.role)).tuples().all())
+    assert [held[f"person{n}"] for n in range(len(ROLES))] == list(ROLES)
