@@ -295,5 +295,5 @@ def test_every_role_can_be_given_from_the_command_line(server: Server, monkeypat
         scope = [] if role == "admin" else ["--scope", COMMUNITY_A]
         assert admin(server, "user", "add", f"person{n}", "--role", role, *scope) == 0
     with server.db.read() as conn:
-        held = dict(conn.execute(select(schema.users.c.name, schema.users.c.role)).tuples().all())
+        held = {r.name: r.role for r in conn.execute(select(schema.users.c.name, schema.users.c.role))}
     assert [held[f"person{n}"] for n in range(len(ROLES))] == list(ROLES)
