@@ -27,6 +27,7 @@ import requests.adapters
 from urllib3.response import BaseHTTPResponse
 
 from caseapp.messages import CATALOGUE
+from caseapp.release import __version__
 from sync import compress
 from sync import protocol as p
 from sync.errors import (
@@ -114,6 +115,7 @@ class SyncClient:
             "Accept-Encoding": compress.ACCEPT,
             p.PROTOCOL_HEADER: str(p.PROTOCOL_VERSION),
             "User-Agent": f"caseapp-sync/{p.PROTOCOL_VERSION}",
+            p.CLIENT_HEADER: __version__,
         })
         if schema_version:  # tools without a workspace have no schema to declare
             self.session.headers[p.SCHEMA_HEADER] = str(schema_version)
@@ -123,9 +125,16 @@ class SyncClient:
         self.bytes_sent = 0
         self.bytes_received = 0
         self.round_trips = 0
+        #: the oldest and newest program releases, as the server's last answer named them
+        self.min_client = ""
+        self.latest_client = ""
 
     def close(self) -> None:
         self.session.close()
+
+    def _note_releases(self, response: requests.Response) -> None:
+        self.min_client = _release_header(response, p.MIN_CLIENT_HEADER)
+        self.latest_client = _release_header(response, p.LATEST_CLIENT_HEADER)
 
     # -- transport ----------------------------------------------------------------------------
     def _request(self, method: str, path: str, *, body: Any = None, raw: bytes | None = None,
@@ -167,6 +176,7 @@ class SyncClient:
                     raise
             else:
                 self.round_trips += 1
+                self._note_releases(response)
                 self.bytes_sent += len(data or b"")
                 self.bytes_received += _wire_size(response)
                 if response.status_code not in RETRY_STATUSES or attempt + 1 >= self.retry.attempts:
@@ -344,6 +354,11 @@ def _media_type(response: requests.Response) -> str:
     return response.headers.get("Content-Type", "").split(";")[0].strip().lower()
 
 
+def _release_header(response: requests.Response, name: str) -> str:
+    value = response.headers.get(name, "").strip()
+    return value if p.release_key(value) is not None else ""
+
+
 def _unexpected_page(response: requests.Response) -> str:
     return "sync.not_sync_server" if _media_type(response) in HTML_TYPES else "sync.answer_not_json"
 
@@ -358,7 +373,8 @@ def _refusal(response: requests.Response, base_url: str = "") -> Exception:
     if status >= 500:
         return ServerFailedError(status)
     if status == 426:
-        return TooOldError()
+        return TooOldError(_release_header(response, p.MIN_CLIENT_HEADER) if key == "sync.client_release_too_old"
+                           else "")
     if status == 410:
         return CursorGoneError()
     if key == "sync.device_revoked":

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from caseapp.messages import message
+from caseapp.release import __version__
 from caseapp.services import display
 from caseapp.store.lock import sync_lock
 from caseapp.store.tables import HELD, OUTBOX_STATES, REJECTED, JournalEntry
@@ -99,6 +100,8 @@ def cmd_sync(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.out(message("sync.clamped", ctx.lang))
     ctx.out(message("sync.done", ctx.lang, pushed=t.pushed, conflicts=t.conflicts, rejected=t.rejected,
                     pulled=report.pulled, removed=report.removed, open_conflicts=report.open_conflicts))
+    if report.update_available:
+        ctx.out(message("sync.update_available", ctx.lang, latest=report.latest_client, release=__version__))
     return 0
 
 

@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 import pydantic
 
 from caseapp.errors import CaseAppError
+from caseapp.release import __version__
 from sync import protocol as p
 
 
@@ -48,8 +49,12 @@ class RevokedError(RefusedError):
 class TooOldError(RefusedError):
     """The server no longer accepts this program version; the outbox is kept for after the upgrade."""
 
-    def __init__(self) -> None:
-        super().__init__("sync.client_too_old", 426)
+    def __init__(self, min_release: str = "") -> None:
+        if min_release:  # the server named the oldest release it serves
+            super().__init__("sync.client_release_too_old", 426, release=__version__, min=min_release)
+        else:
+            super().__init__("sync.client_too_old", 426)
+        self.min_release = min_release
 
 
 class CursorGoneError(RefusedError):

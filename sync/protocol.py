@@ -11,12 +11,24 @@ from typing import Annotated, Any, Final, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+# the order of the releases the release headers name
+from caseapp.release import older as older
+from caseapp.release import release_key as release_key
+
 PROTOCOL_VERSION = 1
 API_PREFIX = "/api/v1"
 
 # Headers every request carries so the server can refuse a client too old to talk to it safely.
 PROTOCOL_HEADER = "X-CaseApp-Protocol"
 SCHEMA_HEADER = "X-CaseApp-Schema"
+# The program's release (caseapp.__version__) on every request, and on every answer the oldest
+# release the server still serves and the newest there is, as its operator set them (empty: not
+# set): a client below the oldest gets 426 and keeps its outbox; one below the newest says so.
+CLIENT_HEADER = "X-CaseApp-Client"
+MIN_CLIENT_HEADER = "X-CaseApp-Client-Min"
+LATEST_CLIENT_HEADER = "X-CaseApp-Client-Latest"
+
+
 
 MAX_PUSH_OPS = 1000
 DEFAULT_PAGE = 2000
@@ -86,6 +98,9 @@ class HandshakeOut(Answer):
     #: know until the server is upgraded, instead of having them refused.
     schema_version: int = 0
     fields: dict[str, list[str]] = {}
+    #: the oldest program release served and the newest there is ("" where the operator set none)
+    min_client: str = ""
+    latest_client: str = ""
 
 
 class LoginIn(Model):

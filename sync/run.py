@@ -26,6 +26,7 @@ from sqlalchemy import func, select
 from caseapp.domain import Attachment
 from caseapp.domain.types import format_datetime
 from caseapp.errors import WorkspaceError
+from caseapp.release import __version__
 from caseapp.store.tables import ConflictRecord
 from caseapp.store.workspace import Workspace
 from caseapp.store.writer import Writer, in_place
@@ -52,6 +53,12 @@ class SyncReport:
     #: this workspace turned out to be a copy of another device's (a restored backup) and now syncs
     #: as a device of its own, its changes sent again
     forked: bool = False
+    #: the newest program release, as the server names it ("" if it names none)
+    latest_client: str = ""
+
+    @property
+    def update_available(self) -> bool:
+        return p.older(__version__, self.latest_client)
 
 
 def login(ws: Workspace, url: str, user: str, password: str, *, ca_file: str | None = None,
@@ -104,6 +111,8 @@ def sync(ws: Workspace, client: SyncClient, *, progress: Progress | None = None,
     pull(ws, client, report, say, page_size, write)
     write(ws.persist_clock)
     write(lambda: ws.set_setting(settings.LAST_SYNC, format_datetime(dt.datetime.now(dt.UTC))))
+    report.latest_client = client.latest_client
+    write(lambda: ws.set_setting(settings.LATEST_CLIENT, client.latest_client))
     with ws.read() as session:
         report.open_conflicts = session.scalar(select(func.count()).select_from(ConflictRecord)
                                                .where(ConflictRecord.status == "open")) or 0

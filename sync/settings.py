@@ -26,6 +26,8 @@ REFETCH = "sync.refetch"
 #: a scope re-pull is under way (records not re-sent by its end are removed)
 RESET = "sync.reset"
 LAST_SYNC = "sync.last_sync"  # also shown by `caseapp status`
+#: the newest program release the server named at the last sync ("" if it named none)
+LATEST_CLIENT = "sync.latest_client"
 #: the household search index is being rebuilt after a pull of the whole scope (see sync.apply)
 INDEX_STALE = "search.stale"
 

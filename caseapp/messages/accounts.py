@@ -31,6 +31,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         # for `caseapp status` (caseapp/services/status.py: "insecure_http": the sync.insecure_http setting)
         "cli.status.insecure_http": "管理员允许的明文 http:// 服务器",
+        "cli.status.release": "程序版本",
+        "cli.status.update": "服务器告知的新版本",
         "sync.insecure_http_warning": "注意：已按 --insecure-http 使用明文 http:// 连接 {url}，密码和登录凭据在网络上不加密",
     },
     "en": {
@@ -73,6 +75,8 @@ MESSAGES: dict[str, dict[str, str]] = {
             "a closed network is really needed, an administrator logs in with --insecure-http)"
         ),
         "cli.status.insecure_http": "Plain http:// server allowed by an administrator",
+        "cli.status.release": "Program release",
+        "cli.status.update": "Newer release named by the server",
         "sync.insecure_http_warning": (
             "Warning: connecting to {url} over plain http:// as --insecure-http asked; the password and the "
             "login token cross the network unencrypted"

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from caseapp.domain import ENTITIES
+from caseapp.release import __version__, older
 from caseapp.store.tables import HELD, OUTBOX_STATES, REJECTED, AuditEntry, ConflictRecord, JournalEntry
 from caseapp.store.workspace import Workspace
 
@@ -39,4 +40,8 @@ def workspace_status(ws: Workspace) -> dict[str, Any]:
         "server": ws.get_setting("sync.server_url", "-") or "-",
         "last_sync": ws.get_setting("sync.last_sync", "-") or "-",
         "insecure_http": ws.get_setting("sync.insecure_http") or "-",
+        "release": __version__,
+        # the newer release the server named at the last sync, "-" if none is newer than this one
+        "update": latest if (latest := str(ws.get_setting("sync.latest_client", "") or "")) and older(
+            __version__, latest) else "-",
     }

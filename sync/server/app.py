@@ -12,7 +12,7 @@ inside ``create_app`` from the live annotations.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -43,6 +43,39 @@ class ServerConfig:
     #: their outbox until upgraded
     min_protocol: int = 1
     min_schema: int = 1
+    #: oldest program release still served (older ones get 426, told which release they need) and
+    #: the newest there is (clients below it tell their user); "" for none
+    min_client: str = ""
+    latest_client: str = ""
+
+    def __post_init__(self) -> None:
+        for release in (self.min_client, self.latest_client):
+            if release and p.release_key(release) is None:
+                raise ValueError(f"not a release number: {release!r} (say it as 1.2 or 1.2.3)")
+
+    def release_headers(self) -> list[tuple[bytes, bytes]]:
+        return [(name.lower().encode(), value.encode()) for name, value in (
+            (p.MIN_CLIENT_HEADER, self.min_client), (p.LATEST_CLIENT_HEADER, self.latest_client)) if value]
+
+
+class ReleaseHeaders:
+    """Every answer names the oldest and newest program releases (plain ASGI, as middleware.py)."""
+
+    def __init__(self, app: Callable[..., Any], headers: list[tuple[bytes, bytes]]) -> None:
+        self.app = app
+        self.headers = headers
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *self.headers]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
@@ -65,6 +98,8 @@ def create_app(db: Database, config: ServerConfig | None = None, *, operations: 
             return auth.principal_for(conn, token)
 
     app.add_middleware(RequestGate, authenticate=lookup)
+    if config.release_headers():
+        app.add_middleware(ReleaseHeaders, headers=config.release_headers())
     pushed: Callable[[list[p.Verdict]], None] = _uncounted
     pulled: Callable[[int], None] = _uncounted
     if operations:
@@ -93,10 +128,14 @@ def create_app(db: Database, config: ServerConfig | None = None, *, operations: 
     def versions(
         protocol: Annotated[int | None, Header(alias=p.PROTOCOL_HEADER, ge=0, lt=1 << 31)] = None,
         schema_version: Annotated[int | None, Header(alias=p.SCHEMA_HEADER, ge=0, lt=1 << 31)] = None,
+        client: Annotated[str | None, Header(alias=p.CLIENT_HEADER, max_length=40)] = None,
     ) -> None:
         if (protocol is not None and protocol < config.min_protocol) or (
                 schema_version is not None and schema_version < config.min_schema):
             raise ApiError(426, "sync.client_too_old")
+        if config.min_client and client is not None and (
+                p.release_key(client) is None or p.older(client, config.min_client)):
+            raise ApiError(426, "sync.client_release_too_old", release=client, min=config.min_client)
 
     def principal(
         request: Request,
@@ -118,7 +157,8 @@ def create_app(db: Database, config: ServerConfig | None = None, *, operations: 
         now = auth.now_ms()
         return p.HandshakeOut(protocol=p.PROTOCOL_VERSION, min_protocol=config.min_protocol,
                               min_schema=config.min_schema, server_time_ms=now, hlc=pack(now),
-                              schema_version=RECORD_SCHEMA_VERSION, fields=RECORD_FIELDS)
+                              schema_version=RECORD_SCHEMA_VERSION, fields=RECORD_FIELDS,
+                              min_client=config.min_client, latest_client=config.latest_client)
 
     @app.post(f"{p.API_PREFIX}/login", response_model=p.LoginOut, responses=ERROR_RESPONSES,
               dependencies=[Depends(versions)])

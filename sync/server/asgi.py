@@ -6,6 +6,8 @@
 
     CASEAPP_SERVER_DB           database URL (default: SQLite in the user data folder)
     CASEAPP_SERVER_MIN_SCHEMA   oldest workspace schema still served (default 1)
+    CASEAPP_SERVER_MIN_CLIENT   oldest program release still served, e.g. 1.2 (default: any)
+    CASEAPP_SERVER_LATEST_CLIENT  the newest release, which older clients tell their users of
 
 A serving process never migrates: several starting at once would race to change the schema. It
 checks that the database is at the revision it was built for and refuses to start otherwise, with
@@ -23,10 +25,13 @@ from sync.server.app import ServerConfig, create_app
 from sync.server.db import Database, default_url
 from sync.server.startup import EXIT_SCHEMA, EXIT_UNREACHABLE, NotServing, SchemaMismatch, check_schema
 
-__all__ = ["DB_ENV", "EXIT_SCHEMA", "EXIT_UNREACHABLE", "MIN_SCHEMA_ENV", "SchemaMismatch", "app", "check_schema"]
+__all__ = ["DB_ENV", "EXIT_SCHEMA", "EXIT_UNREACHABLE", "LATEST_CLIENT_ENV", "MIN_CLIENT_ENV", "MIN_SCHEMA_ENV",
+           "SchemaMismatch", "app", "check_schema", "config_from_environment"]
 
 DB_ENV = "CASEAPP_SERVER_DB"
 MIN_SCHEMA_ENV = "CASEAPP_SERVER_MIN_SCHEMA"
+MIN_CLIENT_ENV = "CASEAPP_SERVER_MIN_CLIENT"
+LATEST_CLIENT_ENV = "CASEAPP_SERVER_LATEST_CLIENT"
 
 
 def app() -> FastAPI:
@@ -37,4 +42,11 @@ def app() -> FastAPI:
         db.dispose()
         print(refused, file=sys.stderr)
         raise
-    return create_app(db, ServerConfig(min_schema=int(os.environ.get(MIN_SCHEMA_ENV) or 1)))
+    return create_app(db, config_from_environment())
+
+
+def config_from_environment() -> ServerConfig:
+    """The served versions as the environment sets them (ValueError names a bad release number)."""
+    return ServerConfig(min_schema=int(os.environ.get(MIN_SCHEMA_ENV) or 1),
+                        min_client=os.environ.get(MIN_CLIENT_ENV, "").strip(),
+                        latest_client=os.environ.get(LATEST_CLIENT_ENV, "").strip())

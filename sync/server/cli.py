@@ -5,6 +5,7 @@
     caseapp-server [--db URL] check
     caseapp-server [--db URL] init
     caseapp-server [--db URL] serve [--host H] [--port P] [--workers N] [--tls-cert F --tls-key F]
+                                    [--min-client RELEASE] [--latest-client RELEASE]
     caseapp-server [--db URL] user add NAME --role caseworker|supervisor|approver|admin --scope ORGCODE…
     caseapp-server [--db URL] user passwd NAME
     caseapp-server [--db URL] user scope NAME --scope ORGCODE…
@@ -85,6 +86,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--tls-cert", default=None)
     serve.add_argument("--tls-key", default=None)
     serve.add_argument("--min-schema", type=int, default=1, help="oldest workspace schema still served")
+    serve.add_argument("--min-client", default=os.environ.get("CASEAPP_SERVER_MIN_CLIENT", ""), metavar="RELEASE",
+                       help="oldest program release still served, e.g. 1.2 (older ones are told to upgrade)")
+    serve.add_argument("--latest-client", default=os.environ.get("CASEAPP_SERVER_LATEST_CLIENT", ""),
+                       metavar="RELEASE", help="the newest program release (older ones tell their users)")
     user = sub.add_parser("user", help="manage users").add_subparsers(dest="user_command", required=True)
     add = user.add_parser("add", help="add a new user (an existing one is refused: see passwd, enable)")
     add.add_argument("name")
@@ -239,6 +244,13 @@ def _serve(args: argparse.Namespace, db: Database) -> int:
     db.dispose()
     os.environ[asgi.DB_ENV] = db.url
     os.environ[asgi.MIN_SCHEMA_ENV] = str(args.min_schema)
+    os.environ[asgi.MIN_CLIENT_ENV] = args.min_client
+    os.environ[asgi.LATEST_CLIENT_ENV] = args.latest_client
+    try:
+        asgi.config_from_environment()
+    except ValueError as bad:  # one line here, not a traceback in every worker
+        print(f"caseapp-server serve: {bad}", file=sys.stderr)
+        return 2
     made = None
     if args.workers > 1 and not os.environ.get(metrics.MULTIPROC_ENV):
         # each worker writes its counters here, and a scrape of any worker adds up all of them

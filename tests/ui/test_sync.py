@@ -214,3 +214,18 @@ def test_a_failed_background_sync_is_retried_sooner_then_less_often(qtbot, exist
     assert delays == [RETRY_FIRST_MS, 2 * RETRY_FIRST_MS, 4 * RETRY_FIRST_MS]
     assert all(d <= BACKGROUND_INTERVAL_MS for d in delays)
     window.session.close()
+
+
+def test_the_sync_page_names_a_newer_release(qtbot, chinese_window: AppWindow) -> None:
+    from caseapp.release import __version__
+
+    window = chinese_window
+    main = window.main_screen
+    main.go(main.sync_page)
+    page = main.sync_page
+    qtbot.waitUntil(lambda: page.release.text() == __version__, timeout=5_000)
+    assert window.session.ws is not None
+    window.session.ws.set_setting("sync.latest_client", "99.0")  # as the last sync left it
+    window.sync.refresh()
+    qtbot.waitUntil(lambda: "99.0" in page.release.text(), timeout=5_000)
+    assert page.release.text() == f"{__version__} · 有新版本 99.0 可用：请向管理员索取安装包（升级不会改动本机数据）"

@@ -1053,6 +1053,10 @@
         <translation>待同步</translation>
     </message>
     <message>
+        <source>Program release</source>
+        <translation>程序版本</translation>
+    </message>
+    <message>
         <source>Connect to the organisation&apos;s server</source>
         <translation>连接单位的服务器</translation>
     </message>
@@ -1087,6 +1091,10 @@
         <translation>
             <numerusform>%n 项被服务器拒绝</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>%1 · a new release, %2, is available: ask your administrator for the installer (upgrading keeps your data)</source>
+        <translation>%1 · 有新版本 %2 可用：请向管理员索取安装包（升级不会改动本机数据）</translation>
     </message>
     <message>
         <source>Connecting…</source>

@@ -41,7 +41,10 @@ class SyncPage(Page):
         self.last_sync = QLabel(self)
         self.pending = QLabel(self)
         self.stage = QLabel(self)
-        for label in (self.server, self.last_sync, self.pending, self.stage):
+        self.release = QLabel(self)
+        self.release.setObjectName("release")
+        self.release.setWordWrap(True)
+        for label in (self.server, self.last_sync, self.pending, self.stage, self.release):
             mark_data(label)
         self.sync_button = QPushButton(self.tr("Sync now"), self)
         self.sync_button.setObjectName("sync_now")
@@ -54,6 +57,7 @@ class SyncPage(Page):
         status.addRow(self.tr("Server"), self.server)
         status.addRow(self.tr("Last sync"), self.last_sync)
         status.addRow(self.tr("Waiting to sync"), self.pending)
+        status.addRow(self.tr("Program release"), self.release)
         busy = QHBoxLayout()
         busy.addWidget(self.progress)
         busy.addWidget(self.stage, 1)
@@ -116,7 +120,7 @@ class SyncPage(Page):
         self.outbox.clear()
         self.conflicts.clear()
         self.panel.show_conflict(None)
-        for label in (self.server, self.last_sync, self.pending, self.stage):
+        for label in (self.server, self.last_sync, self.pending, self.stage, self.release):
             label.clear()
 
     # -- status and syncing ---------------------------------------------------------------------
@@ -141,6 +145,10 @@ class SyncPage(Page):
         if rejected:
             text += " · " + self.tr("%n refused by the server", "", rejected)
         self.pending.setText(text)
+        release, update = str(status.get("release", "")), str(status.get("update", "-"))
+        self.release.setText(release if update == "-" else self.tr(
+            "%1 · a new release, %2, is available: ask your administrator for the installer "
+            "(upgrading keeps your data)").replace("%1", release).replace("%2", update))
         self.sync_button.setEnabled(connected and not self.controller.running)
 
     def _started(self) -> None:
