@@ -58,7 +58,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy caseapp sync ui migrations
+	$(VENV)/bin/mypy caseapp sync ui migrations installer
 
 pytest: $(STAMP) translations
 	bash scripts/ensure-postgres

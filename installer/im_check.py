@@ -78,8 +78,8 @@ def _wait(what: str, ok: object, seconds: float = 20) -> None:
 def type_chinese(plugins: Path | None = None, *, hook: bool = True) -> str:
     """What fcitx5 typed into the probe (你好 when it works); ``hook=False``: the session's
     settings as they are, without the bundle's runtime hook."""
-    qt_plugins = plugins or Path(__import__("PySide6").__file__).parent / "Qt" / "plugins"
-    started: list[subprocess.Popen[bytes]] = []
+    qt_plugins = plugins or Path(str(__import__("PySide6").__file__)).parent / "Qt" / "plugins"
+    started: list[subprocess.Popen[bytes] | subprocess.Popen[str]] = []
     bus_pid = None
     with tempfile.TemporaryDirectory(prefix="caseapp-im-") as t:
         home = Path(t)

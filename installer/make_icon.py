@@ -21,7 +21,7 @@ def main() -> int:
         raise SystemExit("could not render installer/caseapp.svg")
     out = ROOT / "build" / "caseapp.ico"
     out.parent.mkdir(exist_ok=True)
-    if not image.save(str(out), "ICO"):
+    if not image.save(str(out), b"ICO"):
         raise SystemExit(f"could not write {out}")
     print(out)
     del app

@@ -14,6 +14,7 @@ per-user install.sh run with a temporary HOME. Exits non-zero at the first failu
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -116,6 +117,24 @@ def check_commands(exe: Path, tmp: Path) -> None:
     gui.terminate()
     gui.wait(30)
     ok(f"the GUI stays up offscreen for {GUI_SECONDS} s")
+
+
+def check_older_workspace(exe: Path, tmp: Path) -> None:
+    """The bundle opens a workspace an older release wrote (tests/data/workspace_0004), migrating
+    it, and exports every record in it."""
+    old = ROOT / "tests/data/workspace_0004"
+    ws = tmp / "old-workspace"
+    shutil.copytree(old / "workspace", ws)
+    e = env(tmp)
+    run([str(exe), "--workspace", str(ws), "export", "--plain", "-o", str(tmp / "old.jsonl")], e,
+        "export of an older workspace")
+    ids = {json.loads(line)["id"] for line in (old / "export.jsonl").read_text("utf-8").splitlines()}
+    got = {json.loads(line)["id"] for line in (tmp / "old.jsonl").read_text("utf-8").splitlines()}
+    if got != ids:
+        fail(f"the older workspace lost records on opening: {len(ids - got)} missing")
+    if not list((ws / "backups").glob("workspace-*.db")):
+        fail("no backup of the older workspace was kept before migrating it")
+    ok(f"an older release's workspace opens, migrated, with all {len(ids)} records and its backup")
 
 
 def check_missing_resource(bundle: Path, tmp: Path) -> None:
@@ -243,10 +262,11 @@ def main() -> int:
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="caseapp-smoke-") as t:
         tmp = Path(t)
-        for sub in ("cmd/home", "res/home", "deb/home", "tar"):
+        for sub in ("cmd/home", "res/home", "old/home", "deb/home", "tar"):
             (tmp / sub).mkdir(parents=True)
         glibc = check_contents(args.bundle)
         check_commands(exe, tmp / "cmd")
+        check_older_workspace(exe, tmp / "old")
         check_missing_resource(args.bundle, tmp / "res")
         if not WINDOWS:
             check_chinese_input(args.bundle)
