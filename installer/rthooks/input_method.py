@@ -11,10 +11,11 @@ installer/im_check.py types 你好 through fcitx5 this way.
 
 import os
 import sys
+from collections.abc import MutableMapping
 from pathlib import Path
 
 
-def _redirect(environ, plugins):  # type: ignore[no-untyped-def]
+def _redirect(environ: MutableMapping[str, str], plugins: Path) -> None:
     asked = environ.get("QT_IM_MODULE", "") or ("fcitx" if "fcitx" in environ.get("XMODIFIERS", "") else "")
     if asked.startswith("fcitx") and not any(plugins.glob("*fcitx*")):
         environ["QT_IM_MODULE"] = "ibus"
@@ -22,4 +23,4 @@ def _redirect(environ, plugins):  # type: ignore[no-untyped-def]
 
 
 if getattr(sys, "frozen", False):  # in the bundle; installer/im_check.py imports _redirect itself
-    _redirect(os.environ, Path(sys._MEIPASS) / "PySide6" / "Qt" / "plugins" / "platforminputcontexts")
+    _redirect(os.environ, Path(getattr(sys, "_MEIPASS", "")) / "PySide6" / "Qt" / "plugins" / "platforminputcontexts")
