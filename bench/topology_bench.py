@@ -39,7 +39,7 @@ from sync.client import RetryPolicy, SyncClient
 from sync.server import auth
 from sync.server.db import Database
 
-PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+PG = "postgresql+psycopg://caseapp_test:caseapp-test-2026@127.0.0.1:5432/caseapp_test"  # scripts/ensure-postgres
 NO_RETRY = RetryPolicy(attempts=1, base_s=0.0, cap_s=0.0)
 
 

@@ -1,8 +1,10 @@
 """Sync fixtures: a real uvicorn server on a free loopback port over SQLite *and* PostgreSQL, and
 real encrypted workspaces acting as devices.
 
-PostgreSQL tests run in a fresh schema per server (dropped afterwards) in the `test` database on
-127.0.0.1:5432. Without PostgreSQL they skip, except under CI=true, where that is a failure.
+PostgreSQL tests run in a fresh schema per server (dropped afterwards) in the `caseapp_test`
+database on 127.0.0.1:5432, as the role of that name with its password (scripts/ensure-postgres
+makes both, on a fresh scram-sha-256 cluster as on a trusting one). Without PostgreSQL they skip,
+except under CI=true, where that is a failure.
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ from sync.server import auth
 from sync.server.app import ServerConfig, create_app
 from sync.server.db import Database
 
-PG_ADMIN_URL = os.environ.get("CASEAPP_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+#: the role and database scripts/ensure-postgres sets up (CASEAPP_TEST_PG names another)
+PG_TEST_URL = "postgresql+psycopg://caseapp_test:caseapp-test-2026@127.0.0.1:5432/caseapp_test"
+PG_ADMIN_URL = os.environ.get("CASEAPP_TEST_PG", PG_TEST_URL)
 PASSWORD = "s3cret-password"
 PASSPHRASE = "correct horse battery staple"
 STREET = "440105001"

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import make_url, select, text
 
 from caseapp.crypto.keyfile import TEST_KDF
 from caseapp.domain import Household
@@ -58,7 +58,9 @@ def _url(name: str) -> str:
 
 
 def _env(name: str, backups: Path) -> dict[str, str]:
-    return {**os.environ, "PGHOST": "127.0.0.1", "PGPORT": "5432", "PGUSER": "postgres", "PGDATABASE": name,
+    url = make_url(PG_ADMIN_URL)  # the tests' own role, with its password (see scripts/ensure-postgres)
+    return {**os.environ, "PGHOST": url.host or "127.0.0.1", "PGPORT": str(url.port or 5432),
+            "PGUSER": url.username or "postgres", "PGPASSWORD": url.password or "", "PGDATABASE": name,
             "BACKUP_DIR": str(backups), "BACKUP_KEEP": "2", "CASEAPP_SERVER_BIN": str(SERVER_BIN)}
 
 
