@@ -272,9 +272,8 @@ class Member(Record):
     @classmethod
     def check(cls, merged: Mapping[str, Any], out: dict[str, Any]) -> list[ValidationError]:
         """Sex and birth date follow from the ID number: filled in when empty, checked when typed.
-        A member who left has the date they left."""
-        if merged.get("status") in (MOVED_OUT, DECEASED) and not merged.get("left_on"):
-            return [ValidationError("member.left_on_required", "left_on")]
+        (A member who left has the date they left: the actions of caseapp.services.members require
+        it. Not a rule across fields here: a sync applies one field at a time, in any order.)"""
         if not merged.get("id_number"):
             return []
         try:

@@ -9,7 +9,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "member.id_deceased": "身份证号码 {value} 属于已登记死亡的{name}（“{household}”户），不能再次登记",
         "member.id_archived": "身份证号码 {value} 属于已归档的成员{name}（“{household}”户）：请恢复该记录，不要重新登记",
         "member.by_action": "成员状态只能通过“迁出”“死亡”“迁入”等操作办理，不能直接修改",
-        "member.left_on_required": "请填写迁出或死亡日期",
         "member.date_required": "请填写变动日期",
         "member.not_present": "{name}已不在本户，不能办理此项",
         "member.other_household": "{name}不是本户的成员",
@@ -38,7 +37,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "member.id_archived": "ID number {value} belongs to the archived member {name} (household “{household}”): "
                               "restore that record instead of registering them again",
         "member.by_action": "A member's status changes only through Move out, Deceased or Move in, never by editing",
-        "member.left_on_required": "Enter the date the member moved out or died",
         "member.date_required": "Enter the date of the change",
         "member.not_present": "{name} no longer lives in this household",
         "member.other_household": "{name} is not a member of this household",

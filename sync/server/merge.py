@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, literal_column, select, update
 
 from caseapp.domain import tree
 from caseapp.domain.base import SILENT_FIELDS, Record
@@ -211,6 +211,11 @@ class Batch:
             holder = self._holders(entity, name).get(result)
             if holder is not None and holder != row_id:
                 raise Rejected("sync.duplicate_value", name)
+        if entity == "member" and name == "id_number" and isinstance(result, str) and result \
+                and self._id_holder(result, row_id) is not None:
+            # One person, one record (caseapp.services.members), judged in the pusher's scope: a
+            # device learns nothing of people it cannot see.
+            raise Rejected("sync.duplicate_id", name, value=result)
         if name == "org_code" and not self.who.covers(str(result)):
             raise Rejected("sync.out_of_scope", name)
         if edit and cls.insert_only and name not in ("archived", "org_code"):
@@ -306,6 +311,23 @@ class Batch:
                     found[row.fields.get(name)] = row.id
             self.holders[key] = found
         return self.holders[key]
+
+    def _id_holder(self, number: str, own_id: str) -> str | None:
+        """Another member record in the pusher's scope that holds this ID number, as this batch
+        leaves them (the lookup uses the expression index of migration s0008)."""
+        for row in self.rows.values():
+            if row is not None and row.entity == "member" and row.id != own_id \
+                    and row.fields.get("id_number") == number and self.who.covers(row.org_code):
+                return row.id
+        held = func.json_extract(schema.records.c.fields, "$.id_number") \
+            if self.conn.dialect.name == "sqlite" else literal_column("((fields::jsonb) ->> 'id_number')")
+        r = schema.records.c
+        query = select(r.id, r.org_code).where(literal_column("entity") == literal_column("'member'"),
+                                               held == number, r.id != own_id)
+        for row_id, org in self.conn.execute(query):
+            if row_id not in self.rows and self.who.covers(org):
+                return str(row_id)
+        return None
 
     def _create_existing(self, op: Op, row: Row, value: dict[str, Any]) -> Outcome:
         """A create of a record the server already has (a device restored from a backup, say):
