@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, literal_column, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from caseapp.domain import tree
 from caseapp.domain.base import SILENT_FIELDS, Record
@@ -314,16 +314,13 @@ class Batch:
 
     def _id_holder(self, number: str, own_id: str) -> str | None:
         """Another member record in the pusher's scope that holds this ID number, as this batch
-        leaves them (the lookup uses the expression index of migration s0008)."""
+        leaves them (stored ones by their ``person_id`` column)."""
         for row in self.rows.values():
             if row is not None and row.entity == "member" and row.id != own_id \
                     and row.fields.get("id_number") == number and self.who.covers(row.org_code):
                 return row.id
-        held = func.json_extract(schema.records.c.fields, "$.id_number") \
-            if self.conn.dialect.name == "sqlite" else literal_column("((fields::jsonb) ->> 'id_number')")
         r = schema.records.c
-        query = select(r.id, r.org_code).where(literal_column("entity") == literal_column("'member'"),
-                                               held == number, r.id != own_id)
+        query = select(r.id, r.org_code).where(r.person_id == number, r.entity == "member", r.id != own_id)
         for row_id, org in self.conn.execute(query):
             if row_id not in self.rows and self.who.covers(org):
                 return str(row_id)
@@ -572,8 +569,8 @@ class Batch:
         old = [{**_record_values(r), "b_id": r.id} for r in dirty if not r.new]
         if old:
             stmt = (update(schema.records).where(schema.records.c.id == bindparam("b_id"))
-                    .values({k: bindparam(k) for k in ("org_code", "fields", "meta", "pos", "archived", "root_id")}))
-            names = ("b_id", "org_code", "fields", "meta", "pos", "archived", "root_id")
+                    .values({k: bindparam(k) for k in UPDATED}))
+            names = ("b_id", *UPDATED)
             self.conn.execute(stmt, [{k: o[k] for k in names} for o in old])
         if self.changes:
             self.conn.execute(insert(schema.changes), self.changes)
@@ -586,10 +583,15 @@ class Batch:
         self.changes, self.new_conflicts, self.resolved = [], [], {}
 
 
+UPDATED = ("org_code", "fields", "meta", "pos", "archived", "root_id", "person_id")
+
+
 def _record_values(row: Row) -> dict[str, Any]:
+    number = row.fields.get("id_number") if row.entity == "member" else None
     return {"id": row.id, "entity": row.entity, "org_code": row.org_code, "fields": dumps(row.fields),
             "meta": json.dumps(row.meta, separators=(",", ":")), "pos": row.pos, "created_pos": row.created_pos,
-            "origin_device": row.origin_device, "archived": row.archived, "root_id": row.root_id or row.id}
+            "origin_device": row.origin_device, "archived": row.archived, "root_id": row.root_id or row.id,
+            "person_id": number if isinstance(number, str) and number else None}
 
 
 def stamp_time(hlc: int) -> str:
