@@ -137,7 +137,7 @@ def _leave(session: Session, member: Member, status: str, kind: str, on: Any, re
     others = [m for m in current_members(session, household.id) if m.id != member.id]
     if member.relationship == HEAD and others:
         raise _refuse("member.head_leaves", None, name=member.name)
-    day = _checked_date(on, "left_on")
+    day = _checked_date(on)
     values = clean(Member, {"status": status, "left_on": day, "left_reason": reason}, partial=True, current=member)
     for name, value in values.items():
         setattr(member, name, value)
@@ -173,6 +173,25 @@ def move_in(session: Session, member: Member, household: Household, *, relations
     member.relationship = code
     _rehome(session, member, household)
     return _event(session, household, "moved_in", day, reason, member=member, other=before)
+
+
+def move_in_by_id(session: Session, household: Household, id_number: str, *, relationship: str, on: Any,
+                  reason: str = "") -> Member:
+    """迁入 by the person's ID number: the member who moved out with it comes into ``household``."""
+    try:
+        number = str(clean_value(Member, "id_number", id_number)) if id_number else ""
+    except ValidationError as error:
+        error.entity = "member"
+        raise ValidationErrors([error]) from None
+    if not number:
+        raise _refuse("record.required", "id_number")
+    holder = session.scalars(select(Member).where(Member.id_number == number).order_by(Member.id)).first()
+    if holder is None:
+        raise _refuse("member.nobody_moved_out", "id_number", value=number)
+    if holder.status != MOVED_OUT:
+        raise ValidationErrors([holder_problem(holder, session.get(Household, holder.household_id), number)])
+    move_in(session, holder, household, relationship=relationship, on=on, reason=reason)
+    return holder
 
 
 def _relationship(household: Household, code: str, session: Session) -> str:

@@ -75,7 +75,7 @@ def test_the_head_hands_over_before_leaving_and_a_future_date_is_one_clear_refus
         assert keys(caught) == ["member.head_leaves"]
         with pytest.raises(ValidationErrors) as caught:
             members.move_out(s, people["张明"], on=dt.date.today() + dt.timedelta(days=3))
-        assert [(e.key, e.field) for e in caught.value.errors] == [("time.future", "left_on")]
+        assert [(e.key, e.field) for e in caught.value.errors] == [("time.future", "occurred_on")]
         with pytest.raises(ValidationErrors) as caught:
             members.move_out(s, people["张明"], on="")
         assert keys(caught) == ["member.date_required"]
@@ -127,7 +127,11 @@ def test_moving_in_is_the_same_person_with_their_income(ws: Workspace) -> None:
         wage = records.create(s, IncomeItem, {"org_code": ORG, "member_id": people["张明"].id,
                                               "income_type": "wages", "monthly_amount": "3200"})
         members.move_out(s, people["张明"], on=YESTERDAY - dt.timedelta(days=30))
-        members.move_in(s, people["张明"], other, relationship="28", on=YESTERDAY, reason="婚后迁入")
+        with pytest.raises(ValidationErrors) as caught:
+            members.move_in_by_id(s, other, person_id("19500101", 11), relationship="28", on=YESTERDAY)
+        assert keys(caught) == ["member.nobody_moved_out"]
+        assert members.move_in_by_id(s, other, str(people["张明"].id_number), relationship="28", on=YESTERDAY,
+                                     reason="婚后迁入").id == people["张明"].id
     with ws.read() as s:
         moved = s.get(Member, people["张明"].id)
         assert moved is not None
