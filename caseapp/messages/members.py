@@ -9,6 +9,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "member.id_deceased": "身份证号码 {value} 属于已登记死亡的{name}（“{household}”户），不能再次登记",
         "member.id_archived": "身份证号码 {value} 属于已归档的成员{name}（“{household}”户）：请恢复该记录，不要重新登记",
         "member.nobody_moved_out": "没有身份证号码为 {value} 的已迁出成员：新成员请用“添加成员”登记",
+        "import.id_twice": "身份证号码 {value} 在文件中出现两次（另见第 {line} 行），同一人只能有一条成员记录",
         "member.by_action": "成员状态只能通过“迁出”“死亡”“迁入”等操作办理，不能直接修改",
         "member.date_required": "请填写变动日期",
         "member.not_present": "{name}已不在本户，不能办理此项",
@@ -39,6 +40,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                               "restore that record instead of registering them again",
         "member.nobody_moved_out": "No member who moved out has ID number {value}: register a new member with "
                                    "“Add member”",
+        "import.id_twice": "ID number {value} appears twice in the file (see also line {line}); a person has one "
+                           "member record",
         "member.by_action": "A member's status changes only through Move out, Deceased or Move in, never by editing",
         "member.date_required": "Enter the date of the change",
         "member.not_present": "{name} no longer lives in this household",

@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from caseapp.domain import Household, Member, MemberEvent
+from caseapp.domain import Household, Member, MemberEvent, Record, tree
 from caseapp.domain.households import DECEASED, HEAD, MOVED_OUT, PRESENT
 from caseapp.errors import ValidationError, ValidationErrors
 from caseapp.services import records
@@ -58,16 +58,24 @@ def holder_problem(holder: Member, household: Household | None, number: str) -> 
     return error
 
 
+def holders(session: Session, numbers: Iterable[str]) -> dict[str, list[Member]]:
+    """The member records holding each of these ID numbers."""
+    wanted = sorted({n for n in numbers if n})
+    found: dict[str, list[Member]] = {}
+    for start in range(0, len(wanted), 500):
+        query = select(Member).where(Member.id_number.in_(wanted[start:start + 500])).order_by(Member.id)
+        for holder in session.scalars(query):
+            found.setdefault(str(holder.id_number), []).append(holder)
+    return found
+
+
 def id_problems(session: Session, numbers: Iterable[str], *, own_id: str | None = None) -> dict[str, ValidationError]:
     """For each ID number already held by another member record of the workspace, the refusal."""
-    wanted = sorted({n for n in numbers if n})
     found: dict[str, ValidationError] = {}
-    for start in range(0, len(wanted), 500):
-        query = select(Member).where(Member.id_number.in_(wanted[start:start + 500]), Member.id != (own_id or ""))
-        for holder in session.scalars(query):
-            if holder.id_number and holder.id_number not in found:
-                found[holder.id_number] = holder_problem(
-                    holder, session.get(Household, holder.household_id), holder.id_number)
+    for number, held in holders(session, numbers).items():
+        other = next((m for m in held if m.id != own_id), None)
+        if other is not None:
+            found[number] = holder_problem(other, session.get(Household, other.household_id), number)
     return found
 
 
@@ -203,11 +211,35 @@ def _relationship(household: Household, code: str, session: Session) -> str:
     return value
 
 
+def _movable_children() -> list[tuple[type[Record], str]]:
+    """Record types a household holds that may change household: not its members (moved on their
+    own), and not facts (its history, its attachments), which stay with the household they concern."""
+    return [(cls, column) for cls, column in tree.children_of("household")
+            if cls is not Member and not cls.insert_only and cls.parent_entity_field is None]
+
+
+def _about(cls: type[Record]) -> list[str]:
+    """The fields of ``cls`` naming a member (an elder profile's elder, a social-work case's client)."""
+    return [c.key for c in cls.__table__.columns if any(fk.column.table.name == "members" for fk in c.foreign_keys)]
+
+
+def _move_record(session: Session, record: Record, column: str, household: Household) -> None:
+    records.update(session, record, {column: household.id})
+    if record.org_code != household.org_code:
+        records.move_tree(session, record, household.org_code)
+
+
 def _rehome(session: Session, member: Member, household: Household) -> None:
-    """The member (and what belongs to them) now belongs to ``household``, wherever it lives."""
-    records.update(session, member, {"household_id": household.id})
-    if member.org_code != household.org_code:
-        records.move_tree(session, member, household.org_code)
+    """The member, what belongs to them (income) and the household's records about them alone (their
+    elder profile with its visits, a social-work case of theirs) now belong to ``household``."""
+    before = member.household_id
+    for cls, column in _movable_children():
+        for field in _about(cls):
+            query = select(cls).where(getattr(cls, column) == before, getattr(cls, field) == member.id,
+                                      cls.archived.is_(False))
+            for record in session.scalars(query):
+                _move_record(session, record, column, household)
+    _move_record(session, member, "household_id", household)
 
 
 def split(session: Session, household: Household, members: Sequence[Member], *, new_head: Member, on: Any,
@@ -258,8 +290,9 @@ def merge(session: Session, target: Household, source: Household, *, relationshi
           on: Any, reason: str = "") -> list[Member]:
     """合户: ``source``'s current members join ``target`` (two households that are one, typed apart),
     each with their relationship to ``target``'s head from ``relationships`` (member id → code;
-    the source's head must be given one; others keep theirs unless given). ``source`` is archived,
-    with its past members and history, never deleted."""
+    the source's head must be given one; others keep theirs unless given). Its other current records
+    (assistance cases, investigations, elder profiles, referrals …) move along; ``source`` is
+    archived with its past members, its history and its attachments, never deleted."""
     if target.id == source.id:
         raise _refuse("member.merge_same")
     if target.archived or source.archived:
@@ -276,6 +309,10 @@ def merge(session: Session, target: Household, source: Household, *, relationshi
         m.relationship = codes[m.id]
         _rehome(session, m, target)
         _event(session, target, "merged_in", day, reason, member=m, other=source)
+    # One family: its cases, investigations, profiles and referrals are the merged household's now.
+    for cls, column in _movable_children():
+        for record in session.scalars(select(cls).where(getattr(cls, column) == source.id, cls.archived.is_(False))):
+            _move_record(session, record, column, target)
     _event(session, source, "merged_away", day, reason, other=target)
     records.archive(session, source)
     return joining

@@ -4,6 +4,7 @@ and one person, one record (the ID number) wherever a member is created or edite
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,12 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from caseapp import refdata
-from caseapp.domain import Household, IncomeItem, Member, MemberEvent
+from caseapp.domain import AssistanceCase, ElderProfile, Household, IncomeItem, Member, MemberEvent
 from caseapp.errors import ValidationErrors
-from caseapp.services import ledger_import, listing, members, records
+from caseapp.services import exchange, ledger_import, listing, members, records
 from caseapp.store.workspace import Workspace
 from caseapp.validation import id_check_char
-from tests.core.helpers import ORG, household, member
+from tests.core.helpers import ORG, elder_with_visit, household, member
 from tests.services.test_ledger_import import HEADER, workbook
 
 YESTERDAY = dt.date.today() - dt.timedelta(days=1)
@@ -276,3 +277,95 @@ def test_handing_the_headship_to_the_spouse_and_back_restores_every_relationship
         events = s.scalars(select(MemberEvent).where(MemberEvent.household_id == home.id)).all()
         assert [e.kind for e in events] == ["head_changed", "head_changed"]
         s.rollback()
+
+
+def test_what_concerns_a_member_alone_goes_with_them_and_a_merge_brings_the_whole_family(ws: Workspace) -> None:
+    with ws.write() as s:
+        home, people = family(s)
+        elder, visit = elder_with_visit(s, home.id, people["张伟"].id)
+        fresh = members.split(s, home, [people["张伟"], people["李娟"]], new_head=people["张伟"], on=YESTERDAY,
+                              remaining_head=people["张明"])
+        case = records.create(s, AssistanceCase, {"org_code": ORG, "household_id": home.id, "category": "dibao"})
+    with ws.read() as s:
+        moved = s.get(ElderProfile, elder.id)
+        assert moved is not None and moved.household_id == fresh.id  # the elder's profile, visits and all
+        assert {r.id for r in records.household_records(s, fresh.id)} >= {elder.id, visit.id}
+    with ws.write() as s:
+        members.merge(s, records.get(s, Household, fresh.id), records.get(s, Household, home.id),
+                      relationships={people["张明"].id: "20"}, on=YESTERDAY)
+    with ws.read() as s:
+        kept = s.get(AssistanceCase, case.id)
+        assert kept is not None and kept.household_id == fresh.id
+        assert size(s, fresh.id) == 4
+        # the merged-away household keeps its own history
+        assert sorted(e.kind for e in members.history(s, home.id)) == ["head_changed", "merged_away", "split_out",
+                                                                        "split_out"]
+
+
+ops_st = st.lists(st.tuples(st.sampled_from(("register", "move_out", "death", "move_in")), st.integers(0, 2),
+                            st.integers(0, 2)), min_size=1, max_size=12)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=ops_st)
+def test_whatever_happens_a_person_has_one_record_and_a_refusal_says_why(ws: Workspace,
+                                                                        ops: list[tuple[str, int, int]]) -> None:
+    """Three people, three households, any order of registering, leaving, dying and moving in: a
+    person never has two member records, and every refusal matches what became of them."""
+    numbers = [person_id(f"19{60 + n}0101", 11 + 2 * n) for n in range(3)]
+    expected_refusal = {"present": "member.id_held", "moved_out": "member.id_moved_out",
+                        "deceased": "member.id_deceased"}
+    with ws.write() as s:
+        homes = [household(s, head_name=name) for name in ("张伟", "李娜", "王芳")]
+        for home in homes:  # a head who stays, so anyone else may leave
+            member(s, home.id, name="户主", relationship="02")
+        for action, who, where in ops:
+            number = numbers[who]
+            holder = s.scalars(select(Member).where(Member.id_number == number)).first()
+            try:
+                if action == "register":
+                    member(s, homes[where].id, name="成员", relationship="20", id_number=number)
+                elif holder is not None and action == "move_out":
+                    members.move_out(s, holder, on=YESTERDAY)
+                elif holder is not None and action == "death":
+                    members.record_death(s, holder, on=YESTERDAY)
+                elif action == "move_in":
+                    members.move_in_by_id(s, homes[where], number, relationship="20", on=YESTERDAY)
+            except ValidationErrors as refused:
+                (error,) = refused.errors
+                if action == "register":
+                    assert holder is not None and error.key == expected_refusal[holder.status]
+                elif action == "move_in":
+                    assert error.key == ("member.nobody_moved_out" if holder is None
+                                         else expected_refusal[holder.status])
+                else:
+                    assert holder is not None and holder.status != "present"
+                    assert error.key == "member.not_present"
+            held = s.scalars(select(Member.id_number).where(Member.id_number.is_not(None))).all()
+            assert len(held) == len(set(held))
+        s.rollback()
+
+
+def test_a_json_lines_import_brings_no_second_record_of_a_person(ws: Workspace, tmp_path: Path) -> None:
+    from caseapp.crypto.keyfile import TEST_KDF
+    from tests.conftest import PASSPHRASE
+
+    with ws.write() as s:
+        _home, people = family(s)
+        members.move_out(s, people["张明"], on=YESTERDAY)
+    data = exchange.export_bytes(ws).decode("utf-8").splitlines()
+    # the same export again is the same records (nothing new), and imports cleanly
+    assert exchange.import_rows(ws, exchange.parse(data)).created == 0
+    # another workspace that registered 张明 as a member of its own refuses the file's 张明
+    other, _ = Workspace.create(tmp_path / "other", PASSPHRASE, kdf=TEST_KDF)
+    try:
+        with other.write() as s:
+            member(s, household(s, head_name="陈桂英").id, name="张明", relationship="20",
+                   id_number=people["张明"].id_number)
+        with pytest.raises(exchange.ImportRejected) as refused:
+            exchange.import_rows(other, exchange.parse(data))
+        assert [p.error.key for p in refused.value.problems] == ["member.id_held"]
+        with other.read() as s:
+            assert s.query(Member).count() == 1  # nothing written
+    finally:
+        other.close()
