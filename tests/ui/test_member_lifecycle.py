@@ -121,3 +121,84 @@ def test_a_member_moves_out_with_the_keyboard_alone(qtbot, chinese_window: AppWi
     again.reject()
     with window.session.ws.read() as db:
         assert db.query(Member).count() == 3  # nothing deleted, nothing added
+
+
+def _open_household(qtbot, window: AppWindow, household_id: str) -> HouseholdView:
+    main = window.main_screen
+    main.go(main.households)
+    main.households.show_household(household_id)
+    view = main.households.view
+    qtbot.waitUntil(lambda: view.bundle is not None and view.bundle.household["id"] == household_id, timeout=5_000)
+    view.tabs.setCurrentIndex(1)
+    return view
+
+
+def _select(qtbot, view: HouseholdView, name: str) -> None:
+    rows = view.members.model.rows
+    view.members.table.selectRow(next(n for n, r in enumerate(rows) if r["name"] == name))
+    qtbot.waitUntil(lambda: view.members.current() is not None, timeout=2_000)
+
+
+def test_head_change_split_move_in_and_merge_from_the_household_screen(qtbot, chinese_window: AppWindow) -> None:
+    window = chinese_window
+    assert window.session.ws is not None
+    with window.session.ws.write() as db:
+        home = records.create(db, Household, {"org_code": ORG, "head_name": "张伟", "address": "小北路 100 号"})
+        twin = records.create(db, Household, {"org_code": ORG, "head_name": "张建国", "address": "小北路 100 号"})
+        for name, code, sex, household in (("张伟", "02", "M", home), ("李娟", "12", "F", home),
+                                           ("张明", "20", "M", home), ("张建国", "02", "M", twin)):
+            records.create(db, Member, {"org_code": ORG, "household_id": household.id, "name": name,
+                                        "relationship": code, "sex": sex})
+        home_id, twin_id = home.id, twin.id
+    view = _open_household(qtbot, window, home_id)
+
+    # 户主变更: 李娟 becomes head; 张伟 is her husband now, 张明 still their son
+    _select(qtbot, view, "李娟")
+    dialog = view.change_members("change_head")
+    assert dialog is not None and dialog.windowTitle() == "户主变更：由李娟任户主"
+    dialog.save.click()
+    qtbot.waitUntil(lambda: view.title.text() == "李娟", timeout=5_000)
+    qtbot.waitUntil(lambda: {r["name"]: r["relationship"] for r in view.members.model.rows}
+                    == {"张伟": "11", "李娟": "02", "张明": "20"}, timeout=5_000)
+
+    # 分户: 张明 leaves with a household of his own; the dialog ticks whoever was selected
+    _select(qtbot, view, "张明")
+    split = view.change_members("split")
+    assert split is not None and split.leaving is not None
+    assert [split.leaving.item(n).checkState() == Qt.CheckState.Checked for n in range(3)].count(True) == 1
+    split.form.editor("address").set("小北路 102 号")
+    split.save.click()
+    qtbot.waitUntil(lambda: len(view.members.model.rows) == 2, timeout=5_000)
+    with window.session.ws.read() as db:
+        son = db.query(Member).filter(Member.name == "张明").one()
+        fresh = db.get(Household, son.household_id)
+        assert fresh is not None
+        assert (fresh.head_name, fresh.address, son.relationship) == ("张明", "小北路 102 号", "02")
+
+    # 迁入 asks for an ID number; one nobody moved out with is refused under it
+    move_in = view.change_members("move_in")
+    assert move_in is not None
+    move_in.form.editor("id_number").set(SON_ID)
+    move_in.form.editor("relationship").set("20")
+    move_in.save.click()
+    _saved_or_refused(qtbot, move_in)
+    assert move_in.form.errors["id_number"].isVisibleTo(move_in)
+    assert "没有身份证号码为" in move_in.form.errors["id_number"].text()
+    move_in.reject()
+
+    # 合户: the household typed apart joins this one; its head's relationship must be said
+    merge = view.change_members("merge")
+    assert merge is not None
+    merge.form.editor("other_household_id").set(twin_id)
+    merge.save.click()
+    _saved_or_refused(qtbot, merge)
+    assert merge.form.errors["relationship"].isVisibleTo(merge)
+    merge.form.editor("relationship").set("51")
+    merge.save.click()
+    qtbot.waitUntil(lambda: not merge.isVisible(), timeout=5_000)
+    qtbot.waitUntil(lambda: len(view.members.model.rows) == 3, timeout=5_000)
+    kinds = {r["kind"] for r in view.member_events.model.rows}
+    assert kinds == {"head_changed", "split_out", "merged_in"}
+    with window.session.ws.read() as db:
+        gone = db.get(Household, twin_id)
+        assert gone is not None and gone.archived
