@@ -10,6 +10,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "member.id_archived": "身份证号码 {value} 属于已归档的成员{name}（“{household}”户）：请恢复该记录，不要重新登记",
         "member.nobody_moved_out": "没有身份证号码为 {value} 的已迁出成员：新成员请用“添加成员”登记",
         "import.id_twice": "身份证号码 {value} 在文件中出现两次（另见第 {line} 行），同一人只能有一条成员记录",
+        "member.restore_left": "{name}已迁出或已死亡，不能直接恢复：迁回的请用“迁入成员”办理",
         "member.by_action": "成员状态只能通过“迁出”“死亡”“迁入”等操作办理，不能直接修改",
         "member.date_required": "请填写变动日期",
         "member.not_present": "{name}已不在本户，不能办理此项",
@@ -42,6 +43,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                                    "“Add member”",
         "import.id_twice": "ID number {value} appears twice in the file (see also line {line}); a person has one "
                            "member record",
+        "member.restore_left": "{name} moved out or died and cannot simply be restored: use “Move a member in” "
+                               "for someone who came back",
         "member.by_action": "A member's status changes only through Move out, Deceased or Move in, never by editing",
         "member.date_required": "Enter the date of the change",
         "member.not_present": "{name} no longer lives in this household",

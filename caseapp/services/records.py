@@ -83,6 +83,8 @@ def update(session: Session, record: Record, fields: Mapping[str, Any]) -> Recor
            if name in protected]
     bad += [ValidationError("member.by_action", name) for name in fields
             if name in BY_ACTION.get(record.entity, ()) and fields[name] != getattr(record, name)]
+    if fields.get("archived") is False:
+        bad += _left(record)
     if bad:
         raise ValidationErrors(bad)
     if record.archived and fields.get("archived") is not False:
@@ -121,7 +123,17 @@ def archive(session: Session, record: Record) -> None:
     session.flush()
 
 
+def _left(record: Record) -> list[ValidationError]:
+    """A member who moved out or died comes back only by moving in (caseapp.services.members)."""
+    if record.entity == "member" and getattr(record, "status", "present") != "present":
+        return [ValidationError("member.restore_left", None, name=str(getattr(record, "name", "")))]
+    return []
+
+
 def restore(session: Session, record: Record) -> None:
+    left = _left(record)
+    if left:
+        raise ValidationErrors(left)
     record.archived = False
     session.flush()
 

@@ -89,6 +89,14 @@ def test_status_changes_only_through_the_actions(ws: Workspace) -> None:
         with pytest.raises(ValidationErrors) as caught:
             records.update(s, people["张明"], {"status": "deceased", "left_on": YESTERDAY})
         assert set(keys(caught)) == {"member.by_action"}
+        members.move_out(s, people["张明"], on=YESTERDAY)
+        with pytest.raises(ValidationErrors) as caught:
+            records.restore(s, people["张明"])
+        assert keys(caught) == ["member.restore_left"]
+        with pytest.raises(ValidationErrors) as caught:
+            records.update(s, people["张明"], {"archived": False})
+        assert keys(caught) == ["member.restore_left"]
+        assert people["张明"].archived
 
 
 def test_one_person_one_record_whatever_became_of_them(ws: Workspace) -> None:
