@@ -112,6 +112,8 @@ class Batch:
     resolved: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: (entity, field) -> value -> record id, for fields kept unique; loaded when first needed
     holders: dict[tuple[str, str], dict[JsonValue, str]] = field(default_factory=dict)
+    #: resident ID number -> members given it in this batch (created, or edited to hold it)
+    people: dict[str, set[str]] = field(default_factory=dict)
     _next_pos: int = 0
 
     def __post_init__(self) -> None:
@@ -277,6 +279,7 @@ class Batch:
         self.rows[row.id] = row
         for name in unique_fields(cls):
             self._holders(entity, name)[fields.get(name)] = row.id
+        self._hold(row)
         return Outcome(p.APPLIED, pos)
 
     def _stamp(self, op: Op) -> str:
@@ -314,17 +317,23 @@ class Batch:
 
     def _id_holder(self, number: str, own_id: str) -> str | None:
         """Another member record in the pusher's scope that holds this ID number, as this batch
-        leaves them (stored ones by their ``person_id`` column)."""
-        for row in self.rows.values():
-            if row is not None and row.entity == "member" and row.id != own_id \
-                    and row.fields.get("id_number") == number and self.who.covers(row.org_code):
-                return row.id
+        leaves them: stored ones by their indexed ``person_id`` column, those written in this batch
+        by ``people`` (a first sync pushes thousands of members in one batch)."""
         r = schema.records.c
         query = select(r.id, r.org_code).where(r.person_id == number, r.entity == "member", r.id != own_id)
-        for row_id, org in self.conn.execute(query):
-            if row_id not in self.rows and self.who.covers(org):
-                return str(row_id)
+        stored = {str(i): str(org) for i, org in self.conn.execute(query)}
+        for row_id in sorted({*stored, *self.people.get(number, ())} - {own_id}):
+            row = self.rows.get(row_id)
+            if row is not None and row.fields.get("id_number") != number:
+                continue  # given another number in this batch
+            if self.who.covers(row.org_code if row is not None else stored[row_id]):
+                return row_id
         return None
+
+    def _hold(self, row: Row) -> None:
+        number = row.fields.get("id_number") if row.entity == "member" else None
+        if isinstance(number, str) and number:
+            self.people.setdefault(number, set()).add(row.id)
 
     def _create_existing(self, op: Op, row: Row, value: dict[str, Any]) -> Outcome:
         """A create of a record the server already has (a device restored from a backup, say):
@@ -430,6 +439,8 @@ class Batch:
                 del held[row.fields.get(name)]
             held[value] = row.id
         row.fields[name] = value
+        if name == "id_number":
+            self._hold(row)
         if name == "org_code":
             row.org_code = str(value)
         row.fields["updated_at"] = self._stamp(op)
