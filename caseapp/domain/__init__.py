@@ -6,7 +6,7 @@ from caseapp.domain.base import ENTITIES, Base, Record
 from caseapp.domain.disaster import DisasterReport
 from caseapp.domain.elders import CareVisit, ElderProfile
 from caseapp.domain.grid import GridEvent, GridEventUpdate, PatrolLog
-from caseapp.domain.households import Household, IncomeItem, Member
+from caseapp.domain.households import Household, IncomeItem, Member, MemberEvent
 from caseapp.domain.orgs import OrgUnit
 from caseapp.domain.social import CaseNote, Referral, SocialWorkCase
 
@@ -27,6 +27,7 @@ __all__ = [
     "IncomeItem",
     "Investigation",
     "Member",
+    "MemberEvent",
     "OrgUnit",
     "PatrolLog",
     "Record",

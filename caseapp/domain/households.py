@@ -19,6 +19,8 @@ from caseapp.validation.rules import BANK_CARD, DISABILITY_CARD, ID_NUMBER, PAST
 
 #: GB/T 4761 relationship code of the head of household (户主)
 HEAD = "02"
+#: A member's standing in the household (``member_status`` codes): still living in it, or left.
+PRESENT, MOVED_OUT, DECEASED = "present", "moved_out", "deceased"
 
 
 @register
@@ -243,10 +245,35 @@ class Member(Record):
         help="Work capacity: full, partly lost, fully lost.",
     )
     notes: Mapped[str] = field(Text, default="", label=("备注", "Notes"), personal=True, help="Free-text remarks.")
+    status: Mapped[str] = field(
+        String(16),
+        default=PRESENT,
+        label=("成员状态", "Member status"),
+        codes="member_status",
+        help=("`present` (在户), `moved_out` (迁出) or `deceased` (死亡). A member who left is also archived, so "
+              "household size, members covered and every list of current members leave them out; they stay "
+              "under the household's past members. Changed through caseapp.services.members, never typed."),
+    )
+    left_on: Mapped[dt.date | None] = field(
+        IsoDate,
+        default=None,
+        label=("迁出或死亡日期", "Date moved out or died"),
+        rule=PAST,
+        help="The date the member moved out or died (the event's date, not the day it was recorded).",
+    )
+    left_reason: Mapped[str] = field(
+        String(200),
+        default="",
+        label=("迁出或死亡说明", "Why the member left"),
+        personal=True,
+        help="Why or where the member left (迁往何处、死亡原因 …), as the caseworker recorded it.",
+    )
 
     @classmethod
     def check(cls, merged: Mapping[str, Any], out: dict[str, Any]) -> list[ValidationError]:
-        """Sex and birth date follow from the ID number: filled in when empty, checked when typed."""
+        """Sex and birth date follow from the ID number: filled in when empty, checked when typed.
+        (A member who left has the date they left: the actions of caseapp.services.members require
+        it. Not a rule across fields here: a sync applies one field at a time, in any order.)"""
         if not merged.get("id_number"):
             return []
         try:
@@ -308,4 +335,66 @@ class IncomeItem(Record):
         label=("计算人数", "People counted"),
         help=("Number of people this income is counted for (default 1). Not used by any calculation yet; the model "
               "does not say more."),
+    )
+
+
+@register
+class MemberEvent(Record):
+    """One change in who a household is (迁出, 死亡, 分户, 合户, 户主变更, 迁入): what happened, to whom,
+    on what date and why. A fact, never edited: who recorded it and when are its author and created
+    stamp. It stays with the household it happened to, so the household shows its whole history even
+    after the member has gone to another household."""
+
+    __tablename__ = "member_events"
+    insert_only = True
+    entity = "member_event"
+    label = ("成员变动", "Household change")
+    summary = ("kind", "occurred_on")
+    parent = ("household_id", "household")
+
+    household_id: Mapped[str] = field(
+        ForeignKey("households.id"),
+        index=True,
+        label=("所属家庭", "Household"),
+        help="The household the change happened to.",
+    )
+    kind: Mapped[str] = field(
+        String(16),
+        label=("变动类型", "Kind of change"),
+        codes="member_event",
+        help=("What happened: `moved_out` 迁出, `deceased` 死亡, `split_out` 分户迁出, `split_from` 分户立户, "
+              "`merged_in` 合户并入, `merged_away` 并入他户, `head_changed` 户主变更, `moved_in` 迁入."),
+    )
+    member_id: Mapped[str | None] = field(
+        ForeignKey("members.id"),
+        default=None,
+        index=True,
+        label=("成员", "Member"),
+        help="The member it happened to (for a split, a merge: one event per member moved; none for the household).",
+    )
+    other_household_id: Mapped[str | None] = field(
+        ForeignKey("households.id"),
+        default=None,
+        label=("对方家庭", "Other household"),
+        help="The household the member went to or came from (split, merge, move in).",
+    )
+    occurred_on: Mapped[dt.date] = field(
+        IsoDate,
+        label=("变动日期", "Date of the change"),
+        rule=PAST,
+        help="When it happened (迁出日期, 死亡日期 …), which may be before the day it was recorded.",
+    )
+    reason: Mapped[str] = field(
+        String(200),
+        default="",
+        label=("变动原因", "Reason"),
+        personal=True,
+        help="Why, as the caseworker recorded it.",
+    )
+    detail: Mapped[str] = field(
+        Text,
+        default="",
+        label=("变动说明", "Details"),
+        personal=True,
+        help="What else changed with it (a head change lists the relationships re-expressed).",
     )

@@ -63,6 +63,8 @@ DICTIONARIES = frozenset(
         "review_class",
         "review_decision",
         "relationship",
+        "member_status",
+        "member_event",
         "sex",
         "marital_status",
         "health_status",

@@ -24,11 +24,11 @@ from sqlalchemy.orm import Session
 
 from caseapp.crypto import sealed
 from caseapp.crypto.keyfile import PRODUCTION_KDF, KdfParams
-from caseapp.domain import ENTITIES, Record, tree
+from caseapp.domain import ENTITIES, Household, Member, Record, tree
 from caseapp.domain.codec import record_to_wire
 from caseapp.errors import CaseAppError, ValidationError, ValidationErrors
 from caseapp.fileio import atomic_write_bytes
-from caseapp.services import access
+from caseapp.services import access, members
 from caseapp.services.validate import clean
 from caseapp.store.workspace import Workspace
 
@@ -176,6 +176,26 @@ def _newer_here(existing: Record, row: ParsedRow) -> bool:
     return stamped is not None and existing.updated_at is not None and existing.updated_at > stamped
 
 
+def _second_records_of_a_person(session: Session, rows: list[ParsedRow]) -> list[RowProblem]:
+    """Members of the file whose ID number another member record holds, in the workspace or earlier
+    in the file: one person, one record (caseapp.services.members), as in every other way in."""
+    people = [(row, str(row.values["id_number"])) for row in rows
+              if row.cls is Member and row.values.get("id_number")]
+    held = members.holders(session, [number for _row, number in people])
+    problems: list[RowProblem] = []
+    seen: dict[str, ParsedRow] = {}
+    for row, number in people:
+        other = next((m for m in held.get(number, []) if m.id != row.id), None)
+        if other is not None:
+            error = members.holder_problem(other, session.get(Household, other.household_id), number)
+            problems.append(RowProblem(row.line, "id_number", error))
+        elif number in seen and seen[number].id != row.id:
+            twice = ValidationError("import.id_twice", "id_number", value=number, line=seen[number].line)
+            problems.append(RowProblem(row.line, "id_number", twice))
+        seen.setdefault(number, row)
+    return problems
+
+
 def import_rows(ws: Workspace, rows: list[ParsedRow], *, replace_newer: bool = False) -> ImportSummary:
     """Upsert validated rows in one transaction: all of them or none.
 
@@ -185,6 +205,9 @@ def import_rows(ws: Workspace, rows: list[ParsedRow], *, replace_newer: bool = F
     created = updated = unchanged = kept = 0
     with ws.write() as session:
         session.info["preserve_stamps"] = True
+        problems = _second_records_of_a_person(session, rows)
+        if problems:
+            raise ImportRejected(problems)
         for row in rows:
             existing = session.get(row.cls, row.id)
             if existing is None:

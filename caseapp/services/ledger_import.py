@@ -21,12 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
-from sqlalchemy import select
 
 from caseapp.domain import Household, Member, Record
 from caseapp.domain.fields import all_facts
 from caseapp.domain.households import HEAD
 from caseapp.errors import CaseAppError, ValidationError, ValidationErrors
+from caseapp.services import members as member_ids
 from caseapp.services import records
 from caseapp.services.exchange import ImportRejected, RowProblem
 from caseapp.services.validate import clean, code_of
@@ -159,14 +159,14 @@ def import_ledger(ws: Workspace, data: bytes, *, org_code: str = "") -> LedgerSu
         planned.append((household, members))
     # The same person twice in the ledger, or already in the workspace, is a problem, not a duplicate.
     numbers = [n for _h, members in planned for _p, _f, n in members if n]
+    # One already held says whose it is and what to do instead (caseapp.services.members).
     with ws.read() as session:
-        query = select(Member.id_number).where(Member.id_number.in_(numbers))
-        known = set(session.scalars(query)) if numbers else set()
+        known = member_ids.id_problems(session, numbers)
     seen: dict[str, int] = {}
     for _household, members in planned:
         for person, _fields, number in members:
             if number in known:
-                problem(person.row, ValidationError("ledger.already_held", "id_number", value=number))
+                problem(person.row, known[number])
             elif number in seen:
                 problem(person.row, ValidationError("ledger.twice", "id_number", value=number, row=seen[number]))
             elif number:

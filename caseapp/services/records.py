@@ -37,6 +37,8 @@ R = TypeVar("R", bound=Record)
 
 # Fields a user may not set directly: they are stamped by the store or changed through a workflow.
 PROTECTED = frozenset(META_FIELDS) - {"org_code", "archived"}
+#: Fields changed only by an action of their own (caseapp.services.members: 迁出, 死亡 …), never by an edit.
+BY_ACTION: dict[str, frozenset[str]] = {"member": frozenset({"status", "left_on", "left_reason"})}
 
 
 def get(session: Session, cls: type[R], record_id: str) -> R:
@@ -79,6 +81,10 @@ def update(session: Session, record: Record, fields: Mapping[str, Any]) -> Recor
     protected = PROTECTED | ({record.state_field} if record.state_field else set())
     bad = [ValidationError("record.bad_value", name, value=str(fields[name])[:40]) for name in fields
            if name in protected]
+    bad += [ValidationError("member.by_action", name) for name in fields
+            if name in BY_ACTION.get(record.entity, ()) and fields[name] != getattr(record, name)]
+    if fields.get("archived") is False:
+        bad += _left(record)
     if bad:
         raise ValidationErrors(bad)
     if record.archived and fields.get("archived") is not False:
@@ -106,6 +112,10 @@ def _check_unique(session: Session, cls: type[Record], data: Mapping[str, Any], 
             taken.append(ValidationError("record.duplicate", name, value=str(data[name])))
     if taken:
         raise ValidationErrors(taken)
+    if cls.entity == "member":
+        from caseapp.services import members  # members builds on this module
+
+        members.check_id_free(session, data, own_id)
 
 
 def archive(session: Session, record: Record) -> None:
@@ -113,7 +123,17 @@ def archive(session: Session, record: Record) -> None:
     session.flush()
 
 
+def _left(record: Record) -> list[ValidationError]:
+    """A member who moved out or died comes back only by moving in (caseapp.services.members)."""
+    if record.entity == "member" and getattr(record, "status", "present") != "present":
+        return [ValidationError("member.restore_left", None, name=str(getattr(record, "name", "")))]
+    return []
+
+
 def restore(session: Session, record: Record) -> None:
+    left = _left(record)
+    if left:
+        raise ValidationErrors(left)
     record.archived = False
     session.flush()
 

@@ -112,6 +112,8 @@ class Batch:
     resolved: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: (entity, field) -> value -> record id, for fields kept unique; loaded when first needed
     holders: dict[tuple[str, str], dict[JsonValue, str]] = field(default_factory=dict)
+    #: resident ID number -> members given it in this batch (created, or edited to hold it)
+    people: dict[str, set[str]] = field(default_factory=dict)
     _next_pos: int = 0
 
     def __post_init__(self) -> None:
@@ -211,6 +213,11 @@ class Batch:
             holder = self._holders(entity, name).get(result)
             if holder is not None and holder != row_id:
                 raise Rejected("sync.duplicate_value", name)
+        if entity == "member" and name == "id_number" and isinstance(result, str) and result \
+                and self._id_holder(result, row_id) is not None:
+            # One person, one record (caseapp.services.members), judged in the pusher's scope: a
+            # device learns nothing of people it cannot see.
+            raise Rejected("sync.duplicate_id", name, value=result)
         if name == "org_code" and not self.who.covers(str(result)):
             raise Rejected("sync.out_of_scope", name)
         if edit and cls.insert_only and name not in ("archived", "org_code"):
@@ -272,6 +279,7 @@ class Batch:
         self.rows[row.id] = row
         for name in unique_fields(cls):
             self._holders(entity, name)[fields.get(name)] = row.id
+        self._hold(row)
         return Outcome(p.APPLIED, pos)
 
     def _stamp(self, op: Op) -> str:
@@ -306,6 +314,26 @@ class Batch:
                     found[row.fields.get(name)] = row.id
             self.holders[key] = found
         return self.holders[key]
+
+    def _id_holder(self, number: str, own_id: str) -> str | None:
+        """Another member record in the pusher's scope that holds this ID number, as this batch
+        leaves them: stored ones by their indexed ``person_id`` column, those written in this batch
+        by ``people`` (a first sync pushes thousands of members in one batch)."""
+        r = schema.records.c
+        query = select(r.id, r.org_code).where(r.person_id == number, r.entity == "member", r.id != own_id)
+        stored = {str(i): str(org) for i, org in self.conn.execute(query)}
+        for row_id in sorted({*stored, *self.people.get(number, ())} - {own_id}):
+            row = self.rows.get(row_id)
+            if row is not None and row.fields.get("id_number") != number:
+                continue  # given another number in this batch
+            if self.who.covers(row.org_code if row is not None else stored[row_id]):
+                return row_id
+        return None
+
+    def _hold(self, row: Row) -> None:
+        number = row.fields.get("id_number") if row.entity == "member" else None
+        if isinstance(number, str) and number:
+            self.people.setdefault(number, set()).add(row.id)
 
     def _create_existing(self, op: Op, row: Row, value: dict[str, Any]) -> Outcome:
         """A create of a record the server already has (a device restored from a backup, say):
@@ -411,6 +439,8 @@ class Batch:
                 del held[row.fields.get(name)]
             held[value] = row.id
         row.fields[name] = value
+        if name == "id_number":
+            self._hold(row)
         if name == "org_code":
             row.org_code = str(value)
         row.fields["updated_at"] = self._stamp(op)
@@ -550,8 +580,8 @@ class Batch:
         old = [{**_record_values(r), "b_id": r.id} for r in dirty if not r.new]
         if old:
             stmt = (update(schema.records).where(schema.records.c.id == bindparam("b_id"))
-                    .values({k: bindparam(k) for k in ("org_code", "fields", "meta", "pos", "archived", "root_id")}))
-            names = ("b_id", "org_code", "fields", "meta", "pos", "archived", "root_id")
+                    .values({k: bindparam(k) for k in UPDATED}))
+            names = ("b_id", *UPDATED)
             self.conn.execute(stmt, [{k: o[k] for k in names} for o in old])
         if self.changes:
             self.conn.execute(insert(schema.changes), self.changes)
@@ -564,10 +594,15 @@ class Batch:
         self.changes, self.new_conflicts, self.resolved = [], [], {}
 
 
+UPDATED = ("org_code", "fields", "meta", "pos", "archived", "root_id", "person_id")
+
+
 def _record_values(row: Row) -> dict[str, Any]:
+    number = row.fields.get("id_number") if row.entity == "member" else None
     return {"id": row.id, "entity": row.entity, "org_code": row.org_code, "fields": dumps(row.fields),
             "meta": json.dumps(row.meta, separators=(",", ":")), "pos": row.pos, "created_pos": row.created_pos,
-            "origin_device": row.origin_device, "archived": row.archived, "root_id": row.root_id or row.id}
+            "origin_device": row.origin_device, "archived": row.archived, "root_id": row.root_id or row.id,
+            "person_id": number if isinstance(number, str) and number else None}
 
 
 def stamp_time(hlc: int) -> str:

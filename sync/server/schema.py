@@ -80,6 +80,9 @@ records = Table(
     #: the root of the record's tree (caseapp.domain.tree): its own id for a root; everything with
     #: one root lives in the root's org unit and moves with it
     Column("root_id", String(36), nullable=True, index=True),
+    #: a member record's resident ID number (its ``id_number`` field), so the one record of a person
+    #: is found without reading every member (caseapp.services.members: one person, one record)
+    Column("person_id", String(18), nullable=True, index=True),
 )
 
 #: the scopes a user had until a change (``until_pos``: the last log position under them), so work

@@ -51,6 +51,8 @@ def test_workspace_at_first_revision_upgrades_to_head_with_its_data(tmp_path: Pa
             m = s.get(Member, member_id)
             assert h is not None and h.head_name == "陈秀英"
             assert m is not None and str(m.birth_date) == "1949-12-31"
+            # a member recorded before members could leave lives in the household (0008)
+            assert (m.status, m.left_on, m.left_reason) == ("present", None, "")
             assert s.scalars(select(Member).where(Member.household_id == household_id)).one().id == member_id
         assert ws.device_id == device
         if migrate.head() != FIRST:

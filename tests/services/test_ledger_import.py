@@ -80,7 +80,7 @@ def test_people_already_in_the_workspace_are_not_imported_twice(ws: Workspace) -
     ledger_import.import_ledger(ws, workbook(ROWS[:1]), org_code=ORG)
     with pytest.raises(exchange.ImportRejected) as refused:
         ledger_import.import_ledger(ws, workbook(ROWS), org_code=ORG)
-    assert [(p.line, p.error.key) for p in refused.value.problems] == [(3, "ledger.already_held")]
+    assert [(p.line, p.error.key) for p in refused.value.problems] == [(3, "member.id_held")]
 
 
 def test_a_sheet_without_a_header_is_refused_clearly(ws: Workspace) -> None:
@@ -102,7 +102,7 @@ def test_ledger_import_command_opens_a_password_protected_workbook(tmp_path: Pat
     assert "2 households, 4 people" in capsys.readouterr().out
     assert main(["--workspace", str(tmp_path / "ws"), "ledger-import", str(target), "--org", ORG]) == 1
     err = capsys.readouterr().err
-    assert "row 3, column “公民身份号码”" in err and "already in this workspace" in err
+    assert "row 3, column “公民身份号码”" in err and "already registered as 王芳" in err
 
 
 def test_a_household_field_is_read_under_the_headings_its_model_gives(ws: Workspace) -> None:

@@ -4,6 +4,7 @@ server's tables match what the migrations build (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -47,3 +48,30 @@ def test_attachments_of_an_earlier_revision_survive_the_upgrade(backend: str, tm
             assert attachments.content(conn, digest) == complete
             assert conn.execute(select(schema.attachments.c.digest)).scalars().all() == [digest]
             assert conn.execute(select(func.count()).select_from(schema.attachment_chunks)).scalar_one() == 2
+
+
+def test_members_stored_before_s0008_are_found_by_their_id_number(backend: str, tmp_path: Path) -> None:
+    """The server refuses a second record of a person stored before it looked people up (s0008)."""
+    from .test_member_lifecycle import ID_1, WORKER_A
+    from .test_trees import A1, create, push, rid
+
+    home, old = rid("h-old"), rid("m-old")
+    rows = [(home, "household", {"id": home, "org_code": A1, "address": "江南大道 8 号", "head_name": "欧阳明"}),
+            (old, "member", {"id": old, "org_code": A1, "household_id": home, "name": "欧阳明", "id_number": ID_1})]
+    with fresh_database(backend, tmp_path) as db:
+        with db.engine.begin() as conn:
+            command.downgrade(_alembic_config(conn), "s0007")
+        with db.engine.begin() as conn:
+            for n, (row_id, entity, fields) in enumerate(rows, start=1):
+                conn.execute(text("INSERT INTO records (id, entity, org_code, fields, meta, pos, created_pos, "
+                                  "origin_device, archived, root_id) VALUES "
+                                  "(:id, :entity, :org, :f, '{}', :pos, :pos, 'dev', false, :root)"),
+                             {"id": row_id, "entity": entity, "org": A1, "f": json.dumps(fields), "pos": n,
+                              "root": home})
+        db.migrate()
+        with db.read() as conn:
+            held = conn.execute(select(schema.records.c.id, schema.records.c.person_id)).all()
+            assert sorted(held) == sorted([(home, None), (old, ID_1)])
+        (verdict,) = push(db, WORKER_A, create(1, "member", "again", org_code=A1, household_id=home,
+                                               name="欧阳明", id_number=ID_1))
+        assert (verdict.verdict, verdict.reason) == ("rejected", "sync.duplicate_id")

@@ -101,7 +101,7 @@ def _sources() -> tuple[set[str], list[re.Pattern[str]]]:
         if PLACEHOLDER.search(source):
             patterns.append(re.compile("^" + PLACEHOLDER.sub(".+", re.escape(source).replace("%", "%")) + "$"))
         else:
-            plain.add(source)
+            plain.add(source.replace("&", ""))  # as shown, a mnemonic's & aside ("Move &out…")
     for numerus in messages(i18n_build.ts_path("en")):
         for form in numerus[2].iter("numerusform"):
             patterns.append(re.compile("^" + re.escape(form.text or "").replace("%n", r"\d+") + "$"))

@@ -13,15 +13,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
-from caseapp.domain import AssistanceCase, Household, Record
-from caseapp.services import evidence, records
+from caseapp.domain import AssistanceCase, Household, Member, Record
+from caseapp.services import evidence, members, records
 from caseapp.services.lists import grid_events_for
 from caseapp.services.workflows import ASKED, machine_for
 from caseapp.store import audit
 
 Row = dict[str, Any]
+#: the most households offered to merge with (a grid holds about 200)
+NEIGHBOURS = 1000
 
 
 @dataclass
@@ -29,6 +32,8 @@ class Bundle:
     household: Row
     by_entity: dict[str, list[Row]] = field(default_factory=dict)
     history: list[Row] = field(default_factory=list)
+    #: (id, "head — address") of the other households in the same grid or community (to merge with)
+    neighbours: list[tuple[str, str]] = field(default_factory=list)
 
     def rows(self, entity: str) -> list[Row]:
         return self.by_entity.get(entity, [])
@@ -63,6 +68,15 @@ def load_bundle(db: DbSession, household_id: str, role: str | None = None) -> Bu
         if not record.archived:
             grouped[record.entity].append(as_row(record, db, role))
     names = {m["id"]: m["name"] for m in grouped["member"]}
+    # Who left (迁出, 死亡) stays on the household as a past member; the changes name whom they concern.
+    grouped["past_member"] = [as_row(m) for m in members.past_members(db, household_id)]
+    everyone = {**{m["id"]: m["name"] for m in grouped["past_member"]}, **names}
+    for event in grouped["member_event"]:
+        event["member_id_label"] = everyone.get(event.get("member_id") or "", "")
+        if event.get("member_id") and not event["member_id_label"]:  # moved on to another household since
+            moved = db.get(Member, event["member_id"])
+            event["member_id_label"] = moved.name if moved is not None else ""
+    grouped["member_event"].sort(key=lambda e: (e["occurred_on"], e["created_at"]), reverse=True)
     for elder in grouped["elder_profile"]:
         elder["member_id_label"] = names.get(elder["member_id"], "")
     elders = {e["id"]: e["member_id_label"] for e in grouped["elder_profile"]}
@@ -76,4 +90,7 @@ def load_bundle(db: DbSession, household_id: str, role: str | None = None) -> Bu
     for entry in history:
         entry["changes"] = json.loads(entry["changes"]) if entry["changes"] else {}
     grouped["case_step"].sort(key=lambda x: (x["taken_at"], x["id"]))
-    return Bundle(as_row(household), dict(grouped), history)
+    neighbours = [(h.id, f"{h.head_name} — {h.address}") for h in db.scalars(
+        select(Household).where(Household.org_code == household.org_code, Household.archived.is_(False),
+                                Household.id != household_id).order_by(Household.head_name).limit(NEIGHBOURS))]
+    return Bundle(as_row(household), dict(grouped), history, neighbours)

@@ -13,6 +13,7 @@ from ui.forms.quick_visit import QuickVisitDialog
 from ui.forms.review_dialog import ReviewDialog
 from ui.household.bundle import Bundle, Row, load_bundle
 from ui.household.history_tab import HistoryTab
+from ui.household.member_actions import CHANGE_HEAD, DECEASED, MERGE, MOVE_IN, MOVE_OUT, SPLIT, MemberChangeDialog
 from ui.household.overview import Overview
 from ui.qt import QHBoxLayout, QLabel, QMenu, QPushButton, QTabWidget, QToolButton, QVBoxLayout, QWidget, Signal
 from ui.session import Session, touches
@@ -21,8 +22,8 @@ from ui.widgets.records_tab import RecordsTab
 from ui.widgets.text import heading
 
 # Record types shown here: a change to any of them reloads the open household.
-WATCHED = frozenset({"household", "member", "income_item", "assistance_case", "case_review", "case_step",
-                     "investigation",
+WATCHED = frozenset({"household", "member", "member_event", "income_item", "assistance_case", "case_review",
+                     "case_step", "investigation",
                      "verification", "elder_profile", "care_visit", "grid_event", "grid_event_update",
                      "social_work_case", "case_note", "referral", "attachment"})
 #: assistance case states in which a periodic review can be recorded
@@ -85,7 +86,15 @@ class HouseholdView(QWidget):
         self.social = tab("social_work_case", ["client_name", "status", "worker", "opened_on"],
                           self.tr("New social-work case"))
         self.notes = tab("case_note", ["at", "text", "author"], self.tr("Add case note"))
+        # Who left (迁出, 死亡) and every change of members, kept on the household.
+        self.past_members = RecordsTab(session, "member", ["name", "relationship", "id_number", "status", "left_on",
+                                                            "left_reason"], parent=self)
+        self.past_members.table.setObjectName("table_past_member")
+        self.past_members.edit.setVisible(False)
+        self.member_events = RecordsTab(session, "member_event", ["occurred_on", "kind", "member_id", "reason",
+                                                                   "author", "created_at"], parent=self)
         self.history = HistoryTab(session, self)
+        self.member_actions = self._member_actions()
         self.record_visit = self._extra_button(self.elders, self.tr("Record a visit"), "record_visit")
         self.record_review = self._extra_button(self.cases, self.tr("Record a review"), "record_review")
 
@@ -97,6 +106,7 @@ class HouseholdView(QWidget):
         self.tabs.addTab(self._stack(self.elders, self.visits), self.tr("Elders and visits"))
         self.tabs.addTab(self.events, self.tr("Grid records"))
         self.tabs.addTab(self._stack(self.referrals, self.social, self.notes), self.tr("Referrals and social work"))
+        self.tabs.addTab(self._stack(self.past_members, self.member_events), self.tr("Past members and changes"))
         self.tabs.addTab(self.history, self.tr("History"))
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -107,6 +117,7 @@ class HouseholdView(QWidget):
         self.overview.edit.clicked.connect(self._edit_household)
         # Child lists follow the selected parent: a member's income, a case's reviews and notes.
         self.members.selected.connect(lambda row: self._children(self.incomes, "member_id", row))
+        self.members.selected.connect(lambda _row: self._enable_member_actions())
         self.cases.selected.connect(lambda row: self._children(self.reviews, "case_id", row))
         self.cases.selected.connect(lambda row: self._children(self.steps, "case_id", row))
         self.social.selected.connect(lambda row: self._children(self.notes, "case_id", row))
@@ -122,6 +133,43 @@ class HouseholdView(QWidget):
         tab.add_requested.connect(lambda: self._add(entity))
         tab.edit_requested.connect(lambda row: self._edit(entity, row))
         return tab
+
+    def _member_actions(self) -> dict[str, QPushButton]:
+        """The changes of who lives here, on the Members tab; each has an Alt+letter shortcut."""
+        texts = {MOVE_OUT: self.tr("Move &out…"), DECEASED: self.tr("&Deceased…"), CHANGE_HEAD: self.tr("Make &head…"),
+                 SPLIT: self.tr("S&plit off…"), MERGE: self.tr("&Merge…"), MOVE_IN: self.tr("Move a member &in…")}
+        found = {}
+        for n, (action, text) in enumerate(texts.items()):
+            button = QPushButton(text, self.members)
+            button.setObjectName(f"member_{action}")
+            button.setEnabled(action == MOVE_IN)
+            button.clicked.connect(lambda _checked=False, a=action: self.change_members(a))
+            self.members.buttons.insertWidget(2 + n, button)
+            found[action] = button
+        return found
+
+    def _enable_member_actions(self) -> None:
+        chosen = self.members.current() is not None
+        living = len(self.members.model.rows)
+        for action, button in self.member_actions.items():
+            if action in (MOVE_OUT, DECEASED, CHANGE_HEAD):
+                button.setEnabled(chosen)
+            elif action == SPLIT:
+                button.setEnabled(living >= 2)
+            elif action == MERGE:
+                button.setEnabled(bool(self.bundle and self.bundle.neighbours))
+            else:
+                button.setEnabled(self.bundle is not None)
+
+    def change_members(self, action: str) -> RecordDialog | None:
+        """Open the form of one change of members (迁出, 死亡, 户主变更, 分户, 合户, 迁入)."""
+        if not self.bundle or not self.member_actions[action].isEnabled():
+            return None
+        member = self.members.current()
+        if action in (MOVE_OUT, DECEASED, CHANGE_HEAD) and member is None:
+            return None
+        return self._open(MemberChangeDialog(self.session, action, self.bundle.household, member,
+                                             self._members(), self.bundle.neighbours, parent=self))
 
     def _extra_button(self, tab: RecordsTab, text: str, name: str) -> QPushButton:
         button = QPushButton(text, tab)
@@ -139,7 +187,8 @@ class HouseholdView(QWidget):
         return page
 
     def _all_tabs(self) -> list[RecordsTab]:
-        return [self.members, self.incomes, self.cases, self.reviews, self.steps, self.investigations,
+        return [self.members, self.incomes, self.past_members, self.member_events, self.cases, self.reviews,
+                self.steps, self.investigations,
                 self.verifications,
                 self.elders, self.visits, self.events, self.referrals, self.social, self.notes]
 
@@ -178,10 +227,12 @@ class HouseholdView(QWidget):
         self.title.setText(household["head_name"] or "–")
         self.address.setText(household["address"])
         self.overview.set_household(household)
-        for tab in (self.members, self.cases, self.investigations, self.verifications, self.elders, self.visits,
-                    self.events, self.referrals, self.social):
+        self.past_members.set_rows(bundle.rows("past_member"))
+        for tab in (self.members, self.member_events, self.cases, self.investigations, self.verifications,
+                    self.elders, self.visits, self.events, self.referrals, self.social):
             tab.set_rows(bundle.rows(tab.entity))
         self.history.set_entries(bundle.history)
+        self._enable_member_actions()
         self.loaded.emit()
 
     def _children(self, tab: RecordsTab, parent_field: str, parent: Row | None) -> None:

@@ -347,8 +347,36 @@
         <translation>转介与社工服务</translation>
     </message>
     <message>
+        <source>Past members and changes</source>
+        <translation>过往成员与变动</translation>
+    </message>
+    <message>
         <source>History</source>
         <translation>修改记录</translation>
+    </message>
+    <message>
+        <source>Move &amp;out…</source>
+        <translation>迁出(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>&amp;Deceased…</source>
+        <translation>死亡(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Make &amp;head…</source>
+        <translation>设为户主(&amp;H)…</translation>
+    </message>
+    <message>
+        <source>S&amp;plit off…</source>
+        <translation>分户(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>&amp;Merge…</source>
+        <translation>合户(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>Move a member &amp;in…</source>
+        <translation>迁入成员(&amp;I)…</translation>
     </message>
 </context>
 <context>
@@ -609,6 +637,42 @@
         <translation>
             <numerusform>%n 处冲突</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>MemberChangeDialog</name>
+    <message>
+        <source>Move out: %1</source>
+        <extracomment>the title of each action&apos;s form (%1: the member&apos;s name, where the action is about one)</extracomment>
+        <translation>迁出：%1</translation>
+    </message>
+    <message>
+        <source>Record a death: %1</source>
+        <translation>登记死亡：%1</translation>
+    </message>
+    <message>
+        <source>Make %1 head of household</source>
+        <translation>户主变更：由%1任户主</translation>
+    </message>
+    <message>
+        <source>Move a member in</source>
+        <translation>迁入成员</translation>
+    </message>
+    <message>
+        <source>Split off a new household</source>
+        <translation>分户：分出新的家庭户</translation>
+    </message>
+    <message>
+        <source>Merge another household into this one</source>
+        <translation>合户：将另一户并入本户</translation>
+    </message>
+    <message>
+        <source>Members who leave (Space ticks one):</source>
+        <translation>分出的成员（按空格键勾选）：</translation>
+    </message>
+    <message>
+        <source>New head of this household, if its head leaves:</source>
+        <translation>原户主随分户离开时，本户的新户主：</translation>
     </message>
 </context>
 <context>
