@@ -73,7 +73,7 @@ def assign(db: Session, *, role: str | None, kind: str, target_id: str, assignee
     as ``kind`` says) to ``assignee``."""
     refused = may_assign(role)
     if refused:
-        raise WorkflowError(refused, "assignee")
+        raise WorkflowError(refused, None)
     entity = TARGETS.get(kind)
     target = db.get(ENTITIES[entity], target_id) if entity else None
     if entity is not None and (target is None or target.archived):

@@ -248,7 +248,7 @@ class Batch:
     def _create(self, op: Op, entity: str, value: dict[str, Any]) -> Outcome:
         cls = entity_class(entity)
         if entity == "task" and (refused := tasks.may_assign(self.who.role)):
-            raise Rejected(refused, "assignee")  # the role the server knows, as for a case's steps
+            raise Rejected(refused)  # the role the server knows, as for a case's steps
         given = {k: v for k, v in value.items() if k not in STAMPED}
         out, clamped = checked(cls, {**given, "id": op.src.row_id}, now=self.now, partial=False)
         op.clamped = op.clamped or clamped

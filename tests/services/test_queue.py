@@ -6,8 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from caseapp.domain import AssistanceCase
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from caseapp.domain import AssistanceCase, CaseStep, Investigation, Verification
+from caseapp.errors import ValidationErrors, WorkflowError
 from caseapp.services import queue, records
+from caseapp.services.workflows import ASSISTANCE, RETURNS
 from caseapp.store.workspace import Workspace
 from tests.core.helpers import ORG, approve, household
 
@@ -99,3 +106,58 @@ def test_the_queue_keeps_to_a_scope(ws: Workspace) -> None:
     with ws.read() as s:
         assert len(queue.waiting_for(s, "supervisor", scope=(ORG[:9],))) == 1
         assert queue.waiting_for(s, "supervisor", scope=("440104002",)) == []
+
+
+ACTORS = ("worker1", "worker2", "supervisor")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(0, 6), st.sampled_from(ACTORS)), max_size=16))
+def test_the_lists_follow_the_cases_steps(ws: Workspace, walk: list[tuple[int, str]]) -> None:
+    """Whatever steps a case takes, by whoever: it is in a role's queue exactly when its state
+    waits for that role, and returned to exactly the last submitter while its last step is a return."""
+    ws.actor = "worker1"
+    with ws.write() as s:
+        h = household(s)
+        case_id = approve_start(s, h.id)
+    for pick, actor in walk:
+        ws.actor = actor
+        with ws.write() as s:
+            case = records.get(s, AssistanceCase, case_id)
+            targets = ASSISTANCE.moves.get(case.status, ())
+            if not targets:
+                break
+            # mostly on or back within the procedure, now and then out of it (refused, withdrawn)
+            going = [t for t in targets if t not in ASSISTANCE.final]
+            target = going[pick % len(going)] if pick < 6 and going else targets[pick % len(targets)]
+            try:
+                with s.begin_nested():
+                    records.transition(s, case, target, decision_reason="不符合条件", exit_reason="迁出本市",
+                                       notice_objections="无异议", at=dt.datetime.now(dt.UTC) - dt.timedelta(days=8))
+            except (WorkflowError, ValidationErrors):
+                pass  # a guard the case does not meet: the walk goes on from where it is
+    with ws.read() as s:
+        case = records.get(s, AssistanceCase, case_id)
+        steps = s.scalars(select(CaseStep).where(CaseStep.case_id == case_id)).all()
+        ordered = sorted(steps, key=lambda x: (x.taken_at, x.id))
+        for role in ("caseworker", "supervisor", "approver", "admin", None):
+            queued = case_id in {w.case_id for w in queue.waiting_for(s, role)}
+            assert queued == (ASSISTANCE.awaits(case.status, role) is not None)
+        returned = ordered and ordered[-1].action in RETURNS
+        submits = [x.author for x in ordered if x.action == "submit"]
+        owner = submits[-1] if submits else "worker1"
+        for actor in ACTORS:
+            shown = case_id in {r.case_id for r in queue.returned_to(s, actor)}
+            assert shown == bool(returned and actor == owner)
+
+
+def approve_start(s: Session, household_id: str) -> str:
+    """A new case with the evidence approval rests on, so a walk can reach payment."""
+    case = records.create(s, AssistanceCase, {"org_code": ORG, "household_id": household_id, "category": "dibao",
+                                              "monthly_amount": "600"})
+    records.create(s, Verification, {"org_code": ORG, "household_id": household_id, "case_id": case.id,
+                                     "consent_ref": "SQ-1", "conclusion": "eligible", "requested_on": dt.date.today()})
+    records.create(s, Investigation, {"org_code": ORG, "household_id": household_id, "case_id": case.id,
+                                      "investigators": "张敏、刘志强", "investigators_signed": True,
+                                      "investigated_at": dt.datetime.now(dt.UTC) - dt.timedelta(days=1)})
+    return case.id

@@ -171,3 +171,54 @@ def test_an_assigned_task_reaches_the_workers_today_after_sync(qtbot, tmp_path: 
             assert (done.status, done.done_note, done.updated_by) == ("done", "已入户调查，材料已上传", "worker1")
     finally:
         supervisor.close()
+
+
+def test_a_supervisor_assigns_a_task_by_keyboard(qtbot, chinese_window: AppWindow) -> None:
+    window = chinese_window
+    window.session.settings["sync.role"] = "supervisor"
+    submitted_case(window, "黄淑芬")  # a household, and a user name the device knows of
+    submitted_case(window, "李建国", by="worker2")
+    go_to_queue(qtbot, window)
+    page = window.main_screen.queue
+    qtbot.waitUntil(lambda: page.waiting.ready, timeout=5_000)
+    assert page.assigned_box.isVisible() and page.assign_button.text() == "交办任务…"
+    qtbot.keyClick(page.assign_button, Qt.Key.Key_Space)
+    dialog = page.dialog
+    assert dialog is not None and dialog.isVisible() and dialog.windowTitle() == "交办任务"
+    assert [dialog.kind.itemText(i) for i in range(dialog.kind.count())] == ["探访", "入户调查", "网格事件处置"]
+    dialog.kind.setCurrentIndex(1)  # 入户调查
+    qtbot.waitUntil(lambda: dialog.target.count() == 2, timeout=5_000)
+    type_text(dialog.search_box, "李建")
+    qtbot.waitUntil(lambda: dialog.target.count() == 1, timeout=5_000)
+    assert dialog.target.itemText(0) == "李建国（小北路 9 号）"
+    qtbot.keyClick(dialog.search_box, Qt.Key.Key_Return)  # on to the list it filled
+    qtbot.waitUntil(lambda: dialog.assignee.count() >= 2, timeout=5_000)
+    offered = [dialog.assignee.itemText(i) for i in range(dialog.assignee.count())]
+    assert {"worker1", "worker2"} <= set(offered) and window.session.actor not in offered
+    dialog.assignee.setEditText("worker2")
+    type_text(dialog.note, "请核实家庭收入")
+    qtbot.keyClick(dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5_000)
+    qtbot.waitUntil(lambda: len(page.assigned.rows) == 1, timeout=5_000)
+    row = page.assigned.rows[0]
+    assert (row.kind, row.target_text, row.assignee, row.note) == ("investigation", "李建国（小北路 9 号）",
+                                                                   "worker2", "请核实家庭收入")
+    assert row.due_on == dt.date.today() + dt.timedelta(days=7)
+
+
+def test_a_caseworker_cannot_assign(qtbot, chinese_window: AppWindow) -> None:
+    window = chinese_window
+    window.session.settings["sync.role"] = "caseworker"
+    submitted_case(window, "黄淑芬")
+    go_to_queue(qtbot, window)
+    page = window.main_screen.queue
+    qtbot.waitUntil(lambda: page.returned.ready, timeout=5_000)
+    assert not page.assigned_box.isVisible()
+    dialog = page.assign()  # even reached some other way, the core refuses it
+    dialog.kind.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: dialog.target.count() == 1, timeout=5_000)
+    dialog.assignee.setEditText("worker2")
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: dialog.error.isVisibleTo(dialog), timeout=5_000)
+    assert dialog.error.text() == "只有街道审核人员或系统管理员可以交办任务"
+    assert dialog.isVisible()
