@@ -135,12 +135,17 @@ class TodayPage(Page):
         self.tasks_box = self._box(self.tr("Tasks assigned to me"), self.tasks_table)
         done_row = QHBoxLayout()
         done_row.addWidget(self.done_button)
-        done_row.addWidget(self.task_error, 1)
+        done_row.addWidget(self.task_error)
+        done_row.addStretch(1)
         box_layout = self.tasks_box.layout()
         if isinstance(box_layout, QVBoxLayout):
             box_layout.addLayout(done_row)
         grid = QGridLayout()
         grid.addWidget(self.tasks_box, 2, 0, 1, 2)
+        # the visits due fill the page; the worker's tasks are a few lines
+        grid.setRowStretch(0, 3)
+        grid.setRowStretch(1, 2)
+        grid.setRowStretch(2, 1)
         grid.addWidget(self._box(self.tr("Elder visits due"), self.visits_table), 0, 0, 1, 2)
         grid.addWidget(self._box(self.tr("Assistance reviews due"), self.reviews_table), 1, 0)
         grid.addWidget(self._box(self.tr("Open grid events"), self.events_table), 1, 1)
