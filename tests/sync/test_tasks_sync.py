@@ -78,6 +78,8 @@ def test_a_task_its_worker_could_never_receive_is_refused(device: Callable[[str]
     assert refusal(supervisor, outside) == "task.out_of_reach"
     assert refusal(supervisor, nobody) == "task.assignee_unknown"
     assert server_fields(server, outside) is None and server_fields(server, nobody) is None
+    with supervisor.ws.read() as s:  # the device holds what the server holds, and keeps why not
+        assert s.get(Task, outside) is None and s.get(Task, nobody) is None
     kept = assign(supervisor, elder_id, "worker2")
     assert supervisor.sync().push.rejected == 0
     (moved,) = raw_push(supervisor, set_op("task", kept, "assignee", "worker3", base=10**6))

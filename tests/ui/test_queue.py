@@ -222,3 +222,25 @@ def test_a_caseworker_cannot_assign(qtbot, chinese_window: AppWindow) -> None:
     qtbot.waitUntil(lambda: dialog.error.isVisibleTo(dialog), timeout=5_000)
     assert dialog.error.text() == "只有街道审核人员或系统管理员可以交办任务"
     assert dialog.isVisible()
+
+
+def test_a_supervisor_cancels_a_task_they_assigned(qtbot, chinese_window: AppWindow) -> None:
+    window = chinese_window
+    window.session.settings["sync.role"] = "supervisor"
+    ws = window.session.ws
+    assert ws is not None
+    household_id, _ = submitted_case(window, "黄淑芬")
+    with ws.write() as db:
+        task_id = tasks.assign(db, role="supervisor", kind="investigation", target_id=household_id,
+                               assignee="worker1", due_on=dt.date.today() + dt.timedelta(days=30)).id
+    go_to_queue(qtbot, window)
+    page = window.main_screen.queue
+    qtbot.waitUntil(lambda: len(page.assigned.rows) == 1, timeout=5_000)
+    assert not page.cancel_button.isEnabled()
+    page.assigned_table.setFocus()
+    page.assigned_table.selectRow(0)
+    assert page.cancel_button.isEnabled() and page.cancel_button.text() == "撤销任务"
+    qtbot.keyClick(page.cancel_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: page.assigned.ready and not page.assigned.rows, timeout=5_000)
+    with ws.read() as db:
+        assert records.get(db, Task, task_id).status == "cancelled"

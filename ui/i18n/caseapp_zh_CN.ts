@@ -883,6 +883,10 @@
         <translation>交办任务…</translation>
     </message>
     <message>
+        <source>Cancel the task</source>
+        <translation>撤销任务</translation>
+    </message>
+    <message>
         <source>Tasks I assigned</source>
         <translation>我交办的任务</translation>
     </message>

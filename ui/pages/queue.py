@@ -4,13 +4,17 @@ they assigned and a way to assign another. Opening a case goes to it with the st
 
 from __future__ import annotations
 
-from caseapp.services import tasks
+from sqlalchemy.orm import Session as DbSession
+
+from caseapp.domain import Task
+from caseapp.services import records, tasks
 from caseapp.services.workflows import ASSISTANCE
 from ui.forms.assign_task import AssignTaskDialog
 from ui.models.queue import ReturnedModel, TasksModel, WaitingModel
 from ui.pages.base import Page
 from ui.qt import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget, Signal
 from ui.session import Session
+from ui.widgets.field_error import FieldError
 from ui.widgets.table import RecordTable
 
 
@@ -31,7 +35,12 @@ class QueuePage(Page):
         self.returned_box = self._box(self.tr("Returned to me for more"), self.returned_table)
         self.assign_button = QPushButton(self.tr("Assign a task…"), self)
         self.assign_button.setObjectName("assign_task")
-        self.assigned_box = self._box(self.tr("Tasks I assigned"), self.assigned_table, self.assign_button)
+        self.cancel_button = QPushButton(self.tr("Cancel the task"), self)
+        self.cancel_button.setObjectName("cancel_task")
+        self.cancel_button.setEnabled(False)
+        self.task_error = FieldError(self)
+        self.assigned_box = self._box(self.tr("Tasks I assigned"), self.assigned_table, self.assign_button,
+                                      self.cancel_button, self.task_error)
         self.empty = QLabel(self.tr("Nothing waits for you."), self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.empty)
@@ -42,6 +51,10 @@ class QueuePage(Page):
         self.waiting_table.opened.connect(self._open_waiting)
         self.returned_table.opened.connect(self._open_returned)
         self.assign_button.clicked.connect(self.assign)
+        self.cancel_button.clicked.connect(self.cancel_task)
+        self.assigned_table.selectionModel().currentRowChanged.connect(
+            lambda *_: self.cancel_button.setEnabled(self._assigned_row() is not None))
+        self.assigned.loaded.connect(lambda: self.cancel_button.setEnabled(self._assigned_row() is not None))
         for model in (self.waiting, self.returned):
             model.loaded.connect(self._show_counts)
 
@@ -51,12 +64,13 @@ class QueuePage(Page):
         table.setModel(model)
         return table
 
-    def _box(self, title: str, table: RecordTable, button: QPushButton | None = None) -> QGroupBox:
+    def _box(self, title: str, table: RecordTable, *above: QWidget) -> QGroupBox:
         box = QGroupBox(title, self)
         column = QVBoxLayout(box)
-        if button is not None:
+        if above:
             row = QHBoxLayout()
-            row.addWidget(button)
+            for widget in above:
+                row.addWidget(widget)
             row.addStretch(1)
             column.addLayout(row)
         column.addWidget(table)
@@ -94,6 +108,23 @@ class QueuePage(Page):
         self.dialog = AssignTaskDialog(self.session, self)
         self.dialog.open()
         return self.dialog
+
+    def _assigned_row(self) -> tasks.TaskRow | None:
+        row = self.assigned_table.current_row()
+        return self.assigned.row_at(row) if 0 <= row < len(self.assigned.rows) else None
+
+    def cancel_task(self) -> None:
+        """A supervisor withdraws a task they assigned (it leaves the worker's Today at their next sync)."""
+        found = self._assigned_row()
+        if found is None:
+            return
+        user, role, task_id = self.session.actor, self.session.role, found.id
+
+        def job(db: DbSession) -> None:
+            tasks.cancel(db, records.get(db, Task, task_id), user=user, role=role)
+
+        self.task_error.clear_error()
+        self.session.write(job, None, lambda e: self.task_error.show_error(self.session.message(e)))
 
     def clear(self) -> None:
         super().clear()

@@ -224,7 +224,8 @@ class TodayPage(Page):
         self.date.setText(dt.date.today().isoformat())
         area, days = self.area(), self.days_ahead()
         self.visits.scope = self.reviews.scope = self.events.scope = area
-        self.visits.horizon_days = self.reviews.horizon_days = self.tasks.horizon_days = days
+        # a task is news the day it is assigned, whatever its due date: every open one shows
+        self.visits.horizon_days = self.reviews.horizon_days = days
         for model in (self.visits, self.reviews, self.events, self.tasks):
             model.reset()
         self._load_status()
