@@ -102,6 +102,13 @@ def complete(db: Session, task: Task, *, user: str, role: str | None, note: str 
                                           "done_note": note})
 
 
+def reassign(db: Session, task: Task, assignee: str, *, user: str, role: str | None) -> Task:
+    """Give an open task to another worker (one whose scope reaches its record: the server checks)."""
+    if task.status != OPEN:
+        raise WorkflowError("task.not_open", "status")
+    return _change(db, task, user, role, {"assignee": assignee.strip()})
+
+
 def cancel(db: Session, task: Task, *, user: str, role: str | None) -> Task:
     if task.status != OPEN:
         raise WorkflowError("task.not_open", "status")

@@ -96,6 +96,19 @@ def test_only_supervisors_assign_and_a_task_names_a_record_of_its_kind(ws: Works
         assert s.query(Task).count() == 0
 
 
+def test_a_supervisor_reassigns_and_a_worker_cannot(ws: Workspace) -> None:
+    ids = setup_records(ws)
+    task_id = assign(ws, "supervisor", "visit", ids["elder"], TODAY)
+    with pytest.raises(WorkflowError) as info, ws.write() as s:
+        tasks.reassign(s, records.get(s, Task, task_id), "worker1", user="worker1", role="caseworker")
+    assert info.value.key == "task.not_yours"
+    with ws.write() as s:
+        tasks.reassign(s, records.get(s, Task, task_id), " worker2 ", user="supervisor", role="supervisor")
+    with ws.read() as s:
+        assert [r.id for r in tasks.open_for(s, "worker2", TODAY)] == [task_id]
+        assert tasks.open_for(s, "worker1", TODAY) == []
+
+
 def test_a_supervisor_cancels_and_a_worker_cannot(ws: Workspace) -> None:
     ids = setup_records(ws)
     task_id = assign(ws, "supervisor", "event", ids["event"], TODAY)

@@ -8,11 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from caseapp.domain import ElderProfile, Member, Task
+from caseapp.domain import ElderProfile, Household, Member, Task
 from caseapp.services import records, tasks
 from caseapp.store.tables import JournalEntry
+from sync.server import auth
 
-from .conftest import GRID_A1, Device, Server
+from .conftest import COMMUNITY_B, GRID_A1, Device, Server
 from .test_end_to_end import new_household
 from .test_server_validates import create_op, raw_push, server_fields, set_op
 
@@ -80,6 +81,11 @@ def test_a_task_its_worker_could_never_receive_is_refused(device: Callable[[str]
     assert server_fields(server, outside) is None and server_fields(server, nobody) is None
     with supervisor.ws.read() as s:  # the device holds what the server holds, and keeps why not
         assert s.get(Task, outside) is None and s.get(Task, nobody) is None
+    with server.db.write() as conn:
+        auth.disable_user(conn, "worker1")
+    gone = assign(supervisor, elder_id, "worker1")  # a disabled account receives nothing
+    assert supervisor.sync().push.rejected == 1
+    assert refusal(supervisor, gone) == "task.assignee_unknown"
     kept = assign(supervisor, elder_id, "worker2")
     assert supervisor.sync().push.rejected == 0
     (moved,) = raw_push(supervisor, set_op("task", kept, "assignee", "worker3", base=10**6))
@@ -111,3 +117,31 @@ def test_only_supervisors_assign_and_only_the_worker_finishes(device: Callable[[
     (done,) = raw_push(worker, set_op("task", task_id, "status", "done", base=10**6))
     assert done.verdict == "applied"
     assert server_fields(server, task_id)["status"] == "done"  # type: ignore[index]
+
+
+def test_a_task_goes_where_its_household_goes(device: Callable[[str], Device], server: Server) -> None:
+    worker, supervisor, other = device("worker1"), device("supervisor"), device("worker3")
+    hid = new_household(worker)
+    worker.sync()
+    supervisor.sync()
+    task_id = assign(supervisor, hid, "worker1", kind="investigation")
+    supervisor.sync()
+    worker.sync()
+    with worker.ws.read() as s:
+        assert [r.id for r in tasks.open_for(s, "worker1", TODAY)] == [task_id]
+    with supervisor.ws.write() as s:  # the family moves to the other community
+        records.move_household(s, records.get(s, Household, hid), COMMUNITY_B + "01")
+    assert supervisor.sync().push.rejected == 0
+    worker.sync()
+    other.sync()
+    with worker.ws.read() as s:
+        assert s.get(Task, task_id) is None and tasks.open_for(s, "worker1", TODAY) == []
+    with other.ws.read() as s:  # it arrives with the household, still worker1's until reassigned
+        assert records.get(s, Task, task_id).org_code == COMMUNITY_B + "01"
+        assert tasks.open_for(s, "worker3", TODAY) == []
+    with supervisor.ws.write() as s:
+        tasks.reassign(s, records.get(s, Task, task_id), "worker3", user="supervisor", role="supervisor")
+    assert supervisor.sync().push.rejected == 0
+    other.sync()
+    with other.ws.read() as s:
+        assert [r.id for r in tasks.open_for(s, "worker3", TODAY)] == [task_id]
