@@ -27,6 +27,7 @@ from ui.qt import (
 )
 from ui.session import Session
 from ui.widgets.field_error import FieldError
+from ui.widgets.marks import mark_data
 
 
 class AssignTaskDialog(QDialog):
@@ -49,9 +50,11 @@ class AssignTaskDialog(QDialog):
         self.search_box.setPlaceholderText(self.tr("Name, address or title"))
         self.target = QComboBox(self)
         self.target.setObjectName("task_target")
+        mark_data(self.target)  # records' names
         self.assignee = QComboBox(self)
         self.assignee.setObjectName("task_assignee")
         self.assignee.setEditable(True)
+        mark_data(self.assignee)  # user names
         self.assignee.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         line = self.assignee.lineEdit()
         if line is not None:
@@ -166,7 +169,7 @@ class CompleteTaskDialog(QDialog):
         self.note.setTabChangesFocus(True)
         self.note.setFixedHeight(80)
         form = QFormLayout()
-        form.addRow(display.entity_name("task", lang), QLineEdit(task_text, self, readOnly=True))
+        form.addRow(display.entity_name("task", lang), mark_data(QLineEdit(task_text, self, readOnly=True)))
         form.addRow(display.field_name("task", "done_note", lang), self.note)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
                                         self)
