@@ -157,7 +157,7 @@ def time_unlock_and_search(workspace: Path, passphrase: str, scratch: Path,
             window.unlock_screen.unlock.click()
             wait(app, lambda: window.session.is_open)
             today = window.main_screen.today
-            lists = (today.visits, today.reviews, today.events)
+            lists = (today.visits, today.reviews, today.events, today.tasks)
             loaded = [m.loaded for m in lists]
             wait_for(loaded, partial(_any_filled, lists))
             window.grab()

@@ -70,9 +70,42 @@ def make_workspace(folder: Path) -> Path:
     ws, _recovery = Workspace.create(path, PASSPHRASE)
     try:
         demo.set_up(ws, DEMO_HOUSEHOLDS, seed=7)
+        assign_demo_tasks(ws)
     finally:
         ws.close()
     return path
+
+
+def assign_demo_tasks(ws: Workspace) -> None:
+    """What the work queue shows: cases submitted for the street's review (one of them returned
+    for a missing paper), an overdue task for the user and one for a colleague."""
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from caseapp.domain import AssistanceCase, ElderProfile, Household
+    from caseapp.services import records, tasks
+
+    today = dt.date.today()
+    with ws.write() as db:
+        path = ("applied", "verification", "investigation", "preliminary_review")
+        homes = db.scalars(select(Household).order_by(Household.id.desc()).limit(4)).all()
+        cases = [records.create(db, AssistanceCase, {"org_code": h.org_code, "household_id": h.id,
+                                                     "category": "dibao", "monthly_amount": "600"}) for h in homes]
+        for n, case in enumerate(cases):
+            for target in path[path.index(case.status) + 1:]:
+                records.transition(db, case, target, note="材料齐全，提交街道审核",
+                                   at=dt.datetime.now(dt.UTC) - dt.timedelta(days=len(cases) - n))
+        if cases:
+            records.transition(db, cases[-1], "investigation", note="缺少收入证明，请补充后再提交")
+        elder = db.scalars(select(ElderProfile).order_by(ElderProfile.id)).first()
+        home = db.scalars(select(Household).order_by(Household.id)).first()
+        if elder is not None:
+            tasks.assign(db, role=None, kind="visit", target_id=elder.id, assignee=ws.actor,
+                         due_on=today - dt.timedelta(days=1), note="独居老人，近日降温，请上门探访")
+        if home is not None:
+            tasks.assign(db, role=None, kind="investigation", target_id=home.id, assignee="李网格",
+                         due_on=today + dt.timedelta(days=3), note="申请低保，请入户调查并拍照")
 
 
 def shoot(app: QApplication, lang: str, workspace: Path, scratch: Path, out: Path) -> None:
@@ -135,6 +168,7 @@ def shoot(app: QApplication, lang: str, workspace: Path, scratch: Path, out: Pat
         save(window, out, lang, "household")
 
         shoot_sign_off(app, window, out, lang)
+        shoot_queue(app, window, out, lang)
 
         main.go(main.visits)
         wait(app, lambda: len(main.visits.model.rows) > 0)
@@ -195,6 +229,18 @@ def shoot_sign_off(app: QApplication, window: AppWindow, out: Path, lang: str) -
     wait(app, lambda: True)
     save(dialog, out, lang, "sign-off")
     dialog.reject()
+    window.session.settings["sync.role"] = ""
+
+
+def shoot_queue(app: QApplication, window: AppWindow, out: Path, lang: str) -> None:
+    """A street supervisor's work queue: the cases waiting for their sign-off, and their tasks."""
+    window.session.settings["sync.role"] = "supervisor"
+    main = window.main_screen
+    main.go(main.queue)
+    page = main.queue
+    page.refresh()
+    wait(app, lambda: page.waiting.ready and page.returned.ready and page.assigned.ready)
+    save(window, out, lang, "queue")
     window.session.settings["sync.role"] = ""
 
 

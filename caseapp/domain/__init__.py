@@ -9,6 +9,7 @@ from caseapp.domain.grid import GridEvent, GridEventUpdate, PatrolLog
 from caseapp.domain.households import Household, IncomeItem, Member, MemberEvent
 from caseapp.domain.orgs import OrgUnit
 from caseapp.domain.social import CaseNote, Referral, SocialWorkCase
+from caseapp.domain.tasks import Task
 
 __all__ = [
     "ENTITIES",
@@ -33,5 +34,6 @@ __all__ = [
     "Record",
     "Referral",
     "SocialWorkCase",
+    "Task",
     "Verification",
 ]

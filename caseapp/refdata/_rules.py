@@ -98,6 +98,8 @@ DICTIONARIES = frozenset(
         "verification_source",
         "case_action",
         "user_role",
+        "task_kind",
+        "task_status",
     }
 )
 

@@ -54,6 +54,9 @@ class StateMachine:
     guards: Mapping[tuple[str, str], Guard] = field(default_factory=dict)
     #: (from, to) -> the step's action and roles; a move without one is open to anyone
     steps: Mapping[tuple[str, str], Step] = field(default_factory=dict)
+    #: states in which a record waits for the sign-off of a role other than the one that prepared
+    #: it (the street's review, the notice's end, the district's approval): a supervisor's queue
+    waiting: frozenset[str] = frozenset()
 
     @property
     def states(self) -> list[str]:
@@ -70,6 +73,18 @@ class StateMachine:
 
     def step(self, state: str, target: str) -> Step:
         return self.steps.get((state, target)) or Step("")
+
+    def awaits(self, state: str, role: str | None) -> str | None:
+        """The move a record in ``state`` waits for a user of ``role`` to sign (the first of the
+        state's moves, in order, whose step names roles and lets this one take it), or None when
+        it waits for no one of that role. None as a role is a workspace holding every role."""
+        if state not in self.waiting:
+            return None
+        for target in self.moves.get(state, ()):
+            step = self.step(state, target)
+            if step.roles and step.allows(role):
+                return target
+        return None
 
     def options(self, state: str, record: Any = None, role: str | None = None) -> list[tuple[str, str | None]]:
         """Every move from ``state``, each with the message key saying why it cannot be taken now
@@ -170,6 +185,7 @@ ASSISTANCE = StateMachine(
         "stopped": ("exited", "active"),
     },
     final=frozenset({"rejected", "withdrawn", "exited"}),
+    waiting=frozenset({"preliminary_review", "public_notice", "approval"}),
     guards={("applied", "active"): _fast_track, ("stopped", "exited"): _has_reason,
             ("*", "rejected"): _has_decision_reason, ("public_notice", "approval"): _notice_over,
             ("approval", "active"): _approval_evidence},
@@ -208,6 +224,10 @@ ASSISTANCE = StateMachine(
         ("stopped", "active"): Step("resume", frozenset({SUPERVISOR, APPROVER})),
     },
 )
+
+#: steps that send a case back to the community for more (退回补充, or an objection during the 公示):
+#: the caseworker who submitted it sees the case and the step's opinion until they act on it
+RETURNS = frozenset({"return", "objection"})
 
 GRID_EVENT = StateMachine(
     name="grid_event",

@@ -275,6 +275,16 @@ def authenticate_user(conn: Connection, user: str, password: str) -> tuple[str, 
     return row.role, list(json.loads(row.scopes))
 
 
+def reach_of(conn: Connection, name: str) -> tuple[str, ...] | None:
+    """The org-code prefixes an active user reaches (what syncs to them); None when there is no
+    such user or the account is disabled (a task assigned to them would reach no one)."""
+    row = conn.execute(select(schema.users.c.role, schema.users.c.scopes, schema.users.c.disabled)
+                       .where(schema.users.c.name == name)).first()
+    if row is None or row.disabled:
+        return None
+    return prefixes_for(row.role, list(json.loads(row.scopes)))
+
+
 def register_device(conn: Connection, user: str, device_id: str, name: str) -> tuple[str, int]:
     """Issue a new token for this device (replacing its old one). A revoked device stays revoked,
     and a device id registered by another user cannot be taken over.

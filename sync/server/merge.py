@@ -29,13 +29,13 @@ from caseapp.domain.codec import JsonValue, dumps, from_wire
 from caseapp.domain.types import format_datetime, parse_datetime
 from caseapp.errors import WorkflowError
 from caseapp.ids import new_id
-from caseapp.services import evidence
+from caseapp.services import evidence, tasks
 from caseapp.services.workflows import machine_for
 from caseapp.store.hlc import pack, physical_ms
 from caseapp.validation.rules import EARLIEST_YEAR
 from sync import protocol as p
 from sync.server import attachments, schema
-from sync.server.auth import Principal, prefixes_at
+from sync.server.auth import Principal, prefixes_at, reach_of
 from sync.server.errors import ApiError, Rejected
 from sync.server.values import STAMPED, checked, defaults, entity_class, field_set, references, unique_fields
 
@@ -204,7 +204,30 @@ class Batch:
             raise Rejected("record.unknown_field", name, type=row.entity, name=name)
         out, clamped = checked(cls, {name: value}, now=self.now, partial=True, current=row.fields)
         op.clamped = op.clamped or clamped
+        if row.entity == "task":
+            self._task_edit(row, name, out[name])
         return self._allowed(row.entity, row.id, name, out[name])
+
+    # -- assigned tasks (caseapp.services.tasks: the device's own rules) -----------------------
+    def _task_edit(self, row: Row, name: str, value: JsonValue) -> None:
+        """Only supervisors and administrators edit a task; its worker only finishes it; a task
+        given to someone else must reach them. The value it holds already is no change (a
+        create sent again by a device restored from a backup carries every field)."""
+        if dumps(value) == dumps(row.fields.get(name)):
+            return
+        refused = tasks.may_change(self.who.role, self.who.user, row.fields, name, value)
+        if refused:
+            raise Rejected(refused, name)
+        if name == "assignee":
+            self._task_reaches(str(value), row.org_code)
+
+    def _task_reaches(self, assignee: str, org_code: str) -> None:
+        """The server knows every user's scope: a task its worker could never receive is refused."""
+        reach = reach_of(self.conn, assignee)
+        if reach is None:
+            raise Rejected("task.assignee_unknown", "assignee", assignee=assignee)
+        if not tasks.reaches(reach, org_code):
+            raise Rejected("task.out_of_reach", "assignee", assignee=assignee)
 
     def _allowed(self, entity: str, row_id: str, name: str, result: JsonValue, *, edit: bool = True) -> JsonValue:
         """Scope, insert-only, uniqueness and reference checks of an already canonical value."""
@@ -231,6 +254,8 @@ class Batch:
 
     def _create(self, op: Op, entity: str, value: dict[str, Any]) -> Outcome:
         cls = entity_class(entity)
+        if entity == "task" and (refused := tasks.may_assign(self.who.role)):
+            raise Rejected(refused)  # the role the server knows, as for a case's steps
         given = {k: v for k, v in value.items() if k not in STAMPED}
         out, clamped = checked(cls, {**given, "id": op.src.row_id}, now=self.now, partial=False)
         op.clamped = op.clamped or clamped
@@ -261,6 +286,8 @@ class Batch:
             if ref is not None and name in (parent_column, "org_code"):
                 continue
             self._allowed(entity, op.src.row_id, name, fields[name], edit=False)
+        if entity == "task":
+            self._task_reaches(str(fields.get("assignee") or ""), org)
         attachments.check_create(self.conn, self.who, entity, fields)  # content first, then the record
         row = Row(op.src.row_id, entity, org, {}, {}, 0, 0, op.device, new=True, root_id=root_id)
         # The server decides the stamps: who pushed it, from which device, and when: the time the

@@ -25,6 +25,7 @@ from caseapp.messages import CATALOGUE
 from caseapp.services import records
 from tests.ui.conftest import ORG, make_session, unlock
 from ui import i18n_build, language
+from ui.forms.assign_task import AssignTaskDialog, CompleteTaskDialog
 from ui.forms.dialog import RecordDialog
 from ui.forms.specs import SPECS
 from ui.prefs import Prefs
@@ -223,6 +224,13 @@ def tour(qtbot, window: AppWindow) -> list[tuple[str, str]]:
         dialog.show()
         texts += [(f"{entity} form: {w}", t) for w, t in visible_texts(dialog)]
         dialog.close()
+    task_dialogs = (AssignTaskDialog(window.session, window),
+                    CompleteTaskDialog(window.session.core_lang, "周玉兰", window))
+    for made in task_dialogs:
+        made.show()
+        qtbot.wait(50)
+        texts += [(f"{type(made).__name__}: {w}", t) for w, t in visible_texts(made)]
+        made.close()
     window.lock()
     texts += visible_texts(window)
     return texts

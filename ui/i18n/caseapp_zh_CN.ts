@@ -14,6 +14,42 @@
     </message>
 </context>
 <context>
+    <name>AssignTaskDialog</name>
+    <message>
+        <source>Assign a task</source>
+        <extracomment>the new task&apos;s id</extracomment>
+        <translation>交办任务</translation>
+    </message>
+    <message>
+        <source>Name, address or title</source>
+        <translation>姓名、地址或事件标题</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation>查找</translation>
+    </message>
+    <message>
+        <source>Assign</source>
+        <translation>交办</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Choose the record the task is about.</source>
+        <translation>请选择任务对象。</translation>
+    </message>
+    <message>
+        <source>Enter the user name of the worker it is for.</source>
+        <translation>请填写承办人的用户名。</translation>
+    </message>
+</context>
+<context>
     <name>AttachmentStrip</name>
     <message>
         <source>Photos and scans</source>
@@ -30,6 +66,22 @@
     <message>
         <source>Images and scans (*.jpg *.jpeg *.png *.gif *.bmp *.pdf);;All files (*)</source>
         <translation>图片和扫描件 (*.jpg *.jpeg *.png *.gif *.bmp *.pdf);;所有文件 (*)</translation>
+    </message>
+</context>
+<context>
+    <name>CompleteTaskDialog</name>
+    <message>
+        <source>Mark the task done</source>
+        <extracomment>what was done</extracomment>
+        <translation>办结任务</translation>
+    </message>
+    <message>
+        <source>Mark done</source>
+        <translation>标记完成</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
 </context>
 <context>
@@ -880,6 +932,46 @@
     </message>
 </context>
 <context>
+    <name>QueuePage</name>
+    <message>
+        <source>Waiting for my sign-off</source>
+        <extracomment>household id, case id, and the move to have ready (empty: none)</extracomment>
+        <translation>等待我审核签署</translation>
+    </message>
+    <message>
+        <source>Returned to me for more</source>
+        <translation>退回给我补充的</translation>
+    </message>
+    <message>
+        <source>Assign a task…</source>
+        <translation>交办任务…</translation>
+    </message>
+    <message>
+        <source>Cancel the task</source>
+        <translation>撤销任务</translation>
+    </message>
+    <message>
+        <source>Tasks I assigned</source>
+        <translation>我交办的任务</translation>
+    </message>
+    <message>
+        <source>Nothing waits for you.</source>
+        <translation>目前没有待您办理的事项。</translation>
+    </message>
+    <message>
+        <source>Work queue</source>
+        <translation>待办</translation>
+    </message>
+    <message>
+        <source>Waiting for my sign-off (%1)</source>
+        <translation>等待我审核签署（%1）</translation>
+    </message>
+    <message>
+        <source>Returned to me for more (%1)</source>
+        <translation>退回给我补充的（%1）</translation>
+    </message>
+</context>
+<context>
     <name>QuickVisitDialog</name>
     <message>
         <source>Visit: %1</source>
@@ -970,6 +1062,26 @@
     <message>
         <source>Referrals</source>
         <translation>转介</translation>
+    </message>
+</context>
+<context>
+    <name>ReturnedModel</name>
+    <message>
+        <source>Household</source>
+        <extracomment>who the returns are for (called at each load: the user of the workspace open now)</extracomment>
+        <translation>家庭</translation>
+    </message>
+    <message>
+        <source>Returned by</source>
+        <translation>退回人</translation>
+    </message>
+    <message>
+        <source>Returned at</source>
+        <translation>退回时间</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>退回原因</translation>
     </message>
 </context>
 <context>
@@ -1198,6 +1310,38 @@
     </message>
 </context>
 <context>
+    <name>TasksModel</name>
+    <message>
+        <source>For</source>
+        <extracomment>days ahead the list keeps to (None: every open task); overdue ones always show</extracomment>
+        <translation>任务对象</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>到期情况</translation>
+    </message>
+    <message>
+        <source>Assigned by</source>
+        <translation>交办人</translation>
+    </message>
+    <message numerus="yes">
+        <source>Overdue by %n day(s)</source>
+        <translation>
+            <numerusform>已逾期 %n 天</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Due today</source>
+        <translation>今天到期</translation>
+    </message>
+    <message numerus="yes">
+        <source>In %n day(s)</source>
+        <translation>
+            <numerusform>还有 %n 天</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>Tile</name>
     <message>
         <source>Open the list</source>
@@ -1225,6 +1369,14 @@
     <message>
         <source>Conflicts to resolve</source>
         <translation>待处理冲突</translation>
+    </message>
+    <message>
+        <source>Tasks assigned to me</source>
+        <translation>交办给我的任务</translation>
+    </message>
+    <message>
+        <source>Mark done…</source>
+        <translation>标记完成…</translation>
     </message>
     <message>
         <source>My area</source>
@@ -1347,6 +1499,26 @@
     <message>
         <source>Elder visits</source>
         <translation>老人探访</translation>
+    </message>
+</context>
+<context>
+    <name>WaitingModel</name>
+    <message>
+        <source>Household</source>
+        <extracomment>the role whose sign-offs are listed (None: a workspace holding every role)</extracomment>
+        <translation>家庭</translation>
+    </message>
+    <message>
+        <source>Step waiting</source>
+        <translation>待办环节</translation>
+    </message>
+    <message>
+        <source>Submitted by</source>
+        <translation>提交人</translation>
+    </message>
+    <message>
+        <source>Submitted at</source>
+        <translation>提交时间</translation>
     </message>
 </context>
 <context>

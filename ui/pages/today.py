@@ -7,9 +7,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from caseapp.services import listing, schedule
+from sqlalchemy.orm import Session as DbSession
+
+from caseapp.domain import Task
+from caseapp.services import listing, records, schedule, tasks
 from caseapp.services.status import workspace_status
+from caseapp.services.tasks import TaskRow
 from caseapp.store.workspace import Workspace
+from ui.forms.assign_task import CompleteTaskDialog
+from ui.models.queue import TasksModel
 from ui.models.today import OpenEventsModel, ReviewsDueModel, VisitsDueModel
 from ui.pages.base import Page
 from ui.qt import (
@@ -21,12 +27,14 @@ from ui.qt import (
     QKeyEvent,
     QLabel,
     QMouseEvent,
+    QPushButton,
     Qt,
     QVBoxLayout,
     QWidget,
     Signal,
 )
 from ui.session import Session
+from ui.widgets.field_error import FieldError
 from ui.widgets.marks import mark_data
 from ui.widgets.table import RecordTable
 from ui.widgets.text import heading
@@ -69,7 +77,7 @@ class Tile(QFrame):
 
 class TodayPage(Page):
     watches = frozenset({"care_visit", "elder_profile", "assistance_case", "case_review", "grid_event",
-                         "member", "household"})
+                         "member", "household", "task"})
     #: the elder to visit (elder profile id)
     visit_elder = Signal(str)
     open_event = Signal(str)
@@ -86,6 +94,7 @@ class TodayPage(Page):
         self.visits = VisitsDueModel(session, self)
         self.reviews = ReviewsDueModel(session, self)
         self.events = OpenEventsModel(session, self)
+        self.tasks = TasksModel(session, lambda: session.actor, mine=True, parent=self)
 
         self.date = heading("", self)
         mark_data(self.date)
@@ -107,15 +116,36 @@ class TodayPage(Page):
         self.tile_events = Tile(self.tr("Open grid events"), self)
         self.tile_pending = Tile(self.tr("Changes not yet synced"), self)
         self.tile_conflicts = Tile(self.tr("Conflicts to resolve"), self)
+        self.tile_tasks = Tile(self.tr("Tasks assigned to me"), self)
         tiles = QHBoxLayout()
-        for tile in (self.tile_visits, self.tile_overdue, self.tile_reviews, self.tile_events,
+        for tile in (self.tile_tasks, self.tile_visits, self.tile_overdue, self.tile_reviews, self.tile_events,
                      self.tile_pending, self.tile_conflicts):
             tiles.addWidget(tile)
 
         self.visits_table = self._table(self.visits)
         self.reviews_table = self._table(self.reviews)
         self.events_table = self._table(self.events)
+        self.tasks_table = self._table(self.tasks)
+        self.tasks_table.setObjectName("today_tasks")
+        self.done_button = QPushButton(self.tr("Mark done…"), self)
+        self.done_button.setObjectName("task_done")
+        self.done_button.setEnabled(False)
+        self.task_error = FieldError(self)
+        self.complete_dialog: CompleteTaskDialog | None = None
+        self.tasks_box = self._box(self.tr("Tasks assigned to me"), self.tasks_table)
+        done_row = QHBoxLayout()
+        done_row.addWidget(self.done_button)
+        done_row.addWidget(self.task_error)
+        done_row.addStretch(1)
+        box_layout = self.tasks_box.layout()
+        if isinstance(box_layout, QVBoxLayout):
+            box_layout.addLayout(done_row)
         grid = QGridLayout()
+        grid.addWidget(self.tasks_box, 2, 0, 1, 2)
+        # the visits due fill the page; the worker's tasks are a few lines
+        grid.setRowStretch(0, 3)
+        grid.setRowStretch(1, 2)
+        grid.setRowStretch(2, 1)
         grid.addWidget(self._box(self.tr("Elder visits due"), self.visits_table), 0, 0, 1, 2)
         grid.addWidget(self._box(self.tr("Assistance reviews due"), self.reviews_table), 1, 0)
         grid.addWidget(self._box(self.tr("Open grid events"), self.events_table), 1, 1)
@@ -127,6 +157,12 @@ class TodayPage(Page):
         self.visits.loaded.connect(self._count_visits)
         self.reviews.loaded.connect(lambda: self.tile_reviews.set(len(self.reviews.rows)))
         self.events.loaded.connect(lambda: self.tile_events.set(len(self.events.rows)))
+        self.tasks.loaded.connect(self._count_tasks)
+        self.tasks_table.opened.connect(lambda row: self._open_task(self.tasks.row_at(row)))
+        self.tasks_table.selectionModel().currentRowChanged.connect(
+            lambda *_: self.done_button.setEnabled(self.current_task() is not None))
+        self.done_button.clicked.connect(self.complete_task)
+        self.tile_tasks.clicked.connect(self._focus_tasks)
         self.visits_table.opened.connect(lambda row: self.visit_elder.emit(self.visits.row_at(row).elder_id))
         self.reviews_table.opened.connect(
             lambda row: self.open_household.emit(self.reviews.row_at(row).household_id))
@@ -188,8 +224,9 @@ class TodayPage(Page):
         self.date.setText(dt.date.today().isoformat())
         area, days = self.area(), self.days_ahead()
         self.visits.scope = self.reviews.scope = self.events.scope = area
+        # a task is news the day it is assigned, whatever its due date: every open one shows
         self.visits.horizon_days = self.reviews.horizon_days = days
-        for model in (self.visits, self.reviews, self.events):
+        for model in (self.visits, self.reviews, self.events, self.tasks):
             model.reset()
         self._load_status()
 
@@ -213,8 +250,50 @@ class TodayPage(Page):
 
     def clear(self) -> None:
         super().clear()
-        for model in (self.visits, self.reviews, self.events):
+        for model in (self.visits, self.reviews, self.events, self.tasks):
             model.clear()
-        for tile in (self.tile_visits, self.tile_overdue, self.tile_reviews, self.tile_events,
+        for tile in (self.tile_tasks, self.tile_visits, self.tile_overdue, self.tile_reviews, self.tile_events,
                      self.tile_pending, self.tile_conflicts):
             tile.number.setText("–")
+
+    # -- tasks assigned to this worker ------------------------------------------------------------
+    def _count_tasks(self) -> None:
+        rows = self.tasks.rows
+        self.tile_tasks.set(len(rows), warn=any(r.overdue_days > 0 for r in rows))
+        self.done_button.setEnabled(self.current_task() is not None)
+
+    def _focus_tasks(self) -> None:
+        self.tasks_table.setFocus()
+        if self.tasks.rows and self.current_task() is None:
+            self.tasks_table.selectRow(0)
+
+    def current_task(self) -> TaskRow | None:
+        row = self.tasks_table.current_row()
+        return self.tasks.row_at(row) if 0 <= row < len(self.tasks.rows) else None
+
+    def _open_task(self, task: TaskRow) -> None:
+        """Go to the work: the elder to visit, the household to investigate, the event to handle."""
+        if task.kind == "visit":
+            self.visit_elder.emit(task.target_id)
+        elif task.kind == "event":
+            self.open_event.emit(task.target_id)
+        else:
+            self.open_household.emit(task.target_id)
+
+    def complete_task(self) -> CompleteTaskDialog | None:
+        task = self.current_task()
+        if task is None:
+            return None
+        self.complete_dialog = CompleteTaskDialog(self.session.core_lang, task.target_text, self)
+        self.complete_dialog.completed.connect(lambda note: self._complete(task.id, note))
+        self.complete_dialog.open()
+        return self.complete_dialog
+
+    def _complete(self, task_id: str, note: str) -> None:
+        user, role = self.session.actor, self.session.role
+
+        def job(db: DbSession) -> None:
+            tasks.complete(db, records.get(db, Task, task_id), user=user, role=role, note=note)
+
+        self.task_error.clear_error()
+        self.session.write(job, None, lambda e: self.task_error.show_error(self.session.message(e)))

@@ -8,6 +8,7 @@ from ui.format import fmt_stamp
 from ui.pages.base import Page
 from ui.pages.grid import GridPage
 from ui.pages.households import HouseholdsPage
+from ui.pages.queue import QueuePage
 from ui.pages.referrals import ReferralsPage
 from ui.pages.settings import SettingsPage
 from ui.pages.sync import SyncPage
@@ -59,12 +60,13 @@ class MainScreen(QWidget):
 
         self.today = TodayPage(session, self)
         self.households = HouseholdsPage(session, self)
+        self.queue = QueuePage(session, self)
         self.visits = VisitsPage(session, self)
         self.grid = GridPage(session, self)
         self.referrals = ReferralsPage(session, self)
         self.sync_page = SyncPage(session, sync, self)
         self.settings = SettingsPage(session, self)
-        self.pages: list[Page] = [self.today, self.households, self.visits, self.grid, self.referrals,
+        self.pages: list[Page] = [self.today, self.queue, self.households, self.visits, self.grid, self.referrals,
                                   self.sync_page, self.settings]
         self.nav = QListWidget(self)
         self.nav.setObjectName("nav")
@@ -105,6 +107,7 @@ class MainScreen(QWidget):
         self.today.open_cases.connect(self._cases)
         self.today.open_events.connect(self._events)
         self.today.open_sync.connect(lambda: self.go(self.sync_page))
+        self.queue.open_case.connect(self.open_case)
         self.settings.connect_requested.connect(self._connect_elsewhere)
         sync.status_changed.connect(self._show_sync_status)
         sync.started.connect(lambda: self.sync_indicator.setText(self.tr("Syncing…")))
@@ -141,6 +144,30 @@ class MainScreen(QWidget):
     def open_household(self, household_id: str) -> None:
         self.go(self.households)
         self.households.show_household(household_id)
+
+    def open_case(self, household_id: str, case_id: str, target: str = "") -> None:
+        """Show an assistance case in its household with the step it waits for ready to sign: the
+        case selected and that step's button focused (Enter or Space opens the sign-off)."""
+        view = self.households.view
+
+        def ready() -> None:
+            view.loaded.disconnect(ready)
+            cases = view.cases
+            page = cases.parentWidget()
+            if page is not None:
+                view.tabs.setCurrentIndex(view.tabs.indexOf(page))
+            for n, row in enumerate(cases.model.rows):
+                if row["id"] == case_id:
+                    cases.table.selectRow(n)
+                    break
+            button = cases.workflow.buttons.get(target)
+            if button is not None and button.isEnabled():
+                button.setFocus()
+            else:
+                cases.table.setFocus()
+
+        view.loaded.connect(ready)
+        self.open_household(household_id)
 
     def _run_search(self) -> None:
         # Search first, then show the page: showing it first would load the unfiltered list for
