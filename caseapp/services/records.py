@@ -31,7 +31,7 @@ from caseapp.domain.codec import entity_class
 from caseapp.errors import NotFoundError, ValidationError, ValidationErrors, WorkflowError
 from caseapp.services import evidence, schedule
 from caseapp.services.validate import clean
-from caseapp.services.workflows import DISASTER_SERIES, machine_for
+from caseapp.services.workflows import machine_for
 
 R = TypeVar("R", bound=Record)
 
@@ -230,25 +230,16 @@ def _place_with_parent(session: Session, cls: type[Record], data: dict[str, Any]
 
 def _check_disaster_series(session: Session, data: Mapping[str, Any]) -> None:
     from caseapp.domain import DisasterReport
+    from caseapp.services import disaster
 
-    stage = data.get("stage", "initial")
     series_id = data.get("series_id")
-    if stage == "initial":
-        if series_id:
-            raise WorkflowError("workflow.initial_has_series", "series_id")
-        return
-    if not series_id or session.get(DisasterReport, series_id) is None:
-        raise WorkflowError("workflow.series_missing", "series_id")
-    stages = session.scalars(
-        select(DisasterReport.stage).where(
-            (DisasterReport.id == series_id) | (DisasterReport.series_id == series_id),
-            DisasterReport.archived.is_(False),
-        ).order_by(DisasterReport.reported_at, DisasterReport.id)
-    ).all()
-    last = stages[-1] if stages else "initial"
-    if last == "final":
-        raise WorkflowError("workflow.series_closed", "stage")
-    DISASTER_SERIES.check(last, stage, None, "stage")
+    filed = None
+    if series_id:
+        rows = session.execute(select(DisasterReport.id, DisasterReport.series_id, DisasterReport.stage,
+                                      DisasterReport.reported_at, DisasterReport.archived)
+                               .where((DisasterReport.id == series_id) | (DisasterReport.series_id == series_id)))
+        filed = disaster.filed_stages([{**r._mapping, "reported_at": str(r.reported_at)} for r in rows], series_id)
+    disaster.check_series(str(data.get("stage", "initial")), series_id, filed)
 
 
 # --- households ------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from caseapp.domain.codec import JsonValue, dumps, from_wire
 from caseapp.domain.types import format_datetime, parse_datetime
 from caseapp.errors import WorkflowError
 from caseapp.ids import new_id
-from caseapp.services import evidence, tasks
+from caseapp.services import disaster, evidence, tasks
 from caseapp.services.workflows import machine_for
 from caseapp.store.hlc import pack, physical_ms
 from caseapp.validation.rules import EARLIEST_YEAR
@@ -208,6 +208,19 @@ class Batch:
             self._task_edit(row, name, out[name])
         return self._allowed(row.entity, row.id, name, out[name])
 
+    # -- disaster report series (caseapp.services.disaster: the device's own rule) ---------------
+    def _series_allows(self, fields: dict[str, JsonValue], initial: Row | None) -> None:
+        """A 续报 or 核报 joins a series that has its 初报 and no 核报 yet; an 初报 names none."""
+        series_id = fields.get("series_id")
+        filed = None
+        if initial is not None:
+            reports = [f for _, f in self._family_fields(initial, ("disaster_report",))]
+            filed = disaster.filed_stages(reports, initial.id)
+        try:
+            disaster.check_series(str(fields.get("stage") or ""), str(series_id) if series_id else None, filed)
+        except WorkflowError as refused:
+            raise Rejected(refused.key, refused.field, **refused.params) from None
+
     # -- assigned tasks (caseapp.services.tasks: the device's own rules) -----------------------
     def _task_edit(self, row: Row, name: str, value: JsonValue) -> None:
         """Only supervisors and administrators edit a task; its worker only finishes it; a task
@@ -288,6 +301,8 @@ class Batch:
             self._allowed(entity, op.src.row_id, name, fields[name], edit=False)
         if entity == "task":
             self._task_reaches(str(fields.get("assignee") or ""), org)
+        if entity == "disaster_report":
+            self._series_allows(fields, parent if ref is not None else None)
         attachments.check_create(self.conn, self.who, entity, fields)  # content first, then the record
         row = Row(op.src.row_id, entity, org, {}, {}, 0, 0, op.device, new=True, root_id=root_id)
         # The server decides the stamps: who pushed it, from which device, and when: the time the

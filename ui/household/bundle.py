@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from caseapp.domain import AssistanceCase, Household, Member, Record
+from caseapp.domain.fields import all_facts
 from caseapp.services import evidence, members, records
 from caseapp.services.lists import grid_events_for
 from caseapp.services.workflows import ASKED, machine_for
@@ -46,7 +47,9 @@ class Bundle:
 def as_row(record: Record, db: DbSession | None = None, role: str | None = None) -> Row:
     row: Row = record.values()
     row["entity"] = record.entity
-    machine = machine_for(record.entity) if record.state_field else None
+    # (a state fixed when the record is made, a disaster report's stage, has no moves to offer)
+    machine = machine_for(record.entity) if record.state_field and not all_facts(type(record))[
+        record.state_field].fixed else None
     if machine is not None and record.state_field:
         state = getattr(record, record.state_field)
         subject: object = record
