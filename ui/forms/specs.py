@@ -80,8 +80,11 @@ ORDER: dict[str, list[str]] = {
     "referral": ["client_name", "from_org", "from_worker", "to_org", "to_worker", "reason", "urgency",
                  "consent_given", "consent_ref", "response", "feedback_on"],
     "disaster_report": ["disaster_type", "sub_type", "occurred_at", "reported_at", "place", "affected", "dead",
-                        "missing", "injured", "relocated", "need_urgent_aid", "direct_loss", "relief_given",
-                        "narrative", "reporter"],
+                        "missing", "injured", "trapped", "relocated", "need_urgent_aid", "short_of_water",
+                        "houses_collapsed_households", "houses_collapsed_rooms", "houses_severe_households",
+                        "houses_severe_rooms", "houses_light_households", "houses_light_rooms",
+                        "crops_affected_ha", "crops_damaged_ha", "crops_lost_ha", "direct_loss", "relief_given",
+                        "narrative", "reporter", "reviewer"],
 }
 
 

@@ -1092,6 +1092,21 @@
     </message>
 </context>
 <context>
+    <name>SeriesBar</name>
+    <message>
+        <source>File an update (续报)…</source>
+        <translation>续报…</translation>
+    </message>
+    <message>
+        <source>File the final report (核报)…</source>
+        <translation>核报…</translation>
+    </message>
+    <message>
+        <source>This disaster&apos;s reports: %1</source>
+        <translation>本次灾情的报告：%1</translation>
+    </message>
+</context>
+<context>
     <name>SettingsPage</name>
     <message>
         <source> min</source>
