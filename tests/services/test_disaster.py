@@ -55,12 +55,12 @@ def test_time_limits(ws: Workspace) -> None:
         late = _report(s, "initial", T0 + dt.timedelta(hours=3, minutes=30))
         assert disaster.late_by(on_time) is None
         assert disaster.late_by(late) == dt.timedelta(hours=2, minutes=30)  # the community's limit: 1 hour
-        due = disaster.next_due(s, on_time)
+        due = disaster.next_due(s, on_time, disaster.CST)
         # the next daily update: 09:00 Guangzhou time the day after the latest report (01:00 UTC)
         assert [(d.stage, d.due) for d in due] == [("update", dt.datetime(2026, 9, 17, 1, 0, tzinfo=dt.UTC)),
                                                    ("final", None)]
         update = _report(s, "update", dt.datetime(2026, 9, 17, 0, 50, tzinfo=dt.UTC), series=on_time.id)
-        assert disaster.next_due(s, update)[0].due == dt.datetime(2026, 9, 18, 1, 0, tzinfo=dt.UTC)
+        assert disaster.next_due(s, update, disaster.CST)[0].due == dt.datetime(2026, 9, 18, 1, 0, tzinfo=dt.UTC)
         assert disaster.late_by(update) is None  # (only an initial report has an hour limit)
 
 

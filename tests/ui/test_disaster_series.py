@@ -41,9 +41,11 @@ def test_a_series_is_filed_from_its_initial_report_with_its_limits(qtbot, chines
     form = dialog.form
     assert form.editor("reporter").get() == window.session.actor  # filled from the user
     assert "reviewer" not in {s.name for s in form.specs}  # (the 核报 has it)
-    occurred = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(hours=3)
+    assert form.editor("reported_at").get()  # now, as it opens
+    occurred = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0) - dt.timedelta(hours=4)
     form.editor("disaster_type").set("typhoon")
     form.editor("occurred_at").set(occurred)
+    form.editor("reported_at").set(occurred + dt.timedelta(hours=3))  # two hours past its one-hour limit
     type_text(form.editor("place").widget, "龙凤街道")
     form.editor("affected").set(120)
     form.editor("houses_collapsed_households").set(2)
@@ -53,7 +55,7 @@ def test_a_series_is_filed_from_its_initial_report_with_its_limits(qtbot, chines
     bar = grid.series
     assert bar.series.text() == "本次灾情的报告：初报"
     limits = bar.limits.text()
-    assert "初报时限：灾害发生后 1 小时内报街道" in limits and "此初报超出时限 2 小时" in limits
+    assert "初报时限：灾害发生后 1 小时内报街道" in limits and "此初报超出时限 2 小时 报出" in limits
     assert "续报：灾情稳定前每日 9 时前" in limits and "核报：灾情稳定后 2 个工作日内" in limits
     assert bar.update_button.isEnabled() and bar.final_button.isEnabled()
 

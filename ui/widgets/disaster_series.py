@@ -13,6 +13,7 @@ from caseapp.domain import DisasterReport
 from caseapp.messages import message
 from caseapp.refdata import rules
 from caseapp.services import disaster, display, records
+from ui.format import fmt_datetime
 from ui.qt import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget, Signal
 from ui.widgets.marks import mark_data
 
@@ -25,15 +26,10 @@ class SeriesState:
     lines: tuple[str, ...]  # what it owes and when, in the user's language
 
 
-def _when(at: dt.datetime) -> str:
-    return at.astimezone(disaster.LOCAL).strftime("%Y-%m-%d %H:%M")
-
-
 def _span(delta: dt.timedelta, lang: str) -> str:
-    hours, rest = divmod(int(delta.total_seconds()) // 60, 60)
-    if lang == "zh":
-        return f"{hours} 小时 {rest} 分" if hours else f"{rest} 分钟"
-    return f"{hours} h {rest} min" if hours else f"{rest} min"
+    hours, minutes = divmod(int(delta.total_seconds()) // 60, 60)
+    parts = [(hours, "小时" if lang == "zh" else "h"), (minutes, "分钟" if lang == "zh" else "min")]
+    return " ".join(f"{n} {unit}" for n, unit in parts if n) or ("不到 1 分钟" if lang == "zh" else "under a minute")
 
 
 def series_state(db: DbSession, report_id: str, lang: str) -> SeriesState:
@@ -45,7 +41,7 @@ def series_state(db: DbSession, report_id: str, lang: str) -> SeriesState:
     if head.stage == disaster.INITIAL:
         lines.append(message("disaster.limit_initial", lang,
                              hours=limits.time_limit("disaster_village_to_town_hours"),
-                             due=_when(disaster.initial_due(head.occurred_at))))
+                             due=fmt_datetime(disaster.initial_due(head.occurred_at))))
         late = disaster.late_by(head)
         if late is not None:
             lines.append(message("disaster.late", lang, late=_span(late, lang)))
@@ -53,7 +49,7 @@ def series_state(db: DbSession, report_id: str, lang: str) -> SeriesState:
     for limit in due:
         if limit.stage == disaster.UPDATE and limit.due is not None:
             lines.append(message("disaster.limit_update", lang, hour=limits.time_limit("disaster_update_by_hour"),
-                                 due=_when(limit.due)))
+                                 due=fmt_datetime(limit.due)))
         elif limit.stage == disaster.FINAL:
             lines.append(message("disaster.limit_final", lang,
                                  days=limits.time_limit("disaster_final_report_working_days")))
