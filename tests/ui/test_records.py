@@ -128,7 +128,7 @@ def test_review_income_and_attachment(qtbot, window: AppWindow, tmp_path: Path) 
     strip.add_file(photo)
     qtbot.waitUntil(lambda: strip.list.count() == 1, timeout=5_000)
     item = strip.list.item(0)
-    assert item.text() == "门牌.png" and not item.icon().isNull()
+    assert item.text() == "Photo on site\n门牌.png" and not item.icon().isNull()
     assert item.data(Qt.ItemDataRole.UserRole)
     assert window.session.ws is not None
     stored = [p for p in (window.session.ws.path / "attachments").rglob("*") if p.is_file()]

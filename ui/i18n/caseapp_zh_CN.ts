@@ -60,12 +60,40 @@
         <translation>添加照片或扫描件…</translation>
     </message>
     <message>
+        <source>View</source>
+        <translation>查看</translation>
+    </message>
+    <message>
+        <source>Save a copy…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <source>Remove…</source>
+        <translation>移除…</translation>
+    </message>
+    <message>
         <source>Add photo or scan</source>
         <translation>添加照片或扫描件</translation>
     </message>
     <message>
         <source>Images and scans (*.jpg *.jpeg *.png *.gif *.bmp *.pdf);;All files (*)</source>
         <translation>图片和扫描件 (*.jpg *.jpeg *.png *.gif *.bmp *.pdf);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>%1 is not a picture: save a copy to open it with another program</source>
+        <translation>“%1”不是图片：请先“另存为”，再用其他程序打开</translation>
+    </message>
+    <message>
+        <source>Save a copy</source>
+        <translation>另存为</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Take %1 off this record? It stays in the record&apos;s history.</source>
+        <translation>从此记录移除“%1”吗？移除后仍保留在记录的历史中。</translation>
     </message>
 </context>
 <context>
@@ -526,6 +554,25 @@
     <message>
         <source>row %1, %2: %3</source>
         <translation>第 %1 行“%2”：%3</translation>
+    </message>
+</context>
+<context>
+    <name>LabelDialog</name>
+    <message>
+        <source>Add: %1</source>
+        <translation>添加：%1</translation>
+    </message>
+    <message>
+        <source>e.g. front and back, page 2</source>
+        <translation>例如：正反面、第 2 页</translation>
+    </message>
+    <message>
+        <source>What it is</source>
+        <translation>材料类别</translation>
+    </message>
+    <message>
+        <source>Caption</source>
+        <translation>说明</translation>
     </message>
 </context>
 <context>
