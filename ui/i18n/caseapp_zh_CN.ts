@@ -1029,12 +1029,16 @@
     <name>RecordDialog</name>
     <message>
         <source>Edit: %1</source>
-        <extracomment>the saved record&apos;s id</extracomment>
         <translation>修改：%1</translation>
     </message>
     <message>
         <source>New: %1</source>
         <translation>新建：%1</translation>
+    </message>
+    <message>
+        <source>View: %1</source>
+        <extracomment>the saved record&apos;s id</extracomment>
+        <translation>查看：%1</translation>
     </message>
     <message>
         <source>Save</source>
@@ -1045,6 +1049,10 @@
         <translation>取消</translation>
     </message>
     <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
         <source>The record could not be saved: %1</source>
         <translation>记录未能保存：%1</translation>
     </message>
@@ -1053,8 +1061,12 @@
     <name>RecordList</name>
     <message>
         <source>Edit</source>
-        <extracomment>the selected record&apos;s values (as_row), to edit the selected record, read whole (what the workflow and the edit form need)</extracomment>
         <translation>修改</translation>
+    </message>
+    <message>
+        <source>View</source>
+        <extracomment>the selected record&apos;s values (as_row), to edit the selected record, read whole (what the workflow and the edit form need)</extracomment>
+        <translation>查看</translation>
     </message>
     <message>
         <source>Print form…</source>

@@ -1,6 +1,6 @@
-"""A disaster's reports as a series on the grid page, in Chinese: an initial report (初报) filed
-by the user, a 续报 and a 核报 each started from the latest figures in its own form, the time
-limits shown, and no report after the 核报."""
+"""Grid records in Chinese: a disaster's reports as a series (an initial report filed by the
+user, a 续报 and a 核报 each started from the latest figures in its own form, the time limits
+shown, no report after the 核报), and a patrol log opened to be read, never changed."""
 
 from __future__ import annotations
 
@@ -93,3 +93,36 @@ def test_a_series_is_filed_from_its_initial_report_with_its_limits(qtbot, chines
         head = s.query(DisasterReport).filter(DisasterReport.series_id.is_(None)).one()
         assert [(r.stage, r.affected, r.org_code) for r in disaster.series(s, head)] == [
             ("initial", 120, GRID), ("update", 150, GRID), ("final", 150, GRID)]
+
+
+def test_a_patrol_log_is_opened_to_be_read_not_changed(qtbot, chinese_window: AppWindow) -> None:
+    from caseapp.domain import PatrolLog
+    from caseapp.services import records
+
+    window = chinese_window
+    ws = window.session.ws
+    assert ws is not None
+    start = dt.datetime(2026, 11, 30, 1, 0, tzinfo=dt.UTC)
+    with ws.write() as s:
+        records.create(s, PatrolLog, {"org_code": GRID, "started_at": start, "ended_at": start + dt.timedelta(hours=2),
+                                      "places_checked": "龙庆北 1–20 号", "problems": "楼道堆放杂物两处"})
+    main = window.main_screen
+    main.go(main.grid)
+    grid = main.grid
+    grid.tabs.setCurrentWidget(grid.patrols)
+    qtbot.waitUntil(lambda: len(grid.patrols.panel.model.rows) == 1, timeout=5_000)
+    grid.patrols.panel.table.setFocus()
+    grid.patrols.panel.table.selectRow(0)
+    qtbot.waitUntil(grid.patrols.edit.isEnabled, timeout=5_000)
+    assert grid.patrols.edit.text() == "查看"
+    qtbot.keyClick(grid.patrols.edit, Qt.Key.Key_Space)
+    viewer = grid.patrols.viewer
+    assert viewer is not None and viewer.isVisible() and viewer.windowTitle() == "查看：巡查日志"
+    assert viewer.save.isHidden() and viewer.cancel.text() == "关闭"
+    problems = viewer.form.editor("problems")
+    assert problems.get() == "楼道堆放杂物两处" and problems.widget.isReadOnly()
+    viewer.submit()  # nothing to save: a fact is never changed
+    qtbot.keyClick(viewer, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not viewer.isVisible(), timeout=5_000)
+    with ws.read() as s:
+        assert [p.problems for p in s.query(PatrolLog)] == ["楼道堆放杂物两处"]
