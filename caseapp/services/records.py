@@ -29,7 +29,7 @@ from caseapp.domain import (
 from caseapp.domain.base import ENTITIES, META_FIELDS
 from caseapp.domain.codec import entity_class
 from caseapp.errors import NotFoundError, ValidationError, ValidationErrors, WorkflowError
-from caseapp.services import evidence, schedule
+from caseapp.services import evidence, referrals, schedule
 from caseapp.services.validate import clean
 from caseapp.services.workflows import machine_for
 
@@ -65,6 +65,8 @@ def create(session: Session, cls: type[R], fields: Mapping[str, Any]) -> R:
     _check_parent(session, cls, data)
     _check_unique(session, cls, data, None)
     _place_with_parent(session, cls, data)
+    if cls.entity == "referral":
+        referrals.check(session, data)
     record = cls(**data)
     if isinstance(record, Referral) and record.consent_given is False:
         record.status = "draft"
@@ -93,6 +95,11 @@ def update(session: Session, record: Record, fields: Mapping[str, Any]) -> Recor
         raise WorkflowError("record.insert_only", next(iter(fields)), type=record.entity)
     data = clean(type(record), fields, partial=True, current=record)
     _check_unique(session, type(record), data, record.id)
+    if record.entity == "referral":
+        refused = [name for name in referrals.RECEIVER_NAMED if name in data and data[name] != getattr(record, name)]
+        if refused and getattr(record, "status", "") in referrals.SENT_STATES:
+            raise ValidationErrors([ValidationError("referral.receiver_fixed", refused[0])])
+        referrals.check(session, {**record.values(), **data})
     for name, value in data.items():
         setattr(record, name, value)
     session.flush()
@@ -171,6 +178,8 @@ def transition(session: Session, record: Record, target: str, *, note: str = "",
         record.closed_on = now.date()
     if isinstance(record, Referral) and target == "sent":
         record.sent_at = now
+    if isinstance(record, Referral) and target == "feedback" and record.feedback_on is None:
+        record.feedback_on = now.date()
     session.flush()
     return record
 
