@@ -1119,6 +1119,14 @@
         <translation>新建转介</translation>
     </message>
     <message>
+        <source>All referrals</source>
+        <translation>全部转介</translation>
+    </message>
+    <message>
+        <source>Inbox: referred to us</source>
+        <translation>收到的转介</translation>
+    </message>
+    <message>
         <source>Referrals</source>
         <translation>转介</translation>
     </message>

@@ -102,10 +102,10 @@ class RecordList(QWidget):
         self.workflow.set_record(self.entity, None)
         if shown is None or not self.session.is_open:
             return
-        cls, record_id = entity_class(self.entity), shown.id
+        cls, record_id, reach = entity_class(self.entity), shown.id, self.session.reach
 
         def read(db: DbSession) -> Row:
-            return as_row(records.get(db, cls, record_id))
+            return as_row(records.get(db, cls, record_id), reach=reach)
 
         def done(row: Row) -> None:
             current = self.panel.current()
