@@ -1,7 +1,8 @@
 """A receiving centre's inbox, in Chinese and by keyboard, over a real sync server: a referral a
 community sends reaches the centre's device after it signs in (the referral alone, never the
 household), shows in 收到的转介 with the client's name and who referred them, is accepted with
-the keyboard, and the referring side sees it accepted after its next sync."""
+the keyboard and answered in a form holding only what the centre writes, and the referring side
+sees it accepted, with the answer, after its next sync. Each side's screen greys the other's steps."""
 
 from __future__ import annotations
 
@@ -15,9 +16,10 @@ from caseapp.crypto.keyfile import TEST_KDF
 from caseapp.domain import Household, Member, Referral
 from caseapp.services import records
 from caseapp.store.workspace import Workspace
-from tests.ui.conftest import ORG, PASSPHRASE
+from tests.ui.conftest import ORG, PASSPHRASE, type_text
 from ui.adapters import sync
 from ui.demo_server import DemoServer
+from ui.household.bundle import as_row
 from ui.qt import QApplication, Qt
 from ui.window import AppWindow
 
@@ -103,11 +105,37 @@ def test_the_centre_accepts_a_referral_from_its_inbox_by_keyboard(qtbot, tmp_pat
         qtbot.waitUntil(lambda: set(inbox.workflow.buttons) == {"in_service"}, timeout=5_000)
         assert inbox.workflow.buttons["in_service"].isEnabled()
 
+        # Enter opens the referral: the centre's form holds only what it writes
+        table.setFocus()
+        qtbot.keyClick(table, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: referrals.dialog is not None and referrals.dialog.isVisible(), timeout=5_000)
+        dialog = referrals.dialog
+        assert dialog is not None and dialog.windowTitle() == "修改：转介单"
+        assert set(dialog.form.editors) == {"to_worker", "response", "feedback_on"}
+        type_text(dialog.form.editor("response").widget, "已安排社工本周上门")
+        qtbot.keyClick(dialog.save, Qt.Key.Key_Space)
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5_000)
+
         with qtbot.waitSignal(window.sync.finished, timeout=20_000):
             window.sync.sync_now()
         sync.sync_now(sender)
-        with sender.read() as db:
+        with sender.read() as db:  # the referring side sees the centre's answer
             got = records.get(db, Referral, referral_id)
-            assert (got.status, got.updated_by) == ("accepted", "centre")
+            assert (got.status, got.response, got.updated_by) == ("accepted", "已安排社工本周上门", "centre")
     finally:
         sender.close()
+
+
+def test_each_side_sees_the_other_sides_steps_greyed_with_whose_they_are(tmp_path: Path) -> None:
+    ws, _ = Workspace.create(tmp_path / "ws", PASSPHRASE, kdf=TEST_KDF, actor="worker1")
+    try:
+        _, referral_id = sent_referral(ws)
+        with ws.read() as db:
+            ref = records.get(db, Referral, referral_id)
+            sender = {o["target"]: o["blocked"] for o in as_row(ref, reach=(ORG,))["_options"]}
+            centre = {o["target"]: o["blocked"] for o in as_row(ref, reach=(CENTRE,))["_options"]}
+            alone = {o["target"]: o["blocked"] for o in as_row(ref)["_options"]}  # never signed in: both sides
+        assert sender == {"accepted": "referral.receiver_only", "declined": "referral.receiver_only"}
+        assert centre == alone == {"accepted": None, "declined": None}
+    finally:
+        ws.close()

@@ -5,8 +5,11 @@ service and gives feedback; the other side's steps are shown greyed with whose t
 
 from __future__ import annotations
 
+from typing import Any
+
 from caseapp.services import listing, referrals, workflows
 from ui.forms.dialog import RecordDialog
+from ui.forms.specs import specs
 from ui.pages.base import Page
 from ui.qt import QTabWidget, QVBoxLayout, QWidget
 from ui.session import Session
@@ -42,10 +45,19 @@ class ReferralsPage(Page):
         for lst in (self.tab, self.inbox):
             # Tab leaves the list for the steps below it (a keyboard user accepts without a mouse)
             lst.panel.table.setTabKeyNavigation(False)
-            lst.edit_requested.connect(
-                lambda row: self._open(RecordDialog(session, "referral", record_id=row["id"], values=row,
-                                                    parent=self)))
+            lst.edit_requested.connect(self.edit)
         self.dialog: RecordDialog | None = None
+
+    def edit(self, row: dict[str, Any]) -> RecordDialog:
+        """The referral's form; the receiving side's holds only what it writes (its response, its
+        contact person, the feedback date): the rest is the referring side's."""
+        side = referrals.sides(self.session.reach, row)
+        shown = None
+        if referrals.SENDER not in side:
+            answer = referrals.RECEIVER_FIELDS | referrals.SHARED_FIELDS
+            shown = [spec for spec in specs("referral") if spec.name in answer]
+        return self._open(RecordDialog(self.session, "referral", record_id=row["id"], values=row, specs=shown,
+                                       parent=self))
 
     def title(self) -> str:
         return self.tr("Referrals")
