@@ -66,6 +66,7 @@ def create(session: Session, cls: type[R], fields: Mapping[str, Any]) -> R:
     _check_unique(session, cls, data, None)
     _place_with_parent(session, cls, data)
     if cls.entity == "referral":
+        referrals.name_client(session, data)
         referrals.check(session, data)
     record = cls(**data)
     if isinstance(record, Referral) and record.consent_given is False:
@@ -99,6 +100,8 @@ def update(session: Session, record: Record, fields: Mapping[str, Any]) -> Recor
         refused = [name for name in referrals.RECEIVER_NAMED if name in data and data[name] != getattr(record, name)]
         if refused and getattr(record, "status", "") in referrals.SENT_STATES:
             raise ValidationErrors([ValidationError("referral.receiver_fixed", refused[0])])
+        if "client_member_id" in data and data["client_member_id"] != record.values().get("client_member_id"):
+            referrals.name_client(session, data)
         referrals.check(session, {**record.values(), **data})
     for name, value in data.items():
         setattr(record, name, value)

@@ -139,6 +139,16 @@ def client_refusal(client: Mapping[str, Any] | None, household_id: Any) -> Valid
     return None
 
 
+def name_client(db: Session, data: dict[str, Any]) -> None:
+    """A client chosen among the household's members is named as that member is (the name the
+    receiving centre sees is the person's, not whatever the form held before the choice)."""
+    from caseapp.domain import Member
+
+    member = db.get(Member, data["client_member_id"]) if data.get("client_member_id") else None
+    if member is not None and member.name:
+        data["client_name"] = member.name
+
+
 def check(db: Session, merged: Mapping[str, Any]) -> None:
     """The device's checks of a referral as it would be saved (the server's are in merge.py)."""
     from caseapp.domain import Member

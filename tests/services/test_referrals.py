@@ -131,3 +131,12 @@ def test_sides_follow_reach() -> None:
     assert referrals.sides(["440104"], fields) == referrals.BOTH  # a district reaches both
     assert referrals.sides([""], fields) == referrals.BOTH and referrals.sides(None, fields) == referrals.BOTH
     assert referrals.sides(["440104002001"], fields) == frozenset()  # a community under the centre's street does not
+
+
+def test_the_client_is_named_as_the_member_chosen(ws: Workspace) -> None:
+    with ws.write() as s:
+        r = _referral(s, client_name="户主姓名")  # the form held the head's name before the choice
+        assert r.client_name == "张伟"
+        other = member(s, r.household_id, name="张小明", relationship="20")
+        records.update(s, r, {"client_member_id": other.id})
+        assert r.client_name == "张小明"
