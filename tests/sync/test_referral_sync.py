@@ -6,21 +6,30 @@ are the receiver's, and keeps the receiving centre fixed once sent (caseapp.serv
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from collections.abc import Callable
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from caseapp.domain import Household, Member, Referral
 from caseapp.errors import ValidationErrors
-from caseapp.services import records
+from caseapp.services import records, referrals
+from caseapp.services.workflows import REFERRAL
 from sync import protocol as p
 from sync.server import schema
+from sync.server.auth import Principal
+from sync.server.db import Database
 
 from .conftest import COMMUNITY_A, GRID_A1, Device, Server
 from .test_end_to_end import new_household
 from .test_server_validates import create_op, raw_push, server_fields, set_op
+from .test_trees import ADMIN, put, rid
+from .test_trees import create as tree_create
+from .test_trees import push as tree_push
 
 #: a family service centre of another street of the same district
 CENTRE = "440105002"
@@ -203,3 +212,47 @@ def test_the_household_moving_keeps_the_referral_with_its_receiver(
     with centre.db.read() as conn:
         row = conn.execute(select(schema.records).where(schema.records.c.id == referral_id)).one()
     assert (row.shared_org, json.loads(row.fields)["household_id"]) == (CENTRE, household_id)
+
+
+# --- the server's rules against the shared ones, property-tested (merge.push, both backends) --------
+
+SIDE_REACH = {"sender": (GRID_A1,), "receiver": (CENTRE,), "both": ("4401",), "neither": ("440106",)}
+VALUES = {"reason": "补充：需要送餐", "response": "已安排上门", "to_worker": "陈社工", "to_org": "别的中心",
+          "to_org_code": "440105003", "feedback_on": "2026-11-30", "urgency": "urgent", "client_name": "李四",
+          "household_id": None, "archived": True}
+STEPS = [(state, target) for state, targets in REFERRAL.moves.items() for target in targets]
+_counter = itertools.count(1)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(status=st.sampled_from(REFERRAL.states), who=st.sampled_from(sorted(SIDE_REACH)),
+       change=st.one_of(st.sampled_from(sorted(VALUES)).map(lambda f: (f, VALUES[f])),
+                        st.sampled_from(STEPS).map(lambda m: ("status", m))))
+def test_the_server_judges_every_edit_as_the_shared_rules_do(server_db: Database, status: str, who: str,
+                                                             change: tuple[str, object]) -> None:
+    n = next(_counter)
+    name, value = change
+    if name == "status":
+        status, value = value  # type: ignore[misc]
+    key = f"p{n}"
+    made = tree_push(server_db, ADMIN,
+                     tree_create(1_000 * n, "household", f"{key}h", org_code=GRID_A1, address="江南大道 8 号",
+                                 head_name="欧阳明"),
+                     tree_create(1_000 * n + 1, "member", f"{key}m", org_code=GRID_A1, household_id=rid(f"{key}h"),
+                                 name="欧阳明"),
+                     tree_create(1_000 * n + 2, "referral", f"{key}r", org_code=GRID_A1, household_id=rid(f"{key}h"),
+                                 client_member_id=rid(f"{key}m"), client_name="欧阳明", from_org="家综",
+                                 to_org="素社街家综", to_org_code=CENTRE, consent_given=True,
+                                 consent_on="2026-11-01", status=status))
+    assert [v.verdict for v in made] == ["applied"] * 3, made
+    principal = Principal(who, "caseworker", f"dev-{who}", SIDE_REACH[who])
+    (verdict,) = tree_push(server_db, principal, put(1_000 * n + 3, "referral", f"{key}r", name, value, 10**9))
+    side = referrals.sides(SIDE_REACH[who], {"org_code": GRID_A1, "to_org_code": CENTRE})
+    shared = status in referrals.SENT_STATES
+    if not side or (referrals.SENDER not in side and (not shared or name in referrals.HIDDEN)):
+        expected: str | None = "sync.id_unavailable"  # what it cannot see, it cannot touch
+    else:
+        expected = referrals.may_change(side, {"status": status}, name, value)
+        if expected is None and name == "household_id":
+            expected = "referral.client_not_member"  # the client would belong to no household
+    assert (verdict.verdict, verdict.reason) == (("applied", None) if expected is None else ("rejected", expected))
