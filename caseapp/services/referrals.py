@@ -56,6 +56,8 @@ SHARED_FIELDS = frozenset({"to_worker"})
 RECEIVER_NAMED = frozenset({"to_org_code", "to_org"})
 #: links into the household, blank in the receiver's copy
 HIDDEN = ("household_id", "case_id", "client_member_id")
+#: the fields the receiving side writes or moves: the conflicts it is shown and may settle
+ANSWERED = RECEIVER_FIELDS | SHARED_FIELDS | {"status"}
 CITY_DIGITS = 4
 
 

@@ -672,7 +672,7 @@ class Batch:
         if found is None:
             raise Rejected("sync.unknown_conflict")
         row = self.row(found["row_id"])
-        answering = row is not None and self._receives_only(row) and found["field"] not in referrals.HIDDEN
+        answering = row is not None and self._receives_only(row) and found["field"] in referrals.ANSWERED
         if row is None or not (self.who.covers(row.org_code) or answering):
             raise Rejected("sync.unknown_conflict")
         # The value chosen is a value of the conflict's field: the device's rules judge it like any.

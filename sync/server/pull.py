@@ -140,9 +140,9 @@ def _rows(conn: Connection, who: Principal,
         if rec is not None and rec.entity == entity and who.covers(rec.org_code):
             rows.append((rec.entity, rec.id, rec.pos, rec.fields, conflicts.get(rec.id, [])))
         elif rec is not None and rec.entity == entity and rec.shared_org is not None and who.covers(rec.shared_org):
-            # the receiving side's copy: the record's own fields, not its links into the household
-            # (nor conflicts about them)
-            kept = [x for x in conflicts.get(rec.id, []) if x["field"] not in referrals.HIDDEN]
+            # the receiving side's copy: the record's own fields, not its links into the household;
+            # only the conflicts over what it writes (the sender's own are the sender's to settle)
+            kept = [x for x in conflicts.get(rec.id, []) if x["field"] in referrals.ANSWERED]
             rows.append((rec.entity, rec.id, rec.pos, shared_view(rec.entity, rec.fields), kept))
         else:
             # named as asked: a removal must not tell a device what a record outside its scope is

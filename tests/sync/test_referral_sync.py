@@ -19,15 +19,16 @@ from caseapp.domain import Household, Member, Referral
 from caseapp.errors import ValidationErrors
 from caseapp.services import records, referrals
 from caseapp.services.workflows import REFERRAL
+from caseapp.store.hlc import pack
 from sync import protocol as p
-from sync.server import schema
+from sync.server import pull, schema
 from sync.server.auth import Principal
 from sync.server.db import Database
 
 from .conftest import COMMUNITY_A, GRID_A1, Device, Server
 from .test_end_to_end import new_household
 from .test_server_validates import create_op, raw_push, server_fields, set_op
-from .test_trees import ADMIN, put, rid
+from .test_trees import ADMIN, NOW, put, rid
 from .test_trees import create as tree_create
 from .test_trees import push as tree_push
 
@@ -256,3 +257,32 @@ def test_the_server_judges_every_edit_as_the_shared_rules_do(server_db: Database
         if expected is None and name == "household_id":
             expected = "referral.client_not_member"  # the client would belong to no household
     assert (verdict.verdict, verdict.reason) == (("applied", None) if expected is None else ("rejected", expected))
+
+
+def test_the_receiver_sees_and_settles_only_conflicts_over_what_it_writes(server_db: Database) -> None:
+    sender = Principal("worker1", "caseworker", "dev-s1", (GRID_A1,))
+    colleague = Principal("worker2", "caseworker", "dev-s2", (GRID_A1,))
+    centre = Principal("centre", "caseworker", "dev-c", (CENTRE,))
+    made = tree_push(server_db, ADMIN,
+                     tree_create(1, "household", "ch", org_code=GRID_A1, address="江南大道 8 号", head_name="欧阳明"),
+                     tree_create(2, "member", "cm", org_code=GRID_A1, household_id=rid("ch"), name="欧阳明"),
+                     tree_create(3, "referral", "cr", org_code=GRID_A1, household_id=rid("ch"),
+                                 client_member_id=rid("cm"), client_name="欧阳明", from_org="家综", to_org="素社街家综",
+                                 to_org_code=CENTRE, consent_given=True, consent_on="2026-11-01", status="sent"))
+    base = max(v.pos or 0 for v in made)
+    # two of the sender's devices race on the reason; the sender and the centre on the contact person
+    for who, seq, name, value in ((sender, 10, "reason", "需要送餐"), (colleague, 11, "reason", "需要助浴"),
+                                  (sender, 12, "to_worker", "王社工"), (centre, 13, "to_worker", "陈社工")):
+        (verdict,) = tree_push(server_db, who, put(seq, "referral", "cr", name, value, base))
+        assert verdict.verdict in ("applied", "conflict", "merged"), verdict
+    with server_db.read() as conn:
+        page = pull.pull(conn, centre, p.PullIn())
+        (whole,) = [r for r in pull.pull(conn, sender, p.PullIn()).to_model().rows if r.entity == "referral"]
+    everything = {c.field: c.id for c in whole.conflicts}
+    (row,) = page.to_model().rows
+    assert [c.field for c in row.conflicts] == ["to_worker"]
+    assert set(everything) == {"reason", "to_worker"}
+    settle = [p.PushOp(seq=20 + n, entity="conflict", row_id=everything[f], op="resolve", value=v, hlc=pack(NOW))
+              for n, (f, v) in enumerate((("to_worker", "陈社工"), ("reason", "需要送餐")))]
+    verdicts = tree_push(server_db, centre, *settle)
+    assert [(v.verdict, v.reason) for v in verdicts] == [("applied", None), ("rejected", "sync.unknown_conflict")]
