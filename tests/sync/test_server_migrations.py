@@ -77,8 +77,8 @@ def test_members_stored_before_s0008_are_found_by_their_id_number(backend: str, 
         assert (verdict.verdict, verdict.reason) == ("rejected", "sync.duplicate_id")
 
 
-def test_referrals_sent_before_s0009_reach_their_centre(backend: str, tmp_path: Path) -> None:
-    """s0009 shares referrals already sent with their receiving centre, and logs it, so a centre's
+def test_referrals_sent_before_s0010_reach_their_centre(backend: str, tmp_path: Path) -> None:
+    """s0010 shares referrals already sent with their receiving centre, and logs it, so a centre's
     device already past their last change still pulls them."""
     from sync import protocol as p
     from sync.server import pull
@@ -94,7 +94,7 @@ def test_referrals_sent_before_s0009_reach_their_centre(backend: str, tmp_path: 
             (draft, "referral", {**referral, "id": draft, "status": "draft"})]
     with fresh_database(backend, tmp_path) as db:
         with db.engine.begin() as conn:
-            command.downgrade(_alembic_config(conn), "s0008")
+            command.downgrade(_alembic_config(conn), "s0009")
         with db.engine.begin() as conn:
             for n, (row_id, entity, fields) in enumerate(rows, start=1):
                 conn.execute(text("INSERT INTO records (id, entity, org_code, fields, meta, pos, created_pos, "
