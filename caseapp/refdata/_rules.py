@@ -190,6 +190,14 @@ class Rules:
             raise KeyError(f"unknown dictionary {name!r}") from None
         return {code: dict(texts) for code, texts in entries.items()}
 
+    def codes(self, name: str) -> tuple[str, ...]:
+        """The codes of dictionary ``name``, in display order (what validation checks a value against,
+        for every value of every record: no copy of the labels)."""
+        try:
+            return tuple(self.dictionaries[name])
+        except KeyError:
+            raise KeyError(f"unknown dictionary {name!r}") from None
+
     def label(self, dictionary_name: str, code: str, lang: str = "zh") -> str:
         """Display text of ``code``; an unknown code is returned unchanged (records keep retired codes)."""
         if lang not in LANGS:
@@ -401,6 +409,11 @@ def install_rules(new: Rules | None) -> None:
 def dictionary(name: str) -> dict[str, dict[str, str]]:
     """Code dictionary ``name`` of the rules in force: code -> {"zh": ..., "en": ...}."""
     return rules().dictionary(name)
+
+
+def codes(name: str) -> tuple[str, ...]:
+    """The codes of dictionary ``name`` in the rules in force."""
+    return rules().codes(name)
 
 
 def label(dictionary_name: str, code: str, lang: str = "zh") -> str:

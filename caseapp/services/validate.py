@@ -63,7 +63,7 @@ def choices(cls: type[Record], name: str) -> list[str]:
     """The values a coded or workflow field may take (empty for free fields)."""
     facts = all_facts(cls)[name]
     if facts.codes:
-        return list(refdata.dictionary(facts.codes))
+        return list(refdata.codes(facts.codes))
     machine = machine_for(_machine_name(cls, name, facts) or "")
     return list(machine.states) if machine else []
 
