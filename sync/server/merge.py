@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 
-from caseapp.domain import tree
+from caseapp.domain import ENTITIES, tree
 from caseapp.domain.base import SILENT_FIELDS, Record
 from caseapp.domain.codec import JsonValue, dumps, from_wire
 from caseapp.domain.types import format_datetime, parse_datetime
@@ -723,6 +723,17 @@ def _text(value: JsonValue) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _parents_named(ops: Sequence[p.PushOp]) -> list[str]:
+    found = []
+    for o in ops:
+        cls = ENTITIES.get(o.entity)
+        if o.op == "create" and cls is not None and isinstance(o.value, dict):
+            ref = tree.parent_ref(cls, o.value)
+            if ref is not None and isinstance(ref[1], str):
+                found.append(ref[1])
+    return found
+
+
 def stamp_time(hlc: int) -> str:
     """updated_at derived from the winning stamp, so every replica computes the same value."""
     return format_datetime(dt.datetime.fromtimestamp(physical_ms(hlc) / 1000, dt.UTC))
@@ -763,7 +774,10 @@ def push(conn: Connection, who: Principal, ops: Sequence[p.PushOp], now_ms: int)
                                       params=detail.get("params") or {}, pos=r.pos, clamped=r.clamped,
                                       conflict_id=r.conflict_id)
     batch = Batch(conn, who, now_ms)
-    batch.preload([o.row_id for o in ops if o.op != "resolve" and o.seq not in stored])
+    fresh = [o for o in ops if o.op != "resolve" and o.seq not in stored]
+    # The records these operations touch and the parents their creates name, in a few queries
+    # rather than one per create (a first push is mostly creates of children).
+    batch.preload([o.row_id for o in fresh] + _parents_named(fresh))
     ledger_rows: list[dict[str, Any]] = []
     verdicts: list[p.Verdict] = []
     for src in sorted(ops, key=lambda o: o.seq):
