@@ -4,13 +4,38 @@
 <context>
     <name>AppWindow</name>
     <message>
+        <source>CaseApp</source>
+        <translation>个案通</translation>
+    </message>
+    <message>
         <source>Demo</source>
-        <extracomment>Imported once the unlock screen is up (ui.app warms them up in the background): the pages pull in the services, sync client and search, which the unlock screen does not need.</extracomment>
         <translation>演示</translation>
     </message>
     <message>
         <source>Something went wrong: %1</source>
         <translation>出现问题：%1</translation>
+    </message>
+    <message>
+        <source>Changes not yet synced</source>
+        <translation>修改尚未同步</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s) made on this computer have not reached the server yet. They stay here, encrypted in this workspace, and are sent at the next sync after you unlock it again. Until then colleagues do not see them.</source>
+        <translation>
+            <numerusform>本机有 %n 条修改尚未送达服务器。它们加密保存在本机的工作区中，下次解锁后同步时发送；在此之前同事看不到这些修改。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Close, keep them on this computer</source>
+        <translation>关闭，修改留在本机</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>立即同步</translation>
+    </message>
+    <message>
+        <source>Keep working</source>
+        <translation>继续工作</translation>
     </message>
 </context>
 <context>
@@ -634,6 +659,10 @@
 </context>
 <context>
     <name>MainScreen</name>
+    <message>
+        <source>CaseApp</source>
+        <translation>个案通</translation>
+    </message>
     <message>
         <source>Demo data</source>
         <translation>演示数据</translation>

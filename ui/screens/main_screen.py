@@ -15,11 +15,13 @@ from ui.pages.sync import SyncPage
 from ui.pages.today import TodayPage
 from ui.pages.visits import VisitsPage
 from ui.qt import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QStatusBar,
     QVBoxLayout,
@@ -41,8 +43,8 @@ class MainScreen(QWidget):
         super().__init__(parent)
         self.session = session
         self.sync = sync
-        self.brand = heading("CaseApp", self, size_delta=3)
-        mark_data(self.brand)  # the product name is not translated
+        # 个案通 in Chinese, as the window title
+        self.brand = heading(self.tr("CaseApp"), self, size_delta=3)
         self.demo_badge = QLabel(self.tr("Demo data"), self)
         self.demo_badge.setStyleSheet("background: #ffe8a3; padding: 2px 8px; border-radius: 4px;")
         self.search = QLineEdit(self)
@@ -74,7 +76,13 @@ class MainScreen(QWidget):
         self.stack = QStackedWidget(self)
         for page in self.pages:
             self.nav.addItem(page.title())
-            self.stack.addWidget(page)
+            # Each page scrolls rather than making the window taller than a small screen
+            # (1366×768 at 125% scaling): its minimum height is no longer the window's.
+            frame = QScrollArea(self.stack)
+            frame.setWidgetResizable(True)
+            frame.setFrameShape(QFrame.Shape.NoFrame)
+            frame.setWidget(page)
+            self.stack.addWidget(frame)
             page.open_household.connect(self.open_household)
         # As wide as the longest entry in this language (German-length English, long Chinese).
         self.nav.setFixedWidth(max(NAV_MIN_WIDTH, self.nav.sizeHintForColumn(0) + 2 * self.nav.frameWidth() + 8))
