@@ -3,14 +3,20 @@ what closing says about unsynced changes, dates typed the ways people type them,
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
-from caseapp.domain import Household
+import pytest
+from sqlalchemy import select
+
+from caseapp.domain import Household, Member
 from caseapp.services import records
-from tests.ui.conftest import ORG, make_session, unlock
+from tests.ui.conftest import ORG, make_session, type_text, unlock
+from tests.ui.test_households import BAD_ID, GOOD_ID
 from ui import language
+from ui.forms.dialog import RecordDialog
 from ui.prefs import Prefs
-from ui.qt import QRect, QSize
+from ui.qt import QAction, QApplication, QDate, QRect, QSize, Qt, QTableView, QWidget
 from ui.tasks import TaskManager
 from ui.window import AppWindow, fitted_size
 
@@ -91,3 +97,89 @@ def test_closing_with_everything_synced_asks_nothing(qtbot, existing: Path, task
     unlock(qtbot, window)
     window.close()
     assert window.close_box is None and not window.isVisible()
+
+
+def _member_dialog(qtbot, window: AppWindow) -> RecordDialog:
+    ws = window.session.ws
+    assert ws is not None
+    with ws.write() as db:
+        household_id = records.create(db, Household, {"org_code": ORG, "head_name": "李秀英",
+                                                      "address": "越秀北路 12 号"}).id
+    main = window.main_screen
+    main.open_household(household_id)
+    view = main.households.view
+    qtbot.waitUntil(lambda: view.bundle is not None, timeout=5_000)
+    view.tabs.setCurrentWidget(view.members)
+    view.members.add.click()
+    dialog = view.open_dialogs()[-1]
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=2_000)
+    return dialog
+
+
+# The offscreen platform's own notices when a popup opens.
+@pytest.mark.qt_log_ignore("does not support raise", "does not support grabbing", "does not support propagateSizeHints")
+def test_a_member_typed_with_enter_moving_on_and_ctrl_enter_saving(qtbot, chinese_window: AppWindow) -> None:
+    dialog = _member_dialog(qtbot, chinese_window)
+    form = dialog.form
+    name = form.editor("name").widget
+    name.setFocus()
+    type_text(name, "李秀英")
+    qtbot.keyClick(name, Qt.Key.Key_Return)  # Enter moves on, it does not save half a form
+    assert dialog.isVisible() and QApplication.focusWidget() is form.editor("id_number").widget
+
+    # A wrong ID number: its message under the field, in Chinese.
+    id_edit = form.editor("id_number").widget
+    qtbot.keyClicks(id_edit, BAD_ID)
+    qtbot.keyClick(id_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    error = form.errors["id_number"]
+    qtbot.waitUntil(lambda: error.showing, timeout=5_000)
+    assert dialog.isVisible() and any("\u4e00" <= ch <= "\u9fff" for ch in error.text())
+    below = form.editor("relationship").widget
+    where = below.mapTo(form, below.rect().topLeft())
+
+    # Correcting it clears the message at once, before any save, and nothing below it moves.
+    qtbot.keyClick(id_edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(id_edit, GOOD_ID)
+    assert not error.showing and error.text() == ""
+    qtbot.wait(20)  # let any relayout happen
+    assert below.mapTo(form, below.rect().topLeft()) == where
+
+    # The birth date from the calendar at the end of the field (Alt+Down opens it), then typed as
+    # people write dates: 1949/12/31.
+    birth = form.editor("birth_date").widget
+    birth.setFocus()
+    qtbot.keyClick(birth, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    picker = form.editor("birth_date").picker  # type: ignore[attr-defined]
+    popup = picker.popup
+    assert popup is not None and popup.isVisible()
+    popup.calendar.setSelectedDate(QDate(1949, 12, 30))
+    days = popup.calendar.findChild(QTableView)  # the month's grid, where the keys go
+    assert days is not None
+    qtbot.keyClick(days, Qt.Key.Key_Right)
+    qtbot.keyClick(days, Qt.Key.Key_Return)
+    assert birth.text() == "1949-12-31" and picker.popup is None
+    birth.setText("1949/12/31")
+
+    qtbot.keyClick(birth, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5_000)
+    ws = chinese_window.session.ws
+    assert ws is not None
+    with ws.read() as db:
+        member = db.scalars(select(Member).where(Member.name == "李秀英")).one()
+    assert member.birth_date == dt.date(1949, 12, 31) and member.id_number == GOOD_ID
+
+
+def test_every_date_field_has_a_calendar(qtbot, chinese_window: AppWindow) -> None:
+    from ui.forms.editors import DateEditor, DateTimeTextEditor, make_editor
+    from ui.forms.specs import DATE, DATETIME, SPECS
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    dated = [s for specs in SPECS.values() for s in specs if s.kind in (DATE, DATETIME)]
+    assert len(dated) > 5
+    for spec in dated:
+        editor = make_editor(spec, parent, "zh")
+        assert isinstance(editor, DateEditor | DateTimeTextEditor), spec.name
+        action = editor.edit.findChild(QAction, "choose_date")
+        assert action is not None and action.toolTip() == "选择日期（Alt+下箭头）", spec.name

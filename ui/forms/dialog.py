@@ -13,7 +13,22 @@ from caseapp.errors import CaseAppError
 from caseapp.services import records
 from ui.forms.form import RecordForm
 from ui.forms.specs import FieldSpec, entity_name
-from ui.qt import QDialog, QFrame, QHBoxLayout, QPushButton, QScrollArea, Qt, QVBoxLayout, QWidget, Signal
+from ui.qt import (
+    QAbstractButton,
+    QApplication,
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QKeyEvent,
+    QKeySequence,
+    QPushButton,
+    QScrollArea,
+    QShortcut,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
 from ui.session import Session
 
 log = logging.getLogger(__name__)
@@ -60,6 +75,26 @@ class RecordDialog(QDialog):
         self.resize(620, min(self.form.sizeHint().height() + 90, 720))
         self.save.clicked.connect(self.submit)
         self.cancel.clicked.connect(self.reject)
+        self.save.setToolTip(self.tr("Save (Ctrl+Enter)"))
+        # Ctrl+Enter saves from any field, a multi-line note included; Enter moves on (keyPressEvent).
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.submit)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter in a field moves on to the next one, as on a paper form; Enter in the last field, or
+        on the Save button, saves."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
+            focus = QApplication.focusWidget()
+            last = self._last_field()
+            if (focus is not None and not isinstance(focus, QAbstractButton) and self.form.isAncestorOf(focus)
+                    and last is not None and focus is not last and not last.isAncestorOf(focus)):
+                self.focusNextChild()
+                return
+        super().keyPressEvent(event)
+
+    def _last_field(self) -> QWidget | None:
+        shown = [e.widget for e in self.form.editors.values() if e.widget.isEnabled() and not e.widget.isHidden()]
+        return shown[-1] if shown else None
 
     def submit(self) -> None:
         if not self.save.isEnabled():

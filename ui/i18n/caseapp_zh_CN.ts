@@ -170,6 +170,17 @@
     </message>
 </context>
 <context>
+    <name>DatePicker</name>
+    <message>
+        <source>Choose a date</source>
+        <translation>选择日期</translation>
+    </message>
+    <message>
+        <source>Choose a date (Alt+Down)</source>
+        <translation>选择日期（Alt+下箭头）</translation>
+    </message>
+</context>
+<context>
     <name>Editor</name>
     <message>
         <source>YYYY-MM-DD HH:MM</source>
@@ -1025,6 +1036,10 @@
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+    <message>
+        <source>Save (Ctrl+Enter)</source>
+        <translation>保存（Ctrl+Enter）</translation>
     </message>
     <message>
         <source>The record could not be saved: %1</source>
