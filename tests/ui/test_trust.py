@@ -183,3 +183,61 @@ def test_every_date_field_has_a_calendar(qtbot, chinese_window: AppWindow) -> No
         assert isinstance(editor, DateEditor | DateTimeTextEditor), spec.name
         action = editor.edit.findChild(QAction, "choose_date")
         assert action is not None and action.toolTip() == "选择日期（Alt+下箭头）", spec.name
+
+
+def _three_households(window: AppWindow) -> dict[str, str]:
+    ws = window.session.ws
+    assert ws is not None
+    ids = {}
+    with ws.write() as db:
+        for name, address in (("张伟", "东风中路 1 号"), ("李娜", "豪贤路 2 号"), ("张敏", "小北路 3 号")):
+            household = records.create(db, Household, {"org_code": ORG, "head_name": name, "address": address})
+            records.create(db, Member, {"org_code": ORG, "household_id": household.id, "name": name,
+                                        "relationship": "02"})
+            ids[name] = household.id
+    return ids
+
+
+def test_enter_in_the_search_box_opens_the_top_hit_and_down_goes_into_the_results(
+        qtbot, chinese_window: AppWindow) -> None:
+    _three_households(chinese_window)
+    main = chinese_window.main_screen
+    page = main.households
+    model = page.model
+    main.search.setFocus()
+    type_text(main.search, "张")
+    qtbot.keyClick(main.search, Qt.Key.Key_Return)  # at once, before the results are in
+    qtbot.waitUntil(lambda: page.view.bundle is not None, timeout=5_000)
+    assert page.stack.currentWidget() is page.view
+    top = model.rows[0].head_name
+    assert top in ("张伟", "张敏") and page.view.title.text() == top
+
+    main.search.clear()
+    main.search.setFocus()
+    type_text(main.search, "张")
+    qtbot.waitUntil(lambda: model.query == "张" and not model.loading and len(model.rows) == 2, timeout=5_000)
+    qtbot.keyClick(main.search, Qt.Key.Key_Down)
+    table = page.table
+    assert page.stack.currentWidget() is page.list_page
+    assert table.hasFocus() or not chinese_window.isActiveWindow()
+    assert table.current_row() == 0
+    qtbot.keyClick(table, Qt.Key.Key_Down)
+    assert table.current_row() == 1
+    second = model.rows[1].head_name
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.view.bundle is not None and page.view.title.text() == second, timeout=5_000)
+
+
+def test_the_search_box_and_the_list_agree_after_locking(qtbot, chinese_window: AppWindow) -> None:
+    _three_households(chinese_window)
+    main = chinese_window.main_screen
+    model = main.households.model
+    type_text(main.search, "张")
+    qtbot.waitUntil(lambda: model.query == "张" and not model.loading and len(model.rows) == 2, timeout=5_000)
+    chinese_window.lock()
+    unlock(qtbot, chinese_window)
+    main.go(main.today)
+    main.go(main.households)
+    qtbot.waitUntil(lambda: not model.loading and len(model.rows) == 3, timeout=5_000)
+    assert main.search.text() == "" and model.query == ""
+    assert main.households.table.isColumnHidden(model.MATCHED)

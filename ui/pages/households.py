@@ -194,6 +194,10 @@ class HouseholdsPage(Page):
 
     def clear(self) -> None:
         super().clear()
+        # The search box is emptied on locking: the list forgets what was typed too, so after
+        # unlocking both show the same thing (the remembered filter, no search).
+        self.model.query = ""
+        self.table.setColumnHidden(HouseholdsModel.MATCHED, True)
         self.problems.clear()  # may name people and their ID numbers
         self.problems.hide()
         self.panel.clear()
