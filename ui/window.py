@@ -72,13 +72,18 @@ class AppWindow(QMainWindow):
         if session.path.joinpath("key.json").exists():
             self.stack.setCurrentWidget(self.unlock_screen)
         else:
-            from ui.screens.firstrun import FirstRun
-
-            self.first_run = FirstRun(session, self)
-            self.stack.addWidget(self.first_run)
-            self.stack.setCurrentWidget(self.first_run)
-            self.first_run.finished.connect(self._first_run_done)
+            self.first_run = self._new_first_run()
         self._retitle()
+
+    def _new_first_run(self) -> FirstRun:
+        from ui.screens.firstrun import FirstRun
+
+        first_run = FirstRun(self.session, self)
+        self.stack.addWidget(first_run)
+        self.stack.setCurrentWidget(first_run)
+        first_run.finished.connect(self._first_run_done)
+        first_run.language_changed.connect(self.set_language)
+        return first_run
 
     # -- the main screen, built when first needed ----------------------------------------------------
     @property
@@ -236,6 +241,16 @@ class AppWindow(QMainWindow):
                 self.sync.refresh()
         if was_unlock:
             self.stack.setCurrentWidget(self.unlock_screen)
+        old_first = self.first_run
+        if old_first is not None and old_first.current_step() is old_first.passphrase_step:
+            # The language is chosen on the first screen, before anything is created: build it
+            # again in that language, keeping the name already typed (passphrases are typed after).
+            name = old_first.passphrase_step.name.text()
+            self.first_run = self._new_first_run()
+            self.first_run.passphrase_step.name.setText(name)
+            self.stack.removeWidget(old_first)
+            old_first.deleteLater()
+            self.first_run.passphrase_step.language.setFocus()
         self._retitle()
 
     def unsynced_changes(self) -> int:

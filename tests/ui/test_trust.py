@@ -241,3 +241,28 @@ def test_the_search_box_and_the_list_agree_after_locking(qtbot, chinese_window: 
     qtbot.waitUntil(lambda: not model.loading and len(model.rows) == 3, timeout=5_000)
     assert main.search.text() == "" and model.query == ""
     assert main.households.table.isColumnHidden(model.MATCHED)
+
+
+def test_the_first_screen_asks_the_language_first(qtbot, new_window: AppWindow) -> None:
+    flow = new_window.first_run
+    assert flow is not None
+    step = flow.passphrase_step
+    # the first thing on the first screen, readable in either language
+    assert [step.language.itemText(n) for n in range(step.language.count())] == ["中文（简体）", "English"]
+    assert step.language.currentData() == language.EN and new_window.windowTitle() == "CaseApp"
+    step.name.setText("王小红")
+    step.language.setCurrentIndex(step.language.findData(language.ZH))
+    step.language.activated.emit(step.language.currentIndex())
+    flow = new_window.first_run
+    assert flow is not None and new_window.stack.currentWidget() is flow
+    step = flow.passphrase_step
+    assert new_window.windowTitle() == "个案通"
+    assert step.create_button.text() == "创建工作区" and step.name.text() == "王小红"
+    assert step.language.currentData() == language.ZH
+    assert Prefs.load(new_window.prefs.path).language == language.ZH
+    # and the workspace is created in Chinese from there on
+    step.passphrase.setText("correct horse battery staple")
+    step.repeat.setText("correct horse battery staple")
+    step.create_button.click()
+    qtbot.waitUntil(lambda: flow.current_step() is flow.recovery_step, timeout=10_000)
+    assert new_window.first_run is flow

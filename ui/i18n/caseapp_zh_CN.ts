@@ -869,7 +869,7 @@
     <name>PassphraseStep</name>
     <message>
         <source>For example 王小红</source>
-        <extracomment>passphrase, name</extracomment>
+        <extracomment>passphrase, name the language chosen at the top of the first screen</extracomment>
         <translation>例如 王小红</translation>
     </message>
     <message>
