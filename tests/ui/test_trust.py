@@ -266,3 +266,22 @@ def test_the_first_screen_asks_the_language_first(qtbot, new_window: AppWindow) 
     step.create_button.click()
     qtbot.waitUntil(lambda: flow.current_step() is flow.recovery_step, timeout=10_000)
     assert new_window.first_run is flow
+
+
+def test_file_dialogs_speak_chinese(qtbot, chinese_window: AppWindow) -> None:
+    from ui.qt import QAbstractButton, QFileDialog, QLabel
+
+    # The dialogs the ledger import and the exports open, as Qt draws them where the desktop has no
+    # native one; Qt's own catalogue leaves two labels in English, ours fills them (ui.language).
+    for mode, verb in ((QFileDialog.AcceptMode.AcceptOpen, "打开"), (QFileDialog.AcceptMode.AcceptSave, "保存")):
+        dialog = QFileDialog(chinese_window, "导入家庭台账", "", "Excel (*.xlsx)")
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+        dialog.setAcceptMode(mode)
+        qtbot.addWidget(dialog)
+        words = [b.text() for b in dialog.findChildren(QAbstractButton)]
+        words += [b.toolTip() for b in dialog.findChildren(QAbstractButton)]
+        words += [label.text() for label in dialog.findChildren(QLabel)]
+        assert any(verb in w for w in words) and any("取消" in w for w in words), words
+        assert any("文件类型" in w for w in words) and any("查找范围" in w for w in words), words
+        english = [w for w in words if w and not any("\u4e00" <= ch <= "\u9fff" for ch in w)]
+        assert english == [], english
