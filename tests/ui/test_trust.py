@@ -285,3 +285,37 @@ def test_file_dialogs_speak_chinese(qtbot, chinese_window: AppWindow) -> None:
         assert any("文件类型" in w for w in words) and any("查找范围" in w for w in words), words
         english = [w for w in words if w and not any("\u4e00" <= ch <= "\u9fff" for ch in w)]
         assert english == [], english
+
+
+def test_a_conflict_names_its_household_and_person_and_opens_the_household(qtbot, chinese_window: AppWindow) -> None:
+    import json
+
+    from caseapp.ids import new_id
+    from caseapp.store.tables import ConflictRecord
+
+    window = chinese_window
+    ws = window.session.ws
+    assert ws is not None
+    with ws.write() as db:
+        home = records.create(db, Household, {"org_code": ORG, "head_name": "王芳", "address": "滨江东路 1 号"})
+        records.create(db, Member, {"org_code": ORG, "household_id": home.id, "name": "王芳", "relationship": "02"})
+        spouse = records.create(db, Member, {"org_code": ORG, "household_id": home.id, "name": "李强",
+                                             "relationship": "10", "phone": "13800138000"})
+        home_id = home.id
+        db.add(ConflictRecord(id=new_id(), entity="member", row_id=spouse.id, field="phone", org_code=ORG,
+                              base_value=json.dumps("13800138000"), winner_value=json.dumps("13900139000"),
+                              loser_value=json.dumps("13700137000"), winner_author="同事", loser_author="tester",
+                              winner_device="other", loser_device=ws.device_id, winner_hlc=1 << 16,
+                              loser_hlc=1 << 16, created_at=dt.datetime.now(dt.UTC)))
+    main = window.main_screen
+    main.go(main.sync_page)
+    page = main.sync_page
+    panel = page.panel
+    qtbot.waitUntil(lambda: panel.row is not None, timeout=5_000)
+    assert panel.title.text() == "王芳户 · 李强 · 家庭成员 · 联系电话", panel.title.text()
+    assert page.conflicts.data(page.conflicts.index(0, page.conflicts.RECORD)) == "王芳户 · 李强 · 家庭成员"
+    assert panel.open_button.isEnabled() and panel.open_button.text() == "打开这一户"
+    panel.open_button.click()
+    view = main.households.view
+    qtbot.waitUntil(lambda: view.bundle is not None, timeout=5_000)
+    assert main.current_page() is main.households and view.bundle.household["id"] == home_id

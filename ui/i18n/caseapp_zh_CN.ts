@@ -112,8 +112,12 @@
 <context>
     <name>ConflictPanel</name>
     <message>
+        <source>Open the household</source>
+        <extracomment>conflict id, keep (&quot;mine&quot; / &quot;theirs&quot; / &quot;&quot;), typed value (or None) the household the conflict is in, to look at it before choosing</extracomment>
+        <translation>打开这一户</translation>
+    </message>
+    <message>
         <source>Keep mine</source>
-        <extracomment>conflict id, keep (&quot;mine&quot; / &quot;theirs&quot; / &quot;&quot;), typed value (or None)</extracomment>
         <translation>保留我的</translation>
     </message>
     <message>
@@ -142,10 +146,17 @@
     </message>
 </context>
 <context>
+    <name>Conflicts</name>
+    <message>
+        <source>%1&apos;s household</source>
+        <extracomment>whether the value in force now (the server&apos;s default pick) is mine whose record it is: the household (to open it) and the person it is about</extracomment>
+        <translation>%1户</translation>
+    </message>
+</context>
+<context>
     <name>ConflictsModel</name>
     <message>
         <source>Record</source>
-        <extracomment>whether the value in force now (the server&apos;s default pick) is mine</extracomment>
         <translation>记录</translation>
     </message>
     <message>
@@ -802,28 +813,25 @@
 <context>
     <name>OutboxModel</name>
     <message>
-        <source>No.</source>
-        <translation>序号</translation>
-    </message>
-    <message>
         <source>Record</source>
+        <extracomment>Which state a record&apos;s row shows when its changes are in several: what needs the user first.</extracomment>
         <translation>记录</translation>
-    </message>
-    <message>
-        <source>Change</source>
-        <translation>修改项</translation>
     </message>
     <message>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <source>Value</source>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Changes</source>
         <translation>修改内容</translation>
     </message>
     <message>
-        <source>Reason</source>
-        <translation>原因</translation>
+        <source>Values</source>
+        <translation>修改后的值</translation>
     </message>
     <message>
         <source>Waiting</source>
