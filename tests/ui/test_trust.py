@@ -319,3 +319,48 @@ def test_a_conflict_names_its_household_and_person_and_opens_the_household(qtbot
     view = main.households.view
     qtbot.waitUntil(lambda: view.bundle is not None, timeout=5_000)
     assert main.current_page() is main.households and view.bundle.household["id"] == home_id
+
+
+def test_a_new_household_asks_its_community_and_grid_and_its_first_member_is_the_head(
+        qtbot, chinese_window: AppWindow) -> None:
+    from caseapp.domain.households import HEAD
+
+    window = chinese_window
+    ws = window.session.ws
+    assert ws is not None
+    main = window.main_screen
+    main.go(main.households)
+    dialog = main.households.new_household()
+    area = dialog.area  # type: ignore[attr-defined]
+    # the caseworker's own community to begin with, its street's other communities to choose from
+    assert area.currentData() == ORG and area.currentText() == "三眼井社区居委会"
+    other = area.findText("德源里社区居委会")
+    assert other > 0
+    # with nothing chosen, saving asks for it, under the choice
+    area.setCurrentIndex(0)
+    dialog.form.editor("head_name").set("黄丽娟")
+    dialog.form.editor("address").set("德政北路 3 号")
+    dialog.save.click()
+    error = dialog.area_error  # type: ignore[attr-defined]
+    assert dialog.isVisible() and error.showing and "社区" in error.text()
+    assert not dialog.form.banner.showing
+    area.setCurrentIndex(other)
+    area.activated.emit(other)
+    assert not error.showing  # cleared as soon as it is chosen
+    dialog.save.click()
+    view = main.households.view
+    qtbot.waitUntil(lambda: not dialog.isVisible() and view.bundle is not None, timeout=5_000)
+    assert view.bundle is not None and view.bundle.household["org_code"] == "440104001101"
+
+    # The first member starts as 户主 under the household's name; the next as nobody in particular.
+    view.tabs.setCurrentWidget(view.members)
+    view.members.add.click()
+    first = view.open_dialogs()[-1]
+    assert first.form.editor("relationship").get() == HEAD and first.form.editor("name").get() == "黄丽娟"
+    first.form.editor("id_number").set(GOOD_ID)
+    first.save.click()
+    qtbot.waitUntil(lambda: not first.isVisible(), timeout=5_000)
+    qtbot.waitUntil(lambda: len(view.members.model.rows) == 1, timeout=5_000)
+    view.members.add.click()
+    second = view.open_dialogs()[-1]
+    assert second.form.editor("relationship").get() != HEAD and second.form.editor("name").get() == ""

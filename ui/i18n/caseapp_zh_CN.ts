@@ -811,6 +811,14 @@
     </message>
 </context>
 <context>
+    <name>NewHouseholdDialog</name>
+    <message>
+        <source>Community and grid</source>
+        <extracomment>the shortest code a household may be filed under: a community (a grid&apos;s code is longer)</extracomment>
+        <translation>所属社区和网格</translation>
+    </message>
+</context>
+<context>
     <name>OutboxModel</name>
     <message>
         <source>Record</source>
