@@ -15,7 +15,7 @@ from ui.idle import IdleWatcher, LockKey
 from ui.prefs import Prefs
 from ui.qt import QCloseEvent, QDialog, QMainWindow, QMessageBox, QRect, QSize, QStackedWidget, Qt, QWidget
 from ui.screens.unlock import UnlockScreen
-from ui.session import Session
+from ui.session import SETTINGS, Session
 
 if TYPE_CHECKING:
     from ui.screens.firstrun import FirstRun
@@ -60,6 +60,7 @@ class AppWindow(QMainWindow):
         self._hidden_dialogs: list[QDialog] = []
         self._close_confirmed = False
         self.close_box: QMessageBox | None = None
+        self.leave_box: QMessageBox | None = None
 
         self.idle = IdleWatcher(idle_ms or DEFAULT_AUTOLOCK_MINUTES * 60_000, self)
         self.idle.idle.connect(self.lock)
@@ -113,6 +114,7 @@ class AppWindow(QMainWindow):
         self.main_screen.lock_requested.connect(self.lock)
         self.main_screen.settings.language_changed.connect(self.set_language)
         self.main_screen.settings.autolock_changed.connect(self._set_idle)
+        self.main_screen.settings.leave_demo_requested.connect(self.ask_to_leave_demo)
 
     def _restore_size(self) -> None:
         """The size the window had when last closed (or the default), never more than the screen has
@@ -270,6 +272,38 @@ class AppWindow(QMainWindow):
         self.idle.stop()
         self.session.close()
         super().closeEvent(event)
+
+    # -- leaving the demo -----------------------------------------------------------------------
+    def ask_to_leave_demo(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Leave the demo"), self.tr(
+            "The demo's households, and everything typed into the demo, are deleted from this computer. "
+            "Then you create your own workspace, with your own passphrase."), parent=self)
+        box.setObjectName("leave_demo_box")
+        leave = box.addButton(self.tr("Delete the demo and start"), QMessageBox.ButtonRole.DestructiveRole)
+        leave.setObjectName("leave")
+        stay = box.addButton(self.tr("Stay in the demo"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(stay)
+        box.finished.connect(lambda _r: self.leave_demo() if box.clickedButton() is leave else None)
+        self.leave_box = box
+        box.open()
+
+    def leave_demo(self) -> None:
+        """Close and delete the demo workspace, then show the first run again (a workspace that is
+        not the demo's is never deleted here)."""
+        ws = self.session.ws
+        if ws is None or not self.session.settings.get("demo"):
+            return
+        from ui.adapters import demo
+
+        demo_folder = demo.folder_for(ws)
+        self.idle.stop()
+        if self._main is not None:
+            self._main.clear()
+        self.session.close()
+        demo.leave(self.session.path, demo_folder)
+        self.session.settings = dict(SETTINGS)
+        self.first_run = self._new_first_run()
+        self._retitle()
 
     def _ask_before_closing(self, pending: int) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Changes not yet synced"), self.tr(

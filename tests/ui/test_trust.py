@@ -124,6 +124,8 @@ def test_a_member_typed_with_enter_moving_on_and_ctrl_enter_saving(qtbot, chines
     form = dialog.form
     name = form.editor("name").widget
     name.setFocus()
+    assert name.text() == "李秀英"  # the first member starts as the head, under the household's name
+    name.clear()
     type_text(name, "李秀英")
     qtbot.keyClick(name, Qt.Key.Key_Return)  # Enter moves on, it does not save half a form
     assert dialog.isVisible() and QApplication.focusWidget() is form.editor("id_number").widget
@@ -364,3 +366,49 @@ def test_a_new_household_asks_its_community_and_grid_and_its_first_member_is_the
     view.members.add.click()
     second = view.open_dialogs()[-1]
     assert second.form.editor("relationship").get() != HEAD and second.form.editor("name").get() == ""
+
+
+@pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+def test_the_demo_keeps_my_name_and_can_be_left(qtbot, new_window: AppWindow, monkeypatch) -> None:
+    from ui.adapters import demo
+    from ui.screens.firstrun import flow as first_run
+
+    monkeypatch.setattr(first_run, "DEMO_HOUSEHOLDS", 12)
+    flow = new_window.first_run
+    assert flow is not None
+    step = flow.passphrase_step
+    step.name.setText("王小红")
+    step.passphrase.setText("correct horse battery staple")
+    step.repeat.setText("correct horse battery staple")
+    step.create_button.click()
+    qtbot.waitUntil(lambda: flow.current_step() is flow.recovery_step, timeout=10_000)
+    flow.recovery_step.written.setChecked(True)
+    flow.recovery_step.next.click()
+    flow.mode_step.demo_radio.setChecked(True)
+    path = new_window.session.path
+    try:
+        flow.mode_step.start.click()
+        qtbot.waitUntil(lambda: new_window.first_run is None, timeout=60_000)
+        ws = new_window.session.ws
+        assert ws is not None and ws.actor == "王小红"  # not the demo server's "demo"
+        main = new_window.main_screen
+        main.go(main.sync_page)
+        page = main.sync_page
+        qtbot.waitUntil(lambda: len(page.conflicts.rows) == 1, timeout=10_000)
+        assert page.conflicts.rows[0].my_author == "王小红"
+
+        main.go(main.settings)
+        settings = main.settings
+        qtbot.waitUntil(lambda: settings.demo_box.isVisibleTo(settings), timeout=5_000)
+        assert settings.name.text() == "王小红"
+        settings.leave_demo.click()
+        box = new_window.leave_box
+        assert box is not None and box.isVisible()
+        box.findChild(type(box.defaultButton()), "leave").click()
+        qtbot.waitUntil(lambda: new_window.first_run is not None, timeout=10_000)
+        assert new_window.stack.currentWidget() is new_window.first_run
+        assert not new_window.session.is_open and "Demo" not in new_window.windowTitle()
+        assert not path.exists() and not demo.folder_for(ws).exists()
+    finally:
+        new_window.session.close()
+        demo.stop_servers()

@@ -9,6 +9,7 @@ a household's phone number and syncs, then this workspace changes the same numbe
 from __future__ import annotations
 
 import secrets
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,17 @@ def ensure_server(ws: Workspace) -> str:
         # Same server database, possibly another port: the token and cursor stay valid.
         ws.set_setting("sync.server_url", server.url)
     return server.url
+
+
+def leave(path: Path, demo_folder: Path) -> None:
+    """Delete a closed demo workspace and its server beside it: the demo's records are fictional,
+    and a caseworker leaving it starts again with a workspace of their own."""
+    server = _running.pop(demo_folder, None)
+    if server is not None:
+        server.stop()
+    for folder in (path, demo_folder):
+        if folder.exists():
+            shutil.rmtree(folder)
 
 
 def stop_servers() -> None:

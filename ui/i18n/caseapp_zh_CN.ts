@@ -16,6 +16,22 @@
         <translation>出现问题：%1</translation>
     </message>
     <message>
+        <source>Leave the demo</source>
+        <translation>退出演示</translation>
+    </message>
+    <message>
+        <source>The demo&apos;s households, and everything typed into the demo, are deleted from this computer. Then you create your own workspace, with your own passphrase.</source>
+        <translation>演示中的家庭，以及在演示中录入的一切，都将从本机删除。随后请用您自己的口令创建自己的工作区。</translation>
+    </message>
+    <message>
+        <source>Delete the demo and start</source>
+        <translation>删除演示，开始使用</translation>
+    </message>
+    <message>
+        <source>Stay in the demo</source>
+        <translation>留在演示中</translation>
+    </message>
+    <message>
         <source>Changes not yet synced</source>
         <translation>修改尚未同步</translation>
     </message>
@@ -1166,7 +1182,7 @@
     <name>SettingsPage</name>
     <message>
         <source> min</source>
-        <extracomment>a different server address was saved: signing in there is needed (done on the Sync page)</extracomment>
+        <extracomment>a different server address was saved: signing in there is needed (done on the Sync page) the caseworker asked to leave the demo (the window confirms and does it)</extracomment>
         <translation> 分钟</translation>
     </message>
     <message>
@@ -1220,6 +1236,18 @@
     <message>
         <source>New passphrase again</source>
         <translation>再次输入新密码</translation>
+    </message>
+    <message>
+        <source>Demo</source>
+        <translation>演示</translation>
+    </message>
+    <message>
+        <source>Leave the demo and start my own workspace…</source>
+        <translation>退出演示，创建我自己的工作区…</translation>
+    </message>
+    <message>
+        <source>This workspace holds fictional households to try CaseApp with. Leaving the demo deletes them, and everything typed into the demo, from this computer; then you create your own workspace.</source>
+        <translation>这个工作区里是用来试用个案通的虚构家庭。退出演示会从本机删除它们以及在演示中录入的一切，然后您创建自己的工作区。</translation>
     </message>
     <message>
         <source>Settings</source>
