@@ -175,7 +175,7 @@ def test_outbox_and_history(qapp: object, ws: Workspace) -> None:
     assert outbox.rowCount() == 2
     cells = [[outbox.data(outbox.index(r, c)) for c in range(outbox.columnCount())] for r in range(2)]
     household, person = cells
-    assert household[outbox.RECORD] == "林淑珍's household · Household"
+    assert household[outbox.RECORD] == "林淑珍's household"
     assert household[outbox.CHANGE] == "New record, Phone number, Address"
     assert "13800138000" in household[outbox.VALUE] and "林淑珍" in household[outbox.VALUE]  # what it carried
     assert person[outbox.RECORD] == "林淑珍's household · 林淑珍 · Household member"

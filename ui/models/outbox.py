@@ -143,7 +143,8 @@ def record_words(entity: str, who: Whose, lang: str) -> str:
         parts.append(QCoreApplication.translate("Conflicts", "%1's household").replace("%1", who.head_name))
     if who.person and (who.person != who.head_name or entity == "member"):
         parts.append(who.person)
-    parts.append(display.entity_name(entity, lang))
+    if entity != "household" or not who.head_name:  # 王芳户 says enough for the household itself
+        parts.append(display.entity_name(entity, lang))
     return " · ".join(parts)
 
 
