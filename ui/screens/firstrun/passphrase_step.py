@@ -73,7 +73,8 @@ class PassphraseStep(QWidget):
 
         self.language.activated.connect(lambda _i: self.language_changed.emit(str(self.language.currentData())))
         self.passphrase.textChanged.connect(self._typed)
-        self.repeat.textChanged.connect(lambda _t: self.repeat_error.clear_error())
+        # a corrected field's message goes at once, its line stays: nothing moves under the pointer
+        self.repeat.textChanged.connect(lambda _t: self.repeat_error.fixed())
         self.create_button.clicked.connect(self._submit)
         self.repeat.returnPressed.connect(self._submit)
         self.passphrase.returnPressed.connect(self.repeat.setFocus)
@@ -81,7 +82,7 @@ class PassphraseStep(QWidget):
 
     def _typed(self, text: str) -> None:
         self.meter.update_for(text)
-        self.passphrase_error.clear_error()
+        self.passphrase_error.fixed()
 
     def _submit(self) -> None:
         if not self.create_button.isEnabled():
