@@ -412,3 +412,15 @@ def test_the_demo_keeps_my_name_and_can_be_left(qtbot, new_window: AppWindow, mo
     finally:
         new_window.session.close()
         demo.stop_servers()
+
+
+def test_a_long_form_is_no_taller_than_the_screen(qtbot, chinese_window: AppWindow) -> None:
+    from ui.forms.dialog import dialog_height
+
+    dialog = _member_dialog(qtbot, chinese_window)
+    needed = dialog.form.sizeHint().height()
+    free = dialog.screen().availableGeometry().height()
+    assert dialog.height() == dialog_height(needed, free) <= free
+    # the member form on 1366×768 at 125%: shorter than it would like, and it scrolls
+    small = dialog_height(needed, SMALL_SCREEN.height())
+    assert small < needed + 90 and small + 30 <= SMALL_SCREEN.height()

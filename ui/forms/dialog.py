@@ -34,6 +34,17 @@ from ui.session import Session
 log = logging.getLogger(__name__)
 
 
+#: the tallest a record dialog opens, and the room left for its title bar and buttons
+MAX_HEIGHT, FRAME_AND_BUTTONS, SCREEN_MARGIN = 720, 90, 60
+
+
+def dialog_height(form_height: int, free_height: int | None) -> int:
+    """As tall as the form needs, but never taller than ``free_height`` (the screen's free area)
+    allows: a long form scrolls instead."""
+    room = MAX_HEIGHT if free_height is None else free_height - SCREEN_MARGIN
+    return max(200, min(form_height + FRAME_AND_BUTTONS, MAX_HEIGHT, room))
+
+
 class RecordDialog(QDialog):
     #: the saved record's id
     saved = Signal(str)
@@ -72,7 +83,11 @@ class RecordDialog(QDialog):
         self.body = QVBoxLayout(self)
         self.body.addWidget(scroll, 1)
         self.body.addLayout(buttons)
-        self.resize(620, min(self.form.sizeHint().height() + 90, 720))
+        # The form scrolls: the dialog is never taller than the screen has room for (1366×768 at
+        # 125% scaling leaves about 580 pixels).
+        screen = (parent.screen() if parent is not None else None) or QApplication.primaryScreen()
+        free = screen.availableGeometry().height() if screen is not None else None
+        self.resize(620, dialog_height(self.form.sizeHint().height(), free))
         self.save.clicked.connect(self.submit)
         self.cancel.clicked.connect(self.reject)
         self.save.setToolTip(self.tr("Save (Ctrl+Enter)"))
