@@ -98,6 +98,7 @@ def record_verdicts(ws: Workspace, entries: Sequence[JournalEntry], verdicts: Se
     with ws.engine.begin() as conn:
         held_rows = set(conn.execute(select(JournalEntry.row_id).where(JournalEntry.state == HELD,
                                                                         JournalEntry.op == "create")).scalars())
+        written: dict[str, dict[str, int]] = {}  # entity -> row id -> the highest position a verdict gave
         for entry in entries:
             verdict = by_seq.get(entry.seq)
             if verdict is None:
@@ -115,14 +116,16 @@ def record_verdicts(ws: Workspace, entries: Sequence[JournalEntry], verdicts: Se
             updates.append({"b_seq": entry.seq, "state": verdict.verdict, "reason": verdict.reason,
                             "detail": detail, "server_pos": verdict.pos})
             _count(tally, verdict)
-            if verdict.verdict in (p.APPLIED, p.CONFLICT) and _taken_while_pending(conn, entry, verdict):
-                refetch.append({"entity": entry.entity, "id": entry.row_id})
+            if verdict.verdict in (p.APPLIED, p.CONFLICT) and verdict.pos is not None:
+                rows = written.setdefault(entry.entity, {})
+                rows[entry.row_id] = max(verdict.pos, rows.get(entry.row_id, 0))
             if verdict.verdict in (p.REJECTED, p.MERGED):
                 ref = _record_of(conn, entry)
                 if ref is not None:
                     refetch.append(ref)
                 if ref is not None and entry.field == "org_code":
                     refetch += _tree_of(conn, ref)  # the move took its tree along here, not there
+        refetch += [r for r in _taken_while_pending(conn, written) if r not in refetch]
         if updates:
             conn.execute(update(JournalEntry).where(JournalEntry.seq == bindparam("b_seq"))
                          .values(state=bindparam("state"), reason=bindparam("reason"),
@@ -185,18 +188,26 @@ def _tree_of(conn: Connection, ref: dict[str, str]) -> list[dict[str, str]]:
         return [{"entity": r.entity, "id": r.id} for r in records.subtree(session, root)] if root is not None else []
 
 
-def _taken_while_pending(conn: Connection, entry: JournalEntry, verdict: p.Verdict) -> bool:
-    """The version of the record this operation made (or, when the value was already the server's,
-    the version it left standing) is one this device already pulled while the operation was still
-    in its outbox: that pull kept the device's own stamps (updated_at, updated_by) over the
-    server's, and no later pull will bring that version again, so it is fetched once more. (A
-    push answered anew always makes a newer version, which the next pull brings.)"""
-    cls = ENTITIES.get(entry.entity)
-    if cls is None or verdict.pos is None or cls.entity == CONFLICT_ENTITY:
-        return False
-    table: Table = cls.__table__  # type: ignore[assignment]
-    held = conn.execute(select(table.c.server_pos).where(table.c.id == entry.row_id)).scalar()
-    return held is not None and held >= verdict.pos
+def _taken_while_pending(conn: Connection, written: dict[str, dict[str, int]]) -> list[dict[str, str]]:
+    """The records whose version these operations made (or, when a value was already the server's,
+    the version they left standing) this device already pulled while the operations were still in
+    its outbox: that pull kept the device's own stamps (updated_at, updated_by) over the server's,
+    and no later pull brings that version again, so they are fetched once more. (A push answered
+    anew always makes a newer version, which the next pull brings: the usual case asks nothing.)
+    One query per record type and chunk, not one per operation."""
+    found: list[dict[str, str]] = []
+    for entity, rows in written.items():
+        cls = ENTITIES.get(entity)
+        if cls is None or entity == CONFLICT_ENTITY:
+            continue
+        table: Table = cls.__table__  # type: ignore[assignment]
+        ids = list(rows)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            for row_id, held in conn.execute(select(table.c.id, table.c.server_pos).where(table.c.id.in_(chunk))):
+                if held is not None and held >= rows[row_id]:
+                    found.append({"entity": entity, "id": row_id})
+    return found
 
 
 def _record_of(conn: Connection, entry: JournalEntry) -> dict[str, str] | None:

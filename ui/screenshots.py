@@ -184,6 +184,7 @@ def shoot(app: QApplication, lang: str, workspace: Path, scratch: Path, out: Pat
         main.go(main.grid)
         wait(app, lambda: main.grid.events.panel.model.total is not None)
         save(window, out, lang, "grid")
+        shoot_disasters(app, window, out, lang)
 
         main.go(main.sync_page)
         page = main.sync_page
@@ -230,6 +231,18 @@ def shoot_sign_off(app: QApplication, window: AppWindow, out: Path, lang: str) -
     save(dialog, out, lang, "sign-off")
     dialog.reject()
     window.session.settings["sync.role"] = ""
+
+
+def shoot_disasters(app: QApplication, window: AppWindow, out: Path, lang: str) -> None:
+    """A disaster's series: its reports, what it owes and by when, and its next report's buttons."""
+    grid = window.main_screen.grid
+    grid.tabs.setCurrentWidget(grid.disasters)
+    wait(app, lambda: bool(grid.disasters.panel.model.rows))
+    rows = grid.disasters.panel.model.rows
+    pick = next((n for n, r in enumerate(rows) if r.values.get("stage") == "update"), 0)
+    grid.disasters.panel.table.selectRow(pick)
+    wait(app, lambda: grid.series.state is not None)
+    save(window, out, lang, "disaster-series")
 
 
 def shoot_queue(app: QApplication, window: AppWindow, out: Path, lang: str) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from caseapp.domain import orgs
 from caseapp.errors import CaseAppError, WorkspaceError
 from caseapp.messages import message, render
 from ui.language import core_lang
@@ -40,6 +41,8 @@ SETTINGS: dict[str, Any] = {
     "sync.ca_file": "",
     # the role the server gave the user at sign-in (sync.settings.ROLE): who may take which step
     "sync.role": "",
+    # the scopes the server gave the user (sync.settings.SCOPES): with the role, what reaches them
+    "sync.scopes": [],
     "demo": False,
     "setup.mode": "",
     # every list's remembered filter and sort (ui.widgets.list_panel)
@@ -94,6 +97,15 @@ class Session(QObject):
         """The role the server gave this user at sign-in (who may take which workflow step); None
         for a workspace never signed in, where the one office holds every role."""
         return str(self.settings.get("sync.role") or "") or None
+
+    @property
+    def reach(self) -> tuple[str, ...] | None:
+        """The org-code prefixes this user reaches, as the server reckons them (caseapp.domain.orgs);
+        None for a workspace never signed in, which holds everything."""
+        role = self.role
+        if role is None:
+            return None
+        return orgs.reach(role, [str(s) for s in self.settings.get("sync.scopes") or []])
 
     @property
     def actor(self) -> str:

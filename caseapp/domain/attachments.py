@@ -60,7 +60,7 @@ class Attachment(Record):
         default="photo",
         label=("附件类别", "Attachment type"),
         codes="attachment_kind",
-        help="`photo`, `consent`, `id_scan`, `form` or `other`.",
+        help="What the file is: a photo on site, an ID card, the hukou, proof of income, a consent form …",
     )
     caption: Mapped[str] = field(
         String(200), default="", label=("说明文字", "Caption"), personal=True, help="Caption shown with the file."

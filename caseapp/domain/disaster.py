@@ -26,17 +26,21 @@ class DisasterReport(Record):
     label = ("灾情报告", "Disaster report")
     summary = ("stage", "disaster_type", "occurred_at")
     state_field = "stage"
+    #: a 续报 or 核报 belongs to its series' 初报: it lives (and moves) where the initial report does
+    parent = ("series_id", "disaster_report")
 
     series_id: Mapped[str | None] = field(
         ForeignKey("disaster_reports.id"),
         default=None,
         index=True,
+        fixed=True,
         label=("所属初报", "Initial report of the series"),
         help="The initial report (初报) of the series; empty on the initial report itself.",
     )
     stage: Mapped[str] = field(
         String(8),
         default="initial",
+        fixed=True,
         label=("报告类型（初报/续报/核报）", "Report stage (initial / update / final)"),
         help="`initial` (初报), `update` (续报) or `final` (核报).",
     )

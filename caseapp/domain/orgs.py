@@ -18,6 +18,22 @@ from caseapp.domain.fields import field
 from caseapp.errors import ValidationError
 
 LEVELS = ("city", "district", "street", "community", "grid")
+STREET_CODE_LENGTH = 9
+DISTRICT_CODE_LENGTH = 6
+
+
+def reach(role: str, scopes: list[str]) -> tuple[str, ...]:
+    """The org-code prefixes a user of ``role`` with these scopes reaches ("" = everything): an
+    administrator everything, a street supervisor their streets, a district approver their
+    districts, anyone else exactly their scopes. The server decides what syncs by it
+    (sync.server.auth); a device uses it to tell what is addressed to its user (a referral's inbox)."""
+    if role == "admin":
+        return ("",)
+    if role == "supervisor":
+        return tuple(sorted({s[:STREET_CODE_LENGTH] for s in scopes}))
+    if role == "approver":  # a district's approver reaches the whole district
+        return tuple(sorted({s[:DISTRICT_CODE_LENGTH] for s in scopes}))
+    return tuple(sorted(set(scopes)))
 
 
 @register

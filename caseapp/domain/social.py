@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped
 from caseapp.domain.base import Record, register
 from caseapp.domain.fields import field
 from caseapp.domain.types import IsoDate, UtcDateTime
-from caseapp.validation.rules import PAST, PERSON_NAME
+from caseapp.validation.rules import DIVISION_CODE, PAST, PERSON_NAME
 
 
 @register
@@ -158,6 +158,13 @@ class Referral(Record):
         label=("关联社工个案", "Related social-work case"),
         help="The social-work case the referral comes from, if any.",
     )
+    client_member_id: Mapped[str | None] = field(
+        ForeignKey("members.id"),
+        default=None,
+        label=("服务对象（家庭成员）", "Client (household member)"),
+        help="The client as a member of the referral's household; required before the referral is sent "
+        "(caseapp.services.referrals).",
+    )
     client_name: Mapped[str] = field(
         String(60), label=("服务对象姓名", "Client's name"), rule=PERSON_NAME, personal=True, help="The client's name."
     )
@@ -171,6 +178,15 @@ class Referral(Record):
         String(100),
         label=("转介机构（接收方）", "Receiving organisation"),
         help="Organisation the client is referred to.",
+    )
+    to_org_code: Mapped[str | None] = field(
+        String(12),
+        default=None,
+        label=("接收机构区划代码", "Receiving centre's division code"),
+        rule=DIVISION_CODE,
+        help="Division code of the receiving centre's area (district 6, street 9 or community 12 digits, in the "
+        "referral's city). Once the referral is sent, devices whose scope holds this code receive it (and "
+        "nothing else of the household) and answer it; it cannot change after sending. Required to send.",
     )
     to_worker: Mapped[str | None] = field(
         String(60),
@@ -200,6 +216,14 @@ class Referral(Record):
     )
     consent_ref: Mapped[str | None] = field(
         String(80), default=None, label=("同意书编号", "Consent form number"), help="Number of the signed consent form."
+    )
+    consent_on: Mapped[dt.date | None] = field(
+        IsoDate,
+        default=None,
+        label=("同意日期", "Consent date"),
+        rule=PAST,
+        help="Date the client (or guardian) signed the consent; required, with `consent_given`, before the referral "
+        "is marked consented or sent.",
     )
     status: Mapped[str] = field(
         String(16),

@@ -53,6 +53,7 @@ TIME_LIMITS = frozenset(
         "disaster_initial_report_hours",
         "disaster_final_report_working_days",
         "disaster_drought_update_days",
+        "disaster_update_by_hour",
     }
 )
 

@@ -42,7 +42,7 @@ from caseapp.domain import (
     PatrolLog,
     Referral,
 )
-from caseapp.services import display, search, workflows
+from caseapp.services import display, referrals, search, workflows
 
 #: how a column's value is read and filtered
 Kind = Literal["text", "code", "state", "date", "datetime", "int", "money", "community", "grid", "codes", "pairs",
@@ -335,6 +335,15 @@ def _referrals() -> _Source:
                    _r.c.id, _r.c.org_code, (_r.c.archived.is_(False),))
 
 
+def _referral_inbox() -> _Source:
+    """Referrals sent to a centre: the list is scoped by the receiving centre's code, not by
+    where the referral lives (the receiver's inbox: caseapp.services.referrals)."""
+    return _Source(_r, _fields(_r, ("client_name", "from_org", "to_org", "urgency", "status", "sent_at")),
+                   _r.c.id, _r.c.to_org_code,
+                   (_r.c.archived.is_(False), _r.c.to_org_code.is_not(None),
+                    _r.c.status.in_(sorted(referrals.SENT_STATES))))
+
+
 def _visits() -> _Source:
     member = select(_e.c.member_id).where(_e.c.id == _v.c.elder_id).scalar_subquery()
     return _Source(_v, {"visited_at": _v.c.visited_at, "name": _of(_m.c.name, _m.c.id, member),
@@ -408,6 +417,11 @@ LISTS: dict[str, ListSpec] = {spec.name: spec for spec in (
         _coded("referral", "urgency"), _coded("referral", "status"), _col("referral", "sent_at", "datetime"),
     ), _referrals, choices=("status", "urgency"), text=("client_name", "from_org", "to_org"), date="sent_at",
         default_sort=("", True)),
+    ListSpec("referral_inbox", "referral", (
+        _col("referral", "client_name"), _col("referral", "from_org"), _coded("referral", "urgency"),
+        _coded("referral", "status"), _col("referral", "sent_at", "datetime"),
+    ), _referral_inbox, choices=("status", "urgency"), text=("client_name", "from_org"), date="sent_at",
+        default_sort=("sent_at", True)),
     ListSpec("visits", "care_visit", (
         _col("care_visit", "visited_at", "datetime"), _col("member", "name"), _coded("care_visit", "method"),
         _col("care_visit", "visitors"), _coded("care_visit", "risk_change"), _coded("care_visit", "outcome"), _GRID,

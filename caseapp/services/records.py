@@ -29,9 +29,9 @@ from caseapp.domain import (
 from caseapp.domain.base import ENTITIES, META_FIELDS
 from caseapp.domain.codec import entity_class
 from caseapp.errors import NotFoundError, ValidationError, ValidationErrors, WorkflowError
-from caseapp.services import evidence, schedule
+from caseapp.services import evidence, referrals, schedule
 from caseapp.services.validate import clean
-from caseapp.services.workflows import DISASTER_SERIES, machine_for
+from caseapp.services.workflows import machine_for
 
 R = TypeVar("R", bound=Record)
 
@@ -65,6 +65,9 @@ def create(session: Session, cls: type[R], fields: Mapping[str, Any]) -> R:
     _check_parent(session, cls, data)
     _check_unique(session, cls, data, None)
     _place_with_parent(session, cls, data)
+    if cls.entity == "referral":
+        referrals.name_client(session, data)
+        referrals.check(session, data)
     record = cls(**data)
     if isinstance(record, Referral) and record.consent_given is False:
         record.status = "draft"
@@ -93,6 +96,13 @@ def update(session: Session, record: Record, fields: Mapping[str, Any]) -> Recor
         raise WorkflowError("record.insert_only", next(iter(fields)), type=record.entity)
     data = clean(type(record), fields, partial=True, current=record)
     _check_unique(session, type(record), data, record.id)
+    if record.entity == "referral":
+        refused = [name for name in referrals.RECEIVER_NAMED if name in data and data[name] != getattr(record, name)]
+        if refused and getattr(record, "status", "") in referrals.SENT_STATES:
+            raise ValidationErrors([ValidationError("referral.receiver_fixed", refused[0])])
+        if "client_member_id" in data and data["client_member_id"] != record.values().get("client_member_id"):
+            referrals.name_client(session, data)
+        referrals.check(session, {**record.values(), **data})
     for name, value in data.items():
         setattr(record, name, value)
     session.flush()
@@ -171,6 +181,8 @@ def transition(session: Session, record: Record, target: str, *, note: str = "",
         record.closed_on = now.date()
     if isinstance(record, Referral) and target == "sent":
         record.sent_at = now
+    if isinstance(record, Referral) and target == "feedback" and record.feedback_on is None:
+        record.feedback_on = now.date()
     session.flush()
     return record
 
@@ -230,25 +242,16 @@ def _place_with_parent(session: Session, cls: type[Record], data: dict[str, Any]
 
 def _check_disaster_series(session: Session, data: Mapping[str, Any]) -> None:
     from caseapp.domain import DisasterReport
+    from caseapp.services import disaster
 
-    stage = data.get("stage", "initial")
     series_id = data.get("series_id")
-    if stage == "initial":
-        if series_id:
-            raise WorkflowError("workflow.initial_has_series", "series_id")
-        return
-    if not series_id or session.get(DisasterReport, series_id) is None:
-        raise WorkflowError("workflow.series_missing", "series_id")
-    stages = session.scalars(
-        select(DisasterReport.stage).where(
-            (DisasterReport.id == series_id) | (DisasterReport.series_id == series_id),
-            DisasterReport.archived.is_(False),
-        ).order_by(DisasterReport.reported_at, DisasterReport.id)
-    ).all()
-    last = stages[-1] if stages else "initial"
-    if last == "final":
-        raise WorkflowError("workflow.series_closed", "stage")
-    DISASTER_SERIES.check(last, stage, None, "stage")
+    filed = None
+    if series_id:
+        rows = session.execute(select(DisasterReport.id, DisasterReport.series_id, DisasterReport.stage,
+                                      DisasterReport.reported_at, DisasterReport.archived)
+                               .where((DisasterReport.id == series_id) | (DisasterReport.series_id == series_id)))
+        filed = disaster.filed_stages([{**r._mapping, "reported_at": str(r.reported_at)} for r in rows], series_id)
+    disaster.check_series(str(data.get("stage", "initial")), series_id, filed)
 
 
 # --- households ------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from caseapp.domain.base import META_FIELDS, Record
 from caseapp.domain.codec import JsonValue, field_kind, from_wire, to_wire
 from caseapp.domain.fields import Facts, all_facts, max_length
 from caseapp.errors import ValidationError, ValidationErrors
+from caseapp.messages import CATALOGUE
 from caseapp.services.workflows import machine_for
 from caseapp.validation.dates import parse_date_text
 from caseapp.validation.rules import EARLIEST_YEAR, LATEST_YEAR, NON_NEGATIVE, RECORD_ID
@@ -326,6 +327,16 @@ def clean(cls: type[Record], fields: Mapping[str, Any], *, partial: bool = False
     for name in required_fields(cls):
         if (not partial or name in fields) and out.get(name) in EMPTY and name not in failed:
             errors.append(ValidationError("record.required", name))
+    # A field fixed when the record is created (a disaster report's series, a task's kind) is
+    # never changed by an edit, on the device or on the server. (The stamps are the journal's.)
+    if current is not None:
+        before = _Current(cls, current, wire_current)
+        facts = all_facts(cls)
+        # (a type may say in its own words what to do instead: "<entity>.fixed")
+        key = f"{cls.entity}.fixed" if f"{cls.entity}.fixed" in CATALOGUE["en"] else "record.fixed"
+        errors.extend(ValidationError(key, name) for name, value in out.items()
+                      if name not in META_FIELDS and name not in failed and facts[name].fixed
+                      and name in before and before[name] != value)
     merged = _Merged(_Current(cls, current, wire_current), out)
     if not merged.get("org_code") and (not partial or "org_code" in fields) and "org_code" not in failed:
         errors.append(ValidationError("record.org_required", "org_code"))

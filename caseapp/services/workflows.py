@@ -114,8 +114,20 @@ class StateMachine:
 
 
 def _needs_consent(referral: Any) -> str | None:
-    """needs `consent_given` ticked"""
-    return None if getattr(referral, "consent_given", False) else "workflow.referral_needs_consent"
+    """needs `consent_given` ticked and the `consent_on` date"""
+    if not getattr(referral, "consent_given", False):
+        return "workflow.referral_needs_consent"
+    return None if getattr(referral, "consent_on", None) else "workflow.referral_needs_consent_date"
+
+
+def _ready_to_send(referral: Any) -> str | None:
+    """needs the consent (and its date), the client as a household member and the receiving centre's code"""
+    missing = _needs_consent(referral)
+    if missing:
+        return missing
+    if not getattr(referral, "client_member_id", None):
+        return "workflow.referral_needs_client"
+    return None if getattr(referral, "to_org_code", None) else "workflow.referral_needs_receiver"
 
 
 def _minor_only(event: Any) -> str | None:
@@ -276,7 +288,7 @@ REFERRAL = StateMachine(
         "declined": ("closed",),
     },
     final=frozenset({"closed"}),
-    guards={("draft", "consented"): _needs_consent, ("consented", "sent"): _needs_consent},
+    guards={("draft", "consented"): _needs_consent, ("consented", "sent"): _ready_to_send},
 )
 
 # A disaster report series: 初报, any number of 续报, then one 核报 which closes the series.

@@ -20,6 +20,7 @@ from typing import Any
 
 from caseapp.errors import ValidationError
 from caseapp.validation.cards import normalize_disability_card, validate_bank_card
+from caseapp.validation.division import validate_division_code
 from caseapp.validation.idnumber import normalize_id_number
 from caseapp.validation.names import normalize_person_name
 from caseapp.validation.phone import normalize_phone
@@ -90,6 +91,10 @@ def _org_code(value: Any, field: str, now: dt.datetime) -> str:
     if not (text.isascii() and text.isdigit() and 6 <= len(text) <= 24):
         raise ValidationError("record.bad_org_code", field, value=text[:30])
     return text
+
+
+def _division_code(value: Any, field: str, now: dt.datetime) -> str:
+    return validate_division_code(str(value), field)
 
 
 def _digest(value: Any, field: str, now: dt.datetime) -> str:
@@ -169,6 +174,8 @@ PAST = Rule("past", _past, "not in the future (a time: 5 minutes' tolerance; a d
 RECORD_ID = Rule("record_id", _uuid, "a record id: UUID, 36 characters, lower-case hexadecimal")
 RECORD_IDS = Rule("record_ids", _uuid_list, "comma-separated record ids (UUIDs)")
 ORG_CODE = Rule("org_code", _org_code, "an org unit code: 6 to 24 digits")
+DIVISION_CODE = Rule("division_code", _division_code,
+                     "a division code (GB/T 2260 + 统计用区划代码): district 6, street 9 or community 12 digits")
 DIGEST = Rule("digest", _digest, "SHA-256 digest: 64 lower-case hexadecimal characters")
 MIME_TYPE = Rule("mime_type", _mime, "a media type such as `image/jpeg`")
 MONTH = Rule("month", _month, "a month written `YYYY-MM`")

@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from sqlalchemy import BigInteger, ColumnElement, Connection, case, delete, func, insert, literal, or_, select, update
 
 from caseapp.crypto import passwords
+from caseapp.domain import orgs
 from caseapp.errors import ValidationError
 from caseapp.ids import new_id
 from sync.protocol import ROLES
@@ -33,8 +34,8 @@ ARGON_ITERATIONS = 2
 ARGON_LANES = 1
 
 TOKEN_LIFETIME_MS = 90 * 24 * 3600 * 1000
-STREET_CODE_LENGTH = 9
-DISTRICT_CODE_LENGTH = 6
+STREET_CODE_LENGTH = orgs.STREET_CODE_LENGTH
+DISTRICT_CODE_LENGTH = orgs.DISTRICT_CODE_LENGTH
 
 
 def now_ms() -> int:
@@ -81,13 +82,7 @@ class Principal:
 
 
 def prefixes_for(role: str, scopes: list[str]) -> tuple[str, ...]:
-    if role == "admin":
-        return ("",)
-    if role == "supervisor":
-        return tuple(sorted({s[:STREET_CODE_LENGTH] for s in scopes}))
-    if role == "approver":  # a district's approver reaches the whole district
-        return tuple(sorted({s[:DISTRICT_CODE_LENGTH] for s in scopes}))
-    return tuple(sorted(set(scopes)))
+    return orgs.reach(role, scopes)
 
 
 def check_scopes(role: str, scopes: list[str]) -> None:

@@ -29,8 +29,8 @@ from caseapp.domain.codec import JsonValue, dumps, from_wire
 from caseapp.domain.types import format_datetime, parse_datetime
 from caseapp.errors import WorkflowError
 from caseapp.ids import new_id
-from caseapp.services import evidence, tasks
-from caseapp.services.workflows import machine_for
+from caseapp.services import disaster, evidence, referrals, tasks
+from caseapp.services.workflows import REFERRAL, machine_for
 from caseapp.store.hlc import pack, physical_ms
 from caseapp.validation.rules import EARLIEST_YEAR
 from sync import protocol as p
@@ -63,6 +63,8 @@ class Row:
     dirty: bool = False
     #: the root of its tree (caseapp.domain.tree); its own id for a root
     root_id: str | None = None
+    #: the org unit this one record is shared with (a sent referral's receiving centre)
+    shared_org: str | None = None
 
     @property
     def archived(self) -> bool:
@@ -134,7 +136,8 @@ class Batch:
             chunk = wanted[start:start + 500]
             for r in self.conn.execute(select(schema.records).where(schema.records.c.id.in_(chunk))):
                 self.rows[r.id] = Row(r.id, r.entity, r.org_code, json.loads(r.fields), json.loads(r.meta),
-                                      r.pos, r.created_pos, r.origin_device, root_id=r.root_id or r.id)
+                                      r.pos, r.created_pos, r.origin_device, root_id=r.root_id or r.id,
+                                      shared_org=r.shared_org)
             for i in chunk:
                 self.rows.setdefault(i, None)
 
@@ -148,8 +151,11 @@ class Batch:
         pos = self.next_pos()
         row.pos = pos
         row.dirty = True
+        if row.entity == "referral" and row.shared_org is None:
+            # shared from the moment it is sent, and for good (its receiver cannot change after that)
+            row.shared_org = referrals.shared_org(row.fields)
         self.changes.append({"pos": pos, "entity": row.entity, "row_id": row.id, "org_code": row.org_code,
-                             "old_org_code": old_org, "fields": dumps(fields)})
+                             "old_org_code": old_org, "fields": dumps(fields), "shared_org": row.shared_org})
         return pos
 
     def value_at(self, row: Row, name: str, pos: int) -> JsonValue:
@@ -175,6 +181,8 @@ class Batch:
             return self._resolve(op)
         cls = entity_class(src.entity)
         row = self.row(src.row_id)
+        if row is not None and row.entity == src.entity and self._receives_only(row):
+            return self._answer(op, row)
         if row is not None and row.entity == src.entity and not self.who.covers(row.org_code) \
                 and src.op == "set" and src.field not in (None, "org_code", *STAMPED) \
                 and self._typed_in_scope(row, src.base_pos):
@@ -206,7 +214,81 @@ class Batch:
         op.clamped = op.clamped or clamped
         if row.entity == "task":
             self._task_edit(row, name, out[name])
+        if row.entity == "referral":
+            self._referral_edit(row, name, out[name])
         return self._allowed(row.entity, row.id, name, out[name])
+
+    # -- disaster report series (caseapp.services.disaster: the device's own rule) ---------------
+    def _series_allows(self, fields: dict[str, JsonValue], initial: Row | None) -> None:
+        """A 续报 or 核报 joins a series that has its 初报 and no 核报 yet; an 初报 names none."""
+        series_id = fields.get("series_id")
+        filed = None
+        if initial is not None:
+            reports = [f for _, f in self._family_fields(initial, ("disaster_report",))]
+            filed = disaster.filed_stages(reports, initial.id)
+        try:
+            disaster.check_series(str(fields.get("stage") or ""), str(series_id) if series_id else None, filed)
+        except WorkflowError as refused:
+            raise Rejected(refused.key, refused.field, **refused.params) from None
+
+    # -- referrals (caseapp.services.referrals: the device's own rules) ------------------------
+    def _receives_only(self, row: Row) -> bool:
+        """Is the pusher the receiving side of this shared record, and not the side that holds it?"""
+        return (row.entity == "referral" and row.shared_org is not None and not self.who.covers(row.org_code)
+                and self.who.covers(row.shared_org))
+
+    def _answer(self, op: Op, row: Row) -> Outcome:
+        """The receiving centre's edit of a referral it was sent: its steps and its response, judged
+        by the same rules as any edit; anything else of the referral (or a create under its id)
+        gets the answer a record out of scope gets."""
+        src = op.src
+        if src.op != "set" or src.field is None or src.field in STAMPED:
+            raise Rejected("sync.id_unavailable")
+        name = str(src.field)
+        if name in referrals.HIDDEN or name not in field_set(entity_class(row.entity)):
+            raise Rejected("sync.id_unavailable")
+        return self._set(op, row, name, self._checked(op, row, name, src.value))
+
+    def _referral_edit(self, row: Row, name: str, value: JsonValue) -> None:
+        """Who may change what of a referral: the sender its content, the receiver its answer; the
+        receiving centre is fixed once sent; the client is a member of the referral's household."""
+        if dumps(value) == dumps(row.fields.get(name)):
+            return  # no change (a create sent again carries every field)
+        refused = referrals.may_change(referrals.sides(self.who.prefixes, row.fields), row.fields, name, value)
+        if refused:
+            raise Rejected(refused, name)
+        merged = {**row.fields, name: value}
+        if name in ("to_org_code", "household_id", "client_member_id"):
+            self._referral_facts(merged)
+
+    def _referral_facts(self, fields: dict[str, JsonValue]) -> None:
+        wrong = referrals.check_receiver(_text(fields.get("to_org_code")), _text(fields.get("org_code")))
+        if wrong is not None:
+            raise Rejected(wrong.key, wrong.field, **wrong.params)
+        member_id = fields.get("client_member_id")
+        if member_id:
+            member = self.row(str(member_id))
+            found = member.fields if member is not None and member.entity == "member" else None
+            if referrals.client_refusal(found, fields.get("household_id")) is not None:
+                raise Rejected("referral.client_not_member", "client_member_id")
+
+    def _referral_create(self, fields: dict[str, JsonValue]) -> None:
+        """A referral arrives as the device writes it (a draft); one created further along (an import,
+        a copy) must hold what that state needs, and only the receiver writes the answer."""
+        side = referrals.sides(self.who.prefixes, fields)
+        if referrals.SENDER not in side:
+            raise Rejected("referral.sender_only", "org_code")
+        status = str(fields.get("status") or "draft")
+        answered = any(fields.get(k) not in (None, "") for k in referrals.RECEIVER_FIELDS)
+        if (answered or status in referrals.SENT_STATES - {"sent"}) and referrals.RECEIVER not in side:
+            raise Rejected("referral.receiver_only", "status" if not answered else "response")
+        guard = REFERRAL.guards[("consented", "sent")] if status in referrals.SENT_STATES else (
+            REFERRAL.guards[("draft", "consented")] if status == "consented" else None)
+        subject = RowView(entity_class("referral"), fields)
+        missing = guard(subject) if guard is not None else None
+        if missing:
+            raise Rejected(missing, "status")
+        self._referral_facts(fields)
 
     # -- assigned tasks (caseapp.services.tasks: the device's own rules) -----------------------
     def _task_edit(self, row: Row, name: str, value: JsonValue) -> None:
@@ -288,6 +370,10 @@ class Batch:
             self._allowed(entity, op.src.row_id, name, fields[name], edit=False)
         if entity == "task":
             self._task_reaches(str(fields.get("assignee") or ""), org)
+        if entity == "disaster_report":
+            self._series_allows(fields, parent if ref is not None else None)
+        if entity == "referral":
+            self._referral_create(fields)
         attachments.check_create(self.conn, self.who, entity, fields)  # content first, then the record
         row = Row(op.src.row_id, entity, org, {}, {}, 0, 0, op.device, new=True, root_id=root_id)
         # The server decides the stamps: who pushed it, from which device, and when: the time the
@@ -586,7 +672,8 @@ class Batch:
         if found is None:
             raise Rejected("sync.unknown_conflict")
         row = self.row(found["row_id"])
-        if row is None or not self.who.covers(row.org_code):
+        answering = row is not None and self._receives_only(row) and found["field"] in referrals.ANSWERED
+        if row is None or not (self.who.covers(row.org_code) or answering):
             raise Rejected("sync.unknown_conflict")
         # The value chosen is a value of the conflict's field: the device's rules judge it like any.
         cls = entity_class(found["entity"])
@@ -621,7 +708,7 @@ class Batch:
         self.changes, self.new_conflicts, self.resolved = [], [], {}
 
 
-UPDATED = ("org_code", "fields", "meta", "pos", "archived", "root_id", "person_id")
+UPDATED = ("org_code", "fields", "meta", "pos", "archived", "root_id", "person_id", "shared_org")
 
 
 def _record_values(row: Row) -> dict[str, Any]:
@@ -629,7 +716,11 @@ def _record_values(row: Row) -> dict[str, Any]:
     return {"id": row.id, "entity": row.entity, "org_code": row.org_code, "fields": dumps(row.fields),
             "meta": json.dumps(row.meta, separators=(",", ":")), "pos": row.pos, "created_pos": row.created_pos,
             "origin_device": row.origin_device, "archived": row.archived, "root_id": row.root_id or row.id,
-            "person_id": number if isinstance(number, str) and number else None}
+            "person_id": number if isinstance(number, str) and number else None, "shared_org": row.shared_org}
+
+
+def _text(value: JsonValue) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def stamp_time(hlc: int) -> str:

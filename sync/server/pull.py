@@ -17,10 +17,13 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Connection, and_, false, func, or_, select, true
 
+from caseapp.domain.codec import dumps
+from caseapp.services import referrals
 from sync import protocol as p
 from sync.server import schema
 from sync.server.auth import Principal
@@ -54,6 +57,17 @@ def _in_scope(column: Any, who: Principal) -> ColumnElement[bool]:
     return or_(*(column.startswith(prefix, autoescape=True) for prefix in who.prefixes))
 
 
+def _shared_in_scope(column: Any, who: Principal) -> ColumnElement[bool]:
+    """Records shared with an org unit in the device's reach (a sent referral's receiving centre)."""
+    return and_(column.is_not(None), _in_scope(column, who))
+
+
+def shared_view(entity: str, fields: str) -> str:
+    """The stored JSON text of a record as a device that holds it only as shared sees it."""
+    assert entity == "referral"  # the one record type shared today
+    return dumps(referrals.view(json.loads(fields)))
+
+
 @dataclass
 class Page:
     """One page, kept as the stored JSON text of each record: the response is assembled from it
@@ -84,7 +98,7 @@ def pull(conn: Connection, who: Principal, request: p.PullIn) -> Page:
     # it (positions are assigned in commit order), so none can be skipped by moving the cursor there.
     top = conn.execute(select(func.max(schema.changes.c.pos))).scalar_one() or 0
     c = schema.changes.c
-    scoped = or_(_in_scope(c.org_code, who), _in_scope(c.old_org_code, who))
+    scoped = or_(_in_scope(c.org_code, who), _in_scope(c.old_org_code, who), _shared_in_scope(c.shared_org, who))
     entries = conn.execute(
         select(c.pos, c.row_id, c.entity).where(c.pos > after, c.pos <= top, scoped)
         .order_by(c.pos).limit(request.limit + 1)
@@ -113,7 +127,8 @@ def _rows(conn: Connection, who: Principal,
     r = schema.records.c
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        for hit in conn.execute(select(r.id, r.entity, r.org_code, r.pos, r.fields).where(r.id.in_(chunk))):
+        for hit in conn.execute(select(r.id, r.entity, r.org_code, r.shared_org, r.pos, r.fields)
+                                .where(r.id.in_(chunk))):
             found[hit.id] = hit
         for cr in conn.execute(select(schema.conflicts).where(schema.conflicts.c.row_id.in_(chunk))
                                .order_by(schema.conflicts.c.created_ms, schema.conflicts.c.id)):
@@ -124,6 +139,11 @@ def _rows(conn: Connection, who: Principal,
         rec = found.get(row_id)
         if rec is not None and rec.entity == entity and who.covers(rec.org_code):
             rows.append((rec.entity, rec.id, rec.pos, rec.fields, conflicts.get(rec.id, [])))
+        elif rec is not None and rec.entity == entity and rec.shared_org is not None and who.covers(rec.shared_org):
+            # the receiving side's copy: the record's own fields, not its links into the household;
+            # only the conflicts over what it writes (the sender's own are the sender's to settle)
+            kept = [x for x in conflicts.get(rec.id, []) if x["field"] in referrals.ANSWERED]
+            rows.append((rec.entity, rec.id, rec.pos, shared_view(rec.entity, rec.fields), kept))
         else:
             # named as asked: a removal must not tell a device what a record outside its scope is
             removals.append((entity, row_id))
@@ -142,12 +162,21 @@ def conflict_out(m: Any) -> p.ConflictOut:
     )
 
 
+def _held(who: Principal) -> ColumnElement[bool]:
+    r = schema.records.c
+    return or_(_in_scope(r.org_code, who), _shared_in_scope(r.shared_org, who))
+
+
 def _scope_count(conn: Connection, who: Principal) -> int:
-    return int(conn.execute(select(func.count()).select_from(schema.records)
-                            .where(_in_scope(schema.records.c.org_code, who))).scalar_one())
+    return int(conn.execute(select(func.count()).select_from(schema.records).where(_held(who))).scalar_one())
 
 
 def scope_rows(conn: Connection, who: Principal) -> Sequence[Any]:
-    """Every record in scope (tests and the convergence oracle compare devices against it)."""
-    return conn.execute(select(schema.records).where(_in_scope(schema.records.c.org_code, who))
-                        .order_by(schema.records.c.id)).all()
+    """Every record the device holds, as it holds it: those in scope, and those shared with it in
+    their shared view (tests and the convergence oracle compare devices against it)."""
+    found: list[Any] = []
+    for row in conn.execute(select(schema.records).where(_held(who)).order_by(schema.records.c.id)):
+        shared = not who.covers(row.org_code)
+        found.append(SimpleNamespace(**{**row._mapping, "fields": shared_view(row.entity, row.fields)})
+                     if shared else row)
+    return found

@@ -83,6 +83,9 @@ records = Table(
     #: a member record's resident ID number (its ``id_number`` field), so the one record of a person
     #: is found without reading every member (caseapp.services.members: one person, one record)
     Column("person_id", String(18), nullable=True, index=True),
+    #: a second org unit that holds this one record and nothing else of its tree: a sent referral's
+    #: receiving centre (caseapp.services.referrals), whose devices get the referral's own fields
+    Column("shared_org", String(24), nullable=True, index=True),
 )
 
 #: the scopes a user had until a change (``until_pos``: the last log position under them), so work
@@ -105,6 +108,8 @@ changes = Table(
     Column("org_code", String(24), nullable=False),
     #: the record's org unit before this change, when the change moved it (devices there remove it)
     Column("old_org_code", String(24), nullable=True),
+    #: the record's ``shared_org`` at this change (devices there get the record too)
+    Column("shared_org", String(24), nullable=True),
     #: JSON object of the fields this change set (wire values); "{}" when only a conflict changed
     Column("fields", Text, nullable=False),
 )

@@ -82,7 +82,7 @@ def test_the_quick_revision_chain_is_alembics() -> None:
     assert migrate.head() == migrate.script().get_current_head()
 
 
-def test_a_workspace_indexed_before_0010_finds_house_numbers_after_compound_road_names(tmp_path: Path) -> None:
+def test_a_workspace_indexed_before_0011_finds_house_numbers_after_compound_road_names(tmp_path: Path) -> None:
     from caseapp.services import search
     from caseapp.store.search_index import SEPARATOR
 
@@ -90,10 +90,10 @@ def test_a_workspace_indexed_before_0010_finds_house_numbers_after_compound_road
     folder.mkdir()
     key, _ = create_keyfile(folder / KEY_FILE, PASSPHRASE, kdf=TEST_KDF)
     engine = make_engine(folder / DB_FILE, key)
-    migrate.upgrade(engine, "0009")
+    migrate.upgrade(engine, "0010")
     household_id, device = new_id(), new_id()
     meta = {"org": "440105001001", "author": "old", "device": device, "at": STAMP}
-    # the keys revision 0009 gave this address: none starts at the house number
+    # the keys revision 0010 gave this address: none starts at the house number
     old_keys = ["a海珠区工业大道南123号", "a工业大道南123号", "a南123号"]
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO device_state (device_id, hlc, created_at, audit_head, audit_count) "

@@ -130,9 +130,13 @@ def test_referral_needs_consent(ws: Workspace) -> None:
         with pytest.raises(WorkflowError) as info:
             records.transition(s, r, "consented")
         assert info.value.key == "workflow.referral_needs_consent"
-        records.transition(s, r, "consented", consent_given=True, consent_ref="TY-2026-001")
-        records.transition(s, r, "sent")
-        assert r.sent_at is not None
+        with pytest.raises(WorkflowError) as info:  # explicit: the date it was signed too
+            records.transition(s, r, "consented", consent_given=True, consent_ref="TY-2026-001")
+        assert info.value.key == "workflow.referral_needs_consent_date"
+        records.transition(s, r, "consented", consent_on=dt.date.today())
+        with pytest.raises(WorkflowError) as info:  # sent to a member of a household, at a centre's code
+            records.transition(s, r, "sent")
+        assert info.value.key == "workflow.referral_needs_client"
 
 
 def test_disaster_series_initial_updates_final(ws: Workspace) -> None:

@@ -75,3 +75,43 @@ def test_members_stored_before_s0008_are_found_by_their_id_number(backend: str, 
         (verdict,) = push(db, WORKER_A, create(1, "member", "again", org_code=A1, household_id=home,
                                                name="欧阳明", id_number=ID_1))
         assert (verdict.verdict, verdict.reason) == ("rejected", "sync.duplicate_id")
+
+
+def test_referrals_sent_before_s0010_reach_their_centre(backend: str, tmp_path: Path) -> None:
+    """s0010 shares referrals already sent with their receiving centre, and logs it, so a centre's
+    device already past their last change still pulls them."""
+    from sync import protocol as p
+    from sync.server import pull
+    from sync.server.auth import Principal
+
+    from .test_trees import A1, rid
+
+    home, sent, draft = rid("h-ref"), rid("r-sent"), rid("r-draft")
+    referral = {"org_code": A1, "household_id": home, "client_name": "欧阳明", "from_org": "家综",
+                "to_org": "素社街家综", "to_org_code": "440105002", "consent_given": True}
+    rows = [(home, "household", {"id": home, "org_code": A1, "address": "江南大道 8 号", "head_name": "欧阳明"}),
+            (sent, "referral", {**referral, "id": sent, "status": "sent"}),
+            (draft, "referral", {**referral, "id": draft, "status": "draft"})]
+    with fresh_database(backend, tmp_path) as db:
+        with db.engine.begin() as conn:
+            command.downgrade(_alembic_config(conn), "s0009")
+        with db.engine.begin() as conn:
+            for n, (row_id, entity, fields) in enumerate(rows, start=1):
+                conn.execute(text("INSERT INTO records (id, entity, org_code, fields, meta, pos, created_pos, "
+                                  "origin_device, archived, root_id) VALUES "
+                                  "(:id, :entity, :org, :f, '{}', :pos, :pos, 'dev', false, :root)"),
+                             {"id": row_id, "entity": entity, "org": A1, "f": json.dumps(fields), "pos": n,
+                              "root": home})
+                conn.execute(text("INSERT INTO changes (pos, entity, row_id, org_code, fields) VALUES "
+                                  "(:pos, :entity, :id, :org, :f)"),
+                             {"pos": n, "entity": entity, "id": row_id, "org": A1, "f": json.dumps(fields)})
+        db.migrate()
+        with db.read() as conn:
+            r = schema.records.c
+            held = {i: s for i, s in conn.execute(select(r.id, r.shared_org))}
+            assert held == {home: None, sent: "440105002", draft: None}
+            assert conn.execute(select(r.pos).where(r.id == sent)).scalar_one() == 4  # logged after the rest
+            centre = Principal("centre", "caseworker", "dev-c", ("440105002",))
+            page = pull.pull(conn, centre, p.PullIn(cursor=f"3.{centre.scope_tag()}"))
+        assert [(row.entity, row.id, row.fields["household_id"]) for row in page.to_model().rows] == [
+            ("referral", sent, None)]

@@ -121,9 +121,10 @@ def fill(ws: Workspace) -> Printed:
             "needs": "health,daily_care", "risk_change": "none", "outcome": "follow_up",
             "follow_up": "两周内电话回访复诊情况（张敏）", "notes": "平安通设备电量正常"})
         referral = records.create(s, Referral, {
-            "id": rid(13), "org_code": ORG, "household_id": h.id, "client_name": "李晓明",
+            "id": rid(13), "org_code": ORG, "household_id": h.id, "client_member_id": child.id, "client_name": "李晓明",
             "from_org": "洪桥街家庭综合服务中心", "from_worker": "张敏", "to_org": "越秀区青少年事务社会工作服务站",
             "to_worker": "王丽", "urgency": "urgent", "consent_given": True, "consent_ref": "TY-2026-044",
+            "consent_on": dt.date(2026, 11, 20), "to_org_code": ORG[:6],
             "reason": "服务对象父亲残疾、母亲重病，近期学业压力大、情绪低落，申请学业辅导与情绪支持服务。"})
         initial = records.create(s, DisasterReport, {
             "id": rid(14), "org_code": ORG, "stage": "initial", "disaster_type": "typhoon", "sub_type": "强台风",

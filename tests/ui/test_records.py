@@ -71,6 +71,7 @@ def test_only_allowed_moves_can_be_taken_and_the_others_say_why(qtbot, window: A
     assert "consent" in view.referrals.workflow.buttons["consented"].toolTip()
     dialog = view._edit("referral", view.referrals.current() or {})
     dialog.form.editor("consent_given").set(True)
+    dialog.form.editor("consent_on").set("2026-01-15")  # consent is explicit: ticked and dated
     dialog.save.click()
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5_000)
     qtbot.waitUntil(lambda: any(r["id"] == ids["referral"] and r["consent_given"]
@@ -128,7 +129,7 @@ def test_review_income_and_attachment(qtbot, window: AppWindow, tmp_path: Path) 
     strip.add_file(photo)
     qtbot.waitUntil(lambda: strip.list.count() == 1, timeout=5_000)
     item = strip.list.item(0)
-    assert item.text() == "门牌.png" and not item.icon().isNull()
+    assert item.text() == "Photo on site\n门牌.png" and not item.icon().isNull()
     assert item.data(Qt.ItemDataRole.UserRole)
     assert window.session.ws is not None
     stored = [p for p in (window.session.ws.path / "attachments").rglob("*") if p.is_file()]

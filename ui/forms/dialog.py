@@ -52,7 +52,8 @@ class RecordDialog(QDialog):
     def __init__(self, session: Session, entity: str, *, record_id: str | None = None,
                  values: Mapping[str, Any] | None = None, fixed: Mapping[str, Any] | None = None,
                  members: list[tuple[str, str]] | None = None, specs: Sequence[FieldSpec] | None = None,
-                 owner: tuple[str, str] | None = None, parent: QWidget | None = None) -> None:
+                 owner: tuple[str, str] | None = None, read_only: bool = False,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.entity = entity
@@ -62,7 +63,7 @@ class RecordDialog(QDialog):
         # (entity, id) of the record a new record belongs to: it inherits that record's org unit.
         self.owner = owner
         self.setObjectName(f"dialog_{entity}")
-        title = self.tr("Edit: %1") if record_id else self.tr("New: %1")
+        title = self.tr("View: %1") if read_only else self.tr("Edit: %1") if record_id else self.tr("New: %1")
         self.setWindowTitle(title.replace("%1", entity_name(entity, session.core_lang)))
         self.form = RecordForm(entity, session.core_lang, values=values, specs=specs, members=members)
         scroll = QScrollArea(self)
@@ -94,6 +95,12 @@ class RecordDialog(QDialog):
         # Ctrl+Enter saves from any field, a multi-line note included; Enter moves on (keyPressEvent).
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self.submit)
+        self.read_only = read_only
+        if read_only:  # a fact is read, never changed: a correction is a new record
+            self.form.set_read_only()
+            self.save.hide()
+            self.cancel.setText(self.tr("Close"))
+            self.cancel.setDefault(True)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Enter in a field moves on to the next one, as on a paper form; Enter in the last field, or
@@ -112,7 +119,7 @@ class RecordDialog(QDialog):
         return shown[-1] if shown else None
 
     def submit(self) -> None:
-        if not self.save.isEnabled():
+        if self.read_only or not self.save.isEnabled():
             return
         self.form.clear_errors()
         try:

@@ -55,6 +55,16 @@ class RecordForm(QWidget):
             self.set_values(values)
         self.initial = self.values()
 
+    def set_read_only(self) -> None:
+        """Shown to be read, not changed (a fact: a visit made, a patrol walked): text stays
+        selectable and copyable, choices and boxes are greyed."""
+        for editor in self.editors.values():
+            widget: Any = editor.widget
+            if hasattr(widget, "setReadOnly"):
+                widget.setReadOnly(True)
+            else:
+                widget.setEnabled(False)
+
     def set_values(self, values: Mapping[str, Any]) -> None:
         for name, editor in self.editors.items():
             if name in values:

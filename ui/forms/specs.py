@@ -77,11 +77,14 @@ ORDER: dict[str, list[str]] = {
     "social_work_case": ["client_name", "client_member_id", "referral_source", "presenting_problem", "assessment",
                          "goals", "plan", "worker", "supervisor", "opened_on", "closure_reason"],
     "case_note": ["at", "text"],
-    "referral": ["client_name", "from_org", "from_worker", "to_org", "to_worker", "reason", "urgency",
-                 "consent_given", "consent_ref", "response", "feedback_on"],
+    "referral": ["client_member_id", "client_name", "from_org", "from_worker", "to_org", "to_org_code", "to_worker",
+                 "reason", "urgency", "consent_given", "consent_ref", "consent_on", "response", "feedback_on"],
     "disaster_report": ["disaster_type", "sub_type", "occurred_at", "reported_at", "place", "affected", "dead",
-                        "missing", "injured", "relocated", "need_urgent_aid", "direct_loss", "relief_given",
-                        "narrative", "reporter"],
+                        "missing", "injured", "trapped", "relocated", "need_urgent_aid", "short_of_water",
+                        "houses_collapsed_households", "houses_collapsed_rooms", "houses_severe_households",
+                        "houses_severe_rooms", "houses_light_households", "houses_light_rooms",
+                        "crops_affected_ha", "crops_damaged_ha", "crops_lost_ha", "direct_loss", "relief_given",
+                        "narrative", "reporter", "reviewer"],
 }
 
 

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
-from caseapp.domain import AssistanceCase, Household, Member, Record
-from caseapp.services import evidence, members, records
+from caseapp.domain import AssistanceCase, Household, Member, Record, Referral
+from caseapp.domain.fields import all_facts
+from caseapp.services import evidence, members, records, referrals
 from caseapp.services.lists import grid_events_for
 from caseapp.services.workflows import ASKED, machine_for
 from caseapp.store import audit
@@ -43,10 +45,13 @@ class Bundle:
         return [(m["id"], m["name"]) for m in self.rows("member") if not m["archived"]]
 
 
-def as_row(record: Record, db: DbSession | None = None, role: str | None = None) -> Row:
+def as_row(record: Record, db: DbSession | None = None, role: str | None = None,
+           reach: Sequence[str] | None = None) -> Row:
     row: Row = record.values()
     row["entity"] = record.entity
-    machine = machine_for(record.entity) if record.state_field else None
+    # (a state fixed when the record is made, a disaster report's stage, has no moves to offer)
+    machine = machine_for(record.entity) if record.state_field and not all_facts(type(record))[
+        record.state_field].fixed else None
     if machine is not None and record.state_field:
         state = getattr(record, record.state_field)
         subject: object = record
@@ -56,6 +61,11 @@ def as_row(record: Record, db: DbSession | None = None, role: str | None = None)
         row["_options"] = [{"target": target, "action": machine.step(state, target).action,
                             "blocked": None if blocked in ASKED else blocked, "asks": ASKED.get(blocked or "")}
                            for target, blocked in machine.options(state, subject, role)]
+        if isinstance(record, Referral):
+            # a step of the other side is shown, greyed, with whose it is (caseapp.services.referrals)
+            side = referrals.sides(reach, row)
+            for option in row["_options"]:
+                option["blocked"] = option["blocked"] or referrals.move_refusal(side, state, option["target"])
         row["_allowed"] = [o["target"] for o in row["_options"] if o["blocked"] is None]
     return row
 

@@ -101,12 +101,40 @@
         <translation>添加照片或扫描件…</translation>
     </message>
     <message>
+        <source>View</source>
+        <translation>查看</translation>
+    </message>
+    <message>
+        <source>Save a copy…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <source>Remove…</source>
+        <translation>移除…</translation>
+    </message>
+    <message>
         <source>Add photo or scan</source>
         <translation>添加照片或扫描件</translation>
     </message>
     <message>
         <source>Images and scans (*.jpg *.jpeg *.png *.gif *.bmp *.pdf);;All files (*)</source>
         <translation>图片和扫描件 (*.jpg *.jpeg *.png *.gif *.bmp *.pdf);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>%1 is not a picture: save a copy to open it with another program</source>
+        <translation>“%1”不是图片：请先“另存为”，再用其他程序打开</translation>
+    </message>
+    <message>
+        <source>Save a copy</source>
+        <translation>另存为</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Take %1 off this record? It stays in the record&apos;s history.</source>
+        <translation>从此记录移除“%1”吗？移除后仍保留在记录的历史中。</translation>
     </message>
 </context>
 <context>
@@ -592,6 +620,25 @@
     </message>
 </context>
 <context>
+    <name>LabelDialog</name>
+    <message>
+        <source>Add: %1</source>
+        <translation>添加：%1</translation>
+    </message>
+    <message>
+        <source>e.g. front and back, page 2</source>
+        <translation>例如：正反面、第 2 页</translation>
+    </message>
+    <message>
+        <source>What it is</source>
+        <translation>材料类别</translation>
+    </message>
+    <message>
+        <source>Caption</source>
+        <translation>说明</translation>
+    </message>
+</context>
+<context>
     <name>LedgerDialog</name>
     <message>
         <source>Export a ledger</source>
@@ -1065,12 +1112,16 @@
     <name>RecordDialog</name>
     <message>
         <source>Edit: %1</source>
-        <extracomment>the saved record&apos;s id</extracomment>
         <translation>修改：%1</translation>
     </message>
     <message>
         <source>New: %1</source>
         <translation>新建：%1</translation>
+    </message>
+    <message>
+        <source>View: %1</source>
+        <extracomment>the tallest a record dialog opens, and the room left for its title bar and buttons the saved record&apos;s id</extracomment>
+        <translation>查看：%1</translation>
     </message>
     <message>
         <source>Save</source>
@@ -1085,6 +1136,10 @@
         <translation>保存（Ctrl+Enter）</translation>
     </message>
     <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
         <source>The record could not be saved: %1</source>
         <translation>记录未能保存：%1</translation>
     </message>
@@ -1093,8 +1148,12 @@
     <name>RecordList</name>
     <message>
         <source>Edit</source>
-        <extracomment>the selected record&apos;s values (as_row), to edit the selected record, read whole (what the workflow and the edit form need)</extracomment>
         <translation>修改</translation>
+    </message>
+    <message>
+        <source>View</source>
+        <extracomment>the selected record&apos;s values (as_row), to edit the selected record, read whole (what the workflow and the edit form need)</extracomment>
+        <translation>查看</translation>
     </message>
     <message>
         <source>Print form…</source>
@@ -1147,6 +1206,14 @@
         <translation>新建转介</translation>
     </message>
     <message>
+        <source>All referrals</source>
+        <translation>全部转介</translation>
+    </message>
+    <message>
+        <source>Inbox: referred to us</source>
+        <translation>收到的转介</translation>
+    </message>
+    <message>
         <source>Referrals</source>
         <translation>转介</translation>
     </message>
@@ -1176,6 +1243,21 @@
     <message>
         <source>Household</source>
         <translation>家庭</translation>
+    </message>
+</context>
+<context>
+    <name>SeriesBar</name>
+    <message>
+        <source>File an update (续报)…</source>
+        <translation>续报…</translation>
+    </message>
+    <message>
+        <source>File the final report (核报)…</source>
+        <translation>核报…</translation>
+    </message>
+    <message>
+        <source>This disaster&apos;s reports: %1</source>
+        <translation>本次灾情的报告：%1</translation>
     </message>
 </context>
 <context>

@@ -3,11 +3,20 @@ filtered list (open events by default), with new records added from here."""
 
 from __future__ import annotations
 
-from caseapp.services import listing, schedule
+import datetime as dt
+from typing import Any
+
+from sqlalchemy.orm import Session as DbSession
+
+from caseapp.domain import DisasterReport
+from caseapp.services import disaster, display, listing, records, schedule
 from ui.forms.dialog import RecordDialog
+from ui.forms.specs import FieldSpec, specs
+from ui.models.filtered import ShownRow
 from ui.pages.base import Page
 from ui.qt import QTabWidget, QVBoxLayout, QWidget
 from ui.session import Session
+from ui.widgets.disaster_series import SeriesBar, SeriesState, series_state
 from ui.widgets.list_panel import ListPanel
 from ui.widgets.record_list import RecordList
 
@@ -29,6 +38,9 @@ class GridPage(Page):
         self.patrol.setObjectName("new_patrol_log")
         self.disaster = self.disasters.add
         self.disaster.setObjectName("new_disaster_report")
+        # A disaster's reports are a series: the selected one's, what it owes, and its next report.
+        self.series = SeriesBar(session.core_lang, self.disasters)
+        self.disasters.layout().addWidget(self.series)  # type: ignore[union-attr]
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("grid_lists")
         self.tabs.addTab(self.events, self.tr("Grid events"))
@@ -39,7 +51,9 @@ class GridPage(Page):
         self.events.edit_requested.connect(
             lambda row: self._open(RecordDialog(session, "grid_event", record_id=row["id"], values=row, parent=self)))
         self.patrols.add_requested.connect(lambda: self.new("patrol_log"))
-        self.disasters.add_requested.connect(lambda: self.new("disaster_report"))
+        self.disasters.add_requested.connect(self.new_disaster)
+        self.disasters.panel.selected.connect(self._disaster_selected)
+        self.series.file_requested.connect(self.file_follow_up)
         self.disasters.edit_requested.connect(
             lambda row: self._open(RecordDialog(session, "disaster_report", record_id=row["id"], values=row,
                                                 parent=self)))
@@ -78,6 +92,59 @@ class GridPage(Page):
 
     def new(self, entity: str) -> RecordDialog:
         return self._open(RecordDialog(self.session, entity, parent=self))
+
+    # -- disaster report series ------------------------------------------------------------------
+    def new_disaster(self) -> RecordDialog:
+        """An initial report (初报), filed now by this user."""
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        dialog = RecordDialog(self.session, "disaster_report", values={"reported_at": now,
+                                                                       "reporter": self.session.actor},
+                              specs=self._stage_specs(disaster.INITIAL), parent=self)
+        self._title(dialog, disaster.INITIAL)
+        return self._open(dialog)
+
+    def _disaster_selected(self, shown: ShownRow | None) -> None:
+        if shown is None or not self.session.is_open:
+            self.series.show_state(None)
+            return
+        lang = self.session.core_lang
+        self.session.read(lambda db: series_state(db, shown.id, lang), self._series_shown,
+                          lambda error: self.series.show_state(None))
+
+    def _series_shown(self, state: SeriesState) -> None:
+        current = self.disasters.panel.current()
+        self.series.show_state(state if current is not None and current.id == state.report_id else None)
+
+    def file_follow_up(self, stage: str) -> None:
+        """The selected report's series' next report (续报 / 核报), started from its latest figures."""
+        state = self.series.state
+        if state is None:
+            return
+        reporter = self.session.actor
+
+        def read(db: DbSession) -> dict[str, Any]:
+            return disaster.follow_up(db, records.get(db, DisasterReport, state.report_id), stage, reporter)
+
+        def opened(values: dict[str, Any]) -> None:
+            fixed = {k: values.pop(k) for k in ("stage", "series_id", "org_code")}
+            dialog = RecordDialog(self.session, "disaster_report", values=values, fixed=fixed,
+                                  specs=self._stage_specs(stage), parent=self)
+            self._title(dialog, stage)
+            self._open(dialog)
+
+        self.session.read(read, opened, lambda error: self.disasters.error.show_error(self.session.message(error)))
+
+    @staticmethod
+    def _stage_specs(stage: str) -> tuple[FieldSpec, ...]:
+        """Each stage its own form: the 核报 is checked (审核人) before it goes out."""
+        return tuple(f for f in specs("disaster_report") if f.name != "reviewer" or stage == disaster.FINAL)
+
+    def _title(self, dialog: RecordDialog, stage: str) -> None:
+        lang = self.session.core_lang
+        dialog.setWindowTitle(f"{display.state_name('disaster_report', stage, lang)}："
+                              f"{display.entity_name('disaster_report', lang)}" if lang == "zh" else
+                              f"{display.entity_name('disaster_report', lang)}: "
+                              f"{display.state_name('disaster_report', stage, lang)}")
 
     def _open(self, dialog: RecordDialog) -> RecordDialog:
         self.dialog = dialog

@@ -193,6 +193,7 @@ class SyncPage(Page):
             self.session.settings["sync.server_url"] = url
             self.session.settings["sync.role"] = str(getattr(login, "role", "") or "")
             scopes = list(getattr(login, "scopes", []) or [])
+            self.session.settings["sync.scopes"] = scopes
             if scopes and not self.session.org_code:
                 self.session.set_setting("org.default", scopes[0])
             self.controller.refresh()

@@ -7,28 +7,34 @@ exist only in memory.
 
 from __future__ import annotations
 
-import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.orm import Session as DbSession
 
+from caseapp import refdata
 from caseapp.domain import Attachment
-from caseapp.domain.codec import entity_class
-from caseapp.services import records
+from caseapp.services import attachment_files, display, records
 from caseapp.services.lists import attachments_for
 from caseapp.store.workspace import Workspace
 from ui.qt import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QFileDialog,
+    QFormLayout,
     QHBoxLayout,
     QIcon,
     QImage,
     QLabel,
+    QLineEdit,
     QListView,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPixmap,
     QPushButton,
+    QScrollArea,
     QSize,
     Qt,
     QVBoxLayout,
@@ -47,6 +53,61 @@ class Thumb:
     id: str
     filename: str
     image: QImage | None
+    kind: str = ""
+    caption: str = ""
+    mime_type: str = ""
+
+
+class LabelDialog(QDialog):
+    """What a file is (身份证, 户口本, 收入证明, 现场照片 …) and a caption, asked as it is added."""
+
+    def __init__(self, lang: str, filename: str, kind: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("attachment_label")
+        self.setWindowTitle(self.tr("Add: %1").replace("%1", filename))
+        self.kind = QComboBox(self)
+        self.kind.setObjectName("attachment_kind")
+        for code in refdata.dictionary("attachment_kind"):
+            self.kind.addItem(display.code_name("attachment_kind", code, lang), code)
+        self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
+        self.caption = QLineEdit(self)
+        self.caption.setObjectName("attachment_caption")
+        self.caption.setMaxLength(200)
+        self.caption.setPlaceholderText(self.tr("e.g. front and back, page 2"))
+        form = QFormLayout()
+        form.addRow(self.tr("What it is"), self.kind)
+        form.addRow(self.tr("Caption"), self.caption)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def chosen(self) -> tuple[str, str]:
+        return str(self.kind.currentData()), self.caption.text().strip()
+
+
+class Viewer(QDialog):
+    """One photo or scan, full size (scrolled), or fitted to the screen; Esc closes it."""
+
+    def __init__(self, title: str, image: QImage, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("attachment_viewer")
+        self.setWindowTitle(title)
+        self.image = image
+        self.picture = QLabel(self)
+        self.picture.setObjectName("attachment_picture")
+        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.picture.setPixmap(QPixmap.fromImage(image))
+        scroll = QScrollArea(self)
+        scroll.setWidget(self.picture)
+        scroll.setWidgetResizable(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll)
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        limit = QSize(screen.width() * 9 // 10, screen.height() * 9 // 10) if screen is not None else QSize(1200, 800)
+        self.resize(image.size().boundedTo(limit).expandedTo(QSize(320, 240)) + QSize(40, 40))
 
 
 class AttachmentStrip(QWidget):
@@ -56,9 +117,17 @@ class AttachmentStrip(QWidget):
         super().__init__(parent)
         self.session = session
         self.owner: tuple[str, str] | None = None
+        self.thumbs: dict[str, Thumb] = {}
+        self.viewer: Viewer | None = None
         self.caption = QLabel(self.tr("Photos and scans"), self)
         self.add = QPushButton(self.tr("Add photo or scan…"), self)
         self.add.setObjectName("add_attachment")
+        self.open = QPushButton(self.tr("View"), self)
+        self.open.setObjectName("open_attachment")
+        self.save = QPushButton(self.tr("Save a copy…"), self)
+        self.save.setObjectName("save_attachment")
+        self.remove = QPushButton(self.tr("Remove…"), self)
+        self.remove.setObjectName("remove_attachment")
         self.list = QListWidget(self)
         self.list.setObjectName("attachments")
         mark_data(self.list)
@@ -70,18 +139,34 @@ class AttachmentStrip(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.caption)
         top.addStretch(1)
-        top.addWidget(self.add)
+        for button in (self.add, self.open, self.save, self.remove):
+            top.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.error)
         self.add.clicked.connect(self._choose)
+        self.open.clicked.connect(self.view_current)
+        self.save.clicked.connect(self._save_as)
+        self.remove.clicked.connect(self._remove)
+        self.list.itemActivated.connect(lambda _item: self.view_current())  # double-click or Enter
+        self.list.currentItemChanged.connect(lambda *_: self._enable())
         session.changed.connect(self._on_changed)
+        self._enable()
 
     def _on_changed(self, entities: frozenset[str]) -> None:
         if touches(entities, frozenset({"attachment"})):
             self.reload()
+
+    def _enable(self) -> None:
+        chosen = self.current() is not None
+        for button in (self.open, self.save, self.remove):
+            button.setEnabled(chosen)
+
+    def current(self) -> Thumb | None:
+        item = self.list.currentItem()
+        return self.thumbs.get(str(item.data(Qt.ItemDataRole.UserRole))) if item is not None else None
 
     def set_owner(self, entity: str, record_id: str) -> None:
         if self.owner != (entity, record_id):
@@ -92,21 +177,30 @@ class AttachmentStrip(QWidget):
     def clear(self) -> None:
         self.owner = None
         self.list.clear()
+        self.thumbs = {}
+        self._enable()
 
     def reload(self) -> None:
         owner, ws = self.owner, self.session.ws
         if owner is None or ws is None:
             return
-        self.session.read(lambda db: _thumbs(ws, db, owner[1]), self._show, self._failed)
+        lang = self.session.core_lang
+        self.session.read(lambda db: _thumbs(ws, db, owner[1], lang), self._show, self._failed)
 
     def _show(self, thumbs: list[Thumb]) -> None:
+        chosen = self.current()
         self.list.clear()
+        self.thumbs = {t.id: t for t in thumbs}
         for thumb in thumbs:
-            item = QListWidgetItem(thumb.filename)
+            item = QListWidgetItem(f"{thumb.kind}\n{thumb.caption or thumb.filename}")
+            item.setToolTip(thumb.filename)
             if thumb.image is not None:
                 item.setIcon(QIcon(QPixmap.fromImage(thumb.image)))
             item.setData(Qt.ItemDataRole.UserRole, thumb.id)
             self.list.addItem(item)
+            if chosen is not None and thumb.id == chosen.id:  # a reload keeps what was selected
+                self.list.setCurrentItem(item)
+        self._enable()
         self.loaded.emit()
 
     def _failed(self, error: Exception) -> None:
@@ -116,30 +210,74 @@ class AttachmentStrip(QWidget):
         path, _filter = QFileDialog.getOpenFileName(
             self, self.tr("Add photo or scan"), str(Path.home()),
             self.tr("Images and scans (*.jpg *.jpeg *.png *.gif *.bmp *.pdf);;All files (*)"))
-        if path:
-            self.add_file(Path(path))
+        if not path:
+            return
+        chosen = Path(path)
+        dialog = LabelDialog(self.session.core_lang, chosen.name,
+                             attachment_files.default_kind(attachment_files.mime_of(chosen.name)), self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            kind, caption = dialog.chosen()
+            self.add_file(chosen, kind=kind, caption=caption)
 
-    def add_file(self, path: Path) -> None:
+    def add_file(self, path: Path, *, kind: str | None = None, caption: str = "") -> None:
         owner, ws = self.owner, self.session.ws
         if owner is None or ws is None:
             return
         self.error.clear_error()
-        self.session.write(lambda db: _store(ws, db, owner, path), None, self._failed)
+        self.session.write(lambda db: attachment_files.add(ws, db, owner, path.read_bytes(), path.name, kind=kind,
+                                                           caption=caption).id, None, self._failed)
+
+    def view_current(self) -> None:
+        """The selected file full size (a picture), or a line saying to save a copy (a PDF …)."""
+        thumb, ws = self.current(), self.session.ws
+        if thumb is None or ws is None:
+            return
+        if not thumb.mime_type.startswith("image/"):
+            self.error.show_error(self.tr("%1 is not a picture: save a copy to open it with another program")
+                                  .replace("%1", thumb.filename))
+            return
+
+        def read(db: DbSession) -> QImage:  # decoded on the read pool: QImage is safe there
+            return QImage.fromData(attachment_files.content(ws, records.get(db, Attachment, thumb.id)))
+
+        def shown(image: QImage) -> None:
+            self.viewer = Viewer(f"{thumb.kind} · {thumb.caption or thumb.filename}", image, self)
+            self.viewer.open()
+
+        self.session.read(read, shown, self._failed)
+
+    def _save_as(self) -> None:
+        thumb = self.current()
+        if thumb is None:
+            return
+        path, _filter = QFileDialog.getSaveFileName(self, self.tr("Save a copy"), str(Path.home() / thumb.filename))
+        if path:
+            self.save_copy(Path(path))
+
+    def save_copy(self, target: Path) -> None:
+        """Write the selected file, decrypted, to ``target`` (noted in the audit trail)."""
+        thumb = self.current()
+        if thumb is None:
+            return
+        self.error.clear_error()
+        self.session.with_workspace(lambda ws: attachment_files.save_copy(ws, thumb.id, target), None, self._failed)
+
+    def _remove(self) -> None:
+        thumb = self.current()
+        if thumb is None:
+            return
+        answer = QMessageBox.question(self, self.tr("Remove"), self.tr(
+            "Take %1 off this record? It stays in the record's history.").replace("%1", thumb.filename))
+        if answer == QMessageBox.StandardButton.Yes:
+            self.remove_current()
+
+    def remove_current(self) -> None:
+        thumb = self.current()
+        if thumb is not None:
+            self.session.write(lambda db: attachment_files.remove(db, thumb.id).id, None, self._failed)
 
 
-def _store(ws: Workspace, db: DbSession, owner: tuple[str, str], path: Path) -> str:
-    data = path.read_bytes()
-    digest = ws.attachments.put(data)
-    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    owner_record = records.get(db, entity_class(owner[0]), owner[1])
-    return records.create(db, Attachment, {
-        "org_code": owner_record.org_code, "owner_entity": owner[0], "owner_id": owner[1], "digest": digest,
-        "filename": path.name[:200], "mime_type": mime, "size": len(data),
-        "kind": "photo" if mime.startswith("image/") else "form",
-    }).id
-
-
-def _thumbs(ws: Workspace, db: DbSession, owner_id: str) -> list[Thumb]:
+def _thumbs(ws: Workspace, db: DbSession, owner_id: str, lang: str) -> list[Thumb]:
     out = []
     for attachment in attachments_for(db, owner_id):
         image: QImage | None = None
@@ -148,5 +286,7 @@ def _thumbs(ws: Workspace, db: DbSession, owner_id: str) -> list[Thumb]:
             if not loaded.isNull():
                 image = loaded.scaled(THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio,
                                       Qt.TransformationMode.SmoothTransformation)
-        out.append(Thumb(attachment.id, attachment.filename, image))
+        out.append(Thumb(attachment.id, attachment.filename, image,
+                         display.code_name("attachment_kind", attachment.kind, lang), attachment.caption,
+                         attachment.mime_type))
     return out

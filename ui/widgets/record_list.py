@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from caseapp.domain.codec import entity_class
 from caseapp.services import forms, records
+from ui.forms.dialog import RecordDialog
 from ui.forms.print_dialog import PrintDialog, form_job, open_print
 from ui.household.bundle import Row, as_row
 from ui.models.filtered import ShownRow
@@ -33,10 +34,11 @@ class RecordList(QWidget):
         self.add = QPushButton(add_text, self)
         self.add.setObjectName(f"add_{self.entity}")
         self.add.setVisible(bool(add_text))
-        self.edit = QPushButton(self.tr("Edit"), self)
+        # A fact (a patrol log, a visit) is opened to be read; everything else to be edited.
+        self.edit = QPushButton(self.tr("View") if cls.insert_only else self.tr("Edit"), self)
         self.edit.setObjectName(f"edit_{self.entity}")
-        self.edit.setVisible(not cls.insert_only)
         self.edit.setEnabled(False)
+        self.viewer: RecordDialog | None = None
         self.printable = forms.forms_for(self.entity)[:1]
         self.print_form = QPushButton(self.tr("Print form…"), self)
         self.print_form.setObjectName(f"print_form_{self.entity}")
@@ -100,10 +102,10 @@ class RecordList(QWidget):
         self.workflow.set_record(self.entity, None)
         if shown is None or not self.session.is_open:
             return
-        cls, record_id = entity_class(self.entity), shown.id
+        cls, record_id, reach = entity_class(self.entity), shown.id, self.session.reach
 
         def read(db: DbSession) -> Row:
-            return as_row(records.get(db, cls, record_id))
+            return as_row(records.get(db, cls, record_id), reach=reach)
 
         def done(row: Row) -> None:
             current = self.panel.current()
@@ -115,8 +117,14 @@ class RecordList(QWidget):
         self.session.read(read, done, lambda error: self.error.show_error(self.session.message(error)))
 
     def _edit(self) -> None:
-        if self.row is not None and not entity_class(self.entity).insert_only:
-            self.edit_requested.emit(self.row)
+        if self.row is None:
+            return
+        if entity_class(self.entity).insert_only:
+            self.viewer = RecordDialog(self.session, self.entity, record_id=self.row["id"], values=self.row,
+                                       read_only=True, parent=self)
+            self.viewer.open()
+            return
+        self.edit_requested.emit(self.row)
 
     def print_current(self) -> PrintDialog | None:
         current = self.panel.current()

@@ -73,12 +73,16 @@ def referral(rng: random.Random, draft: HouseholdDraft, today: dt.date, case_id:
     consent = status != "draft" or chance(rng, 0.3)
     sent = at(today - dt.timedelta(days=rng.randint(5, 200)), rng)
     reached = REFERRAL_PATH.index(status) if status in REFERRAL_PATH else REFERRAL_PATH.index("sent") + 1
+    target = rng.choice(REFERRAL_TARGETS)
+    # a district body is reached at the district's code, a street's services at the street's
+    to_code = grid.district.code if target.startswith("区") else grid.street.code
     ref = record(Referral, org_code=grid.code, household_id=draft.household.id, case_id=case_id,
-                 client_name=client.name,
+                 client_member_id=client.member.id, client_name=client.name,
                  from_org=centre or f"{grid.street.name}家庭综合服务中心", from_worker=rng.choice(grid.workers),
-                 to_org=rng.choice(REFERRAL_TARGETS), reason=rng.choice(PROBLEMS),
+                 to_org=target, to_org_code=to_code, reason=rng.choice(PROBLEMS),
                  urgency=pick(rng, [("normal", 80), ("urgent", 17), ("emergency", 3)]), consent_given=consent,
-                 consent_ref=f"TY{grid.district.code}{rng.randrange(10**6):06d}" if consent else None, status=status)
+                 consent_ref=f"TY{grid.district.code}{rng.randrange(10**6):06d}" if consent else None,
+                 consent_on=(sent.date() - dt.timedelta(days=rng.randint(0, 3))) if consent else None, status=status)
     if reached >= REFERRAL_PATH.index("sent"):
         ref.sent_at = sent
     if status in ("accepted", "in_service", "feedback", "closed"):

@@ -82,6 +82,7 @@ class FirstRun(QWidget):
         self.session.settings["sync.server_url"] = url
         self.session.settings["sync.role"] = str(getattr(login, "role", "") or "")
         scopes = list(getattr(login, "scopes", []) or [])
+        self.session.settings["sync.scopes"] = scopes
         if scopes:
             self.session.set_setting("org.default", scopes[0])
         self.session.set_setting("setup.mode", CONNECT, on_done=lambda _r: self.finished.emit())
