@@ -8,6 +8,7 @@ from typing import Any
 
 from caseapp import refdata
 from caseapp.domain.types import parse_datetime
+from caseapp.validation.dates import parse_date_time_text
 
 
 def local(moment: dt.datetime) -> dt.datetime:
@@ -84,7 +85,10 @@ def parse_local_datetime(text: str) -> dt.datetime | str:
     """Typed wall-clock time → aware datetime; anything unparsable goes to the core unchanged so
     that its validator reports the error at the field."""
     try:
-        value = dt.datetime.fromisoformat(text.strip().replace("/", "-"))
+        value = dt.datetime.fromisoformat(text.strip())
     except ValueError:
-        return text
+        try:
+            value = parse_date_time_text(text)  # 2026/12/1 9:30, 2026.12.1, 20261201 14:00
+        except ValueError:
+            return text
     return value if value.tzinfo else value.astimezone()

@@ -22,6 +22,9 @@ class Prefs:
     path: Path = field(default_factory=default_path)
     #: "" follows the system locale
     language: str = ""
+    #: the window's last size (width, height) in device-independent pixels; empty: not yet chosen
+    window_size: list[int] = field(default_factory=list)
+    window_maximized: bool = False
 
     @classmethod
     def load(cls, path: Path | None = None) -> Prefs:
@@ -30,7 +33,11 @@ class Prefs:
             data = json.loads(path.read_text("utf-8"))
         except (OSError, ValueError):
             return cls(path)
-        return cls(path, language=str(data.get("language", "")))
+        size = data.get("window_size")
+        if not (isinstance(size, list) and len(size) == 2 and all(isinstance(n, int) and n > 0 for n in size)):
+            size = []
+        return cls(path, language=str(data.get("language", "")), window_size=size,
+                   window_maximized=bool(data.get("window_maximized", False)))
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)

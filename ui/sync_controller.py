@@ -61,6 +61,13 @@ class SyncController(QObject):
         return self.status.get("server", "-") not in ("", "-")
 
     def _on_unlocked(self) -> None:
+        self.begin()
+
+    def begin(self, *, at_once: bool = False) -> None:
+        """Start syncing for an open workspace: soon after an unlock, and straight away (``at_once``)
+        after the first run has just connected it to a server, so the caseworker's area is on the
+        device before the first screen is read. The first run opens the workspace before this
+        controller exists, so the window calls this itself then."""
         self.refresh()
         # A first sync interrupted before its end left the search index to be built: build it now,
         # in the background, a batch per write.
@@ -68,8 +75,11 @@ class SyncController(QObject):
             lambda ws: sync.rebuild_index_if_stale(ws, self.session.writer_for(ws)),
             lambda _n: None, lambda _e: None, writer=False)
         self._timer.start()
-        # Catch up soon after unlocking, once the first screen has loaded.
-        QTimer.singleShot(STARTUP_SYNC_DELAY_MS, self, self.background_sync)
+        if at_once and self.session.settings.get("sync.server_url"):
+            self.sync_now()
+        else:
+            # Catch up soon after unlocking, once the first screen has loaded.
+            QTimer.singleShot(STARTUP_SYNC_DELAY_MS, self, self.background_sync)
 
     def _watch_network(self) -> None:
         """Sync when the system says the network is back, where it has a way to say so."""

@@ -15,6 +15,8 @@ written goes through the ordinary services, so it is journaled, audited and sync
 from __future__ import annotations
 
 import io
+import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,10 +63,18 @@ class LedgerSummary:
     members: int = 0
 
 
+#: Columns whose numbers are too long for a spreadsheet number (15 significant digits).
+DIGIT_STRING_FIELDS = ("id_number",)
+#: How Excel shows a long number it keeps as a floating-point value: 4.4011119600101E+17.
+_SCIENTIFIC = re.compile(r"[0-9](?:\.[0-9]+)?[eE]\+?[0-9]+")
+
+
 @dataclass
 class _Person:
     row: int
     values: dict[str, Any]
+    #: fields whose cell held a number where digits were expected (ID numbers stored by Excel as numbers)
+    as_number: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -83,6 +93,20 @@ def _find_header(rows: list[tuple[Any, ...]]) -> tuple[int, dict[int, str]]:
         if "name" in found.values() and len(found) >= 2:
             return n, found
     raise CaseAppError("ledger.no_header", None)
+
+
+def _stored_as_number(value: Any) -> bool:
+    """A cell Excel keeps as a floating-point number (or shows as one, 4.4011119600101E+17): an ID
+    number in it has already lost its last digits."""
+    if isinstance(value, float):
+        return True
+    return isinstance(value, str) and bool(_SCIENTIFIC.fullmatch(value.strip()))
+
+
+def _same_text(text: str) -> str:
+    """What two typings of one name or address share: full-width letters and digits as ASCII, no
+    spaces (王 芳 is 王芳; 滨江东路 1 号 is 滨江东路1号)."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 def _text(value: Any) -> str:
@@ -108,17 +132,55 @@ def read_rows(data: bytes) -> tuple[list[_Person], dict[str, str]]:
         first = next((_text(v) for v in row if _text(v)), "")
         if first.startswith(("合计", "总计", "小计", "制表", "填表")):
             continue  # a totals or signature line under the table
-        people.append(_Person(n, values))
+        as_number = {name: str(row[col]) for col, name in columns.items()
+                     if name in DIGIT_STRING_FIELDS and col < len(row) and _stored_as_number(row[col])}
+        people.append(_Person(n, values, as_number))
     return people, headings
 
 
 def _households(people: list[_Person]) -> list[_Home]:
+    """Rows grouped into families: by household number, else by the head's name and the address as
+    they read (spaces and full-width characters do not split a family)."""
     homes: dict[tuple[str, ...], _Home] = defaultdict(_Home)
     for person in people:
         v = person.values
-        key = (v[HOUSEHOLD_NO],) if v.get(HOUSEHOLD_NO) else (v.get("head_name", ""), v.get("address", ""))
+        key = ((v[HOUSEHOLD_NO],) if v.get(HOUSEHOLD_NO)
+               else (_same_text(v.get("head_name", "")), _same_text(v.get("address", ""))))
         homes[key].people.append(person)
     return list(homes.values())
+
+
+def _is_head(person: _Person) -> bool:
+    return code_of("relationship", person.values.get("relationship", "")) == HEAD
+
+
+def _split_families(homes: list[_Home], headings: dict[str, str]) -> list[tuple[_Person, ValidationError]]:
+    """Families without a 户主 row that match another family in all but the head's name or the
+    address: most likely one family split in two by a typing difference. Reported, so that the
+    ledger is corrected rather than imported as two households."""
+    found: list[tuple[_Person, ValidationError]] = []
+    headed = [(home, next(p for p in home.people if _is_head(p))) for home in homes
+              if any(_is_head(p) for p in home.people)]
+    for home in homes:
+        if any(_is_head(p) for p in home.people) or home.people[0].values.get(HOUSEHOLD_NO):
+            continue
+        mine = home.people[0].values
+        for _other, head in headed:
+            theirs = head.values
+            if theirs.get(HOUSEHOLD_NO):
+                continue
+            same_head = _same_text(mine.get("head_name", "")) == _same_text(theirs.get("head_name", ""))
+            same_address = _same_text(mine.get("address", "")) == _same_text(theirs.get("address", ""))
+            if same_head == same_address:
+                continue  # both differ: another family; both agree: grouped together already
+            column = "address" if same_head else "head_name"
+            for person in home.people:
+                found.append((person, ValidationError(
+                    "ledger.family_split", column, row=head.row, head=theirs.get("head_name", ""),
+                    column=headings.get(column, column), mine=mine.get(column, ""), theirs=theirs.get(column, ""))))
+            break
+    return found
+
 
 
 def import_ledger(ws: Workspace, data: bytes, *, org_code: str = "") -> LedgerSummary:
@@ -129,9 +191,11 @@ def import_ledger(ws: Workspace, data: bytes, *, org_code: str = "") -> LedgerSu
         problems.append(RowProblem(row, headings.get(error.field or "", error.field), error))
 
     homes = _households(people)
+    for person, error in _split_families(homes, headings):
+        problem(person.row, error)
     planned: list[tuple[dict[str, Any], list[tuple[_Person, dict[str, Any], str]]]] = []
     for home in homes:
-        heads = [p for p in home.people if code_of("relationship", p.values.get("relationship", "")) == HEAD]
+        heads = [p for p in home.people if _is_head(p)]
         head = heads[0] if heads else home.people[0]
         org = head.values.get("org_code") or org_code
         household = {name: head.values[name] for name in HOUSEHOLD_FIELDS if head.values.get(name)}
@@ -147,8 +211,10 @@ def import_ledger(ws: Workspace, data: bytes, *, org_code: str = "") -> LedgerSu
             fields: dict[str, Any] = {"org_code": org}
             for name in MEMBER_FIELDS:
                 value = person.values.get(name, "")
-                if value:
+                if value and name not in person.as_number:
                     fields[name] = value  # codes or their names (户主, 汉族): clean() reads both
+            for name, shown in person.as_number.items():
+                problem(person.row, ValidationError("ledger.id_as_number", name, value=shown))
             try:
                 checked = clean(Member, {**fields, "household_id": PLANNED})
             except ValidationErrors as errors:

@@ -26,6 +26,7 @@ from caseapp.domain.fields import Facts, all_facts, max_length
 from caseapp.errors import ValidationError, ValidationErrors
 from caseapp.messages import CATALOGUE
 from caseapp.services.workflows import machine_for
+from caseapp.validation.dates import parse_date_text
 from caseapp.validation.rules import EARLIEST_YEAR, LATEST_YEAR, NON_NEGATIVE, RECORD_ID
 
 #: Unbounded text columns (Text) still have a ceiling: a note is not a book.
@@ -139,6 +140,8 @@ def convert(cls: type[Record], field: str, value: Any, *, strict: bool = False) 
             return v.check_amount(value, field)
         if kind in ("date", "datetime") and isinstance(value, dt.date):
             converted: Any = value
+        elif kind == "date" and isinstance(value, str) and not strict:
+            converted = parse_date_text(value)  # 2026/12/1, 2026.12.1, 20261201 as typed
         elif kind == "bool" and isinstance(value, str):
             lowered = value.strip().lower()
             if lowered not in ("true", "false", "1", "0", "是", "否", "yes", "no"):

@@ -61,7 +61,12 @@ SURNAME_READINGS: dict[str, str] = {
 
 # Where an address component ends; a key starts after each, so typing any component finds it.
 _ADDRESS_BREAKS = re.compile(
-    r"省|市|区|县|街道|镇|乡|社区|居委会|村委会|村|大道|路|街|巷|里|坊|号|之[一二三四五六七八九十]|栋|座|幢|楼|室|房")
+    r"省|市|区|县|街道|镇|乡|社区|居委会|村委会|村|大道|路|街|巷|弄|里|坊|段|号|之[一二三四五六七八九十]|栋|座|幢|楼|室"
+    r"|房")
+# A road named with a direction after its kind (工业大道南, 中山大道西, 人民路北, 东风街中): the house
+# number after the direction is a component of its own, so "123号" finds 工业大道南123号. (The key
+# after 大道 alone, "南123号", stays as well.)
+_COMPOUND_ROAD = re.compile(r"(?:大道|大街|路|街)[东南西北中](?:[一二三四五六七八九十]?段)?(?=[0-9])")
 _NON_DIGITS = re.compile(r"[^0-9]")
 
 
@@ -197,7 +202,8 @@ def phone_keys(phone: str | None) -> set[str]:
 
 @lru_cache(maxsize=4096)
 def _address_keys_cached(address: str) -> frozenset[str]:
-    starts = {0, *(m.end() for m in _ADDRESS_BREAKS.finditer(address))}
+    starts = {0, *(m.end() for m in _ADDRESS_BREAKS.finditer(address)),
+              *(m.end() for m in _COMPOUND_ROAD.finditer(address))}
     return frozenset((ADDRESS + address[s:])[:MAX_KEY_CHARS] for s in starts if s < len(address))
 
 

@@ -80,3 +80,36 @@ def test_the_quick_revision_chain_is_alembics() -> None:
     walked = [rev.revision for rev in migrate.script().walk_revisions()]  # newest first
     assert list(reversed(walked)) == list(migrate._chain())
     assert migrate.head() == migrate.script().get_current_head()
+
+
+def test_a_workspace_indexed_before_0011_finds_house_numbers_after_compound_road_names(tmp_path: Path) -> None:
+    from caseapp.services import search
+    from caseapp.store.search_index import SEPARATOR
+
+    folder = tmp_path / "old"
+    folder.mkdir()
+    key, _ = create_keyfile(folder / KEY_FILE, PASSPHRASE, kdf=TEST_KDF)
+    engine = make_engine(folder / DB_FILE, key)
+    migrate.upgrade(engine, "0010")
+    household_id, device = new_id(), new_id()
+    meta = {"org": "440105001001", "author": "old", "device": device, "at": STAMP}
+    # the keys revision 0010 gave this address: none starts at the house number
+    old_keys = ["a海珠区工业大道南123号", "a工业大道南123号", "a南123号"]
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO device_state (device_id, hlc, created_at, audit_head, audit_count) "
+                          "VALUES (:d, 0, :at, '', 0)"), {"d": device, "at": STAMP})
+        conn.execute(text(
+            "INSERT INTO households (id, org_code, author, device, created_at, updated_at, updated_by, archived, "
+            "address, head_name, notes) VALUES (:id, :org, :author, :device, :at, :at, :author, 0, "
+            "'海珠区工业大道南123号', '', '')"), {"id": household_id, **meta})
+        conn.execute(text("INSERT INTO search_households (num, household_id, org_code, keys, head_sort) "
+                          "VALUES (1, :id, :org, :keys, '')"),
+                     {"id": household_id, "org": meta["org"], "keys": SEPARATOR.join(old_keys)})
+        conn.execute(text("INSERT INTO search_keys (key, household_num) VALUES (:key, 1)"),
+                     [{"key": k} for k in old_keys])
+        assert not conn.execute(text("SELECT 1 FROM search_keys WHERE key = 'a123号'")).all()
+    engine.dispose()
+
+    with Workspace.open(folder, PASSPHRASE) as ws, ws.read() as s:
+        assert [hit.household_id for hit in search.search_households(s, "123号")] == [household_id]
+        assert [hit.household_id for hit in search.search_households(s, "南123号")] == [household_id]

@@ -6,6 +6,8 @@ import io
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
@@ -114,3 +116,60 @@ def test_a_household_field_is_read_under_the_headings_its_model_gives(ws: Worksp
     with ws.read() as s:
         assert {h.head_name: h.hukou_address for h in s.scalars(select(Household))} == {
             "王芳": "海珠区赤岗街道", "陈桂英": "海珠区赤岗街道"}
+
+
+def test_an_id_number_excel_stored_as_a_number_asks_for_a_text_column(ws: Workspace) -> None:
+    rows = [list(r) for r in ROWS]
+    rows[1][5] = 4.4011119600101e+17  # what Excel keeps after a long number was typed into a General cell
+    rows[2][5] = "4.4010520100303E+17"  # and what a copy of that cell as text pastes
+    with pytest.raises(exchange.ImportRejected) as refused:
+        ledger_import.import_ledger(ws, workbook(rows), org_code=ORG)
+    found = [(p.line, p.field, p.error.key) for p in refused.value.problems]
+    assert found == [(4, "公民身份号码", "ledger.id_as_number"), (5, "公民身份号码", "ledger.id_as_number")]
+    from caseapp.messages import render
+
+    said = render(refused.value.problems[0].error, "zh")
+    assert "文本" in said and "4.4011119600101e+17" in said
+    assert "format this column as text" in render(refused.value.problems[0].error, "en")
+
+
+@given(spaces=st.lists(st.sampled_from([" ", "\u3000", "  "]), min_size=1, max_size=3),
+       at=st.integers(min_value=1, max_value=2))
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_a_name_that_differs_only_by_spaces_is_the_same_person(tmp_path_factory: pytest.TempPathFactory,
+                                                              spaces: list[str], at: int) -> None:
+    ws, _recovery = Workspace.create(tmp_path_factory.mktemp("ws") / "w", PASSPHRASE, kdf=TEST_KDF)
+    try:
+        rows = [list(r) for r in ROWS]
+        padded = "王芳"[:at] + "".join(spaces) + "王芳"[at:]
+        rows[1][1] = padded  # the spouse's row names the head with padding (王 芳, 王　芳)
+        rows[2][9] = "海珠区滨江东路１号"  # and the child's address in full-width digits without spaces
+        summary = ledger_import.import_ledger(ws, workbook(rows), org_code=ORG)
+        assert (summary.households, summary.members) == (2, 4)
+        with ws.read() as s:
+            assert sorted(h.head_name for h in s.scalars(select(Household))) == ["王芳", "陈桂英"]
+    finally:
+        ws.close()
+
+
+def test_a_family_split_by_a_typing_difference_is_reported_not_made_two_households(ws: Workspace) -> None:
+    rows = [list(r) for r in ROWS]
+    rows[2][9] = "海珠区滨江东路 11 号"  # the child's address mistyped: no 户主 row in that "family"
+    with pytest.raises(exchange.ImportRejected) as refused:
+        ledger_import.import_ledger(ws, workbook(rows), org_code=ORG)
+    found = [(p.line, p.field, p.error.key, p.error.params.get("row")) for p in refused.value.problems]
+    assert found == [(5, "家庭住址", "ledger.family_split", 3)]
+    rows = [list(r) for r in ROWS]
+    rows[1][1] = "王方"  # the spouse's row names the head wrongly
+    with pytest.raises(exchange.ImportRejected) as refused:
+        ledger_import.import_ledger(ws, workbook(rows), org_code=ORG)
+    found = [(p.line, p.field, p.error.key, p.error.params.get("row")) for p in refused.value.problems]
+    assert found == [(4, "户主姓名", "ledger.family_split", 3)]
+    with ws.read() as s:
+        assert s.scalar(select(func.count()).select_from(Household)) == 0
+    # Two families with the same head's name at different addresses, each with its 户主, are two.
+    rows = [*ROWS, [5, "王芳", "王芳", "户主", "女", "440105198202021249", "汉族", "本科", None, "海珠区工业大道 9 号"]]
+    from caseapp.validation import id_check_char
+
+    rows[-1][5] = str(rows[-1][5])[:17] + id_check_char(str(rows[-1][5])[:17])
+    assert ledger_import.import_ledger(ws, workbook(rows), org_code=ORG).households == 3

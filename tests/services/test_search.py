@@ -263,3 +263,24 @@ NAME_CHARS = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗长�
 @given(st.text(alphabet=NAME_CHARS, min_size=1, max_size=6))
 def test_cached_pinyin_reads_names_exactly_as_pypinyin(name: str) -> None:
     assert pinyin_of(name) == lazy_pinyin(name, errors="default")
+
+
+@pytest.mark.parametrize("address, typed", [
+    ("海珠区工业大道南123号", "123号"),           # the number after 大道南
+    ("海珠区工业大道南123号", "工业大道南123"),
+    ("海珠区工业大道南123号", "南123号"),
+    ("越秀区中山大道中 88 号 2 栋", "88号"),      # spaces as people type them
+    ("天河区广州大道北1203号之二", "1203号"),
+    ("天河区天河路西 16号", "16号"),
+    ("荔湾区人民南路三段16号", "16号"),            # 段 ends a component too
+    ("荔湾区人民南路三段16号", "三段16号"),
+    ("黄埔区大沙街东 8 号", "8号"),
+    ("长宁区愚园路 1088 弄 5 号", "5号"),           # a Shanghai lane (弄)
+    ("长宁区愚园路 1088 弄 5 号", "1088弄"),
+])
+def test_house_numbers_after_compound_road_names(ws: Workspace, address: str, typed: str) -> None:
+    with ws.write() as s:
+        household = add_household(s, "黄丽娟", address=address)
+        add_household(s, "何家明", address="海珠区工业大道 99 号")  # the plain road, another number
+    assert [h.household_id for h in found(ws, typed)] == [household.id]
+    assert found(ws, typed)[0].matched == "address"

@@ -99,7 +99,9 @@ def test_household_two_members_and_a_visit(qtbot, window: AppWindow) -> None:
     mood = QApplication.focusWidget()
     assert mood is visit.form.editor("mental_state").widget
     qtbot.keyClicks(mood, "cheerful")
-    qtbot.keyClick(mood, Qt.Key.Key_Return)
+    qtbot.keyClick(mood, Qt.Key.Key_Return)  # Enter moves on to the next field
+    assert QApplication.focusWidget() is visit.form.editor("safety").widget and visit.isVisible()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # saves
     qtbot.waitUntil(lambda: not visit.isVisible(), timeout=5_000)
     qtbot.waitUntil(lambda: len(view.visits.model.rows) == 1, timeout=5_000)
     saved = view.visits.model.rows[0]

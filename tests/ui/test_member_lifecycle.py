@@ -76,7 +76,7 @@ def test_a_member_moves_out_with_the_keyboard_alone(qtbot, chinese_window: AppWi
     # a date in the future is one clear Chinese line under the date, and nothing changes
     qtbot.keyClick(date_box, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(date_box, (dt.date.today() + dt.timedelta(days=5)).isoformat())
-    qtbot.keyClick(date_box, Qt.Key.Key_Return)
+    qtbot.keyClick(date_box, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # Ctrl+Enter saves
     _saved_or_refused(qtbot, dialog)
     error = dialog.form.errors["occurred_on"]
     assert dialog.isVisible() and error.isVisibleTo(dialog)

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from caseapp.domain import CareVisit, ElderProfile, GridEvent, Household, Member
@@ -164,13 +165,22 @@ def test_outbox_and_history(qapp: object, ws: Workspace) -> None:
     [household_id] = _households(ws, ["林淑珍"])
     with ws.write() as db:
         records.update(db, records.get(db, Household, household_id), {"phone": "13800138000"})
+    with ws.write() as db:
+        member = db.scalars(select(Member).where(Member.household_id == household_id)).one()
+        records.update(db, member, {"phone": "13900139000"})
+        records.update(db, records.get(db, Household, household_id), {"address": "东风中路 8 号"})
     outbox = OutboxModel(InlineReader(ws))
     outbox.reset()
-    changes = [outbox.data(outbox.index(r, outbox.CHANGE)) for r in range(outbox.rowCount())]
-    assert "New record" in changes and "Phone number" in changes
-    values = [outbox.data(outbox.index(r, outbox.VALUE)) for r in range(outbox.rowCount())]
-    assert "13800138000" in values and any("林淑珍" in str(v) for v in values)  # what each change carried
-    assert {outbox.data(outbox.index(r, outbox.STATE)) for r in range(outbox.rowCount())} == {"Waiting"}
+    # one row per record, whatever number of its fields changed, each named by its household and person
+    assert outbox.rowCount() == 2
+    cells = [[outbox.data(outbox.index(r, c)) for c in range(outbox.columnCount())] for r in range(2)]
+    household, person = cells
+    assert household[outbox.RECORD] == "林淑珍's household"
+    assert household[outbox.CHANGE] == "New record, Phone number, Address"
+    assert "13800138000" in household[outbox.VALUE] and "林淑珍" in household[outbox.VALUE]  # what it carried
+    assert person[outbox.RECORD] == "林淑珍's household · 林淑珍 · Household member"
+    assert person[outbox.CHANGE] == "New record, Phone number"
+    assert {household[outbox.STATE], person[outbox.STATE]} == {"Waiting"}
     with ws.read() as db:
         bundle = load_bundle(db, household_id)
     history = HistoryModel(InlineReader(ws))

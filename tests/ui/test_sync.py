@@ -57,6 +57,8 @@ def test_first_run_connects_to_server(qtbot, new_window: AppWindow, server: Demo
     qtbot.waitUntil(lambda: new_window.first_run is None, timeout=10_000)
     assert new_window.session.org_code == SCOPE
     assert new_window.session.ws is not None and new_window.session.ws.actor == "worker1"
+    # The caseworker's area is pulled at once after connecting, not at the next background sync.
+    qtbot.waitUntil(lambda: new_window.sync.status.get("last_sync", "-") not in ("", "-"), timeout=5_000)
 
 
 def _sync_and_wait(qtbot, window: AppWindow) -> None:

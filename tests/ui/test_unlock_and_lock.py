@@ -27,8 +27,11 @@ def test_wrong_then_right_passphrase(qtbot, existing: Path, tasks: TaskManager, 
     assert window.locked and not window.session.is_open
     assert screen.secret.hasFocus() or not window.isActiveWindow()
 
-    screen.secret.setText(PASSPHRASE)  # typing clears the error
-    assert not screen.error.isVisibleTo(screen)
+    where = screen.unlock.mapTo(screen, screen.unlock.rect().topLeft())
+    screen.secret.setText(PASSPHRASE)  # typing clears the error, and the button stays where it was
+    assert not screen.error.showing and screen.error.text() == ""
+    qtbot.wait(10)
+    assert screen.unlock.mapTo(screen, screen.unlock.rect().topLeft()) == where
     screen.unlock.click()
     qtbot.waitUntil(lambda: not window.locked, timeout=10_000)
     assert window.session.is_open

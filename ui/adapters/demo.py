@@ -9,6 +9,7 @@ a household's phone number and syncs, then this workspace changes the same numbe
 from __future__ import annotations
 
 import secrets
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,17 @@ def ensure_server(ws: Workspace) -> str:
     return server.url
 
 
+def leave(path: Path, demo_folder: Path) -> None:
+    """Delete a closed demo workspace and its server beside it: the demo's records are fictional,
+    and a caseworker leaving it starts again with a workspace of their own."""
+    server = _running.pop(demo_folder, None)
+    if server is not None:
+        server.stop()
+    for folder in (path, demo_folder):
+        if folder.exists():
+            shutil.rmtree(folder)
+
+
 def stop_servers() -> None:
     for server in _running.values():
         server.stop()
@@ -75,22 +87,26 @@ def set_up(ws: Workspace, households: int, progress: Progress | None = None, see
     url = ensure_server(ws)
     server = _running[folder_for(ws)]
     password = secrets.token_urlsafe(12)
+    # The caseworker keeps the name typed on the first screen: the demo server knows them by it, so
+    # their changes (and the conflict's "mine") carry their own name, not "demo".
+    user = str(ws.get_setting("user.name", "") or "").strip() or USER
+    colleague = COLLEAGUE if user != COLLEAGUE else f"{COLLEAGUE}-2"
     # Administrators see every org unit, so the demo's district and street records sync as well.
-    for name in (USER, COLLEAGUE):
+    for name in (user, colleague):
         server.add_user(name, password, [], role="admin")
-    sync.login(ws, url, USER, password)
+    sync.login(ws, url, user, password)
     sync.sync_now(ws)
-    _stage_conflict(ws, url, password)
+    _stage_conflict(ws, url, password, colleague)
     ws.set_setting("demo", True)
     ws.set_setting("org.default", scope)
     return scope
 
 
-def _stage_conflict(ws: Workspace, url: str, password: str) -> None:
+def _stage_conflict(ws: Workspace, url: str, password: str, name: str = COLLEAGUE) -> None:
     colleague_path = folder_for(ws) / "colleague"
-    colleague, _recovery = Workspace.create(colleague_path, secrets.token_urlsafe(16), actor=COLLEAGUE)
+    colleague, _recovery = Workspace.create(colleague_path, secrets.token_urlsafe(16), actor=name)
     try:
-        sync.login(colleague, url, COLLEAGUE, password)
+        sync.login(colleague, url, name, password)
         sync.sync_now(colleague)
         with colleague.read() as db:
             household_id = db.scalars(select(Household.id).where(Household.phone.is_not(None))

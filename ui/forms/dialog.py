@@ -13,10 +13,36 @@ from caseapp.errors import CaseAppError
 from caseapp.services import records
 from ui.forms.form import RecordForm
 from ui.forms.specs import FieldSpec, entity_name
-from ui.qt import QDialog, QFrame, QHBoxLayout, QPushButton, QScrollArea, Qt, QVBoxLayout, QWidget, Signal
+from ui.qt import (
+    QAbstractButton,
+    QApplication,
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QKeyEvent,
+    QKeySequence,
+    QPushButton,
+    QScrollArea,
+    QShortcut,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
 from ui.session import Session
 
 log = logging.getLogger(__name__)
+
+
+#: the tallest a record dialog opens, and the room left for its title bar and buttons
+MAX_HEIGHT, FRAME_AND_BUTTONS, SCREEN_MARGIN = 720, 90, 60
+
+
+def dialog_height(form_height: int, free_height: int | None) -> int:
+    """As tall as the form needs, but never taller than ``free_height`` (the screen's free area)
+    allows: a long form scrolls instead."""
+    room = MAX_HEIGHT if free_height is None else free_height - SCREEN_MARGIN
+    return max(200, min(form_height + FRAME_AND_BUTTONS, MAX_HEIGHT, room))
 
 
 class RecordDialog(QDialog):
@@ -58,15 +84,39 @@ class RecordDialog(QDialog):
         self.body = QVBoxLayout(self)
         self.body.addWidget(scroll, 1)
         self.body.addLayout(buttons)
-        self.resize(620, min(self.form.sizeHint().height() + 90, 720))
+        # The form scrolls: the dialog is never taller than the screen has room for (1366×768 at
+        # 125% scaling leaves about 580 pixels).
+        screen = (parent.screen() if parent is not None else None) or QApplication.primaryScreen()
+        free = screen.availableGeometry().height() if screen is not None else None
+        self.resize(620, dialog_height(self.form.sizeHint().height(), free))
         self.save.clicked.connect(self.submit)
         self.cancel.clicked.connect(self.reject)
+        self.save.setToolTip(self.tr("Save (Ctrl+Enter)"))
+        # Ctrl+Enter saves from any field, a multi-line note included; Enter moves on (keyPressEvent).
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.submit)
         self.read_only = read_only
         if read_only:  # a fact is read, never changed: a correction is a new record
             self.form.set_read_only()
             self.save.hide()
             self.cancel.setText(self.tr("Close"))
             self.cancel.setDefault(True)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter in a field moves on to the next one, as on a paper form; Enter in the last field, or
+        on the Save button, saves."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
+            focus = QApplication.focusWidget()
+            last = self._last_field()
+            if (focus is not None and not isinstance(focus, QAbstractButton) and self.form.isAncestorOf(focus)
+                    and last is not None and focus is not last and not last.isAncestorOf(focus)):
+                self.focusNextChild()
+                return
+        super().keyPressEvent(event)
+
+    def _last_field(self) -> QWidget | None:
+        shown = [e.widget for e in self.form.editors.values() if e.widget.isEnabled() and not e.widget.isHidden()]
+        return shown[-1] if shown else None
 
     def submit(self) -> None:
         if self.read_only or not self.save.isEnabled():

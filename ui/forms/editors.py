@@ -7,6 +7,7 @@ and checking to caseapp.services.validate, so the form and the import path share
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from caseapp import refdata
@@ -23,6 +24,7 @@ from ui.qt import (
     QPlainTextEdit,
     QWidget,
 )
+from ui.widgets.date_picker import DatePicker
 from ui.widgets.marks import mark_data
 
 MULTI_COLUMNS = 3
@@ -32,6 +34,10 @@ class Editor:
     widget: QWidget
 
     def get(self) -> Any:
+        raise NotImplementedError
+
+    def on_change(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` whenever the user changes the value (not when set() shows one)."""
         raise NotImplementedError
 
     def set(self, value: Any) -> None:
@@ -45,16 +51,36 @@ class LineEditor(Editor):
     def get(self) -> Any:
         return self.edit.text().strip()
 
+    def on_change(self, callback: Callable[[], None]) -> None:
+        self.edit.textEdited.connect(lambda _t: callback())
+
     def set(self, value: Any) -> None:
         self.edit.setText(fmt_value(value))
 
 
+class DateEditor(LineEditor):
+    """A date, typed in any accepted form (2026-12-01, 2026/12/1, 2026.12.1, 20261201) or picked
+    from the calendar at the field's end; caseapp.services.validate reads every form."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.edit.setPlaceholderText(QCoreApplication.translate("Editor", "YYYY-MM-DD"))
+        self.picker = DatePicker(self.edit, lambda day, _text: day.isoformat())
+
+
+def _with_time(day: dt.date, text: str) -> str:
+    """The picked day, keeping the time already typed (or 09:00, the start of a working day)."""
+    _date, _, time = text.strip().partition(" ")
+    return f"{day.isoformat()} {time.strip() or '09:00'}"
+
+
 class DateTimeTextEditor(LineEditor):
-    """An optional moment, typed as 'YYYY-MM-DD HH:MM' in local time."""
+    """An optional moment, typed as 'YYYY-MM-DD HH:MM' in local time (or picked from the calendar)."""
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self.edit.setPlaceholderText(QCoreApplication.translate("Editor", "YYYY-MM-DD HH:MM"))
+        self.picker = DatePicker(self.edit, _with_time)
 
     def get(self) -> Any:
         text = self.edit.text().strip()
@@ -71,6 +97,9 @@ class TextEditor(Editor):
     def get(self) -> Any:
         return self.edit.toPlainText().strip()
 
+    def on_change(self, callback: Callable[[], None]) -> None:
+        self.edit.textChanged.connect(callback)
+
     def set(self, value: Any) -> None:
         self.edit.setPlainText(fmt_value(value))
 
@@ -82,6 +111,9 @@ class NowEditor(Editor):
         self.widget = self.edit = QDateTimeEdit(QDateTime.currentDateTime(), parent)
         self.edit.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.edit.setCalendarPopup(True)
+
+    def on_change(self, callback: Callable[[], None]) -> None:
+        self.edit.dateTimeChanged.connect(lambda _m: callback())
 
     def get(self) -> Any:
         moment = self.edit.dateTime().toPython()
@@ -100,6 +132,9 @@ class BoolEditor(Editor):
     def get(self) -> Any:
         return self.box.isChecked()
 
+    def on_change(self, callback: Callable[[], None]) -> None:
+        self.box.clicked.connect(lambda _c: callback())
+
     def set(self, value: Any) -> None:
         self.box.setChecked(bool(value))
 
@@ -117,6 +152,9 @@ class ChoiceEditor(Editor):
 
     def get(self) -> Any:
         return self.combo.currentData() or ""
+
+    def on_change(self, callback: Callable[[], None]) -> None:
+        self.combo.activated.connect(lambda _i: callback())
 
     def set(self, value: Any) -> None:
         index = self.combo.findData("" if value is None else str(value))
@@ -143,6 +181,10 @@ class MultiEditor(Editor):
 
     def get(self) -> Any:
         return ",".join(code for code, box in self.boxes.items() if box.isChecked())
+
+    def on_change(self, callback: Callable[[], None]) -> None:
+        for box in self.boxes.values():
+            box.clicked.connect(lambda _c: callback())
 
     def set(self, value: Any) -> None:
         chosen = {c.strip() for c in str(value or "").split(",")}
@@ -176,9 +218,9 @@ def make_editor(spec: FieldSpec, parent: QWidget, lang: str,
     elif spec.kind == MEMBER:
         editor = ChoiceEditor(parent, members or [], optional=not spec.required)
         mark_data(editor.widget)  # member names are records, not UI wording
+    elif spec.kind == "date":
+        editor = DateEditor(parent)
     else:
         editor = LineEditor(parent)
-        if spec.kind == "date":
-            editor.edit.setPlaceholderText(QCoreApplication.translate("Editor", "YYYY-MM-DD"))
     editor.widget.setObjectName(spec.name)
     return editor

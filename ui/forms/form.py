@@ -44,6 +44,8 @@ class RecordForm(QWidget):
             form.addRow(label, cell)
             self.editors[spec.name] = editor
             self.errors[spec.name] = error
+            # A corrected field loses its message at once, without waiting for the next save.
+            editor.on_change(error.fixed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.banner)

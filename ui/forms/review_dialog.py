@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session as DbSession
 from caseapp.domain import AssistanceCase
 from caseapp.errors import ValidationError, ValidationErrors
 from caseapp.services import records
+from caseapp.validation.dates import parse_date_text
 from ui.forms.dialog import RecordDialog
 from ui.forms.specs import SPECS
 from ui.qt import QWidget
@@ -24,7 +25,7 @@ from ui.session import Session
 
 def _day(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text.strip())
+        return parse_date_text(text)  # 2026/12/1, 2026.12.1, 20261201 as well
     except ValueError:
         raise ValidationErrors([ValidationError("record.bad_value", "reviewed_on", value=text[:40])]) from None
 

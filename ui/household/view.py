@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from caseapp.domain.households import HEAD
 from caseapp.services import access, forms
 from ui.forms.dialog import RecordDialog
 from ui.forms.print_dialog import PrintDialog, form_job, open_print
@@ -287,6 +288,10 @@ class HouseholdView(QWidget):
             owner = (parent_entity, tab.parent_row["id"])
         if entity in ("referral", "social_work_case"):
             values["client_name"] = household["head_name"]
+        if entity == "member" and not any(m["relationship"] == HEAD and not m["archived"]
+                                          for m in self.bundle.rows("member")):
+            # The first person registered is usually the head: 户主, under the name the household has.
+            values.update(relationship=HEAD, name=household["head_name"])
         return self._open(RecordDialog(self.session, entity, fixed=fixed, values=values, members=self._members(),
                                        owner=owner, parent=self))
 

@@ -2,6 +2,16 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>AppWindow</name>
+    <message numerus="yes">
+        <source>%n change(s) made on this computer have not reached the server yet. They stay here, encrypted in this workspace, and are sent at the next sync after you unlock it again. Until then colleagues do not see them.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>FilterBar</name>
     <message numerus="yes">
         <source>%n chosen</source>

@@ -4,13 +4,54 @@
 <context>
     <name>AppWindow</name>
     <message>
+        <source>CaseApp</source>
+        <translation>个案通</translation>
+    </message>
+    <message>
         <source>Demo</source>
-        <extracomment>Imported once the unlock screen is up (ui.app warms them up in the background): the pages pull in the services, sync client and search, which the unlock screen does not need.</extracomment>
         <translation>演示</translation>
     </message>
     <message>
         <source>Something went wrong: %1</source>
         <translation>出现问题：%1</translation>
+    </message>
+    <message>
+        <source>Leave the demo</source>
+        <translation>退出演示</translation>
+    </message>
+    <message>
+        <source>The demo&apos;s households, and everything typed into the demo, are deleted from this computer. Then you create your own workspace, with your own passphrase.</source>
+        <translation>演示中的家庭，以及在演示中录入的一切，都将从本机删除。随后请用您自己的口令创建自己的工作区。</translation>
+    </message>
+    <message>
+        <source>Delete the demo and start</source>
+        <translation>删除演示，开始使用</translation>
+    </message>
+    <message>
+        <source>Stay in the demo</source>
+        <translation>留在演示中</translation>
+    </message>
+    <message>
+        <source>Changes not yet synced</source>
+        <translation>修改尚未同步</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s) made on this computer have not reached the server yet. They stay here, encrypted in this workspace, and are sent at the next sync after you unlock it again. Until then colleagues do not see them.</source>
+        <translation>
+            <numerusform>本机有 %n 条修改尚未送达服务器。它们加密保存在本机的工作区中，下次解锁后同步时发送；在此之前同事看不到这些修改。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Close, keep them on this computer</source>
+        <translation>关闭，修改留在本机</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>立即同步</translation>
+    </message>
+    <message>
+        <source>Keep working</source>
+        <translation>继续工作</translation>
     </message>
 </context>
 <context>
@@ -115,8 +156,12 @@
 <context>
     <name>ConflictPanel</name>
     <message>
+        <source>Open the household</source>
+        <extracomment>conflict id, keep (&quot;mine&quot; / &quot;theirs&quot; / &quot;&quot;), typed value (or None) the household the conflict is in, to look at it before choosing</extracomment>
+        <translation>打开这一户</translation>
+    </message>
+    <message>
         <source>Keep mine</source>
-        <extracomment>conflict id, keep (&quot;mine&quot; / &quot;theirs&quot; / &quot;&quot;), typed value (or None)</extracomment>
         <translation>保留我的</translation>
     </message>
     <message>
@@ -145,10 +190,17 @@
     </message>
 </context>
 <context>
+    <name>Conflicts</name>
+    <message>
+        <source>%1&apos;s household</source>
+        <extracomment>whether the value in force now (the server&apos;s default pick) is mine whose record it is: the household (to open it) and the person it is about</extracomment>
+        <translation>%1户</translation>
+    </message>
+</context>
+<context>
     <name>ConflictsModel</name>
     <message>
         <source>Record</source>
-        <extracomment>whether the value in force now (the server&apos;s default pick) is mine</extracomment>
         <translation>记录</translation>
     </message>
     <message>
@@ -170,6 +222,17 @@
     <message>
         <source>When</source>
         <translation>时间</translation>
+    </message>
+</context>
+<context>
+    <name>DatePicker</name>
+    <message>
+        <source>Choose a date</source>
+        <translation>选择日期</translation>
+    </message>
+    <message>
+        <source>Choose a date (Alt+Down)</source>
+        <translation>选择日期（Alt+下箭头）</translation>
     </message>
 </context>
 <context>
@@ -682,6 +745,10 @@
 <context>
     <name>MainScreen</name>
     <message>
+        <source>CaseApp</source>
+        <translation>个案通</translation>
+    </message>
+    <message>
         <source>Demo data</source>
         <translation>演示数据</translation>
     </message>
@@ -807,30 +874,35 @@
     </message>
 </context>
 <context>
+    <name>NewHouseholdDialog</name>
+    <message>
+        <source>Community and grid</source>
+        <extracomment>the shortest code a household may be filed under: a community (a grid&apos;s code is longer)</extracomment>
+        <translation>所属社区和网格</translation>
+    </message>
+</context>
+<context>
     <name>OutboxModel</name>
     <message>
-        <source>No.</source>
-        <translation>序号</translation>
-    </message>
-    <message>
         <source>Record</source>
+        <extracomment>Which state a record&apos;s row shows when its changes are in several: what needs the user first.</extracomment>
         <translation>记录</translation>
-    </message>
-    <message>
-        <source>Change</source>
-        <translation>修改项</translation>
     </message>
     <message>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <source>Value</source>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Changes</source>
         <translation>修改内容</translation>
     </message>
     <message>
-        <source>Reason</source>
-        <translation>原因</translation>
+        <source>Values</source>
+        <translation>修改后的值</translation>
     </message>
     <message>
         <source>Waiting</source>
@@ -876,7 +948,7 @@
     <name>PassphraseStep</name>
     <message>
         <source>For example 王小红</source>
-        <extracomment>passphrase, name</extracomment>
+        <extracomment>passphrase, name the language chosen at the top of the first screen</extracomment>
         <translation>例如 王小红</translation>
     </message>
     <message>
@@ -979,6 +1051,17 @@
     </message>
 </context>
 <context>
+    <name>QFileDialog</name>
+    <message>
+        <source>&amp;Look in:</source>
+        <translation>查找范围(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Files of &amp;type:</source>
+        <translation>文件类型(&amp;T)：</translation>
+    </message>
+</context>
+<context>
     <name>QueuePage</name>
     <message>
         <source>Waiting for my sign-off</source>
@@ -1037,7 +1120,7 @@
     </message>
     <message>
         <source>View: %1</source>
-        <extracomment>the saved record&apos;s id</extracomment>
+        <extracomment>the tallest a record dialog opens, and the room left for its title bar and buttons the saved record&apos;s id</extracomment>
         <translation>查看：%1</translation>
     </message>
     <message>
@@ -1047,6 +1130,10 @@
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+    <message>
+        <source>Save (Ctrl+Enter)</source>
+        <translation>保存（Ctrl+Enter）</translation>
     </message>
     <message>
         <source>Close</source>
@@ -1177,7 +1264,7 @@
     <name>SettingsPage</name>
     <message>
         <source> min</source>
-        <extracomment>a different server address was saved: signing in there is needed (done on the Sync page)</extracomment>
+        <extracomment>a different server address was saved: signing in there is needed (done on the Sync page) the caseworker asked to leave the demo (the window confirms and does it)</extracomment>
         <translation> 分钟</translation>
     </message>
     <message>
@@ -1231,6 +1318,18 @@
     <message>
         <source>New passphrase again</source>
         <translation>再次输入新密码</translation>
+    </message>
+    <message>
+        <source>Demo</source>
+        <translation>演示</translation>
+    </message>
+    <message>
+        <source>Leave the demo and start my own workspace…</source>
+        <translation>退出演示，创建我自己的工作区…</translation>
+    </message>
+    <message>
+        <source>This workspace holds fictional households to try CaseApp with. Leaving the demo deletes them, and everything typed into the demo, from this computer; then you create your own workspace.</source>
+        <translation>这个工作区里是用来试用个案通的虚构家庭。退出演示会从本机删除它们以及在演示中录入的一切，然后您创建自己的工作区。</translation>
     </message>
     <message>
         <source>Settings</source>

@@ -10,6 +10,7 @@ from caseapp.domain import AssistanceCase
 from caseapp.services import exchange, ledger_import, listing, records, xlsx
 from ui.forms.dialog import RecordDialog
 from ui.forms.ledger_dialog import LedgerDialog
+from ui.household.new_household import NewHouseholdDialog
 from ui.household.view import HouseholdView
 from ui.models.households import HouseholdsModel
 from ui.pages.base import Page
@@ -136,7 +137,7 @@ class HouseholdsPage(Page):
         self.view.show_household(household_id)
 
     def new_household(self) -> RecordDialog:
-        self.dialog = RecordDialog(self.session, "household", parent=self)
+        self.dialog = NewHouseholdDialog(self.session, parent=self)
         self.dialog.saved.connect(self.show_household)
         self.dialog.open()
         return self.dialog
@@ -194,6 +195,10 @@ class HouseholdsPage(Page):
 
     def clear(self) -> None:
         super().clear()
+        # The search box is emptied on locking: the list forgets what was typed too, so after
+        # unlocking both show the same thing (the remembered filter, no search).
+        self.model.query = ""
+        self.table.setColumnHidden(HouseholdsModel.MATCHED, True)
         self.problems.clear()  # may name people and their ID numbers
         self.problems.hide()
         self.panel.clear()

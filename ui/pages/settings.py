@@ -25,6 +25,7 @@ from ui.session import Session
 from ui.widgets.field_error import FieldError
 from ui.widgets.marks import mark_data
 from ui.widgets.strength import StrengthMeter
+from ui.widgets.text import paragraph
 
 GROUP_WIDTH = 760
 
@@ -34,6 +35,8 @@ class SettingsPage(Page):
     autolock_changed = Signal(int)
     #: a different server address was saved: signing in there is needed (done on the Sync page)
     connect_requested = Signal(str)
+    #: the caseworker asked to leave the demo (the window confirms and does it)
+    leave_demo_requested = Signal()
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
@@ -91,12 +94,27 @@ class SettingsPage(Page):
         keys_form.addRow("", self.new_error)
         keys_form.addRow(self.change, self.changed_note)
 
+        # Shown only while the workspace is the demo's: the way out to a workspace of one's own.
+        self.demo_box = QGroupBox(self.tr("Demo"), self)
+        self.leave_demo = QPushButton(self.tr("Leave the demo and start my own workspace…"), self.demo_box)
+        self.leave_demo.setObjectName("leave_demo")
+        demo_layout = QVBoxLayout(self.demo_box)
+        demo_layout.addWidget(paragraph(self.tr(
+            "This workspace holds fictional households to try CaseApp with. Leaving the demo deletes "
+            "them, and everything typed into the demo, from this computer; then you create your own "
+            "workspace."), self.demo_box))
+        demo_layout.addWidget(self.leave_demo)
+        self.demo_box.hide()
+
         general.setMaximumWidth(GROUP_WIDTH)
         keys.setMaximumWidth(GROUP_WIDTH)
+        self.demo_box.setMaximumWidth(GROUP_WIDTH)
         layout = QVBoxLayout(self)
         layout.addWidget(general)
         layout.addWidget(keys)
+        layout.addWidget(self.demo_box)
         layout.addStretch(1)
+        self.leave_demo.clicked.connect(self.leave_demo_requested)
 
         browse.clicked.connect(self._choose_ca)
         self.save.clicked.connect(self.save_settings)
@@ -117,6 +135,7 @@ class SettingsPage(Page):
         self.language.setCurrentIndex(max(self.language.findData(self.session.lang), 0))
         self.autolock.setValue(int(settings.get("ui.autolock_minutes") or 5))
         self.name.setText(self.session.ws.actor if self.session.ws else "")
+        self.demo_box.setVisible(bool(settings.get("demo")))
         self.server_url.setText(str(settings.get("sync.server_url") or ""))
         self.ca_file.setText(str(settings.get("sync.ca_file") or ""))
         self.saved.clear()

@@ -101,6 +101,7 @@ class SyncPage(Page):
         self.conflicts_table.selectionModel().currentRowChanged.connect(lambda *_: self._conflict_selected())
         self.conflicts.loaded.connect(self._conflict_selected)
         self.panel.resolve.connect(self._resolve)
+        self.panel.open_household.connect(self.open_household)
         controller.status_changed.connect(self._show_status)
         controller.started.connect(self._started)
         controller.progress.connect(self._progress)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ui.format import fmt_stamp
@@ -15,13 +16,19 @@ from ui.pages.sync import SyncPage
 from ui.pages.today import TodayPage
 from ui.pages.visits import VisitsPage
 from ui.qt import (
+    QEvent,
+    QFrame,
     QHBoxLayout,
+    QKeyEvent,
     QLabel,
     QLineEdit,
     QListWidget,
+    QObject,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QStatusBar,
+    Qt,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -41,8 +48,8 @@ class MainScreen(QWidget):
         super().__init__(parent)
         self.session = session
         self.sync = sync
-        self.brand = heading("CaseApp", self, size_delta=3)
-        mark_data(self.brand)  # the product name is not translated
+        # 个案通 in Chinese, as the window title
+        self.brand = heading(self.tr("CaseApp"), self, size_delta=3)
         self.demo_badge = QLabel(self.tr("Demo data"), self)
         self.demo_badge.setStyleSheet("background: #ffe8a3; padding: 2px 8px; border-radius: 4px;")
         self.search = QLineEdit(self)
@@ -74,7 +81,13 @@ class MainScreen(QWidget):
         self.stack = QStackedWidget(self)
         for page in self.pages:
             self.nav.addItem(page.title())
-            self.stack.addWidget(page)
+            # Each page scrolls rather than making the window taller than a small screen
+            # (1366×768 at 125% scaling): its minimum height is no longer the window's.
+            frame = QScrollArea(self.stack)
+            frame.setWidgetResizable(True)
+            frame.setFrameShape(QFrame.Shape.NoFrame)
+            frame.setWidget(page)
+            self.stack.addWidget(frame)
             page.open_household.connect(self.open_household)
         # As wide as the longest entry in this language (German-length English, long Chinese).
         self.nav.setFixedWidth(max(NAV_MIN_WIDTH, self.nav.sizeHintForColumn(0) + 2 * self.nav.frameWidth() + 8))
@@ -98,7 +111,9 @@ class MainScreen(QWidget):
         # dropped, so waiting for a pause in typing would only add delay. (An input method commits
         # a whole phrase in one edit.)
         self.search.textEdited.connect(lambda _t: self._run_search())
-        self.search.returnPressed.connect(self._run_search)
+        # Enter opens the best match; Down goes into the results to choose another.
+        self.search.returnPressed.connect(self.open_top_hit)
+        self.search.installEventFilter(self)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.lock_button.clicked.connect(self.lock_requested)
         self.today.visit_elder.connect(lambda elder_id: self.visits.visit(elder_id))
@@ -168,6 +183,55 @@ class MainScreen(QWidget):
 
         view.loaded.connect(ready)
         self.open_household(household_id)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (watched is self.search and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() == Qt.Key.Key_Down and self.search.text().strip()):
+            self._into_results()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _when_results(self, then: Callable[[], None]) -> None:
+        """Run ``then`` once the household list holds the results for what the search box says
+        (at once if it does already)."""
+        model = self.households.model
+        if model.query != self.search.text().strip():
+            self._run_search()
+        if not model.loading:
+            then()
+            return
+
+        def loaded() -> None:
+            model.loaded.disconnect(loaded)
+            if model.query == self.search.text().strip():
+                then()
+
+        model.loaded.connect(loaded)
+
+    def open_top_hit(self) -> None:
+        """Enter in the search box: open the household listed first (the best match)."""
+        if not self.search.text().strip():
+            return
+
+        def open_first() -> None:
+            rows = self.households.model.rows
+            if rows:
+                self.open_household(rows[0].id)
+
+        self._when_results(open_first)
+
+    def _into_results(self) -> None:
+        """Down in the search box: into the list of results, on the first, to move on with the
+        arrow keys and open with Enter."""
+        self.go(self.households)
+
+        def focus_first() -> None:
+            table = self.households.table
+            if self.households.model.rows:
+                table.setFocus()
+                table.selectRow(0)
+
+        self._when_results(focus_first)
 
     def _run_search(self) -> None:
         # Search first, then show the page: showing it first would load the unfiltered list for

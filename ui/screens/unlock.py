@@ -49,7 +49,8 @@ class UnlockScreen(QWidget):
 
         self.unlock.clicked.connect(self._submit)
         self.secret.returnPressed.connect(self._submit)
-        self.secret.textChanged.connect(lambda _t: self.error.clear_error())
+        # typing again clears the message at once; its line stays, so the button does not move
+        self.secret.textChanged.connect(lambda _t: self.error.fixed())
         self.switch.clicked.connect(self._toggle_recovery)
 
     def _toggle_recovery(self) -> None:

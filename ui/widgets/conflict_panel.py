@@ -7,7 +7,7 @@ from typing import Any
 
 from caseapp.services import display
 from ui.format import fmt_datetime
-from ui.models.outbox import ConflictRow
+from ui.models.outbox import ConflictRow, record_words
 from ui.qt import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget, Signal
 from ui.widgets.field_error import FieldError
 from ui.widgets.marks import mark_data
@@ -20,13 +20,18 @@ def _shown(entity: str, field: str, value: Any, lang: str) -> str:
 class ConflictPanel(QWidget):
     #: conflict id, keep ("mine" / "theirs" / ""), typed value (or None)
     resolve = Signal(str, str, object)
+    #: the household the conflict is in, to look at it before choosing
+    open_household = Signal(str)
 
     def __init__(self, lang: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.lang = lang
         self.row: ConflictRow | None = None
         self.title = QLabel(self)
+        self.title.setWordWrap(True)
         mark_data(self.title)
+        self.open_button = QPushButton(self.tr("Open the household"), self)
+        self.open_button.setObjectName("open_household")
         self.base = self._value()
         self.mine = self._value()
         self.theirs = self._value()
@@ -62,11 +67,15 @@ class ConflictPanel(QWidget):
         typed_row.addWidget(self.use_typed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.title)
+        heading = QHBoxLayout()
+        heading.addWidget(self.title, 1)
+        heading.addWidget(self.open_button)
+        layout.addLayout(heading)
         layout.addLayout(columns)
         layout.addLayout(typed_row)
         layout.addWidget(self.error)
 
+        self.open_button.clicked.connect(self._open)
         self.keep_mine.clicked.connect(lambda: self._resolve("mine", None))
         self.keep_theirs.clicked.connect(lambda: self._resolve("theirs", None))
         self.use_typed.clicked.connect(lambda: self._resolve("", self.typed.text()))
@@ -90,12 +99,18 @@ class ConflictPanel(QWidget):
             return
         lang = self.lang
         field_name = display.field_name(row.entity, row.field, lang)
-        self.title.setText(f"{display.entity_name(row.entity, lang)} · {field_name}")
+        # whose household and which person, so it can be told apart from others and checked
+        self.title.setText(f"{record_words(row.entity, row.whose, lang)} · {field_name}")
+        self.open_button.setEnabled(row.whose.household_id is not None)
         self.base.setText(_shown(row.entity, row.field, row.base, lang))
         self.mine.setText(_shown(row.entity, row.field, row.mine, lang))
         self.theirs.setText(_shown(row.entity, row.field, row.theirs, lang))
         self.mine_by.setText(f"{row.my_author} · {fmt_datetime(row.my_time)}")
         self.theirs_by.setText(f"{row.their_author} · {fmt_datetime(row.their_time)}")
+
+    def _open(self) -> None:
+        if self.row is not None and self.row.whose.household_id:
+            self.open_household.emit(self.row.whose.household_id)
 
     def _resolve(self, keep: str, value: str | None) -> None:
         if self.row is None or (value is not None and not value.strip()):

@@ -22,4 +22,18 @@ class FieldError(QLabel):
 
     def clear_error(self) -> None:
         self.clear()
+        self.setMinimumHeight(0)
         self.hide()
+
+    def fixed(self) -> None:
+        """The field was corrected: the message goes at once, but the line keeps its height until
+        the next save, so nothing below it moves under the pointer while the caseworker types."""
+        if self.isHidden() or not self.text():
+            return
+        self.setMinimumHeight(self.height() or self.sizeHint().height())
+        self.setText("")
+
+    @property
+    def showing(self) -> bool:
+        """A message is shown (a corrected field's empty line does not count)."""
+        return not self.isHidden() and bool(self.text())

@@ -17,6 +17,8 @@ STEP_WIDTH = 680
 
 class FirstRun(QWidget):
     finished = Signal()
+    #: the language chosen on the first screen
+    language_changed = Signal(str)
     # Demo generation reports from the writer thread; a signal carries it to the GUI thread.
     _progress = Signal(int, int)
 
@@ -36,6 +38,7 @@ class FirstRun(QWidget):
         layout.addWidget(self.steps, 4)
         layout.addStretch(1)
         self.passphrase_step.submitted.connect(self._create)
+        self.passphrase_step.language_changed.connect(self.language_changed)
         self.recovery_step.confirmed.connect(lambda: self.steps.setCurrentWidget(self.mode_step))
         self.mode_step.chosen.connect(self._choose)
         self._progress.connect(self.mode_step.set_progress)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from caseapp.crypto.keyfile import check_passphrase
 from caseapp.errors import CaseAppError, ValidationError
-from ui.qt import QFormLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget, Signal
+from ui.language import LANGUAGES
+from ui.qt import QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget, Signal
 from ui.session import Session
 from ui.widgets.field_error import FieldError
+from ui.widgets.marks import mark_data
 from ui.widgets.strength import StrengthMeter
 from ui.widgets.text import heading, paragraph
 
@@ -14,10 +16,19 @@ from ui.widgets.text import heading, paragraph
 class PassphraseStep(QWidget):
     #: passphrase, name
     submitted = Signal(str, str)
+    #: the language chosen at the top of the first screen
+    language_changed = Signal(str)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
+        # The very first question, in both languages: whoever installed it may not read the other.
+        self.language = QComboBox(self)
+        self.language.setObjectName("language")
+        mark_data(self.language)  # each language is named in itself
+        for code, name in LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(self.language.findData(session.lang), 0))
         self.name = QLineEdit(self)
         self.name.setObjectName("name")
         self.name.setPlaceholderText(self.tr("For example 王小红"))
@@ -41,7 +52,16 @@ class PassphraseStep(QWidget):
         form.addRow("", self.passphrase_error)
         form.addRow(self.tr("Passphrase again"), self.repeat)
         form.addRow("", self.repeat_error)
+        # Both languages' words, whatever the current language: the question must be readable first.
+        language_label = QLabel("语言 / Language", self)
+        mark_data(language_label)
+        language_label.setBuddy(self.language)
+        choose = QHBoxLayout()
+        choose.addStretch(1)
+        choose.addWidget(language_label)
+        choose.addWidget(self.language)
         layout = QVBoxLayout(self)
+        layout.addLayout(choose)
         layout.addWidget(heading(self.tr("Create your workspace"), self))
         layout.addWidget(paragraph(self.tr(
             "Everything you record is kept encrypted on this computer. Choose a passphrase that only you "
@@ -51,8 +71,10 @@ class PassphraseStep(QWidget):
         layout.addWidget(self.create_button)
         layout.addStretch(1)
 
+        self.language.activated.connect(lambda _i: self.language_changed.emit(str(self.language.currentData())))
         self.passphrase.textChanged.connect(self._typed)
-        self.repeat.textChanged.connect(lambda _t: self.repeat_error.clear_error())
+        # a corrected field's message goes at once, its line stays: nothing moves under the pointer
+        self.repeat.textChanged.connect(lambda _t: self.repeat_error.fixed())
         self.create_button.clicked.connect(self._submit)
         self.repeat.returnPressed.connect(self._submit)
         self.passphrase.returnPressed.connect(self.repeat.setFocus)
@@ -60,7 +82,7 @@ class PassphraseStep(QWidget):
 
     def _typed(self, text: str) -> None:
         self.meter.update_for(text)
-        self.passphrase_error.clear_error()
+        self.passphrase_error.fixed()
 
     def _submit(self) -> None:
         if not self.create_button.isEnabled():
