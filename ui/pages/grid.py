@@ -53,6 +53,8 @@ class GridPage(Page):
         self.patrols.add_requested.connect(lambda: self.new("patrol_log"))
         self.disasters.add_requested.connect(self.new_disaster)
         self.disasters.panel.selected.connect(self._disaster_selected)
+        # a report filed meanwhile (here or by sync) changes the series shown: read it again
+        self.disasters.panel.model.loaded.connect(lambda: self._disaster_selected(self.disasters.panel.current()))
         self.series.file_requested.connect(self.file_follow_up)
         self.disasters.edit_requested.connect(
             lambda row: self._open(RecordDialog(session, "disaster_report", record_id=row["id"], values=row,
