@@ -27,13 +27,17 @@ def names(text: str | None) -> list[str]:
     return [n for n in _NAMES.split(text or "") if n]
 
 
+#: 核对 conclusions that are conclusions (not "pending", not "needs further checking")
+CONCLUDED = frozenset({"eligible", "ineligible"})
+
+
 def facts_of(case_id: str, rows: Iterable[tuple[str, Mapping[str, Any]]]) -> Facts:
     """The facts from (entity, fields) of the household's records."""
     verified = signed = False
     for entity, fields in rows:
         if fields.get("archived") or (fields.get("case_id") not in (None, "", case_id)):
             continue
-        if entity == "verification" and fields.get("conclusion"):
+        if entity == "verification" and fields.get("conclusion") in CONCLUDED:
             verified = True
         if entity == "investigation" and fields.get("investigators_signed") and len(
                 names(str(fields.get("investigators") or ""))) >= 2:

@@ -67,10 +67,17 @@ def test_approval_needs_the_verification_and_a_two_person_investigation(ws: Work
             records.transition(s, case, target, at=dt.datetime.now(dt.UTC) - dt.timedelta(days=8))
         records.transition(s, case, "approval", notice_objections="无异议")
     assert refused(ws, cid, "active") == "workflow.needs_verification"
+    with ws.write() as s:  # a 核对 requested and not answered yet is no conclusion
+        check = records.create(s, Verification, {"org_code": ORG, "household_id": case.household_id,
+                                                 "case_id": cid, "consent_ref": "SQ-1",
+                                                 "requested_on": dt.date.today()})
+        assert check.conclusion == "pending"
+    assert refused(ws, cid, "active") == "workflow.needs_verification"
     with ws.write() as s:
-        records.create(s, Verification, {"org_code": ORG, "household_id": case.household_id, "case_id": cid,
-                                         "consent_ref": "SQ-1", "requested_on": dt.date.today(),
-                                         "conclusion": "eligible"})
+        records.update(s, records.get(s, Verification, check.id), {"conclusion": "needs_review"})
+    assert refused(ws, cid, "active") == "workflow.needs_verification"
+    with ws.write() as s:
+        records.update(s, records.get(s, Verification, check.id), {"conclusion": "eligible"})
         inv = records.create(s, Investigation, {"org_code": ORG, "household_id": case.household_id, "case_id": cid,
                                                 "investigators": "张敏", "investigators_signed": True,
                                                 "investigated_at": dt.datetime.now(dt.UTC)})

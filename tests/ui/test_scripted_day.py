@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from caseapp.crypto.keyfile import TEST_KDF
-from caseapp.domain import AssistanceCase, DisasterReport, Household, Investigation, Member, Verification
+from caseapp.domain import AssistanceCase, DisasterReport, Household, Member
 from caseapp.services import demo, disaster, listing, records
 from caseapp.store.workspace import Workspace
 from tests.sync.conftest import PASSWORD, Server, fresh_database
@@ -230,16 +230,22 @@ def test_a_street_offices_day(qtbot, office: Office) -> None:
     case_id = view.cases.model.rows[0]["id"]
     view.cases.table.selectRow(0)
     _sign(qtbot, worker, "verification", "材料齐全，予以受理")
-    def paperwork(s: DbSession) -> None:  # the 核对 result and the home visit, as their forms record them
-        records.create(s, Verification, {"org_code": office.grid, "household_id": household_id, "case_id": case_id,
-                                         "consent_ref": "HD-2026-118", "conclusion": "eligible",
-                                         "requested_on": dt.date.today()})
-        records.create(s, Investigation, {"org_code": office.grid, "household_id": household_id,
-                                          "case_id": case_id, "investigators": "张敏、刘志强",
-                                          "investigators_signed": True,
-                                          "investigated_at": dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)})
-
-    _write(qtbot, worker, paperwork)
+    view.tabs.setCurrentIndex(3)  # 入户调查: the home visit and the 核对, each on its form
+    view.investigations.add.click()
+    home = view.open_dialogs()[-1]
+    home.form.editor("investigated_at").set(dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(hours=2))
+    type_text(home.form.editor("investigators").widget, "张敏、刘志强")
+    home.form.editor("investigators_signed").set(True)
+    type_text(home.form.editor("findings").widget, "家庭人均收入低于本市低保标准")
+    _saved(qtbot, home)
+    view.verifications.add.click()
+    check = view.open_dialogs()[-1]
+    type_text(check.form.editor("consent_ref").widget, "HD-2026-118")
+    check.form.editor("requested_on").set(dt.date.today())
+    check.form.editor("conclusion").set("eligible")
+    _saved(qtbot, check)
+    qtbot.waitUntil(lambda: len(view.verifications.model.rows) == 1 and len(view.investigations.model.rows) == 1,
+                    timeout=5_000)
     _open_case(qtbot, worker, household_id, case_id)
     _sign(qtbot, worker, "investigation", "已入户调查")
     _sign(qtbot, worker, "preliminary_review", "经入户调查和核对，提交街道审核")

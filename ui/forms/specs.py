@@ -65,7 +65,7 @@ ORDER: dict[str, list[str]] = {
     "investigation": ["investigated_at", "investigators", "housing_type", "housing_area", "housing_owner", "vehicles",
                       "savings", "securities", "businesses", "monthly_expenses", "maintenance_obligors", "findings",
                       "applicant_signed", "investigators_signed", "consent_ref"],
-    "verification": ["consent_ref", "requested_on", "members_checked", "report_ref"],
+    "verification": ["consent_ref", "requested_on", "members_checked", "report_ref", "conclusion"],
     "elder_profile": ["member_id", "living_arrangement", "capacity_level", "risk_tier", "entitlement",
                       "emergency_contact_name", "emergency_contact_phone", "emergency_contact_relation",
                       "pingantong_device", "visit_interval_days", "notes"],
