@@ -188,3 +188,22 @@ def test_outbox_and_history(qapp: object, ws: Workspace) -> None:
     texts = [history.data(history.index(r, history.CHANGES)) for r in range(history.rowCount())]
     assert "Phone number:  → 13800138000" in texts
     assert history.data(history.index(0, history.ACTION)) in ("Changed", "Created")
+
+
+def test_a_count_due_after_the_workspace_locked_counts_nothing(qtbot, ws: Workspace) -> None:
+    """The count of a list runs a moment after its first page: locking in between leaves it nothing
+    to count, not a traceback in the event loop."""
+    from caseapp.errors import WorkspaceError
+
+    _households(ws, ["张伟"] * 60)  # more than a page: the total is counted, not read off the page
+    reader = InlineReader(ws)
+    model = HouseholdsModel(reader, page_size=10)
+    model.reset()
+    assert len(model.rows) == 10 and model.total is None
+
+    def locked(*_args: object, **_kw: object) -> None:
+        raise WorkspaceError("workspace.locked")
+
+    reader.read = locked  # type: ignore[method-assign]
+    model._count()  # what the count's timer does
+    assert model.total is None

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session as DbSession
 
+from caseapp.errors import WorkspaceError
 from ui.models.reader import Reader
 from ui.models.rows import Index, RowsTableModel
 from ui.qt import QModelIndex, QObject, Qt, QTimer, Signal
@@ -93,7 +94,10 @@ class PagedTableModel(RowsTableModel[Row]):
             if generation == self._generation:
                 self._set_total(total)
 
-        self.reader.read(self.count, counted, self._failed(generation))
+        try:
+            self.reader.read(self.count, counted, self._failed(generation))
+        except WorkspaceError:
+            return  # locked since the page came (the count's timer outlived it): nothing to count
 
     def _set_total(self, total: int) -> None:
         self.total = total
