@@ -7,7 +7,11 @@ application, records its investigation and 核对 and submits it. The street sup
 syncs, finds it in the queue, returns it once for a missing document; the caseworker sees why,
 and submits again; the supervisor passes it to the 公示 and, the week over, sends it up; the
 district approver approves it; the caseworker sees it 在保. A disaster 初报 and 续报 are filed and
-listed. Every device syncs through the same server; every step is the screen's own."""
+listed, and the registration sheet, investigation form and approval form are printed to sealed PDFs
+that say what the day recorded. Every device syncs through the same server; every step but the
+week of the 公示 passing is the screen's own. (The printed pages are compared with reviewed
+reference renders in tests/ui/test_printed_forms.py, on fixed data; the day's are checked for
+what they say.)"""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
@@ -28,10 +33,12 @@ from caseapp.store.workspace import Workspace
 from tests.sync.conftest import PASSWORD, Server, fresh_database
 from tests.ui.conftest import PASSPHRASE, make_session, type_text, unlock
 from ui import language
+from ui.forms.print_dialog import PrintDialog, form_job
 from ui.prefs import Prefs
 from ui.tasks import TaskManager
 from ui.window import AppWindow
 
+PRINT_PASSWORD = "form passphrase 2026"
 HOUSEHOLDS = int(os.environ.get("CASEAPP_DAY_HOUSEHOLDS", "300"))
 pytestmark = pytest.mark.timeout(max(300, HOUSEHOLDS // 10))
 SYNC_S = max(30, HOUSEHOLDS // 20) * 1000  # a first sync of the whole workspace
@@ -158,6 +165,23 @@ def _write(qtbot, window: AppWindow, fn: Callable[[DbSession], object]) -> None:
     assert not isinstance(done[0], Exception), done[0]
 
 
+def _printed(qtbot, window: AppWindow, form: str, record_id: str, folder: Path) -> str:
+    """Print a form to a sealed PDF through the print dialog; what its pages say, as one string."""
+    dialog = PrintDialog(window.session, form_job(form, [record_id]), window)
+    with qtbot.waitSignal(dialog.ready, timeout=15_000):
+        dialog.show()
+    assert dialog.preview.pageCount() == dialog.pages >= 1
+    dialog.secret.password.setText(PRINT_PASSWORD)
+    dialog.secret.again.setText(PRINT_PASSWORD)
+    target = folder / dialog.suggested_name()
+    with qtbot.waitSignal(dialog.saved, timeout=15_000):
+        dialog.save_to(target)
+    dialog.close()
+    reader = PdfReader(target)
+    assert reader.is_encrypted and reader.decrypt(PRINT_PASSWORD)
+    return "".join("".join(page.extract_text().split()) for page in reader.pages)
+
+
 def _status(window: AppWindow, case_id: str) -> str:
     ws = window.session.ws
     assert ws is not None
@@ -165,7 +189,7 @@ def _status(window: AppWindow, case_id: str) -> str:
         return records.get(s, AssistanceCase, case_id).status
 
 
-def test_a_street_offices_day(qtbot, office: Office) -> None:
+def test_a_street_offices_day(qtbot, office: Office, tmp_path: Path) -> None:
     worker, supervisor, approver = (office.windows[n] for n in ("worker", "supervisor", "approver"))
     for window, user in ((worker, "worker1"), (supervisor, "sup1"), (approver, "appr1")):
         _login(qtbot, window, office.server, user)
@@ -246,6 +270,7 @@ def test_a_street_offices_day(qtbot, office: Office) -> None:
     _saved(qtbot, check)
     qtbot.waitUntil(lambda: len(view.verifications.model.rows) == 1 and len(view.investigations.model.rows) == 1,
                     timeout=5_000)
+    investigation_id = view.investigations.model.rows[0]["id"]
     _open_case(qtbot, worker, household_id, case_id)
     _sign(qtbot, worker, "investigation", "已入户调查")
     _sign(qtbot, worker, "preliminary_review", "经入户调查和核对，提交街道审核")
@@ -325,3 +350,11 @@ def test_a_street_offices_day(qtbot, office: Office) -> None:
         assert [(r.stage, r.affected) for r in disaster.series(s, head)] == [("initial", 35), ("update", 52)]
         assert s.query(Member).filter(Member.name == "梁志强", Member.status == "moved_out").count() == 1
         assert records.get(s, AssistanceCase, case_id).status == "active"
+
+    # --- the day's paperwork printed: registration sheet, investigation form, approval form -----
+    sheet = _printed(qtbot, worker, "household_sheet", household_id, tmp_path)
+    assert all(w in sheet for w in ("家庭基本情况登记表", "何秀珍", "广园中路12号3栋201房"))
+    home = _printed(qtbot, worker, "investigation", investigation_id, tmp_path)
+    assert all(w in home for w in ("入户调查表", "张敏、刘志强", "家庭人均收入低于本市低保标准"))
+    approval = _printed(qtbot, worker, "approval", case_id, tmp_path)
+    assert all(w in approval for w in ("审核审批表", "何秀珍", "缺少收入证明", "同意纳入低保"))
