@@ -52,7 +52,13 @@ def field_kind(cls: type[Record], field: str) -> str:
 def to_wire(cls: type[Record], field: str, value: Any) -> JsonValue:
     if value is None:
         return None
-    kind = field_kind(cls, field)
+    return to_wire_kind(field_kind(cls, field), value)
+
+
+def to_wire_kind(kind: str, value: Any) -> JsonValue:
+    """``to_wire`` for a field whose kind the caller has looked up already."""
+    if value is None:
+        return None
     if kind == "datetime":
         return format_datetime(parse_datetime(value) if isinstance(value, str) else value)
     if kind == "date":
@@ -71,7 +77,13 @@ def to_wire(cls: type[Record], field: str, value: Any) -> JsonValue:
 def from_wire(cls: type[Record], field: str, value: JsonValue) -> Any:
     if value is None:
         return None
-    kind = field_kind(cls, field)
+    return from_wire_kind(field_kind(cls, field), value)
+
+
+def from_wire_kind(kind: str, value: JsonValue) -> Any:
+    """``from_wire`` for a field whose kind the caller has looked up already."""
+    if value is None:
+        return None
     if kind == "datetime":
         return parse_datetime(str(value))
     if kind == "date":

@@ -15,13 +15,14 @@ import datetime as dt
 import json
 import math
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from caseapp import refdata
 from caseapp import validation as v
 from caseapp.domain.base import META_FIELDS, Record
-from caseapp.domain.codec import JsonValue, field_kind, from_wire, to_wire
+from caseapp.domain.codec import JsonValue, field_kind, from_wire, from_wire_kind, to_wire_kind
 from caseapp.domain.fields import Facts, all_facts, max_length
 from caseapp.errors import ValidationError, ValidationErrors
 from caseapp.messages import CATALOGUE
@@ -51,13 +52,31 @@ def code_of(dictionary: str, text: str) -> str:
     (户主 → 02, 汉族 → 01, 本科 → 20), or a common short form (汉 → 01). Anything else comes back
     as it is, for the code-list check to refuse with the field named."""
     text = text.strip()
-    entries = refdata.dictionary(dictionary)
-    if text in entries:
+    if text in code_set(dictionary):
         return text
-    for code, labels in entries.items():
+    for code, labels in refdata.dictionary(dictionary).items():
         if text in (labels["zh"], labels["zh"].removesuffix("族")) or text.lower() == labels["en"].lower():
             return code
     return ALIASES.get(dictionary, {}).get(text, text)
+
+
+#: The rules the code sets below were read from, and the sets: rebuilt when ``refdata.install_rules``
+#: puts other rules in force (a deployment's own dictionaries), so a cached set is never stale.
+_code_sets: tuple[refdata.Rules | None, dict[str, frozenset[str]]] = (None, {})
+
+
+def code_set(dictionary: str) -> frozenset[str]:
+    """The codes of a dictionary in the rules in force, as a set (what every coded value is checked
+    against; a value of every record of a first push, so not a fresh copy of the labels each time)."""
+    global _code_sets
+    active = refdata.rules()
+    source, sets = _code_sets
+    if source is not active:
+        source, sets = _code_sets = (active, {})
+    found = sets.get(dictionary)
+    if found is None:
+        found = sets[dictionary] = frozenset(active.codes(dictionary))
+    return found
 
 
 def choices(cls: type[Record], name: str) -> list[str]:
@@ -76,6 +95,32 @@ def _machine_name(cls: type[Record], name: str, facts: Facts) -> str | None:
 
 
 # --- one value ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Spec:
+    """What checking one field's value needs, read once from the model per (record type, field)
+    rather than for every value. Nothing here depends on the rules in force: code sets are looked
+    up per value (``code_set``), so ``refdata.install_rules`` is honoured at once."""
+
+    facts: Facts
+    kind: str
+    nullable: bool
+    default: Any
+    #: the longest text the column holds (String(n)), else MAX_TEXT
+    ceiling: int
+    rules: tuple[Any, ...]
+    #: a workflow's states (a field without a code list that names a state machine)
+    states: frozenset[str]
+
+
+@cache
+def _spec(cls: type[Record], field: str) -> _Spec:
+    facts = all_facts(cls)[field]
+    machine = None if facts.codes else machine_for(_machine_name(cls, field, facts) or "")
+    return _Spec(facts=facts, kind=field_kind(cls, field), nullable=_nullable(cls, field),
+                 default=_default(cls, field), ceiling=max_length(cls, field) or MAX_TEXT,
+                 rules=_default_rules(cls, field), states=frozenset(machine.states) if machine else frozenset())
+
 
 def _nullable(cls: type[Record], field: str) -> bool:
     return bool(cls.__table__.columns[field].nullable)
@@ -122,14 +167,15 @@ def _year(value: dt.date, field: str) -> None:
 def convert(cls: type[Record], field: str, value: Any, *, strict: bool = False) -> Any:
     """Raw value → stored Python type, or a ValidationError naming the field. ``strict`` (values
     pushed over the wire) also refuses values of the wrong JSON type instead of reading them."""
-    kind = field_kind(cls, field)
+    spec = _spec(cls, field)
+    kind = spec.kind
     if value in EMPTY:
-        if _nullable(cls, field):
+        if spec.nullable:
             return None
         if kind == "str":
             return ""
         # A cleared number or flag falls back to the field's default (0, false), if it has one.
-        default = _default(cls, field)
+        default = spec.default
         if default is not None:
             return default
         raise ValidationError("record.required", field)
@@ -154,18 +200,19 @@ def convert(cls: type[Record], field: str, value: Any, *, strict: bool = False) 
         elif kind == "float" and isinstance(value, str):
             converted = float(value.strip())
         else:
-            converted = from_wire(cls, field, value)
+            converted = from_wire_kind(kind, value)
     except ValidationError:
         raise
     except (ValueError, TypeError, ArithmeticError):
         raise ValidationError("record.bad_value", field, value=str(value)[:40]) from None
-    return _checked_kind(cls, field, kind, converted)
+    return _checked_kind(spec, field, converted)
 
 
-def _checked_kind(cls: type[Record], field: str, kind: str, value: Any) -> Any:
+def _checked_kind(spec: _Spec, field: str, value: Any) -> Any:
     """What every value of a kind must satisfy, whatever the field."""
+    kind = spec.kind
     if kind == "str":
-        return _text(value, max_length(cls, field), field)
+        return _text(value, spec.ceiling, field)
     if kind == "datetime":
         if value.tzinfo is None:
             value = value.astimezone()  # typed wall-clock time
@@ -200,8 +247,9 @@ def _default_rules(cls: type[Record], field: str) -> tuple[Any, ...]:
     return ()
 
 
-def _coded(cls: type[Record], field: str, facts: Facts, value: Any) -> Any:
-    allowed = choices(cls, field)
+def _coded(spec: _Spec, field: str, value: Any) -> Any:
+    facts = spec.facts
+    allowed = code_set(facts.codes) if facts.codes else spec.states
     if facts.codes and facts.multi:
         codes = [code_of(facts.codes, part) for part in str(value).replace("，", ",").split(",") if part.strip()]
         unknown = [c for c in codes if c not in allowed]
@@ -218,16 +266,17 @@ def _coded(cls: type[Record], field: str, facts: Facts, value: Any) -> Any:
 def clean_value(cls: type[Record], field: str, raw: Any, *, strict: bool = False,
                 now: dt.datetime | None = None) -> Any:
     """One field's stored value from raw input: type, kind checks, field rules, code list."""
-    facts = all_facts(cls)[field]
+    spec = _spec(cls, field)
+    facts = spec.facts
     value = convert(cls, field, raw, strict=strict)
     if value in EMPTY:
         return value
-    for rule in _default_rules(cls, field):
+    for rule in spec.rules:
         value = rule(value, field, now)
-    if facts.codes or choices(cls, field):
-        value = _coded(cls, field, facts, value)
+    if facts.codes or spec.states:
+        value = _coded(spec, field, value)
     if facts.keys:
-        known = refdata.dictionary(facts.keys)
+        known = code_set(facts.keys)
         unknown = [key for key in json.loads(value) if key not in known]
         if unknown:
             raise ValidationError("record.not_in_list", field, value=str(unknown[0])[:40])
@@ -250,12 +299,25 @@ def required_fields(cls: type[Record]) -> tuple[str, ...]:
     return tuple(names)
 
 
+@cache
+def _known(cls: type[Record]) -> frozenset[str]:
+    return frozenset(cls.field_names())
+
+
+@cache
+def _fixed_key(cls: type[Record]) -> str:
+    """The refusal of an edit to a field fixed at creation: a type may say in its own words what to
+    do instead ("<entity>.fixed")."""
+    own = f"{cls.entity}.fixed"
+    return own if own in CATALOGUE["en"] else "record.fixed"
+
+
 class _Current(Mapping[str, Any]):
     """A record's current values, as a mapping (a Record, or wire values converted when read)."""
 
     def __init__(self, cls: type[Record], source: Record | Mapping[str, Any] | None, wire: bool) -> None:
         self.cls, self.source, self.wire = cls, source, wire
-        self.known = set(cls.field_names())
+        self.known = _known(cls)
 
     def __getitem__(self, key: str) -> Any:
         if self.source is None or key not in self.known:
@@ -312,7 +374,7 @@ def clean(cls: type[Record], fields: Mapping[str, Any], *, partial: bool = False
     the record type.
     """
     errors: list[ValidationError] = []
-    known = set(cls.field_names())
+    known = _known(cls)
     out: dict[str, Any] = {}
     for name, raw in fields.items():
         if name not in known:
@@ -331,11 +393,9 @@ def clean(cls: type[Record], fields: Mapping[str, Any], *, partial: bool = False
     # never changed by an edit, on the device or on the server. (The stamps are the journal's.)
     if current is not None:
         before = _Current(cls, current, wire_current)
-        facts = all_facts(cls)
-        # (a type may say in its own words what to do instead: "<entity>.fixed")
-        key = f"{cls.entity}.fixed" if f"{cls.entity}.fixed" in CATALOGUE["en"] else "record.fixed"
+        key = _fixed_key(cls)
         errors.extend(ValidationError(key, name) for name, value in out.items()
-                      if name not in META_FIELDS and name not in failed and facts[name].fixed
+                      if name not in META_FIELDS and name not in failed and _spec(cls, name).facts.fixed
                       and name in before and before[name] != value)
     merged = _Merged(_Current(cls, current, wire_current), out)
     if not merged.get("org_code") and (not partial or "org_code" in fields) and "org_code" not in failed:
@@ -353,5 +413,5 @@ def clean_wire(cls: type[Record], fields: Mapping[str, JsonValue], *, partial: b
     """``clean`` for values that arrive in wire form (pushed to the server): strict about JSON
     types, judged by ``now``, and answered in canonical wire form (what every device stores)."""
     out = clean(cls, fields, partial=partial, current=current, now=now, strict=True, wire_current=True)
-    return {name: to_wire(cls, name, value) for name, value in out.items()}
+    return {name: to_wire_kind(_spec(cls, name).kind, value) for name, value in out.items()}
 

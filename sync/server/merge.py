@@ -37,7 +37,16 @@ from sync import protocol as p
 from sync.server import attachments, schema
 from sync.server.auth import Principal, prefixes_at, reach_of
 from sync.server.errors import ApiError, Rejected
-from sync.server.values import STAMPED, checked, defaults, entity_class, field_set, references, unique_fields
+from sync.server.values import (
+    STAMPED,
+    checked,
+    defaults,
+    entity_class,
+    field_set,
+    judged_on_create,
+    references,
+    unique_fields,
+)
 
 #: Refusals that say this server does not know a field or record type (a newer client): not kept in
 #: the ledger, so the same operation, sent again after an upgrade, is judged afresh.
@@ -116,6 +125,9 @@ class Batch:
     holders: dict[tuple[str, str], dict[JsonValue, str]] = field(default_factory=dict)
     #: resident ID number -> members given it in this batch (created, or edited to hold it)
     people: dict[str, set[str]] = field(default_factory=dict)
+    #: resident ID number -> stored member records holding it (id -> org code), as the store held
+    #: them when the batch began (the batch writes nothing until ``flush``); read when first needed
+    stored_people: dict[str, dict[str, str]] = field(default_factory=dict)
     _next_pos: int = 0
 
     def __post_init__(self) -> None:
@@ -364,8 +376,9 @@ class Batch:
         org = fields.get("org_code")
         if not isinstance(org, str) or (ref is None and not self.who.covers(org)):
             raise Rejected("sync.out_of_scope", "org_code")
+        judged = judged_on_create(cls)  # the fields _allowed can refuse in a create: the rest pass as they are
         for name in given:
-            if ref is not None and name in (parent_column, "org_code"):
+            if name not in judged or (ref is not None and name in (parent_column, "org_code")):
                 continue
             self._allowed(entity, op.src.row_id, name, fields[name], edit=False)
         if entity == "task":
@@ -432,9 +445,9 @@ class Batch:
         """Another member record in the pusher's scope that holds this ID number, as this batch
         leaves them: stored ones by their indexed ``person_id`` column, those written in this batch
         by ``people`` (a first sync pushes thousands of members in one batch)."""
-        r = schema.records.c
-        query = select(r.id, r.org_code).where(r.person_id == number, r.entity == "member", r.id != own_id)
-        stored = {str(i): str(org) for i, org in self.conn.execute(query)}
+        if number not in self.stored_people:
+            self.preload_people([number])
+        stored = self.stored_people[number]
         for row_id in sorted({*stored, *self.people.get(number, ())} - {own_id}):
             row = self.rows.get(row_id)
             if row is not None and row.fields.get("id_number") != number:
@@ -442,6 +455,18 @@ class Batch:
             if self.who.covers(row.org_code if row is not None else stored[row_id]):
                 return row_id
         return None
+
+    def preload_people(self, numbers: Sequence[str]) -> None:
+        """The stored members holding these ID numbers, in a few queries rather than one per member."""
+        wanted = sorted({n for n in numbers if n not in self.stored_people})
+        r = schema.records.c
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            for number in chunk:
+                self.stored_people[number] = {}
+            query = select(r.id, r.org_code, r.person_id).where(r.person_id.in_(chunk), r.entity == "member")
+            for row_id, org, number in self.conn.execute(query):
+                self.stored_people[str(number)][str(row_id)] = str(org)
 
     def _hold(self, row: Row) -> None:
         number = row.fields.get("id_number") if row.entity == "member" else None
@@ -734,6 +759,35 @@ def _parents_named(ops: Sequence[p.PushOp]) -> list[str]:
     return found
 
 
+def _references_named(ops: Sequence[p.PushOp]) -> list[str]:
+    """Records the references of these creates and edits point at (checked by ``_allowed``)."""
+    found = []
+    for o in ops:
+        cls = ENTITIES.get(o.entity)
+        if cls is None:
+            continue
+        targets = references(cls)
+        if o.op == "create" and isinstance(o.value, dict):
+            found += [v for k, v in o.value.items() if k in targets and isinstance(v, str)]
+        elif o.op == "set" and o.field in targets and isinstance(o.value, str):
+            found.append(o.value)
+    return found
+
+
+def _numbers_named(ops: Sequence[p.PushOp]) -> list[str]:
+    """ID numbers that members created or edited in these operations claim, as sent (a number the
+    rules rewrite is read when it is judged)."""
+    found = []
+    for o in ops:
+        if o.entity != "member":
+            continue
+        number = o.value.get("id_number") if o.op == "create" and isinstance(o.value, dict) else (
+            o.value if o.op == "set" and o.field == "id_number" else None)
+        if isinstance(number, str) and number:
+            found.append(number)
+    return found
+
+
 def stamp_time(hlc: int) -> str:
     """updated_at derived from the winning stamp, so every replica computes the same value."""
     return format_datetime(dt.datetime.fromtimestamp(physical_ms(hlc) / 1000, dt.UTC))
@@ -777,7 +831,8 @@ def push(conn: Connection, who: Principal, ops: Sequence[p.PushOp], now_ms: int)
     fresh = [o for o in ops if o.op != "resolve" and o.seq not in stored]
     # The records these operations touch and the parents their creates name, in a few queries
     # rather than one per create (a first push is mostly creates of children).
-    batch.preload([o.row_id for o in fresh] + _parents_named(fresh))
+    batch.preload([o.row_id for o in fresh] + _parents_named(fresh) + _references_named(fresh))
+    batch.preload_people(_numbers_named(fresh))
     ledger_rows: list[dict[str, Any]] = []
     verdicts: list[p.Verdict] = []
     for src in sorted(ops, key=lambda o: o.seq):

@@ -78,6 +78,15 @@ def references(cls: type[Record]) -> dict[str, str]:
 
 
 @cache
+def judged_on_create(cls: type[Record]) -> frozenset[str]:
+    """The fields whose value in a create ``merge.Batch._allowed`` may refuse: kept unique, a
+    member's ID number, the org code and references. (Insert-only is an edit's check.) For any
+    other field it answers the value unchanged, so a create skips it."""
+    person = {"id_number"} if cls.entity == "member" else set()
+    return frozenset({*unique_fields(cls), *references(cls), "org_code", *person})
+
+
+@cache
 def _past_times(cls: type[Record]) -> frozenset[str]:
     return frozenset(name for name, facts in all_facts(cls).items() if facts.past)
 

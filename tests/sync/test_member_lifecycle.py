@@ -122,3 +122,36 @@ def test_a_colleague_sees_who_left_and_a_second_registration_stays_refused_on_th
         moved = s.get(Member, daughter_id)
         assert moved is not None and (moved.household_id, moved.relationship) == (fresh_id, "02")
 
+
+
+def test_references_and_id_numbers_held_by_earlier_pushes_are_judged_in_a_later_batch(
+        backend: str, tmp_path: Path) -> None:
+    """The server reads what a batch's creates point at, and the members holding the ID numbers
+    they claim, once per batch: a record from an earlier push, out of scope or missing, is still
+    refused by name, and a number sent in another form (full-width digits) still finds its holder."""
+    db_cm, db = _three_households(backend, tmp_path)
+    wide = str.maketrans("0123456789", "０１２３４５６７８９")
+    try:
+        def event(seq: int, name: str, other: str) -> Any:
+            return create(seq, "member_event", name, org_code=A1, household_id=rid("h1"), kind="split_out",
+                          member_id=rid("m1"), other_household_id=other, occurred_on=str(YESTERDAY))
+
+        batch = push(db, WORKER_A,
+                     event(30, "out_of_scope", rid("hb")),
+                     event(31, "nowhere", rid("no-such-household")),
+                     create(32, "member", "fullwidth", org_code=A1, household_id=rid("h2"), name="欧阳明",
+                            id_number=ID_1.translate(wide)),
+                     create(33, "member", "other_area", org_code=A1, household_id=rid("h2"), name="李强",
+                            id_number=ID_2.translate(wide)),
+                     event(34, "in_scope", rid("h2")))
+        assert [(v.verdict, v.reason, v.field, v.params) for v in batch] == [
+            ("rejected", "sync.parent_missing", "other_household_id", {}),
+            ("rejected", "sync.parent_missing", "other_household_id", {}),
+            ("rejected", "sync.duplicate_id", "id_number", {"value": ID_1}),
+            ("applied", None, None, {}),
+            ("applied", None, None, {})]
+        rows = stored(db)
+        assert rid("in_scope") in rows and rid("other_area") in rows
+        assert not {rid("out_of_scope"), rid("nowhere"), rid("fullwidth")} & set(rows)
+    finally:
+        db_cm.__exit__(None, None, None)
