@@ -10,6 +10,7 @@ import functools
 import getpass
 import json
 import os
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ from sqlalchemy import select
 from caseapp.messages import message
 from caseapp.release import __version__
 from caseapp.services import display
+from caseapp.store.faults import WorkspaceBusyError
 from caseapp.store.lock import sync_lock
 from caseapp.store.tables import HELD, OUTBOX_STATES, REJECTED, JournalEntry
 from sync import conflicts, run, settings, urls
@@ -70,6 +72,12 @@ def cmd_login(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
+#: a database locked by another program: tried again this many times, after this many seconds (and twice that)
+DATABASE_BUSY = "workspace.busy"
+BUSY_RETRIES = 2
+BUSY_PAUSE_S = 1.0
+
+
 def cmd_sync(args: argparse.Namespace, ctx: CliContext) -> int:
     ws = ctx.open_workspace()
     # On a terminal, one line rewritten in place says how far a long (first) sync has got; in a
@@ -82,13 +90,22 @@ def cmd_sync(args: argparse.Namespace, ctx: CliContext) -> int:
 
     # One sync of a workspace at a time, whoever runs it (the desktop app takes the same lock).
     with sync_lock(ws.path):
-        client = run.connect(ws, retry=_retry())
-        try:
-            report = run.sync(ws, client, progress=progress if live else None)
-        finally:
-            client.close()
-            if live:
-                print("\r\x1b[K", end="", file=ctx.stderr, flush=True)
+        for attempt in range(BUSY_RETRIES + 1):
+            client = run.connect(ws, retry=_retry())
+            try:
+                report = run.sync(ws, client, progress=progress if live else None)
+                break
+            except WorkspaceBusyError as busy:
+                # The database was locked a moment by another program opening the workspace (a
+                # second sync about to stop, the desktop app): a sync is safe to run again, and
+                # this one holds the sync lock, so it tries again shortly rather than give up.
+                if busy.key != DATABASE_BUSY or attempt == BUSY_RETRIES:
+                    raise
+                time.sleep(BUSY_PAUSE_S * (attempt + 1))
+            finally:
+                client.close()
+                if live:
+                    print("\r\x1b[K", end="", file=ctx.stderr, flush=True)
     t = report.push
     if report.forked:
         ctx.out(message("sync.forked", ctx.lang))
