@@ -72,26 +72,35 @@ def series(session: Session, report: DisasterReport) -> list[DisasterReport]:
         .order_by(DisasterReport.series_id.is_not(None), DisasterReport.reported_at, DisasterReport.id)))
 
 
+def stages_after(filed: Sequence[DisasterReport]) -> list[str]:
+    """The stages a new report may have in a series filed so far as ``filed`` (initial first):
+    those ``check_series`` lets in (none once it has its 核报)."""
+    stages = [r.stage for r in filed]
+    head = filed[0].id if filed else None
+    allowed = []
+    for stage in (UPDATE, FINAL):
+        try:
+            check_series(stage, head, stages)
+        except WorkflowError:
+            continue
+        allowed.append(stage)
+    return allowed
+
+
 def next_stages(session: Session, report: DisasterReport) -> list[str]:
     """The stages a new report in ``report``'s series may have (empty once it has its 核报)."""
-    filed = [r.stage for r in series(session, report)]
-    if not filed or filed[0] != INITIAL or FINAL in filed:
-        return []
-    return [s for s in DISASTER_SERIES.moves.get(filed[-1], ()) if s in (UPDATE, FINAL)]
+    return stages_after(series(session, report))
 
 
 def follow_up(session: Session, report: DisasterReport, stage: str, reporter: str,
               now: dt.datetime | None = None) -> dict[str, Any]:
     """The values a new 续报 or 核报 of ``report``'s series starts with: the series' latest
     figures (totals so far), its stage, the initial report it belongs to (and its place), its
-    reporter, now."""
-    if stage not in next_stages(session, report):
-        filed = [r.stage for r in series(session, report)]
-        check_series(stage, report.series_id or report.id, filed)  # raises with the reason
-    latest = series(session, report)[-1]
-    values = {name: getattr(latest, name) for name in CARRIED}
-    initial = series(session, report)[0]
-    values.update(stage=stage, series_id=initial.id, org_code=initial.org_code, reporter=reporter,
+    reporter, now. WorkflowError when the series takes no report of that stage."""
+    filed = series(session, report)
+    check_series(stage, filed[0].id if filed else None, [r.stage for r in filed])
+    values = {name: getattr(filed[-1], name) for name in CARRIED}
+    values.update(stage=stage, series_id=filed[0].id, org_code=filed[0].org_code, reporter=reporter,
                   reported_at=(now or dt.datetime.now(dt.UTC)).replace(microsecond=0))
     return values
 
@@ -118,18 +127,22 @@ def late_by(report: DisasterReport) -> dt.timedelta | None:
     return late if late > dt.timedelta(0) else None
 
 
-def next_due(session: Session, report: DisasterReport, zone: dt.tzinfo | None = None) -> list[Limit]:
-    """What the series of ``report`` still owes: the next daily update (by disaster_update_by_hour
-    on the wall clock of ``zone``, the machine's own when None, the day after its latest report),
-    and the final report (no fixed time until the disaster is stable)."""
-    stages = next_stages(session, report)
-    latest = series(session, report)[-1]
+def due_after(filed: Sequence[DisasterReport], zone: dt.tzinfo | None = None) -> list[Limit]:
+    """What a series filed so far as ``filed`` still owes: the next daily update (by
+    disaster_update_by_hour on the wall clock of ``zone``, the machine's own when None, the day
+    after its latest report), and the final report (no fixed time until the disaster is stable)."""
+    stages = stages_after(filed)
     found: list[Limit] = []
     if UPDATE in stages:
-        local = latest.reported_at.astimezone(zone)
+        local = filed[-1].reported_at.astimezone(zone)
         hour = refdata.rules().time_limit("disaster_update_by_hour")
         due = (local + dt.timedelta(days=1)).replace(hour=hour, minute=0, second=0, microsecond=0)
         found.append(Limit(UPDATE, due.astimezone(dt.UTC), "disaster.limit_update"))
     if FINAL in stages:
         found.append(Limit(FINAL, None, "disaster.limit_final"))
     return found
+
+
+def next_due(session: Session, report: DisasterReport, zone: dt.tzinfo | None = None) -> list[Limit]:
+    """What the series of ``report`` still owes (``due_after``)."""
+    return due_after(series(session, report), zone)

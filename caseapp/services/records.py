@@ -31,7 +31,7 @@ from caseapp.domain.codec import entity_class
 from caseapp.errors import NotFoundError, ValidationError, ValidationErrors, WorkflowError
 from caseapp.services import evidence, referrals, schedule
 from caseapp.services.validate import clean
-from caseapp.services.workflows import machine_for
+from caseapp.services.workflows import machine_for, state_fixed
 
 R = TypeVar("R", bound=Record)
 
@@ -56,7 +56,7 @@ def create(session: Session, cls: type[R], fields: Mapping[str, Any]) -> R:
     if stamped:
         raise ValidationErrors(stamped)
     machine = machine_for(cls.entity)
-    if machine and cls.state_field and cls.entity != "disaster_report":
+    if machine and cls.state_field and not state_fixed(cls):
         state = fields.setdefault(cls.state_field, machine.initial)
         if state != machine.initial:
             raise WorkflowError("workflow.illegal", cls.state_field, machine=machine.name,
@@ -155,8 +155,8 @@ def transition(session: Session, record: Record, target: str, *, note: str = "",
     role), with any fields the move needs (an exit reason, a decision date …). A step on an
     assistance case is signed: a CaseStep keeps its action, role, ``note`` (the opinion) and time."""
     machine = machine_for(record.entity)
-    if record.entity == "disaster_report":
-        raise WorkflowError("workflow.stage_fixed", "stage")
+    if state_fixed(type(record)):
+        raise WorkflowError("workflow.stage_fixed", record.state_field)
     if machine is None or record.state_field is None:
         raise WorkflowError("workflow.illegal", None, machine=record.entity, state="", target=target)
     if fields:

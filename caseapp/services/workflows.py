@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from caseapp.domain.base import Record
+from caseapp.domain.fields import all_facts
 from caseapp.errors import WorkflowError
 
 Guard = Callable[[Any], str | None]  # returns a message key when the move is not allowed
@@ -306,3 +308,9 @@ MACHINES: dict[str, StateMachine] = {
 
 def machine_for(entity: str) -> StateMachine | None:
     return MACHINES.get(entity)
+
+
+def state_fixed(cls: type[Record]) -> bool:
+    """Is the record's state set when it is made and never moved (a disaster report's stage: its
+    machine says which report may follow, not how one changes)? Declared on the field (fixed)."""
+    return cls.state_field is not None and all_facts(cls)[cls.state_field].fixed

@@ -30,7 +30,7 @@ from caseapp.domain.types import format_datetime, parse_datetime
 from caseapp.errors import WorkflowError
 from caseapp.ids import new_id
 from caseapp.services import disaster, evidence, referrals, tasks
-from caseapp.services.workflows import REFERRAL, machine_for
+from caseapp.services.workflows import REFERRAL, machine_for, state_fixed
 from caseapp.store.hlc import pack, physical_ms
 from caseapp.validation.rules import EARLIEST_YEAR
 from sync import protocol as p
@@ -548,7 +548,7 @@ class Batch:
         machine = machine_for(cls.entity)
         if machine is None:
             return
-        if cls.entity == "disaster_report":
+        if state_fixed(cls):
             raise Rejected("workflow.stage_fixed", name)
         subject: Any = RowView(cls, row.fields)
         if cls.entity == "assistance_case":
@@ -748,19 +748,9 @@ def _text(value: JsonValue) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _parents_named(ops: Sequence[p.PushOp]) -> list[str]:
-    found = []
-    for o in ops:
-        cls = ENTITIES.get(o.entity)
-        if o.op == "create" and cls is not None and isinstance(o.value, dict):
-            ref = tree.parent_ref(cls, o.value)
-            if ref is not None and isinstance(ref[1], str):
-                found.append(ref[1])
-    return found
-
-
-def _references_named(ops: Sequence[p.PushOp]) -> list[str]:
-    """Records the references of these creates and edits point at (checked by ``_allowed``)."""
+def _records_named(ops: Sequence[p.PushOp]) -> list[str]:
+    """Records these creates and edits point at: their references (checked by ``_allowed``) and
+    a create's parent (its tree, which may be any record type: an attachment's owner)."""
     found = []
     for o in ops:
         cls = ENTITIES.get(o.entity)
@@ -769,6 +759,9 @@ def _references_named(ops: Sequence[p.PushOp]) -> list[str]:
         targets = references(cls)
         if o.op == "create" and isinstance(o.value, dict):
             found += [v for k, v in o.value.items() if k in targets and isinstance(v, str)]
+            ref = tree.parent_ref(cls, o.value)
+            if ref is not None and isinstance(ref[1], str):
+                found.append(ref[1])
         elif o.op == "set" and o.field in targets and isinstance(o.value, str):
             found.append(o.value)
     return found
@@ -831,7 +824,7 @@ def push(conn: Connection, who: Principal, ops: Sequence[p.PushOp], now_ms: int)
     fresh = [o for o in ops if o.op != "resolve" and o.seq not in stored]
     # The records these operations touch and the parents their creates name, in a few queries
     # rather than one per create (a first push is mostly creates of children).
-    batch.preload([o.row_id for o in fresh] + _parents_named(fresh) + _references_named(fresh))
+    batch.preload([o.row_id for o in fresh] + _records_named(fresh))
     batch.preload_people(_numbers_named(fresh))
     ledger_rows: list[dict[str, Any]] = []
     verdicts: list[p.Verdict] = []

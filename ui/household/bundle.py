@@ -18,10 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from caseapp.domain import AssistanceCase, Household, Member, Record, Referral
-from caseapp.domain.fields import all_facts
 from caseapp.services import evidence, members, records, referrals
 from caseapp.services.lists import grid_events_for
-from caseapp.services.workflows import ASKED, machine_for
+from caseapp.services.workflows import ASKED, machine_for, state_fixed
 from caseapp.store import audit
 
 Row = dict[str, Any]
@@ -50,8 +49,7 @@ def as_row(record: Record, db: DbSession | None = None, role: str | None = None,
     row: Row = record.values()
     row["entity"] = record.entity
     # (a state fixed when the record is made, a disaster report's stage, has no moves to offer)
-    machine = machine_for(record.entity) if record.state_field and not all_facts(type(record))[
-        record.state_field].fixed else None
+    machine = machine_for(record.entity) if record.state_field and not state_fixed(type(record)) else None
     if machine is not None and record.state_field:
         state = getattr(record, record.state_field)
         subject: object = record

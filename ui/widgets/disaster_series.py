@@ -45,7 +45,7 @@ def series_state(db: DbSession, report_id: str, lang: str) -> SeriesState:
         late = disaster.late_by(head)
         if late is not None:
             lines.append(message("disaster.late", lang, late=_span(late, lang)))
-    due = disaster.next_due(db, report)
+    due = disaster.due_after(filed)
     for limit in due:
         if limit.stage == disaster.UPDATE and limit.due is not None:
             lines.append(message("disaster.limit_update", lang, hour=limits.time_limit("disaster_update_by_hour"),
@@ -55,7 +55,7 @@ def series_state(db: DbSession, report_id: str, lang: str) -> SeriesState:
                                  days=limits.time_limit("disaster_final_report_working_days")))
     if not due:
         lines.append(message("disaster.series_closed", lang))
-    return SeriesState(report_id, tuple(r.stage for r in filed), tuple(disaster.next_stages(db, report)),
+    return SeriesState(report_id, tuple(r.stage for r in filed), tuple(disaster.stages_after(filed)),
                        tuple(lines))
 
 
