@@ -5,6 +5,7 @@ stays in its series; on SQLite and PostgreSQL, through the server's merge and th
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from sync.server.auth import Principal
 from sync.server.db import Database, _alembic_config
 
 from .conftest import Device, fresh_database
-from .test_trees import A1, A2, create, push, put, rid
+from .test_trees import A1, A2, B1, create, push, put, rid
 
 WORKER = Principal("worker1", "caseworker", "dev-w1", (A1[:12],))
 FIGURES = {"disaster_type": "typhoon", "occurred_at": "2026-09-16T01:30:00Z", "place": "龙凤街道"}
@@ -114,3 +115,52 @@ def test_reports_stored_before_s0009_find_their_series(backend: str, tmp_path: P
         assert roots == {rid("first"): rid("first"), rid("second"): rid("first")}
         assert verdicts(db, report(3, "last", "final", "first"), report(4, "again", "final", "first")) == [
             ("applied", None), ("rejected", "workflow.series_closed")]
+
+
+def test_a_hostile_device_cannot_join_a_series_it_cannot_see(server_db: Database) -> None:
+    """A follow-up naming another community's 初报 is refused as naming nothing, and the series
+    there is untouched."""
+    other = Principal("worker3", "caseworker", "dev-w3", (B1[:12],))
+    assert [v.verdict for v in push(server_db, other, report(1, "theirs", "initial", org=B1))] == ["applied"]
+    assert verdicts(server_db, report(2, "intruder", "final", "theirs", org=A1)) == [
+        ("rejected", "sync.parent_missing")]
+    with server_db.read() as conn:
+        assert conn.execute(select(schema.records.c.id).where(schema.records.c.root_id == rid("theirs"))
+                            ).scalars().all() == [rid("theirs")]
+
+
+def test_two_finals_pushed_at_the_same_moment_one_is_kept(device: Callable[[str], Device]) -> None:
+    """Two devices file a 核报 for the same series offline and sync at the same moment (parallel
+    requests, PostgreSQL included): the server lets exactly one in; the other stays on its device,
+    refused with its reason and its value."""
+    one, two = device("worker1"), device("worker2")
+    with one.ws.write() as s:
+        first = records.create(s, DisasterReport, {**_local(), "stage": "initial"})
+    one.sync()
+    two.sync()
+    for dev, who in ((one, "worker1"), (two, "worker2")):
+        with dev.ws.write() as s:
+            records.create(s, DisasterReport, disaster.follow_up(s, records.get(s, DisasterReport, first.id),
+                                                                 "final", who))
+    barrier = threading.Barrier(2)
+    reports: dict[str, Any] = {}
+
+    def sync(dev: Device, name: str) -> None:
+        barrier.wait(timeout=30)
+        reports[name] = dev.sync()
+
+    threads = [threading.Thread(target=sync, args=(d, n)) for d, n in ((one, "one"), (two, "two"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(r.push.rejected for r in reports.values()) == [0, 1]
+    with one.server.db.read() as conn:
+        finals = [json.loads(f) for f in conn.execute(select(schema.records.c.fields).where(
+            schema.records.c.entity == "disaster_report")).scalars() if json.loads(f)["stage"] == "final"]
+    assert len(finals) == 1
+    loser = one if reports["one"].push.rejected else two
+    with loser.ws.read() as s:
+        from caseapp.store.tables import JournalEntry
+        refused = s.scalars(select(JournalEntry).where(JournalEntry.state == "rejected")).one()
+        assert refused.reason == "workflow.series_closed" and json.loads(refused.value or "{}")["stage"] == "final"

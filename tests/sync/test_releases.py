@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -150,3 +151,29 @@ def test_serve_refuses_a_bad_release_number_in_one_line(tmp_path: Path, capsys: 
     assert server_cli(["--db", db, "serve", "--min-client", "1.2-beta"]) == 2
     err = capsys.readouterr().err.strip()
     assert err == "caseapp-server serve: not a release number: '1.2-beta' (say it as 1.2 or 1.2.3)"
+
+
+def test_an_oversized_or_odd_release_header_is_a_clean_refusal(releasing: Callable[[str, str], Server]) -> None:
+    srv = releasing(__version__, "")
+    for bad in ("9" * 1000, "1.2\x7f", "1." * 30):
+        answer = requests.get(f"{srv.url}{p.API_PREFIX}/handshake", headers={p.CLIENT_HEADER: bad}, timeout=10)
+        assert answer.status_code in (422, 426), (bad[:20], answer.status_code)
+        assert answer.json()["error"] in ("sync.bad_request", "sync.client_release_too_old")
+
+
+def test_a_server_naming_junk_releases_changes_nothing_on_the_device(device: Callable[[str], Device],
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Release headers a broken or hostile server sends that are no release numbers are ignored."""
+    dev = device("worker1")
+    real = requests.Session.request
+
+    def junk(self: requests.Session, *args: Any, **kwargs: Any) -> requests.Response:
+        answer = real(self, *args, **kwargs)
+        answer.headers[p.LATEST_CLIENT_HEADER] = "99<script>"
+        answer.headers[p.MIN_CLIENT_HEADER] = "9" * 500
+        return answer
+
+    monkeypatch.setattr(requests.Session, "request", junk)
+    report = dev.sync()
+    assert report.latest_client == "" and not report.update_available
+    assert workspace_status(dev.ws)["update"] == "-"
