@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -748,6 +749,13 @@ def _text(value: JsonValue) -> str | None:
     return value if isinstance(value, str) else None
 
 
+#: what a looked-ahead value must look like to be looked up at all: the values are as sent, not yet
+#: judged (a hostile device's may hold NUL, which PostgreSQL refuses in a query); any other value is
+#: judged, and refused, when its operation is applied
+_AN_ID = re.compile(r"[A-Za-z0-9_-]{1,36}")
+_A_NUMBER = re.compile(r"[0-9]{17}[0-9Xx]")
+
+
 def _records_named(ops: Sequence[p.PushOp]) -> list[str]:
     """Records these creates and edits point at: their references (checked by ``_allowed``) and
     a create's parent (its tree, which may be any record type: an attachment's owner)."""
@@ -764,7 +772,7 @@ def _records_named(ops: Sequence[p.PushOp]) -> list[str]:
                 found.append(ref[1])
         elif o.op == "set" and o.field in targets and isinstance(o.value, str):
             found.append(o.value)
-    return found
+    return [v for v in found if _AN_ID.fullmatch(v)]
 
 
 def _numbers_named(ops: Sequence[p.PushOp]) -> list[str]:
@@ -776,7 +784,7 @@ def _numbers_named(ops: Sequence[p.PushOp]) -> list[str]:
             continue
         number = o.value.get("id_number") if o.op == "create" and isinstance(o.value, dict) else (
             o.value if o.op == "set" and o.field == "id_number" else None)
-        if isinstance(number, str) and number:
+        if isinstance(number, str) and _A_NUMBER.fullmatch(number):
             found.append(number)
     return found
 
