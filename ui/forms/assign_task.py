@@ -63,7 +63,8 @@ class AssignTaskDialog(QDialog):
         self.due.setObjectName("task_due")
         self.due.setCalendarPopup(True)
         self.due.setDisplayFormat("yyyy-MM-dd")
-        self.due.setDate(QDate.currentDate().addDays(7))
+        due = dt.date.today() + dt.timedelta(days=7)  # the app's one clock, as the form's checks read it
+        self.due.setDate(QDate(due.year, due.month, due.day))
         self.note = QPlainTextEdit(self)
         self.note.setObjectName("task_note")
         self.note.setTabChangesFocus(True)
