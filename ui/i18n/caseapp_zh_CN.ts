@@ -1135,6 +1135,10 @@
         <translation>交办任务…</translation>
     </message>
     <message>
+        <source>Reassign…</source>
+        <translation>改派…</translation>
+    </message>
+    <message>
         <source>Cancel the task</source>
         <translation>撤销任务</translation>
     </message>
@@ -1164,6 +1168,34 @@
     <message>
         <source>Visit: %1</source>
         <translation>探访：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ReassignTaskDialog</name>
+    <message>
+        <source>Reassign the task</source>
+        <extracomment>the task&apos;s id</extracomment>
+        <translation>改派任务</translation>
+    </message>
+    <message>
+        <source>Now with</source>
+        <translation>现承办人</translation>
+    </message>
+    <message>
+        <source>Reassign</source>
+        <translation>改派</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Enter the user name of the worker it is for.</source>
+        <translation>请填写承办人的用户名。</translation>
+    </message>
+    <message>
+        <source>The task is already with %1: name another worker.</source>
+        <translation>任务已交给 %1：请填写另一位工作人员。</translation>
     </message>
 </context>
 <context>
