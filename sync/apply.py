@@ -113,8 +113,9 @@ def _pending(conn: Connection) -> tuple[dict[str, set[str]], set[str]]:
 @contextmanager
 def _server_transaction(ws: Workspace) -> Iterator[Connection]:
     """A transaction for writing the server's data: foreign keys off on this connection only (see
-    the module docstring), restored before the connection goes back to the pool."""
-    with ws.engine.connect() as conn:
+    the module docstring), restored before the connection goes back to the pool. (A write: it
+    begins IMMEDIATE.)"""
+    with ws.write_engine.connect() as conn:
         raw = conn.connection.dbapi_connection
         assert raw is not None
         # On the driver directly: SQLAlchemy would first open a transaction, inside which SQLite
@@ -408,7 +409,7 @@ def drop_files(ws: Workspace) -> int:
     with ws.engine.connect() as conn:
         kept = set(conn.execute(select(Attachment.digest).where(Attachment.digest.in_(queued))).scalars())
     dropped = sum(ws.attachments.delete(d) for d in queued if d not in kept)
-    with ws.engine.begin() as conn:
+    with ws.write_engine.begin() as conn:
         left = [d for d in read_setting(conn, FILES_TO_DROP, []) if d not in queued]
         write_setting(conn, FILES_TO_DROP, left)
     return dropped
@@ -429,7 +430,7 @@ def _checkpoint(ws: Workspace) -> None:
 
 def begin_reset(ws: Workspace) -> None:
     """Start pulling the scope again from the beginning (cursor refused, or counts disagree)."""
-    with ws.engine.begin() as conn:
+    with ws.write_engine.begin() as conn:
         for cls in ENTITIES.values():
             table: Table = cls.__table__  # type: ignore[assignment]
             conn.execute(update(table).where(table.c.server_pos > 0).values(server_pos=-table.c.server_pos))

@@ -85,7 +85,7 @@ def to_op(entry: JournalEntry) -> p.PushOp:
 
 
 def mark_sent(ws: Workspace, seqs: Sequence[int]) -> None:
-    with ws.engine.begin() as conn:
+    with ws.write_engine.begin() as conn:
         conn.execute(update(JournalEntry).where(JournalEntry.seq.in_(list(seqs)), JournalEntry.state == PENDING)
                      .values(state=SENT))
 
@@ -95,7 +95,7 @@ def record_verdicts(ws: Workspace, entries: Sequence[JournalEntry], verdicts: Se
     by_seq = {v.seq: v for v in verdicts}
     updates = []
     refetch: list[dict[str, str]] = []
-    with ws.engine.begin() as conn:
+    with ws.write_engine.begin() as conn:
         held_rows = set(conn.execute(select(JournalEntry.row_id).where(JournalEntry.state == HELD,
                                                                         JournalEntry.op == "create")).scalars())
         written: dict[str, dict[str, int]] = {}  # entity -> row id -> the highest position a verdict gave
@@ -149,7 +149,7 @@ def held_count(ws: Workspace) -> int:
 
 def release_known(ws: Workspace, fields: dict[str, list[str]]) -> int:
     """Send again what was held for a server that now knows its fields (it has been upgraded)."""
-    with ws.engine.begin() as conn:
+    with ws.write_engine.begin() as conn:
         held = conn.execute(select(JournalEntry.seq, JournalEntry.entity, JournalEntry.field, JournalEntry.op,
                                    JournalEntry.value).where(JournalEntry.state == HELD)).all()
         ready = []

@@ -73,7 +73,7 @@ def login(ws: Workspace, url: str, user: str, password: str, *, ca_file: str | N
     finally:
         client.close()
     previous = ws.get_setting(settings.SERVER_URL)
-    with ws.engine.begin() as conn:
+    with ws.write_engine.begin() as conn:
         if previous not in (None, url.rstrip("/")):
             # Another server: its positions mean nothing here, so pull everything again, and send
             # it the whole audit trail.

@@ -18,7 +18,7 @@ VIEW, EXPORT = audit.READ_ACTIONS
 
 def note(ws: Workspace, action: str, entity: str, row_id: str, details: dict[str, Any] | None = None) -> None:
     """Append one read to the trail (in its own transaction)."""
-    with ws.engine.begin() as conn:
+    with ws.write_engine.begin() as conn:
         audit.append(conn, [audit.AuditItem(utcnow(), ws.actor, ws.device_id, entity, row_id, action,
                                             details or {})])
 

@@ -61,7 +61,7 @@ def save_copy(ws: Workspace, attachment_id: str, target: Path) -> Path:
     # (as a printed form's entry: what left, and where to)
     noted: dict[str, Any] = {"saved": attachment.kind, "file": target.name, "size": len(data)}
     item = audit.AuditItem(utcnow(), ws.actor, ws.device_id, Attachment.entity, attachment.id, access.EXPORT, noted)
-    with ws.engine.begin() as conn:
+    with ws.write_engine.begin() as conn:
         audit.append(conn, [item])
     return target
 

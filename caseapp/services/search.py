@@ -218,11 +218,11 @@ def reindex(ws: Workspace, *, batch: int = 2000, write: Writer = in_place) -> in
                                 .order_by(Household.id)).scalars())
 
     def clear() -> None:
-        with ws.engine.begin() as conn:
+        with ws.write_engine.begin() as conn:
             ix.clear(conn)
 
     def refresh(chunk: Sequence[str]) -> None:
-        with ws.engine.begin() as conn:
+        with ws.write_engine.begin() as conn:
             ix.refresh(conn, chunk)
 
     write(clear)

@@ -34,6 +34,8 @@ from sqlalchemy.pool import QueuePool
 from caseapp.store.faults import DBAPI_ERRORS, WorkspaceDamagedError, from_sqlite
 
 BUSY_TIMEOUT_MS = 10_000
+#: the execution option that marks a write transaction (``writes``)
+WRITES = "caseapp_writes"
 WAL_CHECKPOINT_PAGES = 10_000
 #: page cache per connection, in KiB (SQLCipher's default is 8 MB)
 CACHE_KIB = 64 * 1024
@@ -102,10 +104,13 @@ def make_engine(db_path: Path, key: bytes | None, pool_size: int = 4) -> Engine:
     )
 
     # The driver runs in autocommit mode (isolation_level=None); SQLAlchemy's transaction boundaries
-    # then map to explicit BEGIN/COMMIT, which keeps SAVEPOINT and DDL transactional.
+    # then map to explicit BEGIN/COMMIT, which keeps SAVEPOINT and DDL transactional. A write (a
+    # connection of ``writes(engine)``) begins IMMEDIATE: it takes the write lock before its first
+    # read, waiting (busy timeout) while another program writes. Deferred, another program's commit
+    # between its first read and its first change makes SQLite refuse the change at once.
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITES) else "BEGIN")
 
     @event.listens_for(engine, "handle_error")
     def _typed(context: ExceptionContext) -> BaseException | None:
@@ -113,3 +118,8 @@ def make_engine(db_path: Path, key: bytes | None, pool_size: int = 4) -> Engine:
         return from_sqlite(context.original_exception, db_path)
 
     return engine
+
+
+def writes(engine: Engine) -> Engine:
+    """The same engine (pool and all), whose transactions are writes: they begin IMMEDIATE."""
+    return engine.execution_options(**{WRITES: True})

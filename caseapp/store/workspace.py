@@ -34,7 +34,7 @@ from caseapp.errors import SchemaTooNewError, WorkspaceError
 from caseapp.fileio import PRIVATE_DIR, atomic_copy, make_private, private_file
 from caseapp.ids import new_id
 from caseapp.store import faults, journal, migrate, search_index
-from caseapp.store.engine import make_engine
+from caseapp.store.engine import make_engine, writes
 from caseapp.store.hlc import HybridClock, physical_ms
 from caseapp.store.tables import DeviceState, Setting
 
@@ -86,7 +86,11 @@ class Workspace:
         self.path = path
         self._key = data_key
         self.engine: Engine = make_engine(path / DB_FILE, None if plain else data_key)
+        #: the same connections, for transactions that write: they take the write lock as they begin
+        self.write_engine: Engine = writes(self.engine)
         self._sessions = sessionmaker(self.engine, class_=journal.WorkspaceSession, expire_on_commit=False)
+        self._write_sessions = sessionmaker(self.write_engine, class_=journal.WorkspaceSession,
+                                            expire_on_commit=False)
         self.attachments = AttachmentStore(path / ATTACHMENTS_DIR, data_key)
         self.schema_version = migrate.schema_version()
         self.device_id, last_hlc = self._device_state()
@@ -159,7 +163,7 @@ class Workspace:
     @contextmanager
     def write(self, *, remote: bool = False) -> Iterator[Session]:
         """A session whose changes are committed (with journal and audit entries) on success."""
-        session = self._sessions(info={"write_context": self._context(remote)})
+        session = self._write_sessions(info={"write_context": self._context(remote)})
         try:
             with session.begin():
                 yield session
@@ -187,7 +191,7 @@ class Workspace:
         """Keep the clock, and how far this laptop's own clock was seen to be off the server's, in
         the workspace: the next process starts from them, not from a clock that may be days off."""
         offset = self.clock.offset_ms
-        with self.engine.begin() as conn:
+        with self.write_engine.begin() as conn:
             conn.execute(update(DeviceState).where(DeviceState.device_id == self.device_id)
                          .where(DeviceState.hlc < self.clock.last).values(hlc=self.clock.last))
             conn.execute(text("INSERT INTO settings(key, value) VALUES (:k, :v) "
@@ -197,7 +201,7 @@ class Workspace:
     def become_device(self, device_id: str) -> None:
         """Carry on under a new device id (this workspace is a copy of another device's: a restored
         backup): its journal, records and audit trail stay; only the name it syncs under changes."""
-        with self.engine.begin() as conn:
+        with self.write_engine.begin() as conn:
             conn.execute(update(DeviceState).where(DeviceState.device_id == self.device_id)
                          .values(device_id=device_id))
         self.device_id = device_id
@@ -213,7 +217,7 @@ class Workspace:
         return default if value is None else json.loads(value)
 
     def set_setting(self, key: str, value: Any) -> None:
-        with self.engine.begin() as conn:
+        with self.write_engine.begin() as conn:
             _put_setting(conn, key, value)
 
     # -- keys ---------------------------------------------------------------------------------

@@ -121,7 +121,7 @@ def note_printed(ws: Workspace, sheets: Sequence[Sheet], details: dict[str, Any]
         noted: dict[str, Any] = {"printed": sheet.form, **sheet.noted, **details}
         items.append(audit.AuditItem(now, ws.actor, ws.device_id, sheet.entity, sheet.record_id, access.EXPORT,
                                      noted))
-    with ws.engine.begin() as conn:
+    with ws.write_engine.begin() as conn:
         audit.append(conn, items)
 
 
