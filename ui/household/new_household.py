@@ -64,6 +64,12 @@ class NewHouseholdDialog(RecordDialog):
         row.addRow("", self.area_error)
         self.body.insertLayout(0, row)
         self.area.activated.connect(lambda _i: self.area_error.fixed())
+        # Made after the form, shown above it: first in the tab order too, and where typing starts
+        first = next(iter(self.form.editors.values()), None)
+        before = first.widget.previousInFocusChain() if first is not None else None
+        if before is not None:
+            QWidget.setTabOrder(before, self.area)
+        self.area.setFocus()
         self._fill([])
         session.read(listing.units_in_reach, self._fill, lambda _e: None)
 

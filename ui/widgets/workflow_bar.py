@@ -31,6 +31,7 @@ class WorkflowBar(QWidget):
             button.deleteLater()
         self.buttons = {}
         options: list[dict[str, Any]] = list(row.get("_options", [])) if row else []
+        previous: QWidget = self
         for option in options:
             target, action, blocked = option["target"], option.get("action") or "", option.get("blocked")
             text = display.code_name("case_action", action, self.lang) if action \
@@ -43,5 +44,9 @@ class WorkflowBar(QWidget):
                 button.setStatusTip(button.toolTip())
             button.clicked.connect(lambda _c=False, t=target: self.chosen.emit(t))
             self._layout.insertWidget(self._layout.count() - 1, button)
+            # Made after the screen was: in the tab order where they are shown (after the list the
+            # bar belongs to), not at the end of the window's.
+            QWidget.setTabOrder(previous, button)
+            previous = button
             self.buttons[target] = button
         self.setVisible(bool(options))
