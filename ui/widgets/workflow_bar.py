@@ -6,7 +6,10 @@ from typing import Any
 
 from caseapp.messages import message
 from caseapp.services import display
-from ui.qt import QHBoxLayout, QLabel, QPushButton, QWidget, Signal
+from ui.qt import QHBoxLayout, QLabel, QPushButton, Qt, QWidget, Signal
+
+#: the most widgets looked back through for the control before the bar
+MAX_WALK = 500
 
 
 class WorkflowBar(QWidget):
@@ -27,11 +30,12 @@ class WorkflowBar(QWidget):
     def set_record(self, entity: str, row: dict[str, Any] | None) -> None:
         """A button for every move the record's workflow has from its state; the ones this user
         cannot take now are greyed, with the reason as their tooltip (and in the status tip)."""
-        for button in self.buttons.values():
+        old = set(self.buttons.values())
+        for button in old:
             button.deleteLater()
         self.buttons = {}
         options: list[dict[str, Any]] = list(row.get("_options", [])) if row else []
-        previous: QWidget = self
+        previous = self._before(old)
         for option in options:
             target, action, blocked = option["target"], option.get("action") or "", option.get("blocked")
             text = display.code_name("case_action", action, self.lang) if action \
@@ -46,7 +50,20 @@ class WorkflowBar(QWidget):
             self._layout.insertWidget(self._layout.count() - 1, button)
             # Made after the screen was: in the tab order where they are shown (after the list the
             # bar belongs to), not at the end of the window's.
-            QWidget.setTabOrder(previous, button)
+            if previous is not None:
+                QWidget.setTabOrder(previous, button)
             previous = button
             self.buttons[target] = button
         self.setVisible(bool(options))
+
+    def _before(self, leaving: set[QPushButton]) -> QWidget | None:
+        """The control before this bar in the tab order (the bar itself takes no focus, and
+        setTabOrder ignores a widget that does not), passing over the buttons being replaced."""
+        widget = self.previousInFocusChain()
+        for _ in range(MAX_WALK):
+            if widget is None or widget is self:
+                return None
+            if widget not in leaving and widget.focusPolicy() != Qt.FocusPolicy.NoFocus:
+                return widget
+            widget = widget.previousInFocusChain()
+        return None
