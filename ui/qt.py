@@ -7,6 +7,8 @@ so readers and linters can see where each one comes from.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, NamedTuple
+
 from PySide6 import __version__ as PYSIDE_VERSION
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -22,6 +24,7 @@ from PySide6.QtCore import (
     QItemSelectionModel,
     QLibraryInfo,
     QLocale,
+    QLoggingCategory,
     QMarginsF,
     QMessageLogContext,
     QModelIndex,
@@ -122,6 +125,31 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+if TYPE_CHECKING:
+    from PySide6.QtMultimedia import QCamera, QCameraDevice, QImageCapture, QMediaCaptureSession, QMediaDevices
+    from PySide6.QtMultimediaWidgets import QVideoWidget
+
+
+class Multimedia(NamedTuple):
+    """Qt Multimedia's classes the camera uses."""
+
+    camera: type[QCamera]
+    image_capture: type[QImageCapture]
+    capture_session: type[QMediaCaptureSession]
+    media_devices: type[QMediaDevices]
+    video_widget: type[QVideoWidget]
+
+
+def multimedia() -> Multimedia:
+    """Qt Multimedia, loaded on first use: it starts a media backend (FFmpeg) and, on Linux, loads
+    PulseAudio's client library, which nothing else needs. ImportError where they are missing."""
+    # (it looks for PipeWire first and says so on stderr when it is missing: PulseAudio serves)
+    QLoggingCategory.setFilterRules("qt.multimedia.symbolsresolver=false")
+    from PySide6.QtMultimedia import QCamera, QImageCapture, QMediaCaptureSession, QMediaDevices
+    from PySide6.QtMultimediaWidgets import QVideoWidget
+
+    return Multimedia(QCamera, QImageCapture, QMediaCaptureSession, QMediaDevices, QVideoWidget)
+
 
 def QT_TRANSLATE_NOOP(context: str, source: str) -> str:
     """Mark ``source`` for translation in ``context`` without translating it now.
@@ -135,6 +163,7 @@ def QT_TRANSLATE_NOOP(context: str, source: str) -> str:
 __all__ = [
     "PYSIDE_VERSION",
     "QT_TRANSLATE_NOOP",
+    "Multimedia",
     "QAbstractButton",
     "QAbstractItemModel",
     "QAbstractItemView",
@@ -148,6 +177,8 @@ __all__ = [
     "QButtonGroup",
     "QByteArray",
     "QCalendarWidget",
+    "QCamera",
+    "QCameraDevice",
     "QCheckBox",
     "QCloseEvent",
     "QColor",
@@ -188,6 +219,7 @@ __all__ = [
     "QListWidget",
     "QListWidgetItem",
     "QLocale",
+    "QLoggingCategory",
     "QMainWindow",
     "QMarginsF",
     "QMenu",
@@ -245,5 +277,6 @@ __all__ = [
     "QtMsgType",
     "Signal",
     "Slot",
+    "multimedia",
     "qInstallMessageHandler",
 ]

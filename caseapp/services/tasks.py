@@ -102,11 +102,16 @@ def complete(db: Session, task: Task, *, user: str, role: str | None, note: str 
                                           "done_note": note})
 
 
-def reassign(db: Session, task: Task, assignee: str, *, user: str, role: str | None) -> Task:
-    """Give an open task to another worker (one whose scope reaches its record: the server checks)."""
+def reassign(db: Session, task: Task, assignee: str, *, user: str, role: str | None,
+             due_on: dt.date | None = None) -> Task:
+    """Give an open task to another worker (one whose scope reaches its record: the server checks),
+    by a new due date where one is given."""
     if task.status != OPEN:
         raise WorkflowError("task.not_open", "status")
-    return _change(db, task, user, role, {"assignee": assignee.strip()})
+    changes: dict[str, Any] = {"assignee": assignee.strip()}
+    if due_on is not None and due_on != task.due_on:
+        changes["due_on"] = due_on
+    return _change(db, task, user, role, changes)
 
 
 def cancel(db: Session, task: Task, *, user: str, role: str | None) -> Task:

@@ -244,3 +244,74 @@ def test_a_supervisor_cancels_a_task_they_assigned(qtbot, chinese_window: AppWin
     qtbot.waitUntil(lambda: page.assigned.ready and not page.assigned.rows, timeout=5_000)
     with ws.read() as db:
         assert records.get(db, Task, task_id).status == "cancelled"
+
+
+def test_a_supervisor_reassigns_a_task_by_keyboard_and_it_moves_to_the_other_worker(
+        qtbot, tmp_path: Path, chinese_window: AppWindow, server: DemoServer) -> None:
+    """改派: the task leaves the first worker's device list and reaches the second's, with its new date."""
+    server.add_user("worker2", SERVER_PASSWORD, [ORG])
+    devices = {}
+    for name in ("worker1", "worker2"):
+        devices[name], _ = Workspace.create(tmp_path / name, PASSPHRASE, kdf=TEST_KDF, actor=name)
+        sync.login(devices[name], server.url, name, SERVER_PASSWORD)
+    try:
+        window = chinese_window
+        main = window.main_screen
+        page = main.sync_page
+        main.go(page)
+        qtbot.waitUntil(lambda: page.login_box.isVisible(), timeout=5_000)
+        page.login.url.setText(server.url)
+        page.login.user.setText("zhuren")
+        page.login.password.setText(SERVER_PASSWORD)
+        with qtbot.waitSignal(window.sync.finished, timeout=20_000):
+            page.login.connect_button.click()
+        ws = window.session.ws
+        assert ws is not None and window.session.role == "supervisor"
+        with ws.write() as db:
+            h = records.create(db, Household, {"org_code": ORG, "head_name": "陈桂英", "address": "解放北路 8 号"})
+            task_id = tasks.assign(db, role="supervisor", kind="investigation", target_id=h.id, assignee="worker1",
+                                   due_on=dt.date.today() + dt.timedelta(days=3), note="请入户调查").id
+        with qtbot.waitSignal(window.sync.finished, timeout=20_000):
+            window.sync.sync_now()
+        sync.sync_now(devices["worker1"])
+        with devices["worker1"].read() as db:
+            assert [t.id for t in tasks.open_for(db, "worker1", dt.date.today())] == [task_id]
+
+        go_to_queue(qtbot, window)
+        queue = main.queue
+        qtbot.waitUntil(lambda: len(queue.assigned.rows) == 1, timeout=5_000)
+        assert not queue.reassign_button.isEnabled() and queue.reassign_button.text() == "改派…"
+        queue.assigned_table.setFocus()
+        qtbot.keyClick(queue.assigned_table, Qt.Key.Key_Down)  # the first task
+        assert queue.reassign_button.isEnabled()
+        qtbot.keyClick(queue.reassign_button, Qt.Key.Key_Space)
+        dialog = queue.reassign_dialog
+        assert dialog is not None and dialog.isVisible() and dialog.windowTitle() == "改派任务"
+        assert dialog.focusWidget() is dialog.assignee
+        qtbot.keyClick(dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.Key.Key_Space)
+        assert dialog.error.text() == "请填写承办人的用户名。" and dialog.isVisible()
+        qtbot.keyClicks(dialog.assignee, "worker1")  # the one who has it already
+        qtbot.keyClick(dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.Key.Key_Space)
+        assert "已交给 worker1" in dialog.error.text() and dialog.isVisible()
+        dialog.assignee.lineEdit().clear()
+        qtbot.keyClicks(dialog.assignee, "worker2")
+        dialog.due.setFocus()
+        new_due = dt.date.today() + dt.timedelta(days=10)
+        qtbot.keyClicks(dialog.due, new_due.isoformat())
+        qtbot.keyClick(dialog.due, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5_000)
+        qtbot.waitUntil(lambda: queue.assigned.rows and queue.assigned.rows[0].assignee == "worker2", timeout=5_000)
+        assert queue.assigned.rows[0].due_on == new_due
+
+        with qtbot.waitSignal(window.sync.finished, timeout=20_000):
+            window.sync.sync_now()
+        for name in ("worker1", "worker2"):
+            sync.sync_now(devices[name])
+        with devices["worker1"].read() as db:
+            assert tasks.open_for(db, "worker1", dt.date.today()) == []  # off the first worker's Today
+        with devices["worker2"].read() as db:
+            (moved,) = tasks.open_for(db, "worker2", dt.date.today())
+            assert (moved.id, moved.due_on, moved.note) == (task_id, new_due, "请入户调查")
+    finally:
+        for device in devices.values():
+            device.close()

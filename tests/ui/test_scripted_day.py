@@ -8,10 +8,11 @@ syncs, finds it in the queue, returns it once for a missing document; the casewo
 and submits again; the supervisor passes it to the 公示 and, the week over, sends it up; the
 district approver approves it; the caseworker sees it 在保. A disaster 初报 and 续报 are filed and
 listed, and the registration sheet, investigation form and approval form are printed to sealed PDFs
-that say what the day recorded. Every device syncs through the same server; every step but the
-week of the 公示 passing is the screen's own. (The printed pages are compared with reviewed
-reference renders in tests/ui/test_printed_forms.py, on fixed data; the day's are checked for
-what they say.)"""
+that say what the day recorded and match their reviewed reference renders (tests/ui/print_compare.py
+says how closely; ``CASEAPP_UPDATE_PRINT_REFS=1`` renews them). Every device syncs through the same
+server; every step but the week of the 公示 passing is the screen's own. The day runs on the
+office's calendar (tests/ui/day_clock.py): a fixed Monday, each step at its own time, so what the
+day prints is the same on every run."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ from caseapp.domain import AssistanceCase, DisasterReport, Household, Member
 from caseapp.services import demo, disaster, forms, records
 from caseapp.store.workspace import Workspace
 from tests.sync.conftest import PASSWORD, Server, fresh_database
-from tests.ui import keys
+from tests.ui import day_clock, keys, print_compare
 from tests.ui.conftest import PASSPHRASE, make_session, unlock
 from ui import language
 from ui.forms.print_dialog import PrintDialog
@@ -79,6 +80,11 @@ def _workspace(path: Path, actor: str, org: str) -> None:
 @pytest.fixture
 def office(qtbot, tmp_path: Path) -> Iterator[Office]:
     assert language.install(language.ZH), "run `make translations` first"
+    with day_clock.office_day():
+        yield from _office(qtbot, tmp_path)
+
+
+def _office(qtbot, tmp_path: Path) -> Iterator[Office]:
     worker = tmp_path / "worker"
     ws, _ = Workspace.create(worker, PASSPHRASE, kdf=TEST_KDF, actor="worker1")
     demo.generate(ws, HOUSEHOLDS, seed=2026)
@@ -162,6 +168,7 @@ def _opened(qtbot, dialog: Callable[[], Any]) -> Any:
 
 def _saved(qtbot, dialog) -> None:
     """Ctrl+Enter saves the form; the keyboard goes back to the window."""
+    day_clock.step()
     keys.save(qtbot)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5_000)
     keys.activate(qtbot, dialog.parentWidget().window())
@@ -233,6 +240,7 @@ def _sign(qtbot, window: AppWindow, target: str, opinion: str) -> None:
     """Tab to the step's button, Space, the opinion typed, Ctrl+Enter signs."""
     view = window.main_screen.households.view
     bar = view.cases.workflow
+    day_clock.step()
     qtbot.waitUntil(lambda: target in bar.buttons and bar.buttons[target].isEnabled(), timeout=5_000)
     keys.tab_to(qtbot, bar.buttons[target])
     keys.press(qtbot, Key.Key_Space)
@@ -289,7 +297,8 @@ def _print_dialog(qtbot, window: AppWindow, form: str, record_id: str) -> PrintD
 
 
 def _printed(qtbot, window: AppWindow, form: str, record_id: str, folder: Path) -> str:
-    """Print a form to a sealed PDF through the print dialog; what its pages say, as one string."""
+    """Print a form to a sealed PDF through the print dialog, check its pages against their reference
+    renders (print_refs/day_<form>-<n>.png); what its pages say, as one string."""
     dialog = _print_dialog(qtbot, window, form, record_id)
     qtbot.waitUntil(lambda: dialog.loaded, timeout=15_000)
     assert dialog.preview.pageCount() == dialog.pages >= 1
@@ -307,6 +316,9 @@ def _printed(qtbot, window: AppWindow, form: str, record_id: str, folder: Path) 
     dialog.close()
     reader = PdfReader(target)
     assert reader.is_encrypted and reader.decrypt(PRINT_PASSWORD)
+    pages = print_compare.render(target, PRINT_PASSWORD, folder / f"day_{form}")
+    assert len(pages) == dialog.pages
+    print_compare.check_pages(pages, f"day_{form}")
     return "".join("".join(page.extract_text().split()) for page in reader.pages)
 
 

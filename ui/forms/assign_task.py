@@ -10,7 +10,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session as DbSession
 
-from caseapp.services import display, tasks
+from caseapp.domain import Task
+from caseapp.services import display, records, tasks
 from ui.forms.editors import dictionary_items
 from ui.qt import (
     QComboBox,
@@ -63,7 +64,8 @@ class AssignTaskDialog(QDialog):
         self.due.setObjectName("task_due")
         self.due.setCalendarPopup(True)
         self.due.setDisplayFormat("yyyy-MM-dd")
-        self.due.setDate(QDate.currentDate().addDays(7))
+        due = dt.date.today() + dt.timedelta(days=7)  # the app's one clock, as the form's checks read it
+        self.due.setDate(QDate(due.year, due.month, due.day))
         self.note = QPlainTextEdit(self)
         self.note.setObjectName("task_note")
         self.note.setTabChangesFocus(True)
@@ -187,3 +189,86 @@ class CompleteTaskDialog(QDialog):
     def _done(self) -> None:
         self.completed.emit(self.note.toPlainText().strip())
         self.accept()
+
+
+class ReassignTaskDialog(QDialog):
+    """A supervisor gives an open task to another worker (改派), by a new due date if need be; the
+    server refuses a worker whose scope does not reach the task's record."""
+
+    #: the task's id
+    reassigned = Signal(str)
+
+    def __init__(self, session: Session, row: tasks.TaskRow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session, self.row = session, row
+        lang = session.core_lang
+        label = display.field_name
+        self.setObjectName("reassign_task")
+        self.setWindowTitle(self.tr("Reassign the task"))
+        what = f"{display.code_name('task_kind', row.kind, lang)}：{row.target_text}"
+        self.assignee = QComboBox(self)
+        self.assignee.setObjectName("task_assignee")
+        self.assignee.setEditable(True)
+        mark_data(self.assignee)  # user names
+        self.assignee.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.due = QDateEdit(QDate(row.due_on.year, row.due_on.month, row.due_on.day), self)
+        self.due.setObjectName("task_due")
+        self.due.setCalendarPopup(True)
+        self.due.setDisplayFormat("yyyy-MM-dd")
+        form = QFormLayout()
+        form.addRow(display.entity_name("task", lang), mark_data(QLineEdit(what, self, readOnly=True)))
+        form.addRow(self.tr("Now with"), mark_data(QLineEdit(row.assignee, self, readOnly=True)))
+        form.addRow(label("task", "assignee", lang), self.assignee)
+        form.addRow(label("task", "due_on", lang), self.due)
+        self.error = FieldError(self)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
+                                        self)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(self.tr("Reassign"))
+        ok.setObjectName("reassign")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        self.assignee.currentTextChanged.connect(lambda _t: self.error.clear_error())
+        self._load_users()
+        self.assignee.setFocus()
+
+    def _load_users(self) -> None:
+        me, now_with = self.session.actor, self.row.assignee
+
+        def users(db: DbSession) -> list[str]:
+            return [u for u in tasks.known_users(db, exclude=me) if u != now_with]
+
+        def show(names: list[str]) -> None:
+            typed = self.assignee.currentText()
+            self.assignee.clear()
+            self.assignee.addItems(names)
+            self.assignee.setEditText(typed)
+
+        self.session.read(users, show)
+
+    def save(self) -> None:
+        assignee = self.assignee.currentText().strip()
+        if not assignee:
+            self.error.show_error(self.tr("Enter the user name of the worker it is for."))
+            return
+        if assignee == self.row.assignee:
+            self.error.show_error(self.tr("The task is already with %1: name another worker.").replace("%1", assignee))
+            return
+        day = self.due.date()
+        due = dt.date(day.year(), day.month(), day.day())
+        user, role, task_id = self.session.actor, self.session.role, self.row.id
+
+        def job(db: DbSession) -> str:
+            task = records.get(db, Task, task_id)
+            return tasks.reassign(db, task, assignee, user=user, role=role, due_on=due).id
+
+        def done(task_id: str) -> None:
+            self.reassigned.emit(task_id)
+            self.accept()
+
+        self.session.write(job, done, lambda e: self.error.show_error(self.session.message(e)))

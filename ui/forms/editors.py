@@ -108,9 +108,11 @@ class NowEditor(Editor):
     """A required moment that defaults to now (visits, events): one less thing to type."""
 
     def __init__(self, parent: QWidget) -> None:
-        self.widget = self.edit = QDateTimeEdit(QDateTime.currentDateTime(), parent)
+        self.widget = self.edit = QDateTimeEdit(parent)
         self.edit.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.edit.setCalendarPopup(True)
+        # now by the app's one clock (Python's, as every stamp and "not in the future" check is), not Qt's
+        self.set(dt.datetime.now(dt.UTC))
 
     def on_change(self, callback: Callable[[], None]) -> None:
         self.edit.dateTimeChanged.connect(lambda _m: callback())

@@ -101,6 +101,14 @@
         <translation>添加照片或扫描件…</translation>
     </message>
     <message>
+        <source>Take photo…</source>
+        <translation>拍照…</translation>
+    </message>
+    <message>
+        <source>From this computer&apos;s camera, where it has one</source>
+        <translation>用本机的摄像头拍照（如有）</translation>
+    </message>
+    <message>
         <source>View</source>
         <translation>查看</translation>
     </message>
@@ -121,6 +129,10 @@
         <translation>图片和扫描件 (*.jpg *.jpeg *.png *.gif *.bmp *.pdf);;所有文件 (*)</translation>
     </message>
     <message>
+        <source>photo-%1.jpg</source>
+        <translation>照片-%1.jpg</translation>
+    </message>
+    <message>
         <source>%1 is not a picture: save a copy to open it with another program</source>
         <translation>“%1”不是图片：请先“另存为”，再用其他程序打开</translation>
     </message>
@@ -135,6 +147,52 @@
     <message>
         <source>Take %1 off this record? It stays in the record&apos;s history.</source>
         <translation>从此记录移除“%1”吗？移除后仍保留在记录的历史中。</translation>
+    </message>
+</context>
+<context>
+    <name>Camera</name>
+    <message>
+        <source>The camera cannot be used on this computer: add the photo from a file</source>
+        <translation>本机无法使用摄像头：请从文件添加照片</translation>
+    </message>
+    <message>
+        <source>No camera found: connect one, or add the photo from a file</source>
+        <translation>未找到摄像头：请接上摄像头，或从文件添加照片</translation>
+    </message>
+</context>
+<context>
+    <name>CameraDialog</name>
+    <message>
+        <source>Take a photo</source>
+        <translation>拍照</translation>
+    </message>
+    <message>
+        <source>&amp;Take photo</source>
+        <translation>拍照(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Take &amp;again</source>
+        <translation>重拍(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Use this photo</source>
+        <translation>使用这张照片</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>The camera reports: %1</source>
+        <translation>摄像头报告：%1</translation>
+    </message>
+    <message>
+        <source>The camera is not ready yet: try again in a moment</source>
+        <translation>摄像头尚未就绪：请稍后再试</translation>
+    </message>
+    <message>
+        <source>an empty picture</source>
+        <translation>空白画面</translation>
     </message>
 </context>
 <context>
@@ -1085,6 +1143,10 @@
         <translation>交办任务…</translation>
     </message>
     <message>
+        <source>Reassign…</source>
+        <translation>改派…</translation>
+    </message>
+    <message>
         <source>Cancel the task</source>
         <translation>撤销任务</translation>
     </message>
@@ -1114,6 +1176,34 @@
     <message>
         <source>Visit: %1</source>
         <translation>探访：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ReassignTaskDialog</name>
+    <message>
+        <source>Reassign the task</source>
+        <extracomment>the task&apos;s id</extracomment>
+        <translation>改派任务</translation>
+    </message>
+    <message>
+        <source>Now with</source>
+        <translation>现承办人</translation>
+    </message>
+    <message>
+        <source>Reassign</source>
+        <translation>改派</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Enter the user name of the worker it is for.</source>
+        <translation>请填写承办人的用户名。</translation>
+    </message>
+    <message>
+        <source>The task is already with %1: name another worker.</source>
+        <translation>任务已交给 %1：请填写另一位工作人员。</translation>
     </message>
 </context>
 <context>

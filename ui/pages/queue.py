@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session as DbSession
 from caseapp.domain import Task
 from caseapp.services import records, tasks
 from caseapp.services.workflows import ASSISTANCE
-from ui.forms.assign_task import AssignTaskDialog
+from ui.forms.assign_task import AssignTaskDialog, ReassignTaskDialog
 from ui.models.queue import ReturnedModel, TasksModel, WaitingModel
 from ui.pages.base import Page
 from ui.qt import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget, Signal
@@ -35,26 +35,30 @@ class QueuePage(Page):
         self.returned_box = self._box(self.tr("Returned to me for more"), self.returned_table)
         self.assign_button = QPushButton(self.tr("Assign a task…"), self)
         self.assign_button.setObjectName("assign_task")
+        self.reassign_button = QPushButton(self.tr("Reassign…"), self)
+        self.reassign_button.setObjectName("reassign_task")
+        self.reassign_button.setEnabled(False)
         self.cancel_button = QPushButton(self.tr("Cancel the task"), self)
         self.cancel_button.setObjectName("cancel_task")
         self.cancel_button.setEnabled(False)
         self.task_error = FieldError(self)
         self.assigned_box = self._box(self.tr("Tasks I assigned"), self.assigned_table, self.assign_button,
-                                      self.cancel_button, self.task_error)
+                                      self.reassign_button, self.cancel_button, self.task_error)
         self.empty = QLabel(self.tr("Nothing waits for you."), self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.empty)
         for box in (self.waiting_box, self.returned_box, self.assigned_box):
             layout.addWidget(box, 1)
         self.dialog: AssignTaskDialog | None = None
+        self.reassign_dialog: ReassignTaskDialog | None = None
 
         self.waiting_table.opened.connect(self._open_waiting)
         self.returned_table.opened.connect(self._open_returned)
         self.assign_button.clicked.connect(self.assign)
+        self.reassign_button.clicked.connect(self.reassign)
         self.cancel_button.clicked.connect(self.cancel_task)
-        self.assigned_table.selectionModel().currentRowChanged.connect(
-            lambda *_: self.cancel_button.setEnabled(self._assigned_row() is not None))
-        self.assigned.loaded.connect(lambda: self.cancel_button.setEnabled(self._assigned_row() is not None))
+        self.assigned_table.selectionModel().currentRowChanged.connect(lambda *_: self._enable_task_buttons())
+        self.assigned.loaded.connect(self._enable_task_buttons)
         for model in (self.waiting, self.returned):
             model.loaded.connect(self._show_counts)
 
@@ -113,6 +117,23 @@ class QueuePage(Page):
         self.dialog = AssignTaskDialog(self.session, self)
         self.dialog.open()
         return self.dialog
+
+    def _enable_task_buttons(self) -> None:
+        """Reassigning and cancelling are for a task still open."""
+        found = self._assigned_row()
+        open_task = found is not None and found.status == tasks.OPEN
+        self.reassign_button.setEnabled(open_task)
+        self.cancel_button.setEnabled(open_task)
+
+    def reassign(self) -> ReassignTaskDialog | None:
+        """Give the selected open task to another worker (改派)."""
+        found = self._assigned_row()
+        if found is None or found.status != tasks.OPEN:
+            return None
+        self.task_error.clear_error()
+        self.reassign_dialog = ReassignTaskDialog(self.session, found, self)
+        self.reassign_dialog.open()
+        return self.reassign_dialog
 
     def _assigned_row(self) -> tasks.TaskRow | None:
         row = self.assigned_table.current_row()

@@ -7,6 +7,8 @@ exist only in memory.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +44,7 @@ from ui.qt import (
     Signal,
 )
 from ui.session import Session, touches
+from ui.widgets import camera
 from ui.widgets.field_error import FieldError
 from ui.widgets.marks import mark_data
 
@@ -122,6 +125,11 @@ class AttachmentStrip(QWidget):
         self.caption = QLabel(self.tr("Photos and scans"), self)
         self.add = QPushButton(self.tr("Add photo or scan…"), self)
         self.add.setObjectName("add_attachment")
+        self.shoot = QPushButton(self.tr("Take photo…"), self)
+        self.shoot.setObjectName("take_photo")
+        self.shoot.setToolTip(self.tr("From this computer's camera, where it has one"))
+        self.camera_dialog: camera.CameraDialog | None = None
+        self.label_dialog: LabelDialog | None = None
         self.open = QPushButton(self.tr("View"), self)
         self.open.setObjectName("open_attachment")
         self.save = QPushButton(self.tr("Save a copy…"), self)
@@ -139,7 +147,7 @@ class AttachmentStrip(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.caption)
         top.addStretch(1)
-        for button in (self.add, self.open, self.save, self.remove):
+        for button in (self.add, self.shoot, self.open, self.save, self.remove):
             top.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -147,6 +155,7 @@ class AttachmentStrip(QWidget):
         layout.addWidget(self.list, 1)
         layout.addWidget(self.error)
         self.add.clicked.connect(self._choose)
+        self.shoot.clicked.connect(self.take_photo)
         self.open.clicked.connect(self.view_current)
         self.save.clicked.connect(self._save_as)
         self.remove.clicked.connect(self._remove)
@@ -219,12 +228,41 @@ class AttachmentStrip(QWidget):
             kind, caption = dialog.chosen()
             self.add_file(chosen, kind=kind, caption=caption)
 
+    def take_photo(self) -> camera.CameraDialog | None:
+        """The camera's picture, to take a photo into this record; a line saying why where there is no
+        camera (Qt Multimedia is loaded only now)."""
+        if self.owner is None:
+            return None
+        self.error.clear_error()
+        found = camera.cameras()
+        if not found.devices:
+            self.error.show_error(found.why_none)
+            return None
+        self.camera_dialog = dialog = camera.CameraDialog(found.devices, self)
+        dialog.accepted.connect(lambda: self.photo_taken(dialog.photo) if dialog.photo else None)
+        dialog.open()
+        return dialog
+
+    def photo_taken(self, photo: bytes) -> None:
+        """A photo from the camera: labelled (a photo on site, unless the person says otherwise) and added."""
+        name = self.tr("photo-%1.jpg").replace("%1", f"{dt.datetime.now():%Y%m%d-%H%M%S}")
+        self.label_dialog = dialog = LabelDialog(self.session.core_lang, name, "photo", self)
+        dialog.accepted.connect(lambda: self.add_bytes(photo, name, kind=dialog.chosen()[0],
+                                                       caption=dialog.chosen()[1]))
+        dialog.open()
+
     def add_file(self, path: Path, *, kind: str | None = None, caption: str = "") -> None:
+        self._add(lambda: path.read_bytes(), path.name, kind=kind, caption=caption)
+
+    def add_bytes(self, data: bytes, filename: str, *, kind: str | None = None, caption: str = "") -> None:
+        self._add(lambda: data, filename, kind=kind, caption=caption)
+
+    def _add(self, read: Callable[[], bytes], filename: str, *, kind: str | None, caption: str) -> None:
         owner, ws = self.owner, self.session.ws
         if owner is None or ws is None:
             return
         self.error.clear_error()
-        self.session.write(lambda db: attachment_files.add(ws, db, owner, path.read_bytes(), path.name, kind=kind,
+        self.session.write(lambda db: attachment_files.add(ws, db, owner, read(), filename, kind=kind,
                                                            caption=caption).id, None, self._failed)
 
     def view_current(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy.orm import Session as DbSession
@@ -134,9 +135,12 @@ class RecordsTab(QWidget):
     def _take(self, record_id: str, target: str, opinion: str, asks: str | None) -> None:
         cls, role = entity_class(self.entity), self.session.role
         fields: dict[str, Any] = {asks: opinion} if asks else {}
+        # the step is dated when it was signed, not when the writer reaches it behind a sync's pages
+        signed_at = dt.datetime.now(dt.UTC)
 
         def job(db: DbSession) -> None:
-            records.transition(db, records.get(db, cls, record_id), target, note=opinion, role=role, **fields)
+            records.transition(db, records.get(db, cls, record_id), target, note=opinion, role=role, at=signed_at,
+                               **fields)
 
         self.error.clear_error()
         self.session.write(job, None, lambda error: self.show_error(self.session.message(error)))

@@ -8,7 +8,7 @@ from caseapp.messages import message
 from caseapp.services import display
 from ui.qt import QHBoxLayout, QLabel, QPushButton, Qt, QWidget, Signal
 
-#: the most widgets looked back through for the control before the bar
+# the most widgets looked back through for the control before the bar
 MAX_WALK = 500
 
 
