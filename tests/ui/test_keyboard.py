@@ -97,3 +97,18 @@ def test_tab_leaves_a_list_for_the_buttons_and_steps_of_its_record(qtbot, chines
         assert view.cases.isAncestorOf(passed[-1]), f"Tab left the cases for {passed[-1].objectName()!r}"
         keys.press(qtbot, keys.Key.Key_Tab)
     assert keys.focused() is steps[0]
+
+
+def test_a_new_household_starts_at_its_area_and_tabs_on_into_the_form(qtbot, chinese_window: AppWindow) -> None:
+    window = chinese_window
+    main = window.main_screen
+    keys.activate(qtbot, window)
+    keys.ctrl(qtbot, str(main.pages.index(main.households) + 1))
+    keys.alt(qtbot, "N")  # 新建家庭(&N)
+    qtbot.waitUntil(lambda: main.households.dialog is not None and main.households.dialog.isVisible(), timeout=5_000)
+    dialog = main.households.dialog
+    keys.activate(qtbot, dialog)
+    keys.expect_focus(qtbot, dialog.area)  # type: ignore[attr-defined]
+    keys.press(qtbot, keys.Key.Key_Tab)
+    first = next(iter(dialog.form.editors.values())).widget
+    assert keys.focused() is first or first.isAncestorOf(keys.focused())
