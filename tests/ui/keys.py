@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from pytestqt.exceptions import TimeoutError as WaitTimeout
+
 from ui.qt import QAbstractButton, QApplication, QComboBox, Qt, QWidget
 
 #: the most Tab presses a move through one screen may take (a bounded walk, not a search)
@@ -69,16 +71,20 @@ def retype(qtbot, text: str) -> None:
     type_keys(qtbot, text)
 
 
-def expect_focus(qtbot, widget: QWidget, timeout: int = 5_000) -> None:
-    """The keyboard focus is (or, within ``timeout``, comes to) ``widget`` or a part of it."""
+def expect_focus(qtbot, widget: QWidget | Callable[[], QWidget | None], timeout: int = 5_000) -> None:
+    """The keyboard focus is (or, within ``timeout``, comes to) ``widget`` or a part of it (a
+    callable: the widget it gives then, for one the screen makes again meanwhile)."""
+    def wanted() -> QWidget | None:
+        return widget() if callable(widget) and not isinstance(widget, QWidget) else widget  # type: ignore[return-value]
+
     def there() -> bool:
-        now = QApplication.focusWidget()
-        return now is not None and (now is widget or widget.isAncestorOf(now))
+        now, target = QApplication.focusWidget(), wanted()
+        return now is not None and target is not None and (now is target or target.isAncestorOf(now))
 
     try:
         qtbot.waitUntil(there, timeout=timeout)
-    except AssertionError:
-        raise AssertionError(f"focus is on {_name(QApplication.focusWidget())}, not {_name(widget)}") from None
+    except WaitTimeout:
+        raise AssertionError(f"focus is on {_name(QApplication.focusWidget())}, not {_name(wanted())}") from None
 
 
 def tab_to(qtbot, widget: QWidget, *, back: bool = False) -> None:

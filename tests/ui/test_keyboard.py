@@ -112,3 +112,25 @@ def test_a_new_household_starts_at_its_area_and_tabs_on_into_the_form(qtbot, chi
     keys.press(qtbot, keys.Key.Key_Tab)
     first = next(iter(dialog.form.editors.values())).widget
     assert keys.focused() is first or first.isAncestorOf(keys.focused())
+
+
+def test_the_step_the_keyboard_is_on_keeps_the_focus_when_the_case_reloads(qtbot, chinese_window: AppWindow) -> None:
+    window = chinese_window
+    household_id, case_id = _household_with_a_case(window)
+    main = window.main_screen
+    main.open_household(household_id)
+    view = main.households.view
+    qtbot.waitUntil(lambda: view.bundle is not None and bool(view.cases.model.rows), timeout=5_000)
+    keys.activate(qtbot, window)
+    keys.alt(qtbot, "A")
+    keys.tab_to(qtbot, view.cases.table)
+    keys.arrow_to_row(qtbot, view.cases.table, lambda n: view.cases.model.rows[n]["id"] == case_id)
+    bar = view.cases.workflow
+    qtbot.waitUntil(lambda: any(b.isEnabled() for b in bar.buttons.values()), timeout=5_000)
+    target = next(t for t, b in bar.buttons.items() if b.isEnabled())
+    keys.tab_to(qtbot, bar.buttons[target])
+    before = bar.buttons[target]
+    with qtbot.waitSignal(view.loaded, timeout=5_000):
+        view.reload()  # a sync or a change elsewhere: the case is read again, its buttons made again
+    qtbot.waitUntil(lambda: bar.buttons.get(target) is not before, timeout=5_000)
+    keys.expect_focus(qtbot, lambda: bar.buttons.get(target))

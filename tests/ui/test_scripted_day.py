@@ -155,7 +155,7 @@ def _sync(qtbot, window: AppWindow) -> None:
     page = window.main_screen.sync_page
     qtbot.waitUntil(lambda: not window.sync.running, timeout=SYNC_S)
     _page(qtbot, window, page)
-    keys.tab_to(qtbot, page.sync_button)
+    keys.expect_focus(qtbot, page.sync_button)  # the page opens on it
     with qtbot.waitSignal(window.sync.finished, timeout=SYNC_S) as done:
         keys.press(qtbot, Key.Key_Space)
     assert done.args is not None and done.args[0], done.args
@@ -223,12 +223,14 @@ def _to_case(qtbot, window: AppWindow, case_id: str) -> None:
     keys.arrow_to_row(qtbot, view.cases.table, lambda n: view.cases.model.rows[n]["id"] == case_id)
 
 
-def _from_queue(qtbot, window: AppWindow, rows: Callable[[], list], case_id: str) -> None:
-    """The work queue (待办): arrows to the case, Enter opens it with its step ready to sign."""
+def _from_queue(qtbot, window: AppWindow, rows: Callable[[], list], case_id: str, target: str = "") -> None:
+    """The work queue (待办): arrows to the case, Enter opens it with its step ready to sign (the
+    step waiting, ``target``, has the focus)."""
     main = window.main_screen
     keys.activate(qtbot, window)
     _page(qtbot, window, main.queue)
-    qtbot.waitUntil(lambda: any(r.case_id == case_id for r in rows()), timeout=10_000)
+    qtbot.waitUntil(lambda: any(r.case_id == case_id and getattr(r, "target", "") == target for r in rows()),
+                    timeout=10_000)
     table = main.queue.waiting_table if main.queue.waiting_table.isVisible() else main.queue.returned_table
     keys.expect_focus(qtbot, table)
     keys.arrow_to_row(qtbot, table, lambda n: rows()[n].case_id == case_id)
@@ -236,6 +238,9 @@ def _from_queue(qtbot, window: AppWindow, rows: Callable[[], list], case_id: str
     keys.press(qtbot, Key.Key_Return)
     qtbot.waitUntil(lambda: view.cases.current() is not None and view.cases.current()["id"] == case_id,  # type: ignore[index]
                     timeout=5_000)
+    if target:
+        bar = view.cases.workflow
+        keys.expect_focus(qtbot, lambda: bar.buttons.get(target))
 
 
 def _sign(qtbot, window: AppWindow, target: str, opinion: str) -> None:
@@ -448,7 +453,7 @@ def test_a_street_offices_day(qtbot, office: Office, tmp_path: Path) -> None:
     # --- the supervisor: the queue, one return for a missing document -------------------------
     _sync(qtbot, supervisor)
     queue = supervisor.main_screen.queue
-    _from_queue(qtbot, supervisor, lambda: queue.waiting.rows, case_id)
+    _from_queue(qtbot, supervisor, lambda: queue.waiting.rows, case_id, "public_notice")
     waiting = next(r for r in queue.waiting.rows if r.case_id == case_id)
     assert (waiting.head_name, waiting.target) == ("何秀珍", "public_notice")
     _sign(qtbot, supervisor, "investigation", "缺少收入证明，请补充后再提交")
@@ -463,16 +468,16 @@ def test_a_street_offices_day(qtbot, office: Office, tmp_path: Path) -> None:
 
     # --- passed to the 公示; the week over, sent up; approved by the district ------------------
     _sync(qtbot, supervisor)
-    _from_queue(qtbot, supervisor, lambda: queue.waiting.rows, case_id)
+    _from_queue(qtbot, supervisor, lambda: queue.waiting.rows, case_id, "public_notice")
     _sign(qtbot, supervisor, "public_notice", "材料齐全，同意公示")
     # (the 公示 began a week and a day ago: the office's calendar, not the test's, moves on)
     _write(qtbot, supervisor, lambda s: records.update(s, records.get(s, AssistanceCase, case_id), {
         "notice_started_on": dt.date.today() - dt.timedelta(days=8)}))
-    _from_queue(qtbot, supervisor, lambda: queue.waiting.rows, case_id)
+    _from_queue(qtbot, supervisor, lambda: queue.waiting.rows, case_id, "approval")
     _sign(qtbot, supervisor, "approval", "公示期满无异议")
     _sync(qtbot, supervisor)
     _sync(qtbot, approver)
-    _from_queue(qtbot, approver, lambda: approver.main_screen.queue.waiting.rows, case_id)
+    _from_queue(qtbot, approver, lambda: approver.main_screen.queue.waiting.rows, case_id, "active")
     _sign(qtbot, approver, "active", "符合条件，同意纳入低保")
     _sync(qtbot, approver)
 

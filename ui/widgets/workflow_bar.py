@@ -30,6 +30,9 @@ class WorkflowBar(QWidget):
     def set_record(self, entity: str, row: dict[str, Any] | None) -> None:
         """A button for every move the record's workflow has from its state; the ones this user
         cannot take now are greyed, with the reason as their tooltip (and in the status tip)."""
+        # the step the keyboard is on stays there when the buttons are made again (a reload, the
+        # same record selected again), rather than falling to whatever follows the bar
+        focused = next((t for t, b in self.buttons.items() if b.hasFocus()), None)
         old = set(self.buttons.values())
         for button in old:
             button.deleteLater()
@@ -48,6 +51,7 @@ class WorkflowBar(QWidget):
                 button.setStatusTip(button.toolTip())
             button.clicked.connect(lambda _c=False, t=target: self.chosen.emit(t))
             self._layout.insertWidget(self._layout.count() - 1, button)
+            button.show()  # now, not when the layout gets to it: the focus may be given to it at once
             # Made after the screen was: in the tab order where they are shown (after the list the
             # bar belongs to), not at the end of the window's.
             if previous is not None:
@@ -55,6 +59,9 @@ class WorkflowBar(QWidget):
             previous = button
             self.buttons[target] = button
         self.setVisible(bool(options))
+        again = self.buttons.get(focused or "")
+        if again is not None and again.isEnabled():
+            again.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _before(self, leaving: set[QPushButton]) -> QWidget | None:
         """The control before this bar in the tab order (the bar itself takes no focus, and
