@@ -134,3 +134,30 @@ def test_the_step_the_keyboard_is_on_keeps_the_focus_when_the_case_reloads(qtbot
         view.reload()  # a sync or a change elsewhere: the case is read again, its buttons made again
     qtbot.waitUntil(lambda: bar.buttons.get(target) is not before, timeout=5_000)
     keys.expect_focus(qtbot, lambda: bar.buttons.get(target))
+
+
+def test_a_step_signed_hands_the_focus_to_the_next_step(qtbot, chinese_window: AppWindow) -> None:
+    window = chinese_window
+    household_id, case_id = _household_with_a_case(window)
+    main = window.main_screen
+    main.open_household(household_id)
+    view = main.households.view
+    qtbot.waitUntil(lambda: view.bundle is not None and bool(view.cases.model.rows), timeout=5_000)
+    keys.activate(qtbot, window)
+    keys.alt(qtbot, "A")
+    keys.tab_to(qtbot, view.cases.table)
+    keys.arrow_to_row(qtbot, view.cases.table, lambda n: view.cases.model.rows[n]["id"] == case_id)
+    bar = view.cases.workflow
+    qtbot.waitUntil(lambda: "verification" in bar.buttons and bar.buttons["verification"].isEnabled(), timeout=5_000)
+    keys.tab_to(qtbot, bar.buttons["verification"])  # 受理
+    keys.press(qtbot, keys.Key.Key_Space)
+    qtbot.waitUntil(lambda: view.cases.sign_off is not None and view.cases.sign_off.isVisible(), timeout=5_000)
+    dialog = view.cases.sign_off
+    keys.activate(qtbot, dialog)
+    keys.type_zh("材料齐全，予以受理")
+    keys.save(qtbot)  # Ctrl+Enter signs
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5_000)
+    keys.activate(qtbot, window)
+    qtbot.waitUntil(lambda: view.cases.current() is not None and "verification" not in bar.buttons,
+                    timeout=5_000)
+    keys.expect_focus(qtbot, lambda: next((b for b in bar.buttons.values() if b.isEnabled()), None))
