@@ -26,7 +26,10 @@ NO_MODIFIER = Qt.KeyboardModifier.NoModifier
 
 def focused() -> QWidget:
     widget = QApplication.focusWidget()
-    assert widget is not None, "nothing has the keyboard focus"
+    if widget is None:
+        active = QApplication.activeWindow()
+        raise AssertionError(f"nothing has the keyboard focus (active window: {_name(active)}, "
+                             f"its focus: {_name(active.focusWidget() if active else None)})")
     return widget
 
 

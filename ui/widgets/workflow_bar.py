@@ -30,15 +30,18 @@ class WorkflowBar(QWidget):
     def set_record(self, entity: str, row: dict[str, Any] | None) -> None:
         """A button for every move the record's workflow has from its state; the ones this user
         cannot take now are greyed, with the reason as their tooltip (and in the status tip)."""
-        # the step the keyboard is on stays there when the buttons are made again (a reload, the
-        # same record selected again), rather than falling to whatever follows the bar
-        focused = next((t for t, b in self.buttons.items() if b.hasFocus()), None)
+        # The step the keyboard is on stays there when the buttons are made again (a reload, the
+        # same record selected again); a step just taken hands the focus to the next one there is
+        # (or to the control before the bar), rather than leaving it on a button that goes.
+        # (The window's focus, whether or not it is the active window: a sign-off dialog may be.)
+        focus = self.window().focusWidget()
+        focused = next((t for t, b in self.buttons.items() if b is focus), None)
         old = set(self.buttons.values())
         for button in old:
             button.deleteLater()
         self.buttons = {}
         options: list[dict[str, Any]] = list(row.get("_options", [])) if row else []
-        previous = self._before(old)
+        previous = before = self._before(old)
         for option in options:
             target, action, blocked = option["target"], option.get("action") or "", option.get("blocked")
             text = display.code_name("case_action", action, self.lang) if action \
@@ -59,9 +62,12 @@ class WorkflowBar(QWidget):
             previous = button
             self.buttons[target] = button
         self.setVisible(bool(options))
-        again = self.buttons.get(focused or "")
-        if again is not None and again.isEnabled():
-            again.setFocus(Qt.FocusReason.OtherFocusReason)
+        if focused is not None:
+            enabled = [b for b in self.buttons.values() if b.isEnabled()]
+            again = self.buttons.get(focused)
+            chosen = again if again in enabled else enabled[0] if enabled else before
+            if chosen is not None:
+                chosen.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _before(self, leaving: set[QPushButton]) -> QWidget | None:
         """The control before this bar in the tab order (the bar itself takes no focus, and
