@@ -72,7 +72,7 @@ def test_the_supervisor_opens_a_submitted_case_from_the_queue(qtbot, chinese_win
     view = main.households.view
     qtbot.waitUntil(lambda: view.cases.current() is not None and view.cases.current()["id"] == first,
                     timeout=5_000)
-    assert view.tabs.tabText(view.tabs.currentIndex()) == "社会救助"
+    assert view.tabs.tabText(view.tabs.currentIndex()) == "社会救助(&A)"
     button = view.cases.workflow.buttons["public_notice"]
     assert button.isEnabled()
     qtbot.waitUntil(lambda: button.hasFocus() or not window.isActiveWindow(), timeout=2_000)

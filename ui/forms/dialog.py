@@ -71,6 +71,8 @@ class RecordDialog(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # not a Tab stop of its own: it scrolls to whichever field the focus moves to
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.save = QPushButton(self.tr("Save"), self)
         self.save.setObjectName("save")
         self.save.setDefault(True)

@@ -12,8 +12,10 @@ from ui.qt import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QKeySequence,
     QLabel,
     QPlainTextEdit,
+    QShortcut,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -51,6 +53,10 @@ class SignOffDialog(QDialog):
         sign = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         sign.setText(self.tr("Sign and take the step"))
         sign.setObjectName("sign")
+        # Ctrl+Enter signs from the opinion (where Enter starts a new line), as it saves a form
+        sign.setToolTip(self.tr("Sign (Ctrl+Enter)"))
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.sign)
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
         layout = QVBoxLayout(self)
         layout.addLayout(form)

@@ -16,7 +16,7 @@ from caseapp import refdata
 from caseapp.errors import CaseAppError, ValidationError
 from caseapp.services import listing
 from ui.forms.dialog import RecordDialog
-from ui.qt import QComboBox, QFormLayout, QLabel, QWidget
+from ui.qt import QComboBox, QFormLayout, QLabel, Qt, QWidget
 from ui.session import Session
 from ui.widgets.field_error import FieldError
 from ui.widgets.marks import mark_data
@@ -24,6 +24,8 @@ from ui.widgets.marks import mark_data
 #: the shortest code a household may be filed under: a community (a grid's code is longer)
 COMMUNITY_CODE_LENGTH = 12
 AREA = "org_code"
+# the most widgets looked back through for the control before the form's first field
+MAX_WALK = 500
 
 
 def area_choices(units: list[tuple[str, str, str]], mine: str) -> list[tuple[str, str]]:
@@ -64,8 +66,24 @@ class NewHouseholdDialog(RecordDialog):
         row.addRow("", self.area_error)
         self.body.insertLayout(0, row)
         self.area.activated.connect(lambda _i: self.area_error.fixed())
+        # Made after the form, shown above it: first in the tab order too, and where typing starts
+        self._tab_first()
+        self.area.setFocus()
         self._fill([])
         session.read(listing.units_in_reach, self._fill, lambda _e: None)
+
+    def _tab_first(self) -> None:
+        """Put the area just before the form's first field in the tab order: after the control that
+        comes before that field (setTabOrder ignores widgets that take no focus)."""
+        first = next(iter(self.form.editors.values()), None)
+        widget = first.widget.previousInFocusChain() if first is not None else None
+        for _ in range(MAX_WALK):
+            if widget is None or widget is self.area:
+                return  # nothing before it, or already there
+            if widget.focusPolicy() != Qt.FocusPolicy.NoFocus:
+                QWidget.setTabOrder(widget, self.area)
+                return
+            widget = widget.previousInFocusChain()
 
     def _fill(self, units: list[tuple[str, str, str]]) -> None:
         chosen = self.area.currentData() or self.session.org_code

@@ -69,16 +69,16 @@ class HouseholdView(QWidget):
         tab = self._tab
         self.overview = Overview(session, self)
         self.members = tab("member", ["name", "relationship", "id_number", "sex", "birth_date", "health",
-                                      "disability_type", "phone"], self.tr("Add member"))
-        self.incomes = tab("income_item", ["income_type", "monthly_amount", "people", "note"], self.tr("Add income"))
+                                      "disability_type", "phone"], self.tr("Add m&ember"))
+        self.incomes = tab("income_item", ["income_type", "monthly_amount", "people", "note"], self.tr("Add i&ncome"))
         self.cases = tab("assistance_case", ["category", "status", "monthly_amount", "people_covered",
-                                             "next_review_date"], self.tr("New assistance case"))
+                                             "next_review_date"], self.tr("New assistance &case"))
         self.reviews = tab("case_review", ["reviewed_on", "outcome", "old_amount", "new_amount", "reason"])
         self.steps = tab("case_step", ["taken_at", "action", "author", "handler_role", "opinion"])
         self.investigations = tab("investigation", ["investigated_at", "investigators", "housing_type", "findings"],
-                                  self.tr("New home investigation"))
+                                  self.tr("New &home investigation"))
         self.verifications = tab("verification", ["requested_on", "consent_ref", "members_checked", "conclusion"],
-                                 self.tr("New economic verification"))
+                                 self.tr("New &economic verification"))
         self.elders = tab("elder_profile", ["member_id", "risk_tier", "living_arrangement", "capacity_level",
                                             "emergency_contact_phone"], self.tr("New elder profile"))
         self.visits = tab("care_visit", ["visited_at", "elder_name", "method", "health", "services", "author"])
@@ -99,16 +99,18 @@ class HouseholdView(QWidget):
         self.record_visit = self._extra_button(self.elders, self.tr("Record a visit"), "record_visit")
         self.record_review = self._extra_button(self.cases, self.tr("Record a review"), "record_review")
 
+        # Each tab has an Alt+letter, none of them one a tab's own buttons use (the member changes
+        # take O D H P M I, the add buttons E N C H E on their tabs).
         self.tabs = QTabWidget(self)
-        self.tabs.addTab(self.overview, self.tr("Overview"))
-        self.tabs.addTab(self._stack(self.members, self.incomes), self.tr("Members"))
-        self.tabs.addTab(self._stack(self.cases, self.steps, self.reviews), self.tr("Assistance"))
-        self.tabs.addTab(self._stack(self.investigations, self.verifications), self.tr("Investigations"))
-        self.tabs.addTab(self._stack(self.elders, self.visits), self.tr("Elders and visits"))
-        self.tabs.addTab(self.events, self.tr("Grid records"))
-        self.tabs.addTab(self._stack(self.referrals, self.social, self.notes), self.tr("Referrals and social work"))
-        self.tabs.addTab(self._stack(self.past_members, self.member_events), self.tr("Past members and changes"))
-        self.tabs.addTab(self.history, self.tr("History"))
+        self.tabs.addTab(self.overview, self.tr("O&verview"))
+        self.tabs.addTab(self._stack(self.members, self.incomes), self.tr("Mem&bers"))
+        self.tabs.addTab(self._stack(self.cases, self.steps, self.reviews), self.tr("&Assistance"))
+        self.tabs.addTab(self._stack(self.investigations, self.verifications), self.tr("Inve&stigations"))
+        self.tabs.addTab(self._stack(self.elders, self.visits), self.tr("E&lders and visits"))
+        self.tabs.addTab(self.events, self.tr("&Grid records"))
+        self.tabs.addTab(self._stack(self.referrals, self.social, self.notes), self.tr("&Referrals and social work"))
+        self.tabs.addTab(self._stack(self.past_members, self.member_events), self.tr("Pas&t members and changes"))
+        self.tabs.addTab(self.history, self.tr("Histor&y"))
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)

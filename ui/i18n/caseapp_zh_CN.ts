@@ -359,6 +359,10 @@
         <translation>名单显示哪个辖区</translation>
     </message>
     <message>
+        <source>&amp;Area:</source>
+        <translation>范围(&amp;A)：</translation>
+    </message>
+    <message>
         <source>All: %1</source>
         <translation>全部%1</translation>
     </message>
@@ -388,29 +392,29 @@
 <context>
     <name>GridPage</name>
     <message>
-        <source>New grid event</source>
+        <source>&amp;New grid event</source>
         <extracomment>what the events list shows until the user chooses otherwise: the events still being handled</extracomment>
-        <translation>新建网格事件</translation>
+        <translation>新建网格事件(&amp;N)</translation>
     </message>
     <message>
-        <source>New patrol log</source>
-        <translation>新建巡查日志</translation>
+        <source>&amp;New patrol log</source>
+        <translation>新建巡查日志(&amp;N)</translation>
     </message>
     <message>
-        <source>New disaster report</source>
-        <translation>新建灾情报告</translation>
+        <source>&amp;New disaster report</source>
+        <translation>新建灾情报告(&amp;N)</translation>
     </message>
     <message>
-        <source>Grid events</source>
-        <translation>网格事件</translation>
+        <source>Grid &amp;events</source>
+        <translation>网格事件(&amp;E)</translation>
     </message>
     <message>
-        <source>Patrol logs</source>
-        <translation>巡查日志</translation>
+        <source>Pa&amp;trol logs</source>
+        <translation>巡查日志(&amp;T)</translation>
     </message>
     <message>
-        <source>Disaster reports</source>
-        <translation>灾情报告</translation>
+        <source>Disaster &amp;reports</source>
+        <translation>灾情报告(&amp;R)</translation>
     </message>
     <message>
         <source>Grid records</source>
@@ -472,26 +476,6 @@
         <translation>打印…</translation>
     </message>
     <message>
-        <source>Add member</source>
-        <translation>添加成员</translation>
-    </message>
-    <message>
-        <source>Add income</source>
-        <translation>添加收入</translation>
-    </message>
-    <message>
-        <source>New assistance case</source>
-        <translation>新建救助个案</translation>
-    </message>
-    <message>
-        <source>New home investigation</source>
-        <translation>新建入户调查</translation>
-    </message>
-    <message>
-        <source>New economic verification</source>
-        <translation>新建经济状况核对</translation>
-    </message>
-    <message>
         <source>New elder profile</source>
         <translation>新建老人档案</translation>
     </message>
@@ -512,6 +496,26 @@
         <translation>新建网格事件</translation>
     </message>
     <message>
+        <source>Add m&amp;ember</source>
+        <translation>添加成员(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Add i&amp;ncome</source>
+        <translation>添加收入(&amp;N)</translation>
+    </message>
+    <message>
+        <source>New assistance &amp;case</source>
+        <translation>新建救助个案(&amp;C)</translation>
+    </message>
+    <message>
+        <source>New &amp;home investigation</source>
+        <translation>新建入户调查(&amp;H)</translation>
+    </message>
+    <message>
+        <source>New &amp;economic verification</source>
+        <translation>新建经济状况核对(&amp;E)</translation>
+    </message>
+    <message>
         <source>New referral</source>
         <translation>新建转介</translation>
     </message>
@@ -520,40 +524,40 @@
         <translation>新建社工个案</translation>
     </message>
     <message>
-        <source>Overview</source>
-        <translation>概况</translation>
+        <source>O&amp;verview</source>
+        <translation>概况(&amp;V)</translation>
     </message>
     <message>
-        <source>Members</source>
-        <translation>家庭成员</translation>
+        <source>Mem&amp;bers</source>
+        <translation>家庭成员(&amp;B)</translation>
     </message>
     <message>
-        <source>Assistance</source>
-        <translation>社会救助</translation>
+        <source>&amp;Assistance</source>
+        <translation>社会救助(&amp;A)</translation>
     </message>
     <message>
-        <source>Investigations</source>
-        <translation>入户调查</translation>
+        <source>Inve&amp;stigations</source>
+        <translation>入户调查(&amp;S)</translation>
     </message>
     <message>
-        <source>Elders and visits</source>
-        <translation>老人与探访</translation>
+        <source>E&amp;lders and visits</source>
+        <translation>老人与探访(&amp;L)</translation>
     </message>
     <message>
-        <source>Grid records</source>
-        <translation>网格记录</translation>
+        <source>&amp;Grid records</source>
+        <translation>网格记录(&amp;G)</translation>
     </message>
     <message>
-        <source>Referrals and social work</source>
-        <translation>转介与社工服务</translation>
+        <source>&amp;Referrals and social work</source>
+        <translation>转介与社工服务(&amp;R)</translation>
     </message>
     <message>
-        <source>Past members and changes</source>
-        <translation>过往成员与变动</translation>
+        <source>Pas&amp;t members and changes</source>
+        <translation>过往成员与变动(&amp;T)</translation>
     </message>
     <message>
-        <source>History</source>
-        <translation>修改记录</translation>
+        <source>Histor&amp;y</source>
+        <translation>修改记录(&amp;Y)</translation>
     </message>
     <message>
         <source>Move &amp;out…</source>
@@ -615,10 +619,6 @@
 <context>
     <name>HouseholdsPage</name>
     <message>
-        <source>New household</source>
-        <translation>新建家庭</translation>
-    </message>
-    <message>
         <source>Export ledger…</source>
         <translation>导出台账…</translation>
     </message>
@@ -627,12 +627,16 @@
         <translation>导入台账…</translation>
     </message>
     <message>
-        <source>Households</source>
-        <translation>家庭户</translation>
+        <source>&amp;New household</source>
+        <translation>新建家庭(&amp;N)</translation>
     </message>
     <message>
-        <source>Assistance cases</source>
-        <translation>救助案件</translation>
+        <source>&amp;Households</source>
+        <translation>家庭户(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Assistance &amp;cases</source>
+        <translation>救助案件(&amp;C)</translation>
     </message>
     <message>
         <source>Households and cases</source>
@@ -813,6 +817,10 @@
     <message>
         <source>Find a household: name, pinyin, ID number, phone or address</source>
         <translation>查找家庭：姓名、拼音、身份证号、电话或地址</translation>
+    </message>
+    <message>
+        <source>Find a household (Ctrl+F)</source>
+        <translation>查找家庭（Ctrl+F）</translation>
     </message>
     <message>
         <source>Lock</source>
@@ -1338,12 +1346,12 @@
 <context>
     <name>SeriesBar</name>
     <message>
-        <source>File an update (续报)…</source>
-        <translation>续报…</translation>
+        <source>File an &amp;update (续报)…</source>
+        <translation>续报(&amp;U)…</translation>
     </message>
     <message>
-        <source>File the final report (核报)…</source>
-        <translation>核报…</translation>
+        <source>File the &amp;final report (核报)…</source>
+        <translation>核报(&amp;F)…</translation>
     </message>
     <message>
         <source>This disaster&apos;s reports: %1</source>
@@ -1448,6 +1456,10 @@
     <message>
         <source>Sign and take the step</source>
         <translation>签署并办理</translation>
+    </message>
+    <message>
+        <source>Sign (Ctrl+Enter)</source>
+        <translation>签署（Ctrl+Enter）</translation>
     </message>
     <message>
         <source>Cancel</source>

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ui.qt import QShowEvent, QWidget, Signal
+from ui.qt import QShowEvent, Qt, QWidget, Signal
 from ui.session import Session, touches
 
 
@@ -23,6 +23,25 @@ class Page(QWidget):
 
     def refresh(self) -> None:
         """Reload from the workspace (only called while unlocked)."""
+
+    def focus_target(self) -> QWidget | None:
+        """Where the keyboard focus goes when the page is chosen from the keyboard (Ctrl+number);
+        None: the page's first control in the tab order."""
+        return None
+
+    def take_focus(self) -> None:
+        """Put the keyboard focus on the page: its chosen control, or its first one."""
+        target = self.focus_target()
+        if target is not None and target.isVisible() and target.isEnabled():
+            target.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return
+        widget = self.nextInFocusChain()
+        while widget is not None and widget is not self:
+            if (self.isAncestorOf(widget) and widget.isVisible() and widget.isEnabled()
+                    and widget.focusPolicy() & Qt.FocusPolicy.TabFocus):
+                widget.setFocus(Qt.FocusReason.TabFocusReason)
+                return
+            widget = widget.nextInFocusChain()
 
     def clear(self) -> None:
         """Forget every record shown (the workspace is locking)."""

@@ -29,9 +29,9 @@ class GridPage(Page):
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
-        self.events = RecordList(session, "grid_events", add_text=self.tr("New grid event"), parent=self)
-        self.patrols = RecordList(session, "patrol_logs", add_text=self.tr("New patrol log"), parent=self)
-        self.disasters = RecordList(session, "disaster_reports", add_text=self.tr("New disaster report"),
+        self.events = RecordList(session, "grid_events", add_text=self.tr("&New grid event"), parent=self)
+        self.patrols = RecordList(session, "patrol_logs", add_text=self.tr("&New patrol log"), parent=self)
+        self.disasters = RecordList(session, "disaster_reports", add_text=self.tr("&New disaster report"),
                                     parent=self)
         # the buttons the page had before it had tabs, still where people look for them
         self.patrol = self.patrols.add
@@ -43,9 +43,9 @@ class GridPage(Page):
         self.disasters.layout().addWidget(self.series)  # type: ignore[union-attr]
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("grid_lists")
-        self.tabs.addTab(self.events, self.tr("Grid events"))
-        self.tabs.addTab(self.patrols, self.tr("Patrol logs"))
-        self.tabs.addTab(self.disasters, self.tr("Disaster reports"))
+        self.tabs.addTab(self.events, self.tr("Grid &events"))
+        self.tabs.addTab(self.patrols, self.tr("Pa&trol logs"))
+        self.tabs.addTab(self.disasters, self.tr("Disaster &reports"))
         QVBoxLayout(self).addWidget(self.tabs)
         self.events.add_requested.connect(lambda: self.new("grid_event"))
         self.events.edit_requested.connect(
@@ -61,6 +61,10 @@ class GridPage(Page):
                                                 parent=self)))
         self.tabs.currentChanged.connect(lambda _i: self.refresh() if session.is_open else None)
         self.dialog: RecordDialog | None = None
+
+    def focus_target(self) -> QWidget | None:
+        current = self.tabs.currentWidget()
+        return current.panel.table if isinstance(current, RecordList) else None
 
     def title(self) -> str:
         return self.tr("Grid records")

@@ -36,7 +36,7 @@ class HouseholdsPage(Page):
         super().__init__(session, parent)
         self.model = HouseholdsModel(session, self)
         self.list_page = QWidget(self)
-        self.new = QPushButton(self.tr("New household"), self.list_page)
+        self.new = QPushButton(self.tr("&New household"), self.list_page)
         self.new.setObjectName("new_household")
         self.ledger = QPushButton(self.tr("Export ledger…"), self.list_page)
         self.ledger.setObjectName("export_ledger")
@@ -58,8 +58,8 @@ class HouseholdsPage(Page):
         self.cases = ListPanel(session, "cases", self.list_page)
         self.tabs = QTabWidget(self.list_page)
         self.tabs.setObjectName("household_lists")
-        self.tabs.addTab(self.panel, self.tr("Households"))
-        self.tabs.addTab(self.cases, self.tr("Assistance cases"))
+        self.tabs.addTab(self.panel, self.tr("&Households"))
+        self.tabs.addTab(self.cases, self.tr("Assistance &cases"))
         list_layout = QVBoxLayout(self.list_page)
         list_layout.setContentsMargins(0, 0, 0, 0)
         list_layout.addWidget(self.problems)
@@ -81,6 +81,13 @@ class HouseholdsPage(Page):
         self.model.counted.connect(self._summarise)
         self.dialog: RecordDialog | None = None
         self.ledger_dialog: LedgerDialog | None = None
+
+    def focus_target(self) -> QWidget | None:
+        # the list shown, or (a household open) its tabs
+        if self.stack.currentWidget() is self.list_page:
+            current = self.tabs.currentWidget()
+            return current.table if isinstance(current, ListPanel) else None
+        return self.view.tabs.tabBar()
 
     def title(self) -> str:
         return self.tr("Households and cases")

@@ -80,6 +80,11 @@ class QueuePage(Page):
         column.addWidget(table)
         return box
 
+    def focus_target(self) -> QWidget | None:
+        # what waits for this user's sign-off first, then what was returned to them
+        shown = [t for t in (self.waiting_table, self.returned_table) if t.isVisible()]
+        return next((t for t in shown if t.model().rowCount()), shown[0] if shown else None)
+
     def title(self) -> str:
         return self.tr("Work queue")
 

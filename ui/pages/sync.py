@@ -107,6 +107,13 @@ class SyncPage(Page):
         controller.progress.connect(self._progress)
         controller.finished.connect(self._finished)
 
+    def focus_target(self) -> QWidget | None:
+        # connecting: the first field still empty; connected: Sync now
+        if self.login_box.isVisible():
+            return next((f for f in (self.login.url, self.login.user, self.login.password) if not f.text()),
+                        self.login.password)
+        return self.sync_button
+
     def title(self) -> str:
         return self.tr("Sync")
 

@@ -61,6 +61,10 @@ class VisitsPage(Page):
         self.show_all.clicked.connect(lambda: self.show_due())
         self.dialog: QuickVisitDialog | None = None
 
+    def focus_target(self) -> QWidget | None:
+        current = self.tabs.currentWidget()
+        return current.table if isinstance(current, ListPanel) else self.table
+
     def title(self) -> str:
         return self.tr("Elder visits")
 

@@ -20,12 +20,14 @@ from ui.qt import (
     QFrame,
     QHBoxLayout,
     QKeyEvent,
+    QKeySequence,
     QLabel,
     QLineEdit,
     QListWidget,
     QObject,
     QPushButton,
     QScrollArea,
+    QShortcut,
     QStackedWidget,
     QStatusBar,
     Qt,
@@ -56,6 +58,7 @@ class MainScreen(QWidget):
         self.search.setObjectName("global_search")
         self.search.setClearButtonEnabled(True)
         self.search.setPlaceholderText(self.tr("Find a household: name, pinyin, ID number, phone or address"))
+        self.search.setToolTip(self.tr("Find a household (Ctrl+F)"))
         self.lock_button = QPushButton(self.tr("Lock"), self)
         self.lock_button.setObjectName("lock")
         self.lock_button.setToolTip(self.tr("Lock now (Ctrl+L)"))
@@ -127,10 +130,25 @@ class MainScreen(QWidget):
         sync.status_changed.connect(self._show_sync_status)
         sync.started.connect(lambda: self.sync_indicator.setText(self.tr("Syncing…")))
         sync.progress.connect(self._show_sync_progress)
+        # From the keyboard: Ctrl+1 … Ctrl+8 choose the pages in the order the bar lists them, with
+        # the focus on the page; Ctrl+F goes to the search box. (Inside a dialog these do nothing:
+        # the shortcuts belong to the main window.)
+        for n, page in enumerate(self.pages, start=1):
+            keys = QKeySequence(f"Ctrl+{n}")
+            QShortcut(keys, self, lambda p=page: self.go(p, focus=True))
+            item = self.nav.item(n - 1)
+            item.setToolTip(f"{item.text()} ({keys.toString(QKeySequence.SequenceFormat.NativeText)})")
+        QShortcut(QKeySequence("Ctrl+F"), self, self.focus_search)
         self.nav.setCurrentRow(0)
 
-    def go(self, page: Page) -> None:
+    def go(self, page: Page, *, focus: bool = False) -> None:
         self.nav.setCurrentRow(self.pages.index(page))
+        if focus:
+            page.take_focus()
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
 
     def open_event(self, event_id: str) -> None:
         self.go(self.grid)

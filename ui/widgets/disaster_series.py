@@ -74,9 +74,9 @@ class SeriesBar(QWidget):
         self.limits.setWordWrap(True)
         for label in (self.series, self.limits):
             mark_data(label)
-        self.update_button = QPushButton(self.tr("File an update (续报)…"), self)
+        self.update_button = QPushButton(self.tr("File an &update (续报)…"), self)
         self.update_button.setObjectName("disaster_update")
-        self.final_button = QPushButton(self.tr("File the final report (核报)…"), self)
+        self.final_button = QPushButton(self.tr("File the &final report (核报)…"), self)
         self.final_button.setObjectName("disaster_final")
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)

@@ -14,6 +14,7 @@ from ui.qt import (
     QComboBox,
     QCoreApplication,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     Qt,
@@ -61,6 +62,10 @@ class FilterBar(QWidget):
         self.scope.setToolTip(self.tr("Which area the list shows"))
         mark_data(self.scope)  # org unit names are proper names
         self._fill_scope([])
+        # Alt+A from anywhere in the list: where the list looks (then the arrow keys, Tab onwards)
+        self.scope_label = QLabel(self.tr("&Area:"), self)
+        self.scope_label.setBuddy(self.scope)
+        layout.addWidget(self.scope_label)
         layout.addWidget(self.scope, 2)
         self.choices: dict[str, QComboBox] = {}
         lang = session.core_lang

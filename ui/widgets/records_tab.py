@@ -55,6 +55,7 @@ class RecordsTab(QWidget):
         self.print_button.setEnabled(False)
         self.print_dialog: PrintDialog | None = None
         self.sign_off: SignOffDialog | None = None
+        self._reloading = False
         self.buttons.addWidget(self.add)
         self.buttons.addWidget(self.edit)
         self.buttons.addWidget(self.print_button)
@@ -79,18 +80,27 @@ class RecordsTab(QWidget):
         """Show ``rows``, keeping the same record selected across a reload."""
         self.error.clear_error()
         current = self.current()
-        self.model.set_rows(rows)
-        if current is not None:
-            for n, row in enumerate(rows):
-                if row["id"] == current["id"]:
-                    self.table.selectRow(n)
-                    break
+        # One change of selection when it is over, not "nothing selected" in between: that would
+        # hide the workflow's buttons and throw the keyboard focus off the step it was on.
+        self._reloading = True
+        try:
+            self.model.set_rows(rows)
+            if current is not None:
+                for n, row in enumerate(rows):
+                    if row["id"] == current["id"]:
+                        self.table.selectRow(n)
+                        break
+        finally:
+            self._reloading = False
+        self._selection_changed()
 
     def current(self) -> Row | None:
         row = self.table.current_row()
         return self.model.row_at(row) if 0 <= row < len(self.model.rows) else None
 
     def _selection_changed(self) -> None:
+        if self._reloading:
+            return
         row = self.current()
         self.edit.setEnabled(row is not None)
         self.print_button.setEnabled(row is not None)

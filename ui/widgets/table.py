@@ -32,6 +32,9 @@ class RecordTable(QTableView):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
+        # Rows are chosen, not cells: Tab leaves the list for the next control instead of walking
+        # through every cell (which kept a keyboard user inside a long list).
+        self.setTabKeyNavigation(False)
         self.verticalHeader().hide()
         header = self.horizontalHeader()
         header.setStretchLastSection(True)
