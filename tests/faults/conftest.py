@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,6 +34,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "faults_long" in item.keywords:
             item.add_marker(skip)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # Under pytest-xdist (`make pytest`) the scenarios run in worker processes, the summary is printed
+    # by the controller: each worker sends its tallies along when it finishes.
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["fault_tallies"] = tally.dump()
+
+
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: without the plugin, never called
+def pytest_testnodedown(node: Any, error: object) -> None:
+    tally.merge(getattr(node, "workeroutput", {}).get("fault_tallies", {}))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
