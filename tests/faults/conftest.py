@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -34,38 +33,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "faults_long" in item.keywords:
             item.add_marker(skip)
-
-
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    # Under pytest-xdist (`make pytest`) the scenarios run in worker processes, the summary is printed
-    # by the controller: each worker sends its tallies along when it finishes.
-    workeroutput = getattr(session.config, "workeroutput", None)
-    if workeroutput is not None:
-        workeroutput["fault_tallies"] = tally.dump()
-
-
-@pytest.hookimpl(optionalhook=True)  # an xdist hook: without the plugin, never called
-def pytest_testnodedown(node: Any, error: object) -> None:
-    tally.merge(getattr(node, "workeroutput", {}).get("fault_tallies", {}))
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if not tally.TALLIES:
-        return
-    terminalreporter.section("fault scenarios")
-    terminalreporter.write_line(f"seed {tally.BASE_SEED}, rounds {tally.CONVERGENCE_ROUNDS}, seeds {tally.SEEDS}, "
-                                f"devices {tally.DEVICES}")
-    for name in sorted(tally.TALLIES):
-        terminalreporter.write_line(tally.TALLIES[name].line(name))
-
-
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if report.when == "call" or report.outcome != "passed":
-        known_bug = hasattr(report, "wasxfail")
-        outcome = ("xfailed" if report.skipped else "xpassed") if known_bug else report.outcome
-        tally.OUTCOMES.setdefault(report.nodeid, outcome)
-        if outcome != "passed":
-            tally.OUTCOMES[report.nodeid] = outcome
 
 
 @pytest.fixture(autouse=True)
