@@ -16,6 +16,7 @@ import argparse
 import contextlib
 import importlib.util
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -59,11 +60,25 @@ def _hook_env(env: dict[str, str], plugins: Path) -> None:
     hook._redirect(env, plugins)
 
 
-def _free_display() -> int:
-    for n in range(90, 200):
-        if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
-            return n
-    raise RuntimeError("no free X display number")
+def _start_xvfb(started: list[subprocess.Popen[bytes] | subprocess.Popen[str]], seconds: float = 20) -> int:
+    """Xvfb on a display number it chooses itself (``-displayfd``), returned once it accepts clients.
+
+    Choosing a free-looking number first and starting Xvfb on it races with another check started
+    at the same moment (two pytest-xdist workers, a smoke test beside a test run): the second Xvfb
+    fails on the lock, and its check then types into the first one's display."""
+    read, write = os.pipe()
+    try:
+        started.append(subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1024x768x24",
+                                         "-nolisten", "tcp"], stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL, pass_fds=(write,)))
+    finally:
+        os.close(write)
+    with os.fdopen(read) as pipe:
+        ready, _, _ = select.select([pipe], [], [], seconds)
+        number = pipe.readline().strip() if ready else ""
+    if not number.isdigit():
+        raise RuntimeError("Xvfb did not come up")
+    return int(number)
 
 
 def _wait(what: str, ok: object, seconds: float = 20) -> None:
@@ -85,14 +100,10 @@ def type_chinese(plugins: Path | None = None, *, hook: bool = True) -> str:
         home = Path(t)
         (home / ".config/fcitx5").mkdir(parents=True)
         (home / ".config/fcitx5/profile").write_text(PROFILE)
-        display = _free_display()
         env = {k: v for k, v in os.environ.items() if not k.startswith(("QT_", "IBUS_", "XMODIFIERS", "DBUS_"))}
-        env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"), XDG_DATA_HOME=str(home / ".local/share"),
-                   DISPLAY=f":{display}")
+        env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"), XDG_DATA_HOME=str(home / ".local/share"))
         try:
-            started.append(subprocess.Popen(["Xvfb", f":{display}", "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
-                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-            _wait("Xvfb", lambda: Path(f"/tmp/.X11-unix/X{display}").exists())
+            env["DISPLAY"] = f":{_start_xvfb(started)}"
             bus = subprocess.run(["dbus-launch", "--sh-syntax"], env=env, capture_output=True, text=True, check=True)
             for line in bus.stdout.splitlines():
                 name, _, value = line.partition("=")

@@ -12,6 +12,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from caseapp.crypto.keyfile import TEST_KDF
 from caseapp.store.workspace import Workspace
+from tests.faults.summary import (  # noqa: F401  (hooks: here, so the xdist controller has them too)
+    pytest_runtest_logreport,
+    pytest_sessionfinish,
+    pytest_terminal_summary,
+    pytest_testnodedown,
+)
 
 PASSPHRASE = "correct horse battery staple"
 

@@ -35,25 +35,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if not tally.TALLIES:
-        return
-    terminalreporter.section("fault scenarios")
-    terminalreporter.write_line(f"seed {tally.BASE_SEED}, rounds {tally.CONVERGENCE_ROUNDS}, seeds {tally.SEEDS}, "
-                                f"devices {tally.DEVICES}")
-    for name in sorted(tally.TALLIES):
-        terminalreporter.write_line(tally.TALLIES[name].line(name))
-
-
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if report.when == "call" or report.outcome != "passed":
-        known_bug = hasattr(report, "wasxfail")
-        outcome = ("xfailed" if report.skipped else "xpassed") if known_bug else report.outcome
-        tally.OUTCOMES.setdefault(report.nodeid, outcome)
-        if outcome != "passed":
-            tally.OUTCOMES[report.nodeid] = outcome
-
-
 @pytest.fixture(autouse=True)
 def _tally_current_test(request: pytest.FixtureRequest) -> Iterator[None]:
     tally.CURRENT = request.node.nodeid

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 #: CASEAPP_FAULT_ROUNDS makes every scenario bigger (CI: the defaults below); `make fuzz` sets it,
 #: with CASEAPP_FAULT_SEEDS and CASEAPP_FAULT_DEVICES, and enables the tests marked faults_long.
@@ -56,3 +57,23 @@ def record(scenario: str, *, injected: Counter[str] | None = None, conflicts: in
     t.checked += checked
     t.lost += lost
     t.notes.update({k: v for k, v in (notes or {}).items() if v})
+
+
+def dump() -> dict[str, dict[str, Any]]:
+    """This process's tallies as plain data, for a pytest-xdist worker to hand to the controller."""
+    return {name: {"runs": t.runs, "injected": dict(t.injected), "conflicts": t.conflicts, "checked": t.checked,
+                   "lost": t.lost, "notes": dict(t.notes), "tests": sorted(t.tests)}
+            for name, t in TALLIES.items()}
+
+
+def merge(dumped: dict[str, dict[str, Any]]) -> None:
+    """Add a worker's :func:`dump` to this process's tallies (the controller prints the sum)."""
+    for name, d in dumped.items():
+        t = TALLIES.setdefault(name, Tally())
+        t.runs += d["runs"]
+        t.injected.update(d["injected"])
+        t.conflicts += d["conflicts"]
+        t.checked += d["checked"]
+        t.lost += d["lost"]
+        t.notes.update(d["notes"])
+        t.tests.update(d["tests"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,13 +33,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def translations() -> None:
-    """Compiled catalogues for the Chinese tests (``make translations`` builds them too)."""
+def translations(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Compiled catalogues for the Chinese tests (``make translations`` builds them too).
+
+    Under pytest-xdist every worker runs this: a lock in the run's shared temporary folder lets one
+    of them rebuild stale catalogues while the others wait, so none reads a half-written .qm."""
     from ui import i18n_build
 
     qm = language.qm_path(language.ZH)
-    if not qm.exists() or qm.stat().st_mtime < i18n_build.ts_path(language.ZH).stat().st_mtime:
-        i18n_build.build()
+    with open(tmp_path_factory.getbasetemp().parent / "translations.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not qm.exists() or qm.stat().st_mtime < i18n_build.ts_path(language.ZH).stat().st_mtime:
+            i18n_build.build()
 
 
 @pytest.fixture

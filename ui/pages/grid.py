@@ -40,6 +40,7 @@ class GridPage(Page):
         self.disaster.setObjectName("new_disaster_report")
         # A disaster's reports are a series: the selected one's, what it owes, and its next report.
         self.series = SeriesBar(session.core_lang, self.disasters)
+        self._series_asked = 0  # the series reads asked for; only the latest one's answer is shown
         self.disasters.layout().addWidget(self.series)  # type: ignore[union-attr]
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("grid_lists")
@@ -110,16 +111,24 @@ class GridPage(Page):
         return self._open(dialog)
 
     def _disaster_selected(self, shown: ShownRow | None) -> None:
+        # Reads run in parallel and may answer out of order: only the latest one asked is shown (an
+        # older answer, for the row selected before or the series before a report was filed, would
+        # otherwise hide or overwrite it).
+        self._series_asked += 1
+        asked = self._series_asked
         if shown is None or not self.session.is_open:
             self.series.show_state(None)
             return
         lang = self.session.core_lang
-        self.session.read(lambda db: series_state(db, shown.id, lang), self._series_shown,
-                          lambda error: self.series.show_state(None))
+        self.session.read(lambda db: series_state(db, shown.id, lang), lambda state: self._series_shown(asked, state),
+                          lambda error: self._series_shown(asked, None))
 
-    def _series_shown(self, state: SeriesState) -> None:
+    def _series_shown(self, asked: int, state: SeriesState | None) -> None:
+        if asked != self._series_asked:
+            return
         current = self.disasters.panel.current()
-        self.series.show_state(state if current is not None and current.id == state.report_id else None)
+        mine = state is not None and current is not None and current.id == state.report_id
+        self.series.show_state(state if mine else None)
 
     def file_follow_up(self, stage: str) -> None:
         """The selected report's series' next report (续报 / 核报), started from its latest figures."""
