@@ -157,12 +157,15 @@ def check_contents(bundle: Path) -> str:
     wanted = ["ui/i18n/caseapp_zh_CN.qm", "ui/i18n/caseapp_en.qm", "migrations/env.py", "migrations/script.py.mako",
               "sync/server/migrations/env.py", "caseapp/refdata/rules.json"]
     if WINDOWS:
-        wanted += ["PySide6/plugins/platforms/qwindows.dll", "PySide6/plugins/platforms/qoffscreen.dll"]
+        wanted += ["PySide6/plugins/platforms/qwindows.dll", "PySide6/plugins/platforms/qoffscreen.dll",
+                   "PySide6/plugins/multimedia/ffmpegmediaplugin.dll"]
     else:
         wanted += ["PySide6/Qt/plugins/platforms/libqxcb.so", "PySide6/Qt/plugins/platforms/libqoffscreen.so",
                    "PySide6/Qt/plugins/platforms/libqwayland.so",
                    "PySide6/Qt/plugins/platforminputcontexts/libibusplatforminputcontextplugin.so",
-                   "PySide6/Qt/plugins/platforminputcontexts/libcomposeplatforminputcontextplugin.so"]
+                   "PySide6/Qt/plugins/platforminputcontexts/libcomposeplatforminputcontextplugin.so",
+                   # the camera (拍照…): Qt Multimedia's FFmpeg backend and PulseAudio's client it loads
+                   "PySide6/Qt/plugins/multimedia/libffmpegmediaplugin.so", "libpulse.so.0"]
     missing = [w for w in wanted if not (internal / w).exists()]
     if missing:
         fail(f"the bundle lacks {missing}")
