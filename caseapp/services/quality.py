@@ -155,6 +155,9 @@ CHECKS: tuple[Check, ...] = (
 # defaults to 能力完好, so an assessment made cannot be told from none. It needs a field (a migration).
 
 BY_CODE: Mapping[str, Check] = {check.code: check for check in CHECKS}
+#: record types whose save the error checks judge after it is written (a member's ID number is judged
+#: by caseapp.services.members before anything is written, on every way in)
+SAVE_CHECKED = frozenset(c.entity for c in CHECKS if c.severity == "error") - {"member"}
 
 
 def generation(relationship: str) -> int:

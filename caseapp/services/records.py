@@ -38,9 +38,6 @@ R = TypeVar("R", bound=Record)
 # Fields a user may not set directly: they are stamped by the store or changed through a workflow.
 PROTECTED = frozenset(META_FIELDS) - {"org_code", "archived"}
 #: Fields changed only by an action of their own (caseapp.services.members: 迁出, 死亡 …), never by an edit.
-#: record types whose saves the error checks across records judge (caseapp.services.quality); a
-#: member's ID number is judged by caseapp.services.members, before anything is written
-CHECKED_ACROSS = frozenset({"assistance_case"})
 BY_ACTION: dict[str, frozenset[str]] = {"member": frozenset({"status", "left_on", "left_reason"})}
 
 
@@ -76,7 +73,7 @@ def create(session: Session, cls: type[R], fields: Mapping[str, Any]) -> R:
         record.status = "draft"
     if cls.entity == "disaster_report":
         _check_disaster_series(session, data)
-    if cls.entity in CHECKED_ACROSS:
+    if cls.entity in quality.SAVE_CHECKED:
         with session.begin_nested():  # rolled back if the checks across records refuse it
             session.add(record)
             session.flush()
@@ -112,7 +109,7 @@ def update(session: Session, record: Record, fields: Mapping[str, Any]) -> Recor
         if "client_member_id" in data and data["client_member_id"] != record.values().get("client_member_id"):
             referrals.name_client(session, data)
         referrals.check(session, {**record.values(), **data})
-    if record.entity in CHECKED_ACROSS:
+    if record.entity in quality.SAVE_CHECKED:
         # rolled back if the checks across records refuse it (the record is expired: it reads as stored)
         with session.begin_nested():
             for name, value in data.items():

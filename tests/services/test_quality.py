@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,12 +16,15 @@ from hypothesis import strategies as st
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from caseapp.crypto.keyfile import TEST_KDF
 from caseapp.domain import AssistanceCase, ElderProfile, Member, Verification
 from caseapp.errors import ValidationErrors
+from caseapp.ids import new_id
 from caseapp.messages import message
-from caseapp.services import quality, records
+from caseapp.services import demo, exchange, quality, records
 from caseapp.store.workspace import Workspace
 from caseapp.validation import id_check_char
+from tests.conftest import PASSPHRASE
 from tests.core.helpers import ORG, approve, household, member
 
 TODAY = dt.date.today()
@@ -179,3 +184,36 @@ def test_the_age_rule_flags_exactly_what_the_generations_say(ws: Workspace, head
                    if f.household_id == home.id]
         assert [f.record_id for f in flagged] == ([other.id] if expected else [])
         records.archive(s, other)
+
+
+def test_an_import_holding_a_second_open_case_is_refused_with_its_line_and_writes_nothing(
+        ws: Workspace, tmp_path: Path) -> None:
+    with ws.write() as s:
+        home = household(s)
+        member(s, home.id)
+        case(s, home.id, people_covered=1)
+    lines = exchange.export_bytes(ws).decode().splitlines()
+    before = exchange.export_bytes(ws)
+    second = {**json.loads(next(line for line in lines if '"assistance_case"' in line)), "id": new_id(),
+              "people_covered": 4}
+    path = tmp_path / "cases.jsonl"
+    path.write_text("\n".join([*lines, json.dumps(second, ensure_ascii=False)]) + "\n", encoding="utf-8")
+    with pytest.raises(exchange.ImportRejected) as info:
+        exchange.import_file(ws, path)
+    assert {(p.line, p.field) for p in info.value.problems} == {(len(lines) + 1, "category"),
+                                                                (len(lines) + 1, "people_covered")}
+    assert exchange.export_bytes(ws) == before
+    second["category"], second["people_covered"] = "medical", 1
+    path.write_text("\n".join([*lines, json.dumps(second, ensure_ascii=False)]) + "\n", encoding="utf-8")
+    assert exchange.import_file(ws, path).created == 1
+
+
+def test_the_demo_workspace_trips_no_error_check(tmp_path: Path) -> None:
+    ws, _ = Workspace.create(tmp_path / "demo", PASSPHRASE, kdf=TEST_KDF, actor="tester")
+    try:
+        demo.generate(ws, 300, seed=5, today=TODAY)
+        with ws.read() as s:
+            findings = quality.run(s, "", TODAY)
+        assert [f for f in findings if f.severity == "error"] == []
+    finally:
+        ws.close()
