@@ -10,6 +10,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "quality.dibao_unverified": "低保正在发放，但没有结论为“符合”的经济状况核对",
         "quality.review_overdue": "复核已逾期（应于 {due} 复核）",
         "quality.age_relationship": "出生日期 {born} 与户主{head}（{head_born} 出生）的关系不符（与户主关系代码 {relationship}）",
+        "quality.check.duplicate_id": "身份证号码重复",
+        "quality.check.covered_exceeds_members": "保障人数超过家庭人口",
+        "quality.check.two_open_cases": "同类救助案件重复在办",
+        "quality.check.elder_without_profile": "80 岁以上老人未建档",
+        "quality.check.dibao_without_verification": "低保发放无核对结论",
+        "quality.check.review_overdue": "复核逾期",
+        "quality.check.age_against_relationship": "年龄与家庭关系不符",
     },
     "en": {
         "quality.duplicate_id": ("ID number {value} is also held by {others} other member record(s) ({households} "
@@ -21,5 +28,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "quality.review_overdue": "Review overdue (due {due})",
         "quality.age_relationship": ("Birth date {born} does not fit the relationship (code {relationship}) to "
                                      "the head {head} (born {head_born})"),
+        "quality.check.duplicate_id": "Duplicate ID numbers",
+        "quality.check.covered_exceeds_members": "More people covered than members",
+        "quality.check.two_open_cases": "Two open cases of one category",
+        "quality.check.elder_without_profile": "Elders 80+ without a profile",
+        "quality.check.dibao_without_verification": "Dibao paid without verification",
+        "quality.check.review_overdue": "Reviews overdue",
+        "quality.check.age_against_relationship": "Ages inconsistent with relationships",
     },
 }

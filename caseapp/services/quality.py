@@ -93,6 +93,11 @@ class Finding:
         return BY_CODE[self.check].key
 
 
+def title_key(code: str) -> str:
+    """The message key of a check's name (the data-quality page's groups)."""
+    return f"quality.check.{code}"
+
+
 CHECKS: tuple[Check, ...] = (
     # One person, one record (caseapp.services.members.check_id_free refuses it on save, whatever the
     # other record's state): existing data can still hold it (two devices added the same person offline).
@@ -197,6 +202,21 @@ def run(session: Session, scope: str, today: dt.date, *, checks: Sequence[Check]
     return found
 
 
+def run_in(session: Session, reach: Sequence[str] | None, today: dt.date) -> list[Finding]:
+    """``run`` over a user's reach (org-code prefixes; None: everything this workspace holds), each
+    finding once, in the order the checks are declared."""
+    prefixes = [""] if reach is None else [p for p in reach if not any(p != q and p.startswith(q) for q in reach)]
+    seen: set[tuple[str, str]] = set()
+    found: list[Finding] = []
+    for check in CHECKS:
+        for prefix in prefixes:
+            for finding in _findings(session, check, prefix, today, None):
+                if (finding.check, finding.record_id) not in seen:
+                    seen.add((finding.check, finding.record_id))
+                    found.append(finding)
+    return found
+
+
 def counts(findings: Sequence[Finding]) -> dict[str, int]:
     """Findings by check, in the order the checks are declared (checks without any left out)."""
     tally = {check.code: 0 for check in CHECKS}
@@ -224,6 +244,29 @@ def refusal(findings: Sequence[Finding]) -> ValidationErrors:
         error.entity = check.entity
         errors.append(error)
     return ValidationErrors(errors)
+
+
+# --- the same error checks over a household's values (the server, which holds records as JSON) ----
+
+def case_findings(case: Mapping[str, Any], members: Sequence[Mapping[str, Any]],
+                  cases: Sequence[Mapping[str, Any]]) -> list[Finding]:
+    """The error checks of an assistance case (``covered_exceeds_members``, ``two_open_cases``) read
+    over its household's values as they would be stored: the case, the household's members and its
+    other cases. The statement of each is its query's above; a test holds the two to one verdict."""
+    if case.get("archived") or case.get("status") in CLOSED:
+        return []
+    found = []
+    present = sum(1 for m in members if not m.get("archived"))
+    covered = int(case.get("people_covered") or 0)
+    case_id, home, text = str(case.get("id") or ""), str(case.get("household_id") or ""), ""
+    if covered > present:
+        found.append(Finding("covered_exceeds_members", "assistance_case", case_id, home, text,
+                             {"covered": covered, "members": present}))
+    if any(o.get("id") != case.get("id") and o.get("category") == case.get("category") and not o.get("archived")
+           and o.get("status") not in CLOSED for o in cases):
+        found.append(Finding("two_open_cases", "assistance_case", case_id, home, text,
+                             {"category": str(case.get("category"))}))
+    return found
 
 
 def checked_save(session: Session, record: Record) -> None:

@@ -217,3 +217,33 @@ def test_the_demo_workspace_trips_no_error_check(tmp_path: Path) -> None:
         assert [f for f in findings if f.severity == "error"] == []
     finally:
         ws.close()
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(present=st.integers(0, 3), left=st.integers(0, 2),
+       cases=st.lists(st.tuples(st.sampled_from(["dibao", "medical"]),
+                                st.sampled_from(["applied", "active", "stopped", "withdrawn", "exited"]),
+                                st.integers(0, 5), st.booleans()), min_size=1, max_size=3))
+def test_the_servers_reading_of_the_error_checks_gives_the_queries_verdict(
+        ws: Workspace, present: int, left: int, cases: list[tuple[str, str, int, bool]]) -> None:
+    with ws.write() as s:
+        home = household(s)
+        people = [member(s, home.id, name="张" + "伟芳敏静秀"[n], relationship="02" if n == 0 else "80")
+                  for n in range(present + left)]
+        for person in people[present:]:
+            records.archive(s, person)
+        written = [AssistanceCase(org_code=ORG, household_id=home.id, category=category, status=status,
+                                  people_covered=covered, archived=archived)
+                   for category, status, covered, archived in cases]
+        s.add_all(written)
+        s.flush()
+        errors = [c for c in quality.CHECKS if c.entity == "assistance_case" and c.severity == "error"]
+        by_query = {(f.check, f.record_id) for f in quality.run(s, "", TODAY, checks=errors)
+                    if f.household_id == home.id}
+        values = [c.values() for c in written]
+        members = [m.values() for m in people]
+        by_values = {(f.check, f.record_id) for case_values in values
+                     for f in quality.case_findings(case_values, members, values)}
+        assert by_query == by_values
+        for case_row in written:
+            records.archive(s, case_row)
