@@ -10,6 +10,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "quality.dibao_unverified": "低保正在发放，但没有结论为“符合”的经济状况核对",
         "quality.review_overdue": "复核已逾期（应于 {due} 复核）",
         "quality.age_relationship": "出生日期 {born} 与户主{head}（{head_born} 出生）的关系不符（与户主关系代码 {relationship}）",
+        "quality.none": "未发现问题",
         "quality.check.duplicate_id": "身份证号码重复",
         "quality.check.covered_exceeds_members": "保障人数超过家庭人口",
         "quality.check.two_open_cases": "同类救助案件重复在办",
@@ -28,6 +29,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "quality.review_overdue": "Review overdue (due {due})",
         "quality.age_relationship": ("Birth date {born} does not fit the relationship (code {relationship}) to "
                                      "the head {head} (born {head_born})"),
+        "quality.none": "No problems found",
         "quality.check.duplicate_id": "Duplicate ID numbers",
         "quality.check.covered_exceeds_members": "More people covered than members",
         "quality.check.two_open_cases": "Two open cases of one category",
