@@ -11,6 +11,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "quality.review_overdue": "复核已逾期（应于 {due} 复核）",
         "quality.age_relationship": "出生日期 {born} 与户主{head}（{head_born} 出生）的关系不符（与户主关系代码 {relationship}）",
         "quality.none": "未发现问题",
+        "quality.supervisors_only": "只有街道督导和管理员可以查看辖区的数据质量检查结果",
+        "quality.scope_outside": "范围 {scope} 不在您的辖区内",
         "quality.check.duplicate_id": "身份证号码重复",
         "quality.check.covered_exceeds_members": "保障人数超过家庭人口",
         "quality.check.two_open_cases": "同类救助案件重复在办",
@@ -30,6 +32,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "quality.age_relationship": ("Birth date {born} does not fit the relationship (code {relationship}) to "
                                      "the head {head} (born {head_born})"),
         "quality.none": "No problems found",
+        "quality.supervisors_only": "Only supervisors and administrators see the data-quality findings of a scope",
+        "quality.scope_outside": "Scope {scope} is outside your reach",
         "quality.check.duplicate_id": "Duplicate ID numbers",
         "quality.check.covered_exceeds_members": "More people covered than members",
         "quality.check.two_open_cases": "Two open cases of one category",

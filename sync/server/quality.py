@@ -21,7 +21,10 @@ from sqlalchemy.pool import StaticPool
 from caseapp.domain import Base
 from caseapp.domain.codec import entity_class, from_wire
 from caseapp.services import quality
+from caseapp.services.workflows import ADMIN, SUPERVISOR
 from sync.server import schema
+from sync.server.auth import Principal
+from sync.server.errors import ApiError
 
 #: the record types the checks read
 READ = ("household", "member", "assistance_case", "elder_profile", "verification")
@@ -64,4 +67,25 @@ def _holders_elsewhere(conn: Connection, numbers: Sequence[str], scope: str) -> 
         query = select(r.entity, r.fields).where(r.entity == "member", r.person_id.in_(numbers[start:start + 500]),
                                                   ~r.org_code.startswith(scope, autoescape=True))
         found.extend((row.entity, row.fields) for row in conn.execute(query))
+    return found
+
+
+#: the roles that may list the findings of their reach (the street's supervisors, administrators)
+LISTS = frozenset({SUPERVISOR, ADMIN})
+
+
+def listed(conn: Connection, who: Principal, scope: str, today: dt.date) -> list[dict[str, object]]:
+    """The findings a supervisor asks for (``GET /quality``): in ``scope`` if given (it must be in
+    their reach), else in their whole reach; each with its check, severity and message key."""
+    if who.role not in LISTS:
+        raise ApiError(403, "quality.supervisors_only")
+    if scope and not who.covers(scope):
+        raise ApiError(403, "quality.scope_outside", scope=scope)
+    prefixes = [scope] if scope else [p for p in who.prefixes if not any(p != q and p.startswith(q)
+                                                                          for q in who.prefixes)]
+    found: list[dict[str, object]] = []
+    for prefix in prefixes:
+        for f in sweep(conn, prefix, today):
+            found.append({"check": f.check, "severity": f.severity, "entity": f.entity, "record_id": f.record_id,
+                          "household_id": f.household_id, "text": f.text, "key": f.key, "params": f.params})
     return found
