@@ -28,7 +28,7 @@ from caseapp.domain import ENTITIES, Household, Member, Record, tree
 from caseapp.domain.codec import record_to_wire
 from caseapp.errors import CaseAppError, ValidationError, ValidationErrors
 from caseapp.fileio import atomic_write_bytes
-from caseapp.services import access, members
+from caseapp.services import access, members, quality
 from caseapp.services.validate import clean
 from caseapp.store.workspace import Workspace
 
@@ -203,6 +203,7 @@ def import_rows(ws: Workspace, rows: list[ParsedRow], *, replace_newer: bool = F
     export must not silently revert newer work); ``replace_newer`` takes the file's values anyway,
     an explicit choice that is journaled like typing (and syncs as ordinary edits)."""
     created = updated = unchanged = kept = 0
+    written: set[str] = set()
     with ws.write() as session:
         session.info["preserve_stamps"] = True
         problems = _second_records_of_a_person(session, rows)
@@ -213,6 +214,7 @@ def import_rows(ws: Workspace, rows: list[ParsedRow], *, replace_newer: bool = F
             if existing is None:
                 session.add(row.cls(id=row.id, **row.values, **row.stamps))
                 created += 1
+                written.add(row.id)
                 continue
             if not replace_newer and _newer_here(existing, row):
                 differs = any(getattr(existing, n) != v for n, v in row.values.items())
@@ -226,10 +228,29 @@ def import_rows(ws: Workspace, rows: list[ParsedRow], *, replace_newer: bool = F
                     changed = True
             if changed:
                 updated += 1
+                written.add(row.id)
             else:
                 unchanged += 1
             session.flush()
+        session.flush()
+        problems = _refused_across(session, [row for row in rows if row.id in written])
+        if problems:
+            raise ImportRejected(problems)  # leaving the write rolls back every row
     return ImportSummary(created, updated, unchanged, kept)
+
+
+def _refused_across(session: Session, rows: list[ParsedRow]) -> list[RowProblem]:
+    """Rows written (created or changed) that the error checks across records refuse
+    (caseapp.services.quality), judged with every row of the file written, as a save of each would be."""
+    problems: list[RowProblem] = []
+    for row in rows:
+        if row.cls.entity not in quality.SAVE_CHECKED:
+            continue
+        record = session.get(row.cls, row.id)
+        if record is not None:
+            problems.extend(RowProblem(row.line, e.field, e)
+                            for e in quality.refusal(quality.for_record(session, record)).errors)
+    return problems
 
 
 def is_sealed(path: Path) -> bool:

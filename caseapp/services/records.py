@@ -29,7 +29,7 @@ from caseapp.domain import (
 from caseapp.domain.base import ENTITIES, META_FIELDS
 from caseapp.domain.codec import entity_class
 from caseapp.errors import NotFoundError, ValidationError, ValidationErrors, WorkflowError
-from caseapp.services import evidence, referrals, schedule
+from caseapp.services import evidence, quality, referrals, schedule
 from caseapp.services.validate import clean
 from caseapp.services.workflows import machine_for, state_fixed
 
@@ -73,6 +73,12 @@ def create(session: Session, cls: type[R], fields: Mapping[str, Any]) -> R:
         record.status = "draft"
     if cls.entity == "disaster_report":
         _check_disaster_series(session, data)
+    if cls.entity in quality.SAVE_CHECKED:
+        with session.begin_nested():  # rolled back if the checks across records refuse it
+            session.add(record)
+            session.flush()
+            quality.checked_save(session, record)
+        return record
     session.add(record)
     session.flush()
     return record
@@ -103,6 +109,14 @@ def update(session: Session, record: Record, fields: Mapping[str, Any]) -> Recor
         if "client_member_id" in data and data["client_member_id"] != record.values().get("client_member_id"):
             referrals.name_client(session, data)
         referrals.check(session, {**record.values(), **data})
+    if record.entity in quality.SAVE_CHECKED:
+        # rolled back if the checks across records refuse it (the record is expired: it reads as stored)
+        with session.begin_nested():
+            for name, value in data.items():
+                setattr(record, name, value)
+            session.flush()
+            quality.checked_save(session, record)
+        return record
     for name, value in data.items():
         setattr(record, name, value)
     session.flush()

@@ -10,6 +10,7 @@ inside ``create_app`` from the live annotations.
 """
 
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -25,7 +26,7 @@ from caseapp.messages import message
 from caseapp.store import migrate
 from caseapp.store.hlc import pack
 from sync import protocol as p
-from sync.server import attachments, auth, merge, pull, trails
+from sync.server import attachments, auth, merge, pull, quality, trails
 from sync.server.auth import Principal
 from sync.server.db import Database
 from sync.server.errors import ApiError
@@ -185,6 +186,14 @@ def create_app(db: Database, config: ServerConfig | None = None, *, operations: 
     @app.get(f"{p.API_PREFIX}/me", responses=ERROR_RESPONSES)
     def me(who: Who) -> dict[str, object]:
         return {"user": who.user, "role": who.role, "device": who.device_id, "prefixes": list(who.prefixes)}
+
+    @app.get(f"{p.API_PREFIX}/quality", responses=ERROR_RESPONSES)
+    def quality_findings(who: Who, scope: Annotated[str, Query(pattern=r"^[0-9]{0,24}$")] = "") -> dict[str, object]:
+        """The checks across records over every device's data in the supervisor's reach (or a scope
+        in it): sync.server.quality."""
+        with db.snapshot() as conn:
+            found = quality.listed(conn, who, scope, dt.date.today())
+        return {"findings": found}
 
     @app.post(f"{p.API_PREFIX}/push", response_model=p.PushOut, responses=ERROR_RESPONSES)
     def push(body: p.PushIn, who: Who) -> p.PushOut:

@@ -113,6 +113,10 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_parser("verify", help="entries per device, and those that did not check out on arrival")
     record = audit.add_parser("record", help="every device's entries about one record, oldest first")
     record.add_argument("id")
+    checks = sub.add_parser("quality", help="the checks across records over every device's data in a scope "
+                            "(数据质量检查): findings grouped by check")
+    checks.add_argument("--scope", default="", help="org code (prefix) to check; default: everything")
+    checks.add_argument("--lang", default="zh", choices=("zh", "en"), help="language of the findings (default zh)")
     return parser
 
 
@@ -136,6 +140,8 @@ def run(args: argparse.Namespace) -> int:
             _device(args, db)
         elif args.command == "audit":
             return _audit(args, db)
+        elif args.command == "quality":
+            return _quality(args, db)
         elif args.command == "demo":
             password = _password("password for the demo users: ")
             with db.write() as conn:
@@ -216,6 +222,24 @@ def _audit(args: argparse.Namespace, db: Database) -> int:
         state = "intact" if not t.broken else f"{t.broken} entries not intact ({why}), first #{t.first_broken}"
         print(f"{t.device_id}  {t.entries} entries  {state}")
     return 1 if any(t.broken for t in summaries) else 0
+
+
+def _quality(args: argparse.Namespace, db: Database) -> int:
+    """The findings by check (its name and count), each as: household id, record, problem."""
+    from caseapp.services import quality as checks
+    from sync.server.quality import sweep
+
+    with db.read() as conn:
+        found = sweep(conn, args.scope, dt.date.today())
+    for code, count in checks.counts(found).items():
+        severity = checks.BY_CODE[code].severity
+        mark = {"zh": {"error": "必须更正", "warning": "需核实"}, "en": {"error": "error", "warning": "warning"}}
+        print(f"{message(checks.title_key(code), args.lang)} ({count}, {mark[args.lang][severity]})")
+        for f in (f for f in found if f.check == code):
+            print(f"  {f.household_id}  {f.text}  {message(f.key, args.lang, **f.params)}")
+    if not found:
+        print(message("quality.none", args.lang))
+    return 0
 
 
 def _check(db: Database) -> int:

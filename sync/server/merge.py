@@ -30,7 +30,7 @@ from caseapp.domain.codec import JsonValue, dumps, from_wire
 from caseapp.domain.types import format_datetime, parse_datetime
 from caseapp.errors import WorkflowError
 from caseapp.ids import new_id
-from caseapp.services import disaster, evidence, referrals, tasks
+from caseapp.services import disaster, evidence, quality, referrals, tasks
 from caseapp.services.workflows import REFERRAL, machine_for, state_fixed
 from caseapp.store.hlc import pack, physical_ms
 from caseapp.validation.rules import EARLIEST_YEAR
@@ -52,6 +52,15 @@ from sync.server.values import (
 #: Refusals that say this server does not know a field or record type (a newer client): not kept in
 #: the ledger, so the same operation, sent again after an upgrade, is judged afresh.
 NOT_KNOWN_HERE = frozenset({"record.unknown_field", "sync.unknown_entity"})
+
+#: the fields of an assistance case whose change each check judges (a restore reopens a case).
+#: A case's create is not judged against the household's members: a push can carry a case
+#: before its household's members (an import writes them in file order, the demo table by
+#: table, and a first sync spans several pushes); the server's sweep lists what is left.
+ACROSS_CHECKED: dict[str, frozenset[str]] = {
+    "people_covered": frozenset({"covered_exceeds_members"}), "category": frozenset({"two_open_cases"}),
+    "archived": frozenset({"two_open_cases"}), "household_id": frozenset({"two_open_cases"})}
+ACROSS_ON_CREATE = frozenset({"two_open_cases"})
 
 # meta entry: [pos, hlc, device, author] of the write that set a field. Fields still as created
 # share the "*" entry (the create's), which keeps the stored meta small.
@@ -229,6 +238,12 @@ class Batch:
             self._task_edit(row, name, out[name])
         if row.entity == "referral":
             self._referral_edit(row, name, out[name])
+        if row.entity in quality.SAVE_CHECKED and name in ACROSS_CHECKED \
+                and dumps(out[name]) != dumps(row.fields.get(name)):
+            merged = {**row.fields, name: out[name]}
+            home = self.row(str(merged.get("household_id") or ""))
+            self._across_allows(merged, home if home is not None and home.entity == "household" else None,
+                                ACROSS_CHECKED[name])
         return self._allowed(row.entity, row.id, name, out[name])
 
     # -- disaster report series (caseapp.services.disaster: the device's own rule) ---------------
@@ -243,6 +258,21 @@ class Batch:
             disaster.check_series(str(fields.get("stage") or ""), str(series_id) if series_id else None, filed)
         except WorkflowError as refused:
             raise Rejected(refused.key, refused.field, **refused.params) from None
+
+    # -- checks across records (caseapp.services.quality: the device's own error checks) ---------
+
+    def _across_allows(self, fields: dict[str, JsonValue], household: Row | None, checks: frozenset[str]) -> None:
+        """More people covered than the household's members, or a second open case of a category,
+        is refused as the device refuses it, judged over the household as this batch leaves it."""
+        if household is None:
+            return
+        family = self._family_fields(household, ("member", "assistance_case"))
+        members = [f for entity, f in family if entity == "member" and f.get("household_id") == household.id]
+        cases = [f for entity, f in family if entity == "assistance_case" and f.get("household_id") == household.id]
+        found = [f for f in quality.case_findings(fields, members, cases) if f.check in checks]
+        if found:
+            refused = quality.refusal(found).errors[0]
+            raise Rejected(refused.key, refused.field, **refused.params)
 
     # -- referrals (caseapp.services.referrals: the device's own rules) ------------------------
     def _receives_only(self, row: Row) -> bool:
@@ -386,6 +416,9 @@ class Batch:
             self._task_reaches(str(fields.get("assignee") or ""), org)
         if entity == "disaster_report":
             self._series_allows(fields, parent if ref is not None else None)
+        if entity in quality.SAVE_CHECKED:
+            self._across_allows({**fields, "id": op.src.row_id}, parent if ref is not None else None,
+                                ACROSS_ON_CREATE)
         if entity == "referral":
             self._referral_create(fields)
         attachments.check_create(self.conn, self.who, entity, fields)  # content first, then the record

@@ -96,6 +96,7 @@ ROUTES: dict[tuple[str, str], Limit] = {
     ("GET", "/handshake"): Limit(0, public=True),
     ("POST", "/login"): Limit(LOGIN, public=True),
     ("GET", "/me"): Limit(0),
+    ("GET", "/quality"): Limit(0),
     ("POST", "/push"): Limit((p.MAX_PUSH_OPS + p.MAX_AUDIT) * PUSH_ITEM + ENVELOPE),
     ("POST", "/pull"): Limit(p.MAX_REFETCH * RECORD_REF + ENVELOPE),
     ("POST", "/device/fork"): Limit(ENVELOPE),

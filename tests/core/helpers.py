@@ -23,6 +23,11 @@ def member(session: Session, household_id: str, **extra: Any) -> Member:
     return records.create(session, Member, fields)
 
 
+def two_members(session: Session, household_id: str) -> list[Member]:
+    """A head and a spouse: the people a two-person assistance case covers."""
+    return [member(session, household_id), member(session, household_id, name="李娟", relationship="12")]
+
+
 def elder_with_visit(session: Session, household_id: str, member_id: str) -> tuple[ElderProfile, CareVisit]:
     elder = records.create(session, ElderProfile, {"org_code": ORG, "household_id": household_id,
                                                    "member_id": member_id, "risk_tier": "high"})

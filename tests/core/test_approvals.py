@@ -16,7 +16,7 @@ from caseapp.messages import render
 from caseapp.services import records
 from caseapp.services.workflows import ASSISTANCE, CASEWORKER, SUPERVISOR
 from caseapp.store.workspace import Workspace
-from tests.core.helpers import CASE_PATH, ORG, approve, household
+from tests.core.helpers import CASE_PATH, ORG, approve, household, two_members
 
 ROLES = (None, "caseworker", "supervisor", "approver", "admin")
 
@@ -24,6 +24,7 @@ ROLES = (None, "caseworker", "supervisor", "approver", "admin")
 def new_case(ws: Workspace) -> str:
     with ws.write() as s:
         h = household(s)
+        two_members(s, h.id)  # the two people covered (caseapp.services.quality)
         return records.create(s, AssistanceCase, {"org_code": ORG, "household_id": h.id, "category": "dibao",
                                                   "monthly_amount": "600", "people_covered": 2}).id
 

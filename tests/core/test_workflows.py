@@ -14,7 +14,7 @@ from caseapp.messages import render
 from caseapp.services import records
 from caseapp.services.workflows import ASSISTANCE, GRID_EVENT, MACHINES, REFERRAL, StateMachine
 from caseapp.store.workspace import Workspace
-from tests.core.helpers import ORG, approve, household
+from tests.core.helpers import ORG, approve, household, two_members
 
 NOW = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
 
@@ -59,6 +59,7 @@ def test_random_walks_only_take_allowed_moves(machine: StateMachine, data: st.Da
 def case(ws: Workspace, **extra: object) -> str:
     with ws.write() as s:
         h = household(s)
+        two_members(s, h.id)  # the two people covered (caseapp.services.quality)
         c = records.create(s, AssistanceCase, {"org_code": ORG, "household_id": h.id, "category": "dibao",
                                                "monthly_amount": "600", "people_covered": 2, **extra})
         return c.id

@@ -338,3 +338,25 @@ def test_text_no_database_can_hold_is_refused_not_a_server_error(pair: tuple[Dev
     assert answer.status_code == 200, answer.text
     (verdict,) = answer.json()["verdicts"]
     assert (verdict["verdict"], verdict["reason"], verdict["field"]) == ("rejected", "record.bad_text", "notes")
+
+
+def test_the_checks_across_records_the_device_refuses_are_refused(pair: tuple[Device, Device, str],
+                                                                  server: Server) -> None:
+    """A second open case of a category, or more people covered than the household's members (one,
+    王芳), is refused on the server as on the device (caseapp.services.quality)."""
+    a, _, hid = pair
+    case = {"org_code": GRID_A1, "household_id": hid, "category": "dibao"}
+    first = create_op("assistance_case", {**case, "people_covered": 1})
+    second = create_op("assistance_case", case)
+    medical = create_op("assistance_case", {**case, "category": "medical"})
+    verdicts = raw_push(a, first, second, medical)
+    assert [(v.verdict, v.reason, v.field) for v in verdicts] == [
+        ("applied", None, None), ("rejected", "quality.two_open_cases", "category"), ("applied", None, None)]
+    assert server_fields(server, second.row_id) is None
+    (covered,) = raw_push(a, set_op("assistance_case", first.row_id, "people_covered", 3))
+    assert (covered.verdict, covered.reason, covered.field) == ("rejected", "quality.covered_exceeds", "people_covered")
+    assert covered.params == {"covered": 3, "members": 1}
+    (recategorised,) = raw_push(a, set_op("assistance_case", medical.row_id, "category", "dibao"))
+    assert (recategorised.verdict, recategorised.reason) == ("rejected", "quality.two_open_cases")
+    fields = server_fields(server, first.row_id)
+    assert fields is not None and fields["people_covered"] == 1

@@ -107,6 +107,16 @@
     </message>
 </context>
 <context>
+    <name>QualityPage</name>
+    <message numerus="yes">
+        <source>%n problem(s) found, %1 to be corrected</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>SyncPage</name>
     <message numerus="yes">
         <source>%n change(s)</source>

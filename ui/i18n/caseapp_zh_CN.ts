@@ -390,6 +390,33 @@
     </message>
 </context>
 <context>
+    <name>FindingsModel</name>
+    <message>
+        <source>Check</source>
+        <translation>检查项目</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>处理要求</translation>
+    </message>
+    <message>
+        <source>Must be corrected</source>
+        <translation>必须更正</translation>
+    </message>
+    <message>
+        <source>To check</source>
+        <translation>需核实</translation>
+    </message>
+</context>
+<context>
     <name>GridPage</name>
     <message>
         <source>&amp;New grid event</source>
@@ -1125,6 +1152,31 @@
     <message>
         <source>Files of &amp;type:</source>
         <translation>文件类型(&amp;T)：</translation>
+    </message>
+</context>
+<context>
+    <name>QualityPage</name>
+    <message>
+        <source>Data quality</source>
+        <translation>数据质量</translation>
+    </message>
+    <message>
+        <source>Checking the records…</source>
+        <translation>正在检查记录…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n problem(s) found, %1 to be corrected</source>
+        <translation>
+            <numerusform>发现 %n 个问题，其中 %1 个必须更正</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No problems found.</source>
+        <translation>未发现问题。</translation>
+    </message>
+    <message>
+        <source>All problems (%1)</source>
+        <translation>全部问题 (%1)</translation>
     </message>
 </context>
 <context>

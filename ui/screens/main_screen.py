@@ -9,6 +9,7 @@ from ui.format import fmt_stamp
 from ui.pages.base import Page
 from ui.pages.grid import GridPage
 from ui.pages.households import HouseholdsPage
+from ui.pages.quality import QualityPage
 from ui.pages.queue import QueuePage
 from ui.pages.referrals import ReferralsPage
 from ui.pages.settings import SettingsPage
@@ -76,8 +77,9 @@ class MainScreen(QWidget):
         self.referrals = ReferralsPage(session, self)
         self.sync_page = SyncPage(session, sync, self)
         self.settings = SettingsPage(session, self)
+        self.quality = QualityPage(session, self)
         self.pages: list[Page] = [self.today, self.queue, self.households, self.visits, self.grid, self.referrals,
-                                  self.sync_page, self.settings]
+                                  self.sync_page, self.settings, self.quality]
         self.nav = QListWidget(self)
         self.nav.setObjectName("nav")
         self.nav.setStyleSheet("QListWidget#nav { font-size: 11pt; } QListWidget#nav::item { padding: 7px 6px; }")
@@ -130,7 +132,7 @@ class MainScreen(QWidget):
         sync.status_changed.connect(self._show_sync_status)
         sync.started.connect(lambda: self.sync_indicator.setText(self.tr("Syncing…")))
         sync.progress.connect(self._show_sync_progress)
-        # From the keyboard: Ctrl+1 … Ctrl+8 choose the pages in the order the bar lists them, with
+        # From the keyboard: Ctrl+1 … Ctrl+9 choose the pages in the order the bar lists them, with
         # the focus on the page; Ctrl+F goes to the search box. (Inside a dialog these do nothing:
         # the shortcuts belong to the main window.)
         for n, page in enumerate(self.pages, start=1):

@@ -1,0 +1,45 @@
+"""Messages of the checks across records (caseapp.services.quality): each finding says what is wrong
+and what to do, and the same text refuses a save or an import the check does not allow."""
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "zh": {
+        "quality.duplicate_id": "身份证号码 {value} 还登记在另外 {others} 条成员记录中（共 {households} 户），同一人只能有一条成员记录",
+        "quality.covered_exceeds": "保障人数 {covered} 人超过本户现有成员 {members} 人",
+        "quality.two_open_cases": "本户已有一宗未办结的同类救助案件，同一类别只能有一宗在办",
+        "quality.elder_without_profile": "80 周岁以上老人（{born} 出生）尚未建立老人档案",
+        "quality.dibao_unverified": "低保正在发放，但没有结论为“符合”的经济状况核对",
+        "quality.review_overdue": "复核已逾期（应于 {due} 复核）",
+        "quality.age_relationship": "出生日期 {born} 与户主{head}（{head_born} 出生）的关系不符（与户主关系代码 {relationship}）",
+        "quality.none": "未发现问题",
+        "quality.supervisors_only": "只有街道督导和管理员可以查看辖区的数据质量检查结果",
+        "quality.scope_outside": "范围 {scope} 不在您的辖区内",
+        "quality.check.duplicate_id": "身份证号码重复",
+        "quality.check.covered_exceeds_members": "保障人数超过家庭人口",
+        "quality.check.two_open_cases": "同类救助案件重复在办",
+        "quality.check.elder_without_profile": "80 岁以上老人未建档",
+        "quality.check.dibao_without_verification": "低保发放无核对结论",
+        "quality.check.review_overdue": "复核逾期",
+        "quality.check.age_against_relationship": "年龄与家庭关系不符",
+    },
+    "en": {
+        "quality.duplicate_id": ("ID number {value} is also held by {others} other member record(s) ({households} "
+                                 "households in all): one person has one member record"),
+        "quality.covered_exceeds": "{covered} people covered, more than the household's {members} current members",
+        "quality.two_open_cases": "The household already has an open case of this category: one at a time",
+        "quality.elder_without_profile": "Elder aged 80 or over (born {born}) has no elder profile",
+        "quality.dibao_unverified": "Dibao is being paid without a verification concluding eligible",
+        "quality.review_overdue": "Review overdue (due {due})",
+        "quality.age_relationship": ("Birth date {born} does not fit the relationship (code {relationship}) to "
+                                     "the head {head} (born {head_born})"),
+        "quality.none": "No problems found",
+        "quality.supervisors_only": "Only supervisors and administrators see the data-quality findings of a scope",
+        "quality.scope_outside": "Scope {scope} is outside your reach",
+        "quality.check.duplicate_id": "Duplicate ID numbers",
+        "quality.check.covered_exceeds_members": "More people covered than members",
+        "quality.check.two_open_cases": "Two open cases of one category",
+        "quality.check.elder_without_profile": "Elders 80+ without a profile",
+        "quality.check.dibao_without_verification": "Dibao paid without verification",
+        "quality.check.review_overdue": "Reviews overdue",
+        "quality.check.age_against_relationship": "Ages inconsistent with relationships",
+    },
+}
