@@ -9,7 +9,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "quality.elder_without_profile": "80 周岁以上老人（{born} 出生）尚未建立老人档案",
         "quality.dibao_unverified": "低保正在发放，但没有结论为“符合”的经济状况核对",
         "quality.review_overdue": "复核已逾期（应于 {due} 复核）",
-        "quality.age_relationship": "出生日期 {born} 与户主{head}（{head_born} 出生）的关系不符（与户主关系代码 {relationship}）",
+        "quality.age_relationship": "出生日期 {born} 与户主{head}（{head_born} 出生）的关系不符（与户主关系：{relationship}）",
         "quality.none": "未发现问题",
         "quality.supervisors_only": "只有街道督导和管理员可以查看辖区的数据质量检查结果",
         "quality.scope_outside": "范围 {scope} 不在您的辖区内",
@@ -29,7 +29,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "quality.elder_without_profile": "Elder aged 80 or over (born {born}) has no elder profile",
         "quality.dibao_unverified": "Dibao is being paid without a verification concluding eligible",
         "quality.review_overdue": "Review overdue (due {due})",
-        "quality.age_relationship": ("Birth date {born} does not fit the relationship (code {relationship}) to "
+        "quality.age_relationship": ("Birth date {born} does not fit the relationship ({relationship}) to "
                                      "the head {head} (born {head_born})"),
         "quality.none": "No problems found",
         "quality.supervisors_only": "Only supervisors and administrators see the data-quality findings of a scope",

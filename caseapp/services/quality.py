@@ -24,6 +24,8 @@ from sqlalchemy.orm import Session
 from caseapp.domain import Record
 from caseapp.domain.households import HEAD
 from caseapp.errors import ValidationError, ValidationErrors
+from caseapp.messages import message
+from caseapp.services import display
 from caseapp.services.workflows import ASSISTANCE
 
 Severity = Literal["error", "warning"]
@@ -192,6 +194,17 @@ def _findings(session: Session, check: Check, scope: str, today: dt.date, househ
         record_id, home, label = values.pop("record_id"), values.pop("household_id"), values.pop("record_text")
         found.append(Finding(check.code, check.entity, str(record_id), str(home), str(label or ""), values))
     return found
+
+
+#: message parameters that hold a code, and the dictionary that names it
+CODED_PARAMS = {"relationship": "relationship"}
+
+
+def said(key: str, params: Mapping[str, Any], lang: str) -> str:
+    """A finding's message in ``lang``, its coded values by their names (子, not 20)."""
+    named = {k: display.code_name(CODED_PARAMS[k], str(v), lang) or v if k in CODED_PARAMS and v else v
+             for k, v in params.items()}
+    return message(key, lang, **named)
 
 
 def run(session: Session, scope: str, today: dt.date, *, checks: Sequence[Check] = CHECKS) -> list[Finding]:

@@ -236,7 +236,7 @@ def _quality(args: argparse.Namespace, db: Database) -> int:
         mark = {"zh": {"error": "必须更正", "warning": "需核实"}, "en": {"error": "error", "warning": "warning"}}
         print(f"{message(checks.title_key(code), args.lang)} ({count}, {mark[args.lang][severity]})")
         for f in (f for f in found if f.check == code):
-            print(f"  {f.household_id}  {f.text}  {message(f.key, args.lang, **f.params)}")
+            print(f"  {f.household_id}  {f.text}  {checks.said(f.key, f.params, args.lang)}")
     if not found:
         print(message("quality.none", args.lang))
     return 0

@@ -154,7 +154,11 @@ def test_a_child_older_than_the_head_and_a_parent_younger_are_found(ws: Workspac
         assert found(s, "age_against_relationship") == []
         records.update(s, son, {"birth_date": dt.date(1965, 1, 1)})
         records.update(s, mother, {"birth_date": dt.date(1980, 1, 1)})
-        assert {f.record_id for f in found(s, "age_against_relationship")} == {son.id, mother.id}
+        flagged = {f.record_id: f for f in found(s, "age_against_relationship")}
+        assert set(flagged) == {son.id, mother.id}
+        worded = quality.said(flagged[son.id].key, flagged[son.id].params, "zh")
+        assert "与户主关系：子" in worded and "1965-01-01" in worded  # the relationship by its name, not 20
+        assert "(Son)" in quality.said(flagged[son.id].key, flagged[son.id].params, "en")
 
 
 def test_the_scope_limits_the_findings(ws: Workspace) -> None:

@@ -31,7 +31,7 @@ class FindingsModel(ListTableModel[quality.Finding]):
         if column == self.RECORD:
             return row.text
         if column == self.PROBLEM:
-            return message(row.key, lang, **row.params)
+            return quality.said(row.key, row.params, lang)
         return self.tr("Must be corrected") if row.severity == "error" else self.tr("To check")
 
     def warn(self, row: quality.Finding) -> bool:
