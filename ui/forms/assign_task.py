@@ -31,6 +31,39 @@ from ui.widgets.field_error import FieldError
 from ui.widgets.marks import mark_data
 
 
+def assignee_box(parent: QWidget) -> QComboBox:
+    """Whom a task is for: the user names this device knows of, or any name typed."""
+    box = QComboBox(parent)
+    box.setObjectName("task_assignee")
+    box.setEditable(True)
+    mark_data(box)  # user names
+    box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    return box
+
+
+def due_box(day: dt.date, parent: QWidget) -> QDateEdit:
+    box = QDateEdit(QDate(day.year, day.month, day.day), parent)
+    box.setObjectName("task_due")
+    box.setCalendarPopup(True)
+    box.setDisplayFormat("yyyy-MM-dd")
+    return box
+
+
+def offer_users(session: Session, box: QComboBox, leave_out: set[str]) -> None:
+    """Fill ``box`` with the user names this device knows of, but ``leave_out``, keeping what was typed."""
+
+    def users(db: DbSession) -> list[str]:
+        return [u for u in tasks.known_users(db) if u not in leave_out]
+
+    def show(names: list[str]) -> None:
+        typed = box.currentText()
+        box.clear()
+        box.addItems(names)
+        box.setEditText(typed)
+
+    session.read(users, show)
+
+
 class AssignTaskDialog(QDialog):
     #: the new task's id
     assigned = Signal(str)
@@ -52,20 +85,12 @@ class AssignTaskDialog(QDialog):
         self.target = QComboBox(self)
         self.target.setObjectName("task_target")
         mark_data(self.target)  # records' names
-        self.assignee = QComboBox(self)
-        self.assignee.setObjectName("task_assignee")
-        self.assignee.setEditable(True)
-        mark_data(self.assignee)  # user names
-        self.assignee.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.assignee = assignee_box(self)
         line = self.assignee.lineEdit()
         if line is not None:
             line.setPlaceholderText(self.tr("User name"))
-        self.due = QDateEdit(self)
-        self.due.setObjectName("task_due")
-        self.due.setCalendarPopup(True)
-        self.due.setDisplayFormat("yyyy-MM-dd")
-        due = dt.date.today() + dt.timedelta(days=7)  # the app's one clock, as the form's checks read it
-        self.due.setDate(QDate(due.year, due.month, due.day))
+        # a week from today, by the app's one clock, as the form's checks read it
+        self.due = due_box(dt.date.today() + dt.timedelta(days=7), self)
         self.note = QPlainTextEdit(self)
         self.note.setObjectName("task_note")
         self.note.setTabChangesFocus(True)
@@ -101,18 +126,7 @@ class AssignTaskDialog(QDialog):
         self.kind.setFocus()
 
     def _load_users(self) -> None:
-        me = self.session.actor
-
-        def users(db: DbSession) -> list[str]:
-            return tasks.known_users(db, exclude=me)
-
-        def show(names: list[str]) -> None:
-            typed = self.assignee.currentText()
-            self.assignee.clear()
-            self.assignee.addItems(names)
-            self.assignee.setEditText(typed)
-
-        self.session.read(users, show)
+        offer_users(self.session, self.assignee, {self.session.actor})
 
     def search(self) -> None:
         kind, text = str(self.kind.currentData() or ""), self.search_box.text()
@@ -206,15 +220,8 @@ class ReassignTaskDialog(QDialog):
         self.setObjectName("reassign_task")
         self.setWindowTitle(self.tr("Reassign the task"))
         what = f"{display.code_name('task_kind', row.kind, lang)}：{row.target_text}"
-        self.assignee = QComboBox(self)
-        self.assignee.setObjectName("task_assignee")
-        self.assignee.setEditable(True)
-        mark_data(self.assignee)  # user names
-        self.assignee.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.due = QDateEdit(QDate(row.due_on.year, row.due_on.month, row.due_on.day), self)
-        self.due.setObjectName("task_due")
-        self.due.setCalendarPopup(True)
-        self.due.setDisplayFormat("yyyy-MM-dd")
+        self.assignee = assignee_box(self)
+        self.due = due_box(row.due_on, self)
         form = QFormLayout()
         form.addRow(display.entity_name("task", lang), mark_data(QLineEdit(what, self, readOnly=True)))
         form.addRow(self.tr("Now with"), mark_data(QLineEdit(row.assignee, self, readOnly=True)))
@@ -238,18 +245,7 @@ class ReassignTaskDialog(QDialog):
         self.assignee.setFocus()
 
     def _load_users(self) -> None:
-        me, now_with = self.session.actor, self.row.assignee
-
-        def users(db: DbSession) -> list[str]:
-            return [u for u in tasks.known_users(db, exclude=me) if u != now_with]
-
-        def show(names: list[str]) -> None:
-            typed = self.assignee.currentText()
-            self.assignee.clear()
-            self.assignee.addItems(names)
-            self.assignee.setEditText(typed)
-
-        self.session.read(users, show)
+        offer_users(self.session, self.assignee, {self.session.actor, self.row.assignee})
 
     def save(self) -> None:
         assignee = self.assignee.currentText().strip()
