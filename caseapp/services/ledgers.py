@@ -29,7 +29,7 @@ from caseapp.domain.fields import field_label
 from caseapp.domain.households import HEAD
 from caseapp.services import display
 
-Kind = Literal["text", "id", "int", "money", "date"]
+Kind = Literal["text", "id", "int", "money", "date", "percent", "decimal"]
 IN_PAYMENT = ("active", "review_due", "taper")
 UNDER_NOTICE = ("public_notice",)
 
@@ -42,6 +42,10 @@ class Column:
     total: bool = False
     #: the record field it shows (entity, field), if it shows one: its privacy facts apply
     source: tuple[str, str] | None = None
+    #: a rate: its total is the ratio of the totals of these two columns (numerator, denominator; 0-based)
+    ratio: tuple[int, int] | None = None
+    #: a mean: its total is weighted by this column's values (0-based)
+    weight: int | None = None
 
 
 def _field(cls: type[Record], name: str, kind: Kind = "text", *, total: bool = False, prefix: str = "") -> Column:

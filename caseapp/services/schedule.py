@@ -71,13 +71,29 @@ def in_scope(org_code: Any, scope: Sequence[str] | None) -> Any:
     return or_(*(func.substr(org_code, 1, len(code)) == code for code in scope))
 
 
+def due_day(last_visit: Any) -> Any:
+    """SQL: the day an elder's next visit falls due (ISO date text), the rule of next_visit_due: the
+    interval after the last visit (``last_visit``, a column of the latest visit's time), else the day the
+    profile was made. Reads ElderProfile's columns."""
+    rules = refdata.rules()
+    tiers = refdata.dictionary("risk_tier")
+    by_tier = case(*((ElderProfile.risk_tier == t, rules.visit_interval_days(t)) for t in tiers),
+                   else_=rules.visit_interval_days("normal"))
+    interval = func.coalesce(ElderProfile.visit_interval_days, by_tier)
+    return case((last_visit.is_(None), func.date(ElderProfile.created_at)),
+                else_=func.date(last_visit, "+" + cast(interval, String) + " days"))
+
+
 def visits_due(session: Session, today: dt.date, horizon_days: int = 7,
                org_codes: list[str] | None = None, scope: Sequence[str] | None = None) -> list[DueVisit]:
     """Elders whose next visit falls within ``horizon_days`` of today (overdue first), in
-    ``scope`` (org units and everything below them) when one is given."""
+    ``scope`` (org units and everything below them) when one is given. Worked out, filtered and
+    ordered in SQL: Python only wraps the rows due."""
     last = (select(CareVisit.elder_id, func.max(CareVisit.visited_at).label("last"))
             .where(CareVisit.archived.is_(False)).group_by(CareVisit.elder_id).subquery())
-    query = (select(ElderProfile, Member.name, Household.address, last.c.last)
+    due = due_day(last.c.last)
+    query = (select(ElderProfile.id, ElderProfile.household_id, Member.name, Household.address,
+                    ElderProfile.risk_tier, last.c.last, due.label("due"))
              .join(Member, Member.id == ElderProfile.member_id)
              .join(Household, Household.id == ElderProfile.household_id)
              .outerjoin(last, last.c.elder_id == ElderProfile.id)
@@ -86,25 +102,13 @@ def visits_due(session: Session, today: dt.date, horizon_days: int = 7,
         query = query.where(ElderProfile.org_code.in_(org_codes))
     query = query.where(in_scope(ElderProfile.org_code, scope))
     limit = today + dt.timedelta(days=horizon_days)
-    # Filter in SQL, so a 50,000-household workspace hands Python only the elders actually due
-    # (the same rule as next_visit_due: the interval after the last visit, else the profile's date).
-    rules = refdata.rules()
-    tiers = refdata.dictionary("risk_tier")
-    by_tier = case(*((ElderProfile.risk_tier == t, rules.visit_interval_days(t)) for t in tiers),
-                   else_=rules.visit_interval_days("normal"))
-    interval = func.coalesce(ElderProfile.visit_interval_days, by_tier)
-    due_day = case((last.c.last.is_(None), func.date(ElderProfile.created_at)),
-                   else_=func.date(last.c.last, "+" + cast(interval, String) + " days"))
-    query = query.where(due_day <= limit.isoformat())
-    due: list[DueVisit] = []
-    for profile, name, address, last_raw in session.execute(query):
-        last_visit = _as_datetime(last_raw)
-        when = next_visit_due(profile, last_visit)
-        if when <= limit:
-            due.append(DueVisit(profile.id, profile.household_id, name, address, profile.risk_tier,
-                                last_visit, when, max(0, (today - when).days)))
-    due.sort(key=lambda d: (d.due, d.name))
-    return due
+    query = query.where(due <= limit.isoformat()).order_by(due, Member.name)
+    out: list[DueVisit] = []
+    for elder_id, household_id, name, address, tier, last_raw, due_raw in session.execute(query):
+        when = dt.date.fromisoformat(due_raw)
+        out.append(DueVisit(elder_id, household_id, name, address, tier, _as_datetime(last_raw), when,
+                            max(0, (today - when).days)))
+    return out
 
 
 def _as_datetime(value: Any) -> dt.datetime | None:

@@ -24,13 +24,14 @@ from openpyxl.utils import get_column_letter
 from caseapp.crypto.keyfile import check_passphrase
 from caseapp.fileio import atomic_write_bytes
 from caseapp.services import access
-from caseapp.services.ledgers import LEDGERS, Ledger
+from caseapp.services.ledgers import LEDGERS, Column, Ledger
 from caseapp.store.workspace import Workspace
 
 FONT = "宋体"
 THIN = Side(style="thin", color="808080")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-FORMATS = {"id": "@", "money": "#,##0.00", "int": "0", "date": "yyyy-mm-dd", "text": "@"}
+FORMATS = {"id": "@", "money": "#,##0.00", "int": "0", "date": "yyyy-mm-dd", "text": "@", "percent": "0.0%",
+           "decimal": "0.0"}
 
 
 def _width(value: Any) -> int:
@@ -50,10 +51,43 @@ def _cell_value(value: Any, kind: str) -> Any:
 
 
 def workbook_bytes(ledger: Ledger) -> bytes:
+    return book_bytes([("台账", ledger)])
+
+
+def book_bytes(sheets: list[tuple[str, Ledger]]) -> bytes:
+    """A workbook of one sheet per ledger (sheet names are cut to Excel's 31 characters)."""
     book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "台账"[:31]
+    first = book.active
+    assert first is not None
+    book.remove(first)
+    for name, ledger in sheets:
+        _write_sheet(book.create_sheet(_sheet_name(name)), ledger)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _sheet_name(name: str) -> str:
+    return "".join("_" if ch in "[]:*?/\\" else ch for ch in name)[:31]
+
+
+def _total_formula(ledger: Ledger, column: Column, first: int, last: int) -> str | None:
+    def rng(index: int) -> str:
+        letter = get_column_letter(index + 1)
+        return f"{letter}{first}:{letter}{last}"
+
+    if column.ratio is not None:
+        num, den = (rng(i) for i in column.ratio)
+        return f'=IF(SUM({den})=0,"",SUM({num})/SUM({den}))'
+    if column.weight is not None:
+        own, weight = rng(ledger.columns.index(column)), rng(column.weight)
+        return f'=IF(SUM({weight})=0,"",SUMPRODUCT({own},{weight})/SUM({weight}))'
+    if column.total:
+        return f"=SUM({rng(ledger.columns.index(column))})"
+    return None
+
+
+def _write_sheet(sheet: Any, ledger: Ledger) -> None:
     width = len(ledger.columns)
     last = get_column_letter(width)
     sheet.append([ledger.title])
@@ -88,13 +122,12 @@ def workbook_bytes(ledger: Ledger) -> bytes:
             cell.border = BOX
             widths[col - 1] = max(widths[col - 1], _width(row[col - 1]))
     first_data, last_data = header_row + 1, r
-    if any(c.total for c in ledger.columns):
+    if any(c.total or c.ratio or c.weight is not None for c in ledger.columns):
         totals: list[Any] = ["合计"] + [None] * (width - 1)
         for col, column in enumerate(ledger.columns, start=1):
-            if column.total and last_data >= first_data:
-                letter = get_column_letter(col)
-                totals[col - 1] = f"=SUM({letter}{first_data}:{letter}{last_data})"
-            elif column.total:
+            if col > 1 and last_data >= first_data:
+                totals[col - 1] = _total_formula(ledger, column, first_data, last_data)
+            elif col > 1 and column.total:
                 totals[col - 1] = 0
         sheet.append(totals)
         r = sheet.max_row
@@ -102,7 +135,7 @@ def workbook_bytes(ledger: Ledger) -> bytes:
             cell = sheet.cell(row=r, column=col)
             cell.font = Font(name=FONT, size=10, bold=True)
             cell.border = BOX
-            cell.number_format = FORMATS[column.kind] if column.total else "@"
+            cell.number_format = FORMATS[column.kind] if col > 1 else "@"
     if ledger.footer:
         sheet.append([])
         sheet.append([ledger.footer])
@@ -119,9 +152,6 @@ def workbook_bytes(ledger: Ledger) -> bytes:
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_options.horizontalCentered = True
     sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 #: the first bytes of the OLE container a password-protected workbook is stored in
