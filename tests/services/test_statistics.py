@@ -58,7 +58,8 @@ def put(s: Session, cls: type[Record], **values: Any) -> Any:
 def seed(ws: Workspace) -> None:
     """The hand-counted month (May 2026) of one community, and one case next door."""
     with ws.write() as s:
-        homes = [household(s, head_name=name) for name in ("张伟", "李娜", "王强", "刘洋", "陈静", "杨帆", "赵敏", "黄磊")]
+        heads = ("张伟", "李娜", "王强", "刘洋", "陈静", "杨帆", "赵敏", "黄磊")
+        homes = [household(s, head_name=name) for name in heads]
         for home in homes:
             member(s, home.id)
         next_door = household(s, org_code=OTHER, head_name="邻社区")
