@@ -10,6 +10,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6 import __version__ as PYSIDE_VERSION
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QChartView,
+    QLineSeries,
+    QValueAxis,
+)
 from PySide6.QtCore import (
     QAbstractItemModel,
     QAbstractTableModel,
@@ -173,12 +182,17 @@ __all__ = [
     "QAbstractTextDocumentLayout",
     "QAction",
     "QApplication",
+    "QBarCategoryAxis",
+    "QBarSeries",
+    "QBarSet",
     "QBuffer",
     "QButtonGroup",
     "QByteArray",
     "QCalendarWidget",
     "QCamera",
     "QCameraDevice",
+    "QChart",
+    "QChartView",
     "QCheckBox",
     "QCloseEvent",
     "QColor",
@@ -215,6 +229,7 @@ __all__ = [
     "QLayout",
     "QLibraryInfo",
     "QLineEdit",
+    "QLineSeries",
     "QListView",
     "QListWidget",
     "QListWidgetItem",
@@ -272,6 +287,7 @@ __all__ = [
     "QTranslator",
     "QUrl",
     "QVBoxLayout",
+    "QValueAxis",
     "QWidget",
     "Qt",
     "QtMsgType",

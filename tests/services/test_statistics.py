@@ -56,74 +56,78 @@ def put(s: Session, cls: type[Record], **values: Any) -> Any:
 
 
 def seed(ws: Workspace) -> None:
-    """The hand-counted month (May 2026) of one community, and one case next door."""
     with ws.write() as s:
-        heads = ("张伟", "李娜", "王强", "刘洋", "陈静", "杨帆", "赵敏", "黄磊")
-        homes = [household(s, head_name=name) for name in heads]
-        for home in homes:
-            member(s, home.id)
-        next_door = household(s, org_code=OTHER, head_name="邻社区")
+        seed_records(s)
 
-        def case(home: Any, **values: Any) -> Any:
-            values.setdefault("category", "dibao")
-            values.setdefault("org_code", home.org_code)
-            return put(s, AssistanceCase, household_id=home.id, **values)
 
-        # A: in payment since March, due for review on 20 May and not reviewed
-        case(homes[0], status="active", approved_on=dt.date(2026, 3, 10), people_covered=3,
-             monthly_amount=Decimal("1500.00"), next_review_date=dt.date(2026, 5, 20))
-        # B: approved in May
-        case(homes[1], status="active", approved_on=dt.date(2026, 5, 12), people_covered=2,
-             monthly_amount=Decimal("800.50"), next_review_date=dt.date(2027, 5, 12))
-        # C: in payment since December, stopped on 20 May (its 停保 step)
-        c = case(homes[2], status="stopped", approved_on=dt.date(2025, 12, 1), people_covered=4,
-                 monthly_amount=Decimal("0"))
-        put(s, CaseStep, case_id=c.id, action="stop", from_state="active", to_state="stopped",
-            taken_at=utc("2026-05-20T02:00:00"))
-        # D: a low-income case approved on 3 May and stopped on 25 May
-        d = case(homes[3], category="low_income", status="stopped", approved_on=dt.date(2026, 5, 3),
-                 people_covered=2)
-        put(s, CaseStep, case_id=d.id, action="stop", from_state="active", to_state="stopped",
-            taken_at=utc("2026-05-25T03:00:00"))
-        # E: an application still being handled
-        case(homes[4], status="investigation")
-        # G: reviewed on 8 May, its amount cut from 900 to 700 from May; its next review overdue
-        g = case(homes[5], status="review_due", approved_on=dt.date(2026, 2, 1), people_covered=1,
-                 monthly_amount=Decimal("700.00"), next_review_date=dt.date(2026, 4, 30))
-        put(s, CaseReview, case_id=g.id, reviewed_on=dt.date(2026, 5, 8), outcome="decrease",
-            old_amount=Decimal("900.00"), new_amount=Decimal("700.00"), effective_month="2026-05")
-        # F: next door, outside the scope counted
-        case(next_door, status="active", approved_on=dt.date(2026, 1, 1), people_covered=1,
-             monthly_amount=Decimal("600.00"))
+def seed_records(s: Session) -> None:
+    """The hand-counted month (May 2026) of one community, and one case next door."""
+    heads = ("张伟", "李娜", "王强", "刘洋", "陈静", "杨帆", "赵敏", "黄磊")
+    homes = [household(s, head_name=name) for name in heads]
+    for home in homes:
+        member(s, home.id)
+    next_door = household(s, org_code=OTHER, head_name="邻社区")
 
-        elder_x = member(s, homes[6].id, name="高风险老人")
-        elder_y = member(s, homes[7].id, name="一般老人")
-        x = put(s, ElderProfile, household_id=homes[6].id, member_id=elder_x.id, risk_tier="high",
-                created_at=utc("2026-01-05T02:00:00"))
-        y = put(s, ElderProfile, household_id=homes[7].id, member_id=elder_y.id, risk_tier="normal",
-                created_at=utc("2026-01-05T02:00:00"))
-        # X (weekly): visited on 3 and 9 May, so due again on 16 May: overdue by the month's end
-        for day in ("2026-05-03T02:00:00", "2026-05-09T02:00:00"):
-            put(s, CareVisit, elder_id=x.id, visited_at=utc(day))
-        # Y (quarterly): visited on 20 April, next due in July
-        put(s, CareVisit, elder_id=y.id, visited_at=utc("2026-04-20T02:00:00"))
+    def case(home: Any, **values: Any) -> Any:
+        values.setdefault("category", "dibao")
+        values.setdefault("org_code", home.org_code)
+        return put(s, AssistanceCase, household_id=home.id, **values)
 
-        def event(occurred: str, status: str, closed: str | None) -> None:
-            ev = put(s, GridEvent, title="楼道堆放杂物", category="01", occurred_at=utc(occurred), status=status)
-            if closed:
-                put(s, GridEventUpdate, event_id=ev.id, at=utc(closed), from_status="verified", to_status="closed")
+    # A: in payment since March, due for review on 20 May and not reviewed
+    case(homes[0], status="active", approved_on=dt.date(2026, 3, 10), people_covered=3,
+         monthly_amount=Decimal("1500.00"), next_review_date=dt.date(2026, 5, 20))
+    # B: approved in May
+    case(homes[1], status="active", approved_on=dt.date(2026, 5, 12), people_covered=2,
+         monthly_amount=Decimal("800.50"), next_review_date=dt.date(2027, 5, 12))
+    # C: in payment since December, stopped on 20 May (its 停保 step)
+    c = case(homes[2], status="stopped", approved_on=dt.date(2025, 12, 1), people_covered=4,
+             monthly_amount=Decimal("0"))
+    put(s, CaseStep, case_id=c.id, action="stop", from_state="active", to_state="stopped",
+        taken_at=utc("2026-05-20T02:00:00"))
+    # D: a low-income case approved on 3 May and stopped on 25 May
+    d = case(homes[3], category="low_income", status="stopped", approved_on=dt.date(2026, 5, 3),
+             people_covered=2)
+    put(s, CaseStep, case_id=d.id, action="stop", from_state="active", to_state="stopped",
+        taken_at=utc("2026-05-25T03:00:00"))
+    # E: an application still being handled
+    case(homes[4], status="investigation")
+    # G: reviewed on 8 May, its amount cut from 900 to 700 from May; its next review overdue
+    g = case(homes[5], status="review_due", approved_on=dt.date(2026, 2, 1), people_covered=1,
+             monthly_amount=Decimal("700.00"), next_review_date=dt.date(2026, 4, 30))
+    put(s, CaseReview, case_id=g.id, reviewed_on=dt.date(2026, 5, 8), outcome="decrease",
+        old_amount=Decimal("900.00"), new_amount=Decimal("700.00"), effective_month="2026-05")
+    # F: next door, outside the scope counted
+    case(next_door, status="active", approved_on=dt.date(2026, 1, 1), people_covered=1,
+         monthly_amount=Decimal("600.00"))
 
-        event("2026-05-02T01:00:00", "closed", "2026-05-04T01:00:00")    # 48 hours
-        event("2026-05-10T01:00:00", "in_progress", None)
-        event("2026-04-28T01:00:00", "closed", "2026-05-02T01:00:00")    # reported in April; 96 hours
-        put(s, Referral, client_name="王芳", from_org="洪桥家综", to_org="越秀区残联", status="sent",
-            created_at=utc("2026-05-05T02:00:00"))
-        first = put(s, DisasterReport, stage="initial", disaster_type="flood", occurred_at=utc("2026-05-15T00:00:00"),
-                    reported_at=utc("2026-05-15T01:00:00"), place="小北路", affected=100, relocated=10,
-                    direct_loss=Decimal("5000"), reporter="灾害信息员")
-        put(s, DisasterReport, series_id=first.id, stage="update", disaster_type="flood",
-            occurred_at=utc("2026-05-15T00:00:00"), reported_at=utc("2026-05-16T01:00:00"), place="小北路",
-            affected=150, relocated=12, direct_loss=Decimal("8000"), reporter="灾害信息员")
+    elder_x = member(s, homes[6].id, name="高风险老人")
+    elder_y = member(s, homes[7].id, name="一般老人")
+    x = put(s, ElderProfile, household_id=homes[6].id, member_id=elder_x.id, risk_tier="high",
+            created_at=utc("2026-01-05T02:00:00"))
+    y = put(s, ElderProfile, household_id=homes[7].id, member_id=elder_y.id, risk_tier="normal",
+            created_at=utc("2026-01-05T02:00:00"))
+    # X (weekly): visited on 3 and 9 May, so due again on 16 May: overdue by the month's end
+    for day in ("2026-05-03T02:00:00", "2026-05-09T02:00:00"):
+        put(s, CareVisit, elder_id=x.id, visited_at=utc(day))
+    # Y (quarterly): visited on 20 April, next due in July
+    put(s, CareVisit, elder_id=y.id, visited_at=utc("2026-04-20T02:00:00"))
+
+    def event(occurred: str, status: str, closed: str | None) -> None:
+        ev = put(s, GridEvent, title="楼道堆放杂物", category="01", occurred_at=utc(occurred), status=status)
+        if closed:
+            put(s, GridEventUpdate, event_id=ev.id, at=utc(closed), from_status="verified", to_status="closed")
+
+    event("2026-05-02T01:00:00", "closed", "2026-05-04T01:00:00")    # 48 hours
+    event("2026-05-10T01:00:00", "in_progress", None)
+    event("2026-04-28T01:00:00", "closed", "2026-05-02T01:00:00")    # reported in April; 96 hours
+    put(s, Referral, client_name="王芳", from_org="洪桥家综", to_org="越秀区残联", status="sent",
+        created_at=utc("2026-05-05T02:00:00"))
+    first = put(s, DisasterReport, stage="initial", disaster_type="flood", occurred_at=utc("2026-05-15T00:00:00"),
+                reported_at=utc("2026-05-15T01:00:00"), place="小北路", affected=100, relocated=10,
+                direct_loss=Decimal("5000"), reporter="灾害信息员")
+    put(s, DisasterReport, series_id=first.id, stage="update", disaster_type="flood",
+        occurred_at=utc("2026-05-15T00:00:00"), reported_at=utc("2026-05-16T01:00:00"), place="小北路",
+        affected=150, relocated=12, direct_loss=Decimal("8000"), reporter="灾害信息员")
 
 
 @pytest.fixture

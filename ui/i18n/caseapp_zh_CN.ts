@@ -1369,6 +1369,25 @@
     </message>
 </context>
 <context>
+    <name>ReportDialog</name>
+    <message>
+        <source>Export the monthly report</source>
+        <translation>导出统计月报</translation>
+    </message>
+    <message>
+        <source>This table</source>
+        <translation>当前表</translation>
+    </message>
+    <message>
+        <source>Every table (one sheet each)</source>
+        <translation>全部表格（每表一个工作表）</translation>
+    </message>
+    <message>
+        <source>Tables</source>
+        <translation>表格</translation>
+    </message>
+</context>
+<context>
     <name>ReturnedModel</name>
     <message>
         <source>Household</source>
@@ -1520,6 +1539,60 @@
     <message>
         <source>Write %1 first: the step is signed with it.</source>
         <translation>请先填写%1：办理时须一并签署。</translation>
+    </message>
+</context>
+<context>
+    <name>StatTableModel</name>
+    <message>
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+</context>
+<context>
+    <name>StatisticsPage</name>
+    <message>
+        <source>&amp;Area</source>
+        <translation>范围(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Month</source>
+        <translation>月份(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Export monthly report…</source>
+        <translation>导出月报(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Save c&amp;hart…</source>
+        <translation>保存图表(&amp;H)…</translation>
+    </message>
+    <message>
+        <source>Statistics</source>
+        <translation>统计月报</translation>
+    </message>
+    <message>
+        <source>My area</source>
+        <translation>我的辖区</translation>
+    </message>
+    <message>
+        <source>Everything on this device</source>
+        <translation>本机全部数据</translation>
+    </message>
+    <message>
+        <source>Counting…</source>
+        <translation>正在统计…</translation>
+    </message>
+    <message>
+        <source>Save the chart</source>
+        <translation>保存图表</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <source>The chart could not be saved to %1</source>
+        <translation>图表未能保存到 %1</translation>
     </message>
 </context>
 <context>
@@ -1862,6 +1935,20 @@
         <source>Next step:</source>
         <extracomment>target state</extracomment>
         <translation>办理：</translation>
+    </message>
+</context>
+<context>
+    <name>page</name>
+    <message>
+        <source>No password (figures only, no personal data)</source>
+        <translation>不设密码（仅统计数字，不含个人信息）</translation>
+    </message>
+</context>
+<context>
+    <name>self.page</name>
+    <message>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
     </message>
 </context>
 </TS>

@@ -13,6 +13,7 @@ from ui.pages.quality import QualityPage
 from ui.pages.queue import QueuePage
 from ui.pages.referrals import ReferralsPage
 from ui.pages.settings import SettingsPage
+from ui.pages.statistics import StatisticsPage
 from ui.pages.sync import SyncPage
 from ui.pages.today import TodayPage
 from ui.pages.visits import VisitsPage
@@ -78,8 +79,9 @@ class MainScreen(QWidget):
         self.sync_page = SyncPage(session, sync, self)
         self.settings = SettingsPage(session, self)
         self.quality = QualityPage(session, self)
+        self.statistics = StatisticsPage(session, self)
         self.pages: list[Page] = [self.today, self.queue, self.households, self.visits, self.grid, self.referrals,
-                                  self.sync_page, self.settings, self.quality]
+                                  self.sync_page, self.settings, self.quality, self.statistics]
         self.nav = QListWidget(self)
         self.nav.setObjectName("nav")
         self.nav.setStyleSheet("QListWidget#nav { font-size: 11pt; } QListWidget#nav::item { padding: 7px 6px; }")
@@ -132,11 +134,11 @@ class MainScreen(QWidget):
         sync.status_changed.connect(self._show_sync_status)
         sync.started.connect(lambda: self.sync_indicator.setText(self.tr("Syncing…")))
         sync.progress.connect(self._show_sync_progress)
-        # From the keyboard: Ctrl+1 … Ctrl+9 choose the pages in the order the bar lists them, with
+        # From the keyboard: Ctrl+1 … Ctrl+9 and Ctrl+0 choose the pages in the order the bar lists them, with
         # the focus on the page; Ctrl+F goes to the search box. (Inside a dialog these do nothing:
         # the shortcuts belong to the main window.)
         for n, page in enumerate(self.pages, start=1):
-            keys = QKeySequence(f"Ctrl+{n}")
+            keys = QKeySequence(f"Ctrl+{n % 10}")  # the tenth is Ctrl+0
             QShortcut(keys, self, lambda p=page: self.go(p, focus=True))
             item = self.nav.item(n - 1)
             item.setToolTip(f"{item.text()} ({keys.toString(QKeySequence.SequenceFormat.NativeText)})")
