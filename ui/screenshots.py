@@ -10,6 +10,7 @@ box, so the run stops with a message instead of writing useless pictures.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 import tempfile
@@ -19,7 +20,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from caseapp.services import listing
+from caseapp.services import listing, statistics
 from caseapp.store.workspace import Workspace
 from ui import language
 from ui.adapters import demo
@@ -79,7 +80,6 @@ def make_workspace(folder: Path) -> Path:
 def assign_demo_tasks(ws: Workspace) -> None:
     """What the work queue shows: cases submitted for the street's review (one of them returned
     for a missing paper), an overdue task for the user and one for a colleague."""
-    import datetime as dt
 
     from sqlalchemy import select
 
@@ -190,6 +190,17 @@ def shoot(app: QApplication, lang: str, workspace: Path, scratch: Path, out: Pat
         page = main.sync_page
         wait(app, lambda: bool(page.server.text()) and page.conflicts.ready and page.panel.row is not None)
         save(window, out, lang, "sync")
+
+        main.go(main.statistics)
+        stats = main.statistics
+        last_month = stats.month_box.findData(str(statistics.Month.of(dt.date.today()).shift(-1)))
+        stats.month_box.setCurrentIndex(last_month)
+        stats.tabs.setCurrentWidget(stats.pages["changes"])
+        wait(app, lambda: stats.counted is not None and stats.counted.month == stats.month())
+        save(window, out, lang, "statistics")
+        stats.tabs.setCurrentWidget(stats.pages["visits"])
+        wait(app, lambda: True)
+        save(window, out, lang, "statistics-visits")
 
         main.go(main.settings)
         wait(app, lambda: True)

@@ -137,6 +137,7 @@ class TableTab(QWidget):
         self.view = RecordTable(self)
         self.view.setObjectName(f"stats_{key}")
         self.view.setModel(self.model)
+        self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 8)
         self.chart = QChart()
         self.chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
         self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
@@ -148,8 +149,9 @@ class TableTab(QWidget):
         split = QSplitter(Qt.Orientation.Vertical, self)
         split.addWidget(self.view)
         split.addWidget(self.chart_view)
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 1)
+        # the table needs a dozen rows; the chart takes the rest
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(split)
@@ -157,6 +159,10 @@ class TableTab(QWidget):
     def show_table(self, table: statistics.Table, lang: str, trend: statistics.Trend | None) -> None:
         self.model.show(table, lang)
         self.view.resizeColumnsToContents()
+        # as tall as its rows (and a scroll bar): the chart takes the rest of the page
+        rows = self.view.verticalHeader().defaultSectionSize() * self.model.rowCount()
+        self.view.setMaximumHeight(rows + self.view.horizontalHeader().height() + 2 * self.view.frameWidth()
+                                   + self.view.horizontalScrollBar().sizeHint().height())
         self.chart.removeAllSeries()
         for axis in self.chart.axes():
             self.chart.removeAxis(axis)
@@ -197,19 +203,26 @@ class TableTab(QWidget):
         line.setColor(QColor(PALETTE[0]))
         for i, value in enumerate(trend.in_payment):
             line.append(i, float(value))
-        peak = max([peak, *map(float, trend.in_payment)])
         self.chart.addSeries(bars)
         self.chart.addSeries(line)
         self.chart.setTitle(statistics.title(table.key, lang))
         months = QBarCategoryAxis()
         months.append([f"{m.month}月" if lang == "zh" else f"{m.month:02d}/{m.year % 100:02d}" for m in trend.months])
-        values = self._axes(bars, months, peak)
+        self._axes(bars, months, peak)
+        # households in payment run in the thousands, the month's changes in tens: an axis each
+        level = QValueAxis()
+        level.setRange(0, max(4.0, max(trend.in_payment, default=0) * 1.1))
+        level.applyNiceNumbers()
+        level.setLabelFormat("%d")
+        level.setLinePenColor(QColor(PALETTE[0]))
+        self.chart.addAxis(level, Qt.AlignmentFlag.AlignRight)
         line.attachAxis(months)
-        line.attachAxis(values)
+        line.attachAxis(level)
 
     def _axes(self, series: QBarSeries, categories: QBarCategoryAxis, peak: float) -> QValueAxis:
         values = QValueAxis()
-        values.setRange(0, max(1.0, peak * 1.1))
+        values.setRange(0, max(4.0, peak * 1.1))
+        values.applyNiceNumbers()
         values.setLabelFormat("%d")
         self.chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
         self.chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
