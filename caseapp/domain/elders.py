@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped
 
 from caseapp.domain.base import Record, register
@@ -115,6 +115,8 @@ class CareVisit(Record):
     correction is a new visit whose `corrects_id` points at the visit it corrects."""
 
     __tablename__ = "care_visits"
+    # an elder's latest visit is one index seek (the visits-due list and the statistics)
+    __table_args__ = (Index("ix_care_visits_elder_id_archived_visited_at", "elder_id", "archived", "visited_at"),)
     entity = "care_visit"
     label = ("探访记录", "Care visit")
     summary = ("visited_at", "method")

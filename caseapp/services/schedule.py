@@ -71,38 +71,51 @@ def in_scope(org_code: Any, scope: Sequence[str] | None) -> Any:
     return or_(*(func.substr(org_code, 1, len(code)) == code for code in scope))
 
 
-def due_day(last_visit: Any) -> Any:
+def due_day(last_visit: Any, profile: Any = ElderProfile) -> Any:
     """SQL: the day an elder's next visit falls due (ISO date text), the rule of next_visit_due: the
-    interval after the last visit (``last_visit``, a column of the latest visit's time), else the day the
-    profile was made. Reads ElderProfile's columns."""
+    interval after the last visit (``last_visit``, the latest visit's time), else the day the profile
+    was made. ``profile`` holds the profile's columns (the table, or a subquery's ``c``)."""
     rules = refdata.rules()
     tiers = refdata.dictionary("risk_tier")
-    by_tier = case(*((ElderProfile.risk_tier == t, rules.visit_interval_days(t)) for t in tiers),
+    by_tier = case(*((profile.risk_tier == t, rules.visit_interval_days(t)) for t in tiers),
                    else_=rules.visit_interval_days("normal"))
-    interval = func.coalesce(ElderProfile.visit_interval_days, by_tier)
-    return case((last_visit.is_(None), func.date(ElderProfile.created_at)),
+    interval = func.coalesce(profile.visit_interval_days, by_tier)
+    return case((last_visit.is_(None), func.date(profile.created_at)),
                 else_=func.date(last_visit, "+" + cast(interval, String) + " days"))
+
+
+def last_visit(before: str | None = None) -> Any:
+    """SQL, correlated with ElderProfile: the time of the elder's latest visit (before ``before``, UTC
+    text, when given); one seek of the (elder, archived, time) index."""
+    query = select(func.max(CareVisit.visited_at)).where(CareVisit.elder_id == ElderProfile.id,
+                                                         CareVisit.archived.is_(False))
+    if before is not None:
+        query = query.where(CareVisit.visited_at < before)
+    return query.correlate(ElderProfile).scalar_subquery()
 
 
 def visits_due(session: Session, today: dt.date, horizon_days: int = 7,
                org_codes: list[str] | None = None, scope: Sequence[str] | None = None) -> list[DueVisit]:
     """Elders whose next visit falls within ``horizon_days`` of today (overdue first), in
     ``scope`` (org units and everything below them) when one is given. Worked out, filtered and
-    ordered in SQL: Python only wraps the rows due."""
-    last = (select(CareVisit.elder_id, func.max(CareVisit.visited_at).label("last"))
-            .where(CareVisit.archived.is_(False)).group_by(CareVisit.elder_id).subquery())
-    due = due_day(last.c.last)
-    query = (select(ElderProfile.id, ElderProfile.household_id, Member.name, Household.address,
-                    ElderProfile.risk_tier, last.c.last, due.label("due"))
-             .join(Member, Member.id == ElderProfile.member_id)
-             .join(Household, Household.id == ElderProfile.household_id)
-             .outerjoin(last, last.c.elder_id == ElderProfile.id)
-             .where(ElderProfile.archived.is_(False)))
+    ordered in SQL: each elder's due day from their latest visit first (materialised, so the latest
+    visit is sought once per elder), then names and addresses for the elders due only."""
+    elders = (select(ElderProfile.id, ElderProfile.household_id, ElderProfile.member_id, ElderProfile.risk_tier,
+                     ElderProfile.created_at, ElderProfile.visit_interval_days, last_visit().label("last"))
+              .where(ElderProfile.archived.is_(False), in_scope(ElderProfile.org_code, scope)))
     if org_codes:
-        query = query.where(ElderProfile.org_code.in_(org_codes))
-    query = query.where(in_scope(ElderProfile.org_code, scope))
+        elders = elders.where(ElderProfile.org_code.in_(org_codes))
+    latest = elders.cte("latest").prefix_with("MATERIALIZED")
+    dated = (select(latest.c.id, latest.c.household_id, latest.c.member_id, latest.c.risk_tier, latest.c.last,
+                    due_day(latest.c.last, latest.c).label("due"))
+             .cte("dated").prefix_with("MATERIALIZED"))
     limit = today + dt.timedelta(days=horizon_days)
-    query = query.where(due <= limit.isoformat()).order_by(due, Member.name)
+    query = (select(dated.c.id, dated.c.household_id, Member.name, Household.address, dated.c.risk_tier,
+                    dated.c.last, dated.c.due)
+             .join(Member, Member.id == dated.c.member_id)
+             .join(Household, Household.id == dated.c.household_id)
+             .where(dated.c.due <= limit.isoformat())
+             .order_by(dated.c.due, Member.name))
     out: list[DueVisit] = []
     for elder_id, household_id, name, address, tier, last_raw, due_raw in session.execute(query):
         when = dt.date.fromisoformat(due_raw)

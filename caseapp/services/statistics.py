@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -298,18 +299,19 @@ def _reviews(db: Session, scope: Sequence[str] | None, month: Month, today: dt.d
 def _visits(db: Session, scope: Sequence[str] | None, month: Month, today: dt.date) -> dict[str, list[Any]]:
     e, v = ElderProfile, CareVisit
     start, end = month.utc_bounds()
-    in_month = and_(v.visited_at >= start, v.visited_at < end, v.archived.is_(False))
     visited = (select(v.elder_id.label("elder_id"), func.count().label("visits"))
-               .where(in_month).group_by(v.elder_id).subquery())
-    last = (select(v.elder_id.label("elder_id"), func.max(v.visited_at).label("last"))
-            .where(v.archived.is_(False), v.visited_at < end).group_by(v.elder_id).subquery())
-    as_of = min(today, month.last)
-    overdue = schedule.due_day(last.c.last) < as_of.isoformat()
-    query = (select(e.risk_tier, func.count(), _count_if(visited.c.visits.is_not(None)),
+               .where(v.visited_at >= start, v.visited_at < end, v.archived.is_(False))
+               .group_by(v.elder_id).subquery())
+    # each elder's latest visit before the month's end (one index seek each), then the due day from it
+    elders = (select(e.id, e.risk_tier, e.created_at, e.visit_interval_days,
+                     schedule.last_visit(before=end).label("last"))
+              .where(_scope(e, scope)).cte("elders").prefix_with("MATERIALIZED"))
+    overdue = schedule.due_day(elders.c.last, elders.c) < min(today, month.last).isoformat()
+    query = (select(elders.c.risk_tier, func.count(), _count_if(visited.c.visits.is_not(None)),
                     func.coalesce(func.sum(visited.c.visits), 0), _count_if(overdue))
-             .outerjoin(visited, visited.c.elder_id == e.id)
-             .outerjoin(last, last.c.elder_id == e.id)
-             .where(_scope(e, scope)).group_by(e.risk_tier))
+             .select_from(elders)
+             .outerjoin(visited, visited.c.elder_id == elders.c.id)
+             .group_by(elders.c.risk_tier))
     out = _by(db.execute(query), 4)
     return {code: [n, seen, None, visits, late] for code, (n, seen, visits, late) in out.items()}
 
@@ -461,17 +463,22 @@ def compute_all(db: Session, scope: Sequence[str] | None, month: Month, today: d
 
 
 def trend(db: Session, scope: Sequence[str] | None, month: Month, months: int = TREND_MONTHS) -> Trend:
-    """In payment at each month's end, and each month's 新增 and 停保, in one pass over the cases."""
+    """In payment at each month's end, and each month's 新增 and 停保: two GROUP BYs over the cases
+    (starts by month, ends by month). A case ends on or after it starts, so in payment at an instant is
+    the cases started before it less those ended before it: running sums of the two."""
     span = _case_span().where(_scope(AssistanceCase, scope)).subquery()
     chosen = [month.shift(k - months + 1) for k in range(months)]
-    columns: list[Any] = []
+    window = chosen[0].first.isoformat()
+    started, ended = Counter[str](), Counter[str]()
+    for column, counts in ((span.c.start, started), (span.c.end, ended)):
+        bucket = case((column < window, ""), else_=_month_of(column))
+        for key, n in db.execute(select(bucket, func.count()).where(column.is_not(None)).group_by(bucket)):
+            counts[str(key)] += int(n)
+    in_payment, running = [], started[""] - ended[""]
     for m in chosen:
-        first, after = m.first.isoformat(), m.next_first().isoformat()
-        columns += [_count_if(_paid_at(span, m.next_first())),
-                    _count_if(and_(span.c.start >= first, span.c.start < after)),
-                    _count_if(and_(span.c.end.is_not(None), span.c.end >= first, span.c.end < after))]
-    values = [int(v) for v in db.execute(select(*columns)).one()]
-    return Trend(chosen, values[0::3], values[1::3], values[2::3])
+        running += started[str(m)] - ended[str(m)]
+        in_payment.append(running)
+    return Trend(chosen, in_payment, [started[str(m)] for m in chosen], [ended[str(m)] for m in chosen])
 
 
 def title(key: str, lang: str = "zh") -> str:
