@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import getpass
 import locale
 import os
@@ -39,6 +40,9 @@ if TYPE_CHECKING:
 # desktop app, which starts through this module, shows its first window sooner.
 
 Handler = Callable[[argparse.Namespace, "CliContext"], int]
+#: the statistics tables a report can hold (caseapp.services.statistics.TABLES), named here so the
+#: command line's start does not import the services
+_STAT_TABLES = ("caseload", "changes", "reviews", "visits", "events", "referrals", "disasters")
 
 
 class Exit(IntEnum):
@@ -248,6 +252,27 @@ def cmd_ledger(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace, ctx: CliContext) -> int:
+    from caseapp.errors import ValidationError
+    from caseapp.services import monthly_report, statistics
+
+    today = dt.date.today()
+    try:
+        month = statistics.Month.parse(args.month) if args.month else statistics.Month.of(today).shift(-1)
+    except ValueError:
+        raise ValidationError("stats.month_invalid", None) from None
+    keys = args.table or [spec.key for spec in statistics.TABLES]
+    ws = ctx.open_workspace()
+    password = None if args.plain else ctx.secret("CASEAPP_EXPORT_PASSPHRASE", "export.prompt_passphrase",
+                                                  confirm=True)
+    target = Path(args.output)
+    sheets = monthly_report.save_report(ws, keys, target, scope=(args.org,) if args.org else None, month=month,
+                                        today=today, password=password)
+    ctx.out(ctx.msg("report.done_plain" if args.plain else "report.done", sheets=sheets, month=month.text(ctx.lang),
+                    file=str(target)))
+    return 0
+
+
 def _rejected(ctx: CliContext, rejected: ImportRejected, by_column: bool = False) -> int:
     """Every problem of a refused import, one line each (row, and for a ledger its column), then
     the summary line; a single problem and the summary make one line. Exit status REFUSED."""
@@ -340,6 +365,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--category", default=None, help="only this assistance category (e.g. dibao)")
     p.add_argument("--plain", action="store_true", help="no password (a notice to be posted, say)")
     p.set_defaults(handler=cmd_ledger)
+    p = sub.add_parser("report", help="the monthly statistics (统计月报) as an Excel workbook, a sheet per table")
+    p.add_argument("-o", "--output", required=True, help="the .xlsx file to write")
+    p.add_argument("--month", default=None, help="the month, YYYY-MM (default: last month)")
+    p.add_argument("--org", default="", help="only this org unit (a district, street, community or grid code)")
+    p.add_argument("--table", action="append", choices=_STAT_TABLES,
+                   help="only this table (repeatable; default: all)")
+    p.add_argument("--plain", action="store_true", help="no password (the figures hold no personal data)")
+    p.set_defaults(handler=cmd_report)
     p = sub.add_parser("ledger-import", help="import households and members from an Excel ledger (all or nothing)")
     p.add_argument("file")
     p.add_argument("--org", default="", help="the grid or community code for rows without one")

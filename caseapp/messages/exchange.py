@@ -18,6 +18,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "import.prompt_passphrase": "该文件已加密，请输入导出密码：",
         "ledger.done": "已生成《{title}》{rows} 行：{file}（已加密，用 Excel 或 WPS 打开时输入导出密码）",
         "ledger.done_plain": "已生成《{title}》{rows} 行：{file}（未加密）",
+        "report.done": "已生成{month}统计月报 {sheets} 张表：{file}（已加密，用 Excel 或 WPS 打开时输入导出密码）",
+        "report.done_plain": "已生成{month}统计月报 {sheets} 张表：{file}（未加密）",
         "ledger.no_header": "找不到表头：前 10 行中应有一行包含“姓名”等列名（如 与户主关系、公民身份号码、家庭住址）",
         "ledger.twice": "身份证号码 {value} 在台账中出现两次（另见第 {row} 行）",
         "ledger.id_as_number": "身份证号码被 Excel 存成了数字（{value}），末几位已经丢失：请把这一列的单元格格式设为“文本”，重新填入号码后再导入",
@@ -42,6 +44,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "import.prompt_passphrase": "This file is sealed; its export passphrase: ",
         "ledger.done": "Wrote “{title}”, {rows} rows: {file} (password-protected: Excel and WPS ask for the export passphrase)",
         "ledger.done_plain": "Wrote “{title}”, {rows} rows: {file} (no password)",
+        "report.done": ("Wrote the statistics for {month}, {sheets} tables: {file} (password-protected: Excel and "
+                        "WPS ask for the export passphrase)"),
+        "report.done_plain": "Wrote the statistics for {month}, {sheets} tables: {file} (no password)",
         "ledger.no_header": "No header row found: one of the first 10 rows should name the columns (姓名, 与户主关系, 公民身份号码, 家庭住址 …)",
         "ledger.twice": "ID number {value} appears twice in the ledger (see also row {row})",
         "ledger.id_as_number": "Excel stored this ID number as a number ({value}) and its last digits are lost: format this column as text, type the numbers again, then import",

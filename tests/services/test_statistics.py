@@ -284,3 +284,25 @@ def test_a_month_is_parsed_strictly() -> None:
     for bad in ("2026-13", "2026", "26-5x", "1800-01"):
         with pytest.raises(ValueError):
             Month.parse(bad)
+
+
+def test_the_report_command_writes_the_month_and_refuses_a_bad_one(
+        counted: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from caseapp.cli import _STAT_TABLES, main
+
+    assert _STAT_TABLES == tuple(spec.key for spec in statistics.TABLES)  # the command offers every table
+    path = counted.path
+    counted.close()
+    monkeypatch.setenv("CASEAPP_PASSPHRASE", PASSPHRASE)
+    target = tmp_path / "月报.xlsx"
+    assert main(["--workspace", str(path), "report", "-o", str(target), "--month", "2026-05", "--org", ORG,
+                 "--table", "changes", "--table", "visits", "--plain"]) == 0
+    assert "2026年5月统计月报 2 张表" in capsys.readouterr().out
+    book = load_workbook(target)
+    assert [s.title for s in book.worksheets] == ["救助对象增减变动情况", "居家老人探访关爱情况"]
+    assert next(r for r in book.worksheets[0].iter_rows(values_only=True) if r[0] == "最低生活保障（低保）")[1:4] \
+        == (3, 8, 1)
+    assert main(["--workspace", str(path), "report", "-o", str(tmp_path / "x.xlsx"), "--month", "2026-13",
+                 "--plain"]) != 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["统计月份应为“年-月”，例如 2026-11"] and not (tmp_path / "x.xlsx").exists()
