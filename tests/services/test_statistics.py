@@ -287,10 +287,11 @@ def test_a_month_is_parsed_strictly() -> None:
 
 
 def test_the_report_command_writes_the_month_and_refuses_a_bad_one(
-        counted: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+        counted: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
     from caseapp.cli import _STAT_TABLES, main
 
-    assert _STAT_TABLES == tuple(spec.key for spec in statistics.TABLES)  # the command offers every table
+    assert tuple(spec.key for spec in statistics.TABLES) == _STAT_TABLES  # the command offers every table
     path = counted.path
     counted.close()
     monkeypatch.setenv("CASEAPP_PASSPHRASE", PASSPHRASE)
