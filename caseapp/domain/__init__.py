@@ -1,8 +1,10 @@
 """The domain model: every record type caseworkers keep, registered by entity name."""
 
+from caseapp.domain.appraisal import Appraisal, PublicNotice
 from caseapp.domain.assistance import AssistanceCase, CaseReview, CaseStep, Investigation, Verification
 from caseapp.domain.attachments import Attachment
 from caseapp.domain.base import ENTITIES, Base, Record
+from caseapp.domain.children import ChildProfile, ChildVisit
 from caseapp.domain.disaster import DisasterReport
 from caseapp.domain.elders import CareVisit, ElderProfile
 from caseapp.domain.grid import GridEvent, GridEventUpdate, PatrolLog
@@ -13,6 +15,7 @@ from caseapp.domain.tasks import Task
 
 __all__ = [
     "ENTITIES",
+    "Appraisal",
     "AssistanceCase",
     "Attachment",
     "Base",
@@ -20,6 +23,8 @@ __all__ = [
     "CaseNote",
     "CaseReview",
     "CaseStep",
+    "ChildProfile",
+    "ChildVisit",
     "DisasterReport",
     "ElderProfile",
     "GridEvent",
@@ -31,6 +36,7 @@ __all__ = [
     "MemberEvent",
     "OrgUnit",
     "PatrolLog",
+    "PublicNotice",
     "Record",
     "Referral",
     "SocialWorkCase",

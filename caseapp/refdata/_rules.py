@@ -101,6 +101,11 @@ DICTIONARIES = frozenset(
         "user_role",
         "task_kind",
         "task_status",
+        "appraisal_result",
+        "notice_kind",
+        "child_category",
+        "guardianship",
+        "child_living",
     }
 )
 

@@ -1,0 +1,23 @@
+"""Messages about the programmes' own records: democratic appraisals (民主评议), public notices (公示)
+and children in hardship (困境儿童)."""
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "zh": {
+        "appraisal.no_quorum": "实到 {present} 人，不足评议小组 {size} 人的三分之二，评议无效",
+        "appraisal.more_present_than_panel": "实到人数 {present} 超过了应到人数 {size}",
+        "appraisal.more_votes_than_present": "同意与不同意票数合计 {votes}，超过了实到人数 {present}",
+        "appraisal.answers_required": "评议中提出了异议，请填写异议答复情况",
+        "notice.too_short": "公示期不得少于 {days} 天，结束日期不能早于 {last}",
+        "notice.answers_required": "公示期间有异议，请填写异议核实及答复情况",
+    },
+    "en": {
+        "appraisal.no_quorum": "{present} present is less than two thirds of the panel of {size}: the appraisal "
+                               "is not valid",
+        "appraisal.more_present_than_panel": "{present} present is more than the panel's {size} members",
+        "appraisal.more_votes_than_present": "{votes} votes in all is more than the {present} present",
+        "appraisal.answers_required": "Objections were raised: say how they were answered",
+        "notice.too_short": "A notice runs at least {days} days: it cannot end before {last}",
+        "notice.answers_required": "Objections were raised during the notice: say how they were checked and "
+                                   "answered",
+    },
+}

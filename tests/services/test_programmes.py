@@ -1,0 +1,180 @@
+"""The programmes' records (issue 12): democratic appraisals (民主评议) and public notices (公示) on an
+assistance application, and children in hardship (困境儿童) with their monitoring visits. Each can be
+recorded through the core, is refused when it breaks its rules, is listed, and exports to a ledger
+that reads back from the workbook."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from caseapp import refdata
+from caseapp.domain import Appraisal, AssistanceCase, ChildProfile, ChildVisit, PublicNotice
+from caseapp.domain.appraisal import has_quorum, notice_end
+from caseapp.domain.fields import all_facts
+from caseapp.errors import ValidationErrors, WorkflowError
+from caseapp.services import list_export, listing, notices, records
+from caseapp.store.workspace import Workspace
+from tests.core.helpers import ORG, approve, household, member, two_members
+
+TODAY = dt.date.today()
+
+
+def _case(db: Any) -> AssistanceCase:
+    home = household(db)
+    two_members(db, home.id)
+    return records.create(db, AssistanceCase, {"org_code": ORG, "household_id": home.id, "category": "dibao",
+                                               "people_covered": 2})
+
+
+def _appraisal(case: AssistanceCase, **more: Any) -> dict[str, Any]:
+    return {"org_code": ORG, "case_id": case.id, "held_on": TODAY, "place": "洪桥社区居委会会议室",
+            "panel_size": 9, "present": 6, "participants": "社区居委会委员5人、居民代表4人", "votes_for": 6,
+            "result": "agree", **more}
+
+
+def _codes(err: ValidationErrors) -> set[str]:
+    return {e.key for e in err.errors}
+
+
+# --- 民主评议 ----------------------------------------------------------------------------------------
+
+@given(st.integers(0, 60), st.integers(0, 60))
+def test_quorum_is_two_thirds_of_the_panel_in_whole_numbers(present: int, members: int) -> None:
+    assert has_quorum(present, members) == (members > 0 and present / members >= 2 / 3 - 1e-12)
+
+
+def test_an_appraisal_is_recorded_on_its_case_and_refused_without_a_quorum(ws: Workspace) -> None:
+    with ws.write() as db:
+        case = _case(db)
+        kept = records.create(db, Appraisal, _appraisal(case))
+        assert (kept.case_id, kept.org_code, kept.result) == (case.id, ORG, "agree")
+        with pytest.raises(ValidationErrors) as short:
+            records.create(db, Appraisal, _appraisal(case, present=5, votes_for=5))  # 5 of 9: below 2/3
+        assert _codes(short.value) == {"appraisal.no_quorum"}
+        with pytest.raises(ValidationErrors) as odd:
+            records.create(db, Appraisal, _appraisal(case, present=10, votes_for=7, votes_against=4,
+                                                     objections="收入情况有疑问"))
+        assert _codes(odd.value) == {"appraisal.more_present_than_panel", "appraisal.more_votes_than_present",
+                                     "appraisal.answers_required"}
+        with pytest.raises(WorkflowError):  # the signed minutes are a fact
+            records.update(db, kept, {"result": "disagree"})
+        assert db.scalar(select(Appraisal.id).where(Appraisal.case_id == case.id)) == kept.id
+
+
+# --- 公示 ----------------------------------------------------------------------------------------------
+
+def test_a_notice_runs_the_rules_days_and_cannot_be_shorter(ws: Workspace) -> None:
+    days = refdata.rules().time_limit("public_notice_days")
+    with ws.write() as db:
+        case = _case(db)
+        notice = records.create(db, PublicNotice, {"org_code": ORG, "case_id": case.id, "started_on": TODAY,
+                                                   "place": "社区公示栏"})
+        assert notice.ends_on == TODAY + dt.timedelta(days=days - 1) == notice_end(TODAY, days)
+        with pytest.raises(ValidationErrors) as short:
+            records.update(db, notice, {"ends_on": TODAY + dt.timedelta(days=days - 2)})
+        assert _codes(short.value) == {"notice.too_short"}
+        with pytest.raises(ValidationErrors) as unanswered:
+            records.update(db, notice, {"objections": "邻居反映其有经营收入"})
+        assert _codes(unanswered.value) == {"notice.answers_required"}
+
+
+def test_the_case_notice_fields_are_derived_from_its_latest_notice(ws: Workspace) -> None:
+    with ws.write() as db:
+        case = _case(db)
+        approve(db, case, upto="preliminary_review")
+        records.transition(db, case, "public_notice", at=dt.datetime.now(dt.UTC) - dt.timedelta(days=8))
+        (opened,) = db.scalars(select(PublicNotice).where(PublicNotice.case_id == case.id)).all()
+        started = TODAY - dt.timedelta(days=8)
+        assert (opened.started_on, opened.kind, case.notice_started_on) == (started, "review", started)
+        records.update(db, opened, {"place": "洪桥社区公示栏", "objections": "邻居反映其有经营收入",
+                                    "answers": "经核实为临时帮工，收入已计入"})
+        assert case.notice_objections == "邻居反映其有经营收入\n答复：经核实为临时帮工，收入已计入"
+        # the objection sends it back; a second round opens a new notice with nothing recorded yet
+        records.transition(db, case, "investigation")
+        records.transition(db, case, "preliminary_review")
+        records.transition(db, case, "public_notice", at=dt.datetime.now(dt.UTC) - dt.timedelta(days=7))
+        assert case.notice_started_on == TODAY - dt.timedelta(days=7) and case.notice_objections == ""
+        with pytest.raises(WorkflowError) as refused:
+            records.transition(db, case, "approval")
+        assert refused.value.key == "workflow.objections_required"
+        # objections written while signing the step go onto the notice, the fact
+        records.transition(db, case, "approval", notice_objections="无异议")
+        second = notices.latest(db, case.id)
+        assert second is not None and second.objections == "无异议" and second.id != opened.id
+        # archiving the second round's notice puts the first one's facts back on the case
+        records.archive(db, second)
+        assert (case.notice_started_on, case.notice_objections) == (started, notices.objections_text(opened))
+
+
+# --- 困境儿童 ----------------------------------------------------------------------------------------
+
+def _child(db: Any) -> ChildProfile:
+    home = household(db, head_name="王芳")
+    kid = member(db, home.id, name="王小宝", relationship="30", birth_date=dt.date(2016, 5, 1))
+    return records.create(db, ChildProfile, {
+        "org_code": ORG, "household_id": home.id, "member_id": kid.id, "category": "de_facto_unsupported",
+        "guardian_name": "王建国", "guardian_relation": "祖父", "guardian_phone": "13800138000",
+        "guardianship": "relative", "living_situation": "with_grandparents", "risk_tier": "key"})
+
+
+def test_a_childs_file_and_visits_are_recorded_and_everything_about_the_child_is_personal(ws: Workspace) -> None:
+    with ws.write() as db:
+        child = _child(db)
+        visit = records.create(db, ChildVisit, {"org_code": "440104001002", "child_id": child.id,
+                                                "visited_at": dt.datetime.now(dt.UTC) - dt.timedelta(hours=2),
+                                                "findings": "按时上学，祖父照料尚可", "risk": "normal"})
+        assert visit.org_code == ORG  # lives where the child's household lives
+        with pytest.raises(ValidationErrors) as bad:
+            records.create(db, ChildProfile, {"org_code": ORG, "household_id": child.household_id,
+                                              "member_id": child.member_id, "category": "orphan_x",
+                                              "guardian_phone": "12345"})
+        assert {e.field for e in bad.value.errors} == {"category", "guardian_phone"}
+    own = set(all_facts(ChildProfile)) - {"id", "org_code", "author", "device", "created_at", "updated_at",
+                                          "updated_by", "archived", "server_pos", "household_id", "member_id"}
+    assert own and all(all_facts(ChildProfile)[name].personal for name in own)
+    assert all(all_facts(ChildVisit)[name].personal for name in ("visitors", "findings", "risk", "follow_up"))
+
+
+# --- lists and ledgers ---------------------------------------------------------------------------------
+
+def _sheet_rows(path: Path) -> list[list[Any]]:
+    sheet = load_workbook(io.BytesIO(path.read_bytes())).active
+    assert sheet is not None
+    return [[c.value for c in row] for row in sheet.iter_rows()]
+
+
+def test_each_programme_is_listed_and_exports_a_ledger_that_reads_back(ws: Workspace, tmp_path: Path) -> None:
+    with ws.write() as db:
+        case = _case(db)
+        records.create(db, Appraisal, _appraisal(case))
+        records.create(db, PublicNotice, {"org_code": ORG, "case_id": case.id, "started_on": TODAY,
+                                          "place": "社区公示栏", "objections": "无异议"})
+        child = _child(db)
+        records.create(db, ChildVisit, {"org_code": ORG, "child_id": child.id, "findings": "情况稳定",
+                                        "visited_at": dt.datetime.now(dt.UTC) - dt.timedelta(days=1)})
+    expected = {"appraisals": ("张伟", "同意"), "public_notices": ("张伟", "审核公示"),
+                "children": ("王小宝", "事实无人抚养儿童"), "child_visits": ("王小宝", "入户探访")}
+    for name, (who, coded) in expected.items():
+        flt = listing.ListFilter(scope=(ORG,))
+        with ws.read() as db:
+            (row,) = listing.page(db, name, flt)
+        assert who in row.values.values()
+        path = tmp_path / f"{name}.xlsx"
+        ledger = list_export.save_list_ledger(ws, name, flt, path, password=None)
+        rows = _sheet_rows(path)
+        assert rows[0][0] == ledger.title and list_export.list_title(name) in ledger.title
+        header = rows[2]
+        assert header[0] == "序号" and len(header) == len(listing.LISTS[name].columns) + 1
+        assert who in rows[3] and coded in rows[3], (name, rows[3])
+    with ws.read() as db:  # a choice filter on a coded column
+        flt = listing.ListFilter(choices={"category": ("poverty",)})
+        assert listing.page(db, "children", flt) == []
