@@ -1,11 +1,12 @@
 """Elder visits: everyone due within a month, overdue first, and quick visit entry; beside it the
-elders and the visits recorded, each a filtered list."""
+elders and the visits recorded, and the children in hardship (困境儿童) and their monitoring visits,
+each a filtered list."""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session as DbSession
 
-from caseapp.domain import CareVisit, ElderProfile
+from caseapp.domain import CareVisit, ChildProfile, ChildVisit, ElderProfile
 from caseapp.services import records
 from ui.forms.quick_visit import QuickVisitDialog
 from ui.models.today import VisitsDueModel
@@ -19,7 +20,7 @@ HORIZON_DAYS = 30
 
 
 class VisitsPage(Page):
-    watches = frozenset({"care_visit", "elder_profile", "member", "household"})
+    watches = frozenset({"care_visit", "elder_profile", "member", "household", "child_profile", "child_visit"})
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
@@ -46,14 +47,20 @@ class VisitsPage(Page):
         due.addWidget(self.table, 1)
         self.elders = ListPanel(session, "elders", self)
         self.recorded = ListPanel(session, "visits", self)
+        self.children_list = ListPanel(session, "children", self)
+        self.child_visits = ListPanel(session, "child_visits", self)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("visit_lists")
         self.tabs.addTab(self.due_page, self.tr("Due"))
         self.tabs.addTab(self.elders, self.tr("Elders"))
         self.tabs.addTab(self.recorded, self.tr("Visits recorded"))
+        self.tabs.addTab(self.children_list, self.tr("Children in hardship"))
+        self.tabs.addTab(self.child_visits, self.tr("Child visits"))
         QVBoxLayout(self).addWidget(self.tabs)
         self.elders.opened.connect(lambda elder_id: self._household_of(ElderProfile, elder_id))
         self.recorded.opened.connect(lambda visit_id: self._household_of(CareVisit, visit_id))
+        self.children_list.opened.connect(lambda child_id: self._household_of(ChildProfile, child_id))
+        self.child_visits.opened.connect(lambda visit_id: self._household_of(ChildVisit, visit_id))
         self.tabs.currentChanged.connect(lambda _i: self.refresh() if session.is_open else None)
         self.record.clicked.connect(lambda: self.visit_row(self.table.current_row()))
         self.table.opened.connect(self.visit_row)
@@ -80,6 +87,8 @@ class VisitsPage(Page):
         self.model.clear()
         self.elders.clear()
         self.recorded.clear()
+        self.children_list.clear()
+        self.child_visits.clear()
 
     def show_due(self, days: int | None = None, scope: tuple[str, ...] | None = None,
                  overdue: bool = False) -> None:
@@ -94,11 +103,13 @@ class VisitsPage(Page):
             self._stale = False
             self.model.reset()
 
-    def _household_of(self, cls: type[ElderProfile] | type[CareVisit], record_id: str) -> None:
+    def _household_of(self, cls: type[ElderProfile | CareVisit | ChildProfile | ChildVisit], record_id: str) -> None:
         def household(db: DbSession) -> str:
             record = records.get(db, cls, record_id)
             if isinstance(record, CareVisit):
                 return records.get(db, ElderProfile, record.elder_id).household_id
+            if isinstance(record, ChildVisit):
+                return records.get(db, ChildProfile, record.child_id).household_id
             return str(record.household_id)
 
         self.session.read(household, self.open_household.emit)
