@@ -12,6 +12,7 @@ from caseapp.domain.households import Household, IncomeItem, Member, MemberEvent
 from caseapp.domain.orgs import OrgUnit
 from caseapp.domain.social import CaseNote, Referral, SocialWorkCase
 from caseapp.domain.tasks import Task
+from caseapp.domain.veterans import VeteranProfile, VeteranVisit
 
 __all__ = [
     "ENTITIES",
@@ -42,4 +43,6 @@ __all__ = [
     "SocialWorkCase",
     "Task",
     "Verification",
+    "VeteranProfile",
+    "VeteranVisit",
 ]

@@ -1,5 +1,5 @@
-"""Messages about the programmes' own records: democratic appraisals (民主评议), public notices (公示)
-and children in hardship (困境儿童)."""
+"""Messages about the programmes' own records: democratic appraisals (民主评议), public notices (公示),
+children in hardship (困境儿童) and preferential care (优抚)."""
 
 MESSAGES: dict[str, dict[str, str]] = {
     "zh": {
@@ -9,6 +9,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "appraisal.answers_required": "评议中提出了异议，请填写异议答复情况",
         "notice.too_short": "公示期不得少于 {days} 天，结束日期不能早于 {last}",
         "notice.answers_required": "公示期间有异议，请填写异议核实及答复情况",
+        "veteran.grade_required": "残疾军人须填写残疾等级",
+        "veteran.grade_only_disabled": "只有残疾军人才填写残疾等级",
     },
     "en": {
         "appraisal.no_quorum": "{present} present is less than two thirds of the panel of {size}: the appraisal "
@@ -19,5 +21,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "notice.too_short": "A notice runs at least {days} days: it cannot end before {last}",
         "notice.answers_required": "Objections were raised during the notice: say how they were checked and "
                                    "answered",
+        "veteran.grade_required": "A disabled ex-serviceman's disability grade is required",
+        "veteran.grade_only_disabled": "Only a disabled ex-serviceman has a disability grade",
     },
 }

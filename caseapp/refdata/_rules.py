@@ -106,6 +106,9 @@ DICTIONARIES = frozenset(
         "child_category",
         "guardianship",
         "child_living",
+        "youfu_category",
+        "youfu_disability_grade",
+        "youfu_visit_occasion",
     }
 )
 

@@ -45,6 +45,8 @@ from caseapp.domain import (
     PatrolLog,
     PublicNotice,
     Referral,
+    VeteranProfile,
+    VeteranVisit,
 )
 from caseapp.services import display, referrals, search, workflows
 
@@ -72,6 +74,8 @@ _ap = Appraisal.__table__
 _pn = PublicNotice.__table__
 _cp = ChildProfile.__table__
 _cv = ChildVisit.__table__
+_vp = VeteranProfile.__table__
+_vv = VeteranVisit.__table__
 COMMUNITY_DIGITS = 12
 
 
@@ -401,6 +405,26 @@ def _child_visits() -> _Source:
                    _cv.c.id, _cv.c.org_code, (_cv.c.archived.is_(False),))
 
 
+def _veterans() -> _Source:
+    last = (select(func.max(_vv.c.visited_at)).where(_vv.c.veteran_id == _vp.c.id, _vv.c.archived.is_(False))
+            .scalar_subquery())
+    return _Source(_vp, {"name": _of(_m.c.name, _m.c.id, _vp.c.member_id),
+                         "age": _of(_m.c.birth_date, _m.c.id, _vp.c.member_id),
+                         "community": _community(_vp.c.org_code), "grid": _grid(_vp.c.org_code),
+                         **_fields(_vp, ("category", "disability_grade", "certificate_no", "monthly_allowance",
+                                         "allowance_from")),
+                         "last_visit": last},
+                   _vp.c.id, _vp.c.org_code, (_vp.c.archived.is_(False),))
+
+
+def _veteran_visits() -> _Source:
+    member = select(_vp.c.member_id).where(_vp.c.id == _vv.c.veteran_id).scalar_subquery()
+    return _Source(_vv, {"visited_at": _vv.c.visited_at, "name": _of(_m.c.name, _m.c.id, member),
+                         **_fields(_vv, ("occasion", "method", "visitors", "support_amount")),
+                         "grid": _grid(_vv.c.org_code)},
+                   _vv.c.id, _vv.c.org_code, (_vv.c.archived.is_(False),))
+
+
 def _col(entity: str, name: str, kind: Kind = "text", codes: str | None = None) -> Column:
     return Column(name, entity, name, kind, codes)
 
@@ -500,6 +524,19 @@ LISTS: dict[str, ListSpec] = {spec.name: spec for spec in (
         _col("child_visit", "visited_at", "datetime"), _col("member", "name"), _coded("child_visit", "method"),
         _col("child_visit", "visitors"), _coded("child_visit", "risk"), _GRID,
     ), _child_visits, choices=("method", "risk"), text=("name", "visitors"), date="visited_at",
+        default_sort=("visited_at", True)),
+    ListSpec("veterans", "veteran_profile", (
+        _col("member", "name"), Column("age", None, "age", "age"), _COMMUNITY, _GRID,
+        _coded("veteran_profile", "category"), _coded("veteran_profile", "disability_grade"),
+        _col("veteran_profile", "certificate_no"), _col("veteran_profile", "monthly_allowance", "money"),
+        _col("veteran_profile", "allowance_from", "date"), Column("last_visit", None, "last_visit", "datetime"),
+    ), _veterans, choices=("category", "disability_grade"), text=("name", "certificate_no"), date="last_visit",
+        default_sort=("", True)),
+    ListSpec("veteran_visits", "veteran_visit", (
+        _col("veteran_visit", "visited_at", "datetime"), _col("member", "name"), _coded("veteran_visit", "occasion"),
+        _coded("veteran_visit", "method"), _col("veteran_visit", "visitors"),
+        _col("veteran_visit", "support_amount", "money"), _GRID,
+    ), _veteran_visits, choices=("occasion", "method"), text=("name", "visitors"), date="visited_at",
         default_sort=("visited_at", True)),
 )}
 

@@ -1,5 +1,6 @@
 """The programmes' records (issue 12): democratic appraisals (民主评议) and public notices (公示) on an
-assistance application, and children in hardship (困境儿童) with their monitoring visits. Each can be
+assistance application, children in hardship (困境儿童) with their monitoring visits, and people
+entitled to preferential care (优抚对象) with their visits. Each can be
 recorded through the core, is refused when it breaks its rules, is listed, and exports to a ledger
 that reads back from the workbook."""
 
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,15 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from caseapp import refdata
-from caseapp.domain import Appraisal, AssistanceCase, ChildProfile, ChildVisit, PublicNotice
+from caseapp.domain import (
+    Appraisal,
+    AssistanceCase,
+    ChildProfile,
+    ChildVisit,
+    PublicNotice,
+    VeteranProfile,
+    VeteranVisit,
+)
 from caseapp.domain.appraisal import has_quorum, notice_end
 from caseapp.domain.fields import all_facts
 from caseapp.errors import ValidationErrors, WorkflowError
@@ -144,6 +154,38 @@ def test_a_childs_file_and_visits_are_recorded_and_everything_about_the_child_is
     assert all(all_facts(ChildVisit)[name].personal for name in ("visitors", "findings", "risk", "follow_up"))
 
 
+# --- 优抚对象 ------------------------------------------------------------------------------------------
+
+def _veteran(db: Any, **more: Any) -> VeteranProfile:
+    home = household(db, head_name="陈国强")
+    man = member(db, home.id, name="陈国强", birth_date=dt.date(1950, 3, 1))
+    return records.create(db, VeteranProfile, {
+        "org_code": ORG, "household_id": home.id, "member_id": man.id, "category": "disabled_soldier",
+        "disability_grade": "6", "certificate_no": "YF4401040000001", "monthly_allowance": "3,300",
+        "allowance_from": dt.date(2015, 1, 1), **more})
+
+
+def test_a_veterans_file_needs_the_grade_only_a_disabled_serviceman_has(ws: Workspace) -> None:
+    with ws.write() as db:
+        vet = _veteran(db)
+        assert vet.monthly_allowance == Decimal("3300.00")
+        with pytest.raises(ValidationErrors) as no_grade:
+            records.update(db, vet, {"disability_grade": None})
+        assert _codes(no_grade.value) == {"veteran.grade_required"}
+        with pytest.raises(ValidationErrors) as grade:
+            records.update(db, vet, {"category": "demobilised"})
+        assert _codes(grade.value) == {"veteran.grade_only_disabled"}
+        records.update(db, vet, {"category": "demobilised", "disability_grade": None, "monthly_allowance": "2100"})
+        visit = records.create(db, VeteranVisit, {"org_code": ORG, "veteran_id": vet.id, "occasion": "army_day",
+                                                  "visited_at": dt.datetime.now(dt.UTC) - dt.timedelta(days=2),
+                                                  "findings": "身体尚好", "support_amount": "500"})
+        assert (visit.org_code, visit.support_amount) == (ORG, Decimal("500.00"))
+        with pytest.raises(ValidationErrors) as negative:
+            records.create(db, VeteranVisit, {"org_code": ORG, "veteran_id": vet.id, "findings": "x",
+                                              "visited_at": dt.datetime.now(dt.UTC), "support_amount": "-1"})
+        assert {e.field for e in negative.value.errors} == {"support_amount"}
+
+
 # --- lists and ledgers ---------------------------------------------------------------------------------
 
 def _sheet_rows(path: Path) -> list[list[Any]]:
@@ -161,7 +203,12 @@ def test_each_programme_is_listed_and_exports_a_ledger_that_reads_back(ws: Works
         child = _child(db)
         records.create(db, ChildVisit, {"org_code": ORG, "child_id": child.id, "findings": "情况稳定",
                                         "visited_at": dt.datetime.now(dt.UTC) - dt.timedelta(days=1)})
-    expected = {"appraisals": ("张伟", "同意"), "public_notices": ("张伟", "审核公示"),
+        vet = _veteran(db)
+        records.create(db, VeteranVisit, {"org_code": ORG, "veteran_id": vet.id, "occasion": "spring_festival",
+                                          "findings": "生活自理", "support_amount": "500",
+                                          "visited_at": dt.datetime.now(dt.UTC) - dt.timedelta(days=3)})
+    expected = {"veterans": ("陈国强", "残疾军人"), "veteran_visits": ("陈国强", "春节慰问"),
+                "appraisals": ("张伟", "同意"), "public_notices": ("张伟", "审核公示"),
                 "children": ("王小宝", "事实无人抚养儿童"), "child_visits": ("王小宝", "入户探访")}
     for name, (who, coded) in expected.items():
         flt = listing.ListFilter(scope=(ORG,))
@@ -178,3 +225,8 @@ def test_each_programme_is_listed_and_exports_a_ledger_that_reads_back(ws: Works
     with ws.read() as db:  # a choice filter on a coded column
         flt = listing.ListFilter(choices={"category": ("poverty",)})
         assert listing.page(db, "children", flt) == []
+
+    # the money columns are totalled at the foot of the ledger (抚恤补助, 慰问金)
+    rows = _sheet_rows(tmp_path / "veterans.xlsx")
+    column = rows[2].index("月抚恤补助金额（元）")
+    assert rows[3][column] == pytest.approx(3300) and rows[4][0] == "合计" and str(rows[4][column]).startswith("=SUM(")

@@ -1,8 +1,9 @@
 """The programmes' records sync like any other (issue 12): an appraisal (民主评议), a public notice
-(公示) with the case fields derived from it, a child's file (困境儿童) and a monitoring visit typed
-on one device reach another device in the same community through a real server on loopback
-(SQLite and PostgreSQL), never a device outside it; the server holds them to the device's rules
-(the appraisal's quorum) and to scope."""
+(公示) with the case fields derived from it, a child's file (困境儿童) and a monitoring visit, a
+preferential-care file (优抚对象) and a holiday call typed on one device reach another device in
+the same community through a real server on loopback (SQLite and PostgreSQL), never a device
+outside it; the server holds them to the device's rules (the appraisal's quorum, a disabled
+serviceman's grade) and to scope."""
 
 from __future__ import annotations
 
@@ -12,7 +13,16 @@ from typing import Any
 
 from sqlalchemy import select
 
-from caseapp.domain import Appraisal, AssistanceCase, ChildProfile, ChildVisit, Member, PublicNotice
+from caseapp.domain import (
+    Appraisal,
+    AssistanceCase,
+    ChildProfile,
+    ChildVisit,
+    Member,
+    PublicNotice,
+    VeteranProfile,
+    VeteranVisit,
+)
 from caseapp.domain.types import format_datetime
 from caseapp.services import records
 
@@ -21,7 +31,8 @@ from .test_end_to_end import new_household
 from .test_server_validates import create_op, raw_push
 
 TODAY = dt.date.today()
-KINDS = (Appraisal, PublicNotice, ChildProfile, ChildVisit)
+KINDS = (Appraisal, PublicNotice, ChildProfile, ChildVisit, VeteranProfile, VeteranVisit)
+KEYS = ("appraisal", "notice", "child", "visit", "veteran", "call")
 
 
 def _record_everything(dev: Device) -> dict[str, str]:
@@ -42,14 +53,21 @@ def _record_everything(dev: Device) -> dict[str, str]:
             "guardian_name": head.name, "guardian_relation": "母亲", "guardianship": "one_parent"})
         visit = records.create(s, ChildVisit, {"org_code": GRID_A1, "child_id": child.id, "findings": "学习正常",
                                                "visited_at": dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)})
-        return {"case": case.id, "appraisal": appraisal.id, "notice": notice.id, "child": child.id,
-                "visit": visit.id}
+        veteran = records.create(s, VeteranProfile, {
+            "org_code": GRID_A1, "household_id": home, "member_id": head.id, "category": "martyr_family",
+            "certificate_no": "LS440105000123", "monthly_allowance": "2500"})
+        call = records.create(s, VeteranVisit, {"org_code": GRID_A1, "veteran_id": veteran.id,
+                                                "occasion": "spring_festival", "findings": "身体健康",
+                                                "support_amount": "500",
+                                                "visited_at": dt.datetime.now(dt.UTC) - dt.timedelta(hours=3)})
+        return {"household": home, "kid": kid.id, "case": case.id, "appraisal": appraisal.id, "notice": notice.id,
+                "child": child.id, "visit": visit.id, "veteran": veteran.id, "call": call.id}
 
 
 def _values(dev: Device, ids: dict[str, str]) -> dict[str, Any]:
     found: dict[str, Any] = {}
     with dev.ws.read() as s:
-        for key, cls in zip(("appraisal", "notice", "child", "visit"), KINDS, strict=True):
+        for key, cls in zip(KEYS, KINDS, strict=True):
             record = s.get(cls, ids[key])
             found[key] = None if record is None else {k: v for k, v in record.values().items()
                                                       if k not in ("updated_at", "created_at")}
@@ -68,10 +86,11 @@ def test_the_programmes_records_sync_within_scope_and_nowhere_else(device: Calla
     mine, theirs = _values(one, ids), _values(two, ids)
     assert mine == theirs and mine["case"] == (TODAY, "无异议")
     assert theirs["child"]["guardian_relation"] == "母亲" and theirs["visit"]["findings"] == "学习正常"
+    assert str(theirs["veteran"]["monthly_allowance"]) == "2500.00" and theirs["call"]["occasion"] == "spring_festival"
     assert all(value is None for value in _values(other, ids).values())  # another community's device
 
 
-def test_the_server_refuses_an_appraisal_without_quorum_and_a_visit_outside_scope(
+def test_the_server_refuses_what_the_device_refuses_and_a_visit_outside_scope(
         device: Callable[[str], Device]) -> None:
     one, other = device("worker1"), device("worker3")
     ids = _record_everything(one)
@@ -80,6 +99,10 @@ def test_the_server_refuses_an_appraisal_without_quorum_and_a_visit_outside_scop
         "org_code": GRID_A1, "case_id": ids["case"], "held_on": TODAY.isoformat(), "place": "社区会议室",
         "panel_size": 9, "present": 5, "participants": "居民代表5人", "result": "agree"}))
     assert (short.verdict, short.reason) == ("rejected", "appraisal.no_quorum")
+    (ungraded,) = raw_push(one, create_op("veteran_profile", {
+        "org_code": GRID_A1, "household_id": ids["household"], "member_id": ids["kid"],
+        "category": "disabled_soldier", "certificate_no": "CJ1"}))
+    assert (ungraded.verdict, ungraded.reason) == ("rejected", "veteran.grade_required")
     (stray,) = raw_push(other, create_op("child_visit", {
         "org_code": GRID_A1, "child_id": ids["child"], "findings": "x",
         "visited_at": format_datetime(dt.datetime.now(dt.UTC) - dt.timedelta(hours=1))}))

@@ -1,7 +1,8 @@
 """The programmes' forms and lists on screen (issue 12): a democratic appraisal and a public notice
 recorded under the selected assistance case, a child's file and a monitoring visit on the household's
-Child welfare tab, each form showing its fields with the model's labels and refusing what the core
-refuses, and the lists on the households and visits pages."""
+Child welfare tab, a preferential-care file and a holiday call on its own tab, each form showing its
+fields with the model's labels and refusing what the core refuses, and the lists on the households
+and visits pages."""
 
 from __future__ import annotations
 
@@ -127,3 +128,38 @@ def test_a_childs_file_and_visit_are_recorded_on_the_child_welfare_tab(qtbot, wi
     qtbot.waitUntil(lambda: visits.children_list.model.rowCount() == 1, timeout=5_000)
     visits.tabs.setCurrentWidget(visits.child_visits)
     qtbot.waitUntil(lambda: visits.child_visits.model.rowCount() == 1, timeout=5_000)
+
+
+def test_a_preferential_care_file_and_a_holiday_call_are_recorded(qtbot, window: AppWindow) -> None:
+    view, ids = _open(qtbot, window)
+    view.tabs.setCurrentIndex(view.tabs.indexOf(view.veterans.parentWidget()))
+    assert view.tabs.tabText(view.tabs.currentIndex()) == "Pre&ferential care"
+    view.veterans.add.click()
+    vet = view.open_dialogs()[-1]
+    _shows_its_fields(vet, "veteran_profile")
+    vet.form.editor("member_id").set(ids["mother"])
+    vet.form.editor("category").set("disabled_soldier")
+    vet.form.editor("certificate_no").set("CJ440104000001")
+    vet.form.editor("monthly_allowance").set("3300")
+    vet.save.click()  # a disabled serviceman without a grade
+    qtbot.waitUntil(lambda: vet.form.errors["disability_grade"].isVisibleTo(vet), timeout=5_000)
+    vet.form.editor("disability_grade").set("6")
+    vet.save.click()
+    qtbot.waitUntil(lambda: not vet.isVisible(), timeout=5_000)
+    qtbot.waitUntil(lambda: len(view.veterans.model.rows) == 1, timeout=5_000)
+    view.veterans.table.selectRow(0)
+    view.veteran_visits.add.click()
+    call = view.open_dialogs()[-1]
+    _shows_its_fields(call, "veteran_visit")
+    call.form.editor("occasion").set("army_day")
+    call.form.editor("findings").set("身体尚好")
+    call.form.editor("support_amount").set("500")
+    call.save.click()
+    qtbot.waitUntil(lambda: not call.isVisible(), timeout=5_000)
+    view.veterans.table.selectRow(0)
+    qtbot.waitUntil(lambda: len(view.veteran_visits.model.rows) == 1, timeout=5_000)
+    assert view.veteran_visits.model.data(view.veteran_visits.model.index(0, 1)) == "王芳"
+    visits = window.main_screen.visits
+    window.main_screen.go(visits)
+    visits.tabs.setCurrentWidget(visits.veterans)
+    qtbot.waitUntil(lambda: visits.veterans.model.rowCount() == 1, timeout=5_000)

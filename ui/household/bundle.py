@@ -99,6 +99,12 @@ def load_bundle(db: DbSession, household_id: str, role: str | None = None) -> Bu
     for visit in grouped["child_visit"]:
         visit["child_name"] = children.get(visit["child_id"], "")
     grouped["child_visit"].sort(key=lambda v: v["visited_at"], reverse=True)
+    for veteran in grouped["veteran_profile"]:
+        veteran["member_id_label"] = names.get(veteran["member_id"], "")
+    veterans = {v["id"]: v["member_id_label"] for v in grouped["veteran_profile"]}
+    for visit in grouped["veteran_visit"]:
+        visit["veteran_name"] = veterans.get(visit["veteran_id"], "")
+    grouped["veteran_visit"].sort(key=lambda v: v["visited_at"], reverse=True)
     for kind in ("appraisal", "public_notice"):
         grouped[kind].sort(key=lambda r: (r["held_on" if kind == "appraisal" else "started_on"], r["id"]),
                            reverse=True)

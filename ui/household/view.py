@@ -1,7 +1,7 @@
 """One household: overview, members and their income, assistance cases with their reviews, steps,
 democratic appraisals and public notices, investigations and verifications, elders and visits,
-children in hardship and their visits, grid records, referrals and social work, and the history of
-changes."""
+children in hardship and their visits, preferential care (优抚) and its visits, grid records,
+referrals and social work, and the history of changes."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ WATCHED = frozenset({"household", "member", "member_event", "income_item", "assi
                      "case_step", "investigation",
                      "verification", "elder_profile", "care_visit", "grid_event", "grid_event_update",
                      "social_work_case", "case_note", "referral", "attachment", "appraisal", "public_notice",
-                     "child_profile", "child_visit"})
+                     "child_profile", "child_visit", "veteran_profile", "veteran_visit"})
 #: assistance case states in which a periodic review can be recorded
 REVIEWABLE = frozenset({"active", "review_due", "taper"})
 
@@ -92,6 +92,10 @@ class HouseholdView(QWidget):
                                               "living_situation", "risk_tier"], self.tr("New child's file"))
         self.child_visits = tab("child_visit", ["visited_at", "child_name", "method", "findings", "risk", "author"],
                                 self.tr("Record a child visit"))
+        self.veterans = tab("veteran_profile", ["member_id", "category", "disability_grade", "certificate_no",
+                                                "monthly_allowance"], self.tr("New preferential-care file"))
+        self.veteran_visits = tab("veteran_visit", ["visited_at", "veteran_name", "occasion", "findings",
+                                                    "support_amount", "author"], self.tr("Record a visit or call"))
         self.events = tab("grid_event", ["occurred_at", "title", "category", "status"], self.tr("New grid event"))
         self.referrals = tab("referral", ["client_name", "to_org", "urgency", "status"], self.tr("New referral"))
         self.social = tab("social_work_case", ["client_name", "status", "worker", "opened_on"],
@@ -119,6 +123,7 @@ class HouseholdView(QWidget):
         self.tabs.addTab(self._stack(self.investigations, self.verifications), self.tr("Inve&stigations"))
         self.tabs.addTab(self._stack(self.elders, self.visits), self.tr("E&lders and visits"))
         self.tabs.addTab(self._stack(self.child_files, self.child_visits), self.tr("Child &welfare"))
+        self.tabs.addTab(self._stack(self.veterans, self.veteran_visits), self.tr("Pre&ferential care"))
         self.tabs.addTab(self.events, self.tr("&Grid records"))
         self.tabs.addTab(self._stack(self.referrals, self.social, self.notes), self.tr("&Referrals and social work"))
         self.tabs.addTab(self._stack(self.past_members, self.member_events), self.tr("Pas&t members and changes"))
@@ -138,6 +143,7 @@ class HouseholdView(QWidget):
         self.cases.selected.connect(lambda row: self._children(self.appraisals, "case_id", row))
         self.cases.selected.connect(lambda row: self._children(self.notices, "case_id", row))
         self.child_files.selected.connect(lambda row: self._children(self.child_visits, "child_id", row))
+        self.veterans.selected.connect(lambda row: self._children(self.veteran_visits, "veteran_id", row))
         self.social.selected.connect(lambda row: self._children(self.notes, "case_id", row))
         self.elders.selected.connect(lambda row: self.record_visit.setEnabled(row is not None))
         self.cases.selected.connect(
@@ -209,7 +215,7 @@ class HouseholdView(QWidget):
                 self.steps, self.investigations,
                 self.verifications,
                 self.elders, self.visits, self.appraisals, self.notices, self.child_files, self.child_visits,
-                self.events, self.referrals, self.social, self.notes]
+                self.veterans, self.veteran_visits, self.events, self.referrals, self.social, self.notes]
 
     # -- loading ------------------------------------------------------------------------------
     def show_household(self, household_id: str) -> None:
@@ -248,7 +254,8 @@ class HouseholdView(QWidget):
         self.overview.set_household(household)
         self.past_members.set_rows(bundle.rows("past_member"))
         for tab in (self.members, self.member_events, self.cases, self.investigations, self.verifications,
-                    self.elders, self.visits, self.child_files, self.events, self.referrals, self.social):
+                    self.elders, self.visits, self.child_files, self.veterans, self.events, self.referrals,
+                    self.social):
             tab.set_rows(bundle.rows(tab.entity))
         self.history.set_entries(bundle.history)
         self._enable_member_actions()
@@ -300,7 +307,8 @@ class HouseholdView(QWidget):
                    "case_note": (self.notes, "case_id", "social_work_case"),
                    "appraisal": (self.appraisals, "case_id", "assistance_case"),
                    "public_notice": (self.notices, "case_id", "assistance_case"),
-                   "child_visit": (self.child_visits, "child_id", "child_profile")}
+                   "child_visit": (self.child_visits, "child_id", "child_profile"),
+                   "veteran_visit": (self.veteran_visits, "veteran_id", "veteran_profile")}
         if entity in parents:
             tab, field, parent_entity = parents[entity]
             if tab.parent_row is None:

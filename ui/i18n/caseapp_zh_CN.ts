@@ -559,6 +559,14 @@
         <translation>登记儿童探访</translation>
     </message>
     <message>
+        <source>New preferential-care file</source>
+        <translation>新建优抚对象档案</translation>
+    </message>
+    <message>
+        <source>Record a visit or call</source>
+        <translation>登记走访慰问</translation>
+    </message>
+    <message>
         <source>New referral</source>
         <translation>新建转介</translation>
     </message>
@@ -589,6 +597,10 @@
     <message>
         <source>Child &amp;welfare</source>
         <translation>儿童关爱(&amp;W)</translation>
+    </message>
+    <message>
+        <source>Pre&amp;ferential care</source>
+        <translation>优抚(&amp;F)</translation>
     </message>
     <message>
         <source>&amp;Grid records</source>
@@ -1349,6 +1361,10 @@
         <source>Child</source>
         <translation>儿童</translation>
     </message>
+    <message>
+        <source>Person visited</source>
+        <translation>走访对象</translation>
+    </message>
 </context>
 <context>
     <name>RecordsTab</name>
@@ -1870,6 +1886,14 @@
     <message>
         <source>Child visits</source>
         <translation>儿童探访</translation>
+    </message>
+    <message>
+        <source>Preferential care</source>
+        <translation>优抚对象</translation>
+    </message>
+    <message>
+        <source>Preferential-care visits</source>
+        <translation>优抚走访慰问</translation>
     </message>
     <message>
         <source>Elder visits</source>

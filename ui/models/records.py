@@ -21,6 +21,7 @@ Row = dict[str, Any]
 EXTRA_HEADERS = {
     "elder_name": QT_TRANSLATE_NOOP("RecordsModel", "Elder"),
     "child_name": QT_TRANSLATE_NOOP("RecordsModel", "Child"),
+    "veteran_name": QT_TRANSLATE_NOOP("RecordsModel", "Person visited"),
 }
 
 

@@ -88,6 +88,7 @@ class DemoPlan:
         more = random.Random(f"demo:{self.seed}:programmes:{index}")
         out += programmes.notices(more, draft, cases, self.today)
         out += programmes.children(more, draft, cases, self.today)
+        out += programmes.veterans(more, draft, self.today)
         if chance(rng, 0.1):
             out += grid.event(rng, draft, self.today)
         if chance(rng, 0.005 if draft.economic == "normal" else 0.03):

@@ -1,7 +1,8 @@
 """The programmes around an application and a family: the public notice (公示) of each means-tested
 case that reached it, with the case's notice fields as its notice says (caseapp.services.notices),
 a democratic appraisal (民主评议) for some (no longer mandatory since 2021), and the files and
-monitoring visits of children in hardship (困境儿童, 事实无人抚养儿童)."""
+monitoring visits of children in hardship (困境儿童, 事实无人抚养儿童), and the people entitled to
+preferential care (优抚对象) with their visits and holiday calls."""
 
 from __future__ import annotations
 
@@ -9,9 +10,18 @@ import datetime as dt
 import random
 
 from caseapp import refdata
-from caseapp.domain import Appraisal, AssistanceCase, ChildProfile, ChildVisit, PublicNotice, Record
+from caseapp.domain import (
+    Appraisal,
+    AssistanceCase,
+    ChildProfile,
+    ChildVisit,
+    PublicNotice,
+    Record,
+    VeteranProfile,
+    VeteranVisit,
+)
 from caseapp.domain.appraisal import notice_end
-from caseapp.services.demo.common import at, chance, pick, record
+from caseapp.services.demo.common import at, chance, money, pick, record
 from caseapp.services.demo.households import HouseholdDraft, Person
 
 #: case states that have been through (or are in) the review notice
@@ -105,4 +115,41 @@ def children(rng: random.Random, draft: HouseholdDraft, cases: list[Record], tod
                               method=pick(rng, [("in_person", 80), ("phone", 20)]),
                               visitors=rng.choice(draft.grid.workers), findings=rng.choice(FINDINGS),
                               risk=tier, follow_up=""))
+    return out
+
+
+#: (category, weight, monthly amount in yuan): demo figures near recent levels, not official values
+VETERANS = (("demobilised", 25, 2100), ("ill_veteran", 15, 1600), ("rural_veteran_60", 20, 600),
+            ("disabled_soldier", 20, 0), ("martyr_family", 5, 2500), ("illness_death_family", 5, 1900),
+            ("nuclear_test", 10, 900))
+#: a disabled serviceman's monthly pension by grade band (一级 highest)
+BY_GRADE = {"1": 8500, "2": 7600, "3": 6800, "4": 5300, "5": 4200, "6": 3300, "7": 2600, "8": 1600, "9": 1300,
+            "10": 900}
+VETERAN_FINDINGS = ("身体状况良好，生活自理", "患慢性病，按时服药", "行动不便，需家人照料", "住房较旧，已反映街道")
+
+
+def veterans(rng: random.Random, draft: HouseholdDraft, today: dt.date) -> list[Record]:
+    out: list[Record] = []
+    for person in draft.people:
+        if person.age < 45 or person.sex != "M" or person.member is None or not chance(rng, 0.012):
+            continue
+        category = pick(rng, [(c, w) for c, w, _ in VETERANS])
+        grade = rng.choice(list(BY_GRADE)) if category == "disabled_soldier" else None
+        amount = BY_GRADE[grade] if grade else next(a for c, _, a in VETERANS if c == category)
+        start = today - dt.timedelta(days=rng.randint(200, 4000))
+        profile = record(VeteranProfile, org_code=draft.household.org_code, household_id=draft.household.id,
+                         member_id=person.member.id, category=category, disability_grade=grade,
+                         certificate_no=f"YF{draft.grid.district.code}{rng.randrange(10**7):07d}",
+                         monthly_allowance=money(amount), allowance_from=start,
+                         service=f"{today.year - person.age + 18}年入伍，服役{rng.randint(2, 16)}年", notes="")
+        out.append(profile)
+        occasions = [("spring_festival", 45), ("army_day", 35), ("routine", 15), ("hospital", 5)]
+        for _ in range(rng.randint(1, 2)):
+            day = today - dt.timedelta(days=rng.randint(1, 300))
+            occasion = pick(rng, occasions)
+            out.append(record(VeteranVisit, org_code=profile.org_code, veteran_id=profile.id, visited_at=at(day, rng),
+                              occasion=occasion, method="in_person", visitors=rng.choice(draft.grid.workers),
+                              findings=rng.choice(VETERAN_FINDINGS),
+                              support_amount=money(500 if occasion in ("spring_festival", "army_day") else 0),
+                              follow_up="送慰问品一份" if occasion != "routine" else ""))
     return out

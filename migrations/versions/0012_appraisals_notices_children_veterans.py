@@ -1,12 +1,12 @@
-"""democratic appraisals, public notices, children in hardship and their visits
+"""democratic appraisals, public notices, children in hardship, preferential care, and their visits
 
-Four new tables (caseapp.domain.appraisal, caseapp.domain.children); nothing else changes. Cases
-already on notice keep their own notice fields: they are derived from a notice record only once
-one is recorded for the case (caseapp.services.notices).
+Six new tables (caseapp.domain.appraisal, caseapp.domain.children, caseapp.domain.veterans);
+nothing else changes. Cases already on notice keep their own notice fields: they are derived from
+a notice record only once one is recorded for the case (caseapp.services.notices).
 
 Revision ID: 0012
 Revises: 0011
-Create Date: 2026-12-01 22:07:12.093203
+Create Date: 2026-12-01 22:18:20.119241
 """
 
 from __future__ import annotations
@@ -117,6 +117,37 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_public_notices_org_code"), ["org_code"], unique=False)
 
     op.create_table(
+        "veteran_profiles",
+        sa.Column("household_id", sa.String(length=36), nullable=False),
+        sa.Column("member_id", sa.String(length=36), nullable=False),
+        sa.Column("category", sa.String(length=24), nullable=False),
+        sa.Column("disability_grade", sa.String(length=2), nullable=True),
+        sa.Column("certificate_no", sa.String(length=40), nullable=False),
+        sa.Column("monthly_allowance", sa.String(length=24), nullable=False),
+        sa.Column("allowance_from", sa.String(length=10), nullable=True),
+        sa.Column("service", sa.String(length=120), nullable=False),
+        sa.Column("notes", sa.Text(), nullable=False),
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("org_code", sa.String(length=24), nullable=False),
+        sa.Column("author", sa.String(length=64), nullable=False),
+        sa.Column("device", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.String(length=32), nullable=False),
+        sa.Column("updated_at", sa.String(length=32), nullable=False),
+        sa.Column("updated_by", sa.String(length=64), nullable=False),
+        sa.Column("archived", sa.Boolean(), nullable=False),
+        sa.Column("server_pos", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["household_id"], ["households.id"], name=op.f("fk_veteran_profiles_household_id_households")
+        ),
+        sa.ForeignKeyConstraint(["member_id"], ["members.id"], name=op.f("fk_veteran_profiles_member_id_members")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_veteran_profiles")),
+    )
+    with op.batch_alter_table("veteran_profiles", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_veteran_profiles_household_id"), ["household_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_veteran_profiles_member_id"), ["member_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_veteran_profiles_org_code"), ["org_code"], unique=False)
+
+    op.create_table(
         "child_visits",
         sa.Column("child_id", sa.String(length=36), nullable=False),
         sa.Column("visited_at", sa.String(length=32), nullable=False),
@@ -144,17 +175,58 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_child_visits_org_code"), ["org_code"], unique=False)
         batch_op.create_index(batch_op.f("ix_child_visits_visited_at"), ["visited_at"], unique=False)
 
+    op.create_table(
+        "veteran_visits",
+        sa.Column("veteran_id", sa.String(length=36), nullable=False),
+        sa.Column("visited_at", sa.String(length=32), nullable=False),
+        sa.Column("occasion", sa.String(length=16), nullable=False),
+        sa.Column("method", sa.String(length=16), nullable=False),
+        sa.Column("visitors", sa.String(length=120), nullable=False),
+        sa.Column("findings", sa.Text(), nullable=False),
+        sa.Column("support_amount", sa.String(length=24), nullable=False),
+        sa.Column("follow_up", sa.Text(), nullable=False),
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("org_code", sa.String(length=24), nullable=False),
+        sa.Column("author", sa.String(length=64), nullable=False),
+        sa.Column("device", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.String(length=32), nullable=False),
+        sa.Column("updated_at", sa.String(length=32), nullable=False),
+        sa.Column("updated_by", sa.String(length=64), nullable=False),
+        sa.Column("archived", sa.Boolean(), nullable=False),
+        sa.Column("server_pos", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["veteran_id"], ["veteran_profiles.id"], name=op.f("fk_veteran_visits_veteran_id_veteran_profiles")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_veteran_visits")),
+    )
+    with op.batch_alter_table("veteran_visits", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_veteran_visits_org_code"), ["org_code"], unique=False)
+        batch_op.create_index(batch_op.f("ix_veteran_visits_veteran_id"), ["veteran_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_veteran_visits_visited_at"), ["visited_at"], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("veteran_visits", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_veteran_visits_visited_at"))
+        batch_op.drop_index(batch_op.f("ix_veteran_visits_veteran_id"))
+        batch_op.drop_index(batch_op.f("ix_veteran_visits_org_code"))
+
+    op.drop_table("veteran_visits")
     with op.batch_alter_table("child_visits", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_child_visits_visited_at"))
         batch_op.drop_index(batch_op.f("ix_child_visits_org_code"))
         batch_op.drop_index(batch_op.f("ix_child_visits_child_id"))
 
     op.drop_table("child_visits")
+    with op.batch_alter_table("veteran_profiles", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_veteran_profiles_org_code"))
+        batch_op.drop_index(batch_op.f("ix_veteran_profiles_member_id"))
+        batch_op.drop_index(batch_op.f("ix_veteran_profiles_household_id"))
+
+    op.drop_table("veteran_profiles")
     with op.batch_alter_table("public_notices", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_public_notices_org_code"))
         batch_op.drop_index(batch_op.f("ix_public_notices_case_id"))
