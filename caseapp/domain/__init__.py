@@ -10,6 +10,7 @@ from caseapp.domain.elders import CareVisit, ElderProfile
 from caseapp.domain.grid import GridEvent, GridEventUpdate, PatrolLog
 from caseapp.domain.households import Household, IncomeItem, Member, MemberEvent
 from caseapp.domain.orgs import OrgUnit
+from caseapp.domain.pingantong import EmergencyCall
 from caseapp.domain.social import CaseNote, Referral, SocialWorkCase
 from caseapp.domain.tasks import Task
 from caseapp.domain.veterans import VeteranProfile, VeteranVisit
@@ -28,6 +29,7 @@ __all__ = [
     "ChildVisit",
     "DisasterReport",
     "ElderProfile",
+    "EmergencyCall",
     "GridEvent",
     "GridEventUpdate",
     "Household",

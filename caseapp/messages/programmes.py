@@ -1,5 +1,5 @@
 """Messages about the programmes' own records: democratic appraisals (民主评议), public notices (公示),
-children in hardship (困境儿童) and preferential care (优抚)."""
+children in hardship (困境儿童), preferential care (优抚) and 平安通 calls, with their states."""
 
 MESSAGES: dict[str, dict[str, str]] = {
     "zh": {
@@ -11,6 +11,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "notice.answers_required": "公示期间有异议，请填写异议核实及答复情况",
         "veteran.grade_required": "残疾军人须填写残疾等级",
         "veteran.grade_only_disabled": "只有残疾军人才填写残疾等级",
+        "workflow.call_needs_dispatch_target": "请先填写派单对象",
+        "workflow.call_needs_outcome": "请先填写处置结果",
+        "state.emergency_call.alarm": "呼叫",
+        "state.emergency_call.verify": "核实",
+        "state.emergency_call.dispatch": "派单",
+        "state.emergency_call.follow": "跟进",
+        "state.emergency_call.resolved": "办结",
     },
     "en": {
         "appraisal.no_quorum": "{present} present is less than two thirds of the panel of {size}: the appraisal "
@@ -23,5 +30,12 @@ MESSAGES: dict[str, dict[str, str]] = {
                                    "answered",
         "veteran.grade_required": "A disabled ex-serviceman's disability grade is required",
         "veteran.grade_only_disabled": "Only a disabled ex-serviceman has a disability grade",
+        "workflow.call_needs_dispatch_target": "Say whom the call is dispatched to first",
+        "workflow.call_needs_outcome": "Record the outcome first",
+        "state.emergency_call.alarm": "Alarm",
+        "state.emergency_call.verify": "Verifying",
+        "state.emergency_call.dispatch": "Dispatched",
+        "state.emergency_call.follow": "Following up",
+        "state.emergency_call.resolved": "Resolved",
     },
 }

@@ -109,6 +109,8 @@ DICTIONARIES = frozenset(
         "youfu_category",
         "youfu_disability_grade",
         "youfu_visit_occasion",
+        "pingantong_call_type",
+        "pingantong_outcome",
     }
 )
 

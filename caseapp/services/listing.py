@@ -38,6 +38,7 @@ from caseapp.domain import (
     ChildVisit,
     DisasterReport,
     ElderProfile,
+    EmergencyCall,
     GridEvent,
     Household,
     Member,
@@ -76,6 +77,7 @@ _cp = ChildProfile.__table__
 _cv = ChildVisit.__table__
 _vp = VeteranProfile.__table__
 _vv = VeteranVisit.__table__
+_ec = EmergencyCall.__table__
 COMMUNITY_DIGITS = 12
 
 
@@ -425,6 +427,14 @@ def _veteran_visits() -> _Source:
                    _vv.c.id, _vv.c.org_code, (_vv.c.archived.is_(False),))
 
 
+def _calls() -> _Source:
+    member = select(_e.c.member_id).where(_e.c.id == _ec.c.elder_id).scalar_subquery()
+    return _Source(_ec, {"called_at": _ec.c.called_at, "name": _of(_m.c.name, _m.c.id, member),
+                         **_fields(_ec, ("call_type", "status", "dispatched_to", "outcome", "resolved_at")),
+                         "grid": _grid(_ec.c.org_code)},
+                   _ec.c.id, _ec.c.org_code, (_ec.c.archived.is_(False),))
+
+
 def _col(entity: str, name: str, kind: Kind = "text", codes: str | None = None) -> Column:
     return Column(name, entity, name, kind, codes)
 
@@ -538,6 +548,13 @@ LISTS: dict[str, ListSpec] = {spec.name: spec for spec in (
         _col("veteran_visit", "support_amount", "money"), _GRID,
     ), _veteran_visits, choices=("occasion", "method"), text=("name", "visitors"), date="visited_at",
         default_sort=("visited_at", True)),
+    ListSpec("emergency_calls", "emergency_call", (
+        _col("emergency_call", "called_at", "datetime"), _col("member", "name"),
+        _coded("emergency_call", "call_type"), _coded("emergency_call", "status"),
+        _col("emergency_call", "dispatched_to"), _coded("emergency_call", "outcome"),
+        _col("emergency_call", "resolved_at", "datetime"), _GRID,
+    ), _calls, choices=("status", "call_type", "outcome"), text=("name", "dispatched_to"), date="called_at",
+        default_sort=("called_at", True)),
 )}
 
 

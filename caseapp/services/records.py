@@ -18,6 +18,8 @@ from caseapp.domain import (
     AssistanceCase,
     CaseReview,
     CaseStep,
+    ElderProfile,
+    EmergencyCall,
     GridEvent,
     GridEventUpdate,
     Household,
@@ -74,6 +76,9 @@ def create(session: Session, cls: type[R], fields: Mapping[str, Any]) -> R:
         record.status = "draft"
     if cls.entity == "disaster_report":
         _check_disaster_series(session, data)
+    if isinstance(record, EmergencyCall) and not record.device_no:
+        elder = session.get(ElderProfile, record.elder_id)  # the device that called is the elder's own
+        record.device_no = (elder.pingantong_device or "") if elder is not None else ""
     if cls.entity in quality.SAVE_CHECKED:
         with session.begin_nested():  # rolled back if the checks across records refuse it
             session.add(record)
@@ -205,6 +210,10 @@ def transition(session: Session, record: Record, target: str, *, note: str = "",
                                     from_status=current, to_status=target, note=note))
     if isinstance(record, SocialWorkCase) and target == "closed":
         record.closed_on = now.date()
+    if isinstance(record, EmergencyCall) and target == "dispatch":
+        record.dispatched_at = now
+    if isinstance(record, EmergencyCall) and target == "resolved":
+        record.resolved_at = now
     if isinstance(record, Referral) and target == "sent":
         record.sent_at = now
     if isinstance(record, Referral) and target == "feedback" and record.feedback_on is None:

@@ -81,7 +81,7 @@ def test_a_sample_of_every_record_type_passes_validation(plan_records: list[Reco
     assert {"household", "member", "income_item", "assistance_case", "case_review", "investigation", "verification",
             "elder_profile", "care_visit", "grid_event", "grid_event_update", "patrol_log", "social_work_case",
             "case_note", "referral", "disaster_report", "org_unit", "appraisal", "public_notice", "child_profile",
-            "child_visit", "veteran_profile", "veteran_visit"} <= set(by_entity)
+            "child_visit", "veteran_profile", "veteran_visit", "emergency_call"} <= set(by_entity)
     for records in by_entity.values():
         for r in rng.sample(records, min(len(records), 150)):
             fields = {k: v for k, v in r.values().items()
@@ -221,3 +221,16 @@ def test_a_case_notice_fields_say_what_its_notice_says_and_every_appraisal_had_a
     assert appraisals and all(has_quorum(a.present, a.panel_size) for a in appraisals)
     assert of(plan_records, "child_visit") and {v.child_id for v in of(plan_records, "child_visit")} <= {
         c.id for c in of(plan_records, "child_profile")}
+
+
+def test_a_demo_call_has_what_its_stage_needs(plan_records: list[Record]) -> None:
+    from caseapp.services.workflows import EMERGENCY_CALL
+
+    calls = of(plan_records, "emergency_call")
+    assert {c.status for c in calls} == set(EMERGENCY_CALL.states)
+    for call in calls:
+        if call.status in ("dispatch", "follow"):
+            assert call.dispatched_to and call.dispatched_at >= call.called_at
+        if call.status == "resolved":
+            assert call.outcome and call.resolved_at >= call.called_at
+        assert call.device_no

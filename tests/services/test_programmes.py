@@ -1,6 +1,7 @@
 """The programmes' records (issue 12): democratic appraisals (民主评议) and public notices (公示) on an
 assistance application, children in hardship (困境儿童) with their monitoring visits, and people
-entitled to preferential care (优抚对象) with their visits. Each can be
+entitled to preferential care (优抚对象) with their visits, and 平安通 calls handled ALARM → VERIFY →
+DISPATCH → FOLLOW → RESOLVED. Each can be
 recorded through the core, is refused when it breaks its rules, is listed, and exports to a ledger
 that reads back from the workbook."""
 
@@ -24,6 +25,8 @@ from caseapp.domain import (
     AssistanceCase,
     ChildProfile,
     ChildVisit,
+    ElderProfile,
+    EmergencyCall,
     PublicNotice,
     VeteranProfile,
     VeteranVisit,
@@ -186,6 +189,46 @@ def test_a_veterans_file_needs_the_grade_only_a_disabled_serviceman_has(ws: Work
         assert {e.field for e in negative.value.errors} == {"support_amount"}
 
 
+# --- 平安通 ---------------------------------------------------------------------------------------------
+
+def _call(db: Any, **more: Any) -> EmergencyCall:
+    home = household(db, head_name="李桂英")
+    elder = member(db, home.id, name="李桂英", birth_date=dt.date(1938, 2, 1))
+    profile = records.create(db, ElderProfile, {"org_code": ORG, "household_id": home.id, "member_id": elder.id,
+                                                "pingantong_device": "PAT000123456"})
+    return records.create(db, EmergencyCall, {"org_code": ORG, "elder_id": profile.id,
+                                              "called_at": dt.datetime.now(dt.UTC) - dt.timedelta(hours=2),
+                                              **more})
+
+
+def test_a_pingantong_call_is_handled_step_by_step_with_what_each_step_needs(ws: Workspace) -> None:
+    with ws.write() as db:
+        call = _call(db)
+        assert (call.status, call.device_no, call.call_type) == ("alarm", "PAT000123456", "alarm")
+        with pytest.raises(WorkflowError) as skipped:
+            records.transition(db, call, "dispatch")
+        assert skipped.value.key == "workflow.illegal"
+        with pytest.raises(ValidationErrors):  # the state moves only through the workflow
+            records.update(db, call, {"status": "resolved"})
+        records.transition(db, call, "verify", response="回拨无人接听，联系紧急联系人")
+        with pytest.raises(WorkflowError) as nobody:
+            records.transition(db, call, "dispatch")
+        assert nobody.value.key == "workflow.call_needs_dispatch_target"
+        records.transition(db, call, "dispatch", dispatched_to="社区工作人员、120")
+        assert call.dispatched_at is not None and call.resolved_at is None
+        records.transition(db, call, "follow")
+        with pytest.raises(WorkflowError) as open_ended:
+            records.transition(db, call, "resolved")
+        assert open_ended.value.key == "workflow.call_needs_outcome"
+        records.transition(db, call, "resolved", outcome="hospital", follow_up="次日回访")
+        assert call.status == "resolved" and call.resolved_at is not None
+        # a care call is resolved once checked, without a dispatch
+        care = _call(db, call_type="care", device_no="PAT9")
+        records.transition(db, care, "verify")
+        records.transition(db, care, "resolved", outcome="safe")
+        assert (care.device_no, care.dispatched_at) == ("PAT9", None)
+
+
 # --- lists and ledgers ---------------------------------------------------------------------------------
 
 def _sheet_rows(path: Path) -> list[list[Any]]:
@@ -203,11 +246,13 @@ def test_each_programme_is_listed_and_exports_a_ledger_that_reads_back(ws: Works
         child = _child(db)
         records.create(db, ChildVisit, {"org_code": ORG, "child_id": child.id, "findings": "情况稳定",
                                         "visited_at": dt.datetime.now(dt.UTC) - dt.timedelta(days=1)})
+        _call(db)
         vet = _veteran(db)
         records.create(db, VeteranVisit, {"org_code": ORG, "veteran_id": vet.id, "occasion": "spring_festival",
                                           "findings": "生活自理", "support_amount": "500",
                                           "visited_at": dt.datetime.now(dt.UTC) - dt.timedelta(days=3)})
-    expected = {"veterans": ("陈国强", "残疾军人"), "veteran_visits": ("陈国强", "春节慰问"),
+    expected = {"emergency_calls": ("李桂英", "紧急呼叫"), "veterans": ("陈国强", "残疾军人"),
+                "veteran_visits": ("陈国强", "春节慰问"),
                 "appraisals": ("张伟", "同意"), "public_notices": ("张伟", "审核公示"),
                 "children": ("王小宝", "事实无人抚养儿童"), "child_visits": ("王小宝", "入户探访")}
     for name, (who, coded) in expected.items():
@@ -229,4 +274,5 @@ def test_each_programme_is_listed_and_exports_a_ledger_that_reads_back(ws: Works
     # the money columns are totalled at the foot of the ledger (抚恤补助, 慰问金)
     rows = _sheet_rows(tmp_path / "veterans.xlsx")
     column = rows[2].index("月抚恤补助金额（元）")
-    assert rows[3][column] == pytest.approx(3300) and rows[4][0] == "合计" and str(rows[4][column]).startswith("=SUM(")
+    assert rows[3][column] == pytest.approx(3300)
+    assert rows[4][0] == "合计" and str(rows[4][column]).startswith("=SUM(")

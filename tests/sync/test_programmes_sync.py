@@ -1,9 +1,9 @@
 """The programmes' records sync like any other (issue 12): an appraisal (民主评议), a public notice
 (公示) with the case fields derived from it, a child's file (困境儿童) and a monitoring visit, a
-preferential-care file (优抚对象) and a holiday call typed on one device reach another device in
-the same community through a real server on loopback (SQLite and PostgreSQL), never a device
-outside it; the server holds them to the device's rules (the appraisal's quorum, a disabled
-serviceman's grade) and to scope."""
+preferential-care file (优抚对象) and a holiday call, and a 平安通 call taken to dispatch, typed on
+one device, reach another device in the same community through a real server on loopback (SQLite
+and PostgreSQL), never a device outside it; the server holds them to the device's rules (the
+appraisal's quorum, a disabled serviceman's grade, the call's workflow) and to scope."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ from caseapp.domain import (
     AssistanceCase,
     ChildProfile,
     ChildVisit,
+    ElderProfile,
+    EmergencyCall,
     Member,
     PublicNotice,
     VeteranProfile,
@@ -28,11 +30,11 @@ from caseapp.services import records
 
 from .conftest import GRID_A1, Device
 from .test_end_to_end import new_household
-from .test_server_validates import create_op, raw_push
+from .test_server_validates import create_op, raw_push, set_op
 
 TODAY = dt.date.today()
-KINDS = (Appraisal, PublicNotice, ChildProfile, ChildVisit, VeteranProfile, VeteranVisit)
-KEYS = ("appraisal", "notice", "child", "visit", "veteran", "call")
+KINDS = (Appraisal, PublicNotice, ChildProfile, ChildVisit, VeteranProfile, VeteranVisit, EmergencyCall)
+KEYS = ("appraisal", "notice", "child", "visit", "veteran", "call", "alarm")
 
 
 def _record_everything(dev: Device) -> dict[str, str]:
@@ -60,7 +62,14 @@ def _record_everything(dev: Device) -> dict[str, str]:
                                                 "occasion": "spring_festival", "findings": "身体健康",
                                                 "support_amount": "500",
                                                 "visited_at": dt.datetime.now(dt.UTC) - dt.timedelta(hours=3)})
-        return {"household": home, "kid": kid.id, "case": case.id, "appraisal": appraisal.id, "notice": notice.id,
+        elder = records.create(s, ElderProfile, {"org_code": GRID_A1, "household_id": home, "member_id": head.id,
+                                                 "pingantong_device": "PAT000000777"})
+        alarm = records.create(s, EmergencyCall, {"org_code": GRID_A1, "elder_id": elder.id,
+                                                  "called_at": dt.datetime.now(dt.UTC) - dt.timedelta(minutes=30)})
+        records.transition(s, alarm, "verify", response="回拨老人，称跌倒")
+        records.transition(s, alarm, "dispatch", dispatched_to="社区工作人员")
+        return {"alarm": alarm.id, "household": home, "kid": kid.id, "case": case.id, "appraisal": appraisal.id,
+                "notice": notice.id,
                 "child": child.id, "visit": visit.id, "veteran": veteran.id, "call": call.id}
 
 
@@ -86,7 +95,10 @@ def test_the_programmes_records_sync_within_scope_and_nowhere_else(device: Calla
     mine, theirs = _values(one, ids), _values(two, ids)
     assert mine == theirs and mine["case"] == (TODAY, "无异议")
     assert theirs["child"]["guardian_relation"] == "母亲" and theirs["visit"]["findings"] == "学习正常"
-    assert str(theirs["veteran"]["monthly_allowance"]) == "2500.00" and theirs["call"]["occasion"] == "spring_festival"
+    assert str(theirs["veteran"]["monthly_allowance"]) == "2500.00"
+    assert theirs["call"]["occasion"] == "spring_festival"
+    assert (theirs["alarm"]["status"], theirs["alarm"]["device_no"]) == ("dispatch", "PAT000000777")
+    assert theirs["alarm"]["dispatched_at"] is not None
     assert all(value is None for value in _values(other, ids).values())  # another community's device
 
 
@@ -103,6 +115,8 @@ def test_the_server_refuses_what_the_device_refuses_and_a_visit_outside_scope(
         "org_code": GRID_A1, "household_id": ids["household"], "member_id": ids["kid"],
         "category": "disabled_soldier", "certificate_no": "CJ1"}))
     assert (ungraded.verdict, ungraded.reason) == ("rejected", "veteran.grade_required")
+    (skipped,) = raw_push(one, set_op("emergency_call", ids["alarm"], "status", "resolved"))
+    assert skipped.verdict == "rejected" and (skipped.reason or "").startswith("workflow."), skipped
     (stray,) = raw_push(other, create_op("child_visit", {
         "org_code": GRID_A1, "child_id": ids["child"], "findings": "x",
         "visited_at": format_datetime(dt.datetime.now(dt.UTC) - dt.timedelta(hours=1))}))

@@ -163,3 +163,42 @@ def test_a_preferential_care_file_and_a_holiday_call_are_recorded(qtbot, window:
     window.main_screen.go(visits)
     visits.tabs.setCurrentWidget(visits.veterans)
     qtbot.waitUntil(lambda: visits.veterans.model.rowCount() == 1, timeout=5_000)
+
+
+def test_a_pingantong_call_is_recorded_on_the_elder_and_taken_through_its_steps(qtbot, window: AppWindow) -> None:
+    from caseapp.domain import ElderProfile
+
+    view, ids = _open(qtbot, window)
+    ws = window.session.ws
+    assert ws is not None
+    with ws.write() as db:
+        records.create(db, ElderProfile, {"org_code": ORG, "household_id": ids["household"],
+                                          "member_id": ids["mother"], "pingantong_device": "PAT000000555"})
+    view.reload()  # written behind the session's back: read the household again
+    qtbot.waitUntil(lambda: len(view.elders.model.rows) == 1, timeout=5_000)
+    view.tabs.setCurrentIndex(view.tabs.indexOf(view.elders.parentWidget()))
+    assert not view.calls.add.isEnabled()
+    view.elders.table.selectRow(0)
+    view.calls.add.click()
+    call = view.open_dialogs()[-1]
+    _shows_its_fields(call, "emergency_call")
+    call.form.editor("response").set("回拨老人，称胸闷")
+    call.save.click()
+    qtbot.waitUntil(lambda: not call.isVisible(), timeout=5_000)
+    view.elders.table.selectRow(0)
+    qtbot.waitUntil(lambda: len(view.calls.model.rows) == 1, timeout=5_000)
+    assert view.calls.model.rows[0]["device_no"] == "PAT000000555"
+    view.calls.table.selectRow(0)
+    bar = view.calls.workflow
+    assert set(bar.buttons) == {"verify"}
+    bar.buttons["verify"].click()
+    view.elders.table.selectRow(0)
+    qtbot.waitUntil(lambda: view.calls.model.rows and view.calls.model.rows[0]["status"] == "verify", timeout=5_000)
+    view.calls.table.selectRow(0)
+    # no one to dispatch to yet: the step is offered, greyed, and says why
+    assert set(bar.buttons) == {"dispatch", "resolved"} and not bar.buttons["dispatch"].isEnabled()
+    assert bar.buttons["dispatch"].toolTip()
+    calls = window.main_screen.visits
+    window.main_screen.go(calls)
+    calls.tabs.setCurrentWidget(calls.calls)
+    qtbot.waitUntil(lambda: calls.calls.panel.model.rowCount() == 1, timeout=5_000)

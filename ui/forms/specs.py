@@ -80,6 +80,7 @@ ORDER: dict[str, list[str]] = {
     "veteran_profile": ["member_id", "category", "disability_grade", "certificate_no", "monthly_allowance",
                         "allowance_from", "service", "notes"],
     "veteran_visit": ["visited_at", "occasion", "method", "visitors", "findings", "support_amount", "follow_up"],
+    "emergency_call": ["called_at", "call_type", "device_no", "response", "dispatched_to", "outcome", "follow_up"],
     "grid_event": ["title", "category", "occurred_at", "place", "source", "scale", "people_involved", "party_name",
                    "party_id_number", "party_address", "description", "department", "deadline"],
     "patrol_log": ["started_at", "ended_at", "places_checked", "problems"],

@@ -1,5 +1,5 @@
 """One household: overview, members and their income, assistance cases with their reviews, steps,
-democratic appraisals and public notices, investigations and verifications, elders and visits,
+democratic appraisals and public notices, investigations and verifications, elders with their visits and 平安通 calls,
 children in hardship and their visits, preferential care (优抚) and its visits, grid records,
 referrals and social work, and the history of changes."""
 
@@ -28,7 +28,8 @@ WATCHED = frozenset({"household", "member", "member_event", "income_item", "assi
                      "case_step", "investigation",
                      "verification", "elder_profile", "care_visit", "grid_event", "grid_event_update",
                      "social_work_case", "case_note", "referral", "attachment", "appraisal", "public_notice",
-                     "child_profile", "child_visit", "veteran_profile", "veteran_visit"})
+                     "child_profile", "child_visit", "veteran_profile", "veteran_visit",
+                     "emergency_call"})
 #: assistance case states in which a periodic review can be recorded
 REVIEWABLE = frozenset({"active", "review_due", "taper"})
 
@@ -96,6 +97,8 @@ class HouseholdView(QWidget):
                                                 "monthly_allowance"], self.tr("New preferential-care file"))
         self.veteran_visits = tab("veteran_visit", ["visited_at", "veteran_name", "occasion", "findings",
                                                     "support_amount", "author"], self.tr("Record a visit or call"))
+        self.calls = tab("emergency_call", ["called_at", "call_type", "status", "dispatched_to", "outcome"],
+                         self.tr("Record a Ping'antong call"))
         self.events = tab("grid_event", ["occurred_at", "title", "category", "status"], self.tr("New grid event"))
         self.referrals = tab("referral", ["client_name", "to_org", "urgency", "status"], self.tr("New referral"))
         self.social = tab("social_work_case", ["client_name", "status", "worker", "opened_on"],
@@ -121,7 +124,7 @@ class HouseholdView(QWidget):
         self.tabs.addTab(self._stack(self.cases, self.steps, self.reviews, self.appraisals, self.notices),
                          self.tr("&Assistance"))
         self.tabs.addTab(self._stack(self.investigations, self.verifications), self.tr("Inve&stigations"))
-        self.tabs.addTab(self._stack(self.elders, self.visits), self.tr("E&lders and visits"))
+        self.tabs.addTab(self._stack(self.elders, self.visits, self.calls), self.tr("E&lders and visits"))
         self.tabs.addTab(self._stack(self.child_files, self.child_visits), self.tr("Child &welfare"))
         self.tabs.addTab(self._stack(self.veterans, self.veteran_visits), self.tr("Pre&ferential care"))
         self.tabs.addTab(self.events, self.tr("&Grid records"))
@@ -144,6 +147,7 @@ class HouseholdView(QWidget):
         self.cases.selected.connect(lambda row: self._children(self.notices, "case_id", row))
         self.child_files.selected.connect(lambda row: self._children(self.child_visits, "child_id", row))
         self.veterans.selected.connect(lambda row: self._children(self.veteran_visits, "veteran_id", row))
+        self.elders.selected.connect(lambda row: self._children(self.calls, "elder_id", row))
         self.social.selected.connect(lambda row: self._children(self.notes, "case_id", row))
         self.elders.selected.connect(lambda row: self.record_visit.setEnabled(row is not None))
         self.cases.selected.connect(
@@ -215,7 +219,7 @@ class HouseholdView(QWidget):
                 self.steps, self.investigations,
                 self.verifications,
                 self.elders, self.visits, self.appraisals, self.notices, self.child_files, self.child_visits,
-                self.veterans, self.veteran_visits, self.events, self.referrals, self.social, self.notes]
+                self.veterans, self.veteran_visits, self.calls, self.events, self.referrals, self.social, self.notes]
 
     # -- loading ------------------------------------------------------------------------------
     def show_household(self, household_id: str) -> None:
@@ -308,7 +312,8 @@ class HouseholdView(QWidget):
                    "appraisal": (self.appraisals, "case_id", "assistance_case"),
                    "public_notice": (self.notices, "case_id", "assistance_case"),
                    "child_visit": (self.child_visits, "child_id", "child_profile"),
-                   "veteran_visit": (self.veteran_visits, "veteran_id", "veteran_profile")}
+                   "veteran_visit": (self.veteran_visits, "veteran_id", "veteran_profile"),
+                   "emergency_call": (self.calls, "elder_id", "elder_profile")}
         if entity in parents:
             tab, field, parent_entity = parents[entity]
             if tab.parent_row is None:

@@ -567,6 +567,10 @@
         <translation>登记走访慰问</translation>
     </message>
     <message>
+        <source>Record a Ping&apos;antong call</source>
+        <translation>登记平安通呼叫</translation>
+    </message>
+    <message>
         <source>New referral</source>
         <translation>新建转介</translation>
     </message>
@@ -1894,6 +1898,10 @@
     <message>
         <source>Preferential-care visits</source>
         <translation>优抚走访慰问</translation>
+    </message>
+    <message>
+        <source>Ping&apos;antong calls</source>
+        <translation>平安通呼叫</translation>
     </message>
     <message>
         <source>Elder visits</source>

@@ -1,12 +1,13 @@
-"""democratic appraisals, public notices, children in hardship, preferential care, and their visits
+"""the programmes' records: democratic appraisals, public notices, children in hardship, preferential
+care, 平安通 calls, and their visits
 
-Six new tables (caseapp.domain.appraisal, caseapp.domain.children, caseapp.domain.veterans);
-nothing else changes. Cases already on notice keep their own notice fields: they are derived from
-a notice record only once one is recorded for the case (caseapp.services.notices).
+Seven new tables (caseapp.domain.appraisal, children, veterans, pingantong); nothing else changes.
+Cases already on notice keep their own notice fields: they are derived from a notice record only
+once one is recorded for the case (caseapp.services.notices).
 
 Revision ID: 0012
 Revises: 0011
-Create Date: 2026-12-01 22:18:20.119241
+Create Date: 2026-12-01 22:22:35.580115
 """
 
 from __future__ import annotations
@@ -176,6 +177,39 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_child_visits_visited_at"), ["visited_at"], unique=False)
 
     op.create_table(
+        "emergency_calls",
+        sa.Column("elder_id", sa.String(length=36), nullable=False),
+        sa.Column("device_no", sa.String(length=40), nullable=False),
+        sa.Column("called_at", sa.String(length=32), nullable=False),
+        sa.Column("call_type", sa.String(length=8), nullable=False),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("response", sa.Text(), nullable=False),
+        sa.Column("dispatched_to", sa.String(length=120), nullable=False),
+        sa.Column("dispatched_at", sa.String(length=32), nullable=True),
+        sa.Column("outcome", sa.String(length=12), nullable=True),
+        sa.Column("follow_up", sa.Text(), nullable=False),
+        sa.Column("resolved_at", sa.String(length=32), nullable=True),
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("org_code", sa.String(length=24), nullable=False),
+        sa.Column("author", sa.String(length=64), nullable=False),
+        sa.Column("device", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.String(length=32), nullable=False),
+        sa.Column("updated_at", sa.String(length=32), nullable=False),
+        sa.Column("updated_by", sa.String(length=64), nullable=False),
+        sa.Column("archived", sa.Boolean(), nullable=False),
+        sa.Column("server_pos", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["elder_id"], ["elder_profiles.id"], name=op.f("fk_emergency_calls_elder_id_elder_profiles")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_emergency_calls")),
+    )
+    with op.batch_alter_table("emergency_calls", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_emergency_calls_called_at"), ["called_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_emergency_calls_elder_id"), ["elder_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_emergency_calls_org_code"), ["org_code"], unique=False)
+        batch_op.create_index(batch_op.f("ix_emergency_calls_status"), ["status"], unique=False)
+
+    op.create_table(
         "veteran_visits",
         sa.Column("veteran_id", sa.String(length=36), nullable=False),
         sa.Column("visited_at", sa.String(length=32), nullable=False),
@@ -215,6 +249,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_veteran_visits_org_code"))
 
     op.drop_table("veteran_visits")
+    with op.batch_alter_table("emergency_calls", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_emergency_calls_status"))
+        batch_op.drop_index(batch_op.f("ix_emergency_calls_org_code"))
+        batch_op.drop_index(batch_op.f("ix_emergency_calls_elder_id"))
+        batch_op.drop_index(batch_op.f("ix_emergency_calls_called_at"))
+
+    op.drop_table("emergency_calls")
     with op.batch_alter_table("child_visits", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_child_visits_visited_at"))
         batch_op.drop_index(batch_op.f("ix_child_visits_org_code"))
