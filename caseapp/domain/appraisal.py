@@ -107,8 +107,12 @@ class Appraisal(Record):
 
     @classmethod
     def check(cls, merged: Mapping[str, Any], out: dict[str, Any]) -> list[ValidationError]:
+        # (a partial check, of stamps alone, has no counts: nothing to hold them to)
         found: list[ValidationError] = []
-        size, present = int(merged.get("panel_size") or 0), int(merged.get("present") or 0)
+        size, present = merged.get("panel_size"), merged.get("present")
+        if size is None or present is None:
+            return found
+        size, present = int(size), int(present)
         if present > size:
             found.append(ValidationError("appraisal.more_present_than_panel", "present", present=present,
                                          size=size))

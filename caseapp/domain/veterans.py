@@ -96,6 +96,8 @@ class VeteranProfile(Record):
 
     @classmethod
     def check(cls, merged: Mapping[str, Any], out: dict[str, Any]) -> list[ValidationError]:
+        if merged.get("category") is None:  # a partial check, of stamps alone
+            return []
         disabled, grade = merged.get("category") == DISABLED, merged.get("disability_grade")
         if disabled and not grade:
             return [ValidationError("veteran.grade_required", "disability_grade")]

@@ -35,6 +35,7 @@ from caseapp.domain.appraisal import has_quorum, notice_end
 from caseapp.domain.fields import all_facts
 from caseapp.errors import ValidationErrors, WorkflowError
 from caseapp.services import list_export, listing, notices, records
+from caseapp.services.validate import clean
 from caseapp.store.workspace import Workspace
 from tests.core.helpers import ORG, approve, household, member, two_members
 
@@ -81,6 +82,10 @@ def test_an_appraisal_is_recorded_on_its_case_and_refused_without_a_quorum(ws: W
         with pytest.raises(WorkflowError):  # the signed minutes are a fact
             records.update(db, kept, {"result": "disagree"})
         assert db.scalar(select(Appraisal.id).where(Appraisal.case_id == case.id)) == kept.id
+
+    # the stamps of an imported row are checked alone (caseapp.services.exchange): no counts, no verdict
+    stamped = {"org_code": ORG, "updated_by": "x"}
+    assert clean(Appraisal, stamped, partial=True) == clean(VeteranProfile, stamped, partial=True) == stamped
 
 
 # --- 公示 ----------------------------------------------------------------------------------------------
