@@ -188,7 +188,8 @@ class PublicNotice(Record):
         default="",
         label=("异议核实及答复", "How the objections were checked and answered"),
         personal=True,
-        help="How each objection was checked and answered; required when objections were raised.",
+        help="How each objection was checked and answered (or written with the objections themselves, as a "
+        "supervisor's sign-off does).",
     )
 
     @classmethod
@@ -204,7 +205,6 @@ class PublicNotice(Record):
             out["ends_on"] = shortest
         elif ends < shortest:
             return [ValidationError("notice.too_short", "ends_on", days=days, last=shortest.isoformat())]
-        if str(merged.get("objections") or "").strip() not in ("", "无", "无异议") and not str(
-                merged.get("answers") or "").strip():
-            return [ValidationError("notice.answers_required", "answers")]
+        # the answers are not required beside the objections: a supervisor signing the notice's end
+        # writes one text for both (what was raised and how it was answered), as the case's field says
         return []

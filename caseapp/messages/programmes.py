@@ -8,7 +8,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "appraisal.more_votes_than_present": "同意与不同意票数合计 {votes}，超过了实到人数 {present}",
         "appraisal.answers_required": "评议中提出了异议，请填写异议答复情况",
         "notice.too_short": "公示期不得少于 {days} 天，结束日期不能早于 {last}",
-        "notice.answers_required": "公示期间有异议，请填写异议核实及答复情况",
         "veteran.grade_required": "残疾军人须填写残疾等级",
         "veteran.grade_only_disabled": "只有残疾军人才填写残疾等级",
         "workflow.call_needs_dispatch_target": "请先填写派单对象",
@@ -26,8 +25,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "appraisal.more_votes_than_present": "{votes} votes in all is more than the {present} present",
         "appraisal.answers_required": "Objections were raised: say how they were answered",
         "notice.too_short": "A notice runs at least {days} days: it cannot end before {last}",
-        "notice.answers_required": "Objections were raised during the notice: say how they were checked and "
-                                   "answered",
         "veteran.grade_required": "A disabled ex-serviceman's disability grade is required",
         "veteran.grade_only_disabled": "Only a disabled ex-serviceman has a disability grade",
         "workflow.call_needs_dispatch_target": "Say whom the call is dispatched to first",
