@@ -1,18 +1,23 @@
 """The domain model: every record type caseworkers keep, registered by entity name."""
 
+from caseapp.domain.appraisal import Appraisal, PublicNotice
 from caseapp.domain.assistance import AssistanceCase, CaseReview, CaseStep, Investigation, Verification
 from caseapp.domain.attachments import Attachment
 from caseapp.domain.base import ENTITIES, Base, Record
+from caseapp.domain.children import ChildProfile, ChildVisit
 from caseapp.domain.disaster import DisasterReport
 from caseapp.domain.elders import CareVisit, ElderProfile
 from caseapp.domain.grid import GridEvent, GridEventUpdate, PatrolLog
 from caseapp.domain.households import Household, IncomeItem, Member, MemberEvent
 from caseapp.domain.orgs import OrgUnit
+from caseapp.domain.pingantong import EmergencyCall
 from caseapp.domain.social import CaseNote, Referral, SocialWorkCase
 from caseapp.domain.tasks import Task
+from caseapp.domain.veterans import VeteranProfile, VeteranVisit
 
 __all__ = [
     "ENTITIES",
+    "Appraisal",
     "AssistanceCase",
     "Attachment",
     "Base",
@@ -20,8 +25,11 @@ __all__ = [
     "CaseNote",
     "CaseReview",
     "CaseStep",
+    "ChildProfile",
+    "ChildVisit",
     "DisasterReport",
     "ElderProfile",
+    "EmergencyCall",
     "GridEvent",
     "GridEventUpdate",
     "Household",
@@ -31,9 +39,12 @@ __all__ = [
     "MemberEvent",
     "OrgUnit",
     "PatrolLog",
+    "PublicNotice",
     "Record",
     "Referral",
     "SocialWorkCase",
     "Task",
     "Verification",
+    "VeteranProfile",
+    "VeteranVisit",
 ]

@@ -101,6 +101,16 @@ DICTIONARIES = frozenset(
         "user_role",
         "task_kind",
         "task_status",
+        "appraisal_result",
+        "notice_kind",
+        "child_category",
+        "guardianship",
+        "child_living",
+        "youfu_category",
+        "youfu_disability_grade",
+        "youfu_visit_occasion",
+        "pingantong_call_type",
+        "pingantong_outcome",
     }
 )
 

@@ -31,16 +31,23 @@ from sqlalchemy.sql.selectable import Join
 
 from caseapp import refdata
 from caseapp.domain import (
+    Appraisal,
     AssistanceCase,
     CareVisit,
+    ChildProfile,
+    ChildVisit,
     DisasterReport,
     ElderProfile,
+    EmergencyCall,
     GridEvent,
     Household,
     Member,
     OrgUnit,
     PatrolLog,
+    PublicNotice,
     Referral,
+    VeteranProfile,
+    VeteranVisit,
 )
 from caseapp.services import display, referrals, search, workflows
 
@@ -64,6 +71,13 @@ _p = PatrolLog.__table__
 _d = DisasterReport.__table__
 _r = Referral.__table__
 _o = OrgUnit.__table__
+_ap = Appraisal.__table__
+_pn = PublicNotice.__table__
+_cp = ChildProfile.__table__
+_cv = ChildVisit.__table__
+_vp = VeteranProfile.__table__
+_vv = VeteranVisit.__table__
+_ec = EmergencyCall.__table__
 COMMUNITY_DIGITS = 12
 
 
@@ -352,6 +366,75 @@ def _visits() -> _Source:
                    _v.c.id, _v.c.org_code, (_v.c.archived.is_(False),))
 
 
+def _case_head(case_id: ColumnElement[Any]) -> ColumnElement[Any]:
+    """The 户主 of the household whose assistance case ``case_id`` is."""
+    return _of(_h.c.head_name, _h.c.id, _of(_c.c.household_id, _c.c.id, case_id))
+
+
+def _appraisals() -> _Source:
+    return _Source(_ap, {"head_name": _case_head(_ap.c.case_id),
+                         "category": _of(_c.c.category, _c.c.id, _ap.c.case_id),
+                         **_fields(_ap, ("held_on", "place", "panel_size", "present", "votes_for", "votes_against",
+                                         "result")),
+                         "community": _community(_ap.c.org_code)},
+                   _ap.c.id, _ap.c.org_code, (_ap.c.archived.is_(False),))
+
+
+def _notices() -> _Source:
+    return _Source(_pn, {"head_name": _case_head(_pn.c.case_id),
+                         "category": _of(_c.c.category, _c.c.id, _pn.c.case_id),
+                         **_fields(_pn, ("kind", "started_on", "ends_on", "place", "objections")),
+                         "community": _community(_pn.c.org_code)},
+                   _pn.c.id, _pn.c.org_code, (_pn.c.archived.is_(False),))
+
+
+def _children() -> _Source:
+    last = (select(func.max(_cv.c.visited_at)).where(_cv.c.child_id == _cp.c.id, _cv.c.archived.is_(False))
+            .scalar_subquery())
+    return _Source(_cp, {"name": _of(_m.c.name, _m.c.id, _cp.c.member_id),
+                         "age": _of(_m.c.birth_date, _m.c.id, _cp.c.member_id),
+                         "community": _community(_cp.c.org_code), "grid": _grid(_cp.c.org_code),
+                         **_fields(_cp, ("category", "guardian_name", "guardianship", "living_situation",
+                                         "risk_tier")),
+                         "last_visit": last},
+                   _cp.c.id, _cp.c.org_code, (_cp.c.archived.is_(False),))
+
+
+def _child_visits() -> _Source:
+    member = select(_cp.c.member_id).where(_cp.c.id == _cv.c.child_id).scalar_subquery()
+    return _Source(_cv, {"visited_at": _cv.c.visited_at, "name": _of(_m.c.name, _m.c.id, member),
+                         **_fields(_cv, ("method", "visitors", "risk")), "grid": _grid(_cv.c.org_code)},
+                   _cv.c.id, _cv.c.org_code, (_cv.c.archived.is_(False),))
+
+
+def _veterans() -> _Source:
+    last = (select(func.max(_vv.c.visited_at)).where(_vv.c.veteran_id == _vp.c.id, _vv.c.archived.is_(False))
+            .scalar_subquery())
+    return _Source(_vp, {"name": _of(_m.c.name, _m.c.id, _vp.c.member_id),
+                         "age": _of(_m.c.birth_date, _m.c.id, _vp.c.member_id),
+                         "community": _community(_vp.c.org_code), "grid": _grid(_vp.c.org_code),
+                         **_fields(_vp, ("category", "disability_grade", "certificate_no", "monthly_allowance",
+                                         "allowance_from")),
+                         "last_visit": last},
+                   _vp.c.id, _vp.c.org_code, (_vp.c.archived.is_(False),))
+
+
+def _veteran_visits() -> _Source:
+    member = select(_vp.c.member_id).where(_vp.c.id == _vv.c.veteran_id).scalar_subquery()
+    return _Source(_vv, {"visited_at": _vv.c.visited_at, "name": _of(_m.c.name, _m.c.id, member),
+                         **_fields(_vv, ("occasion", "method", "visitors", "support_amount")),
+                         "grid": _grid(_vv.c.org_code)},
+                   _vv.c.id, _vv.c.org_code, (_vv.c.archived.is_(False),))
+
+
+def _calls() -> _Source:
+    member = select(_e.c.member_id).where(_e.c.id == _ec.c.elder_id).scalar_subquery()
+    return _Source(_ec, {"called_at": _ec.c.called_at, "name": _of(_m.c.name, _m.c.id, member),
+                         **_fields(_ec, ("call_type", "status", "dispatched_to", "outcome", "resolved_at")),
+                         "grid": _grid(_ec.c.org_code)},
+                   _ec.c.id, _ec.c.org_code, (_ec.c.archived.is_(False),))
+
+
 def _col(entity: str, name: str, kind: Kind = "text", codes: str | None = None) -> Column:
     return Column(name, entity, name, kind, codes)
 
@@ -427,6 +510,51 @@ LISTS: dict[str, ListSpec] = {spec.name: spec for spec in (
         _col("care_visit", "visitors"), _coded("care_visit", "risk_change"), _coded("care_visit", "outcome"), _GRID,
     ), _visits, choices=("method", "risk_change", "outcome"), text=("name", "visitors"), date="visited_at",
         default_sort=("visited_at", True)),
+    ListSpec("appraisals", "appraisal", (
+        _col("appraisal", "held_on", "date"), _col("household", "head_name"), _coded("assistance_case", "category"),
+        _col("appraisal", "place"), _col("appraisal", "panel_size", "int"), _col("appraisal", "present", "int"),
+        _col("appraisal", "votes_for", "int"), _col("appraisal", "votes_against", "int"),
+        _coded("appraisal", "result"), _COMMUNITY,
+    ), _appraisals, choices=("result", "category"), text=("head_name", "place"), date="held_on",
+        default_sort=("held_on", True)),
+    ListSpec("public_notices", "public_notice", (
+        _col("public_notice", "started_on", "date"), _col("public_notice", "ends_on", "date"),
+        _col("household", "head_name"), _coded("assistance_case", "category"), _coded("public_notice", "kind"),
+        _col("public_notice", "place"), _col("public_notice", "objections"), _COMMUNITY,
+    ), _notices, choices=("kind", "category"), text=("head_name", "place", "objections"), date="started_on",
+        default_sort=("started_on", True)),
+    ListSpec("children", "child_profile", (
+        _col("member", "name"), Column("age", None, "age", "age"), _COMMUNITY, _GRID,
+        _coded("child_profile", "category"), _col("child_profile", "guardian_name"),
+        _coded("child_profile", "guardianship"), _coded("child_profile", "living_situation"),
+        _coded("child_profile", "risk_tier"), Column("last_visit", None, "last_visit", "datetime"),
+    ), _children, choices=("category", "risk_tier", "guardianship", "living_situation"),
+        text=("name", "guardian_name"), date="last_visit", default_sort=("", True)),
+    ListSpec("child_visits", "child_visit", (
+        _col("child_visit", "visited_at", "datetime"), _col("member", "name"), _coded("child_visit", "method"),
+        _col("child_visit", "visitors"), _coded("child_visit", "risk"), _GRID,
+    ), _child_visits, choices=("method", "risk"), text=("name", "visitors"), date="visited_at",
+        default_sort=("visited_at", True)),
+    ListSpec("veterans", "veteran_profile", (
+        _col("member", "name"), Column("age", None, "age", "age"), _COMMUNITY, _GRID,
+        _coded("veteran_profile", "category"), _coded("veteran_profile", "disability_grade"),
+        _col("veteran_profile", "certificate_no"), _col("veteran_profile", "monthly_allowance", "money"),
+        _col("veteran_profile", "allowance_from", "date"), Column("last_visit", None, "last_visit", "datetime"),
+    ), _veterans, choices=("category", "disability_grade"), text=("name", "certificate_no"), date="last_visit",
+        default_sort=("", True)),
+    ListSpec("veteran_visits", "veteran_visit", (
+        _col("veteran_visit", "visited_at", "datetime"), _col("member", "name"), _coded("veteran_visit", "occasion"),
+        _coded("veteran_visit", "method"), _col("veteran_visit", "visitors"),
+        _col("veteran_visit", "support_amount", "money"), _GRID,
+    ), _veteran_visits, choices=("occasion", "method"), text=("name", "visitors"), date="visited_at",
+        default_sort=("visited_at", True)),
+    ListSpec("emergency_calls", "emergency_call", (
+        _col("emergency_call", "called_at", "datetime"), _col("member", "name"),
+        _coded("emergency_call", "call_type"), _coded("emergency_call", "status"),
+        _col("emergency_call", "dispatched_to"), _coded("emergency_call", "outcome"),
+        _col("emergency_call", "resolved_at", "datetime"), _GRID,
+    ), _calls, choices=("status", "call_type", "outcome"), text=("name", "dispatched_to"), date="called_at",
+        default_sort=("called_at", True)),
 )}
 
 

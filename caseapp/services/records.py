@@ -18,9 +18,12 @@ from caseapp.domain import (
     AssistanceCase,
     CaseReview,
     CaseStep,
+    ElderProfile,
+    EmergencyCall,
     GridEvent,
     GridEventUpdate,
     Household,
+    PublicNotice,
     Record,
     Referral,
     SocialWorkCase,
@@ -29,7 +32,7 @@ from caseapp.domain import (
 from caseapp.domain.base import ENTITIES, META_FIELDS
 from caseapp.domain.codec import entity_class
 from caseapp.errors import NotFoundError, ValidationError, ValidationErrors, WorkflowError
-from caseapp.services import evidence, quality, referrals, schedule
+from caseapp.services import evidence, notices, quality, referrals, schedule
 from caseapp.services.validate import clean
 from caseapp.services.workflows import machine_for, state_fixed
 
@@ -73,6 +76,9 @@ def create(session: Session, cls: type[R], fields: Mapping[str, Any]) -> R:
         record.status = "draft"
     if cls.entity == "disaster_report":
         _check_disaster_series(session, data)
+    if isinstance(record, EmergencyCall) and not record.device_no:
+        elder = session.get(ElderProfile, record.elder_id)  # the device that called is the elder's own
+        record.device_no = (elder.pingantong_device or "") if elder is not None else ""
     if cls.entity in quality.SAVE_CHECKED:
         with session.begin_nested():  # rolled back if the checks across records refuse it
             session.add(record)
@@ -81,7 +87,14 @@ def create(session: Session, cls: type[R], fields: Mapping[str, Any]) -> R:
         return record
     session.add(record)
     session.flush()
+    _derived(session, record)
     return record
+
+
+def _derived(session: Session, record: Record) -> None:
+    """Fields of other records kept from this one (a case's notice fields from its notices)."""
+    if isinstance(record, PublicNotice):
+        notices.derive_case(session, record.case_id)
 
 
 def update(session: Session, record: Record, fields: Mapping[str, Any]) -> Record:
@@ -120,6 +133,7 @@ def update(session: Session, record: Record, fields: Mapping[str, Any]) -> Recor
     for name, value in data.items():
         setattr(record, name, value)
     session.flush()
+    _derived(session, record)
     return record
 
 
@@ -145,6 +159,7 @@ def _check_unique(session: Session, cls: type[Record], data: Mapping[str, Any], 
 def archive(session: Session, record: Record) -> None:
     record.archived = True
     session.flush()
+    _derived(session, record)
 
 
 def _left(record: Record) -> list[ValidationError]:
@@ -160,6 +175,7 @@ def restore(session: Session, record: Record) -> None:
         raise ValidationErrors(left)
     record.archived = False
     session.flush()
+    _derived(session, record)
 
 
 def transition(session: Session, record: Record, target: str, *, note: str = "",
@@ -185,6 +201,7 @@ def transition(session: Session, record: Record, target: str, *, note: str = "",
     now = at or dt.datetime.now(dt.UTC)
     if isinstance(record, AssistanceCase):
         _on_assistance_move(record, target, now.date())
+        notices.on_case_move(session, record, current, target, now.date())
         session.add(CaseStep(org_code=record.org_code, case_id=record.id, action=machine.step(current, target).action,
                              from_state=current, to_state=target, handler_role=role or "", opinion=note,
                              taken_at=now))
@@ -193,6 +210,10 @@ def transition(session: Session, record: Record, target: str, *, note: str = "",
                                     from_status=current, to_status=target, note=note))
     if isinstance(record, SocialWorkCase) and target == "closed":
         record.closed_on = now.date()
+    if isinstance(record, EmergencyCall) and target == "dispatch":
+        record.dispatched_at = now
+    if isinstance(record, EmergencyCall) and target == "resolved":
+        record.resolved_at = now
     if isinstance(record, Referral) and target == "sent":
         record.sent_at = now
     if isinstance(record, Referral) and target == "feedback" and record.feedback_on is None:

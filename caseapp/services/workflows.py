@@ -301,8 +301,29 @@ DISASTER_SERIES = StateMachine(
     final=frozenset({"final"}),
 )
 
+def _dispatched_to(call: Any) -> str | None:
+    """needs `dispatched_to`: whom the call is passed to"""
+    return None if str(getattr(call, "dispatched_to", "") or "").strip() else "workflow.call_needs_dispatch_target"
+
+
+def _has_outcome(call: Any) -> str | None:
+    """needs an `outcome`"""
+    return None if getattr(call, "outcome", None) else "workflow.call_needs_outcome"
+
+
+# A 平安通 call: the alarm is checked (a call back to the elder, the emergency contact); a care call or
+# a false alarm is resolved there, anything else is dispatched, followed up, then resolved.
+EMERGENCY_CALL = StateMachine(
+    name="emergency_call",
+    initial="alarm",
+    moves={"alarm": ("verify",), "verify": ("dispatch", "resolved"), "dispatch": ("follow",),
+           "follow": ("resolved",)},
+    final=frozenset({"resolved"}),
+    guards={("verify", "dispatch"): _dispatched_to, ("*", "resolved"): _has_outcome},
+)
+
 MACHINES: dict[str, StateMachine] = {
-    m.name: m for m in (ASSISTANCE, GRID_EVENT, SOCIAL_WORK_CASE, REFERRAL, DISASTER_SERIES)
+    m.name: m for m in (ASSISTANCE, GRID_EVENT, SOCIAL_WORK_CASE, REFERRAL, DISASTER_SERIES, EMERGENCY_CALL)
 }
 
 

@@ -80,7 +80,8 @@ def test_a_sample_of_every_record_type_passes_validation(plan_records: list[Reco
         by_entity.setdefault(r.entity, []).append(r)
     assert {"household", "member", "income_item", "assistance_case", "case_review", "investigation", "verification",
             "elder_profile", "care_visit", "grid_event", "grid_event_update", "patrol_log", "social_work_case",
-            "case_note", "referral", "disaster_report", "org_unit"} <= set(by_entity)
+            "case_note", "referral", "disaster_report", "org_unit", "appraisal", "public_notice", "child_profile",
+            "child_visit", "veteran_profile", "veteran_visit", "emergency_call"} <= set(by_entity)
     for records in by_entity.values():
         for r in rng.sample(records, min(len(records), 150)):
             fields = {k: v for k, v in r.values().items()
@@ -198,3 +199,38 @@ def test_batches_must_come_in_order() -> None:
     plan = demo.DemoPlan(10, seed=0, today=TODAY)
     with pytest.raises(ValueError):
         plan.household_records(5, 10)
+
+
+def test_a_case_notice_fields_say_what_its_notice_says_and_every_appraisal_had_a_quorum(
+        plan_records: list[Record]) -> None:
+    from caseapp.domain.appraisal import has_quorum
+
+    notices = {n.case_id: n for n in of(plan_records, "public_notice")}
+    cases = {c.id: c for c in of(plan_records, "assistance_case")}
+    assert notices and set(notices) <= set(cases)
+    for case_id, notice in notices.items():
+        case = cases[case_id]
+        assert case.notice_started_on == notice.started_on and notice.started_on <= TODAY
+        assert case.notice_objections.split("\n")[0] == notice.objections
+        if case.status not in ("public_notice",):
+            assert notice.objections, case.status  # a notice that ran has its objections recorded
+    for case in cases.values():
+        if case.status in ("approval", "active") and case.category == "dibao":
+            assert case.id in notices
+    appraisals = of(plan_records, "appraisal")
+    assert appraisals and all(has_quorum(a.present, a.panel_size) for a in appraisals)
+    assert of(plan_records, "child_visit") and {v.child_id for v in of(plan_records, "child_visit")} <= {
+        c.id for c in of(plan_records, "child_profile")}
+
+
+def test_a_demo_call_has_what_its_stage_needs(plan_records: list[Record]) -> None:
+    from caseapp.services.workflows import EMERGENCY_CALL
+
+    calls = of(plan_records, "emergency_call")
+    assert {c.status for c in calls} == set(EMERGENCY_CALL.states)
+    for call in calls:
+        if call.status in ("dispatch", "follow"):
+            assert call.dispatched_to and call.dispatched_at >= call.called_at
+        if call.status == "resolved":
+            assert call.outcome and call.resolved_at >= call.called_at
+        assert call.device_no

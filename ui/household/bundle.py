@@ -93,6 +93,21 @@ def load_bundle(db: DbSession, household_id: str, role: str | None = None) -> Bu
     for case in grouped["social_work_case"]:
         case["client_member_id_label"] = names.get(case.get("client_member_id") or "", "")
     grouped["care_visit"].sort(key=lambda v: v["visited_at"], reverse=True)
+    for child in grouped["child_profile"]:
+        child["member_id_label"] = names.get(child["member_id"], "")
+    children = {c["id"]: c["member_id_label"] for c in grouped["child_profile"]}
+    for visit in grouped["child_visit"]:
+        visit["child_name"] = children.get(visit["child_id"], "")
+    grouped["child_visit"].sort(key=lambda v: v["visited_at"], reverse=True)
+    for veteran in grouped["veteran_profile"]:
+        veteran["member_id_label"] = names.get(veteran["member_id"], "")
+    veterans = {v["id"]: v["member_id_label"] for v in grouped["veteran_profile"]}
+    for visit in grouped["veteran_visit"]:
+        visit["veteran_name"] = veterans.get(visit["veteran_id"], "")
+    grouped["veteran_visit"].sort(key=lambda v: v["visited_at"], reverse=True)
+    for kind in ("appraisal", "public_notice"):
+        grouped[kind].sort(key=lambda r: (r["held_on" if kind == "appraisal" else "started_on"], r["id"]),
+                           reverse=True)
     ids = [household_id, *(r.id for r in found)]
     history = audit.history(db.connection(), ids)
     for entry in history:

@@ -1,6 +1,7 @@
-"""One household: overview, members and their income, assistance cases and reviews, investigations
-and verifications, elders and visits, grid records, referrals and social work, and the history of
-changes."""
+"""One household: overview, members and their income, assistance cases with their reviews, steps,
+democratic appraisals and public notices, investigations and verifications, elders with their visits and 平安通 calls,
+children in hardship and their visits, preferential care (优抚) and its visits, grid records,
+referrals and social work, and the history of changes."""
 
 from __future__ import annotations
 
@@ -26,7 +27,9 @@ from ui.widgets.text import heading
 WATCHED = frozenset({"household", "member", "member_event", "income_item", "assistance_case", "case_review",
                      "case_step", "investigation",
                      "verification", "elder_profile", "care_visit", "grid_event", "grid_event_update",
-                     "social_work_case", "case_note", "referral", "attachment"})
+                     "social_work_case", "case_note", "referral", "attachment", "appraisal", "public_notice",
+                     "child_profile", "child_visit", "veteran_profile", "veteran_visit",
+                     "emergency_call"})
 #: assistance case states in which a periodic review can be recorded
 REVIEWABLE = frozenset({"active", "review_due", "taper"})
 
@@ -75,6 +78,10 @@ class HouseholdView(QWidget):
                                              "next_review_date"], self.tr("New assistance &case"))
         self.reviews = tab("case_review", ["reviewed_on", "outcome", "old_amount", "new_amount", "reason"])
         self.steps = tab("case_step", ["taken_at", "action", "author", "handler_role", "opinion"])
+        self.appraisals = tab("appraisal", ["held_on", "place", "panel_size", "present", "result"],
+                              self.tr("Record an appraisal"))
+        self.notices = tab("public_notice", ["kind", "started_on", "ends_on", "place", "objections"],
+                           self.tr("Record a public notice"))
         self.investigations = tab("investigation", ["investigated_at", "investigators", "housing_type", "findings"],
                                   self.tr("New &home investigation"))
         self.verifications = tab("verification", ["requested_on", "consent_ref", "members_checked", "conclusion"],
@@ -82,6 +89,16 @@ class HouseholdView(QWidget):
         self.elders = tab("elder_profile", ["member_id", "risk_tier", "living_arrangement", "capacity_level",
                                             "emergency_contact_phone"], self.tr("New elder profile"))
         self.visits = tab("care_visit", ["visited_at", "elder_name", "method", "health", "services", "author"])
+        self.child_files = tab("child_profile", ["member_id", "category", "guardian_name", "guardianship",
+                                              "living_situation", "risk_tier"], self.tr("New child's file"))
+        self.child_visits = tab("child_visit", ["visited_at", "child_name", "method", "findings", "risk", "author"],
+                                self.tr("Record a child visit"))
+        self.veterans = tab("veteran_profile", ["member_id", "category", "disability_grade", "certificate_no",
+                                                "monthly_allowance"], self.tr("New preferential-care file"))
+        self.veteran_visits = tab("veteran_visit", ["visited_at", "veteran_name", "occasion", "findings",
+                                                    "support_amount", "author"], self.tr("Record a visit or call"))
+        self.calls = tab("emergency_call", ["called_at", "call_type", "status", "dispatched_to", "outcome"],
+                         self.tr("Record a Ping'antong call"))
         self.events = tab("grid_event", ["occurred_at", "title", "category", "status"], self.tr("New grid event"))
         self.referrals = tab("referral", ["client_name", "to_org", "urgency", "status"], self.tr("New referral"))
         self.social = tab("social_work_case", ["client_name", "status", "worker", "opened_on"],
@@ -104,9 +121,12 @@ class HouseholdView(QWidget):
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.overview, self.tr("O&verview"))
         self.tabs.addTab(self._stack(self.members, self.incomes), self.tr("Mem&bers"))
-        self.tabs.addTab(self._stack(self.cases, self.steps, self.reviews), self.tr("&Assistance"))
+        self.tabs.addTab(self._stack(self.cases, self.steps, self.reviews, self.appraisals, self.notices),
+                         self.tr("&Assistance"))
         self.tabs.addTab(self._stack(self.investigations, self.verifications), self.tr("Inve&stigations"))
-        self.tabs.addTab(self._stack(self.elders, self.visits), self.tr("E&lders and visits"))
+        self.tabs.addTab(self._stack(self.elders, self.visits, self.calls), self.tr("E&lders and visits"))
+        self.tabs.addTab(self._stack(self.child_files, self.child_visits), self.tr("Child &welfare"))
+        self.tabs.addTab(self._stack(self.veterans, self.veteran_visits), self.tr("Pre&ferential care"))
         self.tabs.addTab(self.events, self.tr("&Grid records"))
         self.tabs.addTab(self._stack(self.referrals, self.social, self.notes), self.tr("&Referrals and social work"))
         self.tabs.addTab(self._stack(self.past_members, self.member_events), self.tr("Pas&t members and changes"))
@@ -123,6 +143,11 @@ class HouseholdView(QWidget):
         self.members.selected.connect(lambda _row: self._enable_member_actions())
         self.cases.selected.connect(lambda row: self._children(self.reviews, "case_id", row))
         self.cases.selected.connect(lambda row: self._children(self.steps, "case_id", row))
+        self.cases.selected.connect(lambda row: self._children(self.appraisals, "case_id", row))
+        self.cases.selected.connect(lambda row: self._children(self.notices, "case_id", row))
+        self.child_files.selected.connect(lambda row: self._children(self.child_visits, "child_id", row))
+        self.veterans.selected.connect(lambda row: self._children(self.veteran_visits, "veteran_id", row))
+        self.elders.selected.connect(lambda row: self._children(self.calls, "elder_id", row))
         self.social.selected.connect(lambda row: self._children(self.notes, "case_id", row))
         self.elders.selected.connect(lambda row: self.record_visit.setEnabled(row is not None))
         self.cases.selected.connect(
@@ -193,7 +218,8 @@ class HouseholdView(QWidget):
         return [self.members, self.incomes, self.past_members, self.member_events, self.cases, self.reviews,
                 self.steps, self.investigations,
                 self.verifications,
-                self.elders, self.visits, self.events, self.referrals, self.social, self.notes]
+                self.elders, self.visits, self.appraisals, self.notices, self.child_files, self.child_visits,
+                self.veterans, self.veteran_visits, self.calls, self.events, self.referrals, self.social, self.notes]
 
     # -- loading ------------------------------------------------------------------------------
     def show_household(self, household_id: str) -> None:
@@ -232,7 +258,8 @@ class HouseholdView(QWidget):
         self.overview.set_household(household)
         self.past_members.set_rows(bundle.rows("past_member"))
         for tab in (self.members, self.member_events, self.cases, self.investigations, self.verifications,
-                    self.elders, self.visits, self.events, self.referrals, self.social):
+                    self.elders, self.visits, self.child_files, self.veterans, self.events, self.referrals,
+                    self.social):
             tab.set_rows(bundle.rows(tab.entity))
         self.history.set_entries(bundle.history)
         self._enable_member_actions()
@@ -281,7 +308,12 @@ class HouseholdView(QWidget):
         owner = ("household", household["id"])
         values: dict[str, Any] = {}
         parents = {"income_item": (self.incomes, "member_id", "member"),
-                   "case_note": (self.notes, "case_id", "social_work_case")}
+                   "case_note": (self.notes, "case_id", "social_work_case"),
+                   "appraisal": (self.appraisals, "case_id", "assistance_case"),
+                   "public_notice": (self.notices, "case_id", "assistance_case"),
+                   "child_visit": (self.child_visits, "child_id", "child_profile"),
+                   "veteran_visit": (self.veteran_visits, "veteran_id", "veteran_profile"),
+                   "emergency_call": (self.calls, "elder_id", "elder_profile")}
         if entity in parents:
             tab, field, parent_entity = parents[entity]
             if tab.parent_row is None:

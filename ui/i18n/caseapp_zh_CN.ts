@@ -535,12 +535,40 @@
         <translation>新建救助个案(&amp;C)</translation>
     </message>
     <message>
+        <source>Record an appraisal</source>
+        <translation>登记民主评议</translation>
+    </message>
+    <message>
+        <source>Record a public notice</source>
+        <translation>登记公示</translation>
+    </message>
+    <message>
         <source>New &amp;home investigation</source>
         <translation>新建入户调查(&amp;H)</translation>
     </message>
     <message>
         <source>New &amp;economic verification</source>
         <translation>新建经济状况核对(&amp;E)</translation>
+    </message>
+    <message>
+        <source>New child&apos;s file</source>
+        <translation>新建困境儿童档案</translation>
+    </message>
+    <message>
+        <source>Record a child visit</source>
+        <translation>登记儿童探访</translation>
+    </message>
+    <message>
+        <source>New preferential-care file</source>
+        <translation>新建优抚对象档案</translation>
+    </message>
+    <message>
+        <source>Record a visit or call</source>
+        <translation>登记走访慰问</translation>
+    </message>
+    <message>
+        <source>Record a Ping&apos;antong call</source>
+        <translation>登记平安通呼叫</translation>
     </message>
     <message>
         <source>New referral</source>
@@ -569,6 +597,14 @@
     <message>
         <source>E&amp;lders and visits</source>
         <translation>老人与探访(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Child &amp;welfare</source>
+        <translation>儿童关爱(&amp;W)</translation>
+    </message>
+    <message>
+        <source>Pre&amp;ferential care</source>
+        <translation>优抚(&amp;F)</translation>
     </message>
     <message>
         <source>&amp;Grid records</source>
@@ -664,6 +700,14 @@
     <message>
         <source>Assistance &amp;cases</source>
         <translation>救助案件(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Appraisals</source>
+        <translation>民主评议</translation>
+    </message>
+    <message>
+        <source>Public notices</source>
+        <translation>公示</translation>
     </message>
     <message>
         <source>Households and cases</source>
@@ -1317,6 +1361,14 @@
         <extracomment>Columns that are no field of the record shown (computed, or the name of a linked record).</extracomment>
         <translation>老人</translation>
     </message>
+    <message>
+        <source>Child</source>
+        <translation>儿童</translation>
+    </message>
+    <message>
+        <source>Person visited</source>
+        <translation>走访对象</translation>
+    </message>
 </context>
 <context>
     <name>RecordsTab</name>
@@ -1903,6 +1955,26 @@
     <message>
         <source>Visits recorded</source>
         <translation>探访记录</translation>
+    </message>
+    <message>
+        <source>Children in hardship</source>
+        <translation>困境儿童</translation>
+    </message>
+    <message>
+        <source>Child visits</source>
+        <translation>儿童探访</translation>
+    </message>
+    <message>
+        <source>Preferential care</source>
+        <translation>优抚对象</translation>
+    </message>
+    <message>
+        <source>Preferential-care visits</source>
+        <translation>优抚走访慰问</translation>
+    </message>
+    <message>
+        <source>Ping&apos;antong calls</source>
+        <translation>平安通呼叫</translation>
     </message>
     <message>
         <source>Elder visits</source>

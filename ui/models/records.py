@@ -20,6 +20,8 @@ Row = dict[str, Any]
 #: Columns that are no field of the record shown (computed, or the name of a linked record).
 EXTRA_HEADERS = {
     "elder_name": QT_TRANSLATE_NOOP("RecordsModel", "Elder"),
+    "child_name": QT_TRANSLATE_NOOP("RecordsModel", "Child"),
+    "veteran_name": QT_TRANSLATE_NOOP("RecordsModel", "Person visited"),
 }
 
 

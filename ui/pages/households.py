@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session as DbSession
 
-from caseapp.domain import AssistanceCase
+from caseapp.domain import Appraisal, AssistanceCase, PublicNotice
 from caseapp.services import exchange, ledger_import, listing, records, xlsx
 from ui.forms.dialog import RecordDialog
 from ui.forms.ledger_dialog import LedgerDialog
@@ -30,7 +30,7 @@ from ui.widgets.list_panel import ListPanel
 
 
 class HouseholdsPage(Page):
-    watches = frozenset({"household", "member", "assistance_case"})
+    watches = frozenset({"household", "member", "assistance_case", "appraisal", "public_notice"})
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
@@ -56,10 +56,15 @@ class HouseholdsPage(Page):
         for n, button in enumerate((self.new, self.ledger, self.import_button)):
             self.panel.buttons.insertWidget(n, button)
         self.cases = ListPanel(session, "cases", self.list_page)
+        # the community's part in an application: 民主评议 minutes and 公示 notices
+        self.appraisals = ListPanel(session, "appraisals", self.list_page)
+        self.notices = ListPanel(session, "public_notices", self.list_page)
         self.tabs = QTabWidget(self.list_page)
         self.tabs.setObjectName("household_lists")
         self.tabs.addTab(self.panel, self.tr("&Households"))
         self.tabs.addTab(self.cases, self.tr("Assistance &cases"))
+        self.tabs.addTab(self.appraisals, self.tr("Appraisals"))
+        self.tabs.addTab(self.notices, self.tr("Public notices"))
         list_layout = QVBoxLayout(self.list_page)
         list_layout.setContentsMargins(0, 0, 0, 0)
         list_layout.addWidget(self.problems)
@@ -76,6 +81,8 @@ class HouseholdsPage(Page):
         self.import_button.clicked.connect(self._choose_ledger)
         self.panel.opened.connect(self.show_household)
         self.cases.opened.connect(self._open_case)
+        self.appraisals.opened.connect(lambda row_id: self._open_case_of(Appraisal, row_id))
+        self.notices.opened.connect(lambda row_id: self._open_case_of(PublicNotice, row_id))
         self.tabs.currentChanged.connect(lambda _i: self.refresh() if self.session.is_open else None)
         self.view.back.connect(self.show_list)
         self.model.counted.connect(self._summarise)
@@ -106,6 +113,12 @@ class HouseholdsPage(Page):
     def _open_case(self, case_id: str) -> None:
         def household_of(db: DbSession) -> str:
             return records.get(db, AssistanceCase, case_id).household_id
+
+        self.session.read(household_of, self.show_household)
+
+    def _open_case_of(self, cls: type[Appraisal | PublicNotice], row_id: str) -> None:
+        def household_of(db: DbSession) -> str:
+            return records.get(db, AssistanceCase, records.get(db, cls, row_id).case_id).household_id
 
         self.session.read(household_of, self.show_household)
 
@@ -210,5 +223,7 @@ class HouseholdsPage(Page):
         self.problems.hide()
         self.panel.clear()
         self.cases.clear()
+        self.appraisals.clear()
+        self.notices.clear()
         self.view.clear()
         self.stack.setCurrentWidget(self.list_page)

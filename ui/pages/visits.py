@@ -1,25 +1,37 @@
 """Elder visits: everyone due within a month, overdue first, and quick visit entry; beside it the
-elders and the visits recorded, each a filtered list."""
+elders and the visits recorded, the children in hardship (困境儿童) and their monitoring visits,
+the people entitled to preferential care (优抚对象) and their visits, and the 平安通 calls with their
+handling steps, each a filtered list."""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session as DbSession
 
-from caseapp.domain import CareVisit, ElderProfile
+from caseapp.domain import (
+    CareVisit,
+    ChildProfile,
+    ChildVisit,
+    ElderProfile,
+    VeteranProfile,
+    VeteranVisit,
+)
 from caseapp.services import records
+from ui.forms.dialog import RecordDialog
 from ui.forms.quick_visit import QuickVisitDialog
 from ui.models.today import VisitsDueModel
 from ui.pages.base import Page
 from ui.qt import QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout, QWidget
 from ui.session import Session
 from ui.widgets.list_panel import ListPanel
+from ui.widgets.record_list import RecordList
 from ui.widgets.table import RecordTable
 
 HORIZON_DAYS = 30
 
 
 class VisitsPage(Page):
-    watches = frozenset({"care_visit", "elder_profile", "member", "household"})
+    watches = frozenset({"care_visit", "elder_profile", "member", "household", "child_profile", "child_visit",
+                         "veteran_profile", "veteran_visit", "emergency_call"})
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
@@ -46,31 +58,55 @@ class VisitsPage(Page):
         due.addWidget(self.table, 1)
         self.elders = ListPanel(session, "elders", self)
         self.recorded = ListPanel(session, "visits", self)
+        self.children_list = ListPanel(session, "children", self)
+        self.child_visits = ListPanel(session, "child_visits", self)
+        self.veterans = ListPanel(session, "veterans", self)
+        self.veteran_visits = ListPanel(session, "veteran_visits", self)
+        self.calls = RecordList(session, "emergency_calls", parent=self)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("visit_lists")
         self.tabs.addTab(self.due_page, self.tr("Due"))
         self.tabs.addTab(self.elders, self.tr("Elders"))
         self.tabs.addTab(self.recorded, self.tr("Visits recorded"))
+        self.tabs.addTab(self.children_list, self.tr("Children in hardship"))
+        self.tabs.addTab(self.child_visits, self.tr("Child visits"))
+        self.tabs.addTab(self.veterans, self.tr("Preferential care"))
+        self.tabs.addTab(self.veteran_visits, self.tr("Preferential-care visits"))
+        self.tabs.addTab(self.calls, self.tr("Ping'antong calls"))
         QVBoxLayout(self).addWidget(self.tabs)
         self.elders.opened.connect(lambda elder_id: self._household_of(ElderProfile, elder_id))
         self.recorded.opened.connect(lambda visit_id: self._household_of(CareVisit, visit_id))
+        self.children_list.opened.connect(lambda child_id: self._household_of(ChildProfile, child_id))
+        self.child_visits.opened.connect(lambda visit_id: self._household_of(ChildVisit, visit_id))
+        self.veterans.opened.connect(lambda row_id: self._household_of(VeteranProfile, row_id))
+        self.veteran_visits.opened.connect(lambda visit_id: self._household_of(VeteranVisit, visit_id))
+        self.calls.edit_requested.connect(self._edit_call)
         self.tabs.currentChanged.connect(lambda _i: self.refresh() if session.is_open else None)
         self.record.clicked.connect(lambda: self.visit_row(self.table.current_row()))
         self.table.opened.connect(self.visit_row)
         self.household.clicked.connect(self._open_household)
         self.show_all.clicked.connect(lambda: self.show_due())
         self.dialog: QuickVisitDialog | None = None
+        self.call_dialog: RecordDialog | None = None
 
     def focus_target(self) -> QWidget | None:
         current = self.tabs.currentWidget()
+        if isinstance(current, RecordList):
+            return current.panel.table
         return current.table if isinstance(current, ListPanel) else self.table
+
+    def _edit_call(self, row: dict[str, object]) -> RecordDialog:
+        self.call_dialog = RecordDialog(self.session, "emergency_call", record_id=str(row["id"]), values=row,
+                                        parent=self)
+        self.call_dialog.open()
+        return self.call_dialog
 
     def title(self) -> str:
         return self.tr("Elder visits")
 
     def refresh(self) -> None:
         current = self.tabs.currentWidget()
-        if isinstance(current, ListPanel):
+        if isinstance(current, ListPanel | RecordList):
             current.refresh()
         else:
             self.model.reset()
@@ -80,6 +116,11 @@ class VisitsPage(Page):
         self.model.clear()
         self.elders.clear()
         self.recorded.clear()
+        self.children_list.clear()
+        self.child_visits.clear()
+        self.veterans.clear()
+        self.veteran_visits.clear()
+        self.calls.clear()
 
     def show_due(self, days: int | None = None, scope: tuple[str, ...] | None = None,
                  overdue: bool = False) -> None:
@@ -94,11 +135,16 @@ class VisitsPage(Page):
             self._stale = False
             self.model.reset()
 
-    def _household_of(self, cls: type[ElderProfile] | type[CareVisit], record_id: str) -> None:
+    def _household_of(self, cls: type[ElderProfile | CareVisit | ChildProfile | ChildVisit | VeteranProfile
+                                      | VeteranVisit], record_id: str) -> None:
         def household(db: DbSession) -> str:
             record = records.get(db, cls, record_id)
             if isinstance(record, CareVisit):
                 return records.get(db, ElderProfile, record.elder_id).household_id
+            if isinstance(record, ChildVisit):
+                return records.get(db, ChildProfile, record.child_id).household_id
+            if isinstance(record, VeteranVisit):
+                return records.get(db, VeteranProfile, record.veteran_id).household_id
             return str(record.household_id)
 
         self.session.read(household, self.open_household.emit)

@@ -1,5 +1,6 @@
 """Elder profiles for members aged 60 and over (living arrangement, capacity, risk tier, emergency
-contact, 平安通 device) and their care visits over the past three months, at the tier's rhythm."""
+contact, 平安通 device), their care visits over the past three months, at the tier's rhythm, and the
+calls from their 平安通 devices, each at the stage its handling has reached."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ import random
 from typing import Any
 
 from caseapp import refdata
-from caseapp.domain import AssistanceCase, CareVisit, ElderProfile, Record
+from caseapp.domain import AssistanceCase, CareVisit, ElderProfile, EmergencyCall, Record
 from caseapp.services.demo import people as pp
-from caseapp.services.demo.common import at, chance, pick, record
+from caseapp.services.demo.common import CST, at, chance, pick, record
 from caseapp.services.demo.households import HouseholdDraft, Person
 
 HISTORY_DAYS = 90
@@ -121,4 +122,40 @@ def build(rng: random.Random, draft: HouseholdDraft, cases: list[Record], regist
             pingantong_device=f"PAT{rng.randrange(10**9):09d}" if tier != "normal" and chance(rng, 0.6) else None)
         out.append(profile)
         out += _visits(rng, profile, draft, today)
+        if profile.pingantong_device:
+            out += _calls(random.Random(f"{profile.pingantong_device}:calls"), profile, name, today)
+    return out
+
+
+#: where a call's handling stops, with the fields each stage has by then
+CALL_STAGES = (("resolved", 80), ("follow", 8), ("dispatch", 5), ("verify", 4), ("alarm", 3))
+
+
+def _calls(rng: random.Random, profile: Any, contact: str, today: dt.date) -> list[Record]:
+    """A few calls over the last three months; care calls resolved on checking, alarms dispatched."""
+    out: list[Record] = []
+    for _ in range(rng.randint(0, 2)):
+        called = at(today - dt.timedelta(days=rng.randint(2, HISTORY_DAYS)), rng, 0, 22)
+        kind = pick(rng, [("alarm", 40), ("care", 60)])
+        stage = pick(rng, list(CALL_STAGES))
+        call = record(EmergencyCall, org_code=profile.org_code, elder_id=profile.id,
+                      device_no=profile.pingantong_device, called_at=called, call_type=kind, status=stage,
+                      response="" if stage == "alarm" else "已回拨老人并联系紧急联系人", dispatched_to="",
+                      outcome=None, follow_up="")
+        dispatched = kind == "alarm" and stage != "alarm" and stage != "verify"
+        if dispatched:
+            call.dispatched_to = f"紧急联系人{contact}、社区工作人员"
+            call.dispatched_at = called + dt.timedelta(minutes=rng.randint(3, 15))
+        if stage == "resolved":
+            call.outcome = pick(rng, [("family", 40), ("safe", 30), ("hospital", 20), ("service", 10)]) \
+                if dispatched else pick(rng, [("safe", 60), ("false_alarm", 40)])
+            # never later than the day before today (the call may have come in late yesterday)
+            call.resolved_at = min(called + dt.timedelta(hours=rng.randint(1, 30)),
+                                   dt.datetime.combine(today, dt.time(), CST) - dt.timedelta(minutes=1))
+            call.follow_up = "次日电话回访，老人情况稳定" if dispatched else ""
+        if kind == "care" and stage in ("dispatch", "follow"):
+            call.call_type = "alarm"  # a care call is never dispatched: this one was an alarm after all
+            call.dispatched_to = "社区工作人员"
+            call.dispatched_at = called + dt.timedelta(minutes=10)
+        out.append(call)
     return out
