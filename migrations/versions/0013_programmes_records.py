@@ -5,8 +5,8 @@ Seven new tables (caseapp.domain.appraisal, children, veterans, pingantong); not
 Cases already on notice keep their own notice fields: they are derived from a notice record only
 once one is recorded for the case (caseapp.services.notices).
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-01 22:22:35.580115
 """
 
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0012"
-down_revision: str | None = "0011"
+revision: str = "0013"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
