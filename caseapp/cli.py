@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 Handler = Callable[[argparse.Namespace, "CliContext"], int]
 #: the statistics tables a report can hold (caseapp.services.statistics.TABLES), named here so the
 #: command line's start does not import the services
-_STAT_TABLES = ("caseload", "changes", "reviews", "visits", "events", "referrals", "disasters")
+_STAT_TABLES = ("caseload", "changes", "reviews", "visits", "events", "referrals", "disasters", "calls")
 
 
 class Exit(IntEnum):

@@ -38,6 +38,7 @@ from caseapp.domain import (
     CaseStep,
     DisasterReport,
     ElderProfile,
+    EmergencyCall,
     GridEvent,
     GridEventUpdate,
     Referral,
@@ -364,6 +365,21 @@ def _disasters(db: Session, scope: Sequence[str] | None, month: Month, today: dt
     return out
 
 
+def _calls(db: Session, scope: Sequence[str] | None, month: Month, today: dt.date) -> dict[str, list[Any]]:
+    c = EmergencyCall
+    start, end = month.utc_bounds()
+    in_month = and_(c.called_at >= start, c.called_at < end)
+    dispatched = and_(in_month, c.dispatched_at.is_not(None))
+    minutes = (func.julianday(c.dispatched_at) - func.julianday(c.called_at)) * 24 * 60
+    query = (select(c.call_type, _count_if(in_month), _count_if(dispatched), _sum_if(dispatched, minutes),
+                    _count_if(and_(in_month, c.status == "resolved")), _count_if(c.status != "resolved"))
+             .where(_scope(c, scope)).group_by(c.call_type))
+    out: dict[str, list[Any]] = {}
+    for code, (n, sent, minutes_sum, resolved, still_open) in _by(db.execute(query), 5).items():
+        out[code] = [n, sent, round(float(minutes_sum) / sent, 1) if sent else None, resolved, still_open]
+    return out
+
+
 TABLES: tuple[Spec, ...] = (
     Spec("caseload", "assistance_category", (
         Column("applying"), Column("households"), Column("people"), Column("review_due"), Column("taper"),
@@ -387,6 +403,9 @@ TABLES: tuple[Spec, ...] = (
     Spec("disasters", "disaster_type", (
         Column("events"), Column("reports"), Column("affected"), Column("dead"), Column("missing"),
         Column("relocated"), Column("loss", "money")), _disasters, ("affected", "relocated")),
+    Spec("calls", "pingantong_call_type", (
+        Column("calls"), Column("dispatched"), Column("minutes", "hours", weight="dispatched"), Column("resolved"),
+        Column("open")), _calls, ("calls", "dispatched")),
 )
 SPECS = {spec.key: spec for spec in TABLES}
 

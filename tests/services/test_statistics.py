@@ -26,6 +26,7 @@ from caseapp.domain import (
     CaseStep,
     DisasterReport,
     ElderProfile,
+    EmergencyCall,
     GridEvent,
     GridEventUpdate,
     Record,
@@ -111,6 +112,12 @@ def seed_records(s: Session) -> None:
         put(s, CareVisit, elder_id=x.id, visited_at=utc(day))
     # Y (quarterly): visited on 20 April, next due in July
     put(s, CareVisit, elder_id=y.id, visited_at=utc("2026-04-20T02:00:00"))
+    # X's alarm on 6 May, dispatched 12 minutes later and resolved; Y's care call still being checked
+    put(s, EmergencyCall, elder_id=x.id, device_no="PAT-0001", called_at=utc("2026-05-06T02:00:00"),
+        call_type="alarm", status="resolved", dispatched_to="120", dispatched_at=utc("2026-05-06T02:12:00"),
+        outcome="hospital", resolved_at=utc("2026-05-06T05:00:00"))
+    put(s, EmergencyCall, elder_id=y.id, device_no="PAT-0002", called_at=utc("2026-05-07T02:00:00"),
+        call_type="care", status="verify")
 
     def event(occurred: str, status: str, closed: str | None) -> None:
         ev = put(s, GridEvent, title="楼道堆放杂物", category="01", occurred_at=utc(occurred), status=status)
@@ -191,6 +198,13 @@ def test_referrals_and_disasters(counted: Workspace) -> None:
     # one flood, two reports: its figures are the latest report's
     assert [d.value("flood", k) for k in ("events", "reports", "affected", "relocated", "loss")] \
         == [1, 2, 150, 12, Decimal("8000.00")]
+
+
+def test_pingantong_calls_dispatched_and_resolved(counted: Workspace) -> None:
+    t = table(counted, "calls")
+    assert [t.value("alarm", k) for k in ("calls", "dispatched", "minutes", "resolved", "open")] == [1, 1, 12.0, 1, 0]
+    assert [t.value("care", k) for k in ("calls", "dispatched", "minutes", "resolved", "open")] == [1, 0, None, 0, 1]
+    assert t.totals[t.index("minutes")] == 12.0
 
 
 def test_the_trend_counts_each_month_end(counted: Workspace) -> None:

@@ -31,7 +31,7 @@ def test_the_page_counts_the_month_chosen_and_exports_it(qtbot, chinese_window: 
 
     assert [page.tabs.tabText(i) for i in range(page.tabs.count())] == [
         "救助对象分类统计（现状）", "救助对象增减变动情况", "复核情况", "居家老人探访关爱情况", "网格事件办理情况",
-        "转介服务情况（现状）", "自然灾害情况"]
+        "转介服务情况（现状）", "自然灾害情况", "平安通呼叫处置情况"]
     model = page.pages["caseload"].model
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
     assert headers[:4] == ["救助类别", "申请办理中（户）", "在保户数", "在保人数"]
@@ -57,9 +57,9 @@ def test_the_page_counts_the_month_chosen_and_exports_it(qtbot, chinese_window: 
     dialog.secret.plain.setChecked(True)
     target = tmp_path / "统计月报-2026-05.xlsx"
     dialog.save_to(target)
-    qtbot.waitUntil(lambda: dialog.written == 7, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.written == 8, timeout=10_000)
     book = load_workbook(io.BytesIO(target.read_bytes()))
-    assert len(book.worksheets) == 7
+    assert len(book.worksheets) == 8
     rows = list(book.worksheets[1].iter_rows(values_only=True))
     assert "2026年5月" in rows[0][0]
     dibao = next(row for row in rows if row[0] == "最低生活保障（低保）")
