@@ -10,6 +10,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "quality.dibao_unverified": "低保正在发放，但没有结论为“符合”的经济状况核对",
         "quality.review_overdue": "复核已逾期（应于 {due} 复核）",
         "quality.age_relationship": "出生日期 {born} 与户主{head}（{head_born} 出生）的关系不符（与户主关系：{relationship}）",
+        "quality.amount_differs": "月保障金额 {amount} 元与核算金额 {computed} 元不一致，请填写金额与核算不一致的理由",
         "quality.none": "未发现问题",
         "quality.supervisors_only": "只有街道督导和管理员可以查看辖区的数据质量检查结果",
         "quality.scope_outside": "范围 {scope} 不在您的辖区内",
@@ -20,6 +21,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "quality.check.dibao_without_verification": "低保发放无核对结论",
         "quality.check.review_overdue": "复核逾期",
         "quality.check.age_against_relationship": "年龄与家庭关系不符",
+        "quality.check.amount_without_reason": "金额与核算不一致且无理由",
     },
     "en": {
         "quality.duplicate_id": ("ID number {value} is also held by {others} other member record(s) ({households} "
@@ -31,6 +33,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "quality.review_overdue": "Review overdue (due {due})",
         "quality.age_relationship": ("Birth date {born} does not fit the relationship ({relationship}) to "
                                      "the head {head} (born {head_born})"),
+        "quality.amount_differs": ("Monthly amount {amount} yuan differs from the computed {computed} yuan: give "
+                                   "the reason it differs"),
         "quality.none": "No problems found",
         "quality.supervisors_only": "Only supervisors and administrators see the data-quality findings of a scope",
         "quality.scope_outside": "Scope {scope} is outside your reach",
@@ -41,5 +45,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "quality.check.dibao_without_verification": "Dibao paid without verification",
         "quality.check.review_overdue": "Reviews overdue",
         "quality.check.age_against_relationship": "Ages inconsistent with relationships",
+        "quality.check.amount_without_reason": "Amount differs from the computed one, without a reason",
     },
 }

@@ -18,6 +18,10 @@ Rules and dictionaries (``rules.json``, Guangzhou defaults; a deployment overrid
     dictionary("risk_tier")                                   # {"high": {"zh": "高风险", "en": "High risk"}, ...}
     label("visit_method", "phone", lang="en")                 # "Phone"
     install_rules(load_rules(Path("/etc/caseapp/rules.json")))
+
+Standards (``standards.json``, Guangzhou defaults with the notice behind each figure)::
+
+    standard_for("dibao", on=date(2024, 1, 1), district="440105", rural=False)  # Standard(amount=..., source=...)
 """
 
 from __future__ import annotations
@@ -45,6 +49,17 @@ from ._rules import (
     load_rules,
     rules,
 )
+from ._standards import (
+    Standard,
+    StandardNotFound,
+    Standards,
+    Supplement,
+    default_standards,
+    install_standards,
+    parse_standards,
+    standard_for,
+    standards,
+)
 
 __all__ = [
     "DICTIONARIES",
@@ -53,17 +68,26 @@ __all__ = [
     "Level",
     "ReviewInterval",
     "Rules",
+    "Standard",
+    "StandardNotFound",
+    "Standards",
+    "Supplement",
     "children",
     "codes",
     "dataset_info",
     "default_rules",
+    "default_standards",
     "dictionary",
     "districts",
     "division",
     "full_name",
     "install_rules",
+    "install_standards",
     "label",
     "load_rules",
+    "parse_standards",
     "rules",
     "search_divisions",
+    "standard_for",
+    "standards",
 ]

@@ -59,7 +59,8 @@ NOT_KNOWN_HERE = frozenset({"record.unknown_field", "sync.unknown_entity"})
 #: table, and a first sync spans several pushes); the server's sweep lists what is left.
 ACROSS_CHECKED: dict[str, frozenset[str]] = {
     "people_covered": frozenset({"covered_exceeds_members"}), "category": frozenset({"two_open_cases"}),
-    "archived": frozenset({"two_open_cases"}), "household_id": frozenset({"two_open_cases"})}
+    "archived": frozenset({"two_open_cases"}), "household_id": frozenset({"two_open_cases"}),
+    "monthly_amount": frozenset({"amount_without_reason"}), "amount_reason": frozenset({"amount_without_reason"})}
 ACROSS_ON_CREATE = frozenset({"two_open_cases"})
 
 # meta entry: [pos, hlc, device, author] of the write that set a field. Fields still as created
@@ -266,10 +267,12 @@ class Batch:
         is refused as the device refuses it, judged over the household as this batch leaves it."""
         if household is None:
             return
-        family = self._family_fields(household, ("member", "assistance_case"))
+        family = self._family_fields(household, ("member", "assistance_case", "income_item"))
         members = [f for entity, f in family if entity == "member" and f.get("household_id") == household.id]
         cases = [f for entity, f in family if entity == "assistance_case" and f.get("household_id") == household.id]
-        found = [f for f in quality.case_findings(fields, members, cases) if f.check in checks]
+        incomes = [f for entity, f in family if entity == "income_item"] if "amount_without_reason" in checks else None
+        found = [f for f in quality.case_findings(fields, members, cases, incomes, self.now.date())
+                 if f.check in checks]
         if found:
             refused = quality.refusal(found).errors[0]
             raise Rejected(refused.key, refused.field, **refused.params)

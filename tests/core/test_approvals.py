@@ -26,7 +26,8 @@ def new_case(ws: Workspace) -> str:
         h = household(s)
         two_members(s, h.id)  # the two people covered (caseapp.services.quality)
         return records.create(s, AssistanceCase, {"org_code": ORG, "household_id": h.id, "category": "dibao",
-                                                  "monthly_amount": "600", "people_covered": 2}).id
+                                                  "monthly_amount": "600",
+                                                  "amount_reason": "按测试设定的金额", "people_covered": 2}).id
 
 
 def refused(ws: Workspace, case_id: str, target: str, **kwargs: object) -> str:

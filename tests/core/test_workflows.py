@@ -61,7 +61,8 @@ def case(ws: Workspace, **extra: object) -> str:
         h = household(s)
         two_members(s, h.id)  # the two people covered (caseapp.services.quality)
         c = records.create(s, AssistanceCase, {"org_code": ORG, "household_id": h.id, "category": "dibao",
-                                               "monthly_amount": "600", "people_covered": 2, **extra})
+                                               "monthly_amount": "600",
+                                               "amount_reason": "按测试设定的金额", "people_covered": 2, **extra})
         return c.id
 
 

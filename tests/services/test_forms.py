@@ -35,7 +35,8 @@ def test_sheet_lists_members_income_and_assistance_and_escapes_text(ws: Workspac
         records.create(s, IncomeItem, {"org_code": ORG, "member_id": head.id, "income_type": "wages",
                                        "monthly_amount": "1500.5"})
         records.create(s, AssistanceCase, {"org_code": ORG, "household_id": h.id, "category": "dibao",
-                                           "people_covered": 2, "monthly_amount": "600"})
+                                           "people_covered": 2, "monthly_amount": "600",
+                                           "amount_reason": "按测试设定的金额"})
     with ws.read() as s:
         html = forms.household_sheet(s, h.id, today=dt.date(2026, 11, 30))
     assert "家庭基本情况登记表" in html and "2026年11月30日" in html and "赤岗街道" in html

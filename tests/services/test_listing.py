@@ -33,7 +33,8 @@ SURNAMES = ("陈", "李", "张", "黄", "梁")
 
 def _case(db: Any, household: Household, category: str, steps: int, amount: str) -> AssistanceCase:
     case = records.create(db, AssistanceCase, {"org_code": household.org_code, "household_id": household.id,
-                                               "category": category, "monthly_amount": amount})
+                                               "category": category, "monthly_amount": amount,
+                                               "amount_reason": "按测试设定的金额"})
     if category == "temporary" and steps:
         records.transition(db, case, "active")  # 先行救助: paid first
     elif steps:

@@ -24,7 +24,7 @@ def submitted(ws: Workspace, head: str, upto: str = "preliminary_review", by: st
     with ws.write() as s:
         h = household(s, head_name=head)
         case = records.create(s, AssistanceCase, {"org_code": ORG, "household_id": h.id, "category": "dibao",
-                                                  "monthly_amount": "600"})
+                                                  "monthly_amount": "600", "amount_reason": "按测试设定的金额"})
         approve(s, case, upto, role="caseworker" if upto == "preliminary_review" else None)
         return case.id
 
@@ -154,7 +154,7 @@ def test_the_lists_follow_the_cases_steps(ws: Workspace, walk: list[tuple[int, s
 def approve_start(s: Session, household_id: str) -> str:
     """A new case with the evidence approval rests on, so a walk can reach payment."""
     case = records.create(s, AssistanceCase, {"org_code": ORG, "household_id": household_id, "category": "dibao",
-                                              "monthly_amount": "600"})
+                                              "monthly_amount": "600", "amount_reason": "按测试设定的金额"})
     records.create(s, Verification, {"org_code": ORG, "household_id": household_id, "case_id": case.id,
                                      "consent_ref": "SQ-1", "conclusion": "eligible", "requested_on": dt.date.today()})
     records.create(s, Investigation, {"org_code": ORG, "household_id": household_id, "case_id": case.id,

@@ -49,7 +49,8 @@ def submitted_case(worker: Device) -> tuple[str, str]:
     hid = new_household(worker)
     with worker.ws.write() as s:
         case_id = records.create(s, AssistanceCase, {"org_code": GRID_A1, "household_id": hid,
-                                                      "category": "dibao", "monthly_amount": "600"}).id
+                                                      "category": "dibao", "monthly_amount": "600",
+                                                      "amount_reason": "按测试设定的金额"}).id
     for target in ("verification", "investigation", "preliminary_review"):
         move(worker, case_id, target)
     assert worker.sync().push.rejected == 0

@@ -93,6 +93,7 @@ def fill(ws: Workspace) -> Printed:
         case = records.create(s, AssistanceCase, {
             "id": rid(8), "org_code": ORG, "household_id": h.id, "category": "dibao",
             "applied_on": dt.date(2026, 11, 2), "people_covered": 4, "monthly_amount": "1680",
+            "amount_reason": "含本户重病成员的临时生活补助",
             "review_class": "stable"})
         records.create(s, Verification, {
             "id": rid(9), "org_code": ORG, "household_id": h.id, "case_id": case.id, "consent_ref": "SQ-2026-0381",
@@ -167,6 +168,7 @@ def fill(ws: Workspace) -> Printed:
             other_case = records.create(s, AssistanceCase, {
                 "id": rid(n + 30), "org_code": ORG, "household_id": other.id, "category": category,
                 "applied_on": dt.date(2026, 10, 8), "people_covered": 1, "monthly_amount": "1120",
+                "amount_reason": "按审批确定的金额发放",
                 "certificate_no": f"YX-2026-{n:04d}" if target == "active" else None})
             if target == "active":  # its 核对 and home investigation, as approval needs
                 records.create(s, Verification, {"id": rid(n + 40), "org_code": ORG, "household_id": other.id,

@@ -156,7 +156,8 @@ def test_ledger_is_exported_with_the_password_excel_asks_for(qtbot, window: AppW
     with ws.write() as db:
         h = records.create(db, Household, {"org_code": "440105001001", "head_name": "黄淑芬", "address": "小北路 9 号"})
         case = records.create(db, AssistanceCase, {"org_code": "440105001001", "household_id": h.id,
-                                                   "category": "dibao", "monthly_amount": "600"})
+                                                   "category": "dibao", "monthly_amount": "600",
+                                                   "amount_reason": "按测试设定的金额"})
         approve(db, case)
     page = window.main_screen.households
     window.main_screen.go(page)

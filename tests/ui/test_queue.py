@@ -33,7 +33,7 @@ def submitted_case(window: AppWindow, head: str, by: str = "worker1") -> tuple[s
         with ws.write() as db:
             h = records.create(db, Household, {"org_code": ORG, "head_name": head, "address": "小北路 9 号"})
             case = records.create(db, AssistanceCase, {"org_code": ORG, "household_id": h.id, "category": "dibao",
-                                                       "monthly_amount": "600"})
+                                                       "monthly_amount": "600", "amount_reason": "按测试设定的金额"})
             approve(db, case, "preliminary_review", role="caseworker")
             return h.id, case.id
     finally:

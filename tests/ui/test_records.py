@@ -28,7 +28,8 @@ def _open(qtbot, window: AppWindow) -> tuple[HouseholdView, dict[str, str]]:
         referral = records.create(db, Referral, {"org_code": ORG, "client_name": "黄淑芬", "from_org": "居委会",
                                                  "to_org": "家综", "household_id": household.id})
         case = records.create(db, AssistanceCase, {"org_code": ORG, "household_id": household.id,
-                                                   "category": "dibao", "monthly_amount": "600"})
+                                                   "category": "dibao", "monthly_amount": "600",
+                                                   "amount_reason": "按测试设定的金额"})
         approve(db, case)
     ids = {"household": household.id, "member": member.id, "normal": normal.id, "minor": minor.id,
            "referral": referral.id, "case": case.id}

@@ -19,7 +19,7 @@ def open_case(qtbot, window: AppWindow, upto: str, role: str) -> str:
     with ws.write() as db:
         h = records.create(db, Household, {"org_code": ORG, "head_name": "黄淑芬", "address": "小北路 9 号"})
         case = records.create(db, AssistanceCase, {"org_code": ORG, "household_id": h.id, "category": "dibao",
-                                                   "monthly_amount": "600"})
+                                                   "monthly_amount": "600", "amount_reason": "按测试设定的金额"})
         approve(db, case, upto)
     window.main_screen.open_household(h.id)
     view = window.main_screen.households.view

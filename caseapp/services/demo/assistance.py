@@ -11,7 +11,8 @@ from typing import Any
 
 from caseapp import refdata
 from caseapp.domain import AssistanceCase, CaseReview, Investigation, Record, Verification
-from caseapp.services.demo.common import DIBAO_STANDARD, TEKUN_BASIC, at, chance, money, pick, places_data, record
+from caseapp.services import assessment
+from caseapp.services.demo.common import at, chance, money, pick, places_data, record
 from caseapp.services.demo.households import HouseholdDraft, bank_card
 from caseapp.services.schedule import add_months
 
@@ -49,12 +50,6 @@ def _interval(case: Any) -> int | None:
 
 
 def _amount(draft: HouseholdDraft, category: str, covered: int, rng: random.Random) -> Decimal:
-    if category == "dibao":
-        gap = DIBAO_STANDARD * covered - draft.monthly_income
-        return money(max(int(gap / 10) * 10, 150))
-    if category.startswith("tekun"):
-        # basic support plus a care allowance that grows with lost self-care ability
-        return TEKUN_BASIC + money(rng.choice((0, 300, 600, 1200)))
     if category in ("orphan", "de_facto_orphan"):
         return money(2300 * covered)
     if category == "temporary":
@@ -65,7 +60,34 @@ def _amount(draft: HouseholdDraft, category: str, covered: int, rng: random.Rand
         return money(rng.choice((200, 250, 300)) * covered)
     if category == "elderly_subsidy":
         return money(covered * 100)
-    return money(0)  # low-income households get targeted help, not a monthly payment
+    return money(0)  # 低保 and 特困 are assessed (see _assessed); low-income households get targeted help
+
+
+#: what a 低保 household above the line is paid while its allowance tapers off (渐退), and why
+TAPER_AMOUNT = Decimal("150.00")
+TAPER_REASON = "家庭人均收入已超过低保标准，处于渐退期，按规定继续发放渐退金额"
+#: 特困 care allowance by lost self-care ability (the demo's own figures, paid on top of the basic support)
+CARE_ALLOWANCE = ((0, ""), (300, "半护理"), (600, "全护理"), (1200, "全护理（重度失能）"))
+
+
+def _assessed(rng: random.Random, draft: HouseholdDraft, case: Any, today: dt.date) -> None:
+    """The amount of a 低保 or 特困 case is its computed one (caseapp.services.assessment), and where it
+    differs the case says why: a 低保 household above the line is only paid in its taper period, a
+    特困 person's care allowance comes on top of the basic support."""
+    result = assessment.assess_values(case.values(), [m.values() for m in draft.members],
+                                      [i.values() for i in draft.incomes], today)
+    if result is None:
+        return
+    if case.category == "dibao":
+        if result.computed > 0:
+            case.monthly_amount = result.computed
+        else:
+            case.monthly_amount, case.amount_reason = TAPER_AMOUNT, TAPER_REASON
+    elif case.category.startswith("tekun"):
+        care, level = rng.choice(CARE_ALLOWANCE)
+        case.monthly_amount = money(result.computed + care)
+        if care:
+            case.amount_reason = f"基本生活费 {result.computed} 元，另含照料护理补贴 {care} 元（{level}）"
 
 
 def _reviews(rng: random.Random, case: Any, months: int, today: dt.date, final: Decimal) -> list[Record]:
@@ -152,6 +174,8 @@ def _case(rng: random.Random, draft: HouseholdDraft, category: str, covered: int
     case = record(AssistanceCase, org_code=draft.household.org_code, household_id=draft.household.id,
                   category=category, status=status, applied_on=applied, people_covered=covered, rural=rural,
                   monthly_amount=_amount(draft, category, covered, rng))
+    if category in ("dibao", "tekun_dispersed", "tekun_centralized"):
+        _assessed(rng, draft, case, today)
     if category == "dibao":
         case.review_class = pick(rng, [("stable", 55), ("irregular", 35), ("A", 4), ("B", 3), ("C", 3)])
     out: list[Record] = [case]

@@ -1,0 +1,205 @@
+"""The computed amount of an assistance case (核算金额): 补差 against the standard in force, plus the
+分类施保 supplements, from the household's income items and members.
+
+per-person income = the household's monthly income items / people covered;
+补差 = max(0, standard − per-person income) × people covered;
+supplements = for each of at most ``people covered`` members in a group (elderly, disabled, minor):
+the largest percent of the standard among the rules that apply to them.
+
+The pure functions read plain values (a record's fields, as the device stores them and as the server
+holds them), so the device's save and the server's push judge an amount by the same code. A hand-typed
+amount that differs from the computed one needs a reason (``amount_reason``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from caseapp.domain import AssistanceCase, Household, IncomeItem, Member
+from caseapp.refdata import StandardNotFound, Standards, standards
+from caseapp.refdata._standards import Standard, Supplement
+
+CENT = Decimal("0.01")
+#: states in which a monthly allowance is paid (caseapp.services.ledgers.IN_PAYMENT)
+IN_PAYMENT = ("active", "review_due", "taper")
+
+
+@dataclass(frozen=True)
+class MemberFacts:
+    """What a supplement rule reads of a member."""
+
+    id: str
+    name: str
+    birth_date: dt.date | None
+    disability_grade: str | None
+
+
+@dataclass(frozen=True)
+class Share:
+    """One member's 分类施保 supplement."""
+
+    member_id: str
+    name: str
+    group: str
+    percent: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Assessment:
+    category: str
+    on: dt.date
+    standard: Standard
+    total_income: Decimal
+    covered: int
+    per_person_income: Decimal
+    base_amount: Decimal
+    shares: tuple[Share, ...]
+    computed: Decimal
+
+    @property
+    def supplements(self) -> Decimal:
+        return sum((s.amount for s in self.shares), Decimal("0"))
+
+    def differs(self, amount: Decimal) -> bool:
+        """Whether a typed monthly amount is not the computed one (to the fen)."""
+        return money(amount) != self.computed
+
+
+def money(value: Any) -> Decimal:
+    """A stored amount (Decimal, number or decimal text) as yuan to the fen; anything else is 0."""
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value if value is not None else "0"))
+    except InvalidOperation:
+        return Decimal("0")
+    return number.quantize(CENT, ROUND_HALF_UP) if number.is_finite() else Decimal("0")
+
+
+def age_on(born: dt.date, on: dt.date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def _applies(rule: Supplement, member: MemberFacts, on: dt.date) -> bool:
+    age = None if member.birth_date is None else age_on(member.birth_date, on)
+    if rule.group == "elderly":
+        return age is not None and age >= (rule.min_age if rule.min_age is not None else 60)
+    if rule.group == "minor":
+        return age is not None and age < (rule.max_age if rule.max_age is not None else 18)
+    if rule.group == "disabled":
+        grade = member.disability_grade
+        return bool(grade) and (not rule.grades or grade in rule.grades)
+    return False
+
+
+def assess(category: str, on: dt.date, district: str, rural: bool, covered: int, incomes: Iterable[Decimal],
+           members: Sequence[MemberFacts], table: Standards | None = None) -> Assessment | None:
+    """The computed amount of a case, or None where its category is not assessed monthly (临时救助,
+    医疗救助, subsidies) or no standard is in force on ``on``."""
+    table = table or standards()
+    kind = table.kind_for(category)
+    if kind is None:
+        return None
+    try:
+        standard = table.standard_for(kind, on, district, rural)
+    except StandardNotFound:
+        return None
+    total = sum((money(i) for i in incomes), Decimal("0"))
+    covered = max(0, int(covered))
+    if covered == 0:
+        return Assessment(category, on, standard, total, 0, total, Decimal("0"), (), Decimal("0"))
+    per_person = (total / covered).quantize(CENT, ROUND_HALF_UP)
+    base = max(Decimal("0"), standard.amount - per_person) * covered
+    rules = table.supplements_for(category, on)
+    shares: list[Share] = []
+    for member in members:
+        best: Supplement | None = None
+        for rule in rules:
+            if _applies(rule, member, on) and (best is None or rule.percent > best.percent):
+                best = rule
+        if best is not None:
+            amount = (standard.amount * best.percent / 100).quantize(CENT, ROUND_HALF_UP)
+            shares.append(Share(member.id, member.name, best.group, best.percent, amount))
+    # Only covered members are supplemented: where fewer are covered than qualify, the largest shares.
+    shares.sort(key=lambda s: (-s.amount, s.member_id))
+    kept = tuple(shares[:covered])
+    computed = (base + sum((s.amount for s in kept), Decimal("0"))).quantize(CENT, ROUND_HALF_UP)
+    return Assessment(category, on, standard, total, covered, per_person, base.quantize(CENT), kept, computed)
+
+
+# --- over stored values (the device's records or the server's JSON) ------------------------------
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def _born(values: Mapping[str, Any]) -> dt.date | None:
+    own = _date(values.get("birth_date"))
+    if own is not None:
+        return own
+    number = str(values.get("id_number") or "")
+    if len(number) == 18:
+        return _date(f"{number[6:10]}-{number[10:12]}-{number[12:14]}")
+    return None
+
+
+def case_day(case: Mapping[str, Any], today: dt.date) -> dt.date:
+    """The day a case is assessed on: today for a case in payment (the standard it is paid against
+    now), else its approval or application date."""
+    if case.get("status") in IN_PAYMENT:
+        return today
+    return _date(case.get("approved_on")) or _date(case.get("applied_on")) or today
+
+
+def assess_values(case: Mapping[str, Any], members: Sequence[Mapping[str, Any]],
+                  incomes: Sequence[Mapping[str, Any]], today: dt.date,
+                  table: Standards | None = None, on: dt.date | None = None) -> Assessment | None:
+    """``assess`` over stored values: the case, its household's members (those archived or gone are
+    left out, with their income) and the income items of its members."""
+    current = [m for m in members if not m.get("archived") and (m.get("status") or "present") == "present"]
+    ids = {str(m.get("id")) for m in current}
+    facts = [MemberFacts(str(m.get("id")), str(m.get("name") or ""), _born(m),
+                         str(m.get("disability_grade") or "") or None) for m in current]
+    amounts = [money(i.get("monthly_amount")) for i in incomes
+               if not i.get("archived") and str(i.get("member_id")) in ids]
+    return assess(str(case.get("category") or ""), on or case_day(case, today), str(case.get("org_code") or ""),
+                  bool(case.get("rural")), int(case.get("people_covered") or 0), amounts, facts, table)
+
+
+def needs_reason(case: Mapping[str, Any], result: Assessment | None) -> bool:
+    """A typed monthly amount (not zero: not yet set) that differs from the computed one, without a reason."""
+    if result is None or case.get("archived"):
+        return False
+    amount = money(case.get("monthly_amount"))
+    return amount != 0 and result.differs(amount) and not str(case.get("amount_reason") or "").strip()
+
+
+def _values(record: Any) -> dict[str, Any]:
+    return dict(record.values())
+
+
+def assess_case(session: Session, case: AssistanceCase, today: dt.date | None = None,
+                table: Standards | None = None, on: dt.date | None = None) -> Assessment | None:
+    """The computed amount of a stored case, from its household's members and income items as stored."""
+    members = session.scalars(select(Member).where(Member.household_id == case.household_id)).all()
+    ids = [m.id for m in members]
+    incomes = session.scalars(select(IncomeItem).where(IncomeItem.member_id.in_(ids))).all() if ids else []
+    values = _values(case)
+    if not values.get("org_code"):
+        home = session.get(Household, case.household_id)
+        values["org_code"] = home.org_code if home is not None else ""
+    return assess_values(values, [_values(m) for m in members], [_values(i) for i in incomes],
+                         today or dt.date.today(), table, on)
