@@ -40,6 +40,7 @@ def _case(ws: Workspace, status_path: list[str], name: str, id_number: str, inco
                                        "monthly_amount": income})
         case = records.create(s, AssistanceCase, {"org_code": COMMUNITY, "household_id": h.id, "category": "dibao",
                                                   "people_covered": 2, "monthly_amount": amount,
+                                                  "amount_reason": "按测试设定的金额",
                                                   "certificate_no": "穗海低保字001"})
         if status_path[-1:] == ["active"]:
             approve(s, case)

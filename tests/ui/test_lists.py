@@ -39,7 +39,8 @@ def chinese(qapp: object, prefs: Prefs) -> Iterator[None]:
 def _case(db: object, household: Household, category: str, amount: str, *, active: bool = True,
           next_review: dt.date | None = None) -> AssistanceCase:
     case = records.create(db, AssistanceCase, {"org_code": household.org_code, "household_id": household.id,
-                                               "category": category, "monthly_amount": amount})
+                                               "category": category, "monthly_amount": amount,
+                                               "amount_reason": "按测试设定的金额"})
     if active and category == "temporary":
         records.transition(db, case, "active")  # 先行救助: paid first
     elif active:
