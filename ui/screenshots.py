@@ -91,7 +91,9 @@ def assign_demo_tasks(ws: Workspace) -> None:
         path = ("applied", "verification", "investigation", "preliminary_review")
         homes = db.scalars(select(Household).order_by(Household.id.desc()).limit(4)).all()
         cases = [records.create(db, AssistanceCase, {"org_code": h.org_code, "household_id": h.id,
-                                                     "category": "dibao", "monthly_amount": "600"}) for h in homes]
+                                                     "category": "dibao", "monthly_amount": "600",
+                                                     "amount_reason": "家中有重病成员，经评议按 600 元保障"})
+                 for h in homes]
         for n, case in enumerate(cases):
             for target in path[path.index(case.status) + 1:]:
                 records.transition(db, case, target, note="材料齐全，提交街道审核",
