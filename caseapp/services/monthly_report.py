@@ -13,14 +13,11 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from caseapp import refdata
-from caseapp.domain import OrgUnit
 from caseapp.fileio import atomic_write_bytes
 from caseapp.messages import message
-from caseapp.services import access, statistics, xlsx
+from caseapp.services import access, listing, statistics, xlsx
 from caseapp.services.ledgers import Column, Kind, Ledger
 from caseapp.store.workspace import Workspace
 
@@ -30,20 +27,12 @@ KINDS: dict[statistics.Kind, Kind] = {"text": "text", "int": "int", "money": "mo
 
 
 def area_name(db: Session, scope: Sequence[str] | None, lang: str = "zh") -> str:
-    """The name a report is headed with: the org unit's (a grid's or a community's, as the server
-    named it), else the division's full name, else the code; everything on the device when no scope."""
+    """The name a report is headed with: its org units' names (caseapp.services.listing.org_names), or
+    everything on the device when no scope."""
     if not scope:
         return message("stats.all_area", lang)
-    names = []
-    for code in scope:
-        name = db.scalar(select(OrgUnit.name).where(OrgUnit.code == code, OrgUnit.archived.is_(False)))
-        if name is None:
-            try:
-                name = refdata.full_name(code)
-            except KeyError:
-                name = code
-        names.append(name)
-    return "、".join(names)
+    names = listing.org_names(db, scope)
+    return "、".join(names[code] for code in scope)
 
 
 def report_ledger(table: statistics.Table, *, area: str, month: statistics.Month, as_of: dt.date,
