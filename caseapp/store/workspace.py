@@ -34,7 +34,7 @@ from caseapp.errors import SchemaTooNewError, WorkspaceError
 from caseapp.fileio import PRIVATE_DIR, atomic_copy, make_private, private_file
 from caseapp.ids import new_id
 from caseapp.store import faults, journal, migrate, search_index
-from caseapp.store.engine import make_engine, writes
+from caseapp.store.engine import make_engine, open_dbapi, writes
 from caseapp.store.hlc import HybridClock, physical_ms
 from caseapp.store.tables import DeviceState, Setting
 
@@ -118,9 +118,18 @@ class Workspace:
             data_key, recovery = keyfile.create_keyfile(staging / KEY_FILE, passphrase, kdf=kdf,
                                                         workspace_id=new_id())
             private_file(staging / DB_FILE)  # before SQLite creates it (and its -wal, -shm) under the umask
+            if not plain:
+                conn = open_dbapi(staging / DB_FILE, data_key)
+                try:
+                    migrate.install_head(conn)
+                except faults.DBAPI_ERRORS as error:  # a full disk, say: typed, as from the engine
+                    raise faults.from_sqlite(error, staging / DB_FILE) or error from None
+                finally:
+                    conn.close()
             engine = make_engine(staging / DB_FILE, None if plain else data_key)
             try:
-                migrate.upgrade(engine)
+                if plain:  # stdlib sqlite3, which has no sqlcipher_export: migrate
+                    migrate.upgrade(engine)
                 with engine.begin() as conn:
                     conn.execute(insert(DeviceState).values(device_id=new_id(), hlc=0, created_at=utcnow(),
                                                             audit_head="", audit_count=0))
