@@ -228,7 +228,7 @@ def parse_standards(raw: Any, origin: str = "standards") -> Standards:
         where = f"supplements[{i}]"
         row = ck.obj(row, where, _SUPPLEMENT)
         group = row.get("group")
-        if group not in GROUPS:
+        if not isinstance(group, str) or group not in GROUPS:
             raise ck.fail(f"{where}.group", f"must be one of {', '.join(sorted(GROUPS))}, got {group!r}")
         grades = row.get("grades", [])
         if not isinstance(grades, list) or not all(isinstance(g, str) and g for g in grades):
@@ -256,10 +256,10 @@ def _entry(ck: _Check, row: Any, where: str, rank: int = 0) -> Entry:
     added on the server: the same rules for both)."""
     row = ck.obj(row, where, _ENTRY)
     kind = row.get("kind")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         raise ck.fail(f"{where}.kind", f"must be one of {', '.join(sorted(KINDS))}, got {kind!r}")
     area = row.get("area", "all")
-    if area not in AREAS:
+    if not isinstance(area, str) or area not in AREAS:
         raise ck.fail(f"{where}.area", f"must be all, urban or rural, got {area!r}")
     district = row.get("district")
     if district is not None and not (isinstance(district, str) and district.isdigit() and len(district) == 6):
@@ -277,7 +277,7 @@ def _entry(ck: _Check, row: Any, where: str, rank: int = 0) -> Entry:
         amount = ck.money(row["amount"], f"{where}.amount")
     else:
         multiple_of = row["multiple_of"]
-        if multiple_of not in KINDS or multiple_of == kind:
+        if not isinstance(multiple_of, str) or multiple_of not in KINDS or multiple_of == kind:
             raise ck.fail(f"{where}.multiple_of", f"must be another kind, got {multiple_of!r}")
         factor = ck.money(row.get("factor"), f"{where}.factor")
     note = row.get("note", "")

@@ -102,17 +102,17 @@ def test_a_multiple_is_the_factor_times_its_base_on_every_day(on: dt.date, rural
 # -- figures an administrator adds on the server (caseapp.refdata.check_entry, with_server_rows) --
 
 _rows = st.fixed_dictionaries(
-    {"kind": st.sampled_from(["dibao", "tekun", "low_income", "care_subsidy", "nonsense"]),
+    {"kind": st.sampled_from(["dibao", "tekun", "low_income", "care_subsidy", "nonsense", ["dibao"], 3]),
      "effective_from": st.sampled_from(["2024-07-01", "2025-07-01", "2025-02-30", ""]),
      "district": st.sampled_from([None, "440105", "440106", "4401", "44010x"]),
-     "area": st.sampled_from(["all", "urban", "rural", "suburb"]),
+     "area": st.sampled_from(["all", "urban", "rural", "suburb", {"a": 1}]),
      "source": st.sampled_from(["穗民规字〔2025〕1号", " "]),
      "verified": st.sampled_from([True, False, "yes"])},
     optional={"amount": st.sampled_from(["1300", "1300.50", "-1", "1e9", "abc", 1300]),
-              "multiple_of": st.sampled_from(["dibao", "tekun", "low_income"]),
+              "multiple_of": st.sampled_from(["dibao", "tekun", "low_income", ["dibao"]]),
               "factor": st.sampled_from(["1.5", "2"]),
               "level": st.sampled_from(["self_care", ""]),
-              "note": st.sampled_from(["", "测试"]),
+              "note": st.sampled_from(["", "测试", 7]),
               "extra": st.just(1)})
 
 

@@ -16,10 +16,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from caseapp.domain import IncomeItem, Member
-from caseapp.refdata import default_standards, install_standards, standard_for, standards
+from caseapp.refdata import default_standards, install_standards, standard_for, standards, with_server_rows
 from caseapp.services import assessment, records
 from caseapp.store.workspace import Workspace
 from sync.errors import SyncError
@@ -27,6 +29,7 @@ from sync.server import cli
 from sync.server import standards as server_standards
 
 from .conftest import GRID_A1, PASSPHRASE, Device
+from .test_attachment_access import raw, token_of
 from .test_end_to_end import new_household
 from .test_server_validates import create_op, raw_push, server_fields, set_op
 
@@ -151,3 +154,37 @@ def test_the_server_cli_adds_and_lists_figures(device: Callable[[str], Device],
     dev.sync()
     assert standard_for("tekun", ON, "440105").amount == Decimal("2040.00")  # 1.7 × 1200
     assert standard_for("tekun", ON, "440106").amount == Decimal("1920.00")  # 1.6 × 1200, shipped
+
+
+_json = st.recursive(st.none() | st.booleans() | st.integers(-10, 10**7) | st.text(max_size=12),
+                     lambda inner: st.lists(inner, max_size=3)
+                     | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+                     max_leaves=6)
+_keys = st.sampled_from(["kind", "level", "effective_from", "district", "area", "amount", "multiple_of", "factor",
+                         "source", "verified", "note", "year"])
+
+
+def test_whatever_an_admin_posts_is_stored_checked_or_refused_never_a_failure(
+        device: Callable[[str], Device]) -> None:
+    """Hostile or broken bodies: a 422 naming the rule (and nothing stored), or a row the device accepts."""
+    admin = device("admin")
+    token = token_of(admin)
+
+    @settings(max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(body=st.dictionaries(_keys, _json, max_size=8)
+           | st.fixed_dictionaries({k: st.just(v) | _json for k, v in HAIZHU_2025.items()},
+                                   optional={k: _json for k in ("level", "note", "factor")}))
+    def check(body: dict[str, object]) -> None:
+        with admin.server.db.read() as conn:
+            before = server_standards.rows(conn)
+        answer = raw(admin.server, token, "POST", "/standards", json=body)
+        assert answer.status_code in (200, 422), answer.text
+        with admin.server.db.read() as conn:
+            after = server_standards.rows(conn)
+        if answer.status_code == 422:
+            assert answer.json()["error"] == "standards.invalid" and after == before
+        else:
+            assert len(after) == len(before) + 1
+            with_server_rows(after)  # what devices will be sent holds
+
+    check()
