@@ -27,8 +27,8 @@ KINDS = frozenset({"dibao", "low_income", "tekun", "care_subsidy", "elder_allowa
 AREAS = frozenset({"all", "urban", "rural"})
 GROUPS = frozenset({"elderly", "disabled", "minor"})
 _TOP = frozenset({"schema", "jurisdiction", "source", "notes", "standards", "supplements", "categories"})
-_ENTRY = frozenset({"kind", "level", "effective_from", "district", "area", "amount", "multiple_of", "factor",
-                    "source", "verified", "note"})
+_ENTRY = frozenset({"kind", "level", "year", "effective_from", "district", "area", "amount", "multiple_of",
+                    "factor", "source", "verified", "note"})
 _SUPPLEMENT = frozenset({"category", "group", "min_age", "max_age", "grades", "percent", "effective_from",
                          "source", "verified", "note"})
 CENT = Decimal("0.01")
@@ -283,9 +283,14 @@ def _entry(ck: _Check, row: Any, where: str, rank: int = 0) -> Entry:
     note = row.get("note", "")
     if not isinstance(note, str):
         raise ck.fail(f"{where}.note", "must be a string")
-    return Entry(kind, level, ck.date(row.get("effective_from"), f"{where}.effective_from"), district, area, amount,
-                 multiple_of, factor, ck.text(row.get("source"), f"{where}.source"),
-                 ck.flag(row.get("verified"), f"{where}.verified"), note, rank)
+    effective_from = ck.date(row.get("effective_from"), f"{where}.effective_from")
+    year = row.get("year", effective_from.year)
+    if isinstance(year, bool) or not isinstance(year, int) or year != effective_from.year:
+        # the standard's year (年度) is the one it takes effect in: 2025年度 from 2025-07-01
+        raise ck.fail(f"{where}.year", f"must be the year of effective_from ({effective_from.year}), got {year!r}")
+    return Entry(kind, level, effective_from, district, area, amount, multiple_of, factor,
+                 ck.text(row.get("source"), f"{where}.source"), ck.flag(row.get("verified"), f"{where}.verified"),
+                 note, rank)
 
 
 def check_entry(row: Any, origin: str = "standard") -> dict[str, Any]:
@@ -294,7 +299,8 @@ def check_entry(row: Any, origin: str = "standard") -> dict[str, Any]:
     entry = _entry(_Check(origin), row, "standard", rank=1)
     with_server_rows([row])  # no cycle with the packaged figures through multiple_of (the server
     # checks the whole of its table again with the row added)
-    canonical: dict[str, Any] = {"kind": entry.kind, "effective_from": entry.effective_from.isoformat(),
+    canonical: dict[str, Any] = {"kind": entry.kind, "year": entry.effective_from.year,
+                                 "effective_from": entry.effective_from.isoformat(),
                                  "district": entry.district, "area": entry.area, "source": entry.source,
                                  "verified": entry.verified}
     if entry.level is not None:

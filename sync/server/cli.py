@@ -19,7 +19,7 @@
     caseapp-server [--db URL] quality [--scope ORGCODE] [--lang zh|en]
     caseapp-server [--db URL] standards add --kind KIND [--level L] [--district CODE] [--area all|urban|rural]
                                     (--amount YUAN | --multiple-of KIND --factor F) --effective-from DATE
-                                    --source 文号 [--verified] [--note TEXT] [--by NAME]
+                                    [--year YEAR] --source 文号 [--verified] [--note TEXT] [--by NAME]
     caseapp-server [--db URL] standards list
 
 Passwords come from CASEAPP_PASSWORD or a prompt, and must pass the password policy
@@ -135,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     figure.add_argument("--multiple-of", default=None, metavar="KIND")
     figure.add_argument("--factor", default=None)
     figure.add_argument("--effective-from", required=True, metavar="YYYY-MM-DD")
+    figure.add_argument("--year", type=int, default=None, help="the standard's year (年度): that of --effective-from")
     figure.add_argument("--source", required=True, help="the notice and its 文号")
     figure.add_argument("--verified", action="store_true", help="checked against the published notice")
     figure.add_argument("--note", default="")
@@ -279,7 +280,8 @@ def _standards(args: argparse.Namespace, db: Database) -> None:
             held = entry["row"]
             figure = held.get("amount") or f"{held.get('factor')} × {held.get('multiple_of')}"
             when = dt.datetime.fromtimestamp(entry["added_ms"] / 1000, dt.UTC).strftime("%Y-%m-%d %H:%M")
-            print(f"#{entry['id']}  {held['kind']}{'/' + held['level'] if 'level' in held else ''}  "
+            tier = "/" + held["level"] if "level" in held else ""
+            print(f"#{entry['id']}  {held.get('year', '')}  {held['kind']}{tier}  "
                   f"{held['district'] or '*'} {held['area']}  {held['effective_from']}  {figure}  {held['source']}"
                   f"  ({entry['added_by']} {when}{'' if held['verified'] else ', unverified'})")
         if not found:
@@ -288,8 +290,8 @@ def _standards(args: argparse.Namespace, db: Database) -> None:
     row: dict[str, object] = {"kind": args.kind, "district": args.district, "area": args.area,
                               "effective_from": args.effective_from, "source": args.source,
                               "verified": args.verified}
-    for key, value in (("level", args.level), ("amount", args.amount), ("multiple_of", args.multiple_of),
-                       ("factor", args.factor), ("note", args.note)):
+    for key, value in (("year", args.year), ("level", args.level), ("amount", args.amount),
+                       ("multiple_of", args.multiple_of), ("factor", args.factor), ("note", args.note)):
         if value:
             row[key] = value
     with db.write() as conn:

@@ -113,6 +113,7 @@ _rows = st.fixed_dictionaries(
               "factor": st.sampled_from(["1.5", "2"]),
               "level": st.sampled_from(["self_care", ""]),
               "note": st.sampled_from(["", "测试", 7]),
+              "year": st.sampled_from([2024, 2025, "2025", True]),
               "extra": st.just(1)})
 
 

@@ -67,6 +67,7 @@ def test_an_admin_sets_a_figure_and_a_device_assesses_with_it(device: Callable[[
     for broken, rule in (({**HAIZHU_2025, "district": "4401"}, "district"),  # the shipped table's rules
                          ({**HAIZHU_2025, "amount": "-5"}, "amount"),
                          ({**HAIZHU_2025, "effective_from": "2025-13-01"}, "effective_from"),
+                         ({**HAIZHU_2025, "year": 2024}, "year"),
                          ({k: v for k, v in HAIZHU_2025.items() if k != "source"}, "source"),
                          ({**HAIZHU_2025, "multiple_of": "tekun", "factor": "1"}, "either amount")):
         with pytest.raises(SyncError) as invalid:
@@ -91,7 +92,7 @@ def test_an_admin_sets_a_figure_and_a_device_assesses_with_it(device: Callable[[
     try:
         assert client.pull("", standards=added["version"]).standards is None
         sent = client.pull("", standards="").standards
-        assert sent is not None and sent["rows"] == [HAIZHU_2025]
+        assert sent is not None and sent["rows"] == [{**HAIZHU_2025, "year": 2025}]
     finally:
         client.close()
 
@@ -142,14 +143,14 @@ def test_the_server_cli_adds_and_lists_figures(device: Callable[[str], Device],
     assert cli.main(["--db", url, "standards", "list"]) == 0
     assert "No administrator" in capsys.readouterr().out
     assert cli.main(["--db", url, "standards", "add", "--kind", "tekun", "--district", "440105",
-                     "--multiple-of", "dibao", "--factor", "1.7", "--effective-from", "2025-07-01",
+                     "--multiple-of", "dibao", "--factor", "1.7", "--effective-from", "2025-07-01", "--year", "2025",
                      "--source", NOTICE, "--verified"]) == 0
     assert cli.main(["--db", url, "standards", "add", "--kind", "dibao", "--amount", "12x",
                      "--effective-from", "2025-07-01", "--source", NOTICE]) == 1
     assert "amount" in capsys.readouterr().err
     assert cli.main(["--db", url, "standards", "list"]) == 0
     listed = capsys.readouterr().out
-    assert "tekun" in listed and "1.7 × dibao" in listed and "12x" not in listed
+    assert "2025  tekun" in listed and "1.7 × dibao" in listed and "12x" not in listed
     install_standards(None)
     dev.sync()
     assert standard_for("tekun", ON, "440105").amount == Decimal("2040.00")  # 1.7 × 1200
