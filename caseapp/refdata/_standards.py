@@ -1,6 +1,7 @@
 """Assistance standards by kind, district, urban/rural area and effective date (defaults in the
-packaged ``standards.json``; an administrator replaces the table on the server and devices get it
-on sync, see ``install_standards``).
+packaged ``standards.json``; an administrator adds figures on the server, checked by the same rules
+(``check_entry``), and devices get them on sync and use them over the packaged ones from their
+effective date: ``with_server_rows``, ``install_standards``).
 
 Every figure names its source (the notice) and whether it was checked against the published text
 (``verified``). A figure is an amount in yuan, or a factor of another kind's figure in force on the
