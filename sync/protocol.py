@@ -206,6 +206,9 @@ class PullIn(Model):
     #: also count the in-scope changes from the cursor on (the first request of a sync asks, so
     #: the device can show how far it has got; counting on every page would cost a scan each)
     count: bool = False
+    #: the version of the administrator's standards the device holds ("" none): a different one is
+    #: answered with ``PullOut.standards``; not given (an older client), never
+    standards: Annotated[str, Field(max_length=40, pattern=r"^[0-9]*$")] | None = None
 
 
 class ConflictOut(Answer):
@@ -256,6 +259,9 @@ class PullOut(Answer):
     scope_count: int | None = None
     #: when the request asked to count: the in-scope changes after its cursor, this page's included
     total: int | None = None
+    #: the administrator's standards, when the device's version (``PullIn.standards``) is not the
+    #: server's: {"version": str, "rows": [rows of caseapp.refdata.check_entry's form]}
+    standards: dict[str, Any] | None = None
 
 
 class AttachmentStatus(Answer):

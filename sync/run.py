@@ -189,7 +189,8 @@ def pull(ws: Workspace, client: SyncClient, report: SyncReport, say: Progress, p
         while True:
             cursor = ws.get_setting(settings.CURSOR, "") or ""
             queued = [p.RecordRef(**r) for r in ws.get_setting(settings.REFETCH, [])][:p.MAX_REFETCH]
-            upcoming: Future[p.PullOut] = fetcher.submit(client.pull, cursor, page_size, queued, count=True)
+            upcoming: Future[p.PullOut] = fetcher.submit(client.pull, cursor, page_size, queued, count=True,
+                                                         standards=ws.standards_version())
             restarted = False
             done = total = 0
             # A pull of the whole scope (first sync, re-pull) builds the search index once at the
@@ -207,6 +208,9 @@ def pull(ws: Workspace, client: SyncClient, report: SyncReport, say: Progress, p
                 if page.has_more:
                     upcoming = fetcher.submit(client.pull, page.cursor, page_size, [])
                 ws.observe_server_clock(page.hlc)
+                if page.standards is not None:  # the administrator changed them since this device's copy
+                    write(partial(ws.receive_standards, str(page.standards.get("version", "")),
+                                  list(page.standards.get("rows") or [])))
                 total = page.total if page.total is not None else total
                 tally = write(partial(apply.apply_page, ws, page, refetched=queued, index=not whole_scope))
                 queued = []

@@ -94,6 +94,21 @@ class Household(Record):
     notes: Mapped[str] = field(Text, default="", label=("备注", "Notes"), personal=True, help="Free-text remarks.")
 
 
+#: the six items of the 特困 self-care assessment (DOMAIN.md §2.1), as Member fields
+SELF_CARE_ITEMS = ("self_care_eating", "self_care_dressing", "self_care_transfer", "self_care_toilet",
+                   "self_care_walking", "self_care_bathing")
+
+
+def self_care_result(values: Mapping[str, Any]) -> str | None:
+    """The result the six items give (all met: self_care; 1-3 failed: partial_care; 4 or more:
+    full_care), or None while any item is not yet assessed."""
+    given = [values.get(item) for item in SELF_CARE_ITEMS]
+    if any(answer not in ("able", "unable") for answer in given):
+        return None
+    failed = given.count("unable")
+    return "self_care" if failed == 0 else "partial_care" if failed <= 3 else "full_care"
+
+
 @register
 class Member(Record):
     """One person in a household, with the identity, family and social facts the 低保 application and the 核对
@@ -244,6 +259,72 @@ class Member(Record):
         personal=True,
         help="Work capacity: full, partly lost, fully lost.",
     )
+    self_care_assessed_on: Mapped[dt.date | None] = field(
+        IsoDate,
+        default=None,
+        label=("生活自理能力评估日期", "Self-care assessment date"),
+        rule=PAST,
+        help=("When the member's self-care ability (生活自理能力) was last assessed: the 特困 test of six items "
+              "(DOMAIN.md §2.1), done again within 10 working days of a reported change. Empty: never assessed."),
+    )
+    self_care_eating: Mapped[str | None] = field(
+        String(8),
+        default=None,
+        label=("自理评估：进食", "Self-care: Eating"),
+        codes="self_care_ability",
+        personal=True,
+        help="One of the six items of the 特困 self-care assessment (生活自理能力评估): `able` 能, `unable` 不能.",
+    )
+    self_care_dressing: Mapped[str | None] = field(
+        String(8),
+        default=None,
+        label=("自理评估：穿衣", "Self-care: Dressing"),
+        codes="self_care_ability",
+        personal=True,
+        help="One of the six items of the 特困 self-care assessment (生活自理能力评估): `able` 能, `unable` 不能.",
+    )
+    self_care_transfer: Mapped[str | None] = field(
+        String(8),
+        default=None,
+        label=("自理评估：上下床", "Self-care: Getting in and out of bed"),
+        codes="self_care_ability",
+        personal=True,
+        help="One of the six items of the 特困 self-care assessment (生活自理能力评估): `able` 能, `unable` 不能.",
+    )
+    self_care_toilet: Mapped[str | None] = field(
+        String(8),
+        default=None,
+        label=("自理评估：如厕", "Self-care: Using the toilet"),
+        codes="self_care_ability",
+        personal=True,
+        help="One of the six items of the 特困 self-care assessment (生活自理能力评估): `able` 能, `unable` 不能.",
+    )
+    self_care_walking: Mapped[str | None] = field(
+        String(8),
+        default=None,
+        label=("自理评估：室内行走", "Self-care: Walking indoors"),
+        codes="self_care_ability",
+        personal=True,
+        help="One of the six items of the 特困 self-care assessment (生活自理能力评估): `able` 能, `unable` 不能.",
+    )
+    self_care_bathing: Mapped[str | None] = field(
+        String(8),
+        default=None,
+        label=("自理评估：洗澡", "Self-care: Bathing"),
+        codes="self_care_ability",
+        personal=True,
+        help="One of the six items of the 特困 self-care assessment (生活自理能力评估): `able` 能, `unable` 不能.",
+    )
+    self_care_result: Mapped[str | None] = field(
+        String(16),
+        default=None,
+        label=("生活自理能力评估结果", "Self-care assessment result"),
+        codes="self_care_result",
+        personal=True,
+        help=("`self_care` 具备生活自理能力 (all six items met), `partial_care` 部分丧失 (3 or fewer failed), "
+              "`full_care` 完全丧失 (4 or more failed): the care levels of the 特困 照料护理 standard. Worked out "
+              "from the six items once all are given; typed where only the result of a paper assessment is kept."),
+    )
     notes: Mapped[str] = field(Text, default="", label=("备注", "Notes"), personal=True, help="Free-text remarks.")
     status: Mapped[str] = field(
         String(16),
@@ -273,7 +354,11 @@ class Member(Record):
     def check(cls, merged: Mapping[str, Any], out: dict[str, Any]) -> list[ValidationError]:
         """Sex and birth date follow from the ID number: filled in when empty, checked when typed.
         (A member who left has the date they left: the actions of caseapp.services.members require
-        it. Not a rule across fields here: a sync applies one field at a time, in any order.)"""
+        it. Not a rule across fields here: a sync applies one field at a time, in any order.)
+        The self-care result follows from its six items once all are given."""
+        result = self_care_result(merged)
+        if result is not None and merged.get("self_care_result") != result:
+            out["self_care_result"] = result
         if not merged.get("id_number"):
             return []
         try:

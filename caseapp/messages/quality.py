@@ -11,6 +11,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "quality.review_overdue": "复核已逾期（应于 {due} 复核）",
         "quality.age_relationship": "出生日期 {born} 与户主{head}（{head_born} 出生）的关系不符（与户主关系：{relationship}）",
         "quality.amount_differs": "月保障金额 {amount} 元与核算金额 {computed} 元不一致，请填写金额与核算不一致的理由",
+        "quality.tekun_without_self_care": "60 周岁以上特困人员（{born} 出生）没有生活自理能力评估，请评估六项并填写评估日期和结果",
         "quality.none": "未发现问题",
         "quality.supervisors_only": "只有街道督导和管理员可以查看辖区的数据质量检查结果",
         "quality.scope_outside": "范围 {scope} 不在您的辖区内",
@@ -22,6 +23,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "quality.check.review_overdue": "复核逾期",
         "quality.check.age_against_relationship": "年龄与家庭关系不符",
         "quality.check.amount_without_reason": "金额与核算不一致且无理由",
+        "quality.check.tekun_without_self_care": "60 岁以上特困人员未做自理能力评估",
     },
     "en": {
         "quality.duplicate_id": ("ID number {value} is also held by {others} other member record(s) ({households} "
@@ -35,6 +37,9 @@ MESSAGES: dict[str, dict[str, str]] = {
                                      "the head {head} (born {head_born})"),
         "quality.amount_differs": ("Monthly amount {amount} yuan differs from the computed {computed} yuan: give "
                                    "the reason it differs"),
+        "quality.tekun_without_self_care": ("Member aged 60 or over (born {born}) in an extreme-poverty (特困) case "
+                                            "has no self-care assessment: assess the six items and record its "
+                                            "date and result"),
         "quality.none": "No problems found",
         "quality.supervisors_only": "Only supervisors and administrators see the data-quality findings of a scope",
         "quality.scope_outside": "Scope {scope} is outside your reach",
@@ -46,5 +51,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "quality.check.review_overdue": "Reviews overdue",
         "quality.check.age_against_relationship": "Ages inconsistent with relationships",
         "quality.check.amount_without_reason": "Amount differs from the computed one, without a reason",
+        "quality.check.tekun_without_self_care": "特困 member aged 60 or over without a self-care assessment",
     },
 }

@@ -50,19 +50,23 @@ from ._rules import (
     rules,
 )
 from ._standards import (
+    SERVER_SETTING,
     Standard,
     StandardNotFound,
     Standards,
     Supplement,
+    check_entry,
     default_standards,
     install_standards,
     parse_standards,
     standard_for,
     standards,
+    with_server_rows,
 )
 
 __all__ = [
     "DICTIONARIES",
+    "SERVER_SETTING",
     "TIME_LIMITS",
     "Division",
     "Level",
@@ -72,6 +76,7 @@ __all__ = [
     "StandardNotFound",
     "Standards",
     "Supplement",
+    "check_entry",
     "children",
     "codes",
     "dataset_info",
@@ -90,4 +95,5 @@ __all__ = [
     "search_divisions",
     "standard_for",
     "standards",
+    "with_server_rows",
 ]

@@ -73,6 +73,8 @@ DICTIONARIES = frozenset(
         "disability_grade",
         "employment_status",
         "work_capacity",
+        "self_care_ability",
+        "self_care_result",
         "income_type",
         "housing_tenure",
         "living_arrangement",

@@ -1,6 +1,7 @@
 """Assistance standards by kind, district, urban/rural area and effective date (defaults in the
-packaged ``standards.json``; an administrator replaces the table on the server and devices get it
-on sync, see ``install_standards``).
+packaged ``standards.json``; an administrator adds figures on the server, checked by the same rules
+(``check_entry``), and devices get them on sync and use them over the packaged ones from their
+effective date: ``with_server_rows``, ``install_standards``).
 
 Every figure names its source (the notice) and whether it was checked against the published text
 (``verified``). A figure is an amount in yuan, or a factor of another kind's figure in force on the
@@ -27,8 +28,8 @@ KINDS = frozenset({"dibao", "low_income", "tekun", "care_subsidy", "elder_allowa
 AREAS = frozenset({"all", "urban", "rural"})
 GROUPS = frozenset({"elderly", "disabled", "minor"})
 _TOP = frozenset({"schema", "jurisdiction", "source", "notes", "standards", "supplements", "categories"})
-_ENTRY = frozenset({"kind", "level", "effective_from", "district", "area", "amount", "multiple_of", "factor",
-                    "source", "verified", "note"})
+_ENTRY = frozenset({"kind", "level", "year", "effective_from", "district", "area", "amount", "multiple_of",
+                    "factor", "source", "verified", "note"})
 _SUPPLEMENT = frozenset({"category", "group", "min_age", "max_age", "grades", "percent", "effective_from",
                          "source", "verified", "note"})
 CENT = Decimal("0.01")
@@ -57,6 +58,9 @@ class Entry:
     source: str
     verified: bool
     note: str
+    #: 0: the packaged table; 1: added by an administrator on the server (wins a tie of the same day,
+    #: district and area)
+    rank: int = 0
 
 
 @dataclass(frozen=True)
@@ -117,7 +121,7 @@ class Standards:
                  depth: int) -> Standard:
         area = "rural" if rural else "urban"
         best: Entry | None = None
-        best_key: tuple[dt.date, int, int] | None = None
+        best_key: tuple[dt.date, int, int, int] | None = None
         for entry in self.entries:
             if entry.kind != kind or entry.level != level or entry.effective_from > on:
                 continue
@@ -125,7 +129,7 @@ class Standards:
                 continue
             if entry.area not in ("all", area):
                 continue
-            key = (entry.effective_from, entry.district is not None, entry.area != "all")
+            key = (entry.effective_from, entry.district is not None, entry.area != "all", entry.rank)
             if best_key is None or key > best_key:
                 best, best_key = entry, key
         if best is None:
@@ -218,45 +222,14 @@ def parse_standards(raw: Any, origin: str = "standards") -> Standards:
     rows = top.get("standards")
     if not isinstance(rows, list) or not rows:
         raise ck.fail("standards", "must be a non-empty list")
-    entries: list[Entry] = []
-    for i, row in enumerate(rows):
-        where = f"standards[{i}]"
-        row = ck.obj(row, where, _ENTRY)
-        kind = row.get("kind")
-        if kind not in KINDS:
-            raise ck.fail(f"{where}.kind", f"must be one of {', '.join(sorted(KINDS))}, got {kind!r}")
-        area = row.get("area", "all")
-        if area not in AREAS:
-            raise ck.fail(f"{where}.area", f"must be all, urban or rural, got {area!r}")
-        district = row.get("district")
-        if district is not None and not (isinstance(district, str) and district.isdigit() and len(district) == 6):
-            raise ck.fail(f"{where}.district", f"must be a 6-digit district code or null, got {district!r}")
-        level = row.get("level")
-        if level is not None:
-            level = ck.text(level, f"{where}.level")
-        has_amount, has_multiple = "amount" in row, "multiple_of" in row
-        if has_amount == has_multiple:
-            raise ck.fail(where, "give either amount, or multiple_of and factor")
-        multiple_of = None
-        factor = None
-        amount = None
-        if has_amount:
-            amount = ck.money(row["amount"], f"{where}.amount")
-        else:
-            multiple_of = row["multiple_of"]
-            if multiple_of not in KINDS or multiple_of == kind:
-                raise ck.fail(f"{where}.multiple_of", f"must be another kind, got {multiple_of!r}")
-            factor = ck.money(row.get("factor"), f"{where}.factor")
-        entries.append(Entry(kind, level, ck.date(row.get("effective_from"), f"{where}.effective_from"), district,
-                             area, amount, multiple_of, factor, ck.text(row.get("source"), f"{where}.source"),
-                             ck.flag(row.get("verified"), f"{where}.verified"), str(row.get("note", ""))))
+    entries = [_entry(ck, row, f"standards[{i}]") for i, row in enumerate(rows)]
     _no_cycles(entries, ck)
     supplements: list[Supplement] = []
     for i, row in enumerate(top.get("supplements", [])):
         where = f"supplements[{i}]"
         row = ck.obj(row, where, _SUPPLEMENT)
         group = row.get("group")
-        if group not in GROUPS:
+        if not isinstance(group, str) or group not in GROUPS:
             raise ck.fail(f"{where}.group", f"must be one of {', '.join(sorted(GROUPS))}, got {group!r}")
         grades = row.get("grades", [])
         if not isinstance(grades, list) or not all(isinstance(g, str) and g for g in grades):
@@ -277,6 +250,85 @@ def parse_standards(raw: Any, origin: str = "standards") -> Standards:
     canonical = json.dumps(raw, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return Standards(jurisdiction, source, tuple(entries), tuple(supplements), dict(categories),
                      hashlib.sha256(canonical.encode()).hexdigest())
+
+
+def _entry(ck: _Check, row: Any, where: str, rank: int = 0) -> Entry:
+    """One figure of the table (a row of ``standards.json``'s ``standards``, or one an administrator
+    added on the server: the same rules for both)."""
+    row = ck.obj(row, where, _ENTRY)
+    kind = row.get("kind")
+    if not isinstance(kind, str) or kind not in KINDS:
+        raise ck.fail(f"{where}.kind", f"must be one of {', '.join(sorted(KINDS))}, got {kind!r}")
+    area = row.get("area", "all")
+    if not isinstance(area, str) or area not in AREAS:
+        raise ck.fail(f"{where}.area", f"must be all, urban or rural, got {area!r}")
+    district = row.get("district")
+    if district is not None and not (isinstance(district, str) and district.isdigit() and len(district) == 6):
+        raise ck.fail(f"{where}.district", f"must be a 6-digit district code or null, got {district!r}")
+    level = row.get("level")
+    if level is not None:
+        level = ck.text(level, f"{where}.level")
+    has_amount, has_multiple = "amount" in row, "multiple_of" in row
+    if has_amount == has_multiple:
+        raise ck.fail(where, "give either amount, or multiple_of and factor")
+    multiple_of = None
+    factor = None
+    amount = None
+    if has_amount:
+        amount = ck.money(row["amount"], f"{where}.amount")
+    else:
+        multiple_of = row["multiple_of"]
+        if not isinstance(multiple_of, str) or multiple_of not in KINDS or multiple_of == kind:
+            raise ck.fail(f"{where}.multiple_of", f"must be another kind, got {multiple_of!r}")
+        factor = ck.money(row.get("factor"), f"{where}.factor")
+    note = row.get("note", "")
+    if not isinstance(note, str):
+        raise ck.fail(f"{where}.note", "must be a string")
+    effective_from = ck.date(row.get("effective_from"), f"{where}.effective_from")
+    year = row.get("year", effective_from.year)
+    if isinstance(year, bool) or not isinstance(year, int) or year != effective_from.year:
+        # the standard's year (年度) is the one it takes effect in: 2025年度 from 2025-07-01
+        raise ck.fail(f"{where}.year", f"must be the year of effective_from ({effective_from.year}), got {year!r}")
+    return Entry(kind, level, effective_from, district, area, amount, multiple_of, factor,
+                 ck.text(row.get("source"), f"{where}.source"), ck.flag(row.get("verified"), f"{where}.verified"),
+                 note, rank)
+
+
+def check_entry(row: Any, origin: str = "standard") -> dict[str, Any]:
+    """``row`` checked by the rules of the packaged table's rows (ValueError naming the key
+    otherwise), in its canonical JSON form: what the server stores and sends to devices."""
+    entry = _entry(_Check(origin), row, "standard", rank=1)
+    with_server_rows([row])  # no cycle with the packaged figures through multiple_of (the server
+    # checks the whole of its table again with the row added)
+    canonical: dict[str, Any] = {"kind": entry.kind, "year": entry.effective_from.year,
+                                 "effective_from": entry.effective_from.isoformat(),
+                                 "district": entry.district, "area": entry.area, "source": entry.source,
+                                 "verified": entry.verified}
+    if entry.level is not None:
+        canonical["level"] = entry.level
+    if entry.amount is not None:
+        canonical["amount"] = str(entry.amount)
+    else:
+        canonical["multiple_of"], canonical["factor"] = entry.multiple_of, str(entry.factor)
+    if entry.note:
+        canonical["note"] = entry.note
+    return canonical
+
+
+def with_server_rows(rows: Sequence[Any], base: Standards | None = None, origin: str = "server standards") -> Standards:
+    """The packaged table (or ``base``) with the figures an administrator added on the server. A
+    server figure is in force from its effective date like any other; on the same day, district
+    and area as a packaged one, the server's wins. ValueError if a row breaks a rule."""
+    base = base or default_standards()
+    ck = _Check(origin)
+    if not isinstance(rows, list | tuple):
+        raise ck.fail("standards", "must be a list")
+    added = [_entry(ck, row, f"standards[{i}]", rank=1) for i, row in enumerate(rows)]
+    entries = (*base.entries, *added)
+    _no_cycles(entries, ck)
+    canonical = json.dumps(list(rows), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    digest = hashlib.sha256(f"{base.digest}:{canonical}".encode()).hexdigest() if rows else base.digest
+    return Standards(base.jurisdiction, base.source, entries, base.supplements, base.categories, digest)
 
 
 def _no_cycles(entries: Sequence[Entry], ck: _Check) -> None:
@@ -317,6 +369,11 @@ _active: Standards | None = None
 def standards() -> Standards:
     """The table in force: the one installed (the server's, received on sync), else the packaged one."""
     return _active if _active is not None else default_standards()
+
+
+#: the workspace setting (encrypted with the rest) holding the figures received from the server:
+#: {"version": the server's standards version, "rows": [canonical rows, see check_entry]}
+SERVER_SETTING = "standards.server"
 
 
 def install_standards(new: Standards | None) -> None:

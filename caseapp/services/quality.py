@@ -36,6 +36,10 @@ IN_PAYMENT = ("active", "review_due", "taper")
 CLOSED = tuple(sorted(ASSISTANCE.final))
 #: age from which an elder should have an elder profile (高龄, 80+)
 ELDER_AGE = 80
+#: age from which a member of a 特困 case needs a self-care assessment (60 周岁以上, 60 included)
+SELF_CARE_AGE = 60
+#: the 特困 categories (集中供养, 分散供养)
+TEKUN = ("tekun_centralized", "tekun_dispersed")
 
 #: relationship codes (GB/T 4761) grouped by the generation they say the member is, relative to the
 #: head: -1 younger (children, their spouses), -2 grandchildren, +1 parents, +2 grandparents
@@ -167,10 +171,20 @@ CHECKS: tuple[Check, ...] = (
         WHERE c.archived = 0 AND c.status NOT IN ({_in_list(CLOSED)}) AND {{filter}}
           AND trim(c.amount_reason) = '' AND CAST(c.monthly_amount AS REAL) != 0
         """, "c.org_code", "c.household_id", assessed=True),
+    # A member of a household with an open 特困 case, 60 or over, whose self-care assessment (the six
+    # items of DOMAIN.md §2.1, on the member) has no date or no result: the care level the 特困
+    # 照料护理 standard pays by is not known.
+    Check("tekun_without_self_care", "member", "warning", "self_care_assessed_on", "quality.tekun_without_self_care",
+          f"""
+        SELECT m.id AS record_id, m.household_id, m.name AS record_text, {born('m')} AS born
+        FROM members m
+        WHERE m.archived = 0 AND {born('m')} <= :self_care_born AND {{filter}}
+          AND (m.self_care_assessed_on IS NULL OR m.self_care_result IS NULL OR m.self_care_result = '')
+          AND EXISTS (SELECT 1 FROM assistance_cases c
+                      WHERE c.household_id = m.household_id AND c.archived = 0
+                        AND c.category IN ({_in_list(TEKUN)}) AND c.status NOT IN ({_in_list(CLOSED)}))
+        """, "m.org_code", "m.household_id"),
 )
-# Not checked: "a member over 60 in a 特困 case without a self-care assessment". The workspace records
-# no self-care assessment (the six-item 特困 test of DOMAIN.md §2.1): an elder profile's capacity level
-# defaults to 能力完好, so an assessment made cannot be told from none. It needs a field (a migration).
 
 BY_CODE: Mapping[str, Check] = {check.code: check for check in CHECKS}
 #: record types whose save the error checks judge after it is written (a member's ID number is judged
@@ -183,12 +197,12 @@ def generation(relationship: str) -> int:
     return next((gen for (lo, hi), gen in GENERATIONS.items() if lo <= relationship <= hi), 0)
 
 
-def _elder_born(today: dt.date) -> str:
-    """The latest birth date of someone ELDER_AGE or older on ``today`` (29 Feb → 28 Feb)."""
+def _elder_born(today: dt.date, age: int = ELDER_AGE) -> str:
+    """The latest birth date of someone ``age`` or older on ``today`` (29 Feb → 28 Feb)."""
     try:
-        return today.replace(year=today.year - ELDER_AGE).isoformat()
+        return today.replace(year=today.year - age).isoformat()
     except ValueError:
-        return today.replace(year=today.year - ELDER_AGE, day=28).isoformat()
+        return today.replace(year=today.year - age, day=28).isoformat()
 
 
 def _findings(session: Session, check: Check, scope: str, today: dt.date, household_id: str | None) -> list[Finding]:
@@ -197,7 +211,8 @@ def _findings(session: Session, check: Check, scope: str, today: dt.date, househ
         condition += f" AND {check.household_column} = :household"
     # org codes are digits: nothing in a scope is a LIKE wildcard
     params = {"scope": scope + "%", "today": today.isoformat(),
-              "elder_born": _elder_born(today), "household": household_id}
+              "elder_born": _elder_born(today), "self_care_born": _elder_born(today, SELF_CARE_AGE),
+              "household": household_id}
     rows = session.execute(text(check.sql.format(filter=condition) + " ORDER BY 2, 1"), params).mappings()
     found = []
     for row in rows:

@@ -33,6 +33,7 @@ from caseapp.domain.types import utcnow
 from caseapp.errors import SchemaTooNewError, WorkspaceError
 from caseapp.fileio import PRIVATE_DIR, atomic_copy, make_private, private_file
 from caseapp.ids import new_id
+from caseapp.refdata import SERVER_SETTING, install_standards, with_server_rows
 from caseapp.store import faults, journal, migrate, search_index
 from caseapp.store.engine import make_engine, open_dbapi, writes
 from caseapp.store.hlc import HybridClock, physical_ms
@@ -96,6 +97,7 @@ class Workspace:
         self.device_id, last_hlc = self._device_state()
         self.clock = HybridClock(last_hlc, offset_ms=int(self.get_setting(CLOCK_OFFSET, 0) or 0))
         self.actor = self.get_setting("user.name", "") or os.environ.get("USER", "caseworker")
+        self.install_standards()
 
     # -- opening ------------------------------------------------------------------------------
     @classmethod
@@ -228,6 +230,33 @@ class Workspace:
     def set_setting(self, key: str, value: Any) -> None:
         with self.write_engine.begin() as conn:
             _put_setting(conn, key, value)
+
+    # -- standards ----------------------------------------------------------------------------
+    def standards_version(self) -> str:
+        """The version of the administrator's standards this workspace holds ("" none yet)."""
+        held = self.get_setting(SERVER_SETTING) or {}
+        return str(held.get("version", "")) if isinstance(held, dict) else ""
+
+    def install_standards(self) -> None:
+        """Put in force, for this process, the packaged standards with the server's figures this
+        workspace holds (caseapp.refdata: the one table the assessment and the checks use)."""
+        held = self.get_setting(SERVER_SETTING) or {}
+        rows = held.get("rows") if isinstance(held, dict) else None
+        try:
+            install_standards(with_server_rows(rows) if rows else None)
+        except ValueError:  # stored by a program that knew other rules: the packaged ones until the next sync
+            install_standards(None)
+
+    def receive_standards(self, version: str, rows: list[Any]) -> bool:
+        """Keep the server's figures (checked by the packaged table's rules first) and put them in
+        force. False, keeping what was held, if they break a rule this program knows."""
+        try:
+            with_server_rows(rows)
+        except ValueError:
+            return False
+        self.set_setting(SERVER_SETTING, {"version": version, "rows": rows})
+        self.install_standards()
+        return True
 
     # -- keys ---------------------------------------------------------------------------------
     def change_passphrase(self, new_passphrase: str, *, kdf: keyfile.KdfParams | None = None) -> None:

@@ -26,7 +26,7 @@ from caseapp.messages import message
 from caseapp.store import migrate
 from caseapp.store.hlc import pack
 from sync import protocol as p
-from sync.server import attachments, auth, merge, pull, quality, trails
+from sync.server import attachments, auth, merge, pull, quality, standards, trails
 from sync.server.auth import Principal
 from sync.server.db import Database
 from sync.server.errors import ApiError
@@ -192,13 +192,28 @@ def create_app(db: Database, config: ServerConfig | None = None, *, operations: 
         """The checks across records over every device's data in the supervisor's reach (or a scope
         in it): sync.server.quality."""
         with db.snapshot() as conn:
+            standards.installed(conn)
             found = quality.listed(conn, who, scope, dt.date.today())
         return {"findings": found}
+
+    @app.get(f"{p.API_PREFIX}/standards", responses=ERROR_RESPONSES)
+    def standards_listed(who: Who) -> dict[str, object]:
+        """The figures administrators added (sync/server/standards.py), with who and when."""
+        with db.read() as conn:
+            return {"version": standards.version(conn), "standards": standards.listed(conn)}
+
+    @app.post(f"{p.API_PREFIX}/standards", responses=ERROR_RESPONSES)
+    def standards_add(body: dict[str, Any], who: Who) -> dict[str, object]:
+        """Add a figure (administrators only); devices get it with their next pull."""
+        with db.write() as conn:
+            added = standards.add_as(conn, who, body)
+            return {"id": added, "version": standards.version(conn)}
 
     @app.post(f"{p.API_PREFIX}/push", response_model=p.PushOut, responses=ERROR_RESPONSES)
     def push(body: p.PushIn, who: Who) -> p.PushOut:
         now = auth.now_ms()
         with db.write(ordered=True) as conn:
+            standards.installed(conn)  # the amounts are checked against the table devices have
             if trails.diverged(conn, who, body.audit):
                 raise ApiError(409, "sync.device_diverged")  # an older copy of this device: see merge.push
             verdicts = merge.push(conn, who, body.ops, now)

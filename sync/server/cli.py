@@ -16,6 +16,11 @@
     caseapp-server [--db URL] demo
     caseapp-server [--db URL] audit verify
     caseapp-server [--db URL] audit record ID
+    caseapp-server [--db URL] quality [--scope ORGCODE] [--lang zh|en]
+    caseapp-server [--db URL] standards add --kind KIND [--level L] [--district CODE] [--area all|urban|rural]
+                                    (--amount YUAN | --multiple-of KIND --factor F) --effective-from DATE
+                                    [--year YEAR] --source 文号 [--verified] [--note TEXT] [--by NAME]
+    caseapp-server [--db URL] standards list
 
 Passwords come from CASEAPP_PASSWORD or a prompt, and must pass the password policy
 (caseapp.crypto.passwords). ``user add`` only creates; an existing user is changed only by the
@@ -117,6 +122,25 @@ def build_parser() -> argparse.ArgumentParser:
                             "(数据质量检查): findings grouped by check")
     checks.add_argument("--scope", default="", help="org code (prefix) to check; default: everything")
     checks.add_argument("--lang", default="zh", choices=("zh", "en"), help="language of the findings (default zh)")
+    figures = sub.add_parser("standards", help="assistance standards devices use over the shipped ones "
+                             "(救助标准)").add_subparsers(dest="standards_command", required=True)
+    figure = figures.add_parser("add", help="add a figure in force from a date (checked like the shipped table; "
+                                "devices get it on their next sync)")
+    figure.add_argument("--kind", required=True, help="dibao, low_income, tekun, care_subsidy, elder_allowance, "
+                        "disability_living or disability_care")
+    figure.add_argument("--level", default=None, help="the tier of a tiered kind (care level, age band, grade)")
+    figure.add_argument("--district", default=None, metavar="CODE", help="6-digit district code (default: the city)")
+    figure.add_argument("--area", default="all", choices=("all", "urban", "rural"))
+    figure.add_argument("--amount", default=None, metavar="YUAN")
+    figure.add_argument("--multiple-of", default=None, metavar="KIND")
+    figure.add_argument("--factor", default=None)
+    figure.add_argument("--effective-from", required=True, metavar="YYYY-MM-DD")
+    figure.add_argument("--year", type=int, default=None, help="the standard's year (年度): that of --effective-from")
+    figure.add_argument("--source", required=True, help="the notice and its 文号")
+    figure.add_argument("--verified", action="store_true", help="checked against the published notice")
+    figure.add_argument("--note", default="")
+    figure.add_argument("--by", default="admin", help="the administrator recorded as adding it (default admin)")
+    figures.add_parser("list", help="the figures added, oldest first")
     return parser
 
 
@@ -142,6 +166,8 @@ def run(args: argparse.Namespace) -> int:
             return _audit(args, db)
         elif args.command == "quality":
             return _quality(args, db)
+        elif args.command == "standards":
+            _standards(args, db)
         elif args.command == "demo":
             password = _password("password for the demo users: ")
             with db.write() as conn:
@@ -227,9 +253,11 @@ def _audit(args: argparse.Namespace, db: Database) -> int:
 def _quality(args: argparse.Namespace, db: Database) -> int:
     """The findings by check (its name and count), each as: household id, record, problem."""
     from caseapp.services import quality as checks
+    from sync.server import standards
     from sync.server.quality import sweep
 
     with db.read() as conn:
+        standards.installed(conn)
         found = sweep(conn, args.scope, dt.date.today())
     for code, count in checks.counts(found).items():
         severity = checks.BY_CODE[code].severity
@@ -240,6 +268,36 @@ def _quality(args: argparse.Namespace, db: Database) -> int:
     if not found:
         print(message("quality.none", args.lang))
     return 0
+
+
+def _standards(args: argparse.Namespace, db: Database) -> None:
+    from sync.server import standards
+
+    if args.standards_command == "list":
+        with db.read() as conn:
+            found = standards.listed(conn)
+        for entry in found:
+            held = entry["row"]
+            figure = held.get("amount") or f"{held.get('factor')} × {held.get('multiple_of')}"
+            when = dt.datetime.fromtimestamp(entry["added_ms"] / 1000, dt.UTC).strftime("%Y-%m-%d %H:%M")
+            tier = "/" + held["level"] if "level" in held else ""
+            print(f"#{entry['id']}  {held.get('year', '')}  {held['kind']}{tier}  "
+                  f"{held['district'] or '*'} {held['area']}  {held['effective_from']}  {figure}  {held['source']}"
+                  f"  ({entry['added_by']} {when}{'' if held['verified'] else ', unverified'})")
+        if not found:
+            print(_say("standards.none"))
+        return
+    row: dict[str, object] = {"kind": args.kind, "district": args.district, "area": args.area,
+                              "effective_from": args.effective_from, "source": args.source,
+                              "verified": args.verified}
+    for key, value in (("year", args.year), ("level", args.level), ("amount", args.amount),
+                       ("multiple_of", args.multiple_of), ("factor", args.factor), ("note", args.note)):
+        if value:
+            row[key] = value
+    with db.write() as conn:
+        added = standards.add(conn, row, args.by)
+    print(_say("standards.added", id=added, kind=args.kind, district=args.district or "*",
+               effective_from=args.effective_from))
 
 
 def _check(db: Database) -> int:

@@ -97,6 +97,8 @@ ROUTES: dict[tuple[str, str], Limit] = {
     ("POST", "/login"): Limit(LOGIN, public=True),
     ("GET", "/me"): Limit(0),
     ("GET", "/quality"): Limit(0),
+    ("GET", "/standards"): Limit(0),
+    ("POST", "/standards"): Limit(ENVELOPE),
     ("POST", "/push"): Limit((p.MAX_PUSH_OPS + p.MAX_AUDIT) * PUSH_ITEM + ENVELOPE),
     ("POST", "/pull"): Limit(p.MAX_REFETCH * RECORD_REF + ENVELOPE),
     ("POST", "/device/fork"): Limit(ENVELOPE),

@@ -25,7 +25,7 @@ from sqlalchemy import ColumnElement, Connection, and_, false, func, or_, select
 from caseapp.domain.codec import dumps
 from caseapp.services import referrals
 from sync import protocol as p
-from sync.server import schema
+from sync.server import schema, standards
 from sync.server.auth import Principal
 from sync.server.errors import ApiError
 
@@ -79,6 +79,8 @@ class Page:
     has_more: bool
     scope_count: int | None
     total: int | None = None
+    #: the administrator's standards, when the device holds another version (sync/server/standards.py)
+    standards: dict[str, Any] | None = None
 
     def to_json(self, hlc: int) -> bytes:
         parts = [f'{{"entity":{json.dumps(e)},"id":{json.dumps(i)},"pos":{pos},"fields":{fields},'
@@ -86,7 +88,8 @@ class Page:
         removals = json.dumps([{"entity": e, "id": i} for e, i in self.removals])
         return (f'{{"rows":[{",".join(parts)}],"removals":{removals},"cursor":{json.dumps(self.cursor)},'
                 f'"has_more":{json.dumps(self.has_more)},"hlc":{hlc},'
-                f'"scope_count":{json.dumps(self.scope_count)},"total":{json.dumps(self.total)}}}').encode()
+                f'"scope_count":{json.dumps(self.scope_count)},"total":{json.dumps(self.total)},'
+                f'"standards":{json.dumps(self.standards, ensure_ascii=False)}}}').encode()
 
     def to_model(self, hlc: int = 0) -> p.PullOut:
         return p.PullOut.model_validate_json(self.to_json(hlc))
@@ -116,7 +119,8 @@ def pull(conn: Connection, who: Principal, request: p.PullIn) -> Page:
     if request.count:
         total = len(entries) if not has_more else int(conn.execute(
             select(func.count()).select_from(schema.changes).where(c.pos > after, c.pos <= top, scoped)).scalar_one())
-    return Page(rows, removals, f"{end}.{who.scope_tag()}", has_more, count, total)
+    return Page(rows, removals, f"{end}.{who.scope_tag()}", has_more, count, total,
+                standards.for_device(conn, request.standards))
 
 
 def _rows(conn: Connection, who: Principal,

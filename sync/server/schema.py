@@ -242,3 +242,19 @@ server_meta = Table(
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
 )
+
+#: figures an administrator added to the standards (caseapp.refdata: 低保 standard, 特困 support…):
+#: devices get them on sync (``PullOut.standards``) and use them over the packaged ones. Rows are
+#: only added; the table's version is its newest id (sync/server/standards.py).
+standards = Table(
+    "standards", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(32), nullable=False),
+    #: the 6-digit district code, or NULL for the whole city
+    Column("district", String(6), nullable=True),
+    Column("effective_from", String(10), nullable=False),
+    #: the row in canonical JSON (caseapp.refdata.check_entry), as devices receive it
+    Column("row", Text, nullable=False),
+    Column("added_by", String(64), nullable=False),
+    Column("added_ms", BigInteger, nullable=False),
+)

@@ -97,3 +97,62 @@ def test_a_multiple_is_the_factor_times_its_base_on_every_day(on: dt.date, rural
     assert table.standard_for("low_income", on, "440113", rural).amount == (base.amount * Decimal("1.5")).quantize(
         Decimal("0.01"))
     assert table.standard_for("dibao", on, "440113", rural).effective_from <= on
+
+
+# -- figures an administrator adds on the server (caseapp.refdata.check_entry, with_server_rows) --
+
+_rows = st.fixed_dictionaries(
+    {"kind": st.sampled_from(["dibao", "tekun", "low_income", "care_subsidy", "nonsense", ["dibao"], 3]),
+     "effective_from": st.sampled_from(["2024-07-01", "2025-07-01", "2025-02-30", ""]),
+     "district": st.sampled_from([None, "440105", "440106", "4401", "44010x"]),
+     "area": st.sampled_from(["all", "urban", "rural", "suburb", {"a": 1}]),
+     "source": st.sampled_from(["穗民规字〔2025〕1号", " "]),
+     "verified": st.sampled_from([True, False, "yes"])},
+    optional={"amount": st.sampled_from(["1300", "1300.50", "-1", "1e9", "abc", 1300]),
+              "multiple_of": st.sampled_from(["dibao", "tekun", "low_income", ["dibao"]]),
+              "factor": st.sampled_from(["1.5", "2"]),
+              "level": st.sampled_from(["self_care", ""]),
+              "note": st.sampled_from(["", "测试", 7]),
+              "year": st.sampled_from([2024, 2025, "2025", True]),
+              "extra": st.just(1)})
+
+
+@given(row=_rows)
+def test_a_server_figure_passes_exactly_when_the_shipped_table_would_take_it(row: dict[str, Any]) -> None:
+    """One validator: a row an administrator adds is refused by the same rules as a row of the file."""
+    from caseapp.refdata import check_entry
+
+    raw = _raw()
+    raw["standards"].append(row)
+    try:
+        parse_standards(raw)
+        shipped_takes = True
+    except ValueError:
+        shipped_takes = False
+    try:
+        canonical = check_entry(row)
+    except ValueError:
+        assert not shipped_takes
+        return
+    assert shipped_takes
+    assert check_entry(canonical) == canonical  # canonical form is a fixed point
+
+
+@given(amount=st.decimals(min_value=0, max_value=100000, places=2), day=st.integers(0, 800))
+def test_a_server_figure_wins_from_its_day_on_and_only_there(amount: Decimal, day: int) -> None:
+    from caseapp.refdata import with_server_rows
+
+    start = dt.date(2024, 1, 1) + dt.timedelta(days=day)
+    row = {"kind": "dibao", "effective_from": start.isoformat(), "district": "440105", "area": "all",
+           "amount": str(amount), "source": "server notice", "verified": True}
+    table, shipped = with_server_rows([row]), default_standards()
+    for on in (start - dt.timedelta(days=1), start, start + dt.timedelta(days=400)):
+        got = table.standard_for("dibao", on, "440105")
+        if on < start:
+            assert got == shipped.standard_for("dibao", on, "440105")
+        elif shipped.standard_for("dibao", on, "440105").effective_from > start:
+            assert got == shipped.standard_for("dibao", on, "440105")  # a later shipped figure
+        else:
+            assert (got.amount, got.source) == (amount, "server notice")
+        assert table.standard_for("dibao", on, "440106") == shipped.standard_for("dibao", on, "440106")
+    assert table.digest != shipped.digest

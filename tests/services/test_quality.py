@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from caseapp.crypto.keyfile import TEST_KDF
 from caseapp.domain import AssistanceCase, ElderProfile, Member, Verification
+from caseapp.domain.households import SELF_CARE_ITEMS, self_care_result
 from caseapp.errors import ValidationErrors
 from caseapp.ids import new_id
 from caseapp.messages import message
@@ -219,8 +220,77 @@ def test_the_demo_workspace_trips_no_error_check(tmp_path: Path) -> None:
         with ws.read() as s:
             findings = quality.run(s, "", TODAY)
         assert [f for f in findings if f.severity == "error"] == []
+        assert [f for f in findings if f.check == "tekun_without_self_care"] == []  # every 特困 elder assessed
     finally:
         ws.close()
+
+
+SIX = {item: "able" for item in SELF_CARE_ITEMS}
+
+
+@pytest.mark.parametrize(("age", "health", "grade", "result"), [
+    (62, "healthy", None, "self_care"), (83, "chronic", "4", "partial_care"), (92, "serious", "1", "full_care")])
+def test_the_demo_assesses_a_tekun_elder_by_their_age_health_and_disability(
+        age: int, health: str, grade: str | None, result: str) -> None:
+    from caseapp.services.demo.households import Person, _self_care
+
+    elder = Person("head", "F", age, health=health, disabled_grade=grade, member=Member())
+    _self_care(elder, TODAY)
+    assert elder.member.self_care_result == result == self_care_result(
+        {item: getattr(elder.member, item) for item in SELF_CARE_ITEMS})
+    assert TODAY - dt.timedelta(days=366) < elder.member.self_care_assessed_on < TODAY
+
+
+def test_a_tekun_member_of_60_without_a_self_care_assessment_is_found_and_one_assessed_passes(
+        ws: Workspace) -> None:
+    with ws.write() as s:
+        home = household(s)
+        elder = member(s, home.id, birth_date=years_ago(60))
+        young = member(s, home.id, name="王小明", relationship="20", birth_date=years_ago(59))
+        assert found(s, "tekun_without_self_care") == []  # no 特困 case yet
+        tekun = case(s, home.id, category="tekun_dispersed", people_covered=2)
+        flagged = found(s, "tekun_without_self_care")
+        assert [f.record_id for f in flagged] == [elder.id] and young.id not in {f.record_id for f in flagged}
+        assert flagged[0].severity == "warning" and flagged[0].params["born"] == years_ago(60).isoformat()
+        assert "生活自理能力评估" in quality.said(flagged[0].key, flagged[0].params, "zh")
+        records.update(s, elder, {**SIX, "self_care_dressing": "unable"})  # items without a date: not yet
+        assert elder.self_care_result == "partial_care"
+        assert [f.record_id for f in found(s, "tekun_without_self_care")] == [elder.id]
+        records.update(s, elder, {"self_care_assessed_on": TODAY})
+        assert found(s, "tekun_without_self_care") == []
+        records.transition(s, tekun, "withdrawn")  # a closed 特困 case asks for nothing
+        records.update(s, elder, {"self_care_assessed_on": None})
+        assert found(s, "tekun_without_self_care") == []
+
+
+@given(answers=st.lists(st.sampled_from(["able", "unable", None, ""]), min_size=6, max_size=6))
+def test_the_self_care_result_follows_the_six_items(answers: list[str | None]) -> None:
+    """DOMAIN.md §2.1: all met, self-care; 3 or fewer failed, partial loss; 4 or more, full loss."""
+    values = dict(zip(SELF_CARE_ITEMS, answers, strict=True))
+    result = self_care_result(values)
+    if any(a not in ("able", "unable") for a in answers):
+        assert result is None
+    else:
+        failed = answers.count("unable")
+        assert result == ("self_care" if failed == 0 else "partial_care" if failed <= 3 else "full_care")
+
+
+def test_an_imported_tekun_elder_without_an_assessment_is_listed(ws: Workspace, tmp_path: Path) -> None:
+    """Import writes what the file holds (a warning refuses nothing) and the check lists it."""
+    with ws.write() as s:
+        home = household(s)
+        member(s, home.id, birth_date=years_ago(70), self_care_assessed_on=TODAY, **SIX)
+        case(s, home.id, category="tekun_centralized", people_covered=1)
+        assert found(s, "tekun_without_self_care") == []
+    lines = exchange.export_bytes(ws).decode().splitlines()
+    row = json.loads(next(line for line in lines if '"member"' in line and "self_care_result" in line))
+    other = {**row, "id": new_id(), "name": "赵六", "relationship": "10", "self_care_assessed_on": None,
+             "self_care_result": None, **{item: None for item in SELF_CARE_ITEMS}}
+    path = tmp_path / "members.jsonl"
+    path.write_text("\n".join([*lines, json.dumps(other, ensure_ascii=False)]) + "\n", encoding="utf-8")
+    assert exchange.import_file(ws, path).created == 1
+    with ws.read() as s:
+        assert [f.record_id for f in found(s, "tekun_without_self_care")] == [other["id"]]
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

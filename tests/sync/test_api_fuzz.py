@@ -31,7 +31,8 @@ EXAMPLES = int(os.environ.get("CASEAPP_FUZZ_EXAMPLES", "10"))
 # `make fuzz` runs thousands of examples: the default per-test timeout would cut it short.
 pytestmark = pytest.mark.timeout(max(300, EXAMPLES * 10))
 WATCHED = (schema.users, schema.devices, schema.records, schema.changes, schema.conflicts, schema.ledger,
-           schema.attachments, schema.attachment_chunks, schema.attachment_uploads, schema.attachment_grants)
+           schema.attachments, schema.attachment_chunks, schema.attachment_uploads, schema.attachment_grants,
+           schema.standards)
 
 
 def snapshot(server: Server) -> str:

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from caseapp.domain import Household, IncomeItem, Member
+from caseapp.domain.households import SELF_CARE_ITEMS, self_care_result
 from caseapp.services.demo import people as pp
 from caseapp.services.demo.common import Grid, chance, money, people_data, pick, places_data, record
 from caseapp.services.validate import code_of
@@ -381,6 +382,8 @@ def build(rng: random.Random, grid: Grid, registry: pp.Registry, today: dt.date)
             phone=phone, health=p.health, disability_type=disability_type, disability_grade=p.disabled_grade,
             disability_card=f"{number}{disability_type}{p.disabled_grade}" if p.disabled_grade else None,
             employment=employment, work_capacity=capacity)
+        if economic == "tekun" and p.age >= 60:
+            _self_care(p, today)
     head = people[0].member
     elderly_home = people[0].age >= 65
     # Elders' homes are often reached on a landline; a head without a mobile always is.
@@ -390,6 +393,23 @@ def build(rng: random.Random, grid: Grid, registry: pp.Registry, today: dt.date)
         household.poverty_reason = _poverty_reason(rng, draft)
     _incomes(rng, draft)
     return draft
+
+
+#: the items an elder loses first, in order (bathing and walking before eating)
+_LOST_FIRST = ("self_care_bathing", "self_care_walking", "self_care_transfer", "self_care_toilet",
+               "self_care_dressing", "self_care_eating")
+
+
+def _self_care(p: Person, today: dt.date) -> None:
+    """A 特困 elder's self-care assessment (DOMAIN.md §2.1), from their age, health and disability,
+    within the past year. Drawn without the generator, so the rest of the demo stays as it was."""
+    failed = ((p.disabled_grade in ("1", "2")) * 2 + (p.disabled_grade in ("3", "4")) + (p.health == "serious")
+              + (p.age >= 80) + (p.age >= 90))
+    member = p.member
+    for item in SELF_CARE_ITEMS:
+        setattr(member, item, "unable" if item in _LOST_FIRST[:failed] else "able")
+    member.self_care_assessed_on = today - dt.timedelta(days=20 + (p.age * 37) % 330)
+    member.self_care_result = self_care_result({item: getattr(member, item) for item in SELF_CARE_ITEMS})
 
 
 def _poverty_reason(rng: random.Random, draft: HouseholdDraft) -> str:
