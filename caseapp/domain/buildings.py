@@ -261,15 +261,6 @@ class Resident(Record):
         personal=True,
         help="Filled in from the ID number when left empty.",
     )
-    population_type: Mapped[str] = field(
-        String(12),
-        default="registered",
-        index=True,
-        label=("人口类型", "Population type"),
-        codes="population_type",
-        help="Registered here (户籍人口), floating (流动人口, registered elsewhere in China) or from abroad "
-        "(境外人员).",
-    )
     residence_reason: Mapped[str | None] = field(
         String(16),
         default=None,
@@ -278,6 +269,15 @@ class Resident(Record):
         personal=True,
         help="Why the person lives here: work, business, joining family, study, marriage …; required for a "
         "floating resident.",
+    )
+    population_type: Mapped[str] = field(
+        String(12),
+        default="registered",
+        index=True,
+        label=("人口类型", "Population type"),
+        codes="population_type",
+        help="Registered here (户籍人口), floating (流动人口, registered elsewhere in China) or from abroad "
+        "(境外人员).",
     )
     moved_in_on: Mapped[dt.date | None] = field(
         IsoDate,
@@ -307,8 +307,10 @@ class Resident(Record):
 
     @classmethod
     def check(cls, merged: Mapping[str, Any], out: dict[str, Any]) -> list[ValidationError]:
-        """A floating resident says why they live here; sex and birth date follow from the ID number."""
-        if merged.get("population_type") == FLOATING and not merged.get("residence_reason"):
+        """Someone recorded as floating says why they live here (judged when the type is set: a sync
+        applies an edit field by field, in field order, and the reason is declared first, so an edit
+        setting both arrives with its reason); sex and birth date follow from the ID number."""
+        if out.get("population_type") == FLOATING and not merged.get("residence_reason"):
             return [ValidationError("resident.reason_required", "residence_reason")]
         if not merged.get("id_number"):
             return []

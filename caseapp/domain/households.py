@@ -108,12 +108,6 @@ class Household(Record):
     )
     notes: Mapped[str] = field(Text, default="", label=("备注", "Notes"), personal=True, help="Free-text remarks.")
 
-    @classmethod
-    def check(cls, merged: Mapping[str, Any], out: dict[str, Any]) -> list[ValidationError]:
-        if merged.get("room_no") and not merged.get("building_id") and "building_id" in merged:
-            return [ValidationError("household.room_without_building", "room_no")]
-        return []
-
 
 @register
 class Member(Record):

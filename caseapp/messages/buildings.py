@@ -5,12 +5,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "building.no_floors": "地上层数至少为 1 层",
         "building.no_units": "单元数至少为 1 个",
         "resident.reason_required": "流动人口须填写居住事由",
-        "household.room_without_building": "填写房号前请先选择所在建筑物",
     },
     "en": {
         "building.no_floors": "A building has at least one floor above ground",
         "building.no_units": "A building has at least one stairwell (unit)",
         "resident.reason_required": "Say why a floating resident lives here",
-        "household.room_without_building": "Choose the building before the room number",
     },
 }
