@@ -46,7 +46,8 @@ def build(rng: random.Random, grid: Grid, registry: pp.Registry, today: dt.date)
             for suffix in ("村民委员会", "村委会", "居民委员会", "居委会"):
                 village = village.removesuffix(suffix)
             lane = rng.choice(places_data()["village_lanes"])
-            building = record(Building, org_code=grid.code, road=f"{village}{lane}", house_no=f"{rng.randint(1, 120)}号", name="",
+            building = record(Building, org_code=grid.code, road=f"{village}{lane}",
+                              house_no=f"{rng.randint(1, 120)}号", name="",
                               building_code=_code(grid, n), use=pick(rng, [("residential", 80), ("mixed", 20)]),
                               structure="brick_concrete", floors=rng.randint(2, 5), units=1,
                               built_year=rng.randint(1985, 2015), manager_name=pp.han_name(rng, "M", 1960),
