@@ -18,7 +18,7 @@ from ui.widgets.records_tab import RecordsTab
 from ui.widgets.text import heading
 
 WATCHED = frozenset({"building", "dwelling", "resident", "household", "member"})
-#: the building's particulars shown above its tabs (the address is the heading)
+# the building's particulars shown above its tabs (the address is the heading)
 SHOWN = ("building_code", "use", "structure", "floors", "units", "built_year", "manager_name", "manager_phone",
          "fire_safety")
 
@@ -26,7 +26,7 @@ SHOWN = ("building_code", "use", "structure", "floors", "units", "built_year", "
 class BuildingView(QWidget):
     back = Signal()
     loaded = Signal()
-    #: a household placed here was opened (its id)
+    # a household placed here was opened (its id)
     open_household = Signal(str)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:

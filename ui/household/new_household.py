@@ -27,7 +27,7 @@ COMMUNITY_CODE_LENGTH = 12
 AREA = "org_code"
 # the most widgets looked back through for the control before the form's first field
 MAX_WALK = 500
-#: the fields placing a household at a building: set when it is edited, once its grid is known
+# the fields placing a household at a building: set when it is edited, once its grid is known
 PLACED = ("building_id", "room_no")
 
 
