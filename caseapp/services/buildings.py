@@ -66,6 +66,12 @@ def page(db: Session, building_id: str) -> BuildingPage:
                             .order_by(Household.room_no, Household.head_name)).all()
     residents = db.scalars(select(Resident).where(Resident.building_id == building_id, Resident.archived.is_(False))
                            .order_by(Resident.room_no, Resident.name)).all()
-    return BuildingPage(building.values(), [d.values() for d in dwellings],
-                        [{**h.values(), "household_size": n} for h, n in households],
-                        [r.values() for r in residents])
+    return BuildingPage(building.values(), sorted((d.values() for d in dwellings), key=_by_room),
+                        sorted(({**h.values(), "household_size": n} for h, n in households), key=_by_room),
+                        sorted((r.values() for r in residents), key=_by_room))
+
+
+def _by_room(row: dict[str, Any]) -> tuple[int, str, str]:
+    """房号 in number order (302 before 1002), then by name."""
+    room = str(row.get("room_no") or "")
+    return len(room), room, str(row.get("head_name") or row.get("name") or "")

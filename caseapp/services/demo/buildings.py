@@ -25,10 +25,12 @@ LANDLORD_NOTES = ("出租屋已签订治安责任书", "出租屋已登记", "")
 
 @dataclass
 class GridBuildings:
-    """A grid's buildings and each one's dwellings (房号), to place households at."""
+    """A grid's buildings and the dwellings in them their owners live in with no household placed
+    there yet, to place households at, one household a dwelling. (The dwellings are written with
+    the grid's first household: a household placed later, perhaps in a later batch, changes none.)"""
 
-    buildings: list[Building] = field(default_factory=list)
-    rooms: dict[str, list[str]] = field(default_factory=dict)
+    buildings: dict[str, Building] = field(default_factory=dict)
+    free: list[Dwelling] = field(default_factory=list)
 
 
 def _code(grid: Grid, n: int) -> str:
@@ -66,18 +68,20 @@ def build(rng: random.Random, grid: Grid, registry: pp.Registry, today: dt.date)
             rooms = [f"{floor}{room:02d}" for floor in rng.sample(range(1, building.floors + 1), 4)
                      for room in (1, 2, 3)]
         out.append(building)
-        placed.buildings.append(building)
-        placed.rooms[building.id] = sorted(rooms, key=lambda r: (len(r), r))
-        for room in placed.rooms[building.id]:
+        placed.buildings[building.id] = building
+        for room in sorted(rooms, key=lambda r: (len(r), r)):
             rented = chance(rng, 0.4)
             floor = int(room[:-2])
-            out.append(record(Dwelling, org_code=grid.code, building_id=building.id, room_no=room, floor=floor,
+            dwelling = record(Dwelling, org_code=grid.code, building_id=building.id, room_no=room, floor=floor,
                               occupancy="rented" if rented else pick(rng, [("owner", 85), ("vacant", 15)]),
                               owner_name=pp.han_name(rng, pick(rng, [("M", 55), ("F", 45)]), rng.randint(1950, 1985)),
                               owner_phone=pp.mobile(rng, registry),
-                              notes=rng.choice(LANDLORD_NOTES) if rented else ""))
+                              notes=rng.choice(LANDLORD_NOTES) if rented else "")
+            out.append(dwelling)
             if rented:
                 out += _tenants(rng, grid, building, room, registry, today)
+            elif dwelling.occupancy == "owner":
+                placed.free.append(dwelling)
     return placed, out
 
 
@@ -108,12 +112,13 @@ def _tenants(rng: random.Random, grid: Grid, building: Building, room: str, regi
 
 
 def place(rng: random.Random, household: Household, grid: Grid, placed: GridBuildings) -> None:
-    """Perhaps place ``household`` at one of its grid's buildings and one of its dwellings, its
-    address then the building's standard address and 房号."""
-    if not placed.buildings or not chance(rng, PLACED):
+    """Perhaps place ``household`` in one of its grid's owner-occupied dwellings with no household
+    placed there yet, its address then the building's standard address and 房号."""
+    if not placed.free or not chance(rng, PLACED):
         return
-    building = rng.choice(placed.buildings)
-    room = rng.choice(placed.rooms[building.id])
+    dwelling = placed.free.pop(rng.randrange(len(placed.free)))
+    building = placed.buildings[dwelling.building_id]
+    room = dwelling.room_no
     household.building_id = building.id
     household.room_no = room
     base = grid.district.name + grid.street.name
