@@ -7,13 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from caseapp.domain import Building, Dwelling, Household, Member, Resident
 from caseapp.services import records
 
-#: a grid's code is longer than its community's: buildings of the community are offered to a grid's households
+#: a grid's code is longer than its community's
 COMMUNITY_DIGITS = 12
 
 
@@ -23,14 +23,20 @@ def address(road: str, house_no: str, name: str = "") -> str:
     return f"{line} {name}" if name else line
 
 
-def choices(db: Session, org_code: str) -> list[tuple[str, str]]:
-    """(id, address) of the current buildings a household kept at ``org_code`` can be placed at:
-    those of its grid and of the grid's community, in address order."""
-    prefix = org_code[:COMMUNITY_DIGITS]
+def choices(db: Session, org_code: str, current: str | None = None) -> list[tuple[str, str]]:
+    """(id, address) of the current buildings a household kept at ``org_code`` can be placed at,
+    in address order: its grid's (every grid's, for a household kept at community level) and those
+    kept at the community itself. The grid's officer holds them all. The building it is placed at
+    now (``current``) is always offered, so that a form shows it and saving keeps it."""
+    community = org_code[:COMMUNITY_DIGITS]
     rows = db.execute(select(Building.id, Building.road, Building.house_no, Building.name)
-                      .where(Building.archived.is_(False), Building.org_code.startswith(prefix))
+                      .where(Building.archived.is_(False),
+                             or_(Building.org_code.startswith(org_code), Building.org_code == community))
                       .order_by(Building.road, Building.house_no, Building.name)).all()
-    return [(row.id, address(row.road, row.house_no, row.name)) for row in rows]
+    found = [(row.id, address(row.road, row.house_no, row.name)) for row in rows]
+    if current and all(building_id != current for building_id, _label in found):
+        found.append((current, address_of(db, current) or current))
+    return found
 
 
 def address_of(db: Session, building_id: str | None) -> str:

@@ -124,8 +124,14 @@ def test_a_household_is_placed_at_a_building_by_room_and_the_building_page_lists
         assert [d["room_no"] for d in shown.dwellings] == ["101", "302"]
         assert [(h["id"], h["room_no"], h["household_size"]) for h in shown.households] == [(home_id, "302", 1)]
         assert [r["name"] for r in shown.residents] == ["李明", "王红"]
-        # the buildings a household in the grid can be placed at: its community's, in address order
+        # the buildings a household can be placed at, in address order: at community level its
+        # community's; in a grid the grid's and the community's own, not another grid's
         assert [label for _id, label in buildings.choices(db, GRID)] == ["仓边路8号", "小北路100号 小北花园3栋"]
+        assert [label for _id, label in buildings.choices(db, f"{GRID}002")] == ["仓边路8号", "小北路100号 小北花园3栋"]
+        assert [label for _id, label in buildings.choices(db, f"{GRID}003")] == ["小北路100号 小北花园3栋"]
+        # the one it is placed at is offered whatever its grid (the form keeps it)
+        far = [b for b, _label in buildings.choices(db, OTHER)]
+        assert building_id not in far and buildings.choices(db, OTHER, building_id)[-1][0] == building_id
         assert db.get(Household, home_id).building_id == building_id
 
 
@@ -155,6 +161,8 @@ def test_the_buildings_list_counts_in_sql_and_both_lists_export_ledgers_that_rea
         assert listing.count(db, "residents", flt) == 3
         floating = listing.ListFilter(scope=(GRID,), choices={"population_type": ("floating",)})
         assert sorted(r["name"] for r in listing.page(db, "residents", floating)) == ["周八", "李明"]
+        found = listing.page(db, "residents", listing.ListFilter(scope=(GRID,), text="小北"))  # by the road
+        assert len(found) == 3
         by_count = listing.page(db, "buildings", flt.with_sort("residents", True))
         assert by_count[0]["road"] == "小北路"
     for name, who, coded in (("buildings", "小北路", "住宅"), ("residents", "李明", "流动人口")):

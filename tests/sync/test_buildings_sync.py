@@ -15,9 +15,9 @@ from typing import Any
 from caseapp.domain import Building, Dwelling, Household, Resident
 from caseapp.services import records
 
-from .conftest import GRID_A1, GRID_A2, Device, Server
+from .conftest import COMMUNITY_B, GRID_A1, GRID_A2, Device, Server
 from .test_end_to_end import new_household
-from .test_server_validates import create_op, raw_push
+from .test_server_validates import create_op, raw_push, set_op
 
 KINDS = {"building": Building, "dwelling": Dwelling, "household": Household, "resident": Resident,
          "neighbour": Resident}
@@ -98,3 +98,10 @@ def test_the_server_refuses_what_the_device_refuses_and_a_building_outside_scope
     (outside,) = raw_push(elsewhere, create_op("building", {"org_code": GRID_A1, "road": "滨江东路",
                                                             "house_no": "5号"}))
     assert (outside.verdict, outside.reason) == ("rejected", "sync.out_of_scope")
+    # a household placed at a building its device cannot see (another community's)
+    far = device("worker3")
+    with far.ws.write() as s:
+        theirs = records.create(s, Building, {"org_code": COMMUNITY_B, "road": "江南大道", "house_no": "9号"})
+    assert far.sync().push.rejected == 0
+    (placed,) = raw_push(one, set_op("household", ids["household"], "building_id", theirs.id))
+    assert (placed.verdict, placed.reason) == ("rejected", "sync.parent_missing")
