@@ -120,4 +120,5 @@ def load_bundle(db: DbSession, household_id: str, role: str | None = None) -> Bu
                                 Household.id != household_id).order_by(Household.head_name).limit(NEIGHBOURS))]
     row = as_row(household)
     row["building_id_label"] = buildings.address_of(db, household.building_id)
-    return Bundle(row, dict(grouped), history, neighbours, buildings.choices(db, household.org_code, household.building_id))
+    placeable = buildings.choices(db, household.org_code, household.building_id)
+    return Bundle(row, dict(grouped), history, neighbours, placeable)
