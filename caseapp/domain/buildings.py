@@ -65,6 +65,7 @@ class Building(Record):
         default="",
         index=True,
         label=("标准建筑物编码", "Standard building code"),
+        short=("建筑物编码", "Building code"),
         headings=("标准建筑物编码", "建筑物编码"),
         help="The code the 四标四实 survey gave the building (标准建筑物编码); blank until it is surveyed.",
     )
@@ -86,6 +87,7 @@ class Building(Record):
         Integer,
         default=1,
         label=("地上层数", "Floors above ground"),
+        short=("层数", "Floors"),
         rule=NON_NEGATIVE,
         help="Floors above ground.",
     )
@@ -93,6 +95,7 @@ class Building(Record):
         Integer,
         default=1,
         label=("单元数", "Stairwells (units)"),
+        short=("单元数", "Units"),
         rule=NON_NEGATIVE,
         help="Stairwells or entrances (单元) the building has.",
     )

@@ -587,9 +587,9 @@ LISTS: dict[str, ListSpec] = {spec.name: spec for spec in (
         default_sort=("called_at", True)),
     ListSpec("buildings", "building", (
         _col("building", "road"), _col("building", "house_no"), _col("building", "name"),
-        _col("building", "building_code"), _coded("building", "use"), _col("building", "floors", "int"),
-        _col("building", "units", "int"), Column("households", None, "households", "int"),
-        Column("residents", None, "residents", "int"), Column("floating", None, "floating", "int"), _GRID,
+        Column("households", None, "households", "int"), Column("residents", None, "residents", "int"),
+        Column("floating", None, "floating", "int"), _coded("building", "use"), _col("building", "floors", "int"),
+        _col("building", "units", "int"), _col("building", "building_code"), _GRID,
     ), _buildings, choices=("use",), text=("road", "house_no", "name", "building_code"), default_sort=("", True)),
     ListSpec("residents", "resident", (
         _col("resident", "name"), _coded("resident", "sex"),

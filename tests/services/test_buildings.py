@@ -175,4 +175,4 @@ def test_the_buildings_list_counts_in_sql_and_both_lists_export_ledgers_that_rea
         found = [row for row in rows_out[3:] if who in row]
         assert found and coded in found[0], (name, rows_out)
     header = _sheet_rows(tmp_path / "buildings.xlsx")[2]
-    assert {"户数", "实有人口", "其中流动人口", "标准建筑物编码"} <= set(header)
+    assert {"户数", "实有人口", "其中流动人口", "建筑物编码", "层数"} <= set(header)
