@@ -187,6 +187,7 @@ def shoot(app: QApplication, lang: str, workspace: Path, scratch: Path, out: Pat
         wait(app, lambda: main.grid.events.panel.model.total is not None)
         save(window, out, lang, "grid")
         shoot_disasters(app, window, out, lang)
+        shoot_buildings(app, window, out, lang)
 
         main.go(main.sync_page)
         page = main.sync_page
@@ -256,6 +257,24 @@ def shoot_disasters(app: QApplication, window: AppWindow, out: Path, lang: str) 
     grid.disasters.panel.table.selectRow(pick)
     wait(app, lambda: grid.series.state is not None)
     save(window, out, lang, "disaster-series")
+
+
+def shoot_buildings(app: QApplication, window: AppWindow, out: Path, lang: str) -> None:
+    """The grid's buildings (四标四实) with who lives in each counted, and the fullest one opened on
+    its residents (实有人口)."""
+    grid = window.main_screen.grid
+    grid.tabs.setCurrentWidget(grid.buildings)
+    grid.buildings.panel.apply(listing.ListFilter(sort="residents", descending=True), save=False)
+    wait(app, lambda: bool(grid.buildings.panel.model.rows) and not grid.buildings.panel.model.loading)
+    save(window, out, lang, "buildings")
+    grid.show_building(grid.buildings.panel.model.rows[0].id)
+    shown = grid.building
+    wait(app, lambda: shown.shown is not None)
+    shown.tabs.setCurrentWidget(shown.residents)
+    wait(app, lambda: True)
+    save(window, out, lang, "building")
+    shown.back_button.click()
+    wait(app, lambda: True)
 
 
 def shoot_queue(app: QApplication, window: AppWindow, out: Path, lang: str) -> None:

@@ -4,6 +4,7 @@ from caseapp.domain.appraisal import Appraisal, PublicNotice
 from caseapp.domain.assistance import AssistanceCase, CaseReview, CaseStep, Investigation, Verification
 from caseapp.domain.attachments import Attachment
 from caseapp.domain.base import ENTITIES, Base, Record
+from caseapp.domain.buildings import Building, Dwelling, Resident
 from caseapp.domain.children import ChildProfile, ChildVisit
 from caseapp.domain.disaster import DisasterReport
 from caseapp.domain.elders import CareVisit, ElderProfile
@@ -21,6 +22,7 @@ __all__ = [
     "AssistanceCase",
     "Attachment",
     "Base",
+    "Building",
     "CareVisit",
     "CaseNote",
     "CaseReview",
@@ -28,6 +30,7 @@ __all__ = [
     "ChildProfile",
     "ChildVisit",
     "DisasterReport",
+    "Dwelling",
     "ElderProfile",
     "EmergencyCall",
     "GridEvent",
@@ -42,6 +45,7 @@ __all__ = [
     "PublicNotice",
     "Record",
     "Referral",
+    "Resident",
     "SocialWorkCase",
     "Task",
     "Verification",

@@ -91,6 +91,21 @@ class Household(Record):
         masked=True,
         help="Account the monthly aid is paid into (bank card or passbook number).",
     )
+    building_id: Mapped[str | None] = field(
+        ForeignKey("buildings.id"),
+        default=None,
+        index=True,
+        label=("所在建筑物", "Building"),
+        help="The building the household lives in (四标四实 standard address), once it is placed at one.",
+    )
+    room_no: Mapped[str] = field(
+        String(20),
+        default="",
+        label=("房号", "Room number"),
+        headings=("房号", "房间号"),
+        personal=True,
+        help="The household's dwelling in that building (e.g. 1单元302).",
+    )
     notes: Mapped[str] = field(Text, default="", label=("备注", "Notes"), personal=True, help="Free-text remarks.")
 
 

@@ -113,6 +113,11 @@ DICTIONARIES = frozenset(
         "youfu_visit_occasion",
         "pingantong_call_type",
         "pingantong_outcome",
+        "building_use",
+        "building_structure",
+        "dwelling_occupancy",
+        "population_type",
+        "residence_reason",
     }
 )
 

@@ -33,6 +33,7 @@ from caseapp import refdata
 from caseapp.domain import (
     Appraisal,
     AssistanceCase,
+    Building,
     CareVisit,
     ChildProfile,
     ChildVisit,
@@ -46,6 +47,7 @@ from caseapp.domain import (
     PatrolLog,
     PublicNotice,
     Referral,
+    Resident,
     VeteranProfile,
     VeteranVisit,
 )
@@ -78,6 +80,8 @@ _cv = ChildVisit.__table__
 _vp = VeteranProfile.__table__
 _vv = VeteranVisit.__table__
 _ec = EmergencyCall.__table__
+_b = Building.__table__
+_rs = Resident.__table__
 COMMUNITY_DIGITS = 12
 
 
@@ -435,6 +439,32 @@ def _calls() -> _Source:
                    _ec.c.id, _ec.c.org_code, (_ec.c.archived.is_(False),))
 
 
+def _counted(table: Any, key: Any, building: ColumnElement[Any]) -> ColumnElement[Any]:
+    """How many current records of ``table`` are placed at ``building`` (counted in SQL, per row)."""
+    return (select(func.count()).select_from(table).where(key == building, table.c.archived.is_(False))
+            .scalar_subquery())
+
+
+def _buildings() -> _Source:
+    return _Source(_b, {**_fields(_b, ("road", "house_no", "name", "building_code", "use", "floors", "units")),
+                        "households": _counted(_h, _h.c.building_id, _b.c.id),
+                        "residents": _counted(_rs, _rs.c.building_id, _b.c.id),
+                        "floating": (select(func.count()).select_from(_rs)
+                                     .where(_rs.c.building_id == _b.c.id, _rs.c.archived.is_(False),
+                                            _rs.c.population_type == "floating").scalar_subquery()),
+                        "grid": _grid(_b.c.org_code)},
+                   _b.c.id, _b.c.org_code, (_b.c.archived.is_(False),))
+
+
+def _residents() -> _Source:
+    return _Source(_rs, {**_fields(_rs, ("name", "sex")), "age": _rs.c.birth_date,
+                         "road": _of(_b.c.road, _b.c.id, _rs.c.building_id),
+                         "house_no": _of(_b.c.house_no, _b.c.id, _rs.c.building_id),
+                         **_fields(_rs, ("room_no", "population_type", "residence_reason", "moved_in_on", "phone")),
+                         "grid": _grid(_rs.c.org_code)},
+                   _rs.c.id, _rs.c.org_code, (_rs.c.archived.is_(False),))
+
+
 def _col(entity: str, name: str, kind: Kind = "text", codes: str | None = None) -> Column:
     return Column(name, entity, name, kind, codes)
 
@@ -555,6 +585,19 @@ LISTS: dict[str, ListSpec] = {spec.name: spec for spec in (
         _col("emergency_call", "resolved_at", "datetime"), _GRID,
     ), _calls, choices=("status", "call_type", "outcome"), text=("name", "dispatched_to"), date="called_at",
         default_sort=("called_at", True)),
+    ListSpec("buildings", "building", (
+        _col("building", "road"), _col("building", "house_no"), _col("building", "name"),
+        Column("households", None, "households", "int"), Column("residents", None, "residents", "int"),
+        Column("floating", None, "floating", "int"), _coded("building", "use"), _col("building", "floors", "int"),
+        _col("building", "units", "int"), _col("building", "building_code"), _GRID,
+    ), _buildings, choices=("use",), text=("road", "house_no", "name", "building_code"), default_sort=("", True)),
+    ListSpec("residents", "resident", (
+        _col("resident", "name"), _coded("resident", "sex"),
+        Column("age", None, "age", "age"), _col("building", "road"), _col("building", "house_no"),
+        _col("resident", "room_no"), _coded("resident", "population_type"), _coded("resident", "residence_reason"),
+        _col("resident", "moved_in_on", "date"), _col("resident", "phone"), _GRID,
+    ), _residents, choices=("population_type", "residence_reason", "sex"), text=("name", "road", "room_no"),
+        date="moved_in_on", default_sort=("", True)),
 )}
 
 

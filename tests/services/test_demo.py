@@ -234,3 +234,23 @@ def test_a_demo_call_has_what_its_stage_needs(plan_records: list[Record]) -> Non
         if call.status == "resolved":
             assert call.outcome and call.resolved_at >= call.called_at
         assert call.device_no
+
+
+def test_households_are_placed_in_dwellings_of_their_own_grid_one_a_dwelling(plan_records: list[Record]) -> None:
+    buildings = {b.id: b for b in of(plan_records, "building")}
+    dwellings = {(d.building_id, d.room_no): d for d in of(plan_records, "dwelling")}
+    residents = of(plan_records, "resident")
+    grids = {h.org_code for h in of(plan_records, "household")}
+    assert {b.org_code for b in buildings.values()} == grids  # every grid has its buildings
+    placed = [h for h in of(plan_records, "household") if h.building_id]
+    assert placed and len({(h.building_id, h.room_no) for h in placed}) == len(placed)
+    for home in placed:
+        building = buildings[home.building_id]
+        assert building.org_code == home.org_code
+        assert dwellings[(home.building_id, home.room_no)].occupancy == "owner"
+        assert f"{building.road}{building.house_no}" in home.address and home.room_no in home.address
+    for person in residents:  # tenants, in a let dwelling
+        assert dwellings[(person.building_id, person.room_no)].occupancy == "rented"
+        assert (person.population_type == "floating") == bool(person.residence_reason) or \
+            person.population_type == "overseas"
+    assert {p.population_type for p in residents} >= {"floating", "registered"}

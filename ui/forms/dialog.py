@@ -52,6 +52,7 @@ class RecordDialog(QDialog):
     def __init__(self, session: Session, entity: str, *, record_id: str | None = None,
                  values: Mapping[str, Any] | None = None, fixed: Mapping[str, Any] | None = None,
                  members: list[tuple[str, str]] | None = None, specs: Sequence[FieldSpec] | None = None,
+                 links: Mapping[str, list[tuple[str, str]]] | None = None,
                  owner: tuple[str, str] | None = None, read_only: bool = False,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -65,7 +66,8 @@ class RecordDialog(QDialog):
         self.setObjectName(f"dialog_{entity}")
         title = self.tr("View: %1") if read_only else self.tr("Edit: %1") if record_id else self.tr("New: %1")
         self.setWindowTitle(title.replace("%1", entity_name(entity, session.core_lang)))
-        self.form = RecordForm(entity, session.core_lang, values=values, specs=specs, members=members)
+        self.form = RecordForm(entity, session.core_lang, values=values, specs=specs, members=members,
+                               links=links)
         scroll = QScrollArea(self)
         scroll.setWidget(self.form)
         scroll.setWidgetResizable(True)

@@ -7,7 +7,7 @@ and checking to caseapp.services.validate, so the form and the import path share
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from caseapp import refdata
@@ -203,7 +203,10 @@ def dictionary_items(name: str, lang: str) -> list[tuple[str, str]]:
 
 
 def make_editor(spec: FieldSpec, parent: QWidget, lang: str,
-                members: list[tuple[str, str]] | None = None) -> Editor:
+                members: list[tuple[str, str]] | None = None,
+                links: Mapping[str, list[tuple[str, str]]] | None = None) -> Editor:
+    """``links``: for a field pointing at another record (a household's building), the (id, name)
+    of the records it may point at; such a field is chosen from them."""
     editor: Editor
     if spec.kind == MULTILINE:
         editor = TextEditor(parent)
@@ -220,6 +223,9 @@ def make_editor(spec: FieldSpec, parent: QWidget, lang: str,
     elif spec.kind == MEMBER:
         editor = ChoiceEditor(parent, members or [], optional=not spec.required)
         mark_data(editor.widget)  # member names are records, not UI wording
+    elif links is not None and spec.name in links:
+        editor = ChoiceEditor(parent, links[spec.name], optional=not spec.required)
+        mark_data(editor.widget)  # addresses are records, not UI wording
     elif spec.kind == "date":
         editor = DateEditor(parent)
     else:

@@ -16,6 +16,7 @@ from ui.widgets.field_error import FieldError
 class RecordForm(QWidget):
     def __init__(self, entity: str, lang: str, *, values: Mapping[str, Any] | None = None,
                  specs: Sequence[FieldSpec] | None = None, members: list[tuple[str, str]] | None = None,
+                 links: Mapping[str, list[tuple[str, str]]] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.entity = entity
@@ -27,7 +28,7 @@ class RecordForm(QWidget):
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         for spec in self.specs:
-            editor = make_editor(spec, self, lang, members)
+            editor = make_editor(spec, self, lang, members, links)
             text = spec.text(lang) + (" *" if spec.required else "")
             label = QLabel(text, self)
             label.setBuddy(editor.widget)

@@ -53,8 +53,13 @@ class FieldSpec:
 
 #: The fields of each record type's form, in the order a caseworker fills them in.
 ORDER: dict[str, list[str]] = {
-    "household": ["head_name", "address", "hukou_address", "phone", "register_type", "poverty_reason",
-                  "bank_account", "notes"],
+    "household": ["head_name", "address", "building_id", "room_no", "hukou_address", "phone", "register_type",
+                  "poverty_reason", "bank_account", "notes"],
+    "building": ["road", "house_no", "name", "building_code", "use", "structure", "floors", "units", "built_year",
+                 "manager_name", "manager_phone", "fire_safety", "notes"],
+    "dwelling": ["room_no", "floor", "area", "occupancy", "owner_name", "owner_phone", "notes"],
+    "resident": ["name", "id_number", "document_no", "sex", "birth_date", "population_type", "residence_reason",
+                 "moved_in_on", "room_no", "phone", "hukou_address", "notes"],
     "member": ["name", "id_number", "relationship", "sex", "birth_date", "ethnicity", "marital_status", "education",
                "phone", "health", "disability_type", "disability_grade", "disability_card", "employment",
                "work_capacity", "self_care_assessed_on", "self_care_eating", "self_care_dressing",

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from caseapp.domain import AssistanceCase, Household, Member, Record, Referral
-from caseapp.services import evidence, members, records, referrals
+from caseapp.services import buildings, evidence, members, records, referrals
 from caseapp.services.lists import grid_events_for
 from caseapp.services.workflows import ASKED, machine_for, state_fixed
 from caseapp.store import audit
@@ -35,6 +35,8 @@ class Bundle:
     history: list[Row] = field(default_factory=list)
     #: (id, "head — address") of the other households in the same grid or community (to merge with)
     neighbours: list[tuple[str, str]] = field(default_factory=list)
+    #: (id, standard address) of the buildings the household can be placed at (its grid's community's)
+    buildings: list[tuple[str, str]] = field(default_factory=list)
 
     def rows(self, entity: str) -> list[Row]:
         return self.by_entity.get(entity, [])
@@ -116,4 +118,7 @@ def load_bundle(db: DbSession, household_id: str, role: str | None = None) -> Bu
     neighbours = [(h.id, f"{h.head_name} — {h.address}") for h in db.scalars(
         select(Household).where(Household.org_code == household.org_code, Household.archived.is_(False),
                                 Household.id != household_id).order_by(Household.head_name).limit(NEIGHBOURS))]
-    return Bundle(as_row(household), dict(grouped), history, neighbours)
+    row = as_row(household)
+    row["building_id_label"] = buildings.address_of(db, household.building_id)
+    placeable = buildings.choices(db, household.org_code, household.building_id)
+    return Bundle(row, dict(grouped), history, neighbours, placeable)

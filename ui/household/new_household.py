@@ -16,6 +16,7 @@ from caseapp import refdata
 from caseapp.errors import CaseAppError, ValidationError
 from caseapp.services import listing
 from ui.forms.dialog import RecordDialog
+from ui.forms.specs import SPECS
 from ui.qt import QComboBox, QFormLayout, QLabel, Qt, QWidget
 from ui.session import Session
 from ui.widgets.field_error import FieldError
@@ -26,6 +27,8 @@ COMMUNITY_CODE_LENGTH = 12
 AREA = "org_code"
 # the most widgets looked back through for the control before the form's first field
 MAX_WALK = 500
+# the fields placing a household at a building: set when it is edited, once its grid is known
+PLACED = ("building_id", "room_no")
 
 
 def area_choices(units: list[tuple[str, str, str]], mine: str) -> list[tuple[str, str]]:
@@ -52,7 +55,9 @@ def area_choices(units: list[tuple[str, str, str]], mine: str) -> list[tuple[str
 
 class NewHouseholdDialog(RecordDialog):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(session, "household", parent=parent)
+        # placed at a building once it is kept (the buildings offered are its grid's)
+        super().__init__(session, "household", specs=[s for s in SPECS["household"] if s.name not in PLACED],
+                         parent=parent)
         self.area = QComboBox(self)
         self.area.setObjectName("area")
         mark_data(self.area)  # community and grid names are proper names

@@ -34,8 +34,8 @@ class Overview(QWidget):
 
     def set_household(self, household: dict[str, Any]) -> None:
         for spec in SPECS["household"]:
-            text = display.value_text("household", spec.name, household.get(spec.name), self.session.core_lang,
-                                      mask=True)
+            text = household.get(f"{spec.name}_label") or display.value_text(
+                "household", spec.name, household.get(spec.name), self.session.core_lang, mask=True)
             self.values[spec.name].setText(text)
         self.attachments.set_owner("household", household["id"])
 

@@ -330,8 +330,9 @@ class HouseholdView(QWidget):
                                        owner=owner, parent=self))
 
     def _edit(self, entity: str, row: Row) -> RecordDialog:
+        links = {"building_id": self.bundle.buildings} if entity == "household" and self.bundle else None
         return self._open(RecordDialog(self.session, entity, record_id=row["id"], values=row,
-                                       members=self._members(), parent=self))
+                                       members=self._members(), links=links, parent=self))
 
     def _edit_household(self) -> RecordDialog | None:
         if not self.bundle:

@@ -150,6 +150,41 @@
     </message>
 </context>
 <context>
+    <name>BuildingView</name>
+    <message>
+        <source>← All buildings</source>
+        <translation>← 全部建筑物</translation>
+    </message>
+    <message>
+        <source>Edit building</source>
+        <translation>编辑建筑物</translation>
+    </message>
+    <message>
+        <source>Add &amp;dwelling</source>
+        <translation>添加房屋(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Open household</source>
+        <translation>打开家庭</translation>
+    </message>
+    <message>
+        <source>Add &amp;resident</source>
+        <translation>添加实有人口(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Dwellings (%1)</source>
+        <translation>房屋（%1）</translation>
+    </message>
+    <message>
+        <source>Households (%1)</source>
+        <translation>家庭户（%1）</translation>
+    </message>
+    <message>
+        <source>Residents (%1)</source>
+        <translation>实有人口（%1）</translation>
+    </message>
+</context>
+<context>
     <name>Camera</name>
     <message>
         <source>The camera cannot be used on this computer: add the photo from a file</source>
@@ -442,6 +477,22 @@
     <message>
         <source>Disaster &amp;reports</source>
         <translation>灾情报告(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;New building</source>
+        <translation>新建建筑物(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>&amp;Buildings</source>
+        <translation>建筑物(&amp;B)</translation>
+    </message>
+    <message>
+        <source>Actual &amp;population</source>
+        <translation>实有人口(&amp;P)</translation>
     </message>
     <message>
         <source>Grid records</source>

@@ -1,5 +1,6 @@
-"""Grid records: grid events with their workflow moves, patrol logs and disaster reports, each a
-filtered list (open events by default), with new records added from here."""
+"""Grid records: grid events with their workflow moves, patrol logs and disaster reports, the
+grid's buildings (四标四实, each opening on its dwellings, households and residents) and its actual
+population (实有人口), each a filtered list (open events by default), with new records added from here."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from caseapp.domain import DisasterReport
 from caseapp.services import disaster, display, listing, records, schedule
 from ui.forms.dialog import RecordDialog
 from ui.forms.specs import FieldSpec, specs
+from ui.grid_buildings import BuildingView
 from ui.models.filtered import ShownRow
 from ui.pages.base import Page
-from ui.qt import QTabWidget, QVBoxLayout, QWidget
+from ui.qt import QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 from ui.session import Session
 from ui.widgets.disaster_series import SeriesBar, SeriesState, series_state
 from ui.widgets.list_panel import ListPanel
@@ -25,7 +27,8 @@ OPEN_EVENTS = listing.ListFilter(choices={"status": schedule.OPEN_EVENT_STATES})
 
 
 class GridPage(Page):
-    watches = frozenset({"grid_event", "grid_event_update", "patrol_log", "disaster_report"})
+    watches = frozenset({"grid_event", "grid_event_update", "patrol_log", "disaster_report", "building", "resident",
+                         "household"})
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
@@ -47,7 +50,23 @@ class GridPage(Page):
         self.tabs.addTab(self.events, self.tr("Grid &events"))
         self.tabs.addTab(self.patrols, self.tr("Pa&trol logs"))
         self.tabs.addTab(self.disasters, self.tr("Disaster &reports"))
-        QVBoxLayout(self).addWidget(self.tabs)
+        # 四标四实: the grid's buildings, each opening on who lives there, and its actual population
+        self.buildings = RecordList(session, "buildings", add_text=self.tr("&New building"), parent=self)
+        self.buildings.edit.setText(self.tr("Open"))
+        self.residents = RecordList(session, "residents", parent=self)
+        self.tabs.addTab(self.buildings, self.tr("&Buildings"))
+        self.tabs.addTab(self.residents, self.tr("Actual &population"))
+        self.building = BuildingView(session, self)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.tabs)
+        self.stack.addWidget(self.building)
+        QVBoxLayout(self).addWidget(self.stack)
+        self.buildings.add_requested.connect(lambda: self.new("building"))
+        self.buildings.edit_requested.connect(lambda row: self.show_building(row["id"]))
+        self.residents.edit_requested.connect(
+            lambda row: self._open(RecordDialog(session, "resident", record_id=row["id"], values=row, parent=self)))
+        self.building.back.connect(self.show_lists)
+        self.building.open_household.connect(self.open_household)
         self.events.add_requested.connect(lambda: self.new("grid_event"))
         self.events.edit_requested.connect(
             lambda row: self._open(RecordDialog(session, "grid_event", record_id=row["id"], values=row, parent=self)))
@@ -71,7 +90,17 @@ class GridPage(Page):
         return self.tr("Grid records")
 
     def panels(self) -> list[ListPanel]:
-        return [self.events.panel, self.patrols.panel, self.disasters.panel]
+        return [self.events.panel, self.patrols.panel, self.disasters.panel, self.buildings.panel,
+                self.residents.panel]
+
+    def show_building(self, building_id: str) -> None:
+        """One building with its dwellings, households and residents."""
+        self.building.show_building(building_id)
+        self.stack.setCurrentWidget(self.building)
+
+    def show_lists(self) -> None:
+        self.stack.setCurrentWidget(self.tabs)
+        self.refresh()
 
     def refresh(self) -> None:
         current = self.tabs.currentWidget()
@@ -84,8 +113,10 @@ class GridPage(Page):
 
     def clear(self) -> None:
         super().clear()
-        for tab in (self.events, self.patrols, self.disasters):
+        for tab in (self.events, self.patrols, self.disasters, self.buildings, self.residents):
             tab.clear()
+        self.building.clear()
+        self.stack.setCurrentWidget(self.tabs)
 
     def show_events(self, flt: listing.ListFilter) -> None:
         """The grid events, filtered (a Today card)."""

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from caseapp.domain import Base, Record
-from caseapp.services.demo import assistance, elders, grid, households, programmes, social
+from caseapp.services.demo import assistance, buildings, elders, grid, households, programmes, social
 from caseapp.services.demo.common import Grid, Tally, chance
 from caseapp.services.demo.people import Registry
 from caseapp.store.workspace import Workspace
@@ -58,6 +58,8 @@ class DemoPlan:
         self.registry = Registry()
         self.tally = Tally()
         self._next = 0
+        #: each grid's buildings, made when its first household is (households are placed at them)
+        self._buildings: dict[str, buildings.GridBuildings] = {}
 
     def org_units(self) -> list[Record]:
         return self._counted(grid.org_units(self.grids))
@@ -79,8 +81,15 @@ class DemoPlan:
     def _household(self, index: int) -> list[Record]:
         rng = random.Random(f"demo:{self.seed}:household:{index}")
         slot = self.grids[index // grid.HOUSEHOLDS_PER_GRID]
+        out: list[Record] = []
+        if slot.code not in self._buildings:
+            self._buildings[slot.code], made = buildings.build(
+                random.Random(f"demo:{self.seed}:buildings:{slot.code}"), slot, self.registry, self.today)
+            out += made
         draft = households.build(rng, slot, self.registry, self.today)
-        out: list[Record] = [draft.household, *draft.members, *draft.incomes]
+        buildings.place(random.Random(f"demo:{self.seed}:placed:{index}"), draft.household, slot,
+                        self._buildings[slot.code])
+        out += [draft.household, *draft.members, *draft.incomes]
         cases = assistance.build(rng, draft, self.today)
         out += cases
         out += elders.build(rng, draft, cases, self.registry, self.today)
