@@ -5,8 +5,8 @@ Three new tables (caseapp.domain.buildings). A household gains a nullable ``buil
 until someone places them. The column is added with its foreign key inline, so SQLite adds it with
 ALTER TABLE rather than copying the households table.
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-02 01:41:17.682549
 """
 
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0015"
-down_revision: str | None = "0014"
+revision: str = "0016"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
