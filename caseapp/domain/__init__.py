@@ -14,6 +14,7 @@ from caseapp.domain.pingantong import EmergencyCall
 from caseapp.domain.social import CaseNote, Referral, SocialWorkCase
 from caseapp.domain.tasks import Task
 from caseapp.domain.veterans import VeteranProfile, VeteranVisit
+from caseapp.domain.waitlist import CareApplication
 
 __all__ = [
     "ENTITIES",
@@ -21,6 +22,7 @@ __all__ = [
     "AssistanceCase",
     "Attachment",
     "Base",
+    "CareApplication",
     "CareVisit",
     "CaseNote",
     "CaseReview",

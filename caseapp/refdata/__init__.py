@@ -39,6 +39,7 @@ from ._divisions import (
 from ._rules import (
     DICTIONARIES,
     TIME_LIMITS,
+    CareWaitlist,
     ReviewInterval,
     Rules,
     codes,
@@ -64,6 +65,7 @@ from ._standards import (
 __all__ = [
     "DICTIONARIES",
     "TIME_LIMITS",
+    "CareWaitlist",
     "Division",
     "Level",
     "ReviewInterval",

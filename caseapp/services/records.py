@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from caseapp.domain import (
     AssistanceCase,
+    CareApplication,
     CaseReview,
     CaseStep,
     ElderProfile,
@@ -32,7 +33,7 @@ from caseapp.domain import (
 from caseapp.domain.base import ENTITIES, META_FIELDS
 from caseapp.domain.codec import entity_class
 from caseapp.errors import NotFoundError, ValidationError, ValidationErrors, WorkflowError
-from caseapp.services import evidence, notices, quality, referrals, schedule
+from caseapp.services import evidence, notices, quality, referrals, schedule, waitlist
 from caseapp.services.validate import clean
 from caseapp.services.workflows import machine_for, state_fixed
 
@@ -210,6 +211,8 @@ def transition(session: Session, record: Record, target: str, *, note: str = "",
                                     from_status=current, to_status=target, note=note))
     if isinstance(record, SocialWorkCase) and target == "closed":
         record.closed_on = now.date()
+    if isinstance(record, CareApplication):
+        waitlist.on_move(record, current, target, now.date())
     if isinstance(record, EmergencyCall) and target == "dispatch":
         record.dispatched_at = now
     if isinstance(record, EmergencyCall) and target == "resolved":
