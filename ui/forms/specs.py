@@ -81,6 +81,8 @@ ORDER: dict[str, list[str]] = {
                         "allowance_from", "service", "notes"],
     "veteran_visit": ["visited_at", "occasion", "method", "visitors", "findings", "support_amount", "follow_up"],
     "emergency_call": ["called_at", "call_type", "device_no", "response", "dispatched_to", "outcome", "follow_up"],
+    "care_application": ["member_id", "facility_type", "facility_name", "applicant", "applicant_name", "applied_on",
+                         "capacity_level", "assessed_on", "priorities", "offered_place", "closing_reason", "notes"],
     "grid_event": ["title", "category", "occurred_at", "place", "source", "scale", "people_involved", "party_name",
                    "party_id_number", "party_address", "description", "department", "deadline"],
     "patrol_log": ["started_at", "ended_at", "places_checked", "problems"],

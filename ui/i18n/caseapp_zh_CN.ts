@@ -571,6 +571,10 @@
         <translation>登记平安通呼叫</translation>
     </message>
     <message>
+        <source>New care-place application</source>
+        <translation>新建入住轮候申请</translation>
+    </message>
+    <message>
         <source>New referral</source>
         <translation>新建转介</translation>
     </message>
@@ -605,6 +609,10 @@
     <message>
         <source>Pre&amp;ferential care</source>
         <translation>优抚(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Care-home &amp;queue</source>
+        <translation>入住轮候(&amp;Q)</translation>
     </message>
     <message>
         <source>&amp;Grid records</source>
@@ -1369,6 +1377,10 @@
         <source>Person visited</source>
         <translation>走访对象</translation>
     </message>
+    <message>
+        <source>Place in queue</source>
+        <translation>轮候序号</translation>
+    </message>
 </context>
 <context>
     <name>RecordsTab</name>
@@ -1975,6 +1987,10 @@
     <message>
         <source>Ping&apos;antong calls</source>
         <translation>平安通呼叫</translation>
+    </message>
+    <message>
+        <source>Care-home waiting list</source>
+        <translation>入住轮候名单</translation>
     </message>
     <message>
         <source>Elder visits</source>
