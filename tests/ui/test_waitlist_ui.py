@@ -81,3 +81,13 @@ def test_an_application_is_recorded_queued_and_listed_in_queue_order(qtbot, wind
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=5_000)
     assert panel.model.data(panel.model.index(0, 0)) == "1" and panel.model.data(panel.model.index(0, 1)) == "李桂英"
     assert panel.export_button.isEnabled()
+
+    # edited from the list, the elder is chosen by name among the household's members
+    panel.table.selectRow(0)
+    qtbot.waitUntil(lambda: visits.waitlist.row is not None, timeout=5_000)
+    visits.waitlist.edit.click()
+    qtbot.waitUntil(lambda: visits.application_dialog is not None and visits.application_dialog.isVisible(),
+                    timeout=5_000)
+    form = visits.application_dialog.form
+    assert form.editor("member_id").get() == elder.id and form.editor("member_id").combo.currentText() == "李桂英"
+    visits.application_dialog.reject()

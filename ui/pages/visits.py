@@ -16,7 +16,7 @@ from caseapp.domain import (
     VeteranProfile,
     VeteranVisit,
 )
-from caseapp.services import records
+from caseapp.services import members, records
 from ui.forms.dialog import RecordDialog
 from ui.forms.quick_visit import QuickVisitDialog
 from ui.models.today import VisitsDueModel
@@ -92,6 +92,7 @@ class VisitsPage(Page):
         self.show_all.clicked.connect(lambda: self.show_due())
         self.dialog: QuickVisitDialog | None = None
         self.call_dialog: RecordDialog | None = None
+        self.application_dialog: RecordDialog | None = None
 
     def focus_target(self) -> QWidget | None:
         current = self.tabs.currentWidget()
@@ -105,11 +106,20 @@ class VisitsPage(Page):
         self.call_dialog.open()
         return self.call_dialog
 
-    def _edit_application(self, row: dict[str, object]) -> RecordDialog:
-        self.call_dialog = RecordDialog(self.session, "care_application", record_id=str(row["id"]), values=row,
-                                        parent=self)
-        self.call_dialog.open()
-        return self.call_dialog
+    def _edit_application(self, row: dict[str, object]) -> None:
+        """The application's form, its elder chosen among the household's members (read first)."""
+        household_id = str(row["household_id"])
+        self.application_dialog = None
+
+        def living(db: DbSession) -> list[tuple[str, str]]:
+            return [(m.id, m.name) for m in members.current_members(db, household_id)]
+
+        def show(found: list[tuple[str, str]]) -> None:
+            self.application_dialog = RecordDialog(self.session, "care_application", record_id=str(row["id"]),
+                                                   values=row, members=found, parent=self)
+            self.application_dialog.open()
+
+        self.session.read(living, show)
 
     def title(self) -> str:
         return self.tr("Elder visits")
