@@ -11,13 +11,12 @@ import random
 from caseapp import refdata
 from caseapp.domain import CareApplication, ElderProfile, Record
 from caseapp.services.demo.common import chance, pick, record
-from caseapp.services.demo.households import HouseholdDraft
+from caseapp.services.demo.households import HouseholdDraft, Person
 
 #: (facility type, name pattern): the district's public homes and the street's day-care centre
 FACILITIES = (("care_home", "{district}老人院"), ("care_home", "{district}社会福利院"),
               ("day_care", "{street}长者日间托老中心"))
 STAGES = (("waiting", 55), ("applying", 10), ("offered", 8), ("admitted", 17), ("declined", 4), ("withdrawn", 6))
-FAMILY = ("儿子", "女儿", "儿媳", "女婿", "侄子")
 DECLINED = ("家属决定居家照料", "机构离家较远，家属探望不便", "老人不愿入住")
 WITHDRAWN = ("已入住民办养老机构", "老人身体好转，暂不入住", "随子女迁居外地")
 PRIORITY_BY_ECONOMIC = {"tekun": "tekun", "dibao": "dibao", "low_income": "low_income"}
@@ -45,19 +44,31 @@ def build(rng: random.Random, draft: HouseholdDraft, earlier: list[Record], toda
         stage = pick(rng, list(STAGES))
         applied = today - dt.timedelta(days=rng.randint(30, 720))
         assessed = None if stage == "applying" else applied + dt.timedelta(days=rng.randint(3, 20))
-        family = rng.choice(FAMILY)
+        relatives = [p for p in draft.people if p is not person and p.age >= 18]
+        by_family = bool(relatives) and chance(rng, 0.7)
         app = record(CareApplication, org_code=draft.household.org_code, household_id=draft.household.id,
                      member_id=person.member.id, facility_type=kind, facility_name=facility,
-                     applicant="family" if chance(rng, 0.7) else "self",
-                     applicant_name="", applied_on=applied,
+                     applicant="family" if by_family else "self",
+                     applicant_name=f"{relatives[0].name}（{_relation(relatives[0], person)}）" if by_family else "",
+                     applied_on=applied,
                      capacity_level=profile.capacity_level if assessed else None, assessed_on=assessed,
                      priorities=",".join(priorities), status=stage, queued_on=assessed and applied, offers=0,
                      offered_place="", offered_on=None, closed_on=None, closing_reason="", notes="")
-        if app.applicant == "family":
-            app.applicant_name = f"{draft.people[0].name if draft.people[0] is not person else '亲属'}（{family}）"
         _stages(rng, app, stage, today)
         out.append(app)
     return out
+
+
+def _relation(relative: Person, elder: Person) -> str:
+    """How the relative who applied is related to the elder (roles are relative to the head)."""
+    male = relative.sex == "M"
+    if elder.role in ("head", "spouse"):
+        names = {"head": "配偶", "spouse": "配偶", "child": "儿子" if male else "女儿",
+                 "child_in_law": "女婿" if male else "儿媳", "grandchild": "孙子" if male else "孙女"}
+        return names.get(relative.role, "亲属")
+    if elder.role == "parent":
+        return {"head": "儿子" if male else "女儿", "spouse": "女婿" if male else "儿媳"}.get(relative.role, "亲属")
+    return "亲属"
 
 
 def _stages(rng: random.Random, app: CareApplication, stage: str, today: dt.date) -> None:
