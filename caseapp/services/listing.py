@@ -579,7 +579,7 @@ LISTS: dict[str, ListSpec] = {spec.name: spec for spec in (
         _coded("care_application", "capacity_level"), _col("care_application", "applied_on", "date"),
         _col("care_application", "queued_on", "date"), _col("care_application", "offers", "int"),
         _col("care_application", "offered_on", "date"), _COMMUNITY, _GRID,
-    ), _care_waitlist, choices=("status", "facility_type", "priorities", "capacity_level"),
+    ), _care_waitlist, choices=("status", "facility_type", "priorities"),
         text=("name", "facility_name"), date="applied_on", default_sort=("queue_position", False)),
 )}
 
