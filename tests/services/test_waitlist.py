@@ -224,3 +224,30 @@ def test_the_waiting_list_exports_a_ledger_that_reads_back(ws: Workspace, tmp_pa
     line = rows[3]
     assert line[1] == 1 and "李桂英" in line and "轮候中" in line and "越秀区老人院" in line
     assert "特困人员、重点优抚对象" in line and "重度失能" in line
+
+
+def test_a_deployment_that_keeps_no_declines_takes_a_decliner_off_and_may_keep_the_date(
+        ws: Workspace, rules_file: Path) -> None:
+    with ws.write() as db:
+        app = _apply(db, capacity_level="2", assessed_on=APPLIED)
+        records.transition(db, app, "waiting")
+        records.transition(db, app, "offered", offered_place="5楼 501房")
+        records.transition(db, app, "waiting")  # the packaged rules: back on the list, at the back
+        assert app.queued_on == TODAY
+        rules_file.write_text(json.dumps({"care_waitlist": {"declines_kept": 2, "back_of_queue_after_decline": False}}),
+                              encoding="utf-8")
+        refdata.install_rules(refdata.load_rules(rules_file))
+        kept = _apply(db, name="王婆", capacity_level="2", assessed_on=APPLIED)
+        records.transition(db, kept, "waiting")
+        for bed in ("5楼 502房", "5楼 503房"):  # two declines kept, and the application's date with them
+            records.transition(db, kept, "offered", offered_place=bed)
+            records.transition(db, kept, "waiting")
+        assert (kept.offers, kept.queued_on) == (2, APPLIED)
+        rules_file.write_text(json.dumps({"care_waitlist": {"declines_kept": 0}}), encoding="utf-8")
+        refdata.install_rules(refdata.load_rules(rules_file))
+        other = _apply(db, name="陈伯", capacity_level="4", assessed_on=APPLIED)
+        records.transition(db, other, "waiting")
+        records.transition(db, other, "offered", offered_place="1楼 101房")
+        with pytest.raises(WorkflowError) as none_kept:  # not even one decline keeps a place on the list
+            records.transition(db, other, "waiting")
+        assert none_kept.value.key == "workflow.care_declines_used"
