@@ -136,6 +136,14 @@ class CareApplication(Record):
         label=("通知入住床位", "Place offered"),
         help="The bed or place offered (楼层、房号、床位 or 托位); required to offer a place.",
     )
+    offer_reason: Mapped[str] = field(
+        Text,
+        default="",
+        label=("越序通知理由", "Why offered out of turn"),
+        personal=True,
+        help="Why a place is offered to an application that is not first in its facility's queue (the bed is in a "
+        "unit for the other sex, or for dementia care …); required then, on the device and on the server.",
+    )
     offered_on: Mapped[dt.date | None] = field(
         IsoDate,
         default=None,

@@ -22,6 +22,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "care.queued_before_applied": "轮候起始日期不能早于申请日期 {applied}",
         "workflow.care_needs_assessment": "请先填写能力评估等级和评估日期",
         "workflow.care_needs_place": "请先填写通知入住床位",
+        "workflow.care_out_of_turn": "该申请在轮候中排第 {place} 位，越序通知入住须填写越序通知理由",
         "workflow.care_needs_reason": "请先填写放弃或撤回原因",
         "workflow.care_declines_used": "已放弃的入住通知超过轮候规则允许的次数，本次放弃即退出轮候",
         "state.care_application.applying": "申请评估",
@@ -53,6 +54,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "care.queued_before_applied": "The queue cannot count from before the application of {applied}",
         "workflow.care_needs_assessment": "Record the assessed capacity level and the day of the assessment first",
         "workflow.care_needs_place": "Say which bed or place is offered first",
+        "workflow.care_out_of_turn": "This application is number {place} in its queue: say why the place is offered "
+                                     "out of turn",
         "workflow.care_declines_used": "The rules let no more offers be declined on the list: declining this one "
                                        "takes the applicant off it",
         "workflow.care_needs_reason": "Say why the place is declined or the application withdrawn first",

@@ -198,6 +198,10 @@ def transition(session: Session, record: Record, target: str, *, note: str = "",
     subject: Any = evidence.Evidence(record, evidence.gather(session, record)) \
         if isinstance(record, AssistanceCase) else record
     machine.check(current, target, subject, record.state_field, role=role)
+    if isinstance(record, CareApplication) and target == "offered":
+        refused = waitlist.out_of_turn(waitlist.place_in_queue(session, record), record)
+        if refused is not None:
+            raise refused
     setattr(record, record.state_field, target)
     now = at or dt.datetime.now(dt.UTC)
     if isinstance(record, AssistanceCase):

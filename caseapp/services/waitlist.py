@@ -19,10 +19,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, false, func, literal, or_, select
+from sqlalchemy.orm import Session
 from sqlalchemy.sql import FromClause
 
 from caseapp import refdata
 from caseapp.domain import CareApplication
+from caseapp.errors import WorkflowError
 from caseapp.refdata import CareWaitlist
 
 #: the category an assessed capacity level may stand for
@@ -132,6 +134,20 @@ def on_move(application: CareApplication, current: str, target: str, today: dt.d
         application.offered_on = today
     if target in ("admitted", "declined", "withdrawn"):
         application.closed_on = today
+
+
+def place_in_queue(session: Session, application: CareApplication) -> int | None:
+    """The application's place in its facility's queue among the applications this workspace holds."""
+    table = CareApplication.__table__
+    return session.scalar(select(position_sql(table)).where(table.c.id == application.id))
+
+
+def out_of_turn(place: int | None, application: Any) -> WorkflowError | None:
+    """An offer to an application that is not first in its queue needs its reason (the device asks
+    with ``place_in_queue``, the server over every device's applications with ``queue``)."""
+    if place is None or place <= 1 or str(getattr(application, "offer_reason", "") or "").strip():
+        return None
+    return WorkflowError("workflow.care_out_of_turn", "offer_reason", place=place)
 
 
 def may_stay_after_decline(application: Any, rules: CareWaitlist | None = None) -> bool:

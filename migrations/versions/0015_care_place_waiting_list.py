@@ -36,6 +36,7 @@ def upgrade() -> None:
         sa.Column("queued_on", sa.String(length=10), nullable=True),
         sa.Column("offers", sa.Integer(), nullable=False),
         sa.Column("offered_place", sa.String(length=120), nullable=False),
+        sa.Column("offer_reason", sa.Text(), nullable=False),
         sa.Column("offered_on", sa.String(length=10), nullable=True),
         sa.Column("closed_on", sa.String(length=10), nullable=True),
         sa.Column("closing_reason", sa.Text(), nullable=False),

@@ -207,6 +207,21 @@ def test_a_queue_is_one_per_facility_by_rank_then_date(ws: Workspace) -> None:
         assert found.id == ids["low_income"]
 
 
+def test_a_place_is_offered_in_turn_or_with_the_reason_it_is_not(ws: Workspace) -> None:
+    with ws.write() as db:
+        first = _apply(db, name="甲", priorities="tekun", capacity_level="1", assessed_on=APPLIED)
+        second = _apply(db, name="乙", capacity_level="1", assessed_on=APPLIED)
+        for app in (second, first):
+            records.transition(db, app, "waiting")
+        with pytest.raises(WorkflowError) as skipped:  # 特困 is first, whoever applied first
+            records.transition(db, second, "offered", offered_place="2楼 201房")
+        assert (skipped.value.key, skipped.value.params) == ("workflow.care_out_of_turn", {"place": 2})
+        assert second.status == "waiting"
+        records.transition(db, second, "offered", offered_place="2楼 201房", offer_reason="该床位为男性房间")
+        assert (second.status, second.offers) == ("offered", 1)
+        records.transition(db, first, "offered", offered_place="2楼 202房")  # first in turn: no reason needed
+
+
 def test_the_waiting_list_exports_a_ledger_that_reads_back(ws: Workspace, tmp_path: Path) -> None:
     with ws.write() as db:
         app = _apply(db, priorities="tekun,youfu", capacity_level="3", assessed_on=APPLIED)
@@ -247,7 +262,7 @@ def test_a_deployment_that_keeps_no_declines_takes_a_decliner_off_and_may_keep_t
         refdata.install_rules(refdata.load_rules(rules_file))
         other = _apply(db, name="陈伯", capacity_level="4", assessed_on=APPLIED)
         records.transition(db, other, "waiting")
-        records.transition(db, other, "offered", offered_place="1楼 101房")
+        records.transition(db, other, "offered", offered_place="1楼 101房", offer_reason="仅此床位适合完全失能老人")
         with pytest.raises(WorkflowError) as none_kept:  # not even one decline keeps a place on the list
             records.transition(db, other, "waiting")
         assert none_kept.value.key == "workflow.care_declines_used"

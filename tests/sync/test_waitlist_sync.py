@@ -2,7 +2,8 @@
 queued, offered a place, declined once and queued again, typed on one device, reaches another device
 in the same community through a real server on loopback (SQLite and PostgreSQL) with the same place
 in its queue, and never a device outside it; the server holds it to the device's own rules (the
-workflow's order and guards, the declines the rules keep, no queue date before the application)."""
+workflow's order and guards, the declines the rules keep, no queue date before the application) and
+to the whole queue, which only it sees: a place offered out of turn needs its reason."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from sqlalchemy import select
 from caseapp.domain import CareApplication, Member
 from caseapp.services import listing, records
 
-from .conftest import GRID_A1, Device
+from .conftest import COMMUNITY_B, GRID_A1, Device
 from .test_end_to_end import new_household
 from .test_server_validates import create_op, raw_push, set_op
 
@@ -38,7 +39,7 @@ def _queue(dev: Device) -> tuple[dict[str, Any], dict[str, Any]]:
             "applied_on": APPLIED + dt.timedelta(days=5), "capacity_level": "1",
             "assessed_on": APPLIED + dt.timedelta(days=6)})
         records.transition(s, second, "waiting")
-        return ({"id": first.id, "household": home, "member": elder.id},
+        return ({"id": first.id, "second": second.id, "household": home, "member": elder.id},
                 {k: v for k, v in first.values().items() if k not in ("updated_at", "created_at", "server_pos")})
 
 
@@ -86,3 +87,31 @@ def test_the_server_refuses_what_the_device_refuses(device: Callable[[str], Devi
     assert one.sync().push.rejected == 0
     (again,) = raw_push(one, set_op("care_application", ids["id"], "status", "waiting"))
     assert (again.verdict, again.reason) == ("rejected", "workflow.care_declines_used")
+
+
+def test_the_server_holds_offers_to_the_whole_queue_across_communities(device: Callable[[str], Device]) -> None:
+    one, other = device("worker1"), device("worker3")
+    ids, _ = _queue(one)
+    one.sync()
+    # another community's elder, 特困, applied to the same home: first in its queue, which only the
+    # server sees whole
+    home = new_household(other, COMMUNITY_B, head_name="周大爷")
+    with other.ws.write() as s:
+        elder = s.scalars(select(Member).where(Member.household_id == home)).one()
+        theirs = records.create(s, CareApplication, {
+            "org_code": COMMUNITY_B, "household_id": home, "member_id": elder.id, "facility_name": "越秀区老人院",
+            "applied_on": APPLIED, "priorities": "tekun", "capacity_level": "2", "assessed_on": APPLIED})
+        records.transition(s, theirs, "waiting")
+    assert other.sync().push.rejected == 0
+    assert _places(one)[ids["id"]] == 1  # first among what this device holds
+    with one.ws.write() as s:
+        app = s.get(CareApplication, ids["id"])
+        assert app is not None
+        records.transition(s, app, "offered", offered_place="3楼 303房")  # the device knows no better
+    report = one.sync()
+    assert report.push.rejected == 1 and "workflow.care_out_of_turn" in report.push.reasons, report.push
+    # with its reason, the offer out of turn is taken
+    (reason,) = raw_push(one, set_op("care_application", ids["id"], "offer_reason", "该床位位于认知症照护专区"))
+    assert reason.verdict == "applied", reason
+    (offer,) = raw_push(one, set_op("care_application", ids["id"], "status", "offered"))
+    assert offer.verdict == "applied", offer
