@@ -182,6 +182,7 @@ def shoot(app: QApplication, lang: str, workspace: Path, scratch: Path, out: Pat
         wait(app, lambda: True)
         save(dialog, out, lang, "quick-visit")
         dialog.reject()
+        shoot_waitlist(app, window, out, lang)
 
         main.go(main.grid)
         wait(app, lambda: main.grid.events.panel.model.total is not None)
@@ -275,6 +276,26 @@ def shoot_buildings(app: QApplication, window: AppWindow, out: Path, lang: str) 
     save(window, out, lang, "building")
     shown.back_button.click()
     wait(app, lambda: True)
+
+
+def shoot_waitlist(app: QApplication, window: AppWindow, out: Path, lang: str) -> None:
+    """The care-home waiting list in queue order, and one waiting application's form."""
+    visits = window.main_screen.visits
+    visits.tabs.setCurrentWidget(visits.waitlist)
+    panel = visits.waitlist.panel
+    wait(app, lambda: panel.model.total is not None and bool(panel.model.rows))
+    save(window, out, lang, "waitlist")
+    rows = panel.model.rows
+    panel.table.selectRow(next((n for n, r in enumerate(rows) if r.values.get("status") == "waiting"), 0))
+    wait(app, lambda: visits.waitlist.row is not None)
+    row = visits.waitlist.row
+    assert row is not None
+    visits._edit_application(row)
+    wait(app, lambda: visits.application_dialog is not None)
+    dialog = visits.application_dialog
+    assert dialog is not None
+    save(dialog, out, lang, "form-waitlist")
+    dialog.reject()
 
 
 def shoot_queue(app: QApplication, window: AppWindow, out: Path, lang: str) -> None:

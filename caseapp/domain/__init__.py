@@ -15,6 +15,7 @@ from caseapp.domain.pingantong import EmergencyCall
 from caseapp.domain.social import CaseNote, Referral, SocialWorkCase
 from caseapp.domain.tasks import Task
 from caseapp.domain.veterans import VeteranProfile, VeteranVisit
+from caseapp.domain.waitlist import CareApplication
 
 __all__ = [
     "ENTITIES",
@@ -23,6 +24,7 @@ __all__ = [
     "Attachment",
     "Base",
     "Building",
+    "CareApplication",
     "CareVisit",
     "CaseNote",
     "CaseReview",

@@ -1,5 +1,6 @@
 """Messages about the programmes' own records: democratic appraisals (民主评议), public notices (公示),
-children in hardship (困境儿童), preferential care (优抚) and 平安通 calls, with their states."""
+children in hardship (困境儿童), preferential care (优抚), 平安通 calls and the care-place waiting list
+(入住轮候), with their states."""
 
 MESSAGES: dict[str, dict[str, str]] = {
     "zh": {
@@ -17,6 +18,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "state.emergency_call.dispatch": "派单",
         "state.emergency_call.follow": "跟进",
         "state.emergency_call.resolved": "办结",
+        "care.assessed_before_applied": "评估日期不能早于申请日期 {applied}",
+        "care.queued_before_applied": "轮候起始日期不能早于申请日期 {applied}",
+        "workflow.care_needs_assessment": "请先填写能力评估等级和评估日期",
+        "workflow.care_needs_place": "请先填写通知入住床位",
+        "workflow.care_out_of_turn": "该申请在轮候中排第 {place} 位，越序通知入住须填写越序通知理由",
+        "workflow.care_needs_reason": "请先填写放弃或撤回原因",
+        "workflow.care_declines_used": "已放弃的入住通知超过轮候规则允许的次数，本次放弃即退出轮候",
+        "state.care_application.applying": "申请评估",
+        "state.care_application.waiting": "轮候中",
+        "state.care_application.offered": "已通知入住",
+        "state.care_application.admitted": "已入住",
+        "state.care_application.declined": "放弃入住",
+        "state.care_application.withdrawn": "已撤回",
+        "field.queue_position": "轮候序号",
+        "field.priority_rank": "优先顺位",
     },
     "en": {
         "appraisal.no_quorum": "{present} present is less than two thirds of the panel of {size}: the appraisal "
@@ -34,5 +50,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "state.emergency_call.dispatch": "Dispatched",
         "state.emergency_call.follow": "Following up",
         "state.emergency_call.resolved": "Resolved",
+        "care.assessed_before_applied": "The assessment cannot come before the application of {applied}",
+        "care.queued_before_applied": "The queue cannot count from before the application of {applied}",
+        "workflow.care_needs_assessment": "Record the assessed capacity level and the day of the assessment first",
+        "workflow.care_needs_place": "Say which bed or place is offered first",
+        "workflow.care_out_of_turn": "This application is number {place} in its queue: say why the place is offered "
+                                     "out of turn",
+        "workflow.care_declines_used": "The rules let no more offers be declined on the list: declining this one "
+                                       "takes the applicant off it",
+        "workflow.care_needs_reason": "Say why the place is declined or the application withdrawn first",
+        "state.care_application.applying": "Applying",
+        "state.care_application.waiting": "Waiting",
+        "state.care_application.offered": "Place offered",
+        "state.care_application.admitted": "Admitted",
+        "state.care_application.declined": "Declined",
+        "state.care_application.withdrawn": "Withdrawn",
+        "field.queue_position": "Place in queue",
+        "field.priority_rank": "Priority rank",
     },
 }

@@ -39,6 +39,7 @@ from ._divisions import (
 from ._rules import (
     DICTIONARIES,
     TIME_LIMITS,
+    CareWaitlist,
     ReviewInterval,
     Rules,
     codes,
@@ -68,6 +69,7 @@ __all__ = [
     "DICTIONARIES",
     "SERVER_SETTING",
     "TIME_LIMITS",
+    "CareWaitlist",
     "Division",
     "Level",
     "ReviewInterval",

@@ -31,11 +31,15 @@ _TOP_KEYS = frozenset(
         "elder_visit",
         "assistance_review",
         "time_limits",
+        "care_waitlist",
         "dictionaries",
     }
 )
 _ELDER_KEYS = frozenset({"interval_days", "after_major_change_hours"})
 _REVIEW_KEYS = frozenset({"interval_months", "one_off_categories"})
+_WAITLIST_KEYS = frozenset(
+    {"priority_ranks", "general_rank", "disabled_capacity_levels", "declines_kept", "back_of_queue_after_decline"}
+)
 _DEFAULT_CLASS = "default"
 
 #: Time limits a rules file may set (units are in the names).
@@ -118,6 +122,9 @@ DICTIONARIES = frozenset(
         "dwelling_occupancy",
         "population_type",
         "residence_reason",
+        "care_facility_type",
+        "care_priority",
+        "care_applicant",
     }
 )
 
@@ -130,6 +137,23 @@ class ReviewInterval:
 
     urban: int
     rural: int
+
+
+@dataclass(frozen=True)
+class CareWaitlist:
+    """The priority rules of the public care-home and day-care waiting list (入住轮候), declared once:
+    caseapp.services.waitlist ranks and orders applications by them, in Python and in SQL."""
+
+    #: priority category (care_priority) -> rank, 1 first
+    priority_ranks: Mapping[str, int]
+    #: the rank of an applicant in none of the categories
+    general_rank: int
+    #: 能力评估 levels (capacity_level) that count as the category 失能 ("disabled")
+    disabled_capacity_levels: frozenset[str]
+    #: offered places an applicant may decline and stay on the list
+    declines_kept: int
+    #: an applicant who declined queues from the day of the decline (else from the application)
+    back_of_queue_after_decline: bool
 
 
 @dataclass(frozen=True)
@@ -152,6 +176,7 @@ class Rules:
     #: assistance categories paid once (临时救助, 医疗救助), not month after month: ledgers total
     #: them apart from the monthly allowances
     one_off_categories: frozenset[str] = frozenset()
+    care_waitlist: CareWaitlist = CareWaitlist(MappingProxyType({}), 1, frozenset(), 0, False)
 
     def is_one_off(self, category: str) -> bool:
         return category in self.one_off_categories
@@ -362,6 +387,8 @@ def _build(raw: Any, origin: str) -> Rules:
             raise ck.fail(f"time_limits.{name}", "missing")
         time_limits[name] = ck.positive(limits_raw[name], f"time_limits.{name}")
 
+    care_waitlist = _care_waitlist(ck, top.get("care_waitlist"), dictionaries)
+
     return Rules(
         version=top["version"],
         jurisdiction=top["jurisdiction"],
@@ -372,7 +399,34 @@ def _build(raw: Any, origin: str) -> Rules:
         time_limits=MappingProxyType(time_limits),
         dictionaries=MappingProxyType(dictionaries),
         one_off_categories=frozenset(one_off),
+        care_waitlist=care_waitlist,
     )
+
+
+def _care_waitlist(ck: _Checker, raw: Any, dictionaries: Mapping[str, Mapping[str, Any]]) -> CareWaitlist:
+    where = "care_waitlist"
+    section = ck.obj(raw, where)
+    ck.keys(section, _WAITLIST_KEYS, where)
+    for key in sorted(_WAITLIST_KEYS):
+        if key not in section:
+            raise ck.fail(f"{where}.{key}", "missing")
+    ranks_raw = ck.obj(section["priority_ranks"], f"{where}.priority_ranks")
+    ck.keys(ranks_raw, set(dictionaries["care_priority"]), f"{where}.priority_ranks (care_priority codes)")
+    ranks = {code: ck.positive(rank, f"{where}.priority_ranks.{code}") for code, rank in ranks_raw.items()}
+    general = ck.positive(section["general_rank"], f"{where}.general_rank")
+    if any(rank > general for rank in ranks.values()):
+        raise ck.fail(f"{where}.general_rank", f"must not come before a priority category's rank, got {general}")
+    levels = section["disabled_capacity_levels"]
+    if not isinstance(levels, list) or not all(isinstance(c, str) and c in dictionaries["capacity_level"]
+                                               for c in levels):
+        raise ck.fail(f"{where}.disabled_capacity_levels", "must be a list of capacity_level codes")
+    kept = section["declines_kept"]
+    if isinstance(kept, bool) or not isinstance(kept, int) or kept < 0:
+        raise ck.fail(f"{where}.declines_kept", f"must be a whole number, 0 or more, got {kept!r}")
+    back = section["back_of_queue_after_decline"]
+    if not isinstance(back, bool):
+        raise ck.fail(f"{where}.back_of_queue_after_decline", f"must be true or false, got {back!r}")
+    return CareWaitlist(MappingProxyType(ranks), general, frozenset(levels), kept, back)
 
 
 @lru_cache(maxsize=1)

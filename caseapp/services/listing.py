@@ -34,6 +34,7 @@ from caseapp.domain import (
     Appraisal,
     AssistanceCase,
     Building,
+    CareApplication,
     CareVisit,
     ChildProfile,
     ChildVisit,
@@ -51,7 +52,7 @@ from caseapp.domain import (
     VeteranProfile,
     VeteranVisit,
 )
-from caseapp.services import display, referrals, search, workflows
+from caseapp.services import display, referrals, search, waitlist, workflows
 
 #: how a column's value is read and filtered
 Kind = Literal["text", "code", "state", "date", "datetime", "int", "money", "community", "grid", "codes", "pairs",
@@ -82,6 +83,7 @@ _vv = VeteranVisit.__table__
 _ec = EmergencyCall.__table__
 _b = Building.__table__
 _rs = Resident.__table__
+_ca = CareApplication.__table__
 COMMUNITY_DIGITS = 12
 
 
@@ -463,6 +465,17 @@ def _residents() -> _Source:
                          **_fields(_rs, ("room_no", "population_type", "residence_reason", "moved_in_on", "phone")),
                          "grid": _grid(_rs.c.org_code)},
                    _rs.c.id, _rs.c.org_code, (_rs.c.archived.is_(False),))
+def _care_waitlist() -> _Source:
+    # the rank and the place are the rules in force applied in SQL (caseapp.services.waitlist)
+    return _Source(_ca, {"queue_position": waitlist.position_sql(_ca), "name": _of(_m.c.name, _m.c.id, _ca.c.member_id),
+                         "age": _of(_m.c.birth_date, _m.c.id, _ca.c.member_id),
+                         **_fields(_ca, ("facility_type", "facility_name", "status")),
+                         "priority_rank": waitlist.rank_sql(_ca),
+                         **_fields(_ca, ("priorities", "capacity_level", "applied_on", "queued_on", "offers",
+                                         "offered_on")),
+                         "community": _community(_ca.c.org_code), "grid": _grid(_ca.c.org_code)},
+                   _ca.c.id, _ca.c.org_code, (_ca.c.archived.is_(False),),
+                   any_of={"priorities": lambda codes: or_(*(waitlist.has_code(_ca.c.priorities, c) for c in codes))})
 
 
 def _col(entity: str, name: str, kind: Kind = "text", codes: str | None = None) -> Column:
@@ -598,6 +611,17 @@ LISTS: dict[str, ListSpec] = {spec.name: spec for spec in (
         _col("resident", "moved_in_on", "date"), _col("resident", "phone"), _GRID,
     ), _residents, choices=("population_type", "residence_reason", "sex"), text=("name", "road", "room_no"),
         date="moved_in_on", default_sort=("", True)),
+    ListSpec("care_waitlist", "care_application", (
+        Column("queue_position", None, "queue_position", "int"), _col("member", "name"),
+        Column("age", None, "age", "age"), _coded("care_application", "facility_type"),
+        _col("care_application", "facility_name"), _coded("care_application", "status"),
+        Column("priority_rank", None, "priority_rank", "int"),
+        Column("priorities", "care_application", "priorities", "codes", "care_priority"),
+        _coded("care_application", "capacity_level"), _col("care_application", "applied_on", "date"),
+        _col("care_application", "queued_on", "date"), _col("care_application", "offers", "int"),
+        _col("care_application", "offered_on", "date"), _COMMUNITY, _GRID,
+    ), _care_waitlist, choices=("status", "facility_type", "priorities"),
+        text=("name", "facility_name"), date="applied_on", default_sort=("queue_position", False)),
 )}
 
 

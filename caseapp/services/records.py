@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from caseapp.domain import (
     AssistanceCase,
+    CareApplication,
     CaseReview,
     CaseStep,
     ElderProfile,
@@ -32,7 +33,7 @@ from caseapp.domain import (
 from caseapp.domain.base import ENTITIES, META_FIELDS
 from caseapp.domain.codec import entity_class
 from caseapp.errors import NotFoundError, ValidationError, ValidationErrors, WorkflowError
-from caseapp.services import evidence, notices, quality, referrals, schedule
+from caseapp.services import evidence, notices, quality, referrals, schedule, waitlist
 from caseapp.services.validate import clean
 from caseapp.services.workflows import machine_for, state_fixed
 
@@ -197,6 +198,10 @@ def transition(session: Session, record: Record, target: str, *, note: str = "",
     subject: Any = evidence.Evidence(record, evidence.gather(session, record)) \
         if isinstance(record, AssistanceCase) else record
     machine.check(current, target, subject, record.state_field, role=role)
+    if isinstance(record, CareApplication) and target == "offered":
+        refused = waitlist.out_of_turn(waitlist.place_in_queue(session, record), record)
+        if refused is not None:
+            raise refused
     setattr(record, record.state_field, target)
     now = at or dt.datetime.now(dt.UTC)
     if isinstance(record, AssistanceCase):
@@ -210,6 +215,8 @@ def transition(session: Session, record: Record, target: str, *, note: str = "",
                                     from_status=current, to_status=target, note=note))
     if isinstance(record, SocialWorkCase) and target == "closed":
         record.closed_on = now.date()
+    if isinstance(record, CareApplication):
+        waitlist.on_move(record, current, target, now.date())
     if isinstance(record, EmergencyCall) and target == "dispatch":
         record.dispatched_at = now
     if isinstance(record, EmergencyCall) and target == "resolved":

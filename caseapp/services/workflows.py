@@ -322,8 +322,50 @@ EMERGENCY_CALL = StateMachine(
     guards={("verify", "dispatch"): _dispatched_to, ("*", "resolved"): _has_outcome},
 )
 
+def _assessed(application: Any) -> str | None:
+    """needs the capacity assessment: `capacity_level` and `assessed_on`"""
+    done = getattr(application, "capacity_level", None) and getattr(application, "assessed_on", None)
+    return None if done else "workflow.care_needs_assessment"
+
+
+def _place_named(application: Any) -> str | None:
+    """needs `offered_place`: the bed or place offered"""
+    return None if str(getattr(application, "offered_place", "") or "").strip() else "workflow.care_needs_place"
+
+
+def _reason_given(application: Any) -> str | None:
+    """needs `closing_reason`"""
+    return None if str(getattr(application, "closing_reason", "") or "").strip() else "workflow.care_needs_reason"
+
+
+def _may_stay(application: Any) -> str | None:
+    """a declined place keeps the applicant on the list only within the rules' `declines_kept`"""
+    from caseapp.services import waitlist
+
+    return None if waitlist.may_stay_after_decline(application) else "workflow.care_declines_used"
+
+
+# A care-place application (入住轮候): assessed, it joins its facility's queue; a place is offered
+# to it in queue order; an offer declined puts it back on the list (within the rules' declines,
+# caseapp.services.waitlist) or off it; it may be withdrawn at any point before admission.
+CARE_APPLICATION = StateMachine(
+    name="care_application",
+    initial="applying",
+    moves={"applying": ("waiting", "withdrawn"), "waiting": ("offered", "withdrawn"),
+           "offered": ("admitted", "waiting", "declined", "withdrawn")},
+    final=frozenset({"admitted", "declined", "withdrawn"}),
+    guards={("applying", "waiting"): _assessed, ("waiting", "offered"): _place_named,
+            ("offered", "waiting"): _may_stay, ("offered", "declined"): _reason_given,
+            ("*", "withdrawn"): _reason_given},
+    steps={("applying", "waiting"): Step("care_queue"), ("waiting", "offered"): Step("care_offer"),
+           ("offered", "admitted"): Step("care_admit"), ("offered", "waiting"): Step("care_decline_stay"),
+           ("offered", "declined"): Step("care_decline"), ("applying", "withdrawn"): Step("withdraw"),
+           ("waiting", "withdrawn"): Step("withdraw"), ("offered", "withdrawn"): Step("withdraw")},
+)
+
 MACHINES: dict[str, StateMachine] = {
-    m.name: m for m in (ASSISTANCE, GRID_EVENT, SOCIAL_WORK_CASE, REFERRAL, DISASTER_SERIES, EMERGENCY_CALL)
+    m.name: m for m in (ASSISTANCE, GRID_EVENT, SOCIAL_WORK_CASE, REFERRAL, DISASTER_SERIES, EMERGENCY_CALL,
+                        CARE_APPLICATION)
 }
 
 

@@ -30,7 +30,7 @@ from caseapp.domain.codec import JsonValue, dumps, from_wire
 from caseapp.domain.types import format_datetime, parse_datetime
 from caseapp.errors import WorkflowError
 from caseapp.ids import new_id
-from caseapp.services import disaster, evidence, quality, referrals, tasks
+from caseapp.services import disaster, evidence, quality, referrals, tasks, waitlist
 from caseapp.services.workflows import REFERRAL, machine_for, state_fixed
 from caseapp.store.hlc import pack, physical_ms
 from caseapp.validation.rules import EARLIEST_YEAR
@@ -593,9 +593,23 @@ class Batch:
                 row, ("verification", "investigation"))))
         try:
             machine.check(str(stored), str(target), subject, name, role=self.who.role)
+            if cls.entity == "care_application" and target == "offered":
+                turn = waitlist.out_of_turn(self._queue_place(row), subject)
+                if turn is not None:
+                    raise turn
         except WorkflowError as refused:
             if not self._resolving(row, name, target):
                 raise Rejected(refused.key, name, **refused.params) from None
+
+    def _queue_place(self, row: Row) -> int | None:
+        """The application's place in its facility's queue over every device's applications (a
+        device sees only its own scope's), as this batch leaves them."""
+        r = schema.records.c
+        self.preload(self.conn.execute(select(r.id).where(r.entity == "care_application", r.archived.is_(False)))
+                     .scalars().all())
+        applications = [{**x.fields, "id": x.id, "archived": x.archived} for x in self.rows.values()
+                        if x is not None and x.entity == "care_application"]
+        return waitlist.queue(applications).get(row.id)
 
     def _resolving(self, row: Row, name: str, value: JsonValue) -> bool:
         wanted = dumps(value)

@@ -81,7 +81,8 @@ def test_a_sample_of_every_record_type_passes_validation(plan_records: list[Reco
     assert {"household", "member", "income_item", "assistance_case", "case_review", "investigation", "verification",
             "elder_profile", "care_visit", "grid_event", "grid_event_update", "patrol_log", "social_work_case",
             "case_note", "referral", "disaster_report", "org_unit", "appraisal", "public_notice", "child_profile",
-            "child_visit", "veteran_profile", "veteran_visit", "emergency_call"} <= set(by_entity)
+            "child_visit", "veteran_profile", "veteran_visit", "emergency_call",
+            "care_application"} <= set(by_entity)
     for records in by_entity.values():
         for r in rng.sample(records, min(len(records), 150)):
             fields = {k: v for k, v in r.values().items()

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from caseapp.domain import AssistanceCase, Household, Member, Record, Referral
-from caseapp.services import buildings, evidence, members, records, referrals
+from caseapp.services import buildings, evidence, listing, members, records, referrals
 from caseapp.services.lists import grid_events_for
 from caseapp.services.workflows import ASKED, machine_for, state_fixed
 from caseapp.store import audit
@@ -107,6 +107,13 @@ def load_bundle(db: DbSession, household_id: str, role: str | None = None) -> Bu
     for visit in grouped["veteran_visit"]:
         visit["veteran_name"] = veterans.get(visit["veteran_id"], "")
     grouped["veteran_visit"].sort(key=lambda v: v["visited_at"], reverse=True)
+    for application in grouped["care_application"]:
+        application["member_id_label"] = names.get(application["member_id"], "")
+    # the place in the queue is the list's, worked out from the rules in SQL (caseapp.services.waitlist)
+    places = {r.id: r["queue_position"] for r in listing.rows_by_id(
+        db, "care_waitlist", [a["id"] for a in grouped["care_application"]])}
+    for application in grouped["care_application"]:
+        application["queue_position"] = places.get(application["id"])
     for kind in ("appraisal", "public_notice"):
         grouped[kind].sort(key=lambda r: (r["held_on" if kind == "appraisal" else "started_on"], r["id"]),
                            reverse=True)

@@ -1,7 +1,7 @@
 """One household: overview, members and their income, assistance cases with their reviews, steps,
 democratic appraisals and public notices, investigations and verifications, elders with their visits and 平安通 calls,
-children in hardship and their visits, preferential care (优抚) and its visits, grid records,
-referrals and social work, and the history of changes."""
+children in hardship and their visits, preferential care (优抚) and its visits, care-place applications
+(入住轮候) with their place in the queue, grid records, referrals and social work, and the history of changes."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ WATCHED = frozenset({"household", "member", "member_event", "income_item", "assi
                      "verification", "elder_profile", "care_visit", "grid_event", "grid_event_update",
                      "social_work_case", "case_note", "referral", "attachment", "appraisal", "public_notice",
                      "child_profile", "child_visit", "veteran_profile", "veteran_visit",
-                     "emergency_call"})
+                     "emergency_call", "care_application"})
 #: assistance case states in which a periodic review can be recorded
 REVIEWABLE = frozenset({"active", "review_due", "taper"})
 
@@ -99,6 +99,9 @@ class HouseholdView(QWidget):
                                                     "support_amount", "author"], self.tr("Record a visit or call"))
         self.calls = tab("emergency_call", ["called_at", "call_type", "status", "dispatched_to", "outcome"],
                          self.tr("Record a Ping'antong call"))
+        self.care_places = tab("care_application", ["member_id", "facility_name", "facility_type", "status",
+                                                    "queue_position", "priorities", "applied_on", "offers"],
+                               self.tr("New care-place application"))
         self.events = tab("grid_event", ["occurred_at", "title", "category", "status"], self.tr("New grid event"))
         self.referrals = tab("referral", ["client_name", "to_org", "urgency", "status"], self.tr("New referral"))
         self.social = tab("social_work_case", ["client_name", "status", "worker", "opened_on"],
@@ -127,6 +130,7 @@ class HouseholdView(QWidget):
         self.tabs.addTab(self._stack(self.elders, self.visits, self.calls), self.tr("E&lders and visits"))
         self.tabs.addTab(self._stack(self.child_files, self.child_visits), self.tr("Child &welfare"))
         self.tabs.addTab(self._stack(self.veterans, self.veteran_visits), self.tr("Pre&ferential care"))
+        self.tabs.addTab(self.care_places, self.tr("Care-home &queue"))
         self.tabs.addTab(self.events, self.tr("&Grid records"))
         self.tabs.addTab(self._stack(self.referrals, self.social, self.notes), self.tr("&Referrals and social work"))
         self.tabs.addTab(self._stack(self.past_members, self.member_events), self.tr("Pas&t members and changes"))
@@ -219,7 +223,8 @@ class HouseholdView(QWidget):
                 self.steps, self.investigations,
                 self.verifications,
                 self.elders, self.visits, self.appraisals, self.notices, self.child_files, self.child_visits,
-                self.veterans, self.veteran_visits, self.calls, self.events, self.referrals, self.social, self.notes]
+                self.veterans, self.veteran_visits, self.calls, self.care_places, self.events, self.referrals,
+                self.social, self.notes]
 
     # -- loading ------------------------------------------------------------------------------
     def show_household(self, household_id: str) -> None:
@@ -258,8 +263,8 @@ class HouseholdView(QWidget):
         self.overview.set_household(household)
         self.past_members.set_rows(bundle.rows("past_member"))
         for tab in (self.members, self.member_events, self.cases, self.investigations, self.verifications,
-                    self.elders, self.visits, self.child_files, self.veterans, self.events, self.referrals,
-                    self.social):
+                    self.elders, self.visits, self.child_files, self.veterans, self.care_places, self.events,
+                    self.referrals, self.social):
             tab.set_rows(bundle.rows(tab.entity))
         self.history.set_entries(bundle.history)
         self._enable_member_actions()

@@ -622,6 +622,10 @@
         <translation>登记平安通呼叫</translation>
     </message>
     <message>
+        <source>New care-place application</source>
+        <translation>新建入住轮候申请</translation>
+    </message>
+    <message>
         <source>New referral</source>
         <translation>新建转介</translation>
     </message>
@@ -656,6 +660,10 @@
     <message>
         <source>Pre&amp;ferential care</source>
         <translation>优抚(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Care-home &amp;queue</source>
+        <translation>入住轮候(&amp;Q)</translation>
     </message>
     <message>
         <source>&amp;Grid records</source>
@@ -1420,6 +1428,10 @@
         <source>Person visited</source>
         <translation>走访对象</translation>
     </message>
+    <message>
+        <source>Place in queue</source>
+        <translation>轮候序号</translation>
+    </message>
 </context>
 <context>
     <name>RecordsTab</name>
@@ -2026,6 +2038,10 @@
     <message>
         <source>Ping&apos;antong calls</source>
         <translation>平安通呼叫</translation>
+    </message>
+    <message>
+        <source>Care-home waiting list</source>
+        <translation>入住轮候名单</translation>
     </message>
     <message>
         <source>Elder visits</source>

@@ -22,6 +22,7 @@ EXTRA_HEADERS = {
     "elder_name": QT_TRANSLATE_NOOP("RecordsModel", "Elder"),
     "child_name": QT_TRANSLATE_NOOP("RecordsModel", "Child"),
     "veteran_name": QT_TRANSLATE_NOOP("RecordsModel", "Person visited"),
+    "queue_position": QT_TRANSLATE_NOOP("RecordsModel", "Place in queue"),
 }
 
 

@@ -1,7 +1,8 @@
 """Elder visits: everyone due within a month, overdue first, and quick visit entry; beside it the
 elders and the visits recorded, the children in hardship (困境儿童) and their monitoring visits,
-the people entitled to preferential care (优抚对象) and their visits, and the 平安通 calls with their
-handling steps, each a filtered list."""
+the people entitled to preferential care (优抚对象) and their visits, the 平安通 calls with their
+handling steps, and the care-home and day-care waiting list (入住轮候) in queue order with its steps,
+each a filtered list."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from caseapp.domain import (
     VeteranProfile,
     VeteranVisit,
 )
-from caseapp.services import records
+from caseapp.services import members, records
 from ui.forms.dialog import RecordDialog
 from ui.forms.quick_visit import QuickVisitDialog
 from ui.models.today import VisitsDueModel
@@ -31,7 +32,7 @@ HORIZON_DAYS = 30
 
 class VisitsPage(Page):
     watches = frozenset({"care_visit", "elder_profile", "member", "household", "child_profile", "child_visit",
-                         "veteran_profile", "veteran_visit", "emergency_call"})
+                         "veteran_profile", "veteran_visit", "emergency_call", "care_application"})
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
@@ -63,6 +64,7 @@ class VisitsPage(Page):
         self.veterans = ListPanel(session, "veterans", self)
         self.veteran_visits = ListPanel(session, "veteran_visits", self)
         self.calls = RecordList(session, "emergency_calls", parent=self)
+        self.waitlist = RecordList(session, "care_waitlist", parent=self)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("visit_lists")
         self.tabs.addTab(self.due_page, self.tr("Due"))
@@ -73,6 +75,7 @@ class VisitsPage(Page):
         self.tabs.addTab(self.veterans, self.tr("Preferential care"))
         self.tabs.addTab(self.veteran_visits, self.tr("Preferential-care visits"))
         self.tabs.addTab(self.calls, self.tr("Ping'antong calls"))
+        self.tabs.addTab(self.waitlist, self.tr("Care-home waiting list"))
         QVBoxLayout(self).addWidget(self.tabs)
         self.elders.opened.connect(lambda elder_id: self._household_of(ElderProfile, elder_id))
         self.recorded.opened.connect(lambda visit_id: self._household_of(CareVisit, visit_id))
@@ -81,6 +84,7 @@ class VisitsPage(Page):
         self.veterans.opened.connect(lambda row_id: self._household_of(VeteranProfile, row_id))
         self.veteran_visits.opened.connect(lambda visit_id: self._household_of(VeteranVisit, visit_id))
         self.calls.edit_requested.connect(self._edit_call)
+        self.waitlist.edit_requested.connect(self._edit_application)
         self.tabs.currentChanged.connect(lambda _i: self.refresh() if session.is_open else None)
         self.record.clicked.connect(lambda: self.visit_row(self.table.current_row()))
         self.table.opened.connect(self.visit_row)
@@ -88,6 +92,7 @@ class VisitsPage(Page):
         self.show_all.clicked.connect(lambda: self.show_due())
         self.dialog: QuickVisitDialog | None = None
         self.call_dialog: RecordDialog | None = None
+        self.application_dialog: RecordDialog | None = None
 
     def focus_target(self) -> QWidget | None:
         current = self.tabs.currentWidget()
@@ -100,6 +105,21 @@ class VisitsPage(Page):
                                         parent=self)
         self.call_dialog.open()
         return self.call_dialog
+
+    def _edit_application(self, row: dict[str, object]) -> None:
+        """The application's form, its elder chosen among the household's members (read first)."""
+        household_id = str(row["household_id"])
+        self.application_dialog = None
+
+        def living(db: DbSession) -> list[tuple[str, str]]:
+            return [(m.id, m.name) for m in members.current_members(db, household_id)]
+
+        def show(found: list[tuple[str, str]]) -> None:
+            self.application_dialog = RecordDialog(self.session, "care_application", record_id=str(row["id"]),
+                                                   values=row, members=found, parent=self)
+            self.application_dialog.open()
+
+        self.session.read(living, show)
 
     def title(self) -> str:
         return self.tr("Elder visits")
@@ -121,6 +141,7 @@ class VisitsPage(Page):
         self.veterans.clear()
         self.veteran_visits.clear()
         self.calls.clear()
+        self.waitlist.clear()
 
     def show_due(self, days: int | None = None, scope: tuple[str, ...] | None = None,
                  overdue: bool = False) -> None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from caseapp.domain import Base, Record
-from caseapp.services.demo import assistance, buildings, elders, grid, households, programmes, social
+from caseapp.services.demo import assistance, buildings, elders, grid, households, programmes, social, waitlist
 from caseapp.services.demo.common import Grid, Tally, chance
 from caseapp.services.demo.people import Registry
 from caseapp.store.workspace import Workspace
@@ -98,6 +98,7 @@ class DemoPlan:
         out += programmes.notices(more, draft, cases, self.today)
         out += programmes.children(more, draft, cases, self.today)
         out += programmes.veterans(more, draft, self.today)
+        out += waitlist.build(random.Random(f"demo:{self.seed}:waitlist:{index}"), draft, out, self.today)
         if chance(rng, 0.1):
             out += grid.event(rng, draft, self.today)
         if chance(rng, 0.005 if draft.economic == "normal" else 0.03):

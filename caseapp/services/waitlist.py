@@ -1,0 +1,156 @@
+"""The care-place waiting list (入住轮候): an application's priority rank and its place in its
+facility's queue, both worked out from the rules in force (``refdata.rules().care_waitlist``),
+never typed; and what each step of the workflow stamps on the application.
+
+The order is one rule written twice, for one reader each: ``queue_key`` in Python (a test, a single
+application) and ``rank_sql`` / ``position_sql`` in SQL (the list, sorted and paged without reading
+every application). A property test holds the two to the same answer.
+
+Order of the queue of one facility (its type and name): the best (lowest) rank of the applicant's
+priority categories, an assessed capacity level the rules count as 失能 ranking as that category,
+and ``general_rank`` for anyone in none; then the day the applicant joined the queue; then the
+record (ids are time-ordered, so the earlier record).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, false, func, literal, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import FromClause
+
+from caseapp import refdata
+from caseapp.domain import CareApplication
+from caseapp.errors import WorkflowError
+from caseapp.refdata import CareWaitlist
+
+#: the category an assessed capacity level may stand for
+DISABLED = "disabled"
+WAITING = "waiting"
+
+
+def _rules(rules: CareWaitlist | None) -> CareWaitlist:
+    return rules if rules is not None else refdata.rules().care_waitlist
+
+
+def categories_of(priorities: str | None, capacity_level: str | None, rules: CareWaitlist | None = None) -> set[str]:
+    """The priority categories an application counts under: those claimed, and 失能 when the assessed
+    level is one the rules name."""
+    found = {c.strip() for c in (priorities or "").split(",") if c.strip()}
+    if capacity_level is not None and capacity_level in _rules(rules).disabled_capacity_levels:
+        found.add(DISABLED)
+    return found
+
+
+def priority_rank(priorities: str | None, capacity_level: str | None, rules: CareWaitlist | None = None) -> int:
+    """1 first: the best rank of the application's categories, or ``general_rank``."""
+    table = _rules(rules)
+    ranks = [table.priority_ranks[c] for c in categories_of(priorities, capacity_level, table)
+             if c in table.priority_ranks]
+    return min(ranks, default=table.general_rank)
+
+
+def queue_key(application: Mapping[str, Any], rules: CareWaitlist | None = None) -> tuple[int, str, str]:
+    """What a queue is sorted by: (rank, queued since as ISO text, record id)."""
+    queued = application.get("queued_on") or application.get("applied_on")
+    return (priority_rank(application.get("priorities"), application.get("capacity_level"), rules),
+            queued.isoformat() if isinstance(queued, dt.date) else str(queued or ""), str(application["id"]))
+
+
+def queue(applications: Sequence[Mapping[str, Any]], rules: CareWaitlist | None = None) -> dict[str, int]:
+    """Each waiting application's place (1 first) in its facility's queue, by id."""
+    places: dict[str, int] = {}
+    by_facility: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
+    for app in applications:
+        if app.get("status") == WAITING and not app.get("archived"):
+            by_facility.setdefault((str(app["facility_type"]), str(app["facility_name"])), []).append(app)
+    for members in by_facility.values():
+        for n, app in enumerate(sorted(members, key=lambda a: queue_key(a, rules)), start=1):
+            places[str(app["id"])] = n
+    return places
+
+
+# --- the same in SQL ---------------------------------------------------------------------------
+
+
+def has_code(priorities: ColumnElement[Any], code: str) -> ColumnElement[bool]:
+    """The comma-separated codes hold ``code`` (codes never contain a comma)."""
+    return (literal(",") + priorities + literal(",")).like(f"%,{code},%")
+
+
+def rank_sql(table: FromClause, rules: CareWaitlist | None = None) -> ColumnElement[Any]:
+    """``priority_rank`` of each row of ``table`` (care_applications or an alias of it), in SQL: the
+    categories tried best rank first."""
+    table_rules = _rules(rules)
+    whens: list[tuple[ColumnElement[bool], Any]] = []
+    for rank in sorted(set(table_rules.priority_ranks.values())):
+        codes = sorted(c for c, r in table_rules.priority_ranks.items() if r == rank)
+        held = [has_code(table.c.priorities, c) for c in codes]
+        if DISABLED in codes and table_rules.disabled_capacity_levels:
+            held.append(table.c.capacity_level.in_(sorted(table_rules.disabled_capacity_levels)))
+        whens.append((or_(*held) if held else false(), literal(rank)))
+    return case(*whens, else_=literal(table_rules.general_rank)) if whens else literal(table_rules.general_rank)
+
+
+def _queued(table: FromClause) -> ColumnElement[Any]:
+    return func.coalesce(table.c.queued_on, table.c.applied_on)
+
+
+def position_sql(table: FromClause, rules: CareWaitlist | None = None) -> ColumnElement[Any]:
+    """Each waiting row's place in its facility's queue (NULL for any other state): one more than the
+    waiting applications to the same facility that come before it, a correlated count (a street's
+    queue is a few hundred applications, read for one page)."""
+    ahead = CareApplication.__table__.alias("ahead")
+    mine, theirs = rank_sql(table, rules), rank_sql(ahead, rules)
+    before = or_(theirs < mine,
+                 and_(theirs == mine, _queued(ahead) < _queued(table)),
+                 and_(theirs == mine, _queued(ahead) == _queued(table), ahead.c.id < table.c.id))
+    count = (select(func.count()).select_from(ahead)
+             .where(ahead.c.status == WAITING, ahead.c.archived.is_(False),
+                    ahead.c.facility_type == table.c.facility_type, ahead.c.facility_name == table.c.facility_name,
+                    before)
+             .scalar_subquery())
+    return case((and_(table.c.status == WAITING, table.c.archived.is_(False)), count + 1), else_=None)
+
+
+# --- the workflow's stamps ---------------------------------------------------------------------
+
+
+def on_move(application: CareApplication, current: str, target: str, today: dt.date,
+            rules: CareWaitlist | None = None) -> None:
+    """What a step stamps: joining the queue counts from the application; an offer is counted and
+    dated; a declined offer that keeps the applicant on the list may send them to the back of it;
+    admission, a final decline and a withdrawal close the application."""
+    table = _rules(rules)
+    if target == WAITING and current == "applying":
+        application.queued_on = application.queued_on or application.applied_on
+    elif target == WAITING and current == "offered" and table.back_of_queue_after_decline:
+        application.queued_on = max(today, application.applied_on)
+    if target == "offered":
+        application.offers = (application.offers or 0) + 1
+        application.offered_on = today
+    if target in ("admitted", "declined", "withdrawn"):
+        application.closed_on = today
+
+
+def place_in_queue(session: Session, application: CareApplication) -> int | None:
+    """The application's place in its facility's queue among the applications this workspace holds."""
+    table = CareApplication.__table__
+    return session.scalar(select(position_sql(table)).where(table.c.id == application.id))
+
+
+def out_of_turn(place: int | None, application: Any) -> WorkflowError | None:
+    """An offer to an application that is not first in its queue needs its reason (the device asks
+    with ``place_in_queue``, the server over every device's applications with ``queue``)."""
+    if place is None or place <= 1 or str(getattr(application, "offer_reason", "") or "").strip():
+        return None
+    return WorkflowError("workflow.care_out_of_turn", "offer_reason", place=place)
+
+
+def may_stay_after_decline(application: Any, rules: CareWaitlist | None = None) -> bool:
+    """Whether declining the place now offered keeps the applicant on the list: every earlier offer
+    was declined, so this decline is the applicant's ``offers``-th, kept while within ``declines_kept``."""
+    return int(getattr(application, "offers", 0) or 0) <= _rules(rules).declines_kept

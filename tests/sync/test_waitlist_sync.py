@@ -1,0 +1,117 @@
+"""The care-place waiting list syncs like any other record (issue 12): an application assessed,
+queued, offered a place, declined once and queued again, typed on one device, reaches another device
+in the same community through a real server on loopback (SQLite and PostgreSQL) with the same place
+in its queue, and never a device outside it; the server holds it to the device's own rules (the
+workflow's order and guards, the declines the rules keep, no queue date before the application) and
+to the whole queue, which only it sees: a place offered out of turn needs its reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import select
+
+from caseapp.domain import CareApplication, Member
+from caseapp.services import listing, records
+
+from .conftest import COMMUNITY_B, GRID_A1, Device
+from .test_end_to_end import new_household
+from .test_server_validates import create_op, raw_push, set_op
+
+TODAY = dt.date.today()
+APPLIED = TODAY - dt.timedelta(days=40)
+
+
+def _queue(dev: Device) -> tuple[dict[str, Any], dict[str, Any]]:
+    home = new_household(dev, GRID_A1, head_name="李桂英")
+    with dev.ws.write() as s:
+        elder = s.scalars(select(Member).where(Member.household_id == home)).one()
+        first = records.create(s, CareApplication, {
+            "org_code": GRID_A1, "household_id": home, "member_id": elder.id, "facility_name": "越秀区老人院",
+            "applied_on": APPLIED, "priorities": "dibao", "capacity_level": "3", "assessed_on": APPLIED})
+        records.transition(s, first, "waiting")
+        records.transition(s, first, "offered", offered_place="3楼 302房")
+        records.transition(s, first, "waiting")  # declined once: back on the list, from today
+        second = records.create(s, CareApplication, {
+            "org_code": GRID_A1, "household_id": home, "member_id": elder.id, "facility_name": "越秀区老人院",
+            "applied_on": APPLIED + dt.timedelta(days=5), "capacity_level": "1",
+            "assessed_on": APPLIED + dt.timedelta(days=6)})
+        records.transition(s, second, "waiting")
+        return ({"id": first.id, "second": second.id, "household": home, "member": elder.id},
+                {k: v for k, v in first.values().items() if k not in ("updated_at", "created_at", "server_pos")})
+
+
+def _places(dev: Device) -> dict[str, int | None]:
+    with dev.ws.read() as s:
+        return {r.id: r["queue_position"] for r in listing.page(s, "care_waitlist", listing.ListFilter())}
+
+
+def test_the_waiting_list_syncs_within_scope_with_its_queue(device: Callable[[str], Device]) -> None:
+    one, two, other = device("worker1"), device("worker2"), device("worker3")
+    ids, mine = _queue(one)
+    report = one.sync()
+    assert report.push.rejected == 0 and report.push.applied > 0
+    two.sync()
+    other.sync()
+    with two.ws.read() as s:
+        theirs = s.get(CareApplication, ids["id"])
+        assert theirs is not None
+        got = {k: v for k, v in theirs.values().items() if k not in ("updated_at", "created_at", "server_pos")}
+    assert got == mine and (got["status"], got["offers"], got["queued_on"]) == ("waiting", 1, TODAY)
+    # 低保 ranks first though it now queues from today; the same queue on both devices
+    assert _places(one) == _places(two) and _places(two)[ids["id"]] == 1 and len(_places(two)) == 2
+    assert _places(other) == {}  # another community's device
+
+
+def test_the_server_refuses_what_the_device_refuses(device: Callable[[str], Device]) -> None:
+    one = device("worker1")
+    ids, _ = _queue(one)
+    one.sync()
+    (unassessed,) = raw_push(one, create_op("care_application", {
+        "org_code": GRID_A1, "household_id": ids["household"], "member_id": ids["member"],
+        "facility_name": "越秀区老人院", "applied_on": TODAY.isoformat(),
+        "assessed_on": (TODAY - dt.timedelta(days=3)).isoformat()}))
+    assert (unassessed.verdict, unassessed.reason) == ("rejected", "care.assessed_before_applied")
+    (jump,) = raw_push(one, set_op("care_application", ids["id"], "queued_on",
+                                   (APPLIED - dt.timedelta(days=100)).isoformat()))
+    assert (jump.verdict, jump.reason) == ("rejected", "care.queued_before_applied")
+    (skipped,) = raw_push(one, set_op("care_application", ids["id"], "status", "admitted"))
+    assert skipped.verdict == "rejected" and (skipped.reason or "").startswith("workflow."), skipped
+    # offered again: a second decline is beyond the rules' one, on the server as on the device
+    with one.ws.write() as s:
+        app = s.get(CareApplication, ids["id"])
+        assert app is not None
+        records.transition(s, app, "offered", offered_place="2楼 201房")
+    assert one.sync().push.rejected == 0
+    (again,) = raw_push(one, set_op("care_application", ids["id"], "status", "waiting"))
+    assert (again.verdict, again.reason) == ("rejected", "workflow.care_declines_used")
+
+
+def test_the_server_holds_offers_to_the_whole_queue_across_communities(device: Callable[[str], Device]) -> None:
+    one, other = device("worker1"), device("worker3")
+    ids, _ = _queue(one)
+    one.sync()
+    # another community's elder, 特困, applied to the same home: first in its queue, which only the
+    # server sees whole
+    home = new_household(other, COMMUNITY_B, head_name="周大爷")
+    with other.ws.write() as s:
+        elder = s.scalars(select(Member).where(Member.household_id == home)).one()
+        theirs = records.create(s, CareApplication, {
+            "org_code": COMMUNITY_B, "household_id": home, "member_id": elder.id, "facility_name": "越秀区老人院",
+            "applied_on": APPLIED, "priorities": "tekun", "capacity_level": "2", "assessed_on": APPLIED})
+        records.transition(s, theirs, "waiting")
+    assert other.sync().push.rejected == 0
+    assert _places(one)[ids["id"]] == 1  # first among what this device holds
+    with one.ws.write() as s:
+        app = s.get(CareApplication, ids["id"])
+        assert app is not None
+        records.transition(s, app, "offered", offered_place="3楼 303房")  # the device knows no better
+    report = one.sync()
+    assert report.push.rejected == 1 and "workflow.care_out_of_turn" in report.push.reasons, report.push
+    # with its reason, the offer out of turn is taken
+    (reason,) = raw_push(one, set_op("care_application", ids["id"], "offer_reason", "该床位位于认知症照护专区"))
+    assert reason.verdict == "applied", reason
+    (offer,) = raw_push(one, set_op("care_application", ids["id"], "status", "offered"))
+    assert offer.verdict == "applied", offer
