@@ -21,7 +21,7 @@ from typing import Any, Literal
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from caseapp.domain import AssistanceCase, Record
+from caseapp.domain import Record
 from caseapp.domain.households import HEAD
 from caseapp.errors import ValidationError, ValidationErrors
 from caseapp.messages import message
@@ -75,7 +75,8 @@ class Check:
     org_column: str
     household_column: str
     #: the query lists candidates only: a finding stands where caseapp.services.assessment says the
-    #: case's typed amount differs from the computed one (the standards are not in the database)
+    #: case's typed amount differs from the computed one (the standards are not in the database; the
+    #: candidates are assessed together, ``assessment.assess_stored``)
     assessed: bool = False
 
 
@@ -198,18 +199,20 @@ def _findings(session: Session, check: Check, scope: str, today: dt.date, househ
     # org codes are digits: nothing in a scope is a LIKE wildcard
     params = {"scope": scope + "%", "today": today.isoformat(),
               "elder_born": _elder_born(today), "household": household_id}
-    rows = session.execute(text(check.sql.format(filter=condition) + " ORDER BY 2, 1"), params).mappings()
+    picked = check.sql.format(filter=condition)
+    rows = session.execute(text(picked + " ORDER BY 2, 1"), params).mappings()
+    # the candidates' assessments, their cases, members and income items fetched in three queries
+    assessed = assessment.assess_stored(session, picked, params, today) if check.assessed else {}
     found = []
     for row in rows:
         values = dict(row)
         record_id, home, label = values.pop("record_id"), values.pop("household_id"), values.pop("record_text")
         if check.assessed:
-            case = session.get(AssistanceCase, str(record_id))
-            result = None if case is None else assessment.assess_case(session, case, today)
-            if case is None or not assessment.needs_reason(case.values(), result):
+            verdict = assessed.get(str(record_id))
+            if verdict is None or not verdict.needs_reason:
                 continue
-            assert result is not None
-            values = {"amount": str(assessment.money(values.get("amount"))), "computed": str(result.computed)}
+            assert verdict.result is not None
+            values = {"amount": str(assessment.money(values.get("amount"))), "computed": str(verdict.result.computed)}
         found.append(Finding(check.code, check.entity, str(record_id), str(home), str(label or ""), values))
     return found
 
