@@ -9,6 +9,7 @@ from typing import Any
 
 from caseapp.domain.households import HEAD
 from caseapp.services import access, forms
+from ui.forms import amount_panel
 from ui.forms.dialog import RecordDialog
 from ui.forms.print_dialog import PrintDialog, form_job, open_print
 from ui.forms.quick_visit import QuickVisitDialog
@@ -326,12 +327,23 @@ class HouseholdView(QWidget):
                                           for m in self.bundle.rows("member")):
             # The first person registered is usually the head: 户主, under the name the household has.
             values.update(relationship=HEAD, name=household["head_name"])
-        return self._open(RecordDialog(self.session, entity, fixed=fixed, values=values, members=self._members(),
-                                       owner=owner, parent=self))
+        dialog = RecordDialog(self.session, entity, fixed=fixed, values=values, members=self._members(),
+                              owner=owner, parent=self)
+        if entity == "assistance_case":
+            self._computed_amount(dialog, {"org_code": household["org_code"], "status": "applied"})
+        return self._open(dialog)
 
     def _edit(self, entity: str, row: Row) -> RecordDialog:
-        return self._open(RecordDialog(self.session, entity, record_id=row["id"], values=row,
-                                       members=self._members(), parent=self))
+        dialog = RecordDialog(self.session, entity, record_id=row["id"], values=row, members=self._members(),
+                              parent=self)
+        if entity == "assistance_case" and self.bundle:
+            self._computed_amount(dialog, {"org_code": self.bundle.household["org_code"], **row})
+        return self._open(dialog)
+
+    def _computed_amount(self, dialog: RecordDialog, case: Row) -> None:
+        """核算金额 beside the typed amount, from the members and income items this view shows."""
+        if self.bundle:
+            amount_panel.attach(dialog.form, case, self.bundle.rows("member"), self.bundle.rows("income_item"))
 
     def _edit_household(self) -> RecordDialog | None:
         if not self.bundle:

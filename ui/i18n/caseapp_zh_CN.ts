@@ -2,6 +2,45 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AmountPanel</name>
+    <message>
+        <source>Computed amount</source>
+        <translation>核算金额</translation>
+    </message>
+    <message>
+        <source>Not assessed monthly: no standard applies to this category on this date.</source>
+        <translation>不按月核算：该类别在此日期没有适用的标准。</translation>
+    </message>
+    <message>
+        <source>¥%1</source>
+        <translation>¥%1</translation>
+    </message>
+    <message>
+        <source>Per-person income: %1 (%2 a month ÷ %3 covered)</source>
+        <translation>人均收入：%1（月收入 %2 ÷ 保障人数 %3）</translation>
+    </message>
+    <message>
+        <source>Standard in force: %1 (from %2)</source>
+        <translation>执行标准：%1（%2 起）</translation>
+    </message>
+    <message>
+        <source>Top-up: %1</source>
+        <translation>补差：%1</translation>
+    </message>
+    <message>
+        <source>Supplement for %1: %2 (%3% of the standard)</source>
+        <translation>分类施保（%1）：%2（标准的 %3%）</translation>
+    </message>
+    <message>
+        <source>Computed amount: %1</source>
+        <translation>核算金额：%1</translation>
+    </message>
+    <message>
+        <source>The typed amount differs by %1: give the reason below.</source>
+        <translation>填写金额与核算金额相差 %1，请在下方填写理由。</translation>
+    </message>
+</context>
+<context>
     <name>AppWindow</name>
     <message>
         <source>CaseApp</source>

@@ -1,0 +1,89 @@
+"""The computed amount (核算金额) on the assistance-case form: beside the typed amount, worked out by
+caseapp.services.assessment from the household's members and income items, refreshed as the form
+changes, read-only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from caseapp.domain import AssistanceCase, Household, IncomeItem, Member
+from caseapp.services import assessment, records
+from tests.ui.conftest import ORG, type_text
+from ui.forms.amount_panel import AmountPanel
+from ui.qt import QLineEdit
+from ui.window import AppWindow
+
+
+def test_the_case_form_shows_the_computed_amount_and_follows_the_typed_fields(qtbot, window: AppWindow) -> None:
+    ws = window.session.ws
+    assert ws is not None
+    with ws.write() as db:
+        home = records.create(db, Household, {"org_code": ORG, "head_name": "陈伯", "address": "小北路 9 号"})
+        elder = records.create(db, Member, {"org_code": ORG, "household_id": home.id, "name": "陈伯",
+                                            "relationship": "02", "birth_date": dt.date(1950, 3, 1)})
+        records.create(db, Member, {"org_code": ORG, "household_id": home.id, "name": "陈明",
+                                    "relationship": "20", "birth_date": dt.date(1985, 3, 1)})
+        records.create(db, IncomeItem, {"org_code": ORG, "member_id": elder.id, "income_type": "pension",
+                                        "monthly_amount": Decimal("600")})
+        records.create(db, AssistanceCase, {"org_code": ORG, "household_id": home.id, "category": "dibao",
+                                            "people_covered": 2})
+    window.main_screen.open_household(home.id)
+    view = window.main_screen.households.view
+    qtbot.waitUntil(lambda: view.bundle is not None and bool(view.cases.model.rows), timeout=5_000)
+    view.cases.table.selectRow(0)
+    view.cases.edit.click()
+    dialog = view.open_dialogs()[-1]
+    panel = dialog.form.findChild(AmountPanel, "computed_amount")
+    assert isinstance(panel, AmountPanel) and panel.isVisibleTo(dialog)
+    assert panel.findChildren(QLineEdit) == []  # a figure to read, not a field
+
+    def expected(covered: int) -> assessment.Assessment:
+        bundle = view.bundle
+        assert bundle is not None
+        row = {**bundle.rows("assistance_case")[0], "people_covered": covered}
+        result = assessment.assess_values(row, bundle.rows("member"), bundle.rows("income_item"), dt.date.today())
+        assert result is not None
+        return result
+
+    two = expected(2)
+    assert panel.result is not None and panel.result.computed == two.computed
+    assert f"{two.per_person_income:.2f}" == "300.00"
+    assert f"¥{two.computed:.2f}" in panel.text() and f"¥{two.standard.amount:.2f}" in panel.text()
+    assert "陈伯" in panel.text()  # the elder's 分类施保 supplement, by name
+    # one person covered: per-person income 600, another top-up, the supplement still the elder's
+    covered = dialog.form.editor("people_covered").widget
+    covered.clear()
+    type_text(covered, "1")
+    one = expected(1)
+    assert one.computed != two.computed
+    assert panel.result is not None and panel.result.computed == one.computed
+    assert f"¥{one.computed:.2f}" in panel.text()
+    # a typed amount that differs is said to, with the difference
+    amount = dialog.form.editor("monthly_amount").widget
+    amount.clear()
+    type_text(amount, f"{one.computed + 50:.2f}")
+    assert "+50.00" in panel.text()
+    dialog.reject()
+
+
+def test_a_new_one_off_category_says_it_is_not_assessed_monthly(qtbot, window: AppWindow) -> None:
+    ws = window.session.ws
+    assert ws is not None
+    with ws.write() as db:
+        home = records.create(db, Household, {"org_code": ORG, "head_name": "李梅", "address": "小北路 10 号"})
+        records.create(db, Member, {"org_code": ORG, "household_id": home.id, "name": "李梅", "relationship": "02"})
+    window.main_screen.open_household(home.id)
+    view = window.main_screen.households.view
+    qtbot.waitUntil(lambda: view.bundle is not None and bool(view.members.model.rows), timeout=5_000)
+    view.cases.add.click()
+    dialog = view.open_dialogs()[-1]
+    panel = dialog.form.findChild(AmountPanel, "computed_amount")
+    assert isinstance(panel, AmountPanel)
+    dialog.form.editor("category").set("medical")
+    panel.refresh()
+    assert panel.result is None and "Not assessed monthly" in panel.text()
+    dialog.form.editor("category").set("dibao")
+    panel.refresh()
+    assert panel.result is not None
+    dialog.reject()
