@@ -223,7 +223,7 @@ def assess_case(session: Session, case: AssistanceCase, today: dt.date | None = 
 _CASES = """
     WITH picked AS ({picked})
     SELECT c.id, c.household_id, c.category, c.status, c.applied_on, c.approved_on, c.people_covered,
-           c.monthly_amount, c.amount_reason, c.rural, c.archived,
+           c.monthly_amount, c.amount_reason, c.rural, c.archived, h.head_name,
            COALESCE(NULLIF(c.org_code, ''), h.org_code, '') AS org_code
     FROM assistance_cases c JOIN households h ON h.id = c.household_id
     WHERE c.id IN (SELECT record_id FROM picked)

@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
+
+import openpyxl
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from caseapp.domain import AssistanceCase, Household, IncomeItem, Member
-from caseapp.services import assessment, quality
+from caseapp.refdata import parse_standards
+from caseapp.services import assessment, quality, reassessment
 from caseapp.store.workspace import Workspace
 from tests.core.helpers import ORG
 
@@ -84,3 +88,74 @@ def test_the_set_based_assessment_gives_assess_values_verdict(ws: Workspace, mem
             expected = assessment.needs_reason(row.values(), one) and row.status not in quality.CLOSED
             assert (case_id in flagged) == expected
             assert batch[case_id].needs_reason == assessment.needs_reason(row.values(), one)
+
+
+# --- the re-assessment list ----------------------------------------------------------------------
+
+NEW_YEAR = dt.date(2026, 7, 1)
+TABLE = parse_standards({
+    "jurisdiction": "440100", "source": "test",
+    "standards": [
+        {"kind": "dibao", "effective_from": "2020-01-01", "amount": "1000", "source": "t", "verified": True},
+        {"kind": "dibao", "effective_from": NEW_YEAR.isoformat(), "amount": "1100", "source": "t", "verified": True},
+    ],
+    "supplements": [
+        {"category": "dibao", "group": "elderly", "min_age": 60, "percent": "10", "effective_from": "2020-01-01",
+         "source": "t", "verified": True},
+    ],
+    "categories": {"dibao": "dibao"},
+})
+
+
+def _paid(ws: Workspace, head: str, amount: str, *, status: str = "active", org: str = ORG, born: dt.date
+          = dt.date(1980, 1, 1), income: str = "0") -> str:
+    with ws.write() as s:
+        home = Household(org_code=org, address="小北路1号", head_name=head)
+        s.add(home)
+        s.flush()
+        person = Member(org_code=org, household_id=home.id, name=head, relationship="02", birth_date=born)
+        s.add(person)
+        s.flush()
+        s.add(IncomeItem(org_code=org, member_id=person.id, income_type="wage", monthly_amount=Decimal(income)))
+        case = AssistanceCase(org_code=org, household_id=home.id, category="dibao", status=status, people_covered=1,
+                              monthly_amount=Decimal(amount))
+        s.add(case)
+        s.flush()
+        return case.id
+
+
+def test_a_new_standard_lists_the_cases_whose_amount_it_changes(ws: Workspace, tmp_path: Path) -> None:
+    old = _paid(ws, "张一", "1000.00")  # the old standard's amount: to be raised by 100
+    elder = _paid(ws, "李二", "1100.00", born=dt.date(1950, 1, 1))  # 1000 + 10 %; now 1100 + 110
+    _paid(ws, "王三", "1100.00")  # already at the new amount
+    _paid(ws, "赵四", "1000.00", status="stopped")  # not paid
+    _paid(ws, "钱五", "1000.00", org="440105001001")  # outside the reach
+    partial = _paid(ws, "孙六", "700.00", income="300")  # 1000 − 300 before, 1100 − 300 after
+    with ws.read() as s:
+        rows = reassessment.listed(s, NEW_YEAR, [ORG[:9]], TODAY, TABLE)
+        assert {r.case_id: (r.amount, r.before, r.after, r.difference) for r in rows} == {
+            old: (Decimal("1000.00"), Decimal("1000.00"), Decimal("1100.00"), Decimal("100.00")),
+            elder: (Decimal("1100.00"), Decimal("1100.00"), Decimal("1210.00"), Decimal("110.00")),
+            partial: (Decimal("700.00"), Decimal("700.00"), Decimal("800.00"), Decimal("100.00")),
+        }
+        assert {r.head_name for r in rows} == {"张一", "李二", "孙六"}
+        assert len(reassessment.listed(s, NEW_YEAR, None, TODAY, TABLE)) == 4
+        assert reassessment.listed(s, NEW_YEAR, [], TODAY, TABLE) == []
+        # the day the old standard was set, nothing differs but the case paid the new amount early
+        assert len(reassessment.listed(s, dt.date(2020, 1, 1), [ORG[:9]], TODAY, TABLE)) == 1
+    assert reassessment.change_dates(TABLE) == (NEW_YEAR, dt.date(2020, 1, 1))
+    assert reassessment.current_change(dt.date(2026, 6, 1), TABLE) == NEW_YEAR
+    assert reassessment.current_change(dt.date(2026, 8, 1), TABLE) == NEW_YEAR
+
+    with ws.read() as s:
+        book = reassessment.ledger(s, NEW_YEAR, [ORG[:9]], compiled_by="tester", today=TODAY, table=TABLE)
+    from caseapp.services import xlsx
+    path = tmp_path / "list.xlsx"
+    path.write_bytes(xlsx.workbook_bytes(book))
+    sheet = openpyxl.load_workbook(path).active
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    header = next(i for i, row in enumerate(values) if row[0] == "序号")
+    body = [row for row in values[header + 1:] if isinstance(row[0], int)]
+    assert sorted(row[1] for row in body) == ["孙六", "张一", "李二"]
+    adjust = book.columns.index(next(c for c in book.columns if c.title == "应调整（元）"))
+    assert sum(Decimal(str(row[adjust])) for row in body) == Decimal("310")

@@ -87,3 +87,58 @@ def test_a_new_one_off_category_says_it_is_not_assessed_monthly(qtbot, window: A
     panel.refresh()
     assert panel.result is not None
     dialog.reject()
+
+
+def test_the_reassessment_tab_lists_the_cases_a_new_standard_changes_and_exports_them(
+        qtbot, window: AppWindow, tmp_path) -> None:
+    import openpyxl
+    from sqlalchemy import update
+
+    from caseapp.refdata import install_standards, parse_standards
+    from caseapp.refdata._standards import default_raw
+
+    coming = dt.date.today() + dt.timedelta(days=30)
+    raw = default_raw()
+    raised = [{"kind": "dibao", "effective_from": coming.isoformat(), "amount": "1500", "source": "test",
+               "verified": False}]
+    install_standards(parse_standards({**raw, "standards": [*raw["standards"], *raised]}))
+    try:
+        ws = window.session.ws
+        assert ws is not None
+        with ws.write() as db:
+            home = records.create(db, Household, {"org_code": ORG, "head_name": "周红", "address": "小北路 11 号"})
+            person = records.create(db, Member, {"org_code": ORG, "household_id": home.id, "name": "周红",
+                                                 "relationship": "02", "birth_date": dt.date(1980, 1, 1)})
+            case = records.create(db, AssistanceCase, {"org_code": ORG, "household_id": home.id,
+                                                       "category": "dibao", "people_covered": 1})
+            now = assessment.assess_case(db, case)
+            assert now is not None
+            db.execute(update(AssistanceCase).where(AssistanceCase.id == case.id)
+                       .values(status="active", monthly_amount=str(now.computed)))
+            assert person.id
+        main = window.main_screen
+        page = main.quality
+        main.go(page)
+        page.tabs.setCurrentWidget(page.reassess)
+        panel = page.reassess
+        qtbot.waitUntil(lambda: panel.model.ready and len(panel.model.rows) == 1, timeout=10_000)
+        assert panel.chosen() == coming
+        row = panel.model.rows[0]
+        assert (row.head_name, row.amount, row.after) == ("周红", now.computed, Decimal("1500.00"))
+        assert panel.model.data(panel.model.index(0, panel.model.CHANGE)) == f"{Decimal('1500.00') - now.computed:+.2f}"
+        assert "1" in panel.summary.text()
+
+        dialog = panel.export()
+        assert dialog is not None
+        dialog.secret.plain.setChecked(True)
+        target = tmp_path / "reassess.xlsx"
+        with qtbot.waitSignal(dialog.exported, timeout=10_000):
+            dialog.save_to(target)
+        cells = [c.value for row_ in openpyxl.load_workbook(target).active.iter_rows() for c in row_]
+        assert "周红" in cells
+
+        panel.table.selectRow(0)
+        panel.table.opened.emit(0)
+        qtbot.waitUntil(lambda: main.households.view.household_id == home.id, timeout=5_000)
+    finally:
+        install_standards(None)

@@ -1240,6 +1240,14 @@
 <context>
     <name>QualityPage</name>
     <message>
+        <source>Checks</source>
+        <translation>检查结果</translation>
+    </message>
+    <message>
+        <source>Re-assessment after a new standard</source>
+        <translation>调标重新核定</translation>
+    </message>
+    <message>
         <source>Data quality</source>
         <translation>数据质量</translation>
     </message>
@@ -1311,6 +1319,75 @@
     <message>
         <source>Visit: %1</source>
         <translation>探访：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ReassessmentExportDialog</name>
+    <message>
+        <source>No password</source>
+        <translation>不设密码</translation>
+    </message>
+    <message>
+        <source>Export the re-assessment list to Excel</source>
+        <translation>导出重新核定名单到 Excel</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n case(s)</source>
+        <translation><numerusform>共 %n 户</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>ReassessmentModel</name>
+    <message>
+        <source>Household head</source>
+        <translation>户主</translation>
+    </message>
+    <message>
+        <source>Amount paid</source>
+        <translation>现发金额</translation>
+    </message>
+    <message>
+        <source>Computed before</source>
+        <translation>原标准核算金额</translation>
+    </message>
+    <message>
+        <source>Computed under the new standard</source>
+        <translation>新标准核算金额</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>应调整</translation>
+    </message>
+</context>
+<context>
+    <name>ReassessmentPanel</name>
+    <message>
+        <source>Export to Excel…</source>
+        <translation>导出到 Excel…</translation>
+    </message>
+    <message>
+        <source>New standard in force from:</source>
+        <translation>新标准执行日期：</translation>
+    </message>
+    <message>
+        <source> (to come)</source>
+        <translation>（尚未执行）</translation>
+    </message>
+    <message>
+        <source>Assessing the cases in payment…</source>
+        <translation>正在核算在保案件…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n case(s) paid an amount other than the one computed under this standard</source>
+        <translation><numerusform>%n 户现发金额与该标准下的核算金额不一致，需重新核定</numerusform></translation>
+    </message>
+    <message>
+        <source>Every case in payment is paid the amount computed under this standard.</source>
+        <translation>所有在保案件的金额均与该标准下的核算金额一致。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Saved: %1 (%n row(s))</source>
+        <translation><numerusform>已保存：%1（%n 行）</numerusform></translation>
     </message>
 </context>
 <context>
