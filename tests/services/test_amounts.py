@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
