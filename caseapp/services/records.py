@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from caseapp import refdata
 from caseapp.domain import (
     AssistanceCase,
     CaseReview,
@@ -76,6 +77,8 @@ def create(session: Session, cls: type[R], fields: Mapping[str, Any]) -> R:
         record.status = "draft"
     if cls.entity == "disaster_report":
         _check_disaster_series(session, data)
+    if cls.entity == "case_payment":
+        _check_one_off(session, data)
     if isinstance(record, EmergencyCall) and not record.device_no:
         elder = session.get(ElderProfile, record.elder_id)  # the device that called is the elder's own
         record.device_no = (elder.pingantong_device or "") if elder is not None else ""
@@ -273,6 +276,14 @@ def _place_with_parent(session: Session, cls: type[Record], data: dict[str, Any]
     parent = session.get(parent_cls, ref[1]) if parent_cls is not None and ref is not None else None
     if parent is not None:
         data["org_code"] = parent.org_code
+
+
+def _check_one_off(session: Session, data: Mapping[str, Any]) -> None:
+    """A payment record belongs to a one-off case (临时救助, 医疗救助): a monthly allowance is the
+    case's monthly amount, not a payment a month."""
+    case = session.get(AssistanceCase, data.get("case_id"))
+    if case is not None and not refdata.rules().is_one_off(case.category):
+        raise ValidationErrors([ValidationError("payment.not_one_off", "case_id")])
 
 
 def _check_disaster_series(session: Session, data: Mapping[str, Any]) -> None:

@@ -105,6 +105,7 @@ def load_bundle(db: DbSession, household_id: str, role: str | None = None) -> Bu
     for visit in grouped["veteran_visit"]:
         visit["veteran_name"] = veterans.get(visit["veteran_id"], "")
     grouped["veteran_visit"].sort(key=lambda v: v["visited_at"], reverse=True)
+    grouped["case_payment"].sort(key=lambda p: (p["paid_on"], p["id"]), reverse=True)
     for kind in ("appraisal", "public_notice"):
         grouped[kind].sort(key=lambda r: (r["held_on" if kind == "appraisal" else "started_on"], r["id"]),
                            reverse=True)

@@ -1,4 +1,4 @@
-"""One household: overview, members and their income, assistance cases with their reviews, steps,
+"""One household: overview, members and their income, assistance cases with their one-off payments, reviews, steps,
 democratic appraisals and public notices, investigations and verifications, elders with their visits and 平安通 calls,
 children in hardship and their visits, preferential care (优抚) and its visits, grid records,
 referrals and social work, and the history of changes."""
@@ -25,7 +25,8 @@ from ui.widgets.records_tab import RecordsTab
 from ui.widgets.text import heading
 
 # Record types shown here: a change to any of them reloads the open household.
-WATCHED = frozenset({"household", "member", "member_event", "income_item", "assistance_case", "case_review",
+WATCHED = frozenset({"household", "member", "member_event", "income_item", "assistance_case", "case_payment",
+                     "case_review",
                      "case_step", "investigation",
                      "verification", "elder_profile", "care_visit", "grid_event", "grid_event_update",
                      "social_work_case", "case_note", "referral", "attachment", "appraisal", "public_notice",
@@ -77,6 +78,8 @@ class HouseholdView(QWidget):
         self.incomes = tab("income_item", ["income_type", "monthly_amount", "people", "note"], self.tr("Add i&ncome"))
         self.cases = tab("assistance_case", ["category", "status", "monthly_amount", "people_covered",
                                              "next_review_date"], self.tr("New assistance &case"))
+        self.payments = tab("case_payment", ["paid_on", "amount", "kind", "reason", "approved_by"],
+                            self.tr("Record a payment"))
         self.reviews = tab("case_review", ["reviewed_on", "outcome", "old_amount", "new_amount", "reason"])
         self.steps = tab("case_step", ["taken_at", "action", "author", "handler_role", "opinion"])
         self.appraisals = tab("appraisal", ["held_on", "place", "panel_size", "present", "result"],
@@ -122,7 +125,8 @@ class HouseholdView(QWidget):
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.overview, self.tr("O&verview"))
         self.tabs.addTab(self._stack(self.members, self.incomes), self.tr("Mem&bers"))
-        self.tabs.addTab(self._stack(self.cases, self.steps, self.reviews, self.appraisals, self.notices),
+        self.tabs.addTab(self._stack(self.cases, self.payments, self.steps, self.reviews, self.appraisals,
+                                     self.notices),
                          self.tr("&Assistance"))
         self.tabs.addTab(self._stack(self.investigations, self.verifications), self.tr("Inve&stigations"))
         self.tabs.addTab(self._stack(self.elders, self.visits, self.calls), self.tr("E&lders and visits"))
@@ -142,6 +146,7 @@ class HouseholdView(QWidget):
         # Child lists follow the selected parent: a member's income, a case's reviews and notes.
         self.members.selected.connect(lambda row: self._children(self.incomes, "member_id", row))
         self.members.selected.connect(lambda _row: self._enable_member_actions())
+        self.cases.selected.connect(lambda row: self._children(self.payments, "case_id", row))
         self.cases.selected.connect(lambda row: self._children(self.reviews, "case_id", row))
         self.cases.selected.connect(lambda row: self._children(self.steps, "case_id", row))
         self.cases.selected.connect(lambda row: self._children(self.appraisals, "case_id", row))
@@ -216,7 +221,8 @@ class HouseholdView(QWidget):
         return page
 
     def _all_tabs(self) -> list[RecordsTab]:
-        return [self.members, self.incomes, self.past_members, self.member_events, self.cases, self.reviews,
+        return [self.members, self.incomes, self.past_members, self.member_events, self.cases, self.payments,
+                self.reviews,
                 self.steps, self.investigations,
                 self.verifications,
                 self.elders, self.visits, self.appraisals, self.notices, self.child_files, self.child_visits,
@@ -310,6 +316,7 @@ class HouseholdView(QWidget):
         values: dict[str, Any] = {}
         parents = {"income_item": (self.incomes, "member_id", "member"),
                    "case_note": (self.notes, "case_id", "social_work_case"),
+                   "case_payment": (self.payments, "case_id", "assistance_case"),
                    "appraisal": (self.appraisals, "case_id", "assistance_case"),
                    "public_notice": (self.notices, "case_id", "assistance_case"),
                    "child_visit": (self.child_visits, "child_id", "child_profile"),
