@@ -14,7 +14,6 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from caseapp import refdata
 from caseapp.domain import (
     AssistanceCase,
     CaseReview,
@@ -33,7 +32,7 @@ from caseapp.domain import (
 from caseapp.domain.base import ENTITIES, META_FIELDS
 from caseapp.domain.codec import entity_class
 from caseapp.errors import NotFoundError, ValidationError, ValidationErrors, WorkflowError
-from caseapp.services import evidence, notices, quality, referrals, schedule
+from caseapp.services import evidence, notices, payments, quality, referrals, schedule
 from caseapp.services.validate import clean
 from caseapp.services.workflows import machine_for, state_fixed
 
@@ -282,8 +281,9 @@ def _check_one_off(session: Session, data: Mapping[str, Any]) -> None:
     """A payment record belongs to a one-off case (临时救助, 医疗救助): a monthly allowance is the
     case's monthly amount, not a payment a month."""
     case = session.get(AssistanceCase, data.get("case_id"))
-    if case is not None and not refdata.rules().is_one_off(case.category):
-        raise ValidationErrors([ValidationError("payment.not_one_off", "case_id")])
+    refused = payments.refusal(case.category) if case is not None else None
+    if refused is not None:
+        raise ValidationErrors([ValidationError(refused, "case_id")])
 
 
 def _check_disaster_series(session: Session, data: Mapping[str, Any]) -> None:
