@@ -142,3 +142,39 @@ def test_the_reassessment_tab_lists_the_cases_a_new_standard_changes_and_exports
         qtbot.waitUntil(lambda: main.households.view.household_id == home.id, timeout=5_000)
     finally:
         install_standards(None)
+
+
+def test_a_one_off_payment_is_recorded_and_listed_under_its_case(qtbot, window: AppWindow) -> None:
+    from caseapp.services import display
+    from ui.forms.specs import ORDER
+
+    ws = window.session.ws
+    assert ws is not None
+    with ws.write() as db:
+        home = records.create(db, Household, {"org_code": ORG, "head_name": "黄勇", "address": "小北路 12 号"})
+        records.create(db, Member, {"org_code": ORG, "household_id": home.id, "name": "黄勇", "relationship": "02"})
+        records.create(db, AssistanceCase, {"org_code": ORG, "household_id": home.id, "category": "medical",
+                                            "people_covered": 1})
+    window.main_screen.open_household(home.id)
+    view = window.main_screen.households.view
+    qtbot.waitUntil(lambda: view.bundle is not None and bool(view.cases.model.rows), timeout=5_000)
+    assert not view.payments.add.isEnabled()  # no case chosen yet
+    view.cases.table.selectRow(0)
+    view.payments.add.click()
+    dialog = view.open_dialogs()[-1]
+    assert list(dialog.form.editors) == ORDER["case_payment"]
+    assert display.field_name("case_payment", "paid_on", "en") == "Date paid"
+    for name, value in {"paid_on": dt.date.today().isoformat(), "amount": "0", "kind": "inpatient",
+                        "reason": "住院治疗自付部分", "approved_by": "街道社会救助服务中心 李敏"}.items():
+        dialog.form.editor(name).set(value)
+    dialog.save.click()
+    qtbot.waitUntil(lambda: dialog.form.errors["amount"].isVisibleTo(dialog), timeout=5_000)
+    assert "more than zero" in dialog.form.errors["amount"].text()
+    dialog.form.editor("amount").set("3200.50")
+    dialog.save.click()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5_000)
+    view.cases.table.selectRow(0)
+    qtbot.waitUntil(lambda: len(view.payments.model.rows) == 1, timeout=5_000)
+    row = view.payments.model.rows[0]
+    assert (str(row["amount"]), row["approved_by"]) == ("3200.50", "街道社会救助服务中心 李敏")
+    assert not view.payments.edit.isVisible()  # a payment made is a fact: never edited

@@ -574,6 +574,10 @@
         <translation>新建救助个案(&amp;C)</translation>
     </message>
     <message>
+        <source>Record a payment</source>
+        <translation>登记发放</translation>
+    </message>
+    <message>
         <source>Record an appraisal</source>
         <translation>登记民主评议</translation>
     </message>
@@ -1333,7 +1337,9 @@
     </message>
     <message numerus="yes">
         <source>%n case(s)</source>
-        <translation><numerusform>共 %n 户</numerusform></translation>
+        <translation>
+            <numerusform>共 %n 户</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1379,7 +1385,9 @@
     </message>
     <message numerus="yes">
         <source>%n case(s) paid an amount other than the one computed under this standard</source>
-        <translation><numerusform>%n 户现发金额与该标准下的核算金额不一致，需重新核定</numerusform></translation>
+        <translation>
+            <numerusform>%n 户现发金额与该标准下的核算金额不一致，需重新核定</numerusform>
+        </translation>
     </message>
     <message>
         <source>Every case in payment is paid the amount computed under this standard.</source>
@@ -1387,7 +1395,9 @@
     </message>
     <message numerus="yes">
         <source>Saved: %1 (%n row(s))</source>
-        <translation><numerusform>已保存：%1（%n 行）</numerusform></translation>
+        <translation>
+            <numerusform>已保存：%1（%n 行）</numerusform>
+        </translation>
     </message>
 </context>
 <context>
