@@ -16,7 +16,7 @@ from sqlalchemy import select, text
 
 from caseapp.crypto.keyfile import TEST_KDF
 from caseapp.domain import AssistanceCase
-from caseapp.services import assessment, demo, quality
+from caseapp.services import assessment, demo, quality, reassessment
 from caseapp.store.workspace import Workspace
 
 PASSPHRASE = "bench-passphrase-quality"
@@ -44,6 +44,12 @@ def run(ws: Workspace) -> None:
             flagged += assessment.needs_reason(case.values(), assessment.assess_case(s, case, today))
         print(f"{'amount, per case (former)':28} {flagged:6} findings  {(time.perf_counter() - started) * 1000:8.1f} ms"
               f"  ({len(rows)} candidates)")
+        on = reassessment.current_change(today)
+        if on is not None:
+            started = time.perf_counter()
+            listed = reassessment.listed(s, on, None, today)
+            spent = (time.perf_counter() - started) * 1000
+            print(f"{'re-assessment list':28} {len(listed):6} cases     {spent:8.1f} ms  (standard from {on})")
         case = s.scalars(select(AssistanceCase).limit(1)).one()
         started = time.perf_counter()
         quality.for_record(s, case, today)
