@@ -199,10 +199,10 @@ def _findings(session: Session, check: Check, scope: str, today: dt.date, househ
     # org codes are digits: nothing in a scope is a LIKE wildcard
     params = {"scope": scope + "%", "today": today.isoformat(),
               "elder_born": _elder_born(today), "household": household_id}
-    picked = check.sql.format(filter=condition)
-    rows = session.execute(text(picked + " ORDER BY 2, 1"), params).mappings()
-    # the candidates' assessments, their cases, members and income items fetched in three queries
-    assessed = assessment.assess_stored(session, picked, params, today) if check.assessed else {}
+    rows = session.execute(text(check.sql.format(filter=condition) + " ORDER BY 2, 1"), params).mappings().all()
+    # the candidates assessed together: their cases, members and income items read in a few queries
+    assessed = assessment.assess_stored(session, [str(r["record_id"]) for r in rows], today) \
+        if check.assessed else {}
     found = []
     for row in rows:
         values = dict(row)

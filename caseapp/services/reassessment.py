@@ -3,9 +3,10 @@ effective from a date), the cases in payment whose stored monthly amount is not 
 under the new standard, with the amount computed under the standard before it for comparison.
 
 The candidates (cases in payment, of a category assessed monthly, in the user's reach) are picked in
-SQL; their households' members and income items are read in three queries and each case is judged by
-``assessment.assess_values`` (``assessment.assess_stored``), the one statement of the rule: 50,000
-households are not a Python loop of queries. The list writes out as a ledger workbook like the others.
+SQL; they, their households' members and income items are read in a few queries (``assessment.fetch``)
+and each case is judged by ``assessment.assess_values``, the one statement of the rule, under the
+new standard and the one before: 50,000 households are not a Python loop of queries. The list writes
+out as a ledger workbook like the others.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from caseapp.domain import AssistanceCase
@@ -85,12 +87,13 @@ def listed(session: Session, on: dt.date, reach: Sequence[str] | None, today: dt
     if not prefixes:
         return []
     picked, params = _picked(table, prefixes)
-    after = assessment.assess_stored(session, picked, params, today, table, on)
+    stored = assessment.fetch(session, [str(r) for r in session.execute(text(picked), params).scalars()])
+    after = stored.assess(today, table, on)
     changed = {cid: a for cid, a in after.items()
                if a.result is not None and a.result.differs(assessment.money(a.case.get("monthly_amount")))}
     if not changed:
         return []
-    before = assessment.assess_stored(session, picked, params, today, table, on - dt.timedelta(days=1))
+    before = stored.assess(today, table, on - dt.timedelta(days=1))
     out = []
     for cid, now in changed.items():
         assert now.result is not None

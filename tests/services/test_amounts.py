@@ -67,8 +67,7 @@ def test_the_set_based_assessment_gives_assess_values_verdict(ws: Workspace, mem
                                                                cases: list[dict[str, Any]]) -> None:
     home, ids = _store(ws, members, cases)
     with ws.read() as s:
-        picked = "SELECT c.id AS record_id, c.household_id FROM assistance_cases c WHERE c.household_id = :home"
-        batch = assessment.assess_stored(s, picked, {"home": home}, TODAY)
+        batch = assessment.assess_stored(s, ids, TODAY)
         check = quality.BY_CODE["amount_without_reason"]
         flagged = {f.record_id for f in quality.run(s, "", TODAY, checks=[check]) if f.household_id == home}
         stored_members = [m.values() for m in s.query(Member).filter(Member.household_id == home)]
