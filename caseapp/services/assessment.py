@@ -14,6 +14,7 @@ amount that differs from the computed one needs a reason (``amount_reason``).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -226,22 +227,19 @@ _CASES = """
            c.monthly_amount, c.amount_reason, c.rural, c.archived, h.head_name,
            COALESCE(NULLIF(c.org_code, ''), h.org_code, '') AS org_code
     FROM assistance_cases c JOIN households h ON h.id = c.household_id
-    WHERE c.id IN ({ids})
+    WHERE c.id IN (SELECT value FROM json_each(:ids))
     """
 _MEMBERS = """
     SELECT m.id, m.household_id, m.name, m.birth_date, m.id_number, m.disability_grade, m.status, m.archived
     FROM members m
-    WHERE m.household_id IN ({ids}) AND m.archived = 0 AND COALESCE(NULLIF(m.status, ''), 'present') = 'present'
+    WHERE m.household_id IN (SELECT value FROM json_each(:ids)) AND m.archived = 0
+      AND COALESCE(NULLIF(m.status, ''), 'present') = 'present'
     """
 _INCOMES = """
     SELECT m.household_id, i.member_id, i.monthly_amount, i.archived
     FROM members m JOIN income_items i ON i.member_id = m.id
-    WHERE m.household_id IN ({ids}) AND m.archived = 0 AND i.archived = 0
+    WHERE m.household_id IN (SELECT value FROM json_each(:ids)) AND m.archived = 0 AND i.archived = 0
     """
-#: ids bound in one IN list (SQLite's limit on bound variables is 999 in older builds)
-_CHUNK = 500
-
-
 @dataclass(frozen=True)
 class Assessed:
     """A stored case's values (as ``assess_values`` reads them) and its assessment."""
@@ -276,21 +274,20 @@ class Stored:
 
 
 def _rows(session: Session, sql: str, ids: Sequence[str]) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start:start + _CHUNK]
-        names = {f"i{n}": v for n, v in enumerate(chunk)}
-        result = session.execute(text(sql.format(ids=", ".join(f":{k}" for k in names))), names)
-        keys = list(result.keys())
-        out.extend(dict(zip(keys, row, strict=True)) for row in result)
-    return out
+    """The rows of ``sql`` for ``ids``, bound as one JSON array (json_each: no limit on their number,
+    nothing to bind one by one)."""
+    result = session.execute(text(sql), {"ids": json.dumps(list(ids))})
+    keys = list(result.keys())
+    return [dict(zip(keys, row, strict=True)) for row in result]
 
 
-def fetch(session: Session, case_ids: Sequence[str]) -> Stored:
-    """The cases ``case_ids``, their households' members and those members' income items: three
-    queries per 500 cases, not three per case (``assess_case``)."""
+def fetch(session: Session, case_ids: Sequence[str], table: Table | None = None) -> Stored:
+    """The cases ``case_ids``, their households' members and those members' income items, in three
+    queries (not three per case, ``assess_case``). Given ``table``, the members and income items of
+    cases it does not assess (临时救助, subsidies: ``kind_for`` None) are not read."""
     cases = _rows(session, _CASES, sorted(set(case_ids)))
-    homes = sorted({str(c["household_id"]) for c in cases})
+    assessed = cases if table is None else [c for c in cases if table.kind_for(str(c["category"] or "")) is not None]
+    homes = sorted({str(c["household_id"]) for c in assessed})
     members: dict[str, list[dict[str, Any]]] = {}
     for member in _rows(session, _MEMBERS, homes):
         members.setdefault(str(member["household_id"]), []).append(member)
@@ -304,7 +301,8 @@ def assess_stored(session: Session, case_ids: Sequence[str], today: dt.date, tab
                   on: dt.date | None = None) -> dict[str, Assessed]:
     """``assess_values`` for each of the stored cases ``case_ids``, by case id (``fetch``, then
     ``Stored.assess``)."""
-    return fetch(session, case_ids).assess(today, table, on)
+    table = table if table is not None else standards()
+    return fetch(session, case_ids, table).assess(today, table, on)
 
 
 class _Memo:

@@ -87,7 +87,7 @@ def listed(session: Session, on: dt.date, reach: Sequence[str] | None, today: dt
     if not prefixes:
         return []
     picked, params = _picked(table, prefixes)
-    stored = assessment.fetch(session, [str(r) for r in session.execute(text(picked), params).scalars()])
+    stored = assessment.fetch(session, [str(r) for r in session.execute(text(picked), params).scalars()], table)
     after = stored.assess(today, table, on)
     changed = {cid: a for cid, a in after.items()
                if a.result is not None and a.result.differs(assessment.money(a.case.get("monthly_amount")))}
