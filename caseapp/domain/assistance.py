@@ -154,7 +154,7 @@ class CasePayment(Record):
     __tablename__ = "case_payments"
     entity = "case_payment"
     label = ("救助发放记录", "One-off payment")
-    summary = ("paid_on", "amount")
+    summary = ("paid_on", "amount_paid")
     insert_only = True
     parent = ("case_id", "assistance_case")
 
@@ -167,7 +167,7 @@ class CasePayment(Record):
     paid_on: Mapped[dt.date] = field(
         IsoDate, index=True, label=("发放日期", "Date paid"), rule=PAST, help="Day the money was paid."
     )
-    amount: Mapped[Decimal] = field(
+    amount_paid: Mapped[Decimal] = field(
         Money,
         label=("发放金额（元）", "Amount paid (yuan)"),
         personal=True,
@@ -199,14 +199,14 @@ class CasePayment(Record):
 
     @classmethod
     def check(cls, merged: Mapping[str, Any], out: dict[str, Any]) -> list[ValidationError]:
-        amount = merged.get("amount")
+        amount = merged.get("amount_paid")
         if amount is None:
             return []
         try:
             positive = Decimal(str(amount)) > 0
         except InvalidOperation:
             return []  # the field's own type check says so
-        return [] if positive else [ValidationError("payment.amount_not_positive", "amount")]
+        return [] if positive else [ValidationError("payment.amount_not_positive", "amount_paid")]
 
 
 @register

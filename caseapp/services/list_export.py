@@ -74,7 +74,7 @@ def _amounts(db: Session, household_ids: Sequence[str]) -> dict[str, tuple[Decim
                     found[household_id][1] += amount or Decimal(0)
             elif status in IN_PAYMENT:
                 found[household_id][0] += amount or Decimal(0)
-        payments = db.execute(select(AssistanceCase.household_id, CasePayment.amount)
+        payments = db.execute(select(AssistanceCase.household_id, CasePayment.amount_paid)
                               .join(AssistanceCase, AssistanceCase.id == CasePayment.case_id)
                               .where(AssistanceCase.household_id.in_(chunk), AssistanceCase.archived.is_(False),
                                      CasePayment.archived.is_(False)))

@@ -237,7 +237,7 @@ def _paid_once(db: Session, scope: Sequence[str] | None, month: Month) -> dict[s
     p, c = CasePayment, AssistanceCase
     first, after = month.first.isoformat(), month.next_first().isoformat()
     cases = (select(c.category.label("category"), c.household_id.label("household_id"),
-                    c.people_covered.label("people"), func.sum(_cents(p.amount)).label("cents"))
+                    c.people_covered.label("people"), func.sum(_cents(p.amount_paid)).label("cents"))
              .join(c, c.id == p.case_id)
              .where(_scope(c, scope), p.archived.is_(False), p.paid_on >= first, p.paid_on < after)
              .group_by(c.id).subquery())

@@ -29,7 +29,7 @@ def upgrade() -> None:
         "case_payments",
         sa.Column("case_id", sa.String(length=36), nullable=False),
         sa.Column("paid_on", sa.String(length=10), nullable=False),
-        sa.Column("amount", sa.String(length=24), nullable=False),
+        sa.Column("amount_paid", sa.String(length=24), nullable=False),
         sa.Column("kind", sa.String(length=24), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("approved_by", sa.String(length=60), nullable=False),

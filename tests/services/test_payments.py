@@ -34,7 +34,7 @@ def put(s: Session, cls: type[Any], **values: Any) -> Any:
 
 
 def pay(s: Session, case: AssistanceCase, day: str, amount: str, **extra: Any) -> CasePayment:
-    return put(s, CasePayment, case_id=case.id, paid_on=dt.date.fromisoformat(day), amount=Decimal(amount),
+    return put(s, CasePayment, case_id=case.id, paid_on=dt.date.fromisoformat(day), amount_paid=Decimal(amount),
                kind=extra.pop("kind", "inpatient"), reason="住院自付", approved_by="李敏", **extra)
 
 
@@ -46,11 +46,11 @@ def test_a_payment_is_dated_positive_approved_and_only_on_a_one_off_case(ws: Wor
                                                      "category": "medical", "people_covered": 1})
         dibao = records.create(s, AssistanceCase, {"org_code": ORG, "household_id": home.id,
                                                    "category": "dibao", "people_covered": 1})
-        good = {"org_code": ORG, "case_id": medical.id, "paid_on": dt.date.today(), "amount": "3200.50",
+        good = {"org_code": ORG, "case_id": medical.id, "paid_on": dt.date.today(), "amount_paid": "3200.50",
                 "kind": "inpatient", "reason": "住院治疗自付部分", "approved_by": "街道社会救助服务中心 李敏"}
         made = records.create(s, CasePayment, good)
-        assert made.amount == Decimal("3200.50") and made.paid_on == dt.date.today()
-        for change, field in ((dict(amount="0"), "amount"), (dict(amount="-5"), "amount"),
+        assert made.amount_paid == Decimal("3200.50") and made.paid_on == dt.date.today()
+        for change, field in ((dict(amount_paid="0"), "amount_paid"), (dict(amount_paid="-5"), "amount_paid"),
                               (dict(paid_on=dt.date.today() + dt.timedelta(days=2)), "paid_on"),
                               (dict(approved_by=""), "approved_by"), (dict(kind="monthly"), "kind"),
                               (dict(case_id=dibao.id), "case_id")):
@@ -135,7 +135,7 @@ def test_the_demo_pays_one_off_grants_as_dated_payments(tmp_path: Path) -> None:
         for payment in payments:
             case = cases[payment.case_id]
             assert case.approved_on is not None and case.approved_on <= payment.paid_on < today
-            assert payment.amount > 0 and payment.reason and payment.approved_by
+            assert payment.amount_paid > 0 and payment.reason and payment.approved_by
         paid = {p.case_id for p in payments}
         assert paid == {c.id for c in cases.values() if c.approved_on is not None}
     finally:

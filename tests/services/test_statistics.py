@@ -284,7 +284,7 @@ def test_the_demo_caseload_matches_the_records_counted_one_by_one(demo_ws: Works
         assert t.value(code, "households") == households.get(code, 0)
         assert t.value(code, "people") == sum(c.people_covered for c in paid_now if c.category == code)
         assert t.value(code, "amount") == sum((c.monthly_amount for c in paid if c.category == code), Decimal("0")) \
-            + sum((p.amount for p in once if by_id[p.case_id].category == code), Decimal("0"))
+            + sum((p.amount_paid for p in once if by_id[p.case_id].category == code), Decimal("0"))
         assert t.value(code, "stopped") == sum(1 for c in cases if c.category == code and c.status == "stopped")
     assert visits_t.totals[visits_t.index("elders")] == len(elders)
 

@@ -28,7 +28,7 @@ def test_a_payment_syncs_and_the_server_refuses_a_bad_one(device: Callable[[str]
         dibao = records.create(s, AssistanceCase, {"org_code": GRID_A1, "household_id": home,
                                                    "category": "dibao", "people_covered": 1})
         paid = records.create(s, CasePayment, {"org_code": GRID_A1, "case_id": medical.id, "paid_on": TODAY,
-                                               "amount": "4200.00", "kind": "inpatient", "reason": "住院自付",
+                                               "amount_paid": "4200.00", "kind": "inpatient", "reason": "住院自付",
                                                "approved_by": "街道社会救助服务中心 李敏"})
         ids = {"medical": medical.id, "dibao": dibao.id, "paid": paid.id}
     report = one.sync()
@@ -37,14 +37,14 @@ def test_a_payment_syncs_and_the_server_refuses_a_bad_one(device: Callable[[str]
     with two.ws.read() as s:
         got = s.get(CasePayment, ids["paid"])
         assert got is not None
-        assert (got.case_id, got.paid_on, got.amount, got.kind, got.approved_by) == (
+        assert (got.case_id, got.paid_on, got.amount_paid, got.kind, got.approved_by) == (
             ids["medical"], TODAY, Decimal("4200.00"), "inpatient", "街道社会救助服务中心 李敏")
 
-    good = {"org_code": GRID_A1, "case_id": ids["medical"], "paid_on": TODAY.isoformat(), "amount": "100.00",
+    good = {"org_code": GRID_A1, "case_id": ids["medical"], "paid_on": TODAY.isoformat(), "amount_paid": "100.00",
             "kind": "outpatient", "reason": "门诊", "approved_by": "李敏"}
     (ok,) = raw_push(one, create_op("case_payment", good))
     assert ok.verdict == "applied", ok
-    (zero,) = raw_push(one, create_op("case_payment", {**good, "amount": "0"}))
+    (zero,) = raw_push(one, create_op("case_payment", {**good, "amount_paid": "0"}))
     assert (zero.verdict, zero.reason) == ("rejected", "payment.amount_not_positive")
     # a day ahead of the server's is a device clock ahead: the server clamps it, as for any past-only date
     (ahead,) = raw_push(one, create_op("case_payment", {**good, "paid_on": (TODAY + dt.timedelta(days=3)).isoformat()}))

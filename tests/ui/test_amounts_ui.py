@@ -164,17 +164,17 @@ def test_a_one_off_payment_is_recorded_and_listed_under_its_case(qtbot, window: 
     dialog = view.open_dialogs()[-1]
     assert list(dialog.form.editors) == ORDER["case_payment"]
     assert display.field_name("case_payment", "paid_on", "en") == "Date paid"
-    for name, value in {"paid_on": dt.date.today().isoformat(), "amount": "0", "kind": "inpatient",
+    for name, value in {"paid_on": dt.date.today().isoformat(), "amount_paid": "0", "kind": "inpatient",
                         "reason": "住院治疗自付部分", "approved_by": "街道社会救助服务中心 李敏"}.items():
         dialog.form.editor(name).set(value)
     dialog.save.click()
-    qtbot.waitUntil(lambda: dialog.form.errors["amount"].isVisibleTo(dialog), timeout=5_000)
-    assert "more than zero" in dialog.form.errors["amount"].text()
-    dialog.form.editor("amount").set("3200.50")
+    qtbot.waitUntil(lambda: dialog.form.errors["amount_paid"].isVisibleTo(dialog), timeout=5_000)
+    assert "more than zero" in dialog.form.errors["amount_paid"].text()
+    dialog.form.editor("amount_paid").set("3200.50")
     dialog.save.click()
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5_000)
     view.cases.table.selectRow(0)
     qtbot.waitUntil(lambda: len(view.payments.model.rows) == 1, timeout=5_000)
     row = view.payments.model.rows[0]
-    assert (str(row["amount"]), row["approved_by"]) == ("3200.50", "街道社会救助服务中心 李敏")
+    assert (str(row["amount_paid"]), row["approved_by"]) == ("3200.50", "街道社会救助服务中心 李敏")
     assert not view.payments.edit.isVisible()  # a payment made is a fact: never edited

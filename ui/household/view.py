@@ -78,7 +78,7 @@ class HouseholdView(QWidget):
         self.incomes = tab("income_item", ["income_type", "monthly_amount", "people", "note"], self.tr("Add i&ncome"))
         self.cases = tab("assistance_case", ["category", "status", "monthly_amount", "people_covered",
                                              "next_review_date"], self.tr("New assistance &case"))
-        self.payments = tab("case_payment", ["paid_on", "amount", "kind", "reason", "approved_by"],
+        self.payments = tab("case_payment", ["paid_on", "amount_paid", "kind", "reason", "approved_by"],
                             self.tr("Record a payment"))
         self.reviews = tab("case_review", ["reviewed_on", "outcome", "old_amount", "new_amount", "reason"])
         self.steps = tab("case_step", ["taken_at", "action", "author", "handler_role", "opinion"])

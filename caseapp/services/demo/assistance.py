@@ -207,7 +207,7 @@ def _case(rng: random.Random, draft: HouseholdDraft, category: str, covered: int
         if one_off:
             kind, reason = rng.choice(PAYMENTS[category])
             paid_on = min(case.approved_on + dt.timedelta(days=rng.randint(0, 10)), today - dt.timedelta(days=1))
-            out.append(record(CasePayment, org_code=case.org_code, case_id=case.id, paid_on=paid_on, amount=grant,
+            out.append(record(CasePayment, org_code=case.org_code, case_id=case.id, paid_on=paid_on, amount_paid=grant,
                               kind=kind, reason=reason, approved_by=rng.choice(APPROVERS)))
     elif status == "rejected":
         case.decision_reason = "家庭人均收入或财产超过规定标准，不符合条件。"
