@@ -15,6 +15,12 @@ How a case's time in payment is reckoned (the 增减变动 table): it starts on 
 on the day it was stopped (the first 停保 step, else the effective month of a review that stopped it,
 else the day the record last changed); a case in payment now has no end. In payment at an instant is
 started on or before it and not ended by it, so 期末 = 期初 + 新增 − 停保 holds by construction.
+
+A one-off grant (临时救助, 医疗救助: the rules' ``one_off_categories``) is no time in payment: it is
+counted by its payment records (CasePayment) in the month of the day paid. In the caseload its
+households, people and amount are those paid in the month; in 增减变动 it has no opening, additions,
+stops or closing, only the amount paid in the month. A one-off case's monthly amount (as written
+before payments were recorded) is counted nowhere.
 """
 
 from __future__ import annotations
