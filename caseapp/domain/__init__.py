@@ -1,7 +1,14 @@
 """The domain model: every record type caseworkers keep, registered by entity name."""
 
 from caseapp.domain.appraisal import Appraisal, PublicNotice
-from caseapp.domain.assistance import AssistanceCase, CaseReview, CaseStep, Investigation, Verification
+from caseapp.domain.assistance import (
+    AssistanceCase,
+    CasePayment,
+    CaseReview,
+    CaseStep,
+    Investigation,
+    Verification,
+)
 from caseapp.domain.attachments import Attachment
 from caseapp.domain.base import ENTITIES, Base, Record
 from caseapp.domain.buildings import Building, Dwelling, Resident
@@ -27,6 +34,7 @@ __all__ = [
     "CareApplication",
     "CareVisit",
     "CaseNote",
+    "CasePayment",
     "CaseReview",
     "CaseStep",
     "ChildProfile",

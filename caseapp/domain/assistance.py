@@ -4,7 +4,9 @@ and economic verification (核对) records."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped
@@ -12,6 +14,7 @@ from sqlalchemy.orm import Mapped
 from caseapp.domain.base import Record, register
 from caseapp.domain.fields import field
 from caseapp.domain.types import IsoDate, Money, UtcDateTime
+from caseapp.errors import ValidationError
 from caseapp.validation.rules import JSON_OBJECT, LATITUDE, LONGITUDE, MONTH, PAST
 
 
@@ -139,6 +142,71 @@ class AssistanceCase(Record):
         personal=True,
         help="What was raised during the 公示 and how it was answered, or 无异议; required before approval.",
     )
+
+
+@register
+class CasePayment(Record):
+    """A one-off payment of an assistance case (临时救助, 医疗救助): the amount paid, the day it was
+    paid, what for and who approved it. A one-off grant is money paid on a date, not a monthly
+    allowance: the monthly statistics count it in the month it was paid. A fact: never edited; a
+    correction is a new record (and the wrong one archived)."""
+
+    __tablename__ = "case_payments"
+    entity = "case_payment"
+    label = ("救助发放记录", "One-off payment")
+    summary = ("paid_on", "amount_paid")
+    insert_only = True
+    parent = ("case_id", "assistance_case")
+
+    case_id: Mapped[str] = field(
+        ForeignKey("assistance_cases.id"),
+        index=True,
+        label=("所属救助案件", "Assistance case"),
+        help="The assistance case the payment was made under.",
+    )
+    paid_on: Mapped[dt.date] = field(
+        IsoDate, index=True, label=("发放日期", "Date paid"), rule=PAST, help="Day the money was paid."
+    )
+    amount_paid: Mapped[Decimal] = field(
+        Money,
+        label=("发放金额（元）", "Amount paid (yuan)"),
+        personal=True,
+        public=True,
+        help="Amount paid, in yuan; more than zero.",
+    )
+    kind: Mapped[str] = field(
+        String(24),
+        label=("救助类型", "Kind of payment"),
+        codes="payment_kind",
+        help="What the payment is: 基本生活, 急难 (临时救助), 住院, 门诊, 重特大疾病 (医疗救助), other.",
+    )
+    reason: Mapped[str] = field(
+        Text,
+        default="",
+        label=("发放事由", "What it was paid for"),
+        required=True,
+        personal=True,
+        help="Why the payment was made (the emergency, the hospital stay and its bills).",
+    )
+    approved_by: Mapped[str] = field(
+        String(60),
+        default="",
+        label=("审批人", "Approved by"),
+        required=True,
+        personal=True,
+        help="Who approved the payment (name and office).",
+    )
+
+    @classmethod
+    def check(cls, merged: Mapping[str, Any], out: dict[str, Any]) -> list[ValidationError]:
+        amount = merged.get("amount_paid")
+        if amount is None:
+            return []
+        try:
+            positive = Decimal(str(amount)) > 0
+        except InvalidOperation:
+            return []  # the field's own type check says so
+        return [] if positive else [ValidationError("payment.amount_not_positive", "amount_paid")]
 
 
 @register

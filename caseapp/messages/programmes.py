@@ -1,6 +1,6 @@
 """Messages about the programmes' own records: democratic appraisals (民主评议), public notices (公示),
 children in hardship (困境儿童), preferential care (优抚), 平安通 calls and the care-place waiting list
-(入住轮候), with their states."""
+(入住轮候), with their states; one-off payments (临时救助, 医疗救助)."""
 
 MESSAGES: dict[str, dict[str, str]] = {
     "zh": {
@@ -9,6 +9,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "appraisal.more_votes_than_present": "同意与不同意票数合计 {votes}，超过了实到人数 {present}",
         "appraisal.answers_required": "评议中提出了异议，请填写异议答复情况",
         "notice.too_short": "公示期不得少于 {days} 天，结束日期不能早于 {last}",
+        "payment.amount_not_positive": "发放金额须大于零",
+        "payment.not_one_off": "只有临时救助、医疗救助等一次性救助案件才登记发放记录，按月发放的请填写月保障金额",
         "veteran.grade_required": "残疾军人须填写残疾等级",
         "veteran.grade_only_disabled": "只有残疾军人才填写残疾等级",
         "workflow.call_needs_dispatch_target": "请先填写派单对象",
@@ -41,6 +43,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "appraisal.more_votes_than_present": "{votes} votes in all is more than the {present} present",
         "appraisal.answers_required": "Objections were raised: say how they were answered",
         "notice.too_short": "A notice runs at least {days} days: it cannot end before {last}",
+        "payment.amount_not_positive": "The amount paid must be more than zero",
+        "payment.not_one_off": "Only a one-off case (temporary or medical assistance) records payments; a monthly "
+                               "allowance is its monthly amount",
         "veteran.grade_required": "A disabled ex-serviceman's disability grade is required",
         "veteran.grade_only_disabled": "Only a disabled ex-serviceman has a disability grade",
         "workflow.call_needs_dispatch_target": "Say whom the call is dispatched to first",

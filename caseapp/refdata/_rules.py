@@ -108,6 +108,7 @@ DICTIONARIES = frozenset(
         "task_kind",
         "task_status",
         "appraisal_result",
+        "payment_kind",
         "notice_kind",
         "child_category",
         "guardianship",

@@ -14,12 +14,13 @@ amount that differs from the computed one needs a reason (``amount_reason``).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from caseapp.domain import AssistanceCase, Household, IncomeItem, Member
@@ -29,6 +30,17 @@ from caseapp.refdata._standards import Standard, Supplement
 CENT = Decimal("0.01")
 #: states in which a monthly allowance is paid (caseapp.services.ledgers.IN_PAYMENT)
 IN_PAYMENT = ("active", "review_due", "taper")
+
+
+class Table(Protocol):
+    """What an assessment reads of a standards table (``Standards``, or one that remembers look-ups)."""
+
+    def kind_for(self, category: str) -> str | None: ...
+
+    def standard_for(self, kind: str, on: dt.date, district: str | None = None, rural: bool = False,
+                     level: str | None = None) -> Standard: ...
+
+    def supplements_for(self, category: str, on: dt.date) -> tuple[Supplement, ...]: ...
 
 
 @dataclass(frozen=True)
@@ -99,10 +111,10 @@ def _applies(rule: Supplement, member: MemberFacts, on: dt.date) -> bool:
 
 
 def assess(category: str, on: dt.date, district: str, rural: bool, covered: int, incomes: Iterable[Decimal],
-           members: Sequence[MemberFacts], table: Standards | None = None) -> Assessment | None:
+           members: Sequence[MemberFacts], table: Table | None = None) -> Assessment | None:
     """The computed amount of a case, or None where its category is not assessed monthly (临时救助,
     医疗救助, subsidies) or no standard is in force on ``on``."""
-    table = table or standards()
+    table = table if table is not None else standards()
     kind = table.kind_for(category)
     if kind is None:
         return None
@@ -166,7 +178,7 @@ def case_day(case: Mapping[str, Any], today: dt.date) -> dt.date:
 
 def assess_values(case: Mapping[str, Any], members: Sequence[Mapping[str, Any]],
                   incomes: Sequence[Mapping[str, Any]], today: dt.date,
-                  table: Standards | None = None, on: dt.date | None = None) -> Assessment | None:
+                  table: Table | None = None, on: dt.date | None = None) -> Assessment | None:
     """``assess`` over stored values: the case, its household's members (those archived or gone are
     left out, with their income) and the income items of its members."""
     current = [m for m in members if not m.get("archived") and (m.get("status") or "present") == "present"]
@@ -203,3 +215,122 @@ def assess_case(session: Session, case: AssistanceCase, today: dt.date | None = 
         values["org_code"] = home.org_code if home is not None else ""
     return assess_values(values, [_values(m) for m in members], [_values(i) for i in incomes],
                          today or dt.date.today(), table, on)
+
+
+# --- many stored cases at once (the data-quality page, the re-assessment list) -------------------
+
+#: what ``assess_values`` and ``needs_reason`` read of a case, as stored (the household's org code
+#: where the case has none, as ``assess_case``); members and income items as ``assess_values`` keeps
+#: them (present, not archived: it filters them again, so this only reads less)
+_CASES = """
+    SELECT c.id, c.household_id, c.category, c.status, c.applied_on, c.approved_on, c.people_covered,
+           c.monthly_amount, c.amount_reason, c.rural, c.archived, h.head_name,
+           COALESCE(NULLIF(c.org_code, ''), h.org_code, '') AS org_code
+    FROM assistance_cases c JOIN households h ON h.id = c.household_id
+    WHERE c.id IN (SELECT value FROM json_each(:ids))
+    """
+_MEMBERS = """
+    SELECT m.id, m.household_id, m.name, m.birth_date, m.id_number, m.disability_grade, m.status, m.archived
+    FROM members m
+    WHERE m.household_id IN (SELECT value FROM json_each(:ids)) AND m.archived = 0
+      AND COALESCE(NULLIF(m.status, ''), 'present') = 'present'
+    """
+_INCOMES = """
+    SELECT m.household_id, i.member_id, i.monthly_amount, i.archived
+    FROM members m JOIN income_items i ON i.member_id = m.id
+    WHERE m.household_id IN (SELECT value FROM json_each(:ids)) AND m.archived = 0 AND i.archived = 0
+    """
+@dataclass(frozen=True)
+class Assessed:
+    """A stored case's values (as ``assess_values`` reads them) and its assessment."""
+
+    case: Mapping[str, Any]
+    result: Assessment | None
+
+    @property
+    def needs_reason(self) -> bool:
+        return needs_reason(self.case, self.result)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """Stored cases with their households' members and income items, as plain values, read in a few
+    queries (``fetch``): what ``assess_values`` needs to judge each, under any table or day."""
+
+    cases: Sequence[Mapping[str, Any]]
+    members: Mapping[str, Sequence[Mapping[str, Any]]]
+    incomes: Mapping[str, Sequence[Mapping[str, Any]]]
+
+    def assess(self, today: dt.date, table: Standards | None = None,
+               on: dt.date | None = None) -> dict[str, Assessed]:
+        """``assess_values`` for each case, by case id. The rule is ``assess_values``'s alone."""
+        memo = _Memo(table if table is not None else standards())
+        out: dict[str, Assessed] = {}
+        for case in self.cases:
+            home = str(case["household_id"])
+            result = assess_values(case, self.members.get(home, ()), self.incomes.get(home, ()), today, memo, on)
+            out[str(case["id"])] = Assessed(case, result)
+        return out
+
+
+def _rows(session: Session, sql: str, ids: Sequence[str]) -> list[dict[str, Any]]:
+    """The rows of ``sql`` for ``ids``, bound as one JSON array (json_each: no limit on their number,
+    nothing to bind one by one)."""
+    result = session.execute(text(sql), {"ids": json.dumps(list(ids))})
+    keys = list(result.keys())
+    return [dict(zip(keys, row, strict=True)) for row in result]
+
+
+def fetch(session: Session, case_ids: Sequence[str], table: Table | None = None) -> Stored:
+    """The cases ``case_ids``, their households' members and those members' income items, in three
+    queries (not three per case, ``assess_case``). Given ``table``, the members and income items of
+    cases it does not assess (临时救助, subsidies: ``kind_for`` None) are not read."""
+    cases = _rows(session, _CASES, sorted(set(case_ids)))
+    assessed = cases if table is None else [c for c in cases if table.kind_for(str(c["category"] or "")) is not None]
+    homes = sorted({str(c["household_id"]) for c in assessed})
+    members: dict[str, list[dict[str, Any]]] = {}
+    for member in _rows(session, _MEMBERS, homes):
+        members.setdefault(str(member["household_id"]), []).append(member)
+    incomes: dict[str, list[dict[str, Any]]] = {}
+    for item in _rows(session, _INCOMES, homes):
+        incomes.setdefault(str(item["household_id"]), []).append(item)
+    return Stored(cases, members, incomes)
+
+
+def assess_stored(session: Session, case_ids: Sequence[str], today: dt.date, table: Standards | None = None,
+                  on: dt.date | None = None) -> dict[str, Assessed]:
+    """``assess_values`` for each of the stored cases ``case_ids``, by case id (``fetch``, then
+    ``Stored.assess``)."""
+    table = table if table is not None else standards()
+    return fetch(session, case_ids, table).assess(today, table, on)
+
+
+class _Memo:
+    """A standards table whose look-ups are remembered (many cases share a district, day and area)."""
+
+    def __init__(self, table: Standards) -> None:
+        self._table = table
+        self._standard: dict[tuple[Any, ...], Standard | StandardNotFound] = {}
+        self._supplements: dict[tuple[str, dt.date], tuple[Supplement, ...]] = {}
+
+    def kind_for(self, category: str) -> str | None:
+        return self._table.kind_for(category)
+
+    def standard_for(self, kind: str, on: dt.date, district: str | None = None, rural: bool = False,
+                     level: str | None = None) -> Standard:
+        key = (kind, on, None if district is None else district[:6], rural, level)
+        if key not in self._standard:
+            try:
+                self._standard[key] = self._table.standard_for(kind, on, district, rural, level)
+            except StandardNotFound as missing:
+                self._standard[key] = missing
+        found = self._standard[key]
+        if isinstance(found, StandardNotFound):
+            raise found
+        return found
+
+    def supplements_for(self, category: str, on: dt.date) -> tuple[Supplement, ...]:
+        key = (category, on)
+        if key not in self._supplements:
+            self._supplements[key] = self._table.supplements_for(category, on)
+        return self._supplements[key]

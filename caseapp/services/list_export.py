@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from caseapp import refdata
-from caseapp.domain import AssistanceCase, Member
+from caseapp.domain import AssistanceCase, CasePayment, Member
 from caseapp.domain.households import HEAD
 from caseapp.errors import ValidationError
 from caseapp.fileio import atomic_write_bytes
@@ -59,7 +59,8 @@ def _value(column: listing.Column, value: Any, names: dict[str, str], today: dt.
 
 
 def _amounts(db: Session, household_ids: Sequence[str]) -> dict[str, tuple[Decimal, Decimal]]:
-    """(monthly allowances in payment, one-off aid granted) per household."""
+    """(monthly allowances in payment, one-off aid granted) per household. One-off aid is the payments
+    recorded (case_payments), and the amount of a one-off case written before payments were recorded."""
     rules = refdata.rules()
     found: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
     for start in range(0, len(household_ids), _CHUNK):
@@ -73,6 +74,12 @@ def _amounts(db: Session, household_ids: Sequence[str]) -> dict[str, tuple[Decim
                     found[household_id][1] += amount or Decimal(0)
             elif status in IN_PAYMENT:
                 found[household_id][0] += amount or Decimal(0)
+        payments = db.execute(select(AssistanceCase.household_id, CasePayment.amount_paid)
+                              .join(AssistanceCase, AssistanceCase.id == CasePayment.case_id)
+                              .where(AssistanceCase.household_id.in_(chunk), AssistanceCase.archived.is_(False),
+                                     CasePayment.archived.is_(False)))
+        for household_id, amount in payments:
+            found[household_id][1] += amount or Decimal(0)
     return {k: (v[0], v[1]) for k, v in found.items()}
 
 

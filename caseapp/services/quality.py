@@ -21,7 +21,7 @@ from typing import Any, Literal
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from caseapp.domain import AssistanceCase, Record
+from caseapp.domain import Record
 from caseapp.domain.households import HEAD
 from caseapp.errors import ValidationError, ValidationErrors
 from caseapp.messages import message
@@ -79,7 +79,8 @@ class Check:
     org_column: str
     household_column: str
     #: the query lists candidates only: a finding stands where caseapp.services.assessment says the
-    #: case's typed amount differs from the computed one (the standards are not in the database)
+    #: case's typed amount differs from the computed one (the standards are not in the database; the
+    #: candidates are assessed together, ``assessment.assess_stored``)
     assessed: bool = False
 
 
@@ -213,18 +214,20 @@ def _findings(session: Session, check: Check, scope: str, today: dt.date, househ
     params = {"scope": scope + "%", "today": today.isoformat(),
               "elder_born": _elder_born(today), "self_care_born": _elder_born(today, SELF_CARE_AGE),
               "household": household_id}
-    rows = session.execute(text(check.sql.format(filter=condition) + " ORDER BY 2, 1"), params).mappings()
+    rows = session.execute(text(check.sql.format(filter=condition) + " ORDER BY 2, 1"), params).mappings().all()
+    # the candidates assessed together: their cases, members and income items read in a few queries
+    assessed = assessment.assess_stored(session, [str(r["record_id"]) for r in rows], today) \
+        if check.assessed else {}
     found = []
     for row in rows:
         values = dict(row)
         record_id, home, label = values.pop("record_id"), values.pop("household_id"), values.pop("record_text")
         if check.assessed:
-            case = session.get(AssistanceCase, str(record_id))
-            result = None if case is None else assessment.assess_case(session, case, today)
-            if case is None or not assessment.needs_reason(case.values(), result):
+            verdict = assessed.get(str(record_id))
+            if verdict is None or not verdict.needs_reason:
                 continue
-            assert result is not None
-            values = {"amount": str(assessment.money(values.get("amount"))), "computed": str(result.computed)}
+            assert verdict.result is not None
+            values = {"amount": str(assessment.money(values.get("amount"))), "computed": str(verdict.result.computed)}
         found.append(Finding(check.code, check.entity, str(record_id), str(home), str(label or ""), values))
     return found
 

@@ -33,7 +33,7 @@ from caseapp.domain import (
 from caseapp.domain.base import ENTITIES, META_FIELDS
 from caseapp.domain.codec import entity_class
 from caseapp.errors import NotFoundError, ValidationError, ValidationErrors, WorkflowError
-from caseapp.services import evidence, notices, quality, referrals, schedule, waitlist
+from caseapp.services import evidence, notices, payments, quality, referrals, schedule, waitlist
 from caseapp.services.validate import clean
 from caseapp.services.workflows import machine_for, state_fixed
 
@@ -77,6 +77,8 @@ def create(session: Session, cls: type[R], fields: Mapping[str, Any]) -> R:
         record.status = "draft"
     if cls.entity == "disaster_report":
         _check_disaster_series(session, data)
+    if cls.entity == "case_payment":
+        _check_one_off(session, data)
     if isinstance(record, EmergencyCall) and not record.device_no:
         elder = session.get(ElderProfile, record.elder_id)  # the device that called is the elder's own
         record.device_no = (elder.pingantong_device or "") if elder is not None else ""
@@ -280,6 +282,15 @@ def _place_with_parent(session: Session, cls: type[Record], data: dict[str, Any]
     parent = session.get(parent_cls, ref[1]) if parent_cls is not None and ref is not None else None
     if parent is not None:
         data["org_code"] = parent.org_code
+
+
+def _check_one_off(session: Session, data: Mapping[str, Any]) -> None:
+    """A payment record belongs to a one-off case (临时救助, 医疗救助): a monthly allowance is the
+    case's monthly amount, not a payment a month."""
+    case = session.get(AssistanceCase, data.get("case_id"))
+    refused = payments.refusal(case.category) if case is not None else None
+    if refused is not None:
+        raise ValidationErrors([ValidationError(refused, "case_id")])
 
 
 def _check_disaster_series(session: Session, data: Mapping[str, Any]) -> None:

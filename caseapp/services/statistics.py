@@ -15,6 +15,12 @@ How a case's time in payment is reckoned (the 增减变动 table): it starts on 
 on the day it was stopped (the first 停保 step, else the effective month of a review that stopped it,
 else the day the record last changed); a case in payment now has no end. In payment at an instant is
 started on or before it and not ended by it, so 期末 = 期初 + 新增 − 停保 holds by construction.
+
+A one-off grant (临时救助, 医疗救助: the rules' ``one_off_categories``) is no time in payment: it is
+counted by its payment records (CasePayment) in the month of the day paid. In the caseload its
+households, people and amount are those paid in the month; in 增减变动 it has no opening, additions,
+stops or closing, only the amount paid in the month. A one-off case's monthly amount (as written
+before payments were recorded) is counted nowhere.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from caseapp import refdata
 from caseapp.domain import (
     AssistanceCase,
     CareVisit,
+    CasePayment,
     CaseReview,
     CaseStep,
     DisasterReport,
@@ -225,6 +232,26 @@ def _paid_at(span: Any, before: dt.date) -> ColumnElement[bool]:
     return and_(span.c.start < day, or_(span.c.end.is_(None), span.c.end >= day))
 
 
+def _one_off() -> tuple[str, ...]:
+    """Categories paid once (临时救助, 医疗救助): counted by their payments, not as a monthly amount."""
+    return tuple(sorted(refdata.rules().one_off_categories))
+
+
+def _paid_once(db: Session, scope: Sequence[str] | None, month: Month) -> dict[str, list[Any]]:
+    """By category, the one-off payments made in ``month`` (by the day paid): households paid, the
+    people their cases cover (each case once) and the amount in fen."""
+    p, c = CasePayment, AssistanceCase
+    first, after = month.first.isoformat(), month.next_first().isoformat()
+    cases = (select(c.category.label("category"), c.household_id.label("household_id"),
+                    c.people_covered.label("people"), func.sum(_cents(p.amount_paid)).label("cents"))
+             .join(c, c.id == p.case_id)
+             .where(_scope(c, scope), p.archived.is_(False), p.paid_on >= first, p.paid_on < after)
+             .group_by(c.id).subquery())
+    query = (select(cases.c.category, func.count(distinct(cases.c.household_id)), func.sum(cases.c.people),
+                    func.sum(cases.c.cents)).group_by(cases.c.category))
+    return _by(db.execute(query), 3)
+
+
 def _by(rows: Any, width: int) -> dict[str, list[Any]]:
     return {str(code): list(values) for code, *values in rows if code is not None and len(values) == width}
 
@@ -233,7 +260,8 @@ def _by(rows: Any, width: int) -> dict[str, list[Any]]:
 
 def _caseload(db: Session, scope: Sequence[str] | None, month: Month, today: dt.date) -> dict[str, list[Any]]:
     c = AssistanceCase
-    paid = c.status.in_(IN_PAYMENT)
+    once = _one_off()
+    paid = and_(c.status.in_(IN_PAYMENT), c.category.not_in(once))
     query = (select(c.category,
                     func.count(distinct(case((c.status.in_(APPLYING), c.household_id)))),
                     func.count(distinct(case((paid, c.household_id)))),
@@ -244,13 +272,18 @@ def _caseload(db: Session, scope: Sequence[str] | None, month: Month, today: dt.
                     _sum_if(paid, _cents(c.monthly_amount)))
              .where(_scope(c, scope)).group_by(c.category))
     out = _by(db.execute(query), 7)
+    # a one-off category's households, people and amount are those paid in the month
+    for code, (households, people, cents) in _paid_once(db, scope, month).items():
+        values = out.setdefault(code, [0] * 7)
+        values[1], values[2], values[6] = int(households), int(people or 0), int(cents or 0)
     for values in out.values():
         values[6] = _money(values[6])
     return out
 
 
 def _changes(db: Session, scope: Sequence[str] | None, month: Month, today: dt.date) -> dict[str, list[Any]]:
-    span = _case_span().where(_scope(AssistanceCase, scope)).subquery()
+    # a one-off grant is no time in payment: its category counts only what was paid in the month
+    span = _case_span().where(_scope(AssistanceCase, scope), AssistanceCase.category.not_in(_one_off())).subquery()
     first, after = month.first.isoformat(), month.next_first().isoformat()
     opening = _paid_at(span, month.first)
     closing = _paid_at(span, month.next_first())
@@ -272,8 +305,11 @@ def _changes(db: Session, scope: Sequence[str] | None, month: Month, today: dt.d
                 .where(_scope(c, scope), r.archived.is_(False), r.outcome.in_(("increase", "decrease")), in_month)
                 .group_by(c.category))
     moved = _by(db.execute(adjusted), 2)
-    for code in set(out) | set(moved):
+    once = _paid_once(db, scope, month)
+    for code in set(out) | set(moved) | set(once):
         values = out.setdefault(code, [0] * 9)
+        if code in once:
+            values[8] = once[code][2]
         values[8] = _money(values[8])
         count, cents = moved.get(code, [0, 0])
         values.extend([int(count), _money(cents)])

@@ -30,7 +30,7 @@ from caseapp.domain.codec import JsonValue, dumps, from_wire
 from caseapp.domain.types import format_datetime, parse_datetime
 from caseapp.errors import WorkflowError
 from caseapp.ids import new_id
-from caseapp.services import disaster, evidence, quality, referrals, tasks, waitlist
+from caseapp.services import disaster, evidence, payments, quality, referrals, tasks, waitlist
 from caseapp.services.workflows import REFERRAL, machine_for, state_fixed
 from caseapp.store.hlc import pack, physical_ms
 from caseapp.validation.rules import EARLIEST_YEAR
@@ -419,6 +419,9 @@ class Batch:
             self._task_reaches(str(fields.get("assignee") or ""), org)
         if entity == "disaster_report":
             self._series_allows(fields, parent if ref is not None else None)
+        if entity == "case_payment" and ref is not None and parent is not None and (
+                refused := payments.refusal(str(parent.fields.get("category") or ""))):
+            raise Rejected(refused, parent_column)  # only a one-off case records payments
         if entity in quality.SAVE_CHECKED:
             self._across_allows({**fields, "id": op.src.row_id}, parent if ref is not None else None,
                                 ACROSS_ON_CREATE)

@@ -23,6 +23,7 @@ class RecordForm(QWidget):
         self.specs = specs if specs is not None else SPECS[entity]
         self.editors: dict[str, Editor] = {}
         self.errors: dict[str, FieldError] = {}
+        self.cells: dict[str, QWidget] = {}
         self.banner = FieldError(self)
         self.banner.setObjectName("form_error")
         form = QFormLayout()
@@ -43,10 +44,12 @@ class RecordForm(QWidget):
             error.setObjectName(f"error_{spec.name}")
             column.addWidget(error)
             form.addRow(label, cell)
+            self.cells[spec.name] = cell
             self.editors[spec.name] = editor
             self.errors[spec.name] = error
             # A corrected field loses its message at once, without waiting for the next save.
             editor.on_change(error.fixed)
+        self.rows = form
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.banner)
@@ -83,6 +86,16 @@ class RecordForm(QWidget):
         """For an edit: only what the user changed (an edit never rewrites untouched fields, so it
         cannot clobber a change synced in from another device meanwhile)."""
         return {name: value for name, value in self.values().items() if value != self.initial.get(name)}
+
+    def add_row_after(self, name: str, label: str, widget: QWidget) -> None:
+        """A row that is not a field (a figure worked out from the others) after field ``name``,
+        or at the end where the form does not show it."""
+        cell = self.cells.get(name)
+        row = self.rows.rowCount()
+        if cell is not None:
+            position: Any = self.rows.getWidgetPosition(cell)
+            row = int(position[0]) + 1
+        self.rows.insertRow(row, QLabel(label, self), widget)
 
     def editor(self, name: str) -> Editor:
         return self.editors[name]

@@ -68,6 +68,7 @@ ORDER: dict[str, list[str]] = {
     "income_item": ["income_type", "monthly_amount", "people", "note"],
     "assistance_case": ["category", "applied_on", "certificate_no", "people_covered", "monthly_amount",
                         "amount_reason", "review_class", "rural", "decision_reason", "exit_reason"],
+    "case_payment": ["paid_on", "amount_paid", "kind", "reason", "approved_by"],
     "case_review": ["reviewed_on", "outcome", "new_amount", "reason"],
     "appraisal": ["held_on", "place", "panel_size", "present", "participants", "votes_for", "votes_against",
                   "result", "objections", "answers", "minutes_ref"],

@@ -114,6 +114,7 @@ def load_bundle(db: DbSession, household_id: str, role: str | None = None) -> Bu
         db, "care_waitlist", [a["id"] for a in grouped["care_application"]])}
     for application in grouped["care_application"]:
         application["queue_position"] = places.get(application["id"])
+    grouped["case_payment"].sort(key=lambda p: (p["paid_on"], p["id"]), reverse=True)
     for kind in ("appraisal", "public_notice"):
         grouped[kind].sort(key=lambda r: (r["held_on" if kind == "appraisal" else "started_on"], r["id"]),
                            reverse=True)

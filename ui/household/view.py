@@ -1,4 +1,4 @@
-"""One household: overview, members and their income, assistance cases with their reviews, steps,
+"""One household: overview, members and their income, assistance cases with their one-off payments, reviews, steps,
 democratic appraisals and public notices, investigations and verifications, elders with their visits and 平安通 calls,
 children in hardship and their visits, preferential care (优抚) and its visits, care-place applications
 (入住轮候) with their place in the queue, grid records, referrals and social work, and the history of changes."""
@@ -9,6 +9,7 @@ from typing import Any
 
 from caseapp.domain.households import HEAD
 from caseapp.services import access, forms
+from ui.forms import amount_panel
 from ui.forms.dialog import RecordDialog
 from ui.forms.print_dialog import PrintDialog, form_job, open_print
 from ui.forms.quick_visit import QuickVisitDialog
@@ -24,7 +25,8 @@ from ui.widgets.records_tab import RecordsTab
 from ui.widgets.text import heading
 
 # Record types shown here: a change to any of them reloads the open household.
-WATCHED = frozenset({"household", "member", "member_event", "income_item", "assistance_case", "case_review",
+WATCHED = frozenset({"household", "member", "member_event", "income_item", "assistance_case", "case_payment",
+                     "case_review",
                      "case_step", "investigation",
                      "verification", "elder_profile", "care_visit", "grid_event", "grid_event_update",
                      "social_work_case", "case_note", "referral", "attachment", "appraisal", "public_notice",
@@ -76,6 +78,8 @@ class HouseholdView(QWidget):
         self.incomes = tab("income_item", ["income_type", "monthly_amount", "people", "note"], self.tr("Add i&ncome"))
         self.cases = tab("assistance_case", ["category", "status", "monthly_amount", "people_covered",
                                              "next_review_date"], self.tr("New assistance &case"))
+        self.payments = tab("case_payment", ["paid_on", "amount_paid", "kind", "reason", "approved_by"],
+                            self.tr("Record a payment"))
         self.reviews = tab("case_review", ["reviewed_on", "outcome", "old_amount", "new_amount", "reason"])
         self.steps = tab("case_step", ["taken_at", "action", "author", "handler_role", "opinion"])
         self.appraisals = tab("appraisal", ["held_on", "place", "panel_size", "present", "result"],
@@ -124,7 +128,8 @@ class HouseholdView(QWidget):
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.overview, self.tr("O&verview"))
         self.tabs.addTab(self._stack(self.members, self.incomes), self.tr("Mem&bers"))
-        self.tabs.addTab(self._stack(self.cases, self.steps, self.reviews, self.appraisals, self.notices),
+        self.tabs.addTab(self._stack(self.cases, self.payments, self.steps, self.reviews, self.appraisals,
+                                     self.notices),
                          self.tr("&Assistance"))
         self.tabs.addTab(self._stack(self.investigations, self.verifications), self.tr("Inve&stigations"))
         self.tabs.addTab(self._stack(self.elders, self.visits, self.calls), self.tr("E&lders and visits"))
@@ -145,6 +150,7 @@ class HouseholdView(QWidget):
         # Child lists follow the selected parent: a member's income, a case's reviews and notes.
         self.members.selected.connect(lambda row: self._children(self.incomes, "member_id", row))
         self.members.selected.connect(lambda _row: self._enable_member_actions())
+        self.cases.selected.connect(lambda row: self._children(self.payments, "case_id", row))
         self.cases.selected.connect(lambda row: self._children(self.reviews, "case_id", row))
         self.cases.selected.connect(lambda row: self._children(self.steps, "case_id", row))
         self.cases.selected.connect(lambda row: self._children(self.appraisals, "case_id", row))
@@ -219,7 +225,8 @@ class HouseholdView(QWidget):
         return page
 
     def _all_tabs(self) -> list[RecordsTab]:
-        return [self.members, self.incomes, self.past_members, self.member_events, self.cases, self.reviews,
+        return [self.members, self.incomes, self.past_members, self.member_events, self.cases, self.payments,
+                self.reviews,
                 self.steps, self.investigations,
                 self.verifications,
                 self.elders, self.visits, self.appraisals, self.notices, self.child_files, self.child_visits,
@@ -314,6 +321,7 @@ class HouseholdView(QWidget):
         values: dict[str, Any] = {}
         parents = {"income_item": (self.incomes, "member_id", "member"),
                    "case_note": (self.notes, "case_id", "social_work_case"),
+                   "case_payment": (self.payments, "case_id", "assistance_case"),
                    "appraisal": (self.appraisals, "case_id", "assistance_case"),
                    "public_notice": (self.notices, "case_id", "assistance_case"),
                    "child_visit": (self.child_visits, "child_id", "child_profile"),
@@ -331,13 +339,24 @@ class HouseholdView(QWidget):
                                           for m in self.bundle.rows("member")):
             # The first person registered is usually the head: 户主, under the name the household has.
             values.update(relationship=HEAD, name=household["head_name"])
-        return self._open(RecordDialog(self.session, entity, fixed=fixed, values=values, members=self._members(),
-                                       owner=owner, parent=self))
+        dialog = RecordDialog(self.session, entity, fixed=fixed, values=values, members=self._members(),
+                              owner=owner, parent=self)
+        if entity == "assistance_case":
+            self._computed_amount(dialog, {"org_code": household["org_code"], "status": "applied"})
+        return self._open(dialog)
 
     def _edit(self, entity: str, row: Row) -> RecordDialog:
         links = {"building_id": self.bundle.buildings} if entity == "household" and self.bundle else None
-        return self._open(RecordDialog(self.session, entity, record_id=row["id"], values=row,
-                                       members=self._members(), links=links, parent=self))
+        dialog = RecordDialog(self.session, entity, record_id=row["id"], values=row, members=self._members(),
+                              links=links, parent=self)
+        if entity == "assistance_case" and self.bundle:
+            self._computed_amount(dialog, {"org_code": self.bundle.household["org_code"], **row})
+        return self._open(dialog)
+
+    def _computed_amount(self, dialog: RecordDialog, case: Row) -> None:
+        """核算金额 beside the typed amount, from the members and income items this view shows."""
+        if self.bundle:
+            amount_panel.attach(dialog.form, case, self.bundle.rows("member"), self.bundle.rows("income_item"))
 
     def _edit_household(self) -> RecordDialog | None:
         if not self.bundle:

@@ -117,6 +117,33 @@
     </message>
 </context>
 <context>
+    <name>ReassessmentExportDialog</name>
+    <message numerus="yes">
+        <source>%n case(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ReassessmentPanel</name>
+    <message numerus="yes">
+        <source>%n case(s) paid an amount other than the one computed under this standard</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Saved: %1 (%n row(s))</source>
+        <translation type="unfinished">
+            <numerusform>Saved: %1 (%n row)</numerusform>
+            <numerusform>Saved: %1 (%n rows)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>SyncPage</name>
     <message numerus="yes">
         <source>%n change(s)</source>

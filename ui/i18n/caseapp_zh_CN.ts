@@ -2,6 +2,45 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AmountPanel</name>
+    <message>
+        <source>Computed amount</source>
+        <translation>核算金额</translation>
+    </message>
+    <message>
+        <source>Not assessed monthly: no standard applies to this category on this date.</source>
+        <translation>不按月核算：该类别在此日期没有适用的标准。</translation>
+    </message>
+    <message>
+        <source>¥%1</source>
+        <translation>¥%1</translation>
+    </message>
+    <message>
+        <source>Per-person income: %1 (%2 a month ÷ %3 covered)</source>
+        <translation>人均收入：%1（月收入 %2 ÷ 保障人数 %3）</translation>
+    </message>
+    <message>
+        <source>Standard in force: %1 (from %2)</source>
+        <translation>执行标准：%1（%2 起）</translation>
+    </message>
+    <message>
+        <source>Top-up: %1</source>
+        <translation>补差：%1</translation>
+    </message>
+    <message>
+        <source>Supplement for %1: %2 (%3% of the standard)</source>
+        <translation>分类施保（%1）：%2（标准的 %3%）</translation>
+    </message>
+    <message>
+        <source>Computed amount: %1</source>
+        <translation>核算金额：%1</translation>
+    </message>
+    <message>
+        <source>The typed amount differs by %1: give the reason below.</source>
+        <translation>填写金额与核算金额相差 %1，请在下方填写理由。</translation>
+    </message>
+</context>
+<context>
     <name>AppWindow</name>
     <message>
         <source>CaseApp</source>
@@ -584,6 +623,10 @@
     <message>
         <source>New assistance &amp;case</source>
         <translation>新建救助个案(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Record a payment</source>
+        <translation>登记发放</translation>
     </message>
     <message>
         <source>Record an appraisal</source>
@@ -1260,6 +1303,14 @@
 <context>
     <name>QualityPage</name>
     <message>
+        <source>Checks</source>
+        <translation>检查结果</translation>
+    </message>
+    <message>
+        <source>Re-assessment after a new standard</source>
+        <translation>调标重新核定</translation>
+    </message>
+    <message>
         <source>Data quality</source>
         <translation>数据质量</translation>
     </message>
@@ -1331,6 +1382,81 @@
     <message>
         <source>Visit: %1</source>
         <translation>探访：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ReassessmentExportDialog</name>
+    <message>
+        <source>No password</source>
+        <translation>不设密码</translation>
+    </message>
+    <message>
+        <source>Export the re-assessment list to Excel</source>
+        <translation>导出重新核定名单到 Excel</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n case(s)</source>
+        <translation>
+            <numerusform>共 %n 户</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ReassessmentModel</name>
+    <message>
+        <source>Household head</source>
+        <translation>户主</translation>
+    </message>
+    <message>
+        <source>Amount paid</source>
+        <translation>现发金额</translation>
+    </message>
+    <message>
+        <source>Computed before</source>
+        <translation>原标准核算金额</translation>
+    </message>
+    <message>
+        <source>Computed under the new standard</source>
+        <translation>新标准核算金额</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>应调整</translation>
+    </message>
+</context>
+<context>
+    <name>ReassessmentPanel</name>
+    <message>
+        <source>Export to Excel…</source>
+        <translation>导出到 Excel…</translation>
+    </message>
+    <message>
+        <source>New standard in force from:</source>
+        <translation>新标准执行日期：</translation>
+    </message>
+    <message>
+        <source> (to come)</source>
+        <translation>（尚未执行）</translation>
+    </message>
+    <message>
+        <source>Assessing the cases in payment…</source>
+        <translation>正在核算在保案件…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n case(s) paid an amount other than the one computed under this standard</source>
+        <translation>
+            <numerusform>%n 户现发金额与该标准下的核算金额不一致，需重新核定</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Every case in payment is paid the amount computed under this standard.</source>
+        <translation>所有在保案件的金额均与该标准下的核算金额一致。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Saved: %1 (%n row(s))</source>
+        <translation>
+            <numerusform>已保存：%1（%n 行）</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -1,6 +1,7 @@
 """Data quality (数据质量): the checks across records over the user's reach, grouped by check with
 their counts; choosing a group lists its findings, and each opens its household (Enter or a double
-click). Computed on the read pool and recomputed when the records the checks read change."""
+click). Computed on the read pool and recomputed when the records the checks read change. A second
+tab lists the cases to re-assess when the standard changes (ui.pages.reassessment)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from caseapp.messages import message
 from caseapp.services import quality
 from ui.models.quality import FindingsModel
 from ui.pages.base import Page
-from ui.qt import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, Qt, QVBoxLayout, QWidget
+from ui.pages.reassessment import ReassessmentPanel
+from ui.qt import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, Qt, QTabWidget, QVBoxLayout, QWidget
 from ui.session import Session
 from ui.widgets.table import RecordTable
 
@@ -17,7 +19,7 @@ ALL = ""
 
 
 class QualityPage(Page):
-    watches = frozenset({"household", "member", "assistance_case", "elder_profile", "verification"})
+    watches = frozenset({"household", "member", "income_item", "assistance_case", "elder_profile", "verification"})
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
@@ -32,12 +34,25 @@ class QualityPage(Page):
         self.summary = QLabel(self)
         self.summary.setObjectName("quality_summary")
         self.summary.setWordWrap(True)
+        checks = QWidget(self)
         body = QHBoxLayout()
         body.addWidget(self.groups)
         body.addWidget(self.table, 1)
+        column = QVBoxLayout(checks)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.summary)
+        column.addLayout(body, 1)
+        self.reassess = ReassessmentPanel(session, self)
+        self.reassess.open_household.connect(self.open_household)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("quality_tabs")
+        self.tabs.addTab(checks, self.tr("Checks"))
+        self.tabs.addTab(self.reassess, self.tr("Re-assessment after a new standard"))
         layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
-        layout.addLayout(body, 1)
+        layout.addWidget(self.tabs, 1)
+        # the re-assessment list is worked out when its tab is shown, not with every refresh
+        self._reassess_stale = True
+        self.tabs.currentChanged.connect(lambda _i: self._refresh_reassess())
         self.model.loaded.connect(self._loaded)
         self.groups.currentItemChanged.connect(lambda _now, _before: self._show_group())
         self.table.opened.connect(self._open)
@@ -52,12 +67,21 @@ class QualityPage(Page):
         self.summary.setText(self.tr("Checking the records…"))
         self.model.reach = self.session.reach
         self.model.reset()
+        self._reassess_stale = True
+        self._refresh_reassess()
+
+    def _refresh_reassess(self) -> None:
+        if self._reassess_stale and self.tabs.currentWidget() is self.reassess:
+            self._reassess_stale = False
+            self.reassess.refresh()
 
     def clear(self) -> None:
         super().clear()
         self.found = []
         self.model.clear()
         self.groups.clear()
+        self.reassess.clear()
+        self._reassess_stale = True
 
     def chosen(self) -> str:
         item = self.groups.currentItem()

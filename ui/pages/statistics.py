@@ -282,9 +282,9 @@ class ReportDialog(ExportDialog):
 
 
 class StatisticsPage(Page):
-    watches = frozenset({"household", "member", "assistance_case", "case_review", "case_step", "elder_profile",
-                         "care_visit", "grid_event", "grid_event_update", "referral", "disaster_report",
-                         "emergency_call"})
+    watches = frozenset({"household", "member", "assistance_case", "case_payment", "case_review", "case_step",
+                         "elder_profile", "care_visit", "grid_event", "grid_event_update", "referral",
+                         "disaster_report", "emergency_call"})
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)

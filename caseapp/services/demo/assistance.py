@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from caseapp import refdata
-from caseapp.domain import AssistanceCase, CaseReview, Investigation, Record, Verification
+from caseapp.domain import AssistanceCase, CasePayment, CaseReview, Investigation, Record, Verification
 from caseapp.services import assessment
 from caseapp.services.demo.common import at, chance, money, pick, places_data, record
 from caseapp.services.demo.households import HouseholdDraft, bank_card
@@ -38,6 +38,15 @@ EXIT_REASONS = {
     "temporary": ("一次性救助已发放",),
     "medical": ("医疗救助已核发",),
 }
+#: a one-off grant's kinds of payment and what it is paid for
+PAYMENTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "temporary": (("emergency", "突发火灾，家庭财产受损，生活暂时困难"),
+                  ("emergency", "家庭成员意外受伤，医疗支出较大"),
+                  ("basic_living", "失业后暂无收入，基本生活困难")),
+    "medical": (("inpatient", "住院治疗，医保报销后个人自付部分较大"), ("outpatient", "慢性病门诊治疗费用"),
+                ("serious_illness", "重特大疾病住院，自付费用超过家庭承受能力")),
+}
+APPROVERS = ("街道社会救助服务中心 李敏", "街道社会事务办 陈志强", "区民政局社会救助科 黄丽")
 FINDINGS = ("家中陈设简单，无大额资产，情况属实。", "家庭成员患病，医疗支出较大，情况属实。",
             "住房为租住，收入来源以灵活就业为主。", "入户核实家庭人口和收入与申报一致。")
 
@@ -171,9 +180,11 @@ def _case(rng: random.Random, draft: HouseholdDraft, category: str, covered: int
     pipeline = status not in APPROVED and status not in ("rejected", "withdrawn")
     applied = today - dt.timedelta(days=rng.randint(2, 40) if pipeline else rng.randint(60, 720 if one_off else 2900))
     rural = draft.register_type == "local_rural"
+    grant = _amount(draft, category, covered, rng)
+    # a one-off grant is a dated payment (CasePayment), not a monthly amount
     case = record(AssistanceCase, org_code=draft.household.org_code, household_id=draft.household.id,
                   category=category, status=status, applied_on=applied, people_covered=covered, rural=rural,
-                  monthly_amount=_amount(draft, category, covered, rng))
+                  monthly_amount=money(0) if one_off else grant)
     if category in ("dibao", "tekun_dispersed", "tekun_centralized"):
         _assessed(rng, draft, case, today)
     if category == "dibao":
@@ -190,9 +201,14 @@ def _case(rng: random.Random, draft: HouseholdDraft, category: str, covered: int
         if months:
             out += _reviews(rng, case, months, today, case.monthly_amount)
         elif status in ("stopped", "exited"):
-            case.monthly_amount = case.monthly_amount if one_off else money(0)
+            case.monthly_amount = money(0)
         if status == "exited":
             case.exit_reason = rng.choice(EXIT_REASONS.get(category, EXIT_REASONS["dibao"]))
+        if one_off:
+            kind, reason = rng.choice(PAYMENTS[category])
+            paid_on = min(case.approved_on + dt.timedelta(days=rng.randint(0, 10)), today - dt.timedelta(days=1))
+            out.append(record(CasePayment, org_code=case.org_code, case_id=case.id, paid_on=paid_on, amount_paid=grant,
+                              kind=kind, reason=reason, approved_by=rng.choice(APPROVERS)))
     elif status == "rejected":
         case.decision_reason = "家庭人均收入或财产超过规定标准，不符合条件。"
         case.monthly_amount = money(0)

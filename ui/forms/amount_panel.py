@@ -1,0 +1,85 @@
+"""The computed amount (核算金额) beside an assistance case's typed monthly amount: per-person income,
+the standard in force, 补差, the 分类施保 supplements and their total, worked out by
+caseapp.services.assessment from the household's members and income items (the rule is stated there
+only) and refreshed as the form changes. Read-only: the caseworker types the amount paid."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from caseapp.services import assessment
+from ui.forms.form import RecordForm
+from ui.qt import QLabel, Qt, QWidget
+
+# the form fields the assessment reads (a change to any of them refreshes the panel)
+READS = ("category", "applied_on", "people_covered", "monthly_amount", "rural")
+
+
+class AmountPanel(QLabel):
+    def __init__(self, form: RecordForm, case: Mapping[str, Any], members: Sequence[Mapping[str, Any]],
+                 incomes: Sequence[Mapping[str, Any]], today: dt.date | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent or form)
+        self.setObjectName("computed_amount")
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.form = form
+        self.case = dict(case)
+        self.members = list(members)
+        self.incomes = list(incomes)
+        self.today = today
+        self.result: assessment.Assessment | None = None
+        for name in READS:
+            if name in form.editors:
+                form.editors[name].on_change(self.refresh)
+        self.refresh()
+
+    def title(self) -> str:
+        return self.tr("Computed amount")
+
+    def values(self) -> dict[str, Any]:
+        """The case as the form holds it now (what is typed over what is stored)."""
+        typed = {k: v for k, v in self.form.values().items() if k in READS}
+        try:
+            typed["people_covered"] = int(str(typed.get("people_covered") or 0))
+        except ValueError:
+            typed["people_covered"] = 0
+        return {**self.case, **typed}
+
+    def refresh(self) -> None:
+        case = self.values()
+        self.result = result = assessment.assess_values(case, self.members, self.incomes,
+                                                        self.today or dt.date.today())
+        if result is None:
+            self.setText(self.tr("Not assessed monthly: no standard applies to this category on this date."))
+            return
+        yuan = self.tr("¥%1")
+        lines = [
+            self.tr("Per-person income: %1 (%2 a month ÷ %3 covered)").replace(
+                "%1", yuan.replace("%1", f"{result.per_person_income:.2f}")).replace(
+                "%2", f"{result.total_income:.2f}").replace("%3", str(result.covered)),
+            self.tr("Standard in force: %1 (from %2)").replace(
+                "%1", yuan.replace("%1", f"{result.standard.amount:.2f}")).replace(
+                "%2", result.standard.effective_from.isoformat()),
+            self.tr("Top-up: %1").replace("%1", yuan.replace("%1", f"{result.base_amount:.2f}")),
+        ]
+        for share in result.shares:
+            lines.append(self.tr("Supplement for %1: %2 (%3% of the standard)").replace(
+                "%1", share.name or "—").replace("%2", yuan.replace("%1", f"{share.amount:.2f}")).replace(
+                "%3", f"{share.percent.normalize():f}"))
+        lines.append(self.tr("Computed amount: %1").replace("%1", yuan.replace("%1", f"{result.computed:.2f}")))
+        typed = assessment.money(case.get("monthly_amount"))
+        if typed != 0 and result.differs(typed):
+            lines.append(self.tr("The typed amount differs by %1: give the reason below.").replace(
+                "%1", yuan.replace("%1", f"{typed - result.computed:+.2f}")))
+        self.setText("\n".join(lines))
+
+
+def attach(form: RecordForm, case: Mapping[str, Any], members: Sequence[Mapping[str, Any]],
+           incomes: Sequence[Mapping[str, Any]], today: dt.date | None = None) -> AmountPanel:
+    """The panel, placed on ``form`` right after the monthly amount."""
+    panel = AmountPanel(form, case, members, incomes, today)
+    form.add_row_after("monthly_amount", panel.title(), panel)
+    return panel
