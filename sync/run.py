@@ -27,7 +27,7 @@ from caseapp.domain import Attachment
 from caseapp.domain.types import format_datetime
 from caseapp.errors import WorkspaceError
 from caseapp.release import __version__
-from caseapp.store.tables import ConflictRecord
+from caseapp.store.tables import ConflictRecord, JournalEntry
 from caseapp.store.workspace import Workspace
 from caseapp.store.writer import Writer, in_place
 from sync import apply, outbox, settings, trail, urls
@@ -147,37 +147,66 @@ def release_held(ws: Workspace, client: SyncClient, write: Writer = in_place) ->
 
 def push(ws: Workspace, client: SyncClient, report: SyncReport, say: Progress, batch: int,
          write: Writer = in_place) -> None:
-    last_seq = 0
+    """Send the outbox in batches, each batch sent as soon as the previous one is answered and
+    before that answer's verdicts are committed here: the server merges batch n + 1 while this
+    device writes the verdicts of batch n (the two took turns before, and each waited on the
+    other). Batches still reach the server strictly one after another, in sequence order, so a
+    create always arrives before the batches that build on it; a verdict is still committed only
+    once it has arrived, and a push cut off anywhere leaves 'sent' entries that the server's
+    ledger answers again."""
     total = outbox.pending_count(ws)
     audit_sent = int(ws.get_setting(trail.SENT, 0) or 0)
-    while True:
-        entries = outbox.pending(ws, batch, after_seq=last_seq)
-        audit = trail.unsent(ws, audit_sent)
-        if not entries and not audit:
-            return
-        if entries:
-            write(partial(outbox.mark_sent, ws, [e.seq for e in entries]))
-        try:
-            answer = client.push([outbox.to_op(e) for e in entries], audit)
-        except RefusedError as refused:
-            if refused.key != DIVERGED or report.forked:
-                raise
-            # A copy of this device (restored from a backup or a folder copy): the server holds other
-            # work under its sequence numbers. Carry on as a device of its own and send it all again.
-            fork(ws, client, write)
-            report.forked = True
-            continue
-        ws.observe_server_clock(answer.hlc)
-        if entries:
-            write(partial(outbox.record_verdicts, ws, entries, answer.verdicts, report.push))
-        if answer.audit_ack != audit_sent:
-            audit_sent = answer.audit_ack
-            write(partial(ws.set_setting, trail.SENT, audit_sent))
-        elif not entries:
-            return  # the server took none of the trail (it holds a newer one): never loop on it
-        # Entries without a verdict (should not happen) stay queued; never loop on them.
-        last_seq = entries[-1].seq if entries else last_seq
-        say("push", report.push.pushed, max(total, report.push.pushed))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-push") as sender:
+
+        def send(after_seq: int, audit_after: int) -> _Sent | None:
+            entries = outbox.pending(ws, batch, after_seq=after_seq)
+            audit = trail.unsent(ws, audit_after)
+            if not entries and not audit:
+                return None
+            if entries:
+                write(partial(outbox.mark_sent, ws, [e.seq for e in entries]))
+            ops = [outbox.to_op(e) for e in entries]
+            return _Sent(entries, after_seq, audit_after, sender.submit(client.push, ops, audit))
+
+        inflight = send(0, audit_sent)
+        while inflight is not None:
+            entries = inflight.entries
+            try:
+                answer = inflight.answer.result()
+            except RefusedError as refused:
+                if refused.key != DIVERGED or report.forked:
+                    raise
+                # A copy of this device (restored from a backup or a folder copy): the server holds
+                # other work under its sequence numbers. Carry on as a device of its own and send
+                # it all again.
+                fork(ws, client, write)
+                report.forked = True
+                inflight = send(inflight.after_seq, inflight.audit_after)
+                continue
+            ws.observe_server_clock(answer.hlc)
+            # Entries without a verdict (should not happen) stay queued; never loop on them.
+            last_seq = entries[-1].seq if entries else inflight.after_seq
+            took_audit = answer.audit_ack != audit_sent
+            if took_audit:
+                audit_sent = answer.audit_ack
+            # the server took none of the trail (it holds a newer one): never loop on it
+            inflight = send(last_seq, audit_sent) if entries or took_audit else None
+            if entries:
+                write(partial(outbox.record_verdicts, ws, entries, answer.verdicts, report.push))
+            if took_audit:
+                write(partial(ws.set_setting, trail.SENT, audit_sent))
+            say("push", report.push.pushed, max(total, report.push.pushed))
+
+
+@dataclass
+class _Sent:
+    """A push batch on its way: its entries, the outbox and audit positions it was read after, and
+    the answer to come."""
+
+    entries: list[JournalEntry]
+    after_seq: int
+    audit_after: int
+    answer: Future[p.PushOut]
 
 
 def pull(ws: Workspace, client: SyncClient, report: SyncReport, say: Progress, page_size: int,

@@ -85,6 +85,9 @@ class Row:
     root_id: str | None = None
     #: the org unit this one record is shared with (a sent referral's receiving centre)
     shared_org: str | None = None
+    #: ``dumps(fields)`` as its create logged it: still the record's text while ``pos`` is the
+    #: create's (every later change of its fields is logged, which moves ``pos``)
+    created_text: str | None = None
 
     @property
     def archived(self) -> bool:
@@ -441,6 +444,7 @@ class Batch:
         row.fields = fields
         pos = self._log(row, fields, moved_from)
         row.created_pos = pos
+        row.created_text = self.changes[-1]["fields"]  # a first push is mostly creates: dumped once
         row.meta = {CREATED: [pos, op.hlc, op.device, op.author]}
         self.rows[row.id] = row
         for name in unique_fields(cls):
@@ -792,7 +796,8 @@ UPDATED = ("org_code", "fields", "meta", "pos", "archived", "root_id", "person_i
 
 def _record_values(row: Row) -> dict[str, Any]:
     number = row.fields.get("id_number") if row.entity == "member" else None
-    return {"id": row.id, "entity": row.entity, "org_code": row.org_code, "fields": dumps(row.fields),
+    text = row.created_text if row.created_text is not None and row.pos == row.created_pos else dumps(row.fields)
+    return {"id": row.id, "entity": row.entity, "org_code": row.org_code, "fields": text,
             "meta": json.dumps(row.meta, separators=(",", ":")), "pos": row.pos, "created_pos": row.created_pos,
             "origin_device": row.origin_device, "archived": row.archived, "root_id": row.root_id or row.id,
             "person_id": number if isinstance(number, str) and number else None, "shared_org": row.shared_org}
