@@ -191,7 +191,7 @@ class CasePayment(Record):
     approved_by: Mapped[str] = field(
         String(60),
         default="",
-        label=("审批人", "Approved by"),
+        label=("批准人", "Approved by"),
         required=True,
         personal=True,
         help="Who approved the payment (name and office).",

@@ -234,7 +234,7 @@ class Resident(Record):
         String(18),
         default=None,
         index=True,
-        label=("公民身份号码", "Resident ID number"),
+        label=("身份证号码", "ID number"),
         rule=ID_NUMBER,
         masked=True,
         headings=("身份证号码", "公民身份号码", "身份证号"),

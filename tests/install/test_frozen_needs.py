@@ -22,19 +22,19 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_init_that_fails_half_way_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real_upgrade = migrate.upgrade
+    real_install = migrate.install_head
 
-    def upgrade_then_fail(engine: object) -> None:
-        real_upgrade(engine)  # type: ignore[arg-type]
+    def install_then_fail(conn: object) -> None:
+        real_install(conn)
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(migrate, "upgrade", upgrade_then_fail)
+    monkeypatch.setattr(migrate, "install_head", install_then_fail)
     target = tmp_path / "ws"
     with pytest.raises(OSError):
         Workspace.create(target, PASSPHRASE, kdf=TEST_KDF)
     assert list(tmp_path.iterdir()) == []  # neither the workspace nor its hidden staging folder
 
-    monkeypatch.setattr(migrate, "upgrade", real_upgrade)
+    monkeypatch.setattr(migrate, "install_head", real_install)
     ws, _ = Workspace.create(target, PASSPHRASE, kdf=TEST_KDF, actor="worker1")  # and init works again
     ws.close()
     assert exists(target) and Workspace.open(target, PASSPHRASE).actor == "worker1"
@@ -58,6 +58,8 @@ def test_a_missing_migration_folder_is_one_line_and_no_workspace(tmp_path: Path,
     empty.mkdir(parents=True)
     real_files = resources.files
     monkeypatch.setattr(resources, "files", lambda pkg: empty if pkg == "migrations" else real_files(pkg))
+    # the schema template is made once per process: make it afresh, as a bundle's first init does
+    monkeypatch.setattr(migrate, "_template", migrate._template.__wrapped__)
     monkeypatch.setenv("CASEAPP_PASSPHRASE", PASSPHRASE)
     monkeypatch.setenv("CASEAPP_LANG", "zh")
     target = tmp_path / "ws"
