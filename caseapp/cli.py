@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TextIO
 
 from caseapp import __version__, errorlog
 from caseapp.errors import CaseAppError, KeyFileError
-from caseapp.messages import message, render
+from caseapp.messages import cli_help, message, render
 
 if TYPE_CHECKING:
     from caseapp.services.exchange import ImportRejected
@@ -385,6 +385,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     for register in plugins("caseapp.commands"):
         register(sub)
+    if lang == "zh":
+        cli_help.to_chinese(parser)
     return parser
 
 
