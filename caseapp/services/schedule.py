@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, case, cast, false, func, or_, select, true, type_coerce
+from sqlalchemy import String, case, cast, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from caseapp import refdata
@@ -84,27 +84,6 @@ def due_day(last_visit: Any, profile: Any = ElderProfile) -> Any:
                 else_=func.date(last_visit, "+" + cast(interval, String) + " days"))
 
 
-def due_by(limit: dt.date, last_visit: Any, profile: Any = ElderProfile) -> Any:
-    """SQL: the elder's next visit falls due on or before ``limit`` (``due_day(…) <= limit``), without
-    working out each elder's day: with the interval of a risk tier, due by ``limit`` is "last visited
-    before the day after ``limit`` less the interval", one comparison of ISO text against a constant
-    per tier. Only an elder with an interval of their own needs the date arithmetic. A property test
-    holds it to due_day."""
-    rules = refdata.rules()
-    after = limit + dt.timedelta(days=1)
-
-    def before(days: int) -> str:
-        return (after - dt.timedelta(days=days)).isoformat()
-
-    by_tier = case(*((profile.risk_tier == t, before(rules.visit_interval_days(t)))
-                     for t in refdata.dictionary("risk_tier")),
-                   else_=before(rules.visit_interval_days("normal")))
-    # the times as the ISO text they are stored as (UTC), compared with days as text
-    return case((last_visit.is_(None), type_coerce(profile.created_at, String) < after.isoformat()),
-                (profile.visit_interval_days.is_not(None), due_day(last_visit, profile) <= limit.isoformat()),
-                else_=type_coerce(last_visit, String) < by_tier)
-
-
 def last_visit(before: str | None = None) -> Any:
     """SQL, correlated with ElderProfile: the time of the elder's latest visit (before ``before``, UTC
     text, when given); one seek of the (elder, archived, time) index."""
@@ -120,7 +99,7 @@ def visits_due(session: Session, today: dt.date, horizon_days: int = 7,
     """Elders whose next visit falls within ``horizon_days`` of today (overdue first), in
     ``scope`` (org units and everything below them) when one is given. Worked out, filtered and
     ordered in SQL: each elder's latest visit first (materialised, so it is sought once per elder),
-    then the elders due (due_by), and names, addresses and due days for those only."""
+    then the elders due by their due day, and names and addresses for those only."""
     elders = (select(ElderProfile.id, ElderProfile.household_id, ElderProfile.member_id, ElderProfile.risk_tier,
                      ElderProfile.created_at, ElderProfile.visit_interval_days, last_visit().label("last"))
               .where(ElderProfile.archived.is_(False), in_scope(ElderProfile.org_code, scope)))
@@ -128,12 +107,13 @@ def visits_due(session: Session, today: dt.date, horizon_days: int = 7,
         elders = elders.where(ElderProfile.org_code.in_(org_codes))
     latest = elders.cte("latest").prefix_with("MATERIALIZED")
     limit = today + dt.timedelta(days=horizon_days)
-    # filtered by due_by (a text comparison per elder); the day itself worked out for those due only
+    # one materialised step only: materialising the due days as well (a second CTE) cost 200 ms more
+    # at 31,352 elders than working each out in the filter and again for the rows kept
     query = (select(latest.c.id, latest.c.household_id, Member.name, Household.address, latest.c.risk_tier,
                     latest.c.last, due_day(latest.c.last, latest.c).label("due"))
              .join(Member, Member.id == latest.c.member_id)
              .join(Household, Household.id == latest.c.household_id)
-             .where(due_by(limit, latest.c.last, latest.c))
+             .where(due_day(latest.c.last, latest.c) <= limit.isoformat())
              .order_by("due", Member.name))
     out: list[DueVisit] = []
     for elder_id, household_id, name, address, tier, last_raw, due_raw in session.execute(query):

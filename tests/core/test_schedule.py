@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from sqlalchemy import Integer, String, create_engine, func, literal, select
+from sqlalchemy import func, select
 
 from caseapp.domain import CareVisit, ElderProfile
 from caseapp.services import demo, schedule
@@ -45,31 +43,3 @@ def test_high_risk_elders_are_due_weekly(ws: Workspace) -> None:
         due = schedule.visits_due(s, dt.date.today(), 0)
     assert [d.elder_id for d in due] == [elder.id]
     assert due[0].overdue_days >= 1
-
-
-_DAYS = st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2030, 12, 31))
-_TIMES = st.datetimes(min_value=dt.datetime(2020, 1, 1), max_value=dt.datetime(2030, 12, 31))
-
-
-def _stored(moment: dt.datetime) -> str:
-    """A time as a workspace stores it (UTC, ISO text)."""
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-@settings(max_examples=300, deadline=None)
-@given(limit=_DAYS, created=_TIMES, last=st.none() | _TIMES,
-       tier=st.sampled_from(["high", "key", "normal", "unknown"]), own=st.none() | st.integers(1, 400))
-def test_due_by_says_what_the_due_day_says(limit: dt.date, created: dt.datetime, last: dt.datetime | None,
-                                           tier: str, own: int | None) -> None:
-    """visits_due filters with due_by (text compared per tier); it must agree with due_day, the day
-    worked out, on every elder: never visited, visited at any time of day, with an interval of their
-    own, of a tier the rules do not know."""
-    elder = select(literal(tier).label("risk_tier"), literal(_stored(created)).label("created_at"),
-                   literal(own, Integer).label("visit_interval_days"),
-                   literal(None if last is None else _stored(last), String).label("last")).subquery()
-    engine = create_engine("sqlite://")
-    with engine.connect() as conn:
-        day, due = conn.execute(select(schedule.due_day(elder.c.last, elder.c),
-                                       schedule.due_by(limit, elder.c.last, elder.c))).one()
-    engine.dispose()
-    assert bool(due) == (day <= limit.isoformat()), (day, limit)
