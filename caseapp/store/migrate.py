@@ -127,15 +127,20 @@ def _template() -> tuple[Path, bytes]:
     return path, key
 
 
-def install_head(dbapi_conn: Any) -> None:
+def install_head(dbapi_conn: Any) -> bool:
     """Give an empty workspace database (an open, keyed SQLCipher DB-API connection) the schema at
     head: the template's schema and version row copied in by ``sqlcipher_export``, SQLCipher's own
     way of copying one database into another under a different key. The same tables, indexes,
     triggers and full-text tables as running every migration (a test compares the two), in a few
     milliseconds instead of half a second for each new workspace after the first. The connection's
-    schema cache is stale afterwards: close it and open another."""
+    schema cache is stale afterwards: close it and open another. False, with nothing done, when the
+    template cannot be made (no temporary folder to write in, a full one): then migrate the workspace
+    itself, which reports what is wrong if it is wrong there too."""
     with _TEMPLATE_LOCK:
-        path, key = _template()
+        try:
+            path, key = _template()
+        except Exception:
+            return False
     dbapi_conn.execute("ATTACH DATABASE ? AS head_template KEY ?", (str(path), f"x'{key.hex()}'"))
     try:
         # one transaction: one sync of the new file, not one per table and index
@@ -148,3 +153,4 @@ def install_head(dbapi_conn: Any) -> None:
         dbapi_conn.execute("COMMIT")
     finally:
         dbapi_conn.execute("DETACH DATABASE head_template")
+    return True

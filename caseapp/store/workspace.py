@@ -120,17 +120,18 @@ class Workspace:
             data_key, recovery = keyfile.create_keyfile(staging / KEY_FILE, passphrase, kdf=kdf,
                                                         workspace_id=new_id())
             private_file(staging / DB_FILE)  # before SQLite creates it (and its -wal, -shm) under the umask
+            copied = False
             if not plain:
                 conn = open_dbapi(staging / DB_FILE, data_key)
                 try:
-                    migrate.install_head(conn)
+                    copied = migrate.install_head(conn)
                 except faults.DBAPI_ERRORS as error:  # a full disk, say: typed, as from the engine
                     raise faults.from_sqlite(error, staging / DB_FILE) or error from None
                 finally:
                     conn.close()
             engine = make_engine(staging / DB_FILE, None if plain else data_key)
             try:
-                if plain:  # stdlib sqlite3, which has no sqlcipher_export: migrate
+                if not copied:  # plain (stdlib sqlite3 has no sqlcipher_export), or no template
                     migrate.upgrade(engine)
                 with engine.begin() as conn:
                     conn.execute(insert(DeviceState).values(device_id=new_id(), hlc=0, created_at=utcnow(),

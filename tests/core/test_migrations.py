@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, select, text
@@ -149,3 +150,21 @@ def test_a_new_workspace_has_exactly_the_migrated_schema(tmp_path: Path) -> None
         ws.close()
     # encrypted like any workspace: no schema text in the clear
     assert b"CREATE TABLE" not in (tmp_path / "ws" / DB_FILE).read_bytes()
+
+
+def test_without_a_template_a_new_workspace_is_migrated_in_place(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """No temporary folder to make the template in (a locked-down laptop, a full /tmp): the new
+    workspace is migrated itself, to the same schema."""
+    def no_room(*args: object, **kwargs: object) -> str:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(migrate, "_template", migrate._template.__wrapped__)
+    monkeypatch.setattr(migrate.tempfile, "mkdtemp", no_room)
+    ws, _ = Workspace.create(tmp_path / "ws", PASSPHRASE, kdf=TEST_KDF, actor="新")
+    try:
+        assert migrate.current(ws.engine) == migrate.head()
+        with ws.write() as s:
+            s.add(Household(org_code="440104001001", address="海珠区南华西街道龙庆北 12 号", head_name="陈秀英"))
+    finally:
+        ws.close()
