@@ -2,9 +2,9 @@
 ``python -m bench.stats_bench [--households N] [--workspace PATH --passphrase P]``.
 
 Makes an N-household demo workspace (default 50,000; at PATH, kept, when given; or opens the one
-there), then times, on warm connections, everything the statistics page counts for one month (every table and the trend) and the
-visits-due list (Today's 7 days) over the whole workspace and over one street, each the median of
-five runs, with the rows they return."""
+there), then times, on warm connections, everything the statistics page counts for one month (every
+table and the trend) and the visits-due list (Today's 7 days) over the whole workspace and over one
+street, each the median of five runs, with the rows they return."""
 
 from __future__ import annotations
 
