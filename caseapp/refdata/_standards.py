@@ -144,6 +144,10 @@ class Standards:
                         f"{best.source}; {base.source}", best.verified and base.verified, level, best.district,
                         best.note)
 
+    def levels_for(self, kind: str) -> tuple[str, ...]:
+        """The levels the figures of a tiered ``kind`` are given for (age bands, grades), sorted."""
+        return tuple(sorted({e.level for e in self.entries if e.kind == kind and e.level is not None}))
+
     def supplements_for(self, category: str, on: dt.date) -> tuple[Supplement, ...]:
         """The 分类施保 rules of ``category`` in force on ``on`` (per group, the latest of each)."""
         latest: dict[tuple[str, int | None, int | None, frozenset[str]], Supplement] = {}

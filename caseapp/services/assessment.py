@@ -6,6 +6,19 @@ per-person income = the household's monthly income items / people covered;
 supplements = for each of at most ``people covered`` members in a group (elderly, disabled, minor):
 the largest percent of the standard among the rules that apply to them.
 
+The subsidies (``PER_MEMBER`` kinds, standards.json's "categories" maps a category to its kind) are a
+figure per covered member, not 补差: for each member the figure of the level they fall in, the largest
+first, at most ``people covered`` of them; computed = their sum.
+
+- 高龄津贴 (elder_allowance): the level is the age band (``'80-89'``, ``'100-'`` open-ended) the
+  member's age on the assessment day falls in; a member younger than every band, or of unknown birth
+  date, gets none.
+- 残疾人两项补贴 (disability_care): the 重度残疾人护理补贴 of the level equal to the member's disability
+  grade (the table gives grades 1 and 2). The 困难残疾人生活补贴 (disability_living) is NOT computed: it
+  is due to a disabled member of a 低保/低收入 household, and the assessment reads only the case, its
+  household's members and income items, not the household's other cases. A case that also pays the
+  living subsidy types the larger amount and says so in ``amount_reason``.
+
 The pure functions read plain values (a record's fields, as the device stores them and as the server
 holds them), so the device's save and the server's push judge an amount by the same code. A hand-typed
 amount that differs from the computed one needs a reason (``amount_reason``).
@@ -42,6 +55,12 @@ class Table(Protocol):
 
     def supplements_for(self, category: str, on: dt.date) -> tuple[Supplement, ...]: ...
 
+    def levels_for(self, kind: str) -> tuple[str, ...]: ...
+
+
+#: kinds of figure paid per covered member (subsidies), not as 补差 against a per-person standard
+PER_MEMBER = frozenset({"elder_allowance", "disability_care"})
+
 
 @dataclass(frozen=True)
 class MemberFacts:
@@ -55,13 +74,15 @@ class MemberFacts:
 
 @dataclass(frozen=True)
 class Share:
-    """One member's 分类施保 supplement."""
+    """One member's 分类施保 supplement, or their subsidy (``level`` set, ``percent`` 0)."""
 
     member_id: str
     name: str
     group: str
     percent: Decimal
     amount: Decimal
+    #: the level of a subsidy figure (an age band, a disability grade); None for a supplement
+    level: str | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +96,11 @@ class Assessment:
     base_amount: Decimal
     shares: tuple[Share, ...]
     computed: Decimal
+
+    @property
+    def per_member(self) -> bool:
+        """A subsidy: the sum of the covered members' figures (``shares``), no 补差."""
+        return self.standard.kind in PER_MEMBER
 
     @property
     def supplements(self) -> Decimal:
@@ -113,11 +139,13 @@ def _applies(rule: Supplement, member: MemberFacts, on: dt.date) -> bool:
 def assess(category: str, on: dt.date, district: str, rural: bool, covered: int, incomes: Iterable[Decimal],
            members: Sequence[MemberFacts], table: Table | None = None) -> Assessment | None:
     """The computed amount of a case, or None where its category is not assessed monthly (临时救助,
-    医疗救助, subsidies) or no standard is in force on ``on``."""
+    医疗救助) or no standard is in force on ``on``."""
     table = table if table is not None else standards()
     kind = table.kind_for(category)
     if kind is None:
         return None
+    if kind in PER_MEMBER:
+        return _per_member(category, kind, on, district, rural, covered, incomes, members, table)
     try:
         standard = table.standard_for(kind, on, district, rural)
     except StandardNotFound:
@@ -143,6 +171,62 @@ def assess(category: str, on: dt.date, district: str, rural: bool, covered: int,
     kept = tuple(shares[:covered])
     computed = (base + sum((s.amount for s in kept), Decimal("0"))).quantize(CENT, ROUND_HALF_UP)
     return Assessment(category, on, standard, total, covered, per_person, base.quantize(CENT), kept, computed)
+
+
+def band(level: str) -> tuple[int, int | None] | None:
+    """An age band level as (first age, last age or None: open-ended): '80-89', '100-'; None if not one."""
+    low, dash, high = level.partition("-")
+    if not dash or not low.isdigit() or not (high.isdigit() or high == ""):
+        return None
+    return int(low), int(high) if high else None
+
+
+def member_level(kind: str, member: MemberFacts, on: dt.date, levels: Sequence[str]) -> str | None:
+    """The level of a ``PER_MEMBER`` kind a member falls in on ``on`` (module docstring), or None."""
+    if kind == "elder_allowance":
+        if member.birth_date is None:
+            return None
+        age = age_on(member.birth_date, on)
+        for level in levels:
+            span = band(level)
+            if span is not None and span[0] <= age and (span[1] is None or age <= span[1]):
+                return level
+        return None
+    if kind == "disability_care":
+        return member.disability_grade if member.disability_grade in levels else None
+    return None
+
+
+_GROUP = {"elder_allowance": "elderly", "disability_care": "disabled"}
+
+
+def _per_member(category: str, kind: str, on: dt.date, district: str, rural: bool, covered: int,
+                incomes: Iterable[Decimal], members: Sequence[MemberFacts], table: Table) -> Assessment | None:
+    """A subsidy's assessment (module docstring): None where no figure of ``kind`` is in force."""
+    levels = table.levels_for(kind)
+    figures: dict[str, Standard] = {}
+    for level in levels:
+        try:
+            figures[level] = table.standard_for(kind, on, district, rural, level)
+        except StandardNotFound:
+            continue
+    if not figures:
+        return None
+    # the case's "standard": the figure of the first level in force (the lowest age band, grade 1)
+    standard = figures[min(figures, key=lambda lv: ((band(lv) or (0, None))[0], lv))]
+    total = sum((money(i) for i in incomes), Decimal("0"))
+    covered = max(0, int(covered))
+    shares: list[Share] = []
+    for member in members:
+        tier = member_level(kind, member, on, tuple(figures))
+        if tier is not None:
+            shares.append(Share(member.id, member.name, _GROUP[kind], Decimal("0"), money(figures[tier].amount),
+                                tier))
+    shares.sort(key=lambda s: (-s.amount, s.member_id))
+    kept = tuple(shares[:covered])
+    computed = sum((s.amount for s in kept), Decimal("0")).quantize(CENT, ROUND_HALF_UP)
+    return Assessment(category, on, standard, total, covered, total if covered == 0 else
+                      (total / covered).quantize(CENT, ROUND_HALF_UP), Decimal("0.00"), kept, computed)
 
 
 # --- over stored values (the device's records or the server's JSON) ------------------------------
@@ -284,7 +368,7 @@ def _rows(session: Session, sql: str, ids: Sequence[str]) -> list[dict[str, Any]
 def fetch(session: Session, case_ids: Sequence[str], table: Table | None = None) -> Stored:
     """The cases ``case_ids``, their households' members and those members' income items, in three
     queries (not three per case, ``assess_case``). Given ``table``, the members and income items of
-    cases it does not assess (临时救助, subsidies: ``kind_for`` None) are not read."""
+    cases it does not assess (临时救助, 医疗救助: ``kind_for`` None) are not read."""
     cases = _rows(session, _CASES, sorted(set(case_ids)))
     assessed = cases if table is None else [c for c in cases if table.kind_for(str(c["category"] or "")) is not None]
     homes = sorted({str(c["household_id"]) for c in assessed})
@@ -334,3 +418,6 @@ class _Memo:
         if key not in self._supplements:
             self._supplements[key] = self._table.supplements_for(category, on)
         return self._supplements[key]
+
+    def levels_for(self, kind: str) -> tuple[str, ...]:
+        return self._table.levels_for(kind)

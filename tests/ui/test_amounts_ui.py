@@ -178,3 +178,35 @@ def test_a_one_off_payment_is_recorded_and_listed_under_its_case(qtbot, window: 
     row = view.payments.model.rows[0]
     assert (str(row["amount_paid"]), row["approved_by"]) == ("3200.50", "街道社会救助服务中心 李敏")
     assert not view.payments.edit.isVisible()  # a payment made is a fact: never edited
+
+
+def test_a_subsidy_case_shows_each_covered_members_figure(qtbot, window: AppWindow) -> None:
+    ws = window.session.ws
+    assert ws is not None
+    today = dt.date.today()
+    with ws.write() as db:
+        home = records.create(db, Household, {"org_code": ORG, "head_name": "何婆", "address": "小北路 11 号"})
+        records.create(db, Member, {"org_code": ORG, "household_id": home.id, "name": "何婆", "relationship": "02",
+                                    "birth_date": dt.date(today.year - 92, 1, 1)})
+        records.create(db, Member, {"org_code": ORG, "household_id": home.id, "name": "何伯", "relationship": "10",
+                                    "birth_date": dt.date(today.year - 83, 1, 1)})
+        records.create(db, AssistanceCase, {"org_code": ORG, "household_id": home.id, "category": "elderly_subsidy",
+                                            "people_covered": 2})
+    window.main_screen.open_household(home.id)
+    view = window.main_screen.households.view
+    qtbot.waitUntil(lambda: view.bundle is not None and bool(view.cases.model.rows), timeout=5_000)
+    view.cases.table.selectRow(0)
+    view.cases.edit.click()
+    dialog = view.open_dialogs()[-1]
+    panel = dialog.form.findChild(AmountPanel, "computed_amount")
+    assert isinstance(panel, AmountPanel) and panel.result is not None and panel.result.per_member
+    assert panel.result.computed == Decimal("300.00")  # 90-99: ¥200, 80-89: ¥100 (the packaged table)
+    text = panel.text()
+    assert "何婆" in text and "90-99" in text and "何伯" in text and "80-89" in text and "¥300.00" in text
+    assert "Top-up" not in text and "Per-person income" not in text
+    covered = dialog.form.editor("people_covered").widget
+    covered.clear()
+    type_text(covered, "1")
+    assert panel.result is not None and panel.result.computed == Decimal("200.00")  # the larger one only
+    assert "何伯" not in panel.text()
+    dialog.reject()

@@ -1,5 +1,6 @@
 """The computed amount (核算金额) beside an assistance case's typed monthly amount: per-person income,
-the standard in force, 补差, the 分类施保 supplements and their total, worked out by
+the standard in force, 补差, the 分类施保 supplements and their total (for a subsidy: each covered
+member's figure), worked out by
 caseapp.services.assessment from the household's members and income items (the rule is stated there
 only) and refreshed as the form changes. Read-only: the caseworker types the amount paid."""
 
@@ -56,6 +57,9 @@ class AmountPanel(QLabel):
             self.setText(self.tr("Not assessed monthly: no standard applies to this category on this date."))
             return
         yuan = self.tr("¥%1")
+        if result.per_member:
+            self.setText("\n".join(self.subsidy_lines(result, yuan) + self.total_lines(case, result, yuan)))
+            return
         lines = [
             self.tr("Per-person income: %1 (%2 a month ÷ %3 covered)").replace(
                 "%1", yuan.replace("%1", f"{result.per_person_income:.2f}")).replace(
@@ -69,12 +73,32 @@ class AmountPanel(QLabel):
             lines.append(self.tr("Supplement for %1: %2 (%3% of the standard)").replace(
                 "%1", share.name or "—").replace("%2", yuan.replace("%1", f"{share.amount:.2f}")).replace(
                 "%3", f"{share.percent.normalize():f}"))
-        lines.append(self.tr("Computed amount: %1").replace("%1", yuan.replace("%1", f"{result.computed:.2f}")))
+        self.setText("\n".join(lines + self.total_lines(case, result, yuan)))
+
+    def subsidy_lines(self, result: assessment.Assessment, yuan: str) -> list[str]:
+        """A subsidy's lines: each covered member's figure and its level (the rule: assessment)."""
+        elderly = result.standard.kind == "elder_allowance"
+        lines = [self.tr("Figures in force from %1, one per covered member (%2 covered)").replace(
+            "%1", result.standard.effective_from.isoformat()).replace("%2", str(result.covered))]
+        for share in result.shares:
+            line = self.tr("Allowance for %1 (aged %2): %3") if elderly else self.tr(
+                "Care subsidy for %1 (grade %2): %3")
+            lines.append(line.replace("%1", share.name or "—").replace("%2", share.level or "").replace(
+                "%3", yuan.replace("%1", f"{share.amount:.2f}")))
+        if not result.shares:
+            lines.append(self.tr("No covered member qualifies on this date."))
+        if not elderly:
+            lines.append(self.tr("The living subsidy of a 低保/低收入 household's disabled members is not "
+                                 "computed: where it is paid too, give the reason below."))
+        return lines
+
+    def total_lines(self, case: Mapping[str, Any], result: assessment.Assessment, yuan: str) -> list[str]:
+        lines = [self.tr("Computed amount: %1").replace("%1", yuan.replace("%1", f"{result.computed:.2f}"))]
         typed = assessment.money(case.get("monthly_amount"))
         if typed != 0 and result.differs(typed):
             lines.append(self.tr("The typed amount differs by %1: give the reason below.").replace(
                 "%1", yuan.replace("%1", f"{typed - result.computed:+.2f}")))
-        self.setText("\n".join(lines))
+        return lines
 
 
 def attach(form: RecordForm, case: Mapping[str, Any], members: Sequence[Mapping[str, Any]],

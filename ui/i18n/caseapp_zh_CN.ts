@@ -32,6 +32,26 @@
         <translation>分类施保（%1）：%2（标准的 %3%）</translation>
     </message>
     <message>
+        <source>Figures in force from %1, one per covered member (%2 covered)</source>
+        <translation>%1 起执行的标准，按保障人员逐人计发（保障 %2 人）</translation>
+    </message>
+    <message>
+        <source>Allowance for %1 (aged %2): %3</source>
+        <translation>高龄津贴（%1，%2 周岁段）：%3</translation>
+    </message>
+    <message>
+        <source>Care subsidy for %1 (grade %2): %3</source>
+        <translation>重度残疾人护理补贴（%1，%2 级）：%3</translation>
+    </message>
+    <message>
+        <source>No covered member qualifies on this date.</source>
+        <translation>该日期没有符合条件的保障人员。</translation>
+    </message>
+    <message>
+        <source>The living subsidy of a 低保/低收入 household&apos;s disabled members is not computed: where it is paid too, give the reason below.</source>
+        <translation>低保/低收入家庭残疾人的困难残疾人生活补贴不在核算之内：如一并发放，请在下方填写原因。</translation>
+    </message>
+    <message>
         <source>Computed amount: %1</source>
         <translation>核算金额：%1</translation>
     </message>

@@ -80,9 +80,10 @@ CARE_ALLOWANCE = ((0, ""), (300, "半护理"), (600, "全护理"), (1200, "全�
 
 
 def _assessed(rng: random.Random, draft: HouseholdDraft, case: Any, today: dt.date) -> None:
-    """The amount of a 低保 or 特困 case is its computed one (caseapp.services.assessment), and where it
-    differs the case says why: a 低保 household above the line is only paid in its taper period, a
-    特困 person's care allowance comes on top of the basic support."""
+    """The amount of a 低保, 特困 or subsidy case is its computed one (caseapp.services.assessment), and
+    where it differs the case says why: a 低保 household above the line is only paid in its taper
+    period, a 特困 person's care allowance comes on top of the basic support, a 低保/低收入 household's
+    disabled members are also paid the 困难残疾人生活补贴 (which the assessment does not compute)."""
     result = assessment.assess_values(case.values(), [m.values() for m in draft.members],
                                       [i.values() for i in draft.incomes], today)
     if result is None:
@@ -97,6 +98,20 @@ def _assessed(rng: random.Random, draft: HouseholdDraft, case: Any, today: dt.da
         case.monthly_amount = money(result.computed + care)
         if care:
             case.amount_reason = f"基本生活费 {result.computed} 元，另含照料护理补贴 {care} 元（{level}）"
+    elif case.category == "elderly_subsidy":
+        case.monthly_amount = result.computed
+    elif case.category == "disability_subsidy":
+        case.monthly_amount = result.computed
+        graded = sum(bool(m.disability_grade) for m in draft.members)
+        if draft.economic in ("dibao", "low_income") and graded:
+            try:
+                figure = refdata.standards().standard_for("disability_living", result.on, case.org_code,
+                                                          case.rural).amount
+            except refdata.StandardNotFound:
+                return
+            living = money(figure * min(graded, case.people_covered))
+            case.monthly_amount = money(result.computed + living)
+            case.amount_reason = f"重度残疾人护理补贴 {result.computed} 元，另含困难残疾人生活补贴 {living} 元"
 
 
 def _reviews(rng: random.Random, case: Any, months: int, today: dt.date, final: Decimal) -> list[Record]:
@@ -185,7 +200,7 @@ def _case(rng: random.Random, draft: HouseholdDraft, category: str, covered: int
     case = record(AssistanceCase, org_code=draft.household.org_code, household_id=draft.household.id,
                   category=category, status=status, applied_on=applied, people_covered=covered, rural=rural,
                   monthly_amount=money(0) if one_off else grant)
-    if category in ("dibao", "tekun_dispersed", "tekun_centralized"):
+    if category in ("dibao", "tekun_dispersed", "tekun_centralized", "elderly_subsidy", "disability_subsidy"):
         _assessed(rng, draft, case, today)
     if category == "dibao":
         case.review_class = pick(rng, [("stable", 55), ("irregular", 35), ("A", 4), ("B", 3), ("C", 3)])
