@@ -121,18 +121,19 @@ def test_every_demo_case_is_paid_its_computed_amount_or_says_why(tmp_path: Path)
         demo.generate(ws, 200, seed=3, today=today)
         with ws.read() as s:
             cases = s.scalars(select(AssistanceCase).where(AssistanceCase.status.in_(assessment.IN_PAYMENT))).all()
-            checked = 0
+            checked: dict[str, int] = {}
             for case in cases:
                 result = assessment.assess_case(s, case, today)
                 if result is None:
                     continue
-                checked += 1
+                checked[case.category] = checked.get(case.category, 0) + 1
                 if case.monthly_amount and result.computed == 0:
                     assert case.amount_reason.strip(), "a household above the line is paid only with a reason"
                 if case.monthly_amount and result.differs(case.monthly_amount):
                     assert case.amount_reason.strip(), (case.category, case.monthly_amount, result.computed)
                 if case.category == "dibao":
                     assert case.monthly_amount > 0
-            assert checked > 10
+            assert sum(checked.values()) > 10
+            assert checked.get("elderly_subsidy") and checked.get("disability_subsidy"), checked  # subsidies too
     finally:
         ws.close()
