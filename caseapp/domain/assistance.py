@@ -89,7 +89,8 @@ class AssistanceCase(Record):
         label=("金额与核算不一致的理由", "Why the amount differs from the computed one"),
         personal=True,
         help=("Why the monthly amount differs from the computed one (核算金额: 补差 against the standard in force "
-              "plus the 分类施保 supplements, caseapp.services.assessment); required when it differs."),
+              "plus the 分类施保 supplements; for a subsidy, each covered member's figure, "
+              "caseapp.services.assessment); required when it differs."),
     )
     review_class: Mapped[str | None] = field(
         String(16),
