@@ -21,7 +21,7 @@ from ui.qt import (
     QWidget,
     Signal,
 )
-from ui.session import Session
+from ui.session import Session, touches
 from ui.widgets.marks import mark_data
 
 PERIOD_NAMES = {
@@ -52,6 +52,8 @@ class FilterBar(QWidget):
         self.session = session
         self.spec = spec
         self._quiet = False
+        #: load_units has run: the scope is refilled when org units change after that
+        self._units_loaded = False
         #: the sort, carried along (the header sets it, not this bar)
         self._sort: tuple[str, bool] = ("", False)
         layout = QHBoxLayout(self)
@@ -107,12 +109,19 @@ class FilterBar(QWidget):
         if self.text is not None:
             self.text.textEdited.connect(self._emit)
         self.clear_button.clicked.connect(self.clear_filters)
+        session.changed.connect(self._on_changed)
 
     # -- org units ------------------------------------------------------------------------------
     def load_units(self) -> None:
         """Fill the scope with the org units on this device (read in the background)."""
+        self._units_loaded = True
         if self.session.is_open:
             self.session.read(listing.units_in_reach, self._fill_scope, lambda _e: None)
+
+    def _on_changed(self, entities: frozenset[str]) -> None:
+        # the org units arrive with a first sync (or an import): name them once they are here
+        if self._units_loaded and touches(entities, frozenset({"org_unit"})):
+            self.load_units()
 
     def _fill_scope(self, units: list[tuple[str, str, str]]) -> None:
         current = self.scope.currentData()
