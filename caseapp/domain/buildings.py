@@ -19,7 +19,7 @@ from caseapp.domain.base import Record, register
 from caseapp.domain.fields import TEXT, field
 from caseapp.domain.types import IsoDate
 from caseapp.errors import ValidationError
-from caseapp.validation.idnumber import check_id_consistency, parse_id_number
+from caseapp.validation.idnumber import person_facts
 from caseapp.validation.rules import ID_NUMBER, NON_NEGATIVE, PAST, PERSON_NAME, PHONE
 
 #: the population type (``population_type`` codes) whose 居住事由 must be given: a floating resident's
@@ -315,20 +315,4 @@ class Resident(Record):
         setting both arrives with its reason); sex and birth date follow from the ID number."""
         if out.get("population_type") == FLOATING and not merged.get("residence_reason"):
             return [ValidationError("resident.reason_required", "residence_reason")]
-        if not merged.get("id_number"):
-            return []
-        try:
-            info = parse_id_number(merged["id_number"])
-        except ValidationError:
-            return []  # already reported on the field
-        if merged.get("sex") in (None, ""):
-            out["sex"] = info.sex
-        if merged.get("birth_date") in (None, ""):
-            out["birth_date"] = info.birth_date
-        try:
-            check_id_consistency(
-                info.number, merged.get("sex") or info.sex, merged.get("birth_date") or info.birth_date
-            )
-        except ValidationError as error:
-            return [error]
-        return []
+        return person_facts(merged, out)

@@ -14,7 +14,7 @@ from caseapp.domain.base import Record, register
 from caseapp.domain.fields import field
 from caseapp.domain.types import IsoDate, Money
 from caseapp.errors import ValidationError
-from caseapp.validation.idnumber import check_id_consistency, parse_id_number
+from caseapp.validation.idnumber import person_facts
 from caseapp.validation.rules import BANK_CARD, DISABILITY_CARD, ID_NUMBER, PAST, PERSON_NAME, PHONE
 
 #: GB/T 4761 relationship code of the head of household (户主)
@@ -374,23 +374,7 @@ class Member(Record):
         result = self_care_result(merged)
         if result is not None and merged.get("self_care_result") != result:
             out["self_care_result"] = result
-        if not merged.get("id_number"):
-            return []
-        try:
-            info = parse_id_number(merged["id_number"])
-        except ValidationError:
-            return []  # already reported on the field
-        if merged.get("sex") in (None, ""):
-            out["sex"] = info.sex
-        if merged.get("birth_date") in (None, ""):
-            out["birth_date"] = info.birth_date
-        try:
-            check_id_consistency(
-                info.number, merged.get("sex") or info.sex, merged.get("birth_date") or info.birth_date
-            )
-        except ValidationError as error:
-            return [error]
-        return []
+        return person_facts(merged, out)
 
 
 @register

@@ -13,10 +13,12 @@ division that issued it, even after that division was abolished or renamed (èå
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
+from caseapp.errors import ValidationError
 from caseapp.validation._text import ASCII_DIGITS, as_text, compact, fail, is_ascii_digits
 
 Sex = Literal["M", "F"]
@@ -154,3 +156,25 @@ def check_id_consistency(
                 expected=info.birth_date.isoformat(),
                 given=given.isoformat(),
             )
+
+
+def person_facts(merged: Mapping[str, Any], out: dict[str, Any]) -> list[ValidationError]:
+    """A person's sex and birth date follow from their ID number (``merged``, a record's values as
+    they will be): filled into ``out`` when empty, checked when typed. An ID number that does not
+    parse is reported on its own field, not here. The record check of every model that carries a
+    resident ID number with sex and birth date (a member, a resident)."""
+    if not merged.get("id_number"):
+        return []
+    try:
+        info = parse_id_number(merged["id_number"])
+    except ValidationError:
+        return []  # already reported on the field
+    if merged.get("sex") in (None, ""):
+        out["sex"] = info.sex
+    if merged.get("birth_date") in (None, ""):
+        out["birth_date"] = info.birth_date
+    try:
+        check_id_consistency(info.number, merged.get("sex") or info.sex, merged.get("birth_date") or info.birth_date)
+    except ValidationError as error:
+        return [error]
+    return []
