@@ -35,7 +35,8 @@ from caseapp.crypto import keyfile
 from caseapp.domain import CareVisit, ElderProfile, Household, Member
 from caseapp.services import demo, records, search
 from caseapp.store import migrate
-from caseapp.store.workspace import DB_FILE, KEY_FILE, Workspace
+from caseapp.store.paths import DB_FILE, KEY_FILE
+from caseapp.store.workspace import Workspace
 
 PASSPHRASE = "benchmark passphrase, not a secret"
 SEARCH_KINDS = ("name", "pinyin", "initials", "id_start", "id_end", "phone", "address")

@@ -133,14 +133,19 @@ class CliContext:
             raise CaseAppError("cli.prompt_cancelled", None) from None
         return value
 
-    def open_workspace(self) -> Workspace:
-        from caseapp.store import workspace as wsmod
+    def require_workspace(self) -> None:
+        from caseapp.store.paths import exists
+
+        if not exists(self.workspace_dir):
+            raise CaseAppError("workspace.not_found", None, path=str(self.workspace_dir))
+
+    def open_workspace(self, passphrase: str | None = None) -> Workspace:
         from caseapp.store.workspace import Workspace
 
         if self._workspace is None:
-            if not wsmod.exists(self.workspace_dir):
-                raise CaseAppError("workspace.not_found", None, path=str(self.workspace_dir))
-            self._workspace = Workspace.open(self.workspace_dir, self.passphrase())
+            self.require_workspace()
+            self._workspace = Workspace.open(self.workspace_dir,
+                                             self.passphrase() if passphrase is None else passphrase)
         return self._workspace
 
     def close(self) -> None:
@@ -187,10 +192,12 @@ def cmd_passwd(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_status(args: argparse.Namespace, ctx: CliContext) -> int:
-    from caseapp.services.status import workspace_status
+    from caseapp.services.status import glance, workspace_status
 
-    ws = ctx.open_workspace()
-    status = workspace_status(ws)
+    ctx.require_workspace()
+    passphrase = ctx.passphrase()
+    # read straight from the file; a workspace of another schema is opened the full way (migrated)
+    status = glance(ctx.workspace_dir, passphrase) or workspace_status(ctx.open_workspace(passphrase))
     colon = "：" if ctx.lang == "zh" else ": "
     for key, value in status.items():
         ctx.out(f"{ctx.msg('cli.status.' + key)}{colon}{value}")
@@ -467,7 +474,7 @@ def main(argv: list[str] | None = None) -> int:
             args = build_parser().parse_args(argv)  # exits 2 itself on bad arguments, 0 on --help
             if args.command is None:
                 return launch_gui(args.workspace)
-            from caseapp.store.workspace import default_dir
+            from caseapp.store.paths import default_dir
 
             command = args.command
             ctx.workspace_dir = args.workspace or default_dir()

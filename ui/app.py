@@ -20,7 +20,7 @@ from ui.window import MAIN_MODULES, AppWindow
 def build(workspace: Path | None = None, prefs: Prefs | None = None) -> tuple[AppWindow, TaskManager]:
     """The window over ``workspace`` (the default folder when None), translations installed."""
     if workspace is None:
-        from caseapp.store.workspace import default_dir
+        from caseapp.store.paths import default_dir
 
         workspace = default_dir()
     prefs = prefs or Prefs.load()

@@ -17,14 +17,14 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, text
-
 from caseapp.errors import ResourceMissingError
 from caseapp.resources import package_dir
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # SQLAlchemy and Alembic are imported where they are used: `caseapp status` reads
+    # the schema's revision without either (stored_revision)
     from alembic.config import Config
     from alembic.script import ScriptDirectory
+    from sqlalchemy import Connection, Engine
 
 _REVISION = re.compile(r"^revision(?::[^=]*)?=\s*[\"']([^\"']+)[\"']", re.MULTILINE)
 _DOWN = re.compile(r"^down_revision(?::[^=]*)?=\s*(?:[\"']([^\"']+)[\"']|None)", re.MULTILINE)
@@ -86,13 +86,24 @@ def schema_version(revision: str | None = None) -> int:
     return _chain().index(revision or head()) + 1
 
 
+_HAS_VERSION = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+_VERSION = "SELECT version_num FROM alembic_version"
+
+
+def stored_revision(dbapi_conn: Any) -> str | None:
+    """The revision a workspace's schema is at (None: not migrated at all), read over a DB-API
+    connection."""
+    if dbapi_conn.execute(_HAS_VERSION).fetchone() is None:
+        return None
+    row = dbapi_conn.execute(_VERSION).fetchone()
+    return None if row is None else str(row[0])
+
+
 def current(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        has_table = conn.execute(text("SELECT 1 FROM sqlite_master WHERE type = 'table' "
-                                      "AND name = 'alembic_version'")).first()
-        if has_table is None:
+        if conn.exec_driver_sql(_HAS_VERSION).first() is None:
             return None
-        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        return conn.exec_driver_sql(_VERSION).scalar()
 
 
 def upgrade(engine: Engine, target: str = "head") -> None:

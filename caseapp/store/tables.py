@@ -10,21 +10,16 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from caseapp.domain.base import Base
 from caseapp.domain.types import UtcDateTime
-
-# Journal entry states. An entry leaves the outbox (pending/sent) only once the server has given
-# a verdict; rejected entries stay visible to the user with their reason.
-PENDING = "pending"
-SENT = "sent"
-APPLIED = "applied"
-#: the reason of an applied journal entry whose record left the device's scope: its value is gone
-LEFT_SCOPE = "sync.left_scope"
-MERGED = "merged"
-CONFLICT = "conflict"
-REJECTED = "rejected"
-#: not sent: it changes a field the server does not know yet (an older server); released, and
-#: sent, once the server knows it
-HELD = "held"
-OUTBOX_STATES = (PENDING, SENT)
+from caseapp.store import names
+from caseapp.store.names import APPLIED as APPLIED
+from caseapp.store.names import CONFLICT as CONFLICT
+from caseapp.store.names import HELD as HELD
+from caseapp.store.names import LEFT_SCOPE as LEFT_SCOPE
+from caseapp.store.names import MERGED as MERGED
+from caseapp.store.names import OUTBOX_STATES as OUTBOX_STATES
+from caseapp.store.names import PENDING as PENDING
+from caseapp.store.names import REJECTED as REJECTED
+from caseapp.store.names import SENT as SENT
 
 
 class JournalEntry(Base):
@@ -37,7 +32,7 @@ class JournalEntry(Base):
     server deduplicates on.
     """
 
-    __tablename__ = "journal"
+    __tablename__ = names.JOURNAL
     __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012  (SQLAlchemy reads it once)
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -63,7 +58,7 @@ class AuditEntry(Base):
     """Who changed which fields of which record, from what to what. Each entry's hash covers the
     previous entry's hash, so editing or removing any entry breaks the chain (`caseapp audit verify`)."""
 
-    __tablename__ = "audit"
+    __tablename__ = names.AUDIT
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
@@ -83,7 +78,7 @@ class AuditEntry(Base):
 class DeviceState(Base):
     """This device's identity and its persisted hybrid logical clock (one row)."""
 
-    __tablename__ = "device_state"
+    __tablename__ = names.DEVICE_STATE
 
     device_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     hlc: Mapped[int] = mapped_column(Integer, default=0)
@@ -96,7 +91,7 @@ class DeviceState(Base):
 class Setting(Base):
     """Key/value settings kept inside the encrypted database (server URL, token, cursor …)."""
 
-    __tablename__ = "settings"
+    __tablename__ = names.SETTINGS
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
@@ -106,7 +101,7 @@ class ConflictRecord(Base):
     """A same-field concurrent edit the server resolved by default rule, kept for a person to confirm
     or override. Arrives from the server on every device whose scope holds the record."""
 
-    __tablename__ = "conflicts"
+    __tablename__ = names.CONFLICTS
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     entity: Mapped[str] = mapped_column(String(32))

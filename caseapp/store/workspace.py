@@ -23,7 +23,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 from sqlalchemy import Connection, Engine, insert, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -34,29 +33,18 @@ from caseapp.errors import SchemaTooNewError, WorkspaceError
 from caseapp.fileio import PRIVATE_DIR, atomic_copy, make_private, private_file
 from caseapp.ids import new_id
 from caseapp.refdata import SERVER_SETTING, install_standards, with_server_rows
-from caseapp.store import faults, journal, migrate, search_index
+from caseapp.store import faults, journal, migrate, names, search_index
 from caseapp.store.engine import make_engine, open_dbapi, writes
 from caseapp.store.hlc import HybridClock, physical_ms
+from caseapp.store.paths import ATTACHMENTS_DIR, BACKUPS_DIR, DB_FILE, KEY_FILE, exists
 from caseapp.store.tables import DeviceState, Setting
 
 # Keep the household search index current in every write transaction (see search_index).
 search_index.install(journal.WorkspaceSession)
 
-KEY_FILE = "key.json"
-DB_FILE = "workspace.db"
 #: setting: how far this laptop's clock was seen to be off the server's, in milliseconds
 CLOCK_OFFSET = "clock.offset_ms"
-ATTACHMENTS_DIR = "attachments"
-BACKUPS_DIR = "backups"
 BACKUPS_KEPT = 3
-
-
-def default_dir() -> Path:
-    return Path(platformdirs.user_data_dir("CaseApp", "CaseApp")) / "workspace"
-
-
-def exists(path: Path) -> bool:
-    return (path / KEY_FILE).exists()
 
 
 def _put_setting(conn: Connection, key: str, value: Any) -> None:
@@ -96,7 +84,7 @@ class Workspace:
         self.schema_version = migrate.schema_version()
         self.device_id, last_hlc = self._device_state()
         self.clock = HybridClock(last_hlc, offset_ms=int(self.get_setting(CLOCK_OFFSET, 0) or 0))
-        self.actor = self.get_setting("user.name", "") or os.environ.get("USER", "caseworker")
+        self.actor = names.actor(self.get_setting(names.USER_NAME, ""))
         self.install_standards()
 
     # -- opening ------------------------------------------------------------------------------

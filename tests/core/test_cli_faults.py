@@ -23,7 +23,8 @@ from caseapp.crypto.keyfile import TEST_KDF
 from caseapp.messages import message
 from caseapp.services import demo, exchange
 from caseapp.store.faults import WorkspaceBusyError
-from caseapp.store.workspace import DB_FILE, KEY_FILE, Workspace
+from caseapp.store.paths import DB_FILE, KEY_FILE
+from caseapp.store.workspace import Workspace
 from tests.cli_proc import COMMAND, PASSPHRASE, caseapp, environment, make_workspace, outbox
 
 from .helpers import household

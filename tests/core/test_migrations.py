@@ -14,7 +14,8 @@ from caseapp.domain import Base, Household, Member
 from caseapp.ids import new_id
 from caseapp.store import migrate
 from caseapp.store.engine import make_engine
-from caseapp.store.workspace import DB_FILE, KEY_FILE, Workspace
+from caseapp.store.paths import DB_FILE, KEY_FILE
+from caseapp.store.workspace import Workspace
 from tests.conftest import PASSPHRASE
 
 FIRST = "0001"

@@ -16,7 +16,8 @@ from caseapp.errors import KeyFileError, SchemaTooNewError, WorkspaceError, Wron
 from caseapp.messages import render
 from caseapp.store import migrate
 from caseapp.store.engine import make_engine
-from caseapp.store.workspace import DB_FILE, KEY_FILE, Workspace
+from caseapp.store.paths import DB_FILE, KEY_FILE
+from caseapp.store.workspace import Workspace
 from tests.conftest import PASSPHRASE
 from tests.core.helpers import household
 

@@ -15,7 +15,8 @@ from caseapp.crypto.keyfile import TEST_KDF
 from caseapp.errors import ResourceMissingError
 from caseapp.resources import package_dir
 from caseapp.store import migrate
-from caseapp.store.workspace import DB_FILE, KEY_FILE, Workspace, exists
+from caseapp.store.paths import DB_FILE, KEY_FILE, exists
+from caseapp.store.workspace import Workspace
 
 PASSPHRASE = "correct horse battery staple"
 ROOT = Path(__file__).resolve().parents[2]

@@ -19,8 +19,9 @@ from caseapp.crypto.keyfile import TEST_KDF
 from caseapp.domain import ENTITIES
 from caseapp.services.exchange import export_bytes
 from caseapp.store import audit, migrate
+from caseapp.store.paths import BACKUPS_DIR, DB_FILE
 from caseapp.store.tables import JournalEntry
-from caseapp.store.workspace import BACKUPS_DIR, DB_FILE, Workspace
+from caseapp.store.workspace import Workspace
 from sync import run
 
 from .conftest import FAST_RETRY, PASSWORD, Server

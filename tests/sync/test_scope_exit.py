@@ -22,8 +22,8 @@ from caseapp import cli
 from caseapp.domain import Attachment, Household, Member
 from caseapp.services import access, records
 from caseapp.store import audit
+from caseapp.store.paths import DB_FILE
 from caseapp.store.tables import AuditEntry, ConflictRecord
-from caseapp.store.workspace import DB_FILE
 from caseapp.validation.idnumber import id_check_char
 from sync import run
 from sync.server import trails

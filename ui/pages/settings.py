@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from caseapp.crypto import keyfile
 from caseapp.errors import CaseAppError, ValidationError
-from caseapp.store.workspace import KEY_FILE, Workspace
+from caseapp.store.paths import KEY_FILE
+from caseapp.store.workspace import Workspace
 from ui.language import LANGUAGES
 from ui.pages.base import Page
 from ui.qt import (
