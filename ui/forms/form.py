@@ -54,6 +54,9 @@ class RecordForm(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.banner)
         layout.addLayout(form)
+        # A dialog taller than its fields gives the room below the last row: were the rows to share
+        # it, each text box would float in the middle of a tall row, far from its label at the top.
+        layout.addStretch(1)
         self.initial: dict[str, Any] = {}
         if values:
             self.set_values(values)
