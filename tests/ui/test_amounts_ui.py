@@ -48,6 +48,9 @@ def test_the_case_form_shows_the_computed_amount_and_follows_the_typed_fields(qt
 
     two = expected(2)
     assert panel.result is not None and panel.result.computed == two.computed
+    # the cases' table shows the same 核算金额 before any case is opened
+    column = view.cases.model.fields.index("computed_amount")
+    assert view.cases.model.display(view.cases.model.rows[0], column) == f"{two.computed:.2f}"
     assert f"{two.per_person_income:.2f}" == "300.00"
     assert f"¥{two.computed:.2f}" in panel.text() and f"¥{two.standard.amount:.2f}" in panel.text()
     assert "陈伯" in panel.text()  # the elder's 分类施保 supplement, by name

@@ -8,6 +8,7 @@ user's role, the reason (a message key); ``_allowed`` lists the ones that can.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Sequence
@@ -18,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from caseapp.domain import AssistanceCase, Household, Member, Record, Referral
-from caseapp.services import buildings, evidence, listing, members, records, referrals
+from caseapp.services import assessment, buildings, evidence, listing, members, records, referrals
 from caseapp.services.lists import grid_events_for
 from caseapp.services.workflows import ASKED, machine_for, state_fixed
 from caseapp.store import audit
@@ -114,6 +115,10 @@ def load_bundle(db: DbSession, household_id: str, role: str | None = None) -> Bu
         db, "care_waitlist", [a["id"] for a in grouped["care_application"]])}
     for application in grouped["care_application"]:
         application["queue_position"] = places.get(application["id"])
+    # 核算金额 in the cases' table, worked out as the case form's panel works it out (amount_panel)
+    for case in grouped["assistance_case"]:
+        result = assessment.assess_values(case, grouped["member"], grouped["income_item"], dt.date.today())
+        case["computed_amount"] = None if result is None else f"{result.computed:.2f}"
     grouped["case_payment"].sort(key=lambda p: (p["paid_on"], p["id"]), reverse=True)
     for kind in ("appraisal", "public_notice"):
         grouped[kind].sort(key=lambda r: (r["held_on" if kind == "appraisal" else "started_on"], r["id"]),

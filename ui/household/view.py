@@ -76,8 +76,8 @@ class HouseholdView(QWidget):
         self.members = tab("member", ["name", "relationship", "id_number", "sex", "birth_date", "health",
                                       "disability_type", "phone"], self.tr("Add m&ember"))
         self.incomes = tab("income_item", ["income_type", "monthly_amount", "people", "note"], self.tr("Add i&ncome"))
-        self.cases = tab("assistance_case", ["category", "status", "monthly_amount", "people_covered",
-                                             "next_review_date"], self.tr("New assistance &case"))
+        self.cases = tab("assistance_case", ["category", "status", "monthly_amount", "computed_amount",
+                                             "people_covered", "next_review_date"], self.tr("New assistance &case"))
         self.payments = tab("case_payment", ["paid_on", "amount_paid", "kind", "reason", "approved_by"],
                             self.tr("Record a payment"))
         self.reviews = tab("case_review", ["reviewed_on", "outcome", "old_amount", "new_amount", "reason"])

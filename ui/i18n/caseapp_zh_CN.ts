@@ -449,7 +449,7 @@
     </message>
     <message>
         <source>Which area the list shows</source>
-        <extracomment>a scope entry meaning &quot;no limit&quot; between the codes of a choice entry standing for several the sort, carried along (the header sets it, not this bar)</extracomment>
+        <extracomment>a scope entry meaning &quot;no limit&quot; between the codes of a choice entry standing for several load_units has run: the scope is refilled when org units change after that the sort, carried along (the header sets it, not this bar)</extracomment>
         <translation>名单显示哪个辖区</translation>
     </message>
     <message>
@@ -1577,6 +1577,10 @@
     <message>
         <source>Place in queue</source>
         <translation>轮候序号</translation>
+    </message>
+    <message>
+        <source>Computed amount</source>
+        <translation>核算金额</translation>
     </message>
 </context>
 <context>

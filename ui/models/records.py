@@ -23,6 +23,7 @@ EXTRA_HEADERS = {
     "child_name": QT_TRANSLATE_NOOP("RecordsModel", "Child"),
     "veteran_name": QT_TRANSLATE_NOOP("RecordsModel", "Person visited"),
     "queue_position": QT_TRANSLATE_NOOP("RecordsModel", "Place in queue"),
+    "computed_amount": QT_TRANSLATE_NOOP("RecordsModel", "Computed amount"),
 }
 
 
