@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -36,13 +37,20 @@ FULL_OPEN = ("import sys; from caseapp.services.status import workspace_status; 
              "ws = Workspace.open(sys.argv[1], sys.argv[2]); print(workspace_status(ws)['records']); ws.close()")
 
 
-def wall(cmd: list[str], env: dict[str, str], runs: int) -> list[float]:
-    spent = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, timeout=120)
-        spent.append(time.perf_counter() - started)
-    return spent
+def wall(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall-clock and CPU seconds (user + system) of one run of ``cmd`` as a new process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, timeout=120)
+    spent = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return spent, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def kdf_run() -> tuple[float, float]:
+    started, cpu = time.perf_counter(), time.process_time()
+    benchmark_kdf(PRODUCTION_KDF, runs=1)
+    return time.perf_counter() - started, time.process_time() - cpu
 
 
 def main() -> None:
@@ -58,14 +66,19 @@ def main() -> None:
         ws, _ = Workspace.create(path, PASSPHRASE, kdf=PRODUCTION_KDF, actor="bench")
         demo.generate(ws, args.households, seed=0)
         ws.close()
-        rows: dict[str, list[float]] = {}
+        runs: dict[str, list[tuple[float, float]]] = {"status": [], "full": [], "python": [], "kdf": []}
         # interleaved, so that a change in the machine's load falls on every row alike
         for _ in range(args.runs):
-            rows.setdefault("status", []).extend(wall([*caseapp, "--workspace", str(path), "status"], env, 1))
-            rows.setdefault("full", []).extend(wall([sys.executable, "-c", FULL_OPEN, str(path), PASSPHRASE], env, 1))
-            rows.setdefault("python", []).extend(wall([sys.executable, "-c", "pass"], env, 1))
-            rows.setdefault("kdf", []).append(benchmark_kdf(PRODUCTION_KDF, runs=1))
-    med = {name: statistics.median(values) for name, values in rows.items()}
+            runs["status"].append(wall([*caseapp, "--workspace", str(path), "status"], env))
+            runs["full"].append(wall([sys.executable, "-c", FULL_OPEN, str(path), PASSPHRASE], env))
+            runs["python"].append(wall([sys.executable, "-c", "pass"], env))
+            runs["kdf"].append(kdf_run())
+    med = {name: statistics.median(w for w, _ in values) for name, values in runs.items()}
+    cpu = {name: statistics.median(c for _, c in values) for name, values in runs.items()}
+
+    def beyond(name: str) -> float:
+        return cpu[name] - cpu["kdf"] - cpu["python"]
+
     lines = [
         "## Command line start (issue 13)",
         "",
@@ -73,16 +86,17 @@ def main() -> None:
         f"{args.households}-household demo workspace under the production KDF; each row is the median of "
         f"{args.runs} new processes, the rows interleaved.",
         "",
-        "| | median s | min s |",
+        "| | wall s (median) | CPU s (median) |",
         "|---|---:|---:|",
-        f"| `caseapp status` (read from the file, no ORM) | {med['status']:.3f} | {min(rows['status']):.3f} |",
-        f"| the same summary through a fully opened Workspace (before) | {med['full']:.3f} | {min(rows['full']):.3f} |",
-        f"| of which every run pays: one production-KDF derivation | {med['kdf']:.3f} | {min(rows['kdf']):.3f} |",
-        f"| of which every run pays: `python -c pass` | {med['python']:.3f} | {min(rows['python']):.3f} |",
+        f"| `caseapp status` (read from the file, no ORM) | {med['status']:.3f} | {cpu['status']:.3f} |",
+        f"| the same summary through a fully opened Workspace (before) | {med['full']:.3f} | {cpu['full']:.3f} |",
+        f"| of which every run pays: one production-KDF derivation | {med['kdf']:.3f} | {cpu['kdf']:.3f} |",
+        f"| of which every run pays: `python -c pass` | {med['python']:.3f} | {cpu['python']:.3f} |",
         "",
-        f"`caseapp status` beyond the KDF and the interpreter: {med['status'] - med['kdf'] - med['python']:.3f} s "
-        f"(before: {med['full'] - med['kdf'] - med['python']:.3f} s); status is {med['full'] / med['status']:.2f}× "
-        "faster than the full open. Target: ≤ 0.6 s in all.",
+        f"CPU of `caseapp status` beyond the KDF and the interpreter: {beyond('status'):.3f} s "
+        f"(before: {beyond('full'):.3f} s); status takes {cpu['full'] / cpu['status']:.2f}× "
+        "less CPU than the full open. Target: ≤ 0.6 s in all; on the machine the KDF was tuned for (0.4 s, "
+        "caseapp/crypto/keyfile.py) that leaves 0.2 s for the rest.",
     ]
     print("\n".join(lines))
     if args.write:
