@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from caseapp.crypto.keyfile import TEST_KDF
+from caseapp.store.tables import HELD, OUTBOX_STATES, REJECTED, JournalEntry
 from caseapp.store.workspace import Workspace
 
 PASSPHRASE = "correct horse battery staple"
@@ -71,3 +74,14 @@ def outbox(workspace: Path, env: dict[str, str] | None = None) -> list[tuple[int
     ran = caseapp(workspace, "outbox", "--format", "json", env=env)
     assert ran.code == 0, ran.err
     return [(e["seq"], e["entity"], e["row_id"]) for e in json.loads(ran.out)]
+
+
+def outbox_now(workspace: Path) -> list[tuple[int, str, str]]:
+    """What :func:`outbox` lists (the states `caseapp outbox` shows), read in this process: the
+    snapshot a test takes before its fault, where starting the command line (most of a second)
+    would prove nothing that the :func:`outbox` after the fault, compared with it, does not."""
+    with Workspace.open(workspace, PASSPHRASE) as ws, ws.read() as session:
+        entries = session.scalars(select(JournalEntry)
+                                  .where(JournalEntry.state.in_((*OUTBOX_STATES, REJECTED, HELD)))
+                                  .order_by(JournalEntry.seq))
+        return [(e.seq, e.entity, e.row_id) for e in entries]

@@ -25,7 +25,7 @@ from caseapp.services import demo, exchange
 from caseapp.store.faults import WorkspaceBusyError
 from caseapp.store.paths import DB_FILE, KEY_FILE
 from caseapp.store.workspace import Workspace
-from tests.cli_proc import COMMAND, PASSPHRASE, caseapp, environment, make_workspace, outbox
+from tests.cli_proc import COMMAND, PASSPHRASE, caseapp, environment, make_workspace, outbox, outbox_now
 
 from .helpers import household
 
@@ -64,7 +64,7 @@ def en(key: str, **params: str) -> str:
 # -- input files ------------------------------------------------------------------------------------
 
 def test_a_missing_import_file_is_named_in_one_line(workspace: Path, tmp_path: Path) -> None:
-    before = outbox(workspace)
+    before = outbox_now(workspace)
     missing = tmp_path / "台账-不存在.jsonl"
     ran = caseapp(workspace, "import", str(missing))
     assert ran.code == Exit.REFUSED
@@ -81,7 +81,7 @@ def test_the_line_is_in_the_users_language(workspace: Path, tmp_path: Path) -> N
 
 def test_an_import_line_that_is_not_utf8_is_refused_by_line_number(workspace: Path, tmp_path: Path,
                                                                   export_file: Path) -> None:
-    before = outbox(workspace)
+    before = outbox_now(workspace)
     first, second = export_file.read_bytes().splitlines()[:2]
     bad = tmp_path / "gbk.jsonl"
     # a line edited in an editor saving GBK: its last value is not UTF-8
@@ -95,7 +95,7 @@ def test_an_import_line_that_is_not_utf8_is_refused_by_line_number(workspace: Pa
 
 
 def test_an_import_line_nested_100000_deep_is_refused_in_one_line(workspace: Path, tmp_path: Path) -> None:
-    before = outbox(workspace)
+    before = outbox_now(workspace)
     deep = tmp_path / "deep.jsonl"
     deep.write_text("[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
     ran = caseapp(workspace, "import", str(deep))
@@ -105,7 +105,7 @@ def test_an_import_line_nested_100000_deep_is_refused_in_one_line(workspace: Pat
 
 
 def test_a_ledger_that_is_not_a_workbook_is_refused_in_one_line(workspace: Path, tmp_path: Path) -> None:
-    before = outbox(workspace)
+    before = outbox_now(workspace)
     csv = tmp_path / "家庭成员台账.xlsx"
     csv.write_text("姓名,公民身份号码\n王芳,440104199003074514\n", encoding="gbk")
     ran = caseapp(workspace, "ledger-import", str(csv), "--org", "440104001001")
@@ -197,7 +197,7 @@ def test_a_damaged_first_page_is_damage_too(workspace: Path) -> None:
 def test_a_locked_database_is_busy_and_nothing_changes(workspace: Path, export_file: Path) -> None:
     """Another program (the desktop app saving, say) holds the write lock for longer than the
     command's 10 s busy timeout: "database is locked" becomes the busy line."""
-    before = outbox(workspace)
+    before = outbox_now(workspace)
     with Workspace.open(workspace, PASSPHRASE) as ws:
         holder = ws.engine.raw_connection()
         try:
@@ -288,7 +288,7 @@ def test_a_genuinely_full_or_read_only_disk_says_so_and_loses_nothing(workspace:
     damaged") and writing to it with 256 KiB left both say the disk is full; once space is freed the
     workspace opens with its outbox exactly as before; remounted read-only, it says so."""
     prefix = _mount_namespace(tmp_path)
-    before = outbox(workspace)
+    before = outbox_now(workspace)
     disk = tmp_path / "disk"
     disk.mkdir()
     used = sum(f.stat().st_size for f in workspace.rglob("*") if f.is_file())
@@ -329,7 +329,7 @@ def test_a_write_the_disk_refuses_is_a_disk_error_not_damage(workspace: Path, ex
     disk), simulated with RLIMIT_FSIZE: the WAL cannot grow past 256 KiB, the write fails with
     EFBIG, and SQLite reports "disk I/O error", the same path a failing disk takes. It must say
     so, not "damaged", and lose nothing."""
-    before = outbox(workspace)
+    before = outbox_now(workspace)
     ran = caseapp(workspace, "import", str(export_file), preexec_fn=_limit_file_size)
     assert ran.code == Exit.DISK_ERROR
     assert ran.line == en("workspace.io_error", path=str(workspace))

@@ -31,6 +31,8 @@ from sync.server import auth
 from sync.server.app import ServerConfig, create_app
 from sync.server.db import Database
 
+from . import server_template
+
 #: the role and database scripts/ensure-postgres sets up (CASEAPP_TEST_PG names another)
 PG_TEST_URL = "postgresql+psycopg://caseapp_test:caseapp-test-2026@127.0.0.1:5432/caseapp_test"
 PG_ADMIN_URL = os.environ.get("CASEAPP_TEST_PG", PG_TEST_URL)
@@ -118,11 +120,17 @@ def pg_available() -> bool:
 
 
 @contextmanager
-def fresh_database(kind: str, folder: Path) -> Iterator[Database]:
-    """A migrated, empty server database: a SQLite file in ``folder`` or a new PostgreSQL schema."""
+def fresh_database(kind: str, folder: Path, *, migrate: bool = False) -> Iterator[Database]:
+    """An empty server database at head: a SQLite file in ``folder`` or a new PostgreSQL schema.
+    Built from a template (tests/sync/server_template.py: a copied file, replayed statements),
+    or, with ``migrate``, by running the migrations themselves, for the tests that prove them."""
     if kind == "sqlite":
-        db = Database(f"sqlite:///{folder / f'server-{uuid.uuid4().hex[:8]}.db'}")
-        db.migrate()
+        path = folder / f"server-{uuid.uuid4().hex[:8]}.db"
+        if migrate:
+            db = Database(f"sqlite:///{path}")
+            db.migrate()
+        else:
+            db = server_template.sqlite_at_head(path)
         try:
             yield db
         finally:
@@ -134,7 +142,10 @@ def fresh_database(kind: str, folder: Path) -> Iterator[Database]:
         conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
     db = Database(f"{PG_ADMIN_URL}?options=-csearch_path%3D{schema}")
     try:
-        db.migrate()
+        if migrate:
+            db.migrate()
+        else:
+            server_template.migrate_postgres_schema(db, schema)
         yield db
     finally:
         db.dispose()

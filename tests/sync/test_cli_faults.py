@@ -28,7 +28,7 @@ from caseapp.services import records
 from caseapp.store.faults import WorkspaceBusyError
 from caseapp.store.workspace import Workspace
 from sync import run, settings
-from tests.cli_proc import COMMAND, PASSPHRASE, caseapp, environment, make_workspace, outbox
+from tests.cli_proc import COMMAND, PASSPHRASE, caseapp, environment, make_workspace, outbox, outbox_now
 
 from .conftest import FAST_RETRY, GRID_A1, PASSWORD, Server
 
@@ -205,7 +205,7 @@ def test_answers_always_cut_off_end_in_one_line_after_retrying(tmp_path: Path, h
         return CUTS[how](Answer(body=b'{"verdicts": [], "hlc": 1, "audit_ack": 0}'))
 
     path = with_work(make_workspace(tmp_path / "a"))
-    before = outbox(path)
+    before = outbox_now(path)
     with faulty(always_cut) as srv:
         pointed_at(path, srv.url)
         ran = caseapp(path, "sync", env=sync_env(tmp_path, attempts=3))
@@ -235,7 +235,7 @@ BAD_ANSWERS = {
 def test_an_answer_no_sync_server_would_send_is_one_line(tmp_path: Path, case: str) -> None:
     answer, key = BAD_ANSWERS[case]
     path = with_work(make_workspace(tmp_path / "a"))
-    before = outbox(path)
+    before = outbox_now(path)
     with faulty(lambda _path, _up: answer) as srv:
         pointed_at(path, srv.url)
         ran = caseapp(path, "sync", env=sync_env(tmp_path))

@@ -17,6 +17,8 @@ from sync.server import merge, schema
 from sync.server.auth import Principal
 from sync.server.db import Database
 
+from .server_template import sqlite_at_head
+
 ORG = "44010500100101"
 NOW = 1_800_000_000_000
 
@@ -39,9 +41,7 @@ def op(seq: int, op_: str, row: str, *, field: str | None = None, value: Any = N
 
 @pytest.fixture
 def db(tmp_path: Path) -> Database:
-    database = Database(f"sqlite:///{tmp_path / 's.db'}")
-    database.migrate()
-    return database
+    return sqlite_at_head(tmp_path / "s.db")
 
 
 def push(db: Database, device: str, *ops: p.PushOp) -> list[p.Verdict]:

@@ -22,7 +22,8 @@ BEFORE_ATTACHMENT_GRANTS = "s0004"
 
 
 def test_models_and_server_migrations_agree(backend: str, tmp_path: Path) -> None:
-    with fresh_database(backend, tmp_path) as db, db.engine.connect() as conn:
+    """The migrations themselves, run from empty (other tests' databases are copies of their result)."""
+    with fresh_database(backend, tmp_path, migrate=True) as db, db.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True, "render_as_batch": True})
         diff = compare_metadata(context, schema.metadata)
     assert diff == [], f"sync/server/schema.py differs from its migrations: {diff}"
