@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, case, cast, false, func, or_, select, true
+from sqlalchemy import String, case, cast, false, func, or_, select, true, tuple_
 from sqlalchemy.orm import Session
 
 from caseapp import refdata
@@ -50,6 +50,16 @@ def next_review_date(case: AssistanceCase, from_day: dt.date) -> dt.date | None:
 
 
 @dataclass(frozen=True)
+class DueKey:
+    """Where a page of the visits due ends, in the list's order (due day, org unit, elder): the next
+    page starts after it."""
+
+    due: dt.date
+    org_code: str
+    elder_id: str
+
+
+@dataclass(frozen=True)
 class DueVisit:
     elder_id: str
     household_id: str
@@ -59,6 +69,19 @@ class DueVisit:
     last_visit: dt.datetime | None
     due: dt.date
     overdue_days: int
+    org_code: str
+
+    @property
+    def key(self) -> DueKey:
+        return DueKey(self.due, self.org_code, self.elder_id)
+
+
+@dataclass(frozen=True)
+class DueCounts:
+    """How many elders are due within the horizon, and how many of them are already overdue."""
+
+    due: int
+    overdue: int
 
 
 def in_scope(org_code: Any, scope: Sequence[str] | None) -> Any:
@@ -94,33 +117,76 @@ def last_visit(before: str | None = None) -> Any:
     return query.correlate(ElderProfile).scalar_subquery()
 
 
-def visits_due(session: Session, today: dt.date, horizon_days: int = 7,
-               org_codes: list[str] | None = None, scope: Sequence[str] | None = None) -> list[DueVisit]:
-    """Elders whose next visit falls within ``horizon_days`` of today (overdue first), in
-    ``scope`` (org units and everything below them) when one is given. Worked out, filtered and
-    ordered in SQL: each elder's latest visit first (materialised, so it is sought once per elder),
-    then the elders due by their due day, and names and addresses for those only."""
+#: rows per page of the visits due: a screenful or two
+PAGE = 200
+
+
+def _due_elders(today: dt.date, horizon_days: int, scope: Sequence[str] | None) -> tuple[Any, Any, Any]:
+    """SQL, the one statement of who is due that the list and its counts share: the elders in
+    ``scope`` with each one's latest visit (a materialised CTE, so it is sought once per elder), the
+    due day worked out from it, and the condition that it falls within ``horizon_days`` of today."""
     elders = (select(ElderProfile.id, ElderProfile.household_id, ElderProfile.member_id, ElderProfile.risk_tier,
-                     ElderProfile.created_at, ElderProfile.visit_interval_days, last_visit().label("last"))
+                     ElderProfile.org_code, ElderProfile.created_at, ElderProfile.visit_interval_days,
+                     last_visit().label("last"))
               .where(ElderProfile.archived.is_(False), in_scope(ElderProfile.org_code, scope)))
-    if org_codes:
-        elders = elders.where(ElderProfile.org_code.in_(org_codes))
     latest = elders.cte("latest").prefix_with("MATERIALIZED")
-    limit = today + dt.timedelta(days=horizon_days)
     # one materialised step only: materialising the due days as well (a second CTE) cost 200 ms more
     # at 31,352 elders than working each out in the filter and again for the rows kept
-    query = (select(latest.c.id, latest.c.household_id, Member.name, Household.address, latest.c.risk_tier,
-                    latest.c.last, due_day(latest.c.last, latest.c).label("due"))
-             .join(Member, Member.id == latest.c.member_id)
-             .join(Household, Household.id == latest.c.household_id)
-             .where(due_day(latest.c.last, latest.c) <= limit.isoformat())
-             .order_by("due", Member.name))
+    due = due_day(latest.c.last, latest.c)
+    return latest, due, due <= (today + dt.timedelta(days=horizon_days)).isoformat()
+
+
+def count_visits_due(session: Session, today: dt.date, horizon_days: int = 7,
+                     scope: Sequence[str] | None = None) -> DueCounts:
+    """The elders due within ``horizon_days`` (as visits_due lists them) and the overdue among them,
+    counted in SQL without reading a name or making a row (Today's tiles)."""
+    latest, due, within = _due_elders(today, horizon_days, scope)
+    overdue = func.coalesce(func.sum(case((due < today.isoformat(), 1), else_=0)), 0)
+    n, late = session.execute(select(func.count(), overdue).select_from(latest).where(within)).one()
+    return DueCounts(int(n), int(late))
+
+
+def visits_due_page(session: Session, today: dt.date, horizon_days: int = 7, scope: Sequence[str] | None = None,
+                    *, overdue_only: bool = False, after: DueKey | None = None,
+                    limit: int | None = PAGE) -> list[DueVisit]:
+    """One page of the elders whose next visit falls within ``horizon_days`` of today, in ``scope``
+    (org units and everything below them) when one is given, only the overdue ones if asked: in the
+    order of due day (the most overdue first), then org unit (a grid's elders together), then elder,
+    starting after ``after`` (keyset paging: page N costs what page 1 does), ``limit`` rows (None:
+    all). Filtered, ordered and cut in SQL before names and addresses are read, so a page reads
+    ``limit`` members and households however many elders are due."""
+    latest, due, within = _due_elders(today, horizon_days, scope)
+    due_col = due.label("due")
+    keyed = (select(latest.c.id, latest.c.household_id, latest.c.member_id, latest.c.risk_tier, latest.c.org_code,
+                    latest.c.last, due_col)
+             .where(within))
+    if overdue_only:
+        keyed = keyed.where(due < today.isoformat())
+    if after is not None:
+        keyed = keyed.where(tuple_(due, latest.c.org_code, latest.c.id)
+                            > tuple_(after.due.isoformat(), after.org_code, after.elder_id))
+    keyed = keyed.order_by(due_col, latest.c.org_code, latest.c.id)
+    if limit is not None:
+        keyed = keyed.limit(limit)
+    page = keyed.subquery("page")  # a LIMITed subquery of a join: SQLite keeps it apart, cut first
+    query = (select(page.c.id, page.c.household_id, func.coalesce(Member.name, ""),
+                    func.coalesce(Household.address, ""), page.c.risk_tier, page.c.last, page.c.due, page.c.org_code)
+             .outerjoin(Member, Member.id == page.c.member_id)
+             .outerjoin(Household, Household.id == page.c.household_id)
+             .order_by(page.c.due, page.c.org_code, page.c.id))
     out: list[DueVisit] = []
-    for elder_id, household_id, name, address, tier, last_raw, due_raw in session.execute(query):
+    for elder_id, household_id, name, address, tier, last_raw, due_raw, org_code in session.execute(query):
         when = dt.date.fromisoformat(due_raw)
         out.append(DueVisit(elder_id, household_id, name, address, tier, _as_datetime(last_raw), when,
-                            max(0, (today - when).days)))
+                            max(0, (today - when).days), org_code))
     return out
+
+
+def visits_due(session: Session, today: dt.date, horizon_days: int = 7,
+               scope: Sequence[str] | None = None) -> list[DueVisit]:
+    """Every elder due within ``horizon_days`` of today, in the list's order (visits_due_page
+    unpaged): for a street or a test; the screens page it."""
+    return visits_due_page(session, today, horizon_days, scope, limit=None)
 
 
 def _as_datetime(value: Any) -> dt.datetime | None:
