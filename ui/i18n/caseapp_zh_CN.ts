@@ -449,7 +449,7 @@
     </message>
     <message>
         <source>Which area the list shows</source>
-        <extracomment>a scope entry meaning &quot;no limit&quot; between the codes of a choice entry standing for several the sort, carried along (the header sets it, not this bar)</extracomment>
+        <extracomment>a scope entry meaning &quot;no limit&quot; between the codes of a choice entry standing for several load_units has run: the scope is refilled when org units change after that the sort, carried along (the header sets it, not this bar)</extracomment>
         <translation>名单显示哪个辖区</translation>
     </message>
     <message>
@@ -2119,7 +2119,7 @@
     <name>VisitsDueModel</name>
     <message>
         <source>Elder</source>
-        <extracomment>org units the list keeps to (None: everything on this device) only the visits already overdue</extracomment>
+        <extracomment>org units the list keeps to (None: everything on this device) only the visits already overdue the elders due and overdue in the whole list, once counted</extracomment>
         <translation>老人</translation>
     </message>
     <message>
@@ -2133,6 +2133,10 @@
     <message>
         <source>Days overdue</source>
         <translation>逾期天数</translation>
+    </message>
+    <message>
+        <source>Listed by due date, the most overdue first, then by grid</source>
+        <translation>按到期日排列，逾期最久的在前，同一天的按网格</translation>
     </message>
     <message>
         <source>Never</source>
@@ -2192,6 +2196,12 @@
     <message>
         <source>Elder visits</source>
         <translation>老人探访</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n elder(s) due, listed by due date, the most overdue first</source>
+        <translation>
+            <numerusform>共 %n 位老人到期待访，按到期日排列，逾期最久的在前</numerusform>
+        </translation>
     </message>
 </context>
 <context>
