@@ -156,11 +156,34 @@ def visits_due_page(session: Session, today: dt.date, horizon_days: int = 7, sco
     starting after ``after`` (keyset paging: page N costs what page 1 does), ``limit`` rows (None:
     all). Filtered, ordered and cut in SQL before names and addresses are read, so a page reads
     ``limit`` members and households however many elders are due."""
+    return _page(session, today, horizon_days, scope, overdue_only, after, limit, counted=False)[1]
+
+
+def first_visits_due(session: Session, today: dt.date, horizon_days: int = 7, scope: Sequence[str] | None = None,
+                     *, overdue_only: bool = False, limit: int = PAGE) -> tuple[DueCounts, list[DueVisit]]:
+    """The counts (count_visits_due's) and the first page (visits_due_page's) in one query: the
+    elders' due days are worked out once for both (a window count over the elders due, before the
+    page is cut), where reading them apart works them out twice."""
+    counts, rows = _page(session, today, horizon_days, scope, overdue_only, None, limit, counted=True)
+    return counts or DueCounts(0, 0), rows
+
+
+def _page(session: Session, today: dt.date, horizon_days: int, scope: Sequence[str] | None, overdue_only: bool,
+          after: DueKey | None, limit: int | None, *, counted: bool) -> tuple[DueCounts | None, list[DueVisit]]:
     elders, within = _due_elders(today, horizon_days, scope)
-    e = elders.c
-    keyed = select(e.id, e.household_id, e.member_id, e.risk_tier, e.org_code, e.due).where(within)
-    if overdue_only:
-        keyed = keyed.where(e.due < today.isoformat())
+    late = elders.c.due < today.isoformat()
+    e: Any = elders.c
+    keyed: Any
+    if counted:  # counted over every elder due, before the overdue filter and the cut
+        e = select(*elders.c, func.count().over().label("n"),
+                   func.sum(case((late, 1), else_=0)).over().label("late")).where(within).subquery("due_counted").c
+        keyed = select(e.id, e.household_id, e.member_id, e.risk_tier, e.org_code, e.due, e.n, e.late)
+        if overdue_only:
+            keyed = keyed.where(e.due < today.isoformat())
+    else:
+        keyed = select(e.id, e.household_id, e.member_id, e.risk_tier, e.org_code, e.due).where(within)
+        if overdue_only:
+            keyed = keyed.where(late)
     if after is not None:
         keyed = keyed.where(tuple_(e.due, e.org_code, e.id)
                             > tuple_(after.due.isoformat(), after.org_code, after.elder_id))
@@ -170,16 +193,22 @@ def visits_due_page(session: Session, today: dt.date, horizon_days: int = 7, sco
     page = keyed.subquery("page")  # a LIMITed subquery of a join: SQLite keeps it apart, cut first
     last = last_visit(elder=page.c.id)  # sought again for the page's rows only
     query = (select(page.c.id, page.c.household_id, func.coalesce(Member.name, ""),
-                    func.coalesce(Household.address, ""), page.c.risk_tier, last, page.c.due, page.c.org_code)
+                    func.coalesce(Household.address, ""), page.c.risk_tier, last, page.c.due, page.c.org_code,
+                    *((page.c.n, page.c.late) if counted else ()))
              .outerjoin(Member, Member.id == page.c.member_id)
              .outerjoin(Household, Household.id == page.c.household_id)
              .order_by(page.c.due, page.c.org_code, page.c.id))
     out: list[DueVisit] = []
-    for elder_id, household_id, name, address, tier, last_raw, due_raw, org_code in session.execute(query):
+    counts: DueCounts | None = None
+    for elder_id, household_id, name, address, tier, last_raw, due_raw, org_code, *total in session.execute(query):
         when = dt.date.fromisoformat(due_raw)
         out.append(DueVisit(elder_id, household_id, name, address, tier, _as_datetime(last_raw), when,
                             max(0, (today - when).days), org_code))
-    return out
+        if total:
+            counts = DueCounts(int(total[0]), int(total[1]))
+    if counted and counts is None and overdue_only:  # none overdue: the due still need counting
+        counts = count_visits_due(session, today, horizon_days, scope)
+    return counts, out
 
 
 def visits_due(session: Session, today: dt.date, horizon_days: int = 7,

@@ -67,6 +67,10 @@ def test_the_pages_are_the_list_and_the_counts_its_length(demo_ws: Workspace, ho
         overdue = [d for d in whole if d.overdue_days > 0]
         assert counts.overdue == len(overdue)
         assert _paged(demo_ws, today, horizon, scope, 5, overdue_only=True) == overdue
+        with demo_ws.read() as s:  # the first page with its counts, in one read
+            assert schedule.first_visits_due(s, today, horizon, scope, limit=7) == (counts, whole[:7])
+            assert schedule.first_visits_due(s, today, horizon, scope, overdue_only=True, limit=5) \
+                == (counts, overdue[:5])
         # the list's order: due day (most overdue first), then org unit, then elder, no repeats
         keys = [(d.due, d.org_code, d.elder_id) for d in whole]
         assert keys == sorted(keys) and len(set(keys)) == len(keys)
@@ -97,6 +101,10 @@ def test_any_page_size_gives_the_same_list(demo_ws: Workspace, size: int, horizo
     with demo_ws.read() as s:
         whole = [d for d in schedule.visits_due(s, today, horizon, scope) if d.overdue_days > 0 or not overdue_only]
     assert _paged(demo_ws, today, horizon, scope, size, overdue_only) == whole
+    with demo_ws.read() as s:
+        counts, first = schedule.first_visits_due(s, today, horizon, scope, overdue_only=overdue_only, limit=size)
+        assert counts == schedule.count_visits_due(s, today, horizon, scope)
+    assert first == whole[:size]
 
 
 def test_the_statistics_count_the_same_elders_overdue(demo_ws: Workspace) -> None:

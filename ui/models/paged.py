@@ -62,10 +62,15 @@ class PagedTableModel(RowsTableModel[Row]):
     def fetch(self, db: DbSession, offset: int, limit: int) -> list[Row]:
         raise NotImplementedError
 
-    def page_read(self, offset: int, limit: int) -> Callable[[DbSession], list[Row]]:
+    def page_read(self, offset: int, limit: int) -> Callable[[DbSession], Any]:
         """The read of the page after the first ``offset`` rows, made on the GUI thread (so a model
         paging by key may look at the last row shown): by default ``fetch`` at that offset."""
         return lambda db: self.fetch(db, offset, limit)
+
+    def page_rows(self, result: Any) -> list[Row]:
+        """The rows of what a page_read brought, on the GUI thread: a model whose first read brings
+        more than rows (the visits due, their counts) takes the rest here."""
+        return list(result)
 
     def count(self, db: DbSession) -> int:
         raise NotImplementedError
@@ -82,9 +87,10 @@ class PagedTableModel(RowsTableModel[Row]):
         self.ready = False
         limit = self.page_size
 
-        def done(page: list[Row]) -> None:
+        def done(result: Any) -> None:
             if generation != self._generation:
                 return
+            page = self.page_rows(result)
             self.beginResetModel()
             self.rows = page
             self._exhausted = len(page) < limit
@@ -137,9 +143,10 @@ class PagedTableModel(RowsTableModel[Row]):
         generation = self._generation
         offset, limit = len(self.rows), self.page_size
 
-        def done(page: list[Row]) -> None:
+        def done(result: Any) -> None:
             if generation != self._generation:
                 return
+            page = self.page_rows(result)
             self._loading = False
             self._exhausted = len(page) < limit
             if not page:
@@ -148,7 +155,10 @@ class PagedTableModel(RowsTableModel[Row]):
             self.rows.extend(page)
             self.endInsertRows()
 
-        self.reader.read(self.page_read(offset, limit), done, self._failed(generation))
+        try:
+            self.reader.read(self.page_read(offset, limit), done, self._failed(generation))
+        except WorkspaceError:
+            self._loading = False  # locked since the rows came (the view asks as it closes): nothing to fetch
 
     def _failed(self, generation: int) -> Any:
         def failed(error: Exception) -> None:

@@ -38,7 +38,7 @@ class VisitsDueModel(PagedTableModel[DueVisit]):
     """The elders due, in pages as the view scrolls (keyset: each page starts after the last row
     shown), in one order, the service's: due day (most overdue first), then grid. A header click
     does not re-sort: the rows loaded are a part of the list, and sorting them would say nothing
-    of the rest. Counted as it resets, both numbers at once (Today's two tiles)."""
+    of the rest. Counted with the first page, both numbers at once (Today's two tiles)."""
 
     NAME, ADDRESS, RISK, LAST, DUE, OVERDUE = range(6)
     count_after_rows = False
@@ -68,28 +68,30 @@ class VisitsDueModel(PagedTableModel[DueVisit]):
         return super().headerData(section, orientation, role)
 
     def reset(self) -> None:
-        query = self._query = DueQuery(dt.date.today(), self.horizon_days, self.scope, self.overdue_only)
+        self._query = DueQuery(dt.date.today(), self.horizon_days, self.scope, self.overdue_only)
         self.counts = None
         super().reset()
-        generation = self._generation
-
-        def counted(counts: schedule.DueCounts) -> None:
-            if generation == self._generation:
-                self.counts = counts
-                self._set_total(counts.overdue if query.overdue_only else counts.due)
-
-        self.reader.read(lambda db: schedule.count_visits_due(db, query.today, query.horizon_days, query.scope),
-                         counted, self._failed(generation))
 
     def clear(self) -> None:
         super().clear()
         self.counts = None
 
-    def page_read(self, offset: int, limit: int) -> Callable[[DbSession], list[DueVisit]]:
+    def page_read(self, offset: int, limit: int) -> Callable[[DbSession], Any]:
         query = self._query
-        after = self.rows[offset - 1].key if offset else None
+        if not offset:  # the first page and the counts in one read: the due days worked out once
+            return lambda db: schedule.first_visits_due(db, query.today, query.horizon_days, query.scope,
+                                                        overdue_only=query.overdue_only, limit=limit)
+        after = self.rows[offset - 1].key
         return lambda db: schedule.visits_due_page(db, query.today, query.horizon_days, query.scope,
                                                    overdue_only=query.overdue_only, after=after, limit=limit)
+
+    def page_rows(self, result: Any) -> list[DueVisit]:
+        if isinstance(result, tuple):
+            counts, rows = result
+            self.counts = counts
+            self._set_total(counts.overdue if self._query.overdue_only else counts.due)
+            return list(rows)
+        return list(result)
 
     def display(self, row: DueVisit, column: int) -> Any:
         lang = self.reader.core_lang
