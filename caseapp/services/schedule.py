@@ -162,8 +162,8 @@ def visits_due_page(session: Session, today: dt.date, horizon_days: int = 7, sco
 def first_visits_due(session: Session, today: dt.date, horizon_days: int = 7, scope: Sequence[str] | None = None,
                      *, overdue_only: bool = False, limit: int = PAGE) -> tuple[DueCounts, list[DueVisit]]:
     """The counts (count_visits_due's) and the first page (visits_due_page's) in one query: the
-    elders' due days are worked out once for both (a window count over the elders due, before the
-    page is cut), where reading them apart works them out twice."""
+    elders' due days are worked out once for both (the materialised CTE, read by the page and by
+    two scalar counts), where reading them apart works them out twice."""
     counts, rows = _page(session, today, horizon_days, scope, overdue_only, None, limit, counted=True)
     return counts or DueCounts(0, 0), rows
 
@@ -172,18 +172,10 @@ def _page(session: Session, today: dt.date, horizon_days: int, scope: Sequence[s
           after: DueKey | None, limit: int | None, *, counted: bool) -> tuple[DueCounts | None, list[DueVisit]]:
     elders, within = _due_elders(today, horizon_days, scope)
     late = elders.c.due < today.isoformat()
-    e: Any = elders.c
-    keyed: Any
-    if counted:  # counted over every elder due, before the overdue filter and the cut
-        e = select(*elders.c, func.count().over().label("n"),
-                   func.sum(case((late, 1), else_=0)).over().label("late")).where(within).subquery("due_counted").c
-        keyed = select(e.id, e.household_id, e.member_id, e.risk_tier, e.org_code, e.due, e.n, e.late)
-        if overdue_only:
-            keyed = keyed.where(e.due < today.isoformat())
-    else:
-        keyed = select(e.id, e.household_id, e.member_id, e.risk_tier, e.org_code, e.due).where(within)
-        if overdue_only:
-            keyed = keyed.where(late)
+    e = elders.c
+    keyed = select(e.id, e.household_id, e.member_id, e.risk_tier, e.org_code, e.due).where(within)
+    if overdue_only:
+        keyed = keyed.where(late)
     if after is not None:
         keyed = keyed.where(tuple_(e.due, e.org_code, e.id)
                             > tuple_(after.due.isoformat(), after.org_code, after.elder_id))
@@ -192,9 +184,13 @@ def _page(session: Session, today: dt.date, horizon_days: int, scope: Sequence[s
         keyed = keyed.limit(limit)
     page = keyed.subquery("page")  # a LIMITed subquery of a join: SQLite keeps it apart, cut first
     last = last_visit(elder=page.c.id)  # sought again for the page's rows only
+    # the counts read the same materialised CTE (worked out once for the whole statement)
+    totals = (select(func.count()).select_from(elders).where(within).scalar_subquery(),
+              select(func.coalesce(func.sum(case((late, 1), else_=0)), 0)).select_from(elders).where(within)
+              .scalar_subquery())
     query = (select(page.c.id, page.c.household_id, func.coalesce(Member.name, ""),
                     func.coalesce(Household.address, ""), page.c.risk_tier, last, page.c.due, page.c.org_code,
-                    *((page.c.n, page.c.late) if counted else ()))
+                    *(totals if counted else ()))
              .outerjoin(Member, Member.id == page.c.member_id)
              .outerjoin(Household, Household.id == page.c.household_id)
              .order_by(page.c.due, page.c.org_code, page.c.id))
