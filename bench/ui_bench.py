@@ -275,8 +275,8 @@ def _answered(model: Any, typed: str) -> bool:
 
 NOTES = """Where the time goes: unlocking is mostly Argon2id (about 0.4 s alone on an idle machine) and
 opening the database; the first list is the shortest of the Today lists, shown as soon as it
-arrives while the others load beside it. The elder-visit list takes longest: `schedule.visits_due`
-works out every elder's next visit in Python (a few seconds for about 15,000 elders), off the GUI
+arrives while the others load beside it. The elder-visit list comes in pages: its counts and its first
+page are worked out in SQL (`schedule.count_visits_due`, `visits_due_page`), side by side off the GUI
 thread. A search keystroke is the search service (the line above) plus handing its page to the GUI
 thread, resetting the model and painting the table (Qt's painting of a screenful of Chinese text is
 about 10 ms of it; columns are fitted to the first rows only, not on every keystroke). The service line

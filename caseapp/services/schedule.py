@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, case, cast, false, func, or_, select, true
+from sqlalchemy import String, case, cast, false, func, or_, select, true, tuple_
 from sqlalchemy.orm import Session
 
 from caseapp import refdata
@@ -50,6 +50,16 @@ def next_review_date(case: AssistanceCase, from_day: dt.date) -> dt.date | None:
 
 
 @dataclass(frozen=True)
+class DueKey:
+    """Where a page of the visits due ends, in the list's order (due day, org unit, elder): the next
+    page starts after it."""
+
+    due: dt.date
+    org_code: str
+    elder_id: str
+
+
+@dataclass(frozen=True)
 class DueVisit:
     elder_id: str
     household_id: str
@@ -59,6 +69,19 @@ class DueVisit:
     last_visit: dt.datetime | None
     due: dt.date
     overdue_days: int
+    org_code: str
+
+    @property
+    def key(self) -> DueKey:
+        return DueKey(self.due, self.org_code, self.elder_id)
+
+
+@dataclass(frozen=True)
+class DueCounts:
+    """How many elders are due within the horizon, and how many of them are already overdue."""
+
+    due: int
+    overdue: int
 
 
 def in_scope(org_code: Any, scope: Sequence[str] | None) -> Any:
@@ -74,53 +97,121 @@ def in_scope(org_code: Any, scope: Sequence[str] | None) -> Any:
 def due_day(last_visit: Any, profile: Any = ElderProfile) -> Any:
     """SQL: the day an elder's next visit falls due (ISO date text), the rule of next_visit_due: the
     interval after the last visit (``last_visit``, the latest visit's time), else the day the profile
-    was made. ``profile`` holds the profile's columns (the table, or a subquery's ``c``)."""
+    was made. ``profile`` holds the profile's columns (the table, or a subquery's ``c``). The last
+    visit appears once (``date()`` of NULL is NULL), so it may be the correlated subquery itself,
+    sought once per elder."""
     rules = refdata.rules()
     tiers = refdata.dictionary("risk_tier")
     by_tier = case(*((profile.risk_tier == t, rules.visit_interval_days(t)) for t in tiers),
                    else_=rules.visit_interval_days("normal"))
     interval = func.coalesce(profile.visit_interval_days, by_tier)
-    return case((last_visit.is_(None), func.date(profile.created_at)),
-                else_=func.date(last_visit, "+" + cast(interval, String) + " days"))
+    return func.coalesce(func.date(last_visit, "+" + cast(interval, String) + " days"),
+                         func.date(profile.created_at))
 
 
-def last_visit(before: str | None = None) -> Any:
-    """SQL, correlated with ElderProfile: the time of the elder's latest visit (before ``before``, UTC
-    text, when given); one seek of the (elder, archived, time) index."""
-    query = select(func.max(CareVisit.visited_at)).where(CareVisit.elder_id == ElderProfile.id,
-                                                         CareVisit.archived.is_(False))
+def last_visit(before: str | None = None, elder: Any = ElderProfile.id) -> Any:
+    """SQL, correlated with ``elder`` (an elder's id: ElderProfile's, or a subquery's): the time of
+    the elder's latest visit (before ``before``, UTC text, when given); one seek of the (elder,
+    archived, time) index."""
+    query = select(func.max(CareVisit.visited_at)).where(CareVisit.elder_id == elder, CareVisit.archived.is_(False))
     if before is not None:
         query = query.where(CareVisit.visited_at < before)
-    return query.correlate(ElderProfile).scalar_subquery()
+    return query.correlate_except(CareVisit).scalar_subquery()
+
+
+#: rows per page of the visits due: a screenful or two
+PAGE = 200
+
+
+def _due_elders(today: dt.date, horizon_days: int, scope: Sequence[str] | None) -> tuple[Any, Any]:
+    """SQL, the one statement of who is due that the list and its counts share: the elders in
+    ``scope``, each with the day their next visit falls due, worked out once per elder (a
+    materialised CTE: one seek of the visits' index each), and the condition that it falls within
+    ``horizon_days`` of today. The last visit itself is sought again only for the rows shown."""
+    elders = (select(ElderProfile.id, ElderProfile.household_id, ElderProfile.member_id, ElderProfile.risk_tier,
+                     ElderProfile.org_code, due_day(last_visit()).label("due"))
+              .where(ElderProfile.archived.is_(False), in_scope(ElderProfile.org_code, scope)))
+    # materialised so the filter, the order and the counts read the due day rather than work it out
+    # again (at 31,352 elders that was a third of the count's time)
+    due = elders.cte("due").prefix_with("MATERIALIZED")
+    return due, due.c.due <= (today + dt.timedelta(days=horizon_days)).isoformat()
+
+
+def count_visits_due(session: Session, today: dt.date, horizon_days: int = 7,
+                     scope: Sequence[str] | None = None) -> DueCounts:
+    """The elders due within ``horizon_days`` (as visits_due lists them) and the overdue among them,
+    counted in SQL without reading a name or making a row (Today's tiles)."""
+    elders, within = _due_elders(today, horizon_days, scope)
+    overdue = func.coalesce(func.sum(case((elders.c.due < today.isoformat(), 1), else_=0)), 0)
+    n, late = session.execute(select(func.count(), overdue).select_from(elders).where(within)).one()
+    return DueCounts(int(n), int(late))
+
+
+def visits_due_page(session: Session, today: dt.date, horizon_days: int = 7, scope: Sequence[str] | None = None,
+                    *, overdue_only: bool = False, after: DueKey | None = None,
+                    limit: int | None = PAGE) -> list[DueVisit]:
+    """One page of the elders whose next visit falls within ``horizon_days`` of today, in ``scope``
+    (org units and everything below them) when one is given, only the overdue ones if asked: in the
+    order of due day (the most overdue first), then org unit (a grid's elders together), then elder,
+    starting after ``after`` (keyset paging: page N costs what page 1 does), ``limit`` rows (None:
+    all). Filtered, ordered and cut in SQL before names and addresses are read, so a page reads
+    ``limit`` members and households however many elders are due."""
+    return _page(session, today, horizon_days, scope, overdue_only, after, limit, counted=False)[1]
+
+
+def first_visits_due(session: Session, today: dt.date, horizon_days: int = 7, scope: Sequence[str] | None = None,
+                     *, overdue_only: bool = False, limit: int = PAGE) -> tuple[DueCounts, list[DueVisit]]:
+    """The counts (count_visits_due's) and the first page (visits_due_page's) in one query: the
+    elders' due days are worked out once for both (the materialised CTE, read by the page and by
+    two scalar counts), where reading them apart works them out twice."""
+    counts, rows = _page(session, today, horizon_days, scope, overdue_only, None, limit, counted=True)
+    return counts or DueCounts(0, 0), rows
+
+
+def _page(session: Session, today: dt.date, horizon_days: int, scope: Sequence[str] | None, overdue_only: bool,
+          after: DueKey | None, limit: int | None, *, counted: bool) -> tuple[DueCounts | None, list[DueVisit]]:
+    elders, within = _due_elders(today, horizon_days, scope)
+    late = elders.c.due < today.isoformat()
+    e = elders.c
+    keyed = select(e.id, e.household_id, e.member_id, e.risk_tier, e.org_code, e.due).where(within)
+    if overdue_only:
+        keyed = keyed.where(late)
+    if after is not None:
+        keyed = keyed.where(tuple_(e.due, e.org_code, e.id)
+                            > tuple_(after.due.isoformat(), after.org_code, after.elder_id))
+    keyed = keyed.order_by(e.due, e.org_code, e.id)
+    if limit is not None:
+        keyed = keyed.limit(limit)
+    page = keyed.subquery("page")  # a LIMITed subquery of a join: SQLite keeps it apart, cut first
+    last = last_visit(elder=page.c.id)  # sought again for the page's rows only
+    # the counts read the same materialised CTE (worked out once for the whole statement)
+    totals = (select(func.count()).select_from(elders).where(within).scalar_subquery(),
+              select(func.coalesce(func.sum(case((late, 1), else_=0)), 0)).select_from(elders).where(within)
+              .scalar_subquery())
+    query = (select(page.c.id, page.c.household_id, func.coalesce(Member.name, ""),
+                    func.coalesce(Household.address, ""), page.c.risk_tier, last, page.c.due, page.c.org_code,
+                    *(totals if counted else ()))
+             .outerjoin(Member, Member.id == page.c.member_id)
+             .outerjoin(Household, Household.id == page.c.household_id)
+             .order_by(page.c.due, page.c.org_code, page.c.id))
+    out: list[DueVisit] = []
+    counts: DueCounts | None = None
+    for elder_id, household_id, name, address, tier, last_raw, due_raw, org_code, *total in session.execute(query):
+        when = dt.date.fromisoformat(due_raw)
+        out.append(DueVisit(elder_id, household_id, name, address, tier, _as_datetime(last_raw), when,
+                            max(0, (today - when).days), org_code))
+        if total:
+            counts = DueCounts(int(total[0]), int(total[1]))
+    if counted and counts is None and overdue_only:  # none overdue: the due still need counting
+        counts = count_visits_due(session, today, horizon_days, scope)
+    return counts, out
 
 
 def visits_due(session: Session, today: dt.date, horizon_days: int = 7,
-               org_codes: list[str] | None = None, scope: Sequence[str] | None = None) -> list[DueVisit]:
-    """Elders whose next visit falls within ``horizon_days`` of today (overdue first), in
-    ``scope`` (org units and everything below them) when one is given. Worked out, filtered and
-    ordered in SQL: each elder's latest visit first (materialised, so it is sought once per elder),
-    then the elders due by their due day, and names and addresses for those only."""
-    elders = (select(ElderProfile.id, ElderProfile.household_id, ElderProfile.member_id, ElderProfile.risk_tier,
-                     ElderProfile.created_at, ElderProfile.visit_interval_days, last_visit().label("last"))
-              .where(ElderProfile.archived.is_(False), in_scope(ElderProfile.org_code, scope)))
-    if org_codes:
-        elders = elders.where(ElderProfile.org_code.in_(org_codes))
-    latest = elders.cte("latest").prefix_with("MATERIALIZED")
-    limit = today + dt.timedelta(days=horizon_days)
-    # one materialised step only: materialising the due days as well (a second CTE) cost 200 ms more
-    # at 31,352 elders than working each out in the filter and again for the rows kept
-    query = (select(latest.c.id, latest.c.household_id, Member.name, Household.address, latest.c.risk_tier,
-                    latest.c.last, due_day(latest.c.last, latest.c).label("due"))
-             .join(Member, Member.id == latest.c.member_id)
-             .join(Household, Household.id == latest.c.household_id)
-             .where(due_day(latest.c.last, latest.c) <= limit.isoformat())
-             .order_by("due", Member.name))
-    out: list[DueVisit] = []
-    for elder_id, household_id, name, address, tier, last_raw, due_raw in session.execute(query):
-        when = dt.date.fromisoformat(due_raw)
-        out.append(DueVisit(elder_id, household_id, name, address, tier, _as_datetime(last_raw), when,
-                            max(0, (today - when).days)))
-    return out
+               scope: Sequence[str] | None = None) -> list[DueVisit]:
+    """Every elder due within ``horizon_days`` of today, in the list's order (visits_due_page
+    unpaged): for a street or a test; the screens page it."""
+    return visits_due_page(session, today, horizon_days, scope, limit=None)
 
 
 def _as_datetime(value: Any) -> dt.datetime | None:

@@ -177,4 +177,14 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>VisitsPage</name>
+    <message numerus="yes">
+        <source>%n elder(s) due, listed by due date, the most overdue first</source>
+        <translation>
+            <numerusform>%n elder due, listed by due date, the most overdue first</numerusform>
+            <numerusform>%n elders due, listed by due date, the most overdue first</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

@@ -2123,7 +2123,7 @@
     <name>VisitsDueModel</name>
     <message>
         <source>Elder</source>
-        <extracomment>org units the list keeps to (None: everything on this device) only the visits already overdue</extracomment>
+        <extracomment>org units the list keeps to (None: everything on this device) only the visits already overdue the elders due and overdue in the whole list, once counted</extracomment>
         <translation>老人</translation>
     </message>
     <message>
@@ -2137,6 +2137,10 @@
     <message>
         <source>Days overdue</source>
         <translation>逾期天数</translation>
+    </message>
+    <message>
+        <source>Listed by due date, the most overdue first, then by grid</source>
+        <translation>按到期日排列，逾期最久的在前，同一天的按网格</translation>
     </message>
     <message>
         <source>Never</source>
@@ -2196,6 +2200,12 @@
     <message>
         <source>Elder visits</source>
         <translation>老人探访</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n elder(s) due, listed by due date, the most overdue first</source>
+        <translation>
+            <numerusform>共 %n 位老人到期待访，按到期日排列，逾期最久的在前</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -12,6 +12,7 @@ there is nothing more to fetch.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session as DbSession
@@ -33,6 +34,9 @@ class PagedTableModel(RowsTableModel[Row]):
     #: the total of the latest reset is known (``total``)
     counted = Signal()
     failed = Signal(object)
+    #: count once the rows stop changing (a search while someone types); a model that counts as it
+    #: resets (nothing is typed into it: the visits due) turns this off
+    count_after_rows = True
 
     def __init__(self, reader: Reader, parent: QObject | None = None, page_size: int = PAGE) -> None:
         super().__init__(parent)
@@ -44,6 +48,8 @@ class PagedTableModel(RowsTableModel[Row]):
         self.numeric_columns: frozenset[int] = frozenset()
         #: rows matching in all; None until counted
         self.total: int | None = None
+        #: the first page of the latest reset has arrived
+        self.ready = False
         self._exhausted = True
         self._generation = 0
         self._loading = False
@@ -55,6 +61,16 @@ class PagedTableModel(RowsTableModel[Row]):
     # -- what subclasses provide ---------------------------------------------------------------
     def fetch(self, db: DbSession, offset: int, limit: int) -> list[Row]:
         raise NotImplementedError
+
+    def page_read(self, offset: int, limit: int) -> Callable[[DbSession], Any]:
+        """The read of the page after the first ``offset`` rows, made on the GUI thread (so a model
+        paging by key may look at the last row shown): by default ``fetch`` at that offset."""
+        return lambda db: self.fetch(db, offset, limit)
+
+    def page_rows(self, result: Any) -> list[Row]:
+        """The rows of what a page_read brought, on the GUI thread: a model whose first read brings
+        more than rows (the visits due, their counts) takes the rest here."""
+        return list(result)
 
     def count(self, db: DbSession) -> int:
         raise NotImplementedError
@@ -68,24 +84,27 @@ class PagedTableModel(RowsTableModel[Row]):
         generation = self._generation
         self._loading = True
         self.total = None
+        self.ready = False
         limit = self.page_size
 
-        def done(page: list[Row]) -> None:
+        def done(result: Any) -> None:
             if generation != self._generation:
                 return
+            page = self.page_rows(result)
             self.beginResetModel()
             self.rows = page
             self._exhausted = len(page) < limit
             self._loading = False
+            self.ready = True
             self.endResetModel()
             self.loaded.emit()
             if self._exhausted:
                 self._set_total(len(page))  # all of it is here: nothing to count
-            else:
+            elif self.count_after_rows:
                 self._count_timer.start()
 
         self._count_timer.stop()
-        self.reader.read(lambda db: self.fetch(db, 0, limit), done, self._failed(generation))
+        self.reader.read(self.page_read(0, limit), done, self._failed(generation))
 
     def _count(self) -> None:
         generation = self._generation
@@ -109,6 +128,7 @@ class PagedTableModel(RowsTableModel[Row]):
         self.beginResetModel()
         self.rows = []
         self.total = None
+        self.ready = False
         self._exhausted = True
         self._loading = False
         self.endResetModel()
@@ -123,9 +143,10 @@ class PagedTableModel(RowsTableModel[Row]):
         generation = self._generation
         offset, limit = len(self.rows), self.page_size
 
-        def done(page: list[Row]) -> None:
+        def done(result: Any) -> None:
             if generation != self._generation:
                 return
+            page = self.page_rows(result)
             self._loading = False
             self._exhausted = len(page) < limit
             if not page:
@@ -134,7 +155,10 @@ class PagedTableModel(RowsTableModel[Row]):
             self.rows.extend(page)
             self.endInsertRows()
 
-        self.reader.read(lambda db: self.fetch(db, offset, limit), done, self._failed(generation))
+        try:
+            self.reader.read(self.page_read(offset, limit), done, self._failed(generation))
+        except WorkspaceError:
+            self._loading = False  # locked since the rows came (the view asks as it closes): nothing to fetch
 
     def _failed(self, generation: int) -> Any:
         def failed(error: Exception) -> None:

@@ -123,6 +123,7 @@ class TodayPage(Page):
             tiles.addWidget(tile)
 
         self.visits_table = self._table(self.visits)
+        self.visits_table.show_fixed_order(VisitsDueModel.DUE)
         self.reviews_table = self._table(self.reviews)
         self.events_table = self._table(self.events)
         self.tasks_table = self._table(self.tasks)
@@ -154,7 +155,7 @@ class TodayPage(Page):
         layout.addLayout(tiles)
         layout.addLayout(grid, 1)
 
-        self.visits.loaded.connect(self._count_visits)
+        self.visits.counted.connect(self._count_visits)
         self.reviews.loaded.connect(lambda: self.tile_reviews.set(len(self.reviews.rows)))
         self.events.loaded.connect(lambda: self.tile_events.set(len(self.events.rows)))
         self.tasks.loaded.connect(self._count_tasks)
@@ -244,9 +245,11 @@ class TodayPage(Page):
         self.tile_conflicts.set(int(status.get("conflicts", 0)), warn=True)
 
     def _count_visits(self) -> None:
-        rows = self.visits.rows
-        self.tile_visits.set(len(rows))
-        self.tile_overdue.set(sum(1 for r in rows if r.overdue_days > 0), warn=True)
+        # the whole list's counts (the table holds its first page): counted in SQL as it loads
+        counts = self.visits.counts
+        if counts is not None:
+            self.tile_visits.set(counts.due)
+            self.tile_overdue.set(counts.overdue, warn=True)
 
     def clear(self) -> None:
         super().clear()

@@ -21,7 +21,7 @@ from ui.forms.dialog import RecordDialog
 from ui.forms.quick_visit import QuickVisitDialog
 from ui.models.today import VisitsDueModel
 from ui.pages.base import Page
-from ui.qt import QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from ui.qt import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 from ui.session import Session
 from ui.widgets.list_panel import ListPanel
 from ui.widgets.record_list import RecordList
@@ -38,9 +38,12 @@ class VisitsPage(Page):
         super().__init__(session, parent)
         self.model = VisitsDueModel(session, self)
         self.model.horizon_days = HORIZON_DAYS
-        self.table = RecordTable(self, sortable=True)
+        self.table = RecordTable(self)
         self.table.setObjectName("visits_due")
         self.table.setModel(self.model)
+        self.table.show_fixed_order(VisitsDueModel.DUE)
+        self.summary = QLabel(self)
+        self.summary.setObjectName("visits_due_summary")
         self.record = QPushButton(self.tr("Record a visit"), self)
         self.record.setObjectName("record_visit")
         self.household = QPushButton(self.tr("Open household"), self)
@@ -50,6 +53,7 @@ class VisitsPage(Page):
         top = QHBoxLayout()
         top.addWidget(self.record)
         top.addWidget(self.household)
+        top.addWidget(self.summary)
         top.addStretch(1)
         top.addWidget(self.show_all)
         self.due_page = QWidget(self)
@@ -90,6 +94,8 @@ class VisitsPage(Page):
         self.table.opened.connect(self.visit_row)
         self.household.clicked.connect(self._open_household)
         self.show_all.clicked.connect(lambda: self.show_due())
+        self.model.counted.connect(self._summarise)
+        self.model.modelReset.connect(self._summarise)
         self.dialog: QuickVisitDialog | None = None
         self.call_dialog: RecordDialog | None = None
         self.application_dialog: RecordDialog | None = None
@@ -142,6 +148,11 @@ class VisitsPage(Page):
         self.veteran_visits.clear()
         self.calls.clear()
         self.waitlist.clear()
+
+    def _summarise(self) -> None:
+        total = self.model.total
+        self.summary.setText("" if total is None else
+                             self.tr("%n elder(s) due, listed by due date, the most overdue first", "", total))
 
     def show_due(self, days: int | None = None, scope: tuple[str, ...] | None = None,
                  overdue: bool = False) -> None:

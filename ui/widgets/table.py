@@ -52,6 +52,15 @@ class RecordTable(QTableView):
         self._fitted = False
         self.doubleClicked.connect(lambda index: self.opened.emit(index.row()))
 
+    def show_fixed_order(self, column: int) -> None:
+        """The rows come in one order, the service's, by ``column`` (a paged list, whose header
+        clicks would sort only the rows loaded so far): say so with the indicator, sort nothing."""
+        self.setSortingEnabled(False)
+        header = self.horizontalHeader()
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(column, Qt.SortOrder.AscendingOrder)
+        header.setSectionsClickable(False)  # a click would move the indicator, sorting nothing
+
     def setModel(self, model: QAbstractItemModel | None) -> None:
         super().setModel(model)
         self._fitted = False
