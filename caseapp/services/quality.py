@@ -188,6 +188,10 @@ CHECKS: tuple[Check, ...] = (
 )
 
 BY_CODE: Mapping[str, Check] = {check.code: check for check in CHECKS}
+#: (record type, type it is judged over): a case's error checks read its household's members and
+#: their income items, so files and demo data write a case after them (caseapp.domain.tree
+#: ``parents_first``) and a push, in that order, carries them no later than the case
+JUDGED_OVER: tuple[tuple[str, str], ...] = (("assistance_case", "member"), ("assistance_case", "income_item"))
 #: record types whose save the error checks judge after it is written (a member's ID number is judged
 #: by caseapp.services.members before anything is written, on every way in)
 SAVE_CHECKED = frozenset(c.entity for c in CHECKS if c.severity == "error") - {"member"}
