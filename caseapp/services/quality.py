@@ -322,7 +322,7 @@ def case_findings(case: Mapping[str, Any], members: Sequence[Mapping[str, Any]],
         found.append(Finding("two_open_cases", "assistance_case", case_id, home, text,
                              {"category": str(case.get("category"))}))
     if incomes is not None:
-        result = assessment.assess_values(case, members, incomes, today or dt.date.today())
+        result = assessment.assess_values(case, members, incomes, today or dt.date.today(), cases=cases)
         if assessment.needs_reason(case, result):
             assert result is not None
             found.append(Finding("amount_without_reason", "assistance_case", case_id, home, text,
