@@ -30,6 +30,8 @@ from caseapp.refdata import CareWaitlist
 #: the category an assessed capacity level may stand for
 DISABLED = "disabled"
 WAITING = "waiting"
+#: what the workflow's steps stamp (``on_move``), never typed
+STAMPS = ("queued_on", "offers", "offered_on", "closed_on")
 
 
 def _rules(rules: CareWaitlist | None) -> CareWaitlist:

@@ -62,6 +62,8 @@ ACROSS_CHECKED: dict[str, frozenset[str]] = {
     "archived": frozenset({"two_open_cases"}), "household_id": frozenset({"two_open_cases"}),
     "monthly_amount": frozenset({"amount_without_reason"}), "amount_reason": frozenset({"amount_without_reason"})}
 ACROSS_ON_CREATE = frozenset({"two_open_cases"})
+#: the fields of a care-place application whose change can make it an elder's second open one
+APPLICATION_CHECKED = frozenset({"member_id", "household_id", "archived", "status"})
 #: judged on a create both where it stands in the push and once the whole push is applied, and
 #: refused only if both refuse it: the household's income items may come later in the same push
 #: (devices write a case after its household's members and income items, caseapp.domain.tree
@@ -255,7 +257,10 @@ class Batch:
             self._task_edit(row, name, out[name])
         if row.entity == "referral":
             self._referral_edit(row, name, out[name])
-        if row.entity in quality.SAVE_CHECKED and name in ACROSS_CHECKED \
+        if row.entity == "care_application" and name in APPLICATION_CHECKED \
+                and dumps(out[name]) != dumps(row.fields.get(name)):
+            self._application_allows({**row.fields, name: out[name], "id": row.id})
+        if row.entity == "assistance_case" and name in ACROSS_CHECKED \
                 and dumps(out[name]) != dumps(row.fields.get(name)):
             merged = {**row.fields, name: out[name]}
             home = self.row(str(merged.get("household_id") or ""))
@@ -323,6 +328,18 @@ class Batch:
             if late is not None:
                 refused[seq] = late
         return refused
+
+    def _application_allows(self, fields: dict[str, JsonValue]) -> None:
+        """A second open care-place application of one elder is refused as the device refuses it,
+        judged over the applications of the elder's household as this batch leaves them."""
+        home = self.row(str(fields.get("household_id") or ""))
+        if home is None or home.entity != "household":
+            return  # refused as a missing parent
+        others = [f for _, f in self._family_fields(home, ("care_application",))]
+        found = quality.application_findings(fields, others)
+        if found:
+            refused = quality.refusal(found).errors[0]
+            raise Rejected(refused.key, refused.field, **refused.params)
 
     # -- referrals (caseapp.services.referrals: the device's own rules) ------------------------
     def _receives_only(self, row: Row) -> bool:
@@ -469,7 +486,9 @@ class Batch:
         if entity == "case_payment" and ref is not None and parent is not None and (
                 refused := payments.refusal(str(parent.fields.get("category") or ""))):
             raise Rejected(refused, parent_column)  # only a one-off case records payments
-        if entity in quality.SAVE_CHECKED:
+        if entity == "care_application":
+            self._application_allows({**fields, "id": op.src.row_id})
+        if entity == "assistance_case":
             home = parent if ref is not None else None
             self._across_allows({**fields, "id": op.src.row_id}, home, ACROSS_ON_CREATE)
             if self._across_refusal({**fields, "id": op.src.row_id}, home, ACROSS_AT_END) is not None:

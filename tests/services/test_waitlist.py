@@ -92,7 +92,7 @@ def test_an_application_is_assessed_queued_offered_declined_and_taken_off_by_the
         assert app.queued_on == APPLIED  # the queue counts from the application
         with pytest.raises(ValidationErrors) as jump:  # no one is put ahead by a typed date
             records.update(db, app, {"queued_on": APPLIED - dt.timedelta(days=30)})
-        assert _codes(jump.value) == {"care.queued_before_applied"}
+        assert _codes(jump.value) == {"care.stamped"}  # a stamp, never typed (issue 12)
 
         with pytest.raises(WorkflowError) as nowhere:
             records.transition(db, app, "offered")
@@ -266,3 +266,29 @@ def test_a_deployment_that_keeps_no_declines_takes_a_decliner_off_and_may_keep_t
         with pytest.raises(WorkflowError) as none_kept:  # not even one decline keeps a place on the list
             records.transition(db, other, "waiting")
         assert none_kept.value.key == "workflow.care_declines_used"
+
+
+def test_one_elder_has_one_open_application_and_its_stamps_are_never_typed(ws: Workspace) -> None:
+    with ws.write() as db:
+        first = _apply(db)
+        again = {"org_code": ORG, "household_id": first.household_id, "member_id": first.member_id,
+                 "facility_type": "day_care", "facility_name": "东山街日间托老中心", "applied_on": APPLIED}
+        with pytest.raises(ValidationErrors) as twice:
+            records.create(db, CareApplication, again)
+        (refused,) = twice.value.errors
+        assert (refused.key, refused.field) == ("quality.two_open_applications", "member_id")
+        assert refused.params == {"facility": "越秀区老人院"}
+        # the queue date, the offers and their dates are stamped by the steps, never typed
+        for name, value in (("queued_on", APPLIED - dt.timedelta(days=300)), ("offers", 3),
+                            ("offered_on", TODAY), ("closed_on", TODAY)):
+            with pytest.raises(ValidationErrors) as typed:
+                records.update(db, first, {name: value})
+            assert _codes(typed.value) == {"care.stamped"}, name
+            with pytest.raises(ValidationErrors) as created:
+                _apply(db, name="张三", **{name: value})
+            assert _codes(created.value) == {"care.stamped"}, name
+        assert (first.queued_on, first.offers) == (None, 0)
+        records.transition(db, first, "withdrawn", closing_reason="家属接回家中照顾")
+        assert first.closed_on == TODAY  # stamped by the step
+        second = records.create(db, CareApplication, again)  # the first closed: the elder applies again
+        assert second.status == "applying"
