@@ -62,6 +62,10 @@ ACROSS_CHECKED: dict[str, frozenset[str]] = {
     "archived": frozenset({"two_open_cases"}), "household_id": frozenset({"two_open_cases"}),
     "monthly_amount": frozenset({"amount_without_reason"}), "amount_reason": frozenset({"amount_without_reason"})}
 ACROSS_ON_CREATE = frozenset({"two_open_cases"})
+#: (type, field) -> fields its edit is judged with as the same push leaves them: a device writes one
+#: save as one set per field in field order, so a resident no longer floating has its reason
+#: cleared before its type changes (caseapp.domain.buildings.Resident.check)
+JUDGED_WITH: dict[tuple[str, str], tuple[str, ...]] = {("resident", "residence_reason"): ("population_type",)}
 #: the fields of a care-place application whose change can make it an elder's second open one
 APPLICATION_CHECKED = frozenset({"member_id", "household_id", "archived", "status"})
 #: judged on a create both where it stands in the push and once the whole push is applied, and
@@ -152,6 +156,8 @@ class Batch:
     #: resident ID number -> stored member records holding it (id -> org code), as the store held
     #: them when the batch began (the batch writes nothing until ``flush``); read when first needed
     stored_people: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: (record id, field) -> the value the batch's last set of it gives, for JUDGED_WITH (``look_ahead``)
+    later: dict[tuple[str, str], Any] = field(default_factory=dict)
     #: (root id, entity) whose stored records are loaded into ``rows`` (``_family_fields``)
     family_loaded: set[tuple[str, str]] = field(default_factory=set)
     #: cases created in this batch that ACROSS_AT_END refused where they stood: id -> their
@@ -251,7 +257,11 @@ class Batch:
         cls = entity_class(row.entity)
         if name not in field_set(cls):
             raise Rejected("record.unknown_field", name, type=row.entity, name=name)
-        out, clamped = checked(cls, {name: value}, now=self.now, partial=True, current=row.fields)
+        current = row.fields
+        together = JUDGED_WITH.get((row.entity, name), ())
+        if together:
+            current = {**row.fields, **{k: self.later[(row.id, k)] for k in together if (row.id, k) in self.later}}
+        out, clamped = checked(cls, {name: value}, now=self.now, partial=True, current=current)
         op.clamped = op.clamped or clamped
         if row.entity == "task":
             self._task_edit(row, name, out[name])
@@ -744,6 +754,20 @@ class Batch:
         return [(x.entity, x.fields) for x in self.rows.values()
                 if x is not None and x.entity in entities and (x.root_id or x.id) == root_id]
 
+    def look_ahead(self, ops: Sequence[p.PushOp]) -> None:
+        """The values this batch's sets give the fields JUDGED_WITH names, those the field's own
+        rules accept (each is judged again, whole, when its own operation is applied)."""
+        wanted = {(entity, f) for (entity, _), names in JUDGED_WITH.items() for f in names}
+        for o in sorted(ops, key=lambda o: o.seq):
+            if o.op != "set" or (o.entity, o.field) not in wanted:
+                continue
+            name = str(o.field)
+            try:
+                out, _ = checked(entity_class(o.entity), {name: o.value}, now=self.now, partial=True)
+            except Rejected:
+                continue
+            self.later[(o.row_id, name)] = out[name]
+
     def preload_families(self, roots: Sequence[str], entities: Sequence[str]) -> None:
         """The stored records of these types in these trees, in a few queries rather than one per tree."""
         r = schema.records.c
@@ -963,6 +987,7 @@ def _apply(conn: Connection, who: Principal, ops: Sequence[p.PushOp], stored: di
     batch.preload([o.row_id for o in fresh] + _records_named(fresh))
     batch.preload_people(_numbers_named(fresh))
     batch.preload_families(_case_homes(batch, fresh), CASE_FAMILY)  # what a case's checks read
+    batch.look_ahead(fresh)
     ledger_rows: list[dict[str, Any]] = []
     verdicts: list[p.Verdict] = []
     for src in sorted(ops, key=lambda o: o.seq):
