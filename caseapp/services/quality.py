@@ -222,6 +222,12 @@ def _elder_born(today: dt.date, age: int = ELDER_AGE) -> str:
         return today.replace(year=today.year - age, day=28).isoformat()
 
 
+def elder_born(today: dt.date, age: int = ELDER_AGE) -> str:
+    """The latest birth date (ISO text) of someone ``age`` or older on ``today``: what a birth date
+    is compared with, in SQL as in Python."""
+    return _elder_born(today, age)
+
+
 def _findings(session: Session, check: Check, scope: str, today: dt.date, household_id: str | None) -> list[Finding]:
     condition = f"{check.org_column} LIKE :scope"
     if household_id is not None:

@@ -689,9 +689,12 @@ class Batch:
         r = schema.records.c
         self.preload(self.conn.execute(select(r.id).where(r.entity == "care_application", r.archived.is_(False)))
                      .scalars().all())
-        applications = [{**x.fields, "id": x.id, "archived": x.archived} for x in self.rows.values()
-                        if x is not None and x.entity == "care_application"]
-        return waitlist.queue(applications).get(row.id)
+        found = [x for x in self.rows.values() if x is not None and x.entity == "care_application"]
+        self.preload([str(x.fields.get("member_id") or "") for x in found])  # their elders' birth dates
+        applications = [{**x.fields, "id": x.id, "archived": x.archived, "born": waitlist.born_of(
+            elder.fields if (elder := self.rows.get(str(x.fields.get("member_id") or ""))) is not None else None)}
+            for x in found]
+        return waitlist.queue(applications, on=self.now.date()).get(row.id)
 
     def _resolving(self, row: Row, name: str, value: JsonValue) -> bool:
         wanted = dumps(value)
