@@ -310,9 +310,12 @@ class Resident(Record):
 
     @classmethod
     def check(cls, merged: Mapping[str, Any], out: dict[str, Any]) -> list[ValidationError]:
-        """Someone recorded as floating says why they live here (judged when the type is set: a sync
-        applies an edit field by field, in field order, and the reason is declared first, so an edit
-        setting both arrives with its reason); sex and birth date follow from the ID number."""
-        if out.get("population_type") == FLOATING and not merged.get("residence_reason"):
+        """Someone recorded as floating says why they live here, judged when either is set (the type
+        made floating, or the reason cleared while they stay floating). A sync applies an edit field
+        by field, in field order: the reason, declared first, arrives before the type it goes with,
+        and the server reads a reason's edit with the type the same push gives (sync.server.merge
+        ``JUDGED_WITH``); sex and birth date follow from the ID number."""
+        if ("population_type" in out or "residence_reason" in out) and merged.get("population_type") == FLOATING \
+                and not merged.get("residence_reason"):
             return [ValidationError("resident.reason_required", "residence_reason")]
         return person_facts(merged, out)

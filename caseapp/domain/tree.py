@@ -53,10 +53,12 @@ def follows_parent(cls: type[Record], fields: Mapping[str, Any]) -> bool:
 
 
 @cache
-def parents_first() -> tuple[str, ...]:
+def parents_first(after: tuple[tuple[str, str], ...] = ()) -> tuple[str, ...]:
     """Every record type, each after the types its foreign keys point at (so a file written in this
     order can be applied in file order), and otherwise beside its own tree: org units, then each
-    household's kinds of record, then the rest; records owned by any type (attachments) last."""
+    household's kinds of record, then the rest; records owned by any type (attachments) last.
+    ``after`` holds (type, type it also comes after) pairs: a record judged over others (a case over
+    its household's members and income items) is written, and pushed, after them."""
     by_table = {cls.__tablename__: cls.entity for cls in ENTITIES.values()}
     order: list[str] = []
     seen: set[str] = set()
@@ -66,6 +68,9 @@ def parents_first() -> tuple[str, ...]:
             return
         seen.add(entity)
         cls = ENTITIES[entity]
+        for judged, over in after:
+            if judged == entity:
+                visit(over)
         for column in cls.__table__.columns:
             for fk in column.foreign_keys:
                 if fk.column.table.name in by_table:

@@ -105,8 +105,9 @@ class CareApplication(Record):
         codes="care_priority",
         multi=True,
         personal=True,
-        help="Categories that rank the application (特困, 低保, 低收入, 失能, 失智, 高龄, 重点优抚对象, "
-        "计划生育特殊家庭), comma-separated codes; the best of them decides its rank (`care_waitlist` rules).",
+        help="Categories that rank the application (特困, 低保, 低收入, 失能, 失智, 重点优抚对象, 计划生育特殊家庭), "
+        "comma-separated codes; the best of them decides its rank (`care_waitlist` rules). 高龄 follows from the "
+        "elder's birth date (80 or over), and 失能 also from an assessed level: a ticked 高龄 counts for nothing.",
     )
     status: Mapped[str] = field(
         String(12),

@@ -22,6 +22,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "state.emergency_call.resolved": "办结",
         "care.assessed_before_applied": "评估日期不能早于申请日期 {applied}",
         "care.queued_before_applied": "轮候起始日期不能早于申请日期 {applied}",
+        "care.stamped": "轮候起始日期、通知入住次数和日期、办结日期由轮候流程自动登记，不能手工修改",
         "workflow.care_needs_assessment": "请先填写能力评估等级和评估日期",
         "workflow.care_needs_place": "请先填写通知入住床位",
         "workflow.care_out_of_turn": "该申请在轮候中排第 {place} 位，越序通知入住须填写越序通知理由",
@@ -57,6 +58,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "state.emergency_call.resolved": "Resolved",
         "care.assessed_before_applied": "The assessment cannot come before the application of {applied}",
         "care.queued_before_applied": "The queue cannot count from before the application of {applied}",
+        "care.stamped": "The queue date, the places offered, the offer date and the closing date are set by the "
+                        "waiting list's steps, never typed",
         "workflow.care_needs_assessment": "Record the assessed capacity level and the day of the assessment first",
         "workflow.care_needs_place": "Say which bed or place is offered first",
         "workflow.care_out_of_turn": "This application is number {place} in its queue: say why the place is offered "

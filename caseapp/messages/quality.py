@@ -24,6 +24,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "quality.check.age_against_relationship": "年龄与家庭关系不符",
         "quality.check.amount_without_reason": "金额与核算不一致且无理由",
         "quality.check.tekun_without_self_care": "60 岁以上特困人员未做自理能力评估",
+        "quality.two_open_applications": ("该老人已有一份未办结的入住轮候申请（{facility}），"
+                                          "同一老人只能有一份在办的轮候申请，请先撤回或办结原申请"),
+        "quality.check.two_open_applications": "同一老人重复申请入住轮候",
     },
     "en": {
         "quality.duplicate_id": ("ID number {value} is also held by {others} other member record(s) ({households} "
@@ -37,6 +40,9 @@ MESSAGES: dict[str, dict[str, str]] = {
                                      "the head {head} (born {head_born})"),
         "quality.amount_differs": ("Monthly amount {amount} yuan differs from the computed {computed} yuan: give "
                                    "the reason it differs"),
+        "quality.two_open_applications": ("The elder already has an open care-place application ({facility}): one "
+                                          "at a time; withdraw or close that one first"),
+        "quality.check.two_open_applications": "An elder with two open care-place applications",
         "quality.tekun_without_self_care": ("Member aged 60 or over (born {born}) in an extreme-poverty (特困) case "
                                             "has no self-care assessment: assess the six items and record its "
                                             "date and result"),

@@ -14,10 +14,9 @@ first, at most ``people covered`` of them; computed = their sum.
   member's age on the assessment day falls in; a member younger than every band, or of unknown birth
   date, gets none.
 - 残疾人两项补贴 (disability_care): the 重度残疾人护理补贴 of the level equal to the member's disability
-  grade (the table gives grades 1 and 2). The 困难残疾人生活补贴 (disability_living) is NOT computed: it
-  is due to a disabled member of a 低保/低收入 household, and the assessment reads only the case, its
-  household's members and income items, not the household's other cases. A case that also pays the
-  living subsidy types the larger amount and says so in ``amount_reason``.
+  grade (the table gives grades 1 and 2), plus, where the household has an open 低保 or 低收入 case
+  (``LIVING_FOR``), the 困难残疾人生活补贴 (disability_living) for each member with a disability grade
+  (any grade). A member's figures count together toward the ``people covered``.
 
 The pure functions read plain values (a record's fields, as the device stores them and as the server
 holds them), so the device's save and the server's push judge an amount by the same code. A hand-typed
@@ -29,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Protocol
 
@@ -39,10 +38,13 @@ from sqlalchemy.orm import Session
 from caseapp.domain import AssistanceCase, Household, IncomeItem, Member
 from caseapp.refdata import StandardNotFound, Standards, standards
 from caseapp.refdata._standards import Standard, Supplement
+from caseapp.services.workflows import ASSISTANCE
 
 CENT = Decimal("0.01")
 #: states in which a monthly allowance is paid (caseapp.services.ledgers.IN_PAYMENT)
 IN_PAYMENT = ("active", "review_due", "taper")
+#: the states a case is closed in (caseapp.services.quality.CLOSED)
+FINAL = frozenset(ASSISTANCE.final)
 
 
 class Table(Protocol):
@@ -60,6 +62,11 @@ class Table(Protocol):
 
 #: kinds of figure paid per covered member (subsidies), not as 补差 against a per-person standard
 PER_MEMBER = frozenset({"elder_allowance", "disability_care"})
+#: the categories whose open case makes a household's disabled members due the 困难残疾人生活补贴
+#: (国发〔2015〕52号: 低保家庭中的残疾人; Guangzhou also pays 低收入 households, standards.json notes)
+LIVING_FOR = ("dibao", "low_income")
+#: the level a living subsidy share is given (its figure has no levels)
+LIVING = "living"
 
 
 @dataclass(frozen=True)
@@ -137,15 +144,17 @@ def _applies(rule: Supplement, member: MemberFacts, on: dt.date) -> bool:
 
 
 def assess(category: str, on: dt.date, district: str, rural: bool, covered: int, incomes: Iterable[Decimal],
-           members: Sequence[MemberFacts], table: Table | None = None) -> Assessment | None:
+           members: Sequence[MemberFacts], table: Table | None = None, *,
+           means_tested: bool = False) -> Assessment | None:
     """The computed amount of a case, or None where its category is not assessed monthly (临时救助,
-    医疗救助) or no standard is in force on ``on``."""
+    医疗救助) or no standard is in force on ``on``. ``means_tested``: the household has an open case
+    of a ``LIVING_FOR`` category."""
     table = table if table is not None else standards()
     kind = table.kind_for(category)
     if kind is None:
         return None
     if kind in PER_MEMBER:
-        return _per_member(category, kind, on, district, rural, covered, incomes, members, table)
+        return _per_member(category, kind, on, district, rural, covered, incomes, members, table, means_tested)
     try:
         standard = table.standard_for(kind, on, district, rural)
     except StandardNotFound:
@@ -200,8 +209,19 @@ def member_level(kind: str, member: MemberFacts, on: dt.date, levels: Sequence[s
 _GROUP = {"elder_allowance": "elderly", "disability_care": "disabled"}
 
 
+def _living(kind: str, on: dt.date, district: str, rural: bool, table: Table, means_tested: bool) -> Standard | None:
+    """The 困难残疾人生活补贴 figure a disabled member of this household is due with ``kind``, if any."""
+    if kind != "disability_care" or not means_tested:
+        return None
+    try:
+        return table.standard_for("disability_living", on, district, rural)
+    except StandardNotFound:
+        return None
+
+
 def _per_member(category: str, kind: str, on: dt.date, district: str, rural: bool, covered: int,
-                incomes: Iterable[Decimal], members: Sequence[MemberFacts], table: Table) -> Assessment | None:
+                incomes: Iterable[Decimal], members: Sequence[MemberFacts], table: Table,
+                means_tested: bool = False) -> Assessment | None:
     """A subsidy's assessment (module docstring): None where no figure of ``kind`` is in force."""
     levels = table.levels_for(kind)
     figures: dict[str, Standard] = {}
@@ -210,20 +230,28 @@ def _per_member(category: str, kind: str, on: dt.date, district: str, rural: boo
             figures[level] = table.standard_for(kind, on, district, rural, level)
         except StandardNotFound:
             continue
-    if not figures:
-        return None
+    living = _living(kind, on, district, rural, table, means_tested)
     # the case's "standard": the figure of the first level in force (the lowest age band, grade 1)
-    standard = figures[min(figures, key=lambda lv: ((band(lv) or (0, None))[0], lv))]
+    if figures:
+        standard = figures[min(figures, key=lambda lv: ((band(lv) or (0, None))[0], lv))]
+    elif living is not None:
+        standard = living
+    else:
+        return None
     total = sum((money(i) for i in incomes), Decimal("0"))
     covered = max(0, int(covered))
-    shares: list[Share] = []
+    owed: dict[str, list[Share]] = {}
     for member in members:
         tier = member_level(kind, member, on, tuple(figures))
         if tier is not None:
-            shares.append(Share(member.id, member.name, _GROUP[kind], Decimal("0"), money(figures[tier].amount),
-                                tier))
-    shares.sort(key=lambda s: (-s.amount, s.member_id))
-    kept = tuple(shares[:covered])
+            owed.setdefault(member.id, []).append(Share(member.id, member.name, _GROUP[kind], Decimal("0"),
+                                                        money(figures[tier].amount), tier))
+        if living is not None and member.disability_grade:
+            owed.setdefault(member.id, []).append(Share(member.id, member.name, _GROUP[kind], Decimal("0"),
+                                                        money(living.amount), LIVING))
+    # at most ``covered`` members, those owed most first; each member's figures together
+    ranked = sorted(owed.values(), key=lambda mine: (-sum(s.amount for s in mine), mine[0].member_id))
+    kept = tuple(share for mine in ranked[:covered] for share in mine)
     computed = sum((s.amount for s in kept), Decimal("0")).quantize(CENT, ROUND_HALF_UP)
     return Assessment(category, on, standard, total, covered, total if covered == 0 else
                       (total / covered).quantize(CENT, ROUND_HALF_UP), Decimal("0.00"), kept, computed)
@@ -260,11 +288,19 @@ def case_day(case: Mapping[str, Any], today: dt.date) -> dt.date:
     return _date(case.get("approved_on")) or _date(case.get("applied_on")) or today
 
 
+def means_tested(cases: Iterable[Mapping[str, Any]]) -> bool:
+    """Does one of a household's cases, open (not archived, not in a final state), make its disabled
+    members due the 困难残疾人生活补贴 (``LIVING_FOR``)?"""
+    return any(c.get("category") in LIVING_FOR and not c.get("archived") and c.get("status") not in FINAL
+               for c in cases)
+
+
 def assess_values(case: Mapping[str, Any], members: Sequence[Mapping[str, Any]],
                   incomes: Sequence[Mapping[str, Any]], today: dt.date,
-                  table: Table | None = None, on: dt.date | None = None) -> Assessment | None:
+                  table: Table | None = None, on: dt.date | None = None,
+                  cases: Iterable[Mapping[str, Any]] = ()) -> Assessment | None:
     """``assess`` over stored values: the case, its household's members (those archived or gone are
-    left out, with their income) and the income items of its members."""
+    left out, with their income), the income items of its members and the household's cases."""
     current = [m for m in members if not m.get("archived") and (m.get("status") or "present") == "present"]
     ids = {str(m.get("id")) for m in current}
     facts = [MemberFacts(str(m.get("id")), str(m.get("name") or ""), _born(m),
@@ -272,7 +308,8 @@ def assess_values(case: Mapping[str, Any], members: Sequence[Mapping[str, Any]],
     amounts = [money(i.get("monthly_amount")) for i in incomes
                if not i.get("archived") and str(i.get("member_id")) in ids]
     return assess(str(case.get("category") or ""), on or case_day(case, today), str(case.get("org_code") or ""),
-                  bool(case.get("rural")), int(case.get("people_covered") or 0), amounts, facts, table)
+                  bool(case.get("rural")), int(case.get("people_covered") or 0), amounts, facts, table,
+                  means_tested=means_tested(cases))
 
 
 def needs_reason(case: Mapping[str, Any], result: Assessment | None) -> bool:
@@ -297,8 +334,9 @@ def assess_case(session: Session, case: AssistanceCase, today: dt.date | None = 
     if not values.get("org_code"):
         home = session.get(Household, case.household_id)
         values["org_code"] = home.org_code if home is not None else ""
+    cases = session.scalars(select(AssistanceCase).where(AssistanceCase.household_id == case.household_id)).all()
     return assess_values(values, [_values(m) for m in members], [_values(i) for i in incomes],
-                         today or dt.date.today(), table, on)
+                         today or dt.date.today(), table, on, [_values(c) for c in cases])
 
 
 # --- many stored cases at once (the data-quality page, the re-assessment list) -------------------
@@ -324,6 +362,11 @@ _INCOMES = """
     FROM members m JOIN income_items i ON i.member_id = m.id
     WHERE m.household_id IN (SELECT value FROM json_each(:ids)) AND m.archived = 0 AND i.archived = 0
     """
+_HOME_CASES = """
+    SELECT c.household_id, c.category, c.status, c.archived
+    FROM assistance_cases c
+    WHERE c.household_id IN (SELECT value FROM json_each(:ids)) AND c.archived = 0
+    """
 @dataclass(frozen=True)
 class Assessed:
     """A stored case's values (as ``assess_values`` reads them) and its assessment."""
@@ -344,6 +387,8 @@ class Stored:
     cases: Sequence[Mapping[str, Any]]
     members: Mapping[str, Sequence[Mapping[str, Any]]]
     incomes: Mapping[str, Sequence[Mapping[str, Any]]]
+    #: each household's cases (category and state: ``means_tested``)
+    homes: Mapping[str, Sequence[Mapping[str, Any]]] = field(default_factory=dict)
 
     def assess(self, today: dt.date, table: Standards | None = None,
                on: dt.date | None = None) -> dict[str, Assessed]:
@@ -352,7 +397,8 @@ class Stored:
         out: dict[str, Assessed] = {}
         for case in self.cases:
             home = str(case["household_id"])
-            result = assess_values(case, self.members.get(home, ()), self.incomes.get(home, ()), today, memo, on)
+            result = assess_values(case, self.members.get(home, ()), self.incomes.get(home, ()), today, memo, on,
+                                   self.homes.get(home, ()))
             out[str(case["id"])] = Assessed(case, result)
         return out
 
@@ -366,9 +412,10 @@ def _rows(session: Session, sql: str, ids: Sequence[str]) -> list[dict[str, Any]
 
 
 def fetch(session: Session, case_ids: Sequence[str], table: Table | None = None) -> Stored:
-    """The cases ``case_ids``, their households' members and those members' income items, in three
-    queries (not three per case, ``assess_case``). Given ``table``, the members and income items of
-    cases it does not assess (临时救助, 医疗救助: ``kind_for`` None) are not read."""
+    """The cases ``case_ids``, their households' members, those members' income items and the
+    households' cases, in four queries (not four per case, ``assess_case``). Given ``table``, the
+    members and income items of cases it does not assess (临时救助, 医疗救助: ``kind_for`` None) are not
+    read."""
     cases = _rows(session, _CASES, sorted(set(case_ids)))
     assessed = cases if table is None else [c for c in cases if table.kind_for(str(c["category"] or "")) is not None]
     homes = sorted({str(c["household_id"]) for c in assessed})
@@ -378,7 +425,10 @@ def fetch(session: Session, case_ids: Sequence[str], table: Table | None = None)
     incomes: dict[str, list[dict[str, Any]]] = {}
     for item in _rows(session, _INCOMES, homes):
         incomes.setdefault(str(item["household_id"]), []).append(item)
-    return Stored(cases, members, incomes)
+    theirs: dict[str, list[dict[str, Any]]] = {}
+    for other in _rows(session, _HOME_CASES, homes):
+        theirs.setdefault(str(other["household_id"]), []).append(other)
+    return Stored(cases, members, incomes, theirs)
 
 
 def assess_stored(session: Session, case_ids: Sequence[str], today: dt.date, table: Standards | None = None,

@@ -33,7 +33,7 @@ from caseapp.services.validate import clean
 from caseapp.store.workspace import Workspace
 
 # Parents before children, so an import can be applied in file order.
-EXPORT_ORDER = tree.parents_first()
+EXPORT_ORDER = tree.parents_first(quality.JUDGED_OVER)
 
 # Stamps preserved from the file on import instead of being set to "now, by me".
 STAMPS = ("author", "device", "created_at", "updated_at", "updated_by")

@@ -26,7 +26,7 @@ from caseapp.domain.households import HEAD
 from caseapp.errors import ValidationError, ValidationErrors
 from caseapp.messages import message
 from caseapp.services import assessment, display
-from caseapp.services.workflows import ASSISTANCE
+from caseapp.services.workflows import ASSISTANCE, CARE_APPLICATION
 
 Severity = Literal["error", "warning"]
 
@@ -38,6 +38,8 @@ CLOSED = tuple(sorted(ASSISTANCE.final))
 ELDER_AGE = 80
 #: age from which a member of a 特困 case needs a self-care assessment (60 周岁以上, 60 included)
 SELF_CARE_AGE = 60
+#: a care-place application still on the waiting list or being assessed (入住轮候)
+CARE_CLOSED = tuple(sorted(CARE_APPLICATION.final))
 #: the 特困 categories (集中供养, 分散供养)
 TEKUN = ("tekun_centralized", "tekun_dispersed")
 
@@ -172,6 +174,16 @@ CHECKS: tuple[Check, ...] = (
         WHERE c.archived = 0 AND c.status NOT IN ({_in_list(CLOSED)}) AND {{filter}}
           AND trim(c.amount_reason) = '' AND CAST(c.monthly_amount AS REAL) != 0
         """, "c.org_code", "c.household_id", assessed=True),
+    # One elder, one open application for a care place (入住轮候): a second one, to the same facility or
+    # another, would queue the elder twice.
+    Check("two_open_applications", "care_application", "error", "member_id", "quality.two_open_applications", f"""
+        SELECT a.id AS record_id, a.household_id, m.name AS record_text, o.facility_name AS facility
+        FROM care_applications a JOIN members m ON m.id = a.member_id
+          JOIN care_applications o ON o.id = (SELECT min(x.id) FROM care_applications x
+                                              WHERE x.member_id = a.member_id AND x.id != a.id AND x.archived = 0
+                                                AND x.status NOT IN ({_in_list(CARE_CLOSED)}))
+        WHERE a.archived = 0 AND a.status NOT IN ({_in_list(CARE_CLOSED)}) AND {{filter}}
+        """, "a.org_code", "a.household_id"),
     # A member of a household with an open 特困 case, 60 or over, whose self-care assessment (the six
     # items of DOMAIN.md §2.1, on the member) has no date or no result: the care level the 特困
     # 照料护理 standard pays by is not known.
@@ -188,6 +200,10 @@ CHECKS: tuple[Check, ...] = (
 )
 
 BY_CODE: Mapping[str, Check] = {check.code: check for check in CHECKS}
+#: (record type, type it is judged over): a case's error checks read its household's members and
+#: their income items, so files and demo data write a case after them (caseapp.domain.tree
+#: ``parents_first``) and a push, in that order, carries them no later than the case
+JUDGED_OVER: tuple[tuple[str, str], ...] = (("assistance_case", "member"), ("assistance_case", "income_item"))
 #: record types whose save the error checks judge after it is written (a member's ID number is judged
 #: by caseapp.services.members before anything is written, on every way in)
 SAVE_CHECKED = frozenset(c.entity for c in CHECKS if c.severity == "error") - {"member"}
@@ -204,6 +220,12 @@ def _elder_born(today: dt.date, age: int = ELDER_AGE) -> str:
         return today.replace(year=today.year - age).isoformat()
     except ValueError:
         return today.replace(year=today.year - age, day=28).isoformat()
+
+
+def elder_born(today: dt.date, age: int = ELDER_AGE) -> str:
+    """The latest birth date (ISO text) of someone ``age`` or older on ``today``: what a birth date
+    is compared with, in SQL as in Python."""
+    return _elder_born(today, age)
 
 
 def _findings(session: Session, check: Check, scope: str, today: dt.date, household_id: str | None) -> list[Finding]:
@@ -318,13 +340,30 @@ def case_findings(case: Mapping[str, Any], members: Sequence[Mapping[str, Any]],
         found.append(Finding("two_open_cases", "assistance_case", case_id, home, text,
                              {"category": str(case.get("category"))}))
     if incomes is not None:
-        result = assessment.assess_values(case, members, incomes, today or dt.date.today())
+        result = assessment.assess_values(case, members, incomes, today or dt.date.today(), cases=cases)
         if assessment.needs_reason(case, result):
             assert result is not None
             found.append(Finding("amount_without_reason", "assistance_case", case_id, home, text,
                                  {"amount": str(assessment.money(case.get("monthly_amount"))),
                                   "computed": str(result.computed)}))
     return found
+
+
+def application_findings(application: Mapping[str, Any], others: Sequence[Mapping[str, Any]]) -> list[Finding]:
+    """``two_open_applications`` over an application's values and the other applications its
+    household's tree holds, as they would be stored (the server's push; the statement is the query's)."""
+    def open_(a: Mapping[str, Any]) -> bool:
+        return not a.get("archived") and a.get("status") not in CARE_CLOSED
+
+    if not open_(application):
+        return []
+    held = sorted((o for o in others if o.get("id") != application.get("id") and open_(o)
+                   and o.get("member_id") == application.get("member_id")), key=lambda o: str(o.get("id")))
+    if not held:
+        return []
+    return [Finding("two_open_applications", "care_application", str(application.get("id") or ""),
+                    str(application.get("household_id") or ""), "",
+                    {"facility": str(held[0].get("facility_name") or "")})]
 
 
 def checked_save(session: Session, record: Record) -> None:

@@ -41,8 +41,13 @@ R = TypeVar("R", bound=Record)
 
 # Fields a user may not set directly: they are stamped by the store or changed through a workflow.
 PROTECTED = frozenset(META_FIELDS) - {"org_code", "archived"}
-#: Fields changed only by an action of their own (caseapp.services.members: 迁出, 死亡 …), never by an edit.
-BY_ACTION: dict[str, frozenset[str]] = {"member": frozenset({"status", "left_on", "left_reason"})}
+#: Fields changed only by an action of their own, never by an edit, with the message that says so: a
+#: member's departure (caseapp.services.members: 迁出, 死亡 …), a care application's queue stamps
+#: (caseapp.services.waitlist.on_move: the queue counts from them, so no one is placed ahead by hand).
+BY_ACTION: dict[str, tuple[str, frozenset[str]]] = {
+    "member": ("member.by_action", frozenset({"status", "left_on", "left_reason"})),
+    "care_application": ("care.stamped", frozenset(waitlist.STAMPS)),
+}
 
 
 def get(session: Session, cls: type[R], record_id: str) -> R:
@@ -57,6 +62,9 @@ def create(session: Session, cls: type[R], fields: Mapping[str, Any]) -> R:
     fields = dict(fields)
     stamped = [ValidationError("record.bad_value", name, value=str(fields[name])[:40]) for name in fields
                if name in PROTECTED and name != "id"]
+    key, by_action = BY_ACTION.get(cls.entity, ("", frozenset()))
+    stamped += [ValidationError(key, name) for name in fields
+                if name in by_action and cls.entity != "member" and fields[name] not in (None, "", 0)]
     if stamped:
         raise ValidationErrors(stamped)
     machine = machine_for(cls.entity)
@@ -94,6 +102,14 @@ def create(session: Session, cls: type[R], fields: Mapping[str, Any]) -> R:
     return record
 
 
+def _holds(record: Record, name: str, value: Any) -> bool:
+    """Does ``record`` hold ``value`` in ``name`` already (as its field's rules read the value)?"""
+    try:
+        return bool(clean(type(record), {name: value}, partial=True, current=record).get(name) == getattr(record, name))
+    except ValidationErrors:
+        return False
+
+
 def _derived(session: Session, record: Record) -> None:
     """Fields of other records kept from this one (a case's notice fields from its notices)."""
     if isinstance(record, PublicNotice):
@@ -106,8 +122,9 @@ def update(session: Session, record: Record, fields: Mapping[str, Any]) -> Recor
     protected = PROTECTED | ({record.state_field} if record.state_field else set())
     bad = [ValidationError("record.bad_value", name, value=str(fields[name])[:40]) for name in fields
            if name in protected]
-    bad += [ValidationError("member.by_action", name) for name in fields
-            if name in BY_ACTION.get(record.entity, ()) and fields[name] != getattr(record, name)]
+    key, by_action = BY_ACTION.get(record.entity, ("", frozenset()))
+    bad += [ValidationError(key, name) for name in fields
+            if name in by_action and not _holds(record, name, fields[name])]
     if fields.get("archived") is False:
         bad += _left(record)
     if bad:

@@ -7,8 +7,9 @@ application) and ``rank_sql`` / ``position_sql`` in SQL (the list, sorted and pa
 every application). A property test holds the two to the same answer.
 
 Order of the queue of one facility (its type and name): the best (lowest) rank of the applicant's
-priority categories, an assessed capacity level the rules count as 失能 ranking as that category,
-and ``general_rank`` for anyone in none; then the day the applicant joined the queue; then the
+priority categories, an assessed capacity level the rules count as 失能 ranking as that category
+and an elder aged 80 or over (their birth date, else the one in their ID number) as 高龄 — never a
+typed 高龄 — and ``general_rank`` for anyone in none; then the day the applicant joined the queue; then the
 record (ids are time-ordered, so the earlier record).
 """
 
@@ -18,57 +19,84 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, false, func, literal, or_, select
+from sqlalchemy import ColumnElement, and_, case, false, func, literal, literal_column, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import FromClause
 
 from caseapp import refdata
-from caseapp.domain import CareApplication
+from caseapp.domain import CareApplication, Member
 from caseapp.errors import WorkflowError
 from caseapp.refdata import CareWaitlist
+from caseapp.services import quality
 
 #: the category an assessed capacity level may stand for
 DISABLED = "disabled"
+#: the category an elder's age stands for (高龄: quality.ELDER_AGE or over), never typed
+ADVANCED_AGE = "advanced_age"
 WAITING = "waiting"
+#: what the workflow's steps stamp (``on_move``), never typed
+STAMPS = ("queued_on", "offers", "offered_on", "closed_on")
 
 
 def _rules(rules: CareWaitlist | None) -> CareWaitlist:
     return rules if rules is not None else refdata.rules().care_waitlist
 
 
-def categories_of(priorities: str | None, capacity_level: str | None, rules: CareWaitlist | None = None) -> set[str]:
-    """The priority categories an application counts under: those claimed, and 失能 when the assessed
-    level is one the rules name."""
-    found = {c.strip() for c in (priorities or "").split(",") if c.strip()}
+def born_of(member: Mapping[str, Any] | None) -> str | None:
+    """A member's birth date as ISO text: their own, else the one in an 18-digit ID number (as
+    quality.born says it in SQL)."""
+    if member is None:
+        return None
+    own = member.get("birth_date")
+    if own:
+        return own.isoformat() if isinstance(own, dt.date) else str(own)[:10]
+    number = str(member.get("id_number") or "")
+    return f"{number[6:10]}-{number[10:12]}-{number[12:14]}" if len(number) == 18 else None
+
+
+def categories_of(priorities: str | None, capacity_level: str | None, rules: CareWaitlist | None = None,
+                  born: str | None = None, on: dt.date | None = None) -> set[str]:
+    """The priority categories an application counts under: those claimed but 高龄, 失能 when the
+    assessed level is one the rules name, and 高龄 when the elder (born ``born``, ISO text) is 80 or
+    over on ``on`` (today)."""
+    found = {c.strip() for c in (priorities or "").split(",") if c.strip()} - {ADVANCED_AGE}
     if capacity_level is not None and capacity_level in _rules(rules).disabled_capacity_levels:
         found.add(DISABLED)
+    if born is not None and born <= quality.elder_born(on or dt.date.today()):
+        found.add(ADVANCED_AGE)
     return found
 
 
-def priority_rank(priorities: str | None, capacity_level: str | None, rules: CareWaitlist | None = None) -> int:
+def priority_rank(priorities: str | None, capacity_level: str | None, rules: CareWaitlist | None = None,
+                  born: str | None = None, on: dt.date | None = None) -> int:
     """1 first: the best rank of the application's categories, or ``general_rank``."""
     table = _rules(rules)
-    ranks = [table.priority_ranks[c] for c in categories_of(priorities, capacity_level, table)
+    ranks = [table.priority_ranks[c] for c in categories_of(priorities, capacity_level, table, born, on)
              if c in table.priority_ranks]
     return min(ranks, default=table.general_rank)
 
 
-def queue_key(application: Mapping[str, Any], rules: CareWaitlist | None = None) -> tuple[int, str, str]:
-    """What a queue is sorted by: (rank, queued since as ISO text, record id)."""
+def queue_key(application: Mapping[str, Any], rules: CareWaitlist | None = None,
+              on: dt.date | None = None) -> tuple[int, str, str]:
+    """What a queue is sorted by: (rank, queued since as ISO text, record id). The application's
+    ``born`` is its elder's birth date (``born_of``)."""
     queued = application.get("queued_on") or application.get("applied_on")
-    return (priority_rank(application.get("priorities"), application.get("capacity_level"), rules),
+    return (priority_rank(application.get("priorities"), application.get("capacity_level"), rules,
+                          application.get("born"), on),
             queued.isoformat() if isinstance(queued, dt.date) else str(queued or ""), str(application["id"]))
 
 
-def queue(applications: Sequence[Mapping[str, Any]], rules: CareWaitlist | None = None) -> dict[str, int]:
-    """Each waiting application's place (1 first) in its facility's queue, by id."""
+def queue(applications: Sequence[Mapping[str, Any]], rules: CareWaitlist | None = None,
+          on: dt.date | None = None) -> dict[str, int]:
+    """Each waiting application's place (1 first) in its facility's queue, by id (each with its
+    elder's ``born``)."""
     places: dict[str, int] = {}
     by_facility: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
     for app in applications:
         if app.get("status") == WAITING and not app.get("archived"):
             by_facility.setdefault((str(app["facility_type"]), str(app["facility_name"])), []).append(app)
     for members in by_facility.values():
-        for n, app in enumerate(sorted(members, key=lambda a: queue_key(a, rules)), start=1):
+        for n, app in enumerate(sorted(members, key=lambda a: queue_key(a, rules, on)), start=1):
             places[str(app["id"])] = n
     return places
 
@@ -81,16 +109,26 @@ def has_code(priorities: ColumnElement[Any], code: str) -> ColumnElement[bool]:
     return (literal(",") + priorities + literal(",")).like(f"%,{code},%")
 
 
-def rank_sql(table: FromClause, rules: CareWaitlist | None = None) -> ColumnElement[Any]:
+def born_sql(table: FromClause) -> ColumnElement[Any]:
+    """The birth date (ISO text) of each row's elder, as ``born_of`` reads it (correlated to ``table``
+    however deep it is used: ``position_sql`` uses it inside its count)."""
+    elder = Member.__table__.alias("elder")
+    return (select(literal_column(quality.born("elder"))).select_from(elder)
+            .where(elder.c.id == table.c.member_id).correlate_except(elder).scalar_subquery())
+
+
+def rank_sql(table: FromClause, rules: CareWaitlist | None = None, on: dt.date | None = None) -> ColumnElement[Any]:
     """``priority_rank`` of each row of ``table`` (care_applications or an alias of it), in SQL: the
     categories tried best rank first."""
     table_rules = _rules(rules)
     whens: list[tuple[ColumnElement[bool], Any]] = []
     for rank in sorted(set(table_rules.priority_ranks.values())):
         codes = sorted(c for c, r in table_rules.priority_ranks.items() if r == rank)
-        held = [has_code(table.c.priorities, c) for c in codes]
+        held = [has_code(table.c.priorities, c) for c in codes if c != ADVANCED_AGE]
         if DISABLED in codes and table_rules.disabled_capacity_levels:
             held.append(table.c.capacity_level.in_(sorted(table_rules.disabled_capacity_levels)))
+        if ADVANCED_AGE in codes:
+            held.append(born_sql(table) <= literal(quality.elder_born(on or dt.date.today())))
         whens.append((or_(*held) if held else false(), literal(rank)))
     return case(*whens, else_=literal(table_rules.general_rank)) if whens else literal(table_rules.general_rank)
 
@@ -99,12 +137,12 @@ def _queued(table: FromClause) -> ColumnElement[Any]:
     return func.coalesce(table.c.queued_on, table.c.applied_on)
 
 
-def position_sql(table: FromClause, rules: CareWaitlist | None = None) -> ColumnElement[Any]:
+def position_sql(table: FromClause, rules: CareWaitlist | None = None, on: dt.date | None = None) -> ColumnElement[Any]:
     """Each waiting row's place in its facility's queue (NULL for any other state): one more than the
     waiting applications to the same facility that come before it, a correlated count (a street's
     queue is a few hundred applications, read for one page)."""
     ahead = CareApplication.__table__.alias("ahead")
-    mine, theirs = rank_sql(table, rules), rank_sql(ahead, rules)
+    mine, theirs = rank_sql(table, rules, on), rank_sql(ahead, rules, on)
     before = or_(theirs < mine,
                  and_(theirs == mine, _queued(ahead) < _queued(table)),
                  and_(theirs == mine, _queued(ahead) == _queued(table), ahead.c.id < table.c.id))

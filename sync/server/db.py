@@ -43,6 +43,8 @@ from caseapp.resources import package_dir
 PUSH_LOCK_KEY = 0x43415345_53594E43  # "CASESYNC"
 # Another, naming "the schema migration"; held only by migrators.
 MIGRATE_LOCK_KEY = 0x43415345_4D494752  # "CASEMIGR"
+#: the standards table's adds (sync.server.standards): one at a time, so ids commit in order
+STANDARDS_LOCK_KEY = 0x43415345_53544453  # "CASESTDS"
 #: SQLite: the file beside the database that migrators lock (it holds nothing)
 MIGRATE_LOCK_SUFFIX = ".migrate-lock"
 

@@ -55,13 +55,27 @@ NOT_KNOWN_HERE = frozenset({"record.unknown_field", "sync.unknown_entity"})
 
 #: the fields of an assistance case whose change each check judges (a restore reopens a case).
 #: A case's create is not judged against the household's members: a push can carry a case
-#: before its household's members (an import writes them in file order, the demo table by
-#: table, and a first sync spans several pushes); the server's sweep lists what is left.
+#: before its household's members (a first sync spans several pushes); the server's sweep lists
+#: what is left.
 ACROSS_CHECKED: dict[str, frozenset[str]] = {
     "people_covered": frozenset({"covered_exceeds_members"}), "category": frozenset({"two_open_cases"}),
     "archived": frozenset({"two_open_cases"}), "household_id": frozenset({"two_open_cases"}),
     "monthly_amount": frozenset({"amount_without_reason"}), "amount_reason": frozenset({"amount_without_reason"})}
 ACROSS_ON_CREATE = frozenset({"two_open_cases"})
+#: (type, field) -> fields its edit is judged with as the same push leaves them: a device writes one
+#: save as one set per field in field order, so a resident no longer floating has its reason
+#: cleared before its type changes (caseapp.domain.buildings.Resident.check)
+JUDGED_WITH: dict[tuple[str, str], tuple[str, ...]] = {("resident", "residence_reason"): ("population_type",)}
+#: the fields of a care-place application whose change can make it an elder's second open one
+APPLICATION_CHECKED = frozenset({"member_id", "household_id", "archived", "status"})
+#: judged on a create both where it stands in the push and once the whole push is applied, and
+#: refused only if both refuse it: the household's income items may come later in the same push
+#: (devices write a case after its household's members and income items, caseapp.domain.tree
+#: ``parents_first``, but older workspaces and files may not), and a device may have changed them
+#: after the case's save, which the device's rule does not refuse either
+ACROSS_AT_END = frozenset({"amount_without_reason"})
+#: the record types a case's checks read from its household's tree
+CASE_FAMILY = ("member", "assistance_case", "income_item")
 
 # meta entry: [pos, hlc, device, author] of the write that set a field. Fields still as created
 # share the "*" entry (the create's), which keeps the stored meta small.
@@ -142,6 +156,13 @@ class Batch:
     #: resident ID number -> stored member records holding it (id -> org code), as the store held
     #: them when the batch began (the batch writes nothing until ``flush``); read when first needed
     stored_people: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: (record id, field) -> the value the batch's last set of it gives, for JUDGED_WITH (``look_ahead``)
+    later: dict[tuple[str, str], Any] = field(default_factory=dict)
+    #: (root id, entity) whose stored records are loaded into ``rows`` (``_family_fields``)
+    family_loaded: set[tuple[str, str]] = field(default_factory=set)
+    #: cases created in this batch that ACROSS_AT_END refused where they stood: id -> their
+    #: operation's sequence number, judged again over the batch as it ends (``late_refusals``)
+    awaiting: dict[str, int] = field(default_factory=dict)
     _next_pos: int = 0
 
     def __post_init__(self) -> None:
@@ -236,13 +257,20 @@ class Batch:
         cls = entity_class(row.entity)
         if name not in field_set(cls):
             raise Rejected("record.unknown_field", name, type=row.entity, name=name)
-        out, clamped = checked(cls, {name: value}, now=self.now, partial=True, current=row.fields)
+        current = row.fields
+        together = JUDGED_WITH.get((row.entity, name), ())
+        if together:
+            current = {**row.fields, **{k: self.later[(row.id, k)] for k in together if (row.id, k) in self.later}}
+        out, clamped = checked(cls, {name: value}, now=self.now, partial=True, current=current)
         op.clamped = op.clamped or clamped
         if row.entity == "task":
             self._task_edit(row, name, out[name])
         if row.entity == "referral":
             self._referral_edit(row, name, out[name])
-        if row.entity in quality.SAVE_CHECKED and name in ACROSS_CHECKED \
+        if row.entity == "care_application" and name in APPLICATION_CHECKED \
+                and dumps(out[name]) != dumps(row.fields.get(name)):
+            self._application_allows({**row.fields, name: out[name], "id": row.id})
+        if row.entity == "assistance_case" and name in ACROSS_CHECKED \
                 and dumps(out[name]) != dumps(row.fields.get(name)):
             merged = {**row.fields, name: out[name]}
             home = self.row(str(merged.get("household_id") or ""))
@@ -268,14 +296,57 @@ class Batch:
     def _across_allows(self, fields: dict[str, JsonValue], household: Row | None, checks: frozenset[str]) -> None:
         """More people covered than the household's members, or a second open case of a category,
         is refused as the device refuses it, judged over the household as this batch leaves it."""
+        refused = self._across_refusal(fields, household, checks)
+        if refused is not None:
+            raise refused
+
+    def _across_refusal(self, fields: dict[str, JsonValue], household: Row | None, checks: frozenset[str],
+                        family: Sequence[tuple[str, dict[str, Any]]] | None = None) -> Rejected | None:
         if household is None:
-            return
-        family = self._family_fields(household, ("member", "assistance_case", "income_item"))
+            return None
+        if family is None:
+            family = self._family_fields(household, CASE_FAMILY)
         members = [f for entity, f in family if entity == "member" and f.get("household_id") == household.id]
         cases = [f for entity, f in family if entity == "assistance_case" and f.get("household_id") == household.id]
         incomes = [f for entity, f in family if entity == "income_item"] if "amount_without_reason" in checks else None
         found = [f for f in quality.case_findings(fields, members, cases, incomes, self.now.date())
                  if f.check in checks]
+        if not found:
+            return None
+        refused = quality.refusal(found).errors[0]
+        return Rejected(refused.key, refused.field, **refused.params)
+
+    def late_refusals(self) -> dict[int, Rejected]:
+        """The creates ``awaiting`` that ACROSS_AT_END still refuses over the batch as it ends (with
+        the figures it ends with), by sequence number. The trees are indexed once, not once per case."""
+        if not self.awaiting:
+            return {}
+        trees: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        for x in self.rows.values():
+            if x is not None and x.entity in CASE_FAMILY:
+                trees.setdefault(x.root_id or x.id, []).append((x.entity, x.fields))
+        refused: dict[int, Rejected] = {}
+        for row_id, seq in self.awaiting.items():
+            case = self.rows.get(row_id)
+            if case is None or not case.new:
+                continue
+            home = self.rows.get(str(case.fields.get("household_id") or ""))
+            if home is None or home.entity != "household":
+                continue
+            family = trees.get(home.root_id or home.id, [])
+            late = self._across_refusal({**case.fields, "id": row_id}, home, ACROSS_AT_END, family)
+            if late is not None:
+                refused[seq] = late
+        return refused
+
+    def _application_allows(self, fields: dict[str, JsonValue]) -> None:
+        """A second open care-place application of one elder is refused as the device refuses it,
+        judged over the applications of the elder's household as this batch leaves them."""
+        home = self.row(str(fields.get("household_id") or ""))
+        if home is None or home.entity != "household":
+            return  # refused as a missing parent
+        others = [f for _, f in self._family_fields(home, ("care_application",))]
+        found = quality.application_findings(fields, others)
         if found:
             refused = quality.refusal(found).errors[0]
             raise Rejected(refused.key, refused.field, **refused.params)
@@ -425,9 +496,13 @@ class Batch:
         if entity == "case_payment" and ref is not None and parent is not None and (
                 refused := payments.refusal(str(parent.fields.get("category") or ""))):
             raise Rejected(refused, parent_column)  # only a one-off case records payments
-        if entity in quality.SAVE_CHECKED:
-            self._across_allows({**fields, "id": op.src.row_id}, parent if ref is not None else None,
-                                ACROSS_ON_CREATE)
+        if entity == "care_application":
+            self._application_allows({**fields, "id": op.src.row_id})
+        if entity == "assistance_case":
+            home = parent if ref is not None else None
+            self._across_allows({**fields, "id": op.src.row_id}, home, ACROSS_ON_CREATE)
+            if self._across_refusal({**fields, "id": op.src.row_id}, home, ACROSS_AT_END) is not None:
+                self.awaiting[op.src.row_id] = op.src.seq
         if entity == "referral":
             self._referral_create(fields)
         attachments.check_create(self.conn, self.who, entity, fields)  # content first, then the record
@@ -614,9 +689,12 @@ class Batch:
         r = schema.records.c
         self.preload(self.conn.execute(select(r.id).where(r.entity == "care_application", r.archived.is_(False)))
                      .scalars().all())
-        applications = [{**x.fields, "id": x.id, "archived": x.archived} for x in self.rows.values()
-                        if x is not None and x.entity == "care_application"]
-        return waitlist.queue(applications).get(row.id)
+        found = [x for x in self.rows.values() if x is not None and x.entity == "care_application"]
+        self.preload([str(x.fields.get("member_id") or "") for x in found])  # their elders' birth dates
+        applications = [{**x.fields, "id": x.id, "archived": x.archived, "born": waitlist.born_of(
+            elder.fields if (elder := self.rows.get(str(x.fields.get("member_id") or ""))) is not None else None)}
+            for x in found]
+        return waitlist.queue(applications, on=self.now.date()).get(row.id)
 
     def _resolving(self, row: Row, name: str, value: JsonValue) -> bool:
         wanted = dumps(value)
@@ -673,11 +751,35 @@ class Batch:
     def _family_fields(self, row: Row, entities: tuple[str, ...]) -> list[tuple[str, dict[str, Any]]]:
         """(entity, fields) of the records of these types in ``row``'s tree, as this batch leaves them."""
         root_id = row.root_id or row.id
-        r = schema.records.c
-        self.preload(self.conn.execute(select(r.id).where(r.root_id == root_id, r.entity.in_(entities)))
-                     .scalars().all())
+        wanted = [e for e in entities if (root_id, e) not in self.family_loaded]
+        if wanted:
+            self.preload_families([root_id], wanted)
         return [(x.entity, x.fields) for x in self.rows.values()
                 if x is not None and x.entity in entities and (x.root_id or x.id) == root_id]
+
+    def look_ahead(self, ops: Sequence[p.PushOp]) -> None:
+        """The values this batch's sets give the fields JUDGED_WITH names, those the field's own
+        rules accept (each is judged again, whole, when its own operation is applied)."""
+        wanted = {(entity, f) for (entity, _), names in JUDGED_WITH.items() for f in names}
+        for o in sorted(ops, key=lambda o: o.seq):
+            if o.op != "set" or (o.entity, o.field) not in wanted:
+                continue
+            name = str(o.field)
+            try:
+                out, _ = checked(entity_class(o.entity), {name: o.value}, now=self.now, partial=True)
+            except Rejected:
+                continue
+            self.later[(o.row_id, name)] = out[name]
+
+    def preload_families(self, roots: Sequence[str], entities: Sequence[str]) -> None:
+        """The stored records of these types in these trees, in a few queries rather than one per tree."""
+        r = schema.records.c
+        wanted = sorted({root for root in roots if any((root, e) not in self.family_loaded for e in entities)})
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            self.preload(self.conn.execute(select(r.id).where(r.root_id.in_(chunk), r.entity.in_(list(entities))))
+                         .scalars().all())
+            self.family_loaded.update((root, e) for root in chunk for e in entities)
 
     def _follow(self, op: Op, row: Row, org: str, root_id: str) -> None:
         """A record moves with the tree it belongs to: the same place, logged as this operation's."""
@@ -833,6 +935,19 @@ def _records_named(ops: Sequence[p.PushOp]) -> list[str]:
     return [v for v in found if _AN_ID.fullmatch(v)]
 
 
+def _case_homes(batch: Batch, ops: Sequence[p.PushOp]) -> list[str]:
+    """The trees of the households these operations create cases in (one created in the same push
+    is a tree with nothing stored)."""
+    named = [str(o.value.get("household_id")) for o in ops
+             if o.entity == "assistance_case" and o.op == "create" and isinstance(o.value, dict)]
+    found = []
+    for home_id in named:
+        if _AN_ID.fullmatch(home_id):
+            home = batch.rows.get(home_id)
+            found.append(home.root_id or home.id if home is not None else home_id)
+    return found
+
+
 def _numbers_named(ops: Sequence[p.PushOp]) -> list[str]:
     """ID numbers that members created or edited in these operations claim, as sent (a number the
     rules rewrite is read when it is judged)."""
@@ -864,6 +979,50 @@ def op_hash(op: p.PushOp) -> str:
     return hashlib.sha256(body.encode("ascii")).hexdigest()
 
 
+def _apply(conn: Connection, who: Principal, ops: Sequence[p.PushOp], stored: dict[int, p.Verdict],
+           hashes: dict[int, str], now_ms: int, forced: dict[int, Rejected],
+           ) -> tuple[Batch, list[p.Verdict], list[dict[str, Any]]]:
+    """One pass over a batch, ``forced`` refused as they are: the batch, its verdicts and ledger rows."""
+    batch = Batch(conn, who, now_ms)
+    fresh = [o for o in ops if o.op != "resolve" and o.seq not in stored]
+    # The records these operations touch and the parents their creates name, in a few queries
+    # rather than one per create (a first push is mostly creates of children).
+    batch.preload([o.row_id for o in fresh] + _records_named(fresh))
+    batch.preload_people(_numbers_named(fresh))
+    batch.preload_families(_case_homes(batch, fresh), CASE_FAMILY)  # what a case's checks read
+    batch.look_ahead(fresh)
+    ledger_rows: list[dict[str, Any]] = []
+    verdicts: list[p.Verdict] = []
+    for src in sorted(ops, key=lambda o: o.seq):
+        if src.seq in stored:
+            verdicts.append(stored[src.seq])
+            continue
+        hlc, clamped = clamp(src.hlc, now_ms)
+        op = Op(src, hlc, clamped, who.device_id, who.user)
+        try:
+            if src.seq in forced:
+                raise forced[src.seq]
+            outcome = batch.apply(op)
+            verdict = p.Verdict(seq=src.seq, verdict=outcome.verdict, pos=outcome.pos, clamped=clamped,
+                                conflict_id=outcome.conflict_id)
+        except Rejected as refused:
+            verdict = p.Verdict(seq=src.seq, verdict=p.REJECTED, reason=refused.reason, field=refused.field,
+                                params=refused.params, clamped=op.clamped)
+        else:
+            verdict.clamped = op.clamped
+        verdicts.append(verdict)
+        if verdict.reason in NOT_KNOWN_HERE:
+            continue  # not a verdict on the operation: sent again once this server knows the field
+        stored[src.seq] = verdict
+        detail = {"field": verdict.field, "params": verdict.params} if verdict.field or verdict.params else None
+        ledger_rows.append({"device_id": who.device_id, "seq": src.seq, "verdict": verdict.verdict,
+                            "reason": verdict.reason, "pos": verdict.pos, "clamped": verdict.clamped,
+                            "conflict_id": verdict.conflict_id, "at_ms": now_ms,
+                            "detail": json.dumps(detail, ensure_ascii=False) if detail else None,
+                            "op_hash": hashes[src.seq]})
+    return batch, verdicts, ledger_rows
+
+
 def push(conn: Connection, who: Principal, ops: Sequence[p.PushOp], now_ms: int) -> list[p.Verdict]:
     """Apply a batch (caller holds the ordered write transaction); replays get their stored verdicts.
 
@@ -886,39 +1045,16 @@ def push(conn: Connection, who: Principal, ops: Sequence[p.PushOp], now_ms: int)
             stored[r.seq] = p.Verdict(seq=r.seq, verdict=r.verdict, reason=r.reason, field=detail.get("field"),
                                       params=detail.get("params") or {}, pos=r.pos, clamped=r.clamped,
                                       conflict_id=r.conflict_id)
-    batch = Batch(conn, who, now_ms)
-    fresh = [o for o in ops if o.op != "resolve" and o.seq not in stored]
-    # The records these operations touch and the parents their creates name, in a few queries
-    # rather than one per create (a first push is mostly creates of children).
-    batch.preload([o.row_id for o in fresh] + _records_named(fresh))
-    batch.preload_people(_numbers_named(fresh))
-    ledger_rows: list[dict[str, Any]] = []
-    verdicts: list[p.Verdict] = []
-    for src in sorted(ops, key=lambda o: o.seq):
-        if src.seq in stored:
-            verdicts.append(stored[src.seq])
-            continue
-        hlc, clamped = clamp(src.hlc, now_ms)
-        op = Op(src, hlc, clamped, who.device_id, who.user)
-        try:
-            outcome = batch.apply(op)
-            verdict = p.Verdict(seq=src.seq, verdict=outcome.verdict, pos=outcome.pos, clamped=clamped,
-                                conflict_id=outcome.conflict_id)
-        except Rejected as refused:
-            verdict = p.Verdict(seq=src.seq, verdict=p.REJECTED, reason=refused.reason, field=refused.field,
-                                params=refused.params, clamped=op.clamped)
-        else:
-            verdict.clamped = op.clamped
-        verdicts.append(verdict)
-        if verdict.reason in NOT_KNOWN_HERE:
-            continue  # not a verdict on the operation: sent again once this server knows the field
-        stored[src.seq] = verdict
-        detail = {"field": verdict.field, "params": verdict.params} if verdict.field or verdict.params else None
-        ledger_rows.append({"device_id": who.device_id, "seq": src.seq, "verdict": verdict.verdict,
-                            "reason": verdict.reason, "pos": verdict.pos, "clamped": verdict.clamped,
-                            "conflict_id": verdict.conflict_id, "at_ms": now_ms,
-                            "detail": json.dumps(detail, ensure_ascii=False) if detail else None,
-                            "op_hash": hashes[src.seq]})
+    # A create that ACROSS_AT_END still refuses once the whole batch is applied is refused as any
+    # operation is: the batch (nothing of it written yet) is applied again with it refused, so what
+    # builds on it is judged without it. Only a hostile or broken push takes a second pass.
+    forced: dict[int, Rejected] = {}
+    while True:
+        batch, verdicts, ledger_rows = _apply(conn, who, ops, dict(stored), hashes, now_ms, forced)
+        late = {seq: refused for seq, refused in batch.late_refusals().items() if seq not in forced}
+        if not late:
+            break
+        forced.update(late)
     batch.flush()
     if ledger_rows:
         conn.execute(insert(schema.ledger), ledger_rows)

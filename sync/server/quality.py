@@ -27,7 +27,7 @@ from sync.server.auth import Principal
 from sync.server.errors import ApiError
 
 #: the record types the checks read
-READ = ("household", "member", "income_item", "assistance_case", "elder_profile", "verification")
+READ = ("household", "member", "income_item", "assistance_case", "elder_profile", "verification", "care_application")
 
 
 def _insert(db: Session, rows: Iterable[tuple[str, str]]) -> None:

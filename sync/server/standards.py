@@ -14,11 +14,12 @@ import json
 import threading
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, select, text
 
 from caseapp.refdata import Standards, check_entry, default_standards, install_standards, standards, with_server_rows
 from sync.server import auth, schema
 from sync.server.auth import Principal
+from sync.server.db import STANDARDS_LOCK_KEY
 from sync.server.errors import ApiError
 
 _lock = threading.Lock()
@@ -46,7 +47,14 @@ def listed(conn: Connection) -> list[dict[str, Any]]:
 
 
 def add(conn: Connection, row: Any, added_by: str) -> int:
-    """Add one figure (ApiError 422 ``standards.invalid`` naming the rule it breaks); its id."""
+    """Add one figure (ApiError 422 ``standards.invalid`` naming the rule it breaks); its id.
+
+    Adds are one at a time until commit (on PostgreSQL a transaction-scoped advisory lock, which the
+    CLI and several app processes share; SQLite has one writer anyway): the version is the newest id,
+    so an add that took a lower id and committed after a higher one would never reach a device that
+    already holds the higher, and each add checks the whole table as the adds before it left it."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": STANDARDS_LOCK_KEY})
     try:
         canonical = check_entry(row, "standard")
         with_server_rows([*rows(conn), canonical])  # the whole server table, this row included

@@ -176,3 +176,15 @@ def test_the_buildings_list_counts_in_sql_and_both_lists_export_ledgers_that_rea
         assert found and coded in found[0], (name, rows_out)
     header = _sheet_rows(tmp_path / "buildings.xlsx")[2]
     assert {"户数", "实有人口", "其中流动人口", "建筑物编码", "层数"} <= set(header)
+
+
+def test_a_floating_residents_reason_is_not_cleared_while_they_stay_floating(ws: Workspace) -> None:
+    with ws.write() as db:
+        person = records.create(db, Resident, _resident(_building(db)))
+        with pytest.raises(ValidationErrors) as cleared:
+            records.update(db, person, {"residence_reason": None})
+        assert _codes(cleared.value) == {"resident.reason_required"}
+        assert person.residence_reason == "work"
+        # no longer floating (registered here now): the reason may go with it
+        records.update(db, person, {"population_type": "registered", "residence_reason": None})
+        assert (person.population_type, person.residence_reason) == ("registered", None)

@@ -86,18 +86,40 @@ def test_care_subsidy_for_grades_1_and_2_at_most_people_covered(grades: list[str
     assert all(s.level in ("1", "2") for s in result.shares) and len(result.shares) <= covered
 
 
-def test_the_living_subsidy_is_not_computed_so_paying_it_needs_a_reason() -> None:
-    members = [{"id": "a", "name": "王强", "birth_date": "1980-01-01", "disability_grade": "4"},
-               {"id": "b", "name": "王芳", "birth_date": "1982-01-01", "disability_grade": "1"}]
-    case = {"category": "disability_subsidy", "status": "active", "org_code": DISTRICT, "people_covered": 2,
-            "monthly_amount": str(_figure("disability_care", "1"))}
-    result = assess_values(case, members, [], ON)
-    assert result is not None and result.computed == _figure("disability_care", "1")
-    assert not needs_reason(case, result)
+_PEOPLE = [{"id": "a", "name": "王强", "birth_date": "1980-01-01", "disability_grade": "4"},
+           {"id": "b", "name": "王芳", "birth_date": "1982-01-01", "disability_grade": "1"},
+           {"id": "c", "name": "王明", "birth_date": "2001-01-01", "disability_grade": None}]
+_SUBSIDY = {"category": "disability_subsidy", "status": "active", "org_code": DISTRICT, "people_covered": 3}
+
+
+def test_the_living_subsidy_is_due_to_the_disabled_of_a_household_with_an_open_dibao_or_low_income_case() -> None:
     living = standards().standard_for("disability_living", ON, DISTRICT).amount
-    paid = {**case, "monthly_amount": str(result.computed + 2 * living)}
-    assert needs_reason(paid, result)
-    assert not needs_reason({**paid, "amount_reason": "另含困难残疾人生活补贴"}, result)
+    care = _figure("disability_care", "1")
+    for category in ("dibao", "low_income"):
+        result = assess_values(_SUBSIDY, _PEOPLE, [], ON, cases=[{"category": category, "status": "active"}])
+        assert result is not None and result.computed == care + 2 * living  # any grade: 4 and 1; not 王明
+        assert sorted((s.member_id, s.level) for s in result.shares) == [("a", "living"), ("b", "1"), ("b", "living")]
+        assert not needs_reason({**_SUBSIDY, "monthly_amount": str(result.computed)}, result)
+    # the care subsidy only: no open 低保/低收入 case (none, exited, archived, another category)
+    for cases in ([], [{"category": "dibao", "status": "exited"}], [{"category": "dibao", "archived": True}],
+                  [{"category": "tekun_dispersed", "status": "active"}]):
+        result = assess_values(_SUBSIDY, _PEOPLE, [], ON, cases=cases)
+        assert result is not None and result.computed == care, cases
+        assert needs_reason({**_SUBSIDY, "monthly_amount": str(care + 2 * living)}, result)
+
+
+@given(st.lists(st.sampled_from([None, "1", "2", "3", "4"]), max_size=6), st.integers(min_value=0, max_value=6),
+       st.booleans())
+def test_each_members_figures_count_together_toward_people_covered(grades: list[str | None], covered: int,
+                                                                    dibao: bool) -> None:
+    members = [_elder(i, _birthday(40), g) for i, g in enumerate(grades)]
+    result = assess("disability_subsidy", ON, DISTRICT, False, covered, [], members, means_tested=dibao)
+    assert result is not None
+    living = standards().standard_for("disability_living", ON, DISTRICT).amount if dibao else Decimal("0")
+    owed = sorted(((_figure("disability_care", g) if g in ("1", "2") else Decimal("0")) + (living if g else 0)
+                   for g in grades if g and (g in ("1", "2") or dibao)), reverse=True)[:covered]
+    assert result.computed == sum(owed, Decimal("0"))
+    assert len({s.member_id for s in result.shares}) == len(owed) <= covered
 
 
 def test_before_any_figure_is_in_force_a_subsidy_is_not_assessed() -> None:

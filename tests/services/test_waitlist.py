@@ -21,8 +21,9 @@ from caseapp import refdata
 from caseapp.domain import CareApplication, Household, Member
 from caseapp.errors import ValidationErrors, WorkflowError
 from caseapp.ids import new_id
-from caseapp.services import list_export, listing, records, waitlist
+from caseapp.services import list_export, listing, quality, records, waitlist
 from caseapp.store.workspace import Workspace
+from caseapp.validation.idnumber import id_check_char
 from tests.core.helpers import ORG, household, member
 
 TODAY = dt.date.today()
@@ -34,9 +35,9 @@ def _codes(err: ValidationErrors) -> set[str]:
     return {e.key for e in err.errors}
 
 
-def _apply(db: Any, name: str = "李桂英", **more: Any) -> CareApplication:
+def _apply(db: Any, name: str = "李桂英", born: dt.date = dt.date(1938, 2, 1), **more: Any) -> CareApplication:
     home = household(db, head_name=name)
-    elder = member(db, home.id, name=name, birth_date=dt.date(1938, 2, 1))
+    elder = member(db, home.id, name=name, birth_date=born)
     return records.create(db, CareApplication, {
         "org_code": ORG, "household_id": home.id, "member_id": elder.id, "facility_type": "care_home",
         "facility_name": "越秀区老人院", "applicant": "family", "applicant_name": "陈明（儿子）",
@@ -92,7 +93,7 @@ def test_an_application_is_assessed_queued_offered_declined_and_taken_off_by_the
         assert app.queued_on == APPLIED  # the queue counts from the application
         with pytest.raises(ValidationErrors) as jump:  # no one is put ahead by a typed date
             records.update(db, app, {"queued_on": APPLIED - dt.timedelta(days=30)})
-        assert _codes(jump.value) == {"care.queued_before_applied"}
+        assert _codes(jump.value) == {"care.stamped"}  # a stamp, never typed (issue 12)
 
         with pytest.raises(WorkflowError) as nowhere:
             records.transition(db, app, "offered")
@@ -134,12 +135,24 @@ _app = st.fixed_dictionaries({
     "capacity_level": st.sampled_from([None, "0", "1", "2", "3", "4"]),
     "applied": st.integers(0, 5),  # few days: ties of rank and date, ordered by record
     "queued_after": st.one_of(st.none(), st.integers(0, 3)),
+    "elder": st.integers(0, 3),  # aged 79, 80 today, 91 by ID number only, birth date unknown
 })
 
 
-def _rows(db: Any, home: Household, elder: Member, drawn: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _elders(db: Any, home: Household) -> list[Member]:
+    """Elders around the 高龄 line, each birth date found as the rules find it."""
+    eighty = dt.date.fromisoformat(quality.elder_born(TODAY))  # 80 today
+    first17 = f"440104{TODAY.year - 91}0101001"
+    return [member(db, home.id, name="甲", birth_date=eighty + dt.timedelta(days=1)),
+            member(db, home.id, name="乙", birth_date=eighty),
+            member(db, home.id, name="丙", id_number=first17 + id_check_char(first17)),  # born in its ID number
+            member(db, home.id, name="丁")]
+
+
+def _rows(db: Any, home: Household, elders: list[Member], drawn: list[dict[str, Any]]) -> list[dict[str, Any]]:
     made = []
     for n, d in enumerate(drawn):
+        elder = elders[d["elder"]]
         applied = APPLIED + dt.timedelta(days=d["applied"])
         queued = None if d["queued_after"] is None else applied + dt.timedelta(days=d["queued_after"])
         values = {"id": new_id(), "org_code": ORG, "household_id": home.id, "member_id": elder.id,
@@ -147,7 +160,7 @@ def _rows(db: Any, home: Household, elder: Member, drawn: list[dict[str, Any]]) 
                   "priorities": d["priorities"], "capacity_level": d["capacity_level"], "applied_on": applied,
                   "queued_on": queued, "archived": n % 7 == 6}  # now and then one archived: in no queue
         db.add(CareApplication(**values))
-        made.append(values)
+        made.append({**values, "born": waitlist.born_of(elder.values())})
     db.flush()
     return made
 
@@ -163,18 +176,20 @@ def test_the_queue_in_sql_is_the_queue_the_rules_give(ws: Workspace, rules_file:
     other_rules = refdata.load_rules(rules_file)
     with ws.write() as db:
         home = household(db)
-        elder = member(db, home.id)
+        elders = _elders(db, home)
 
         @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
         @given(st.lists(_app, max_size=14))
         def same_queue(drawn: list[dict[str, Any]]) -> None:
             outer = db.begin_nested()
             try:
-                made = _rows(db, home, elder, drawn)
+                made = _rows(db, home, elders, drawn)
                 assert _sql_places(db) == waitlist.queue(made)
                 listed = listing.page(db, "care_waitlist", listing.ListFilter(), limit=200)
                 for row in listed:  # the rank shown is the rank the rules give
-                    assert row["priority_rank"] == waitlist.priority_rank(row["priorities"], row["capacity_level"])
+                    born = next(m["born"] for m in made if m["id"] == row.id)
+                    assert row["priority_rank"] == waitlist.priority_rank(row["priorities"], row["capacity_level"],
+                                                                          born=born)
                 refdata.install_rules(other_rules)  # the rules change: so does the queue
                 try:
                     assert _sql_places(db) == waitlist.queue(made, other_rules.care_waitlist)
@@ -189,7 +204,9 @@ def test_the_queue_in_sql_is_the_queue_the_rules_give(ws: Workspace, rules_file:
 def test_a_queue_is_one_per_facility_by_rank_then_date(ws: Workspace) -> None:
     with ws.write() as db:
         def queued(name: str, applied: int, facility: str = "越秀区老人院", **more: Any) -> str:
-            app = _apply(db, name=name, applied_on=APPLIED + dt.timedelta(days=applied), capacity_level="1",
+            # under 80 (高龄 would rank them all as 低收入 does)
+            app = _apply(db, name=name, born=dt.date(TODAY.year - 70, 1, 1),
+                         applied_on=APPLIED + dt.timedelta(days=applied), capacity_level="1",
                          assessed_on=APPLIED + dt.timedelta(days=applied), facility_name=facility, **more)
             records.transition(db, app, "waiting")
             return app.id
@@ -266,3 +283,39 @@ def test_a_deployment_that_keeps_no_declines_takes_a_decliner_off_and_may_keep_t
         with pytest.raises(WorkflowError) as none_kept:  # not even one decline keeps a place on the list
             records.transition(db, other, "waiting")
         assert none_kept.value.key == "workflow.care_declines_used"
+
+
+def test_one_elder_has_one_open_application_and_its_stamps_are_never_typed(ws: Workspace) -> None:
+    with ws.write() as db:
+        first = _apply(db)
+        again = {"org_code": ORG, "household_id": first.household_id, "member_id": first.member_id,
+                 "facility_type": "day_care", "facility_name": "东山街日间托老中心", "applied_on": APPLIED}
+        with pytest.raises(ValidationErrors) as twice:
+            records.create(db, CareApplication, again)
+        (refused,) = twice.value.errors
+        assert (refused.key, refused.field) == ("quality.two_open_applications", "member_id")
+        assert refused.params == {"facility": "越秀区老人院"}
+        # the queue date, the offers and their dates are stamped by the steps, never typed
+        for name, value in (("queued_on", APPLIED - dt.timedelta(days=300)), ("offers", 3),
+                            ("offered_on", TODAY), ("closed_on", TODAY)):
+            with pytest.raises(ValidationErrors) as typed:
+                records.update(db, first, {name: value})
+            assert _codes(typed.value) == {"care.stamped"}, name
+            with pytest.raises(ValidationErrors) as created:
+                _apply(db, name="张三", **{name: value})
+            assert _codes(created.value) == {"care.stamped"}, name
+        assert (first.queued_on, first.offers) == (None, 0)
+        records.transition(db, first, "withdrawn", closing_reason="家属接回家中照顾")
+        assert first.closed_on == TODAY  # stamped by the step
+        second = records.create(db, CareApplication, again)  # the first closed: the elder applies again
+        assert second.status == "applying"
+
+
+def test_the_advanced_age_priority_follows_the_birth_date_never_the_tick() -> None:
+    eighty = quality.elder_born(TODAY)
+    rules = refdata.rules().care_waitlist
+    assert waitlist.priority_rank("advanced_age", None) == rules.general_rank  # ticked, with no birth date
+    assert waitlist.priority_rank("", None, born=eighty) == rules.priority_ranks["advanced_age"]
+    day_after = (dt.date.fromisoformat(eighty) + dt.timedelta(days=1)).isoformat()
+    assert waitlist.priority_rank("advanced_age", None, born=day_after) == rules.general_rank  # 79 today
+    assert waitlist.born_of({"id_number": "440104193801010012"}) == "1938-01-01"

@@ -17,7 +17,7 @@ from caseapp.services import records
 
 from .conftest import COMMUNITY_B, GRID_A1, GRID_A2, Device, Server
 from .test_end_to_end import new_household
-from .test_server_validates import create_op, raw_push, set_op
+from .test_server_validates import create_op, raw_push, server_fields, set_op
 
 KINDS = {"building": Building, "dwelling": Dwelling, "household": Household, "resident": Resident,
          "neighbour": Resident}
@@ -105,3 +105,25 @@ def test_the_server_refuses_what_the_device_refuses_and_a_building_outside_scope
     assert far.sync().push.rejected == 0
     (placed,) = raw_push(one, set_op("household", ids["household"], "building_id", theirs.id))
     assert (placed.verdict, placed.reason) == ("rejected", "sync.parent_missing")
+
+
+def test_the_server_refuses_clearing_a_floating_residents_reason_but_not_with_the_type(
+        device: Callable[[str], Device]) -> None:
+    one = device("worker1")
+    ids = _record_everything(one)
+    assert one.sync().push.rejected == 0
+    (cleared,) = raw_push(one, set_op("resident", ids["resident"], "residence_reason", None))
+    assert (cleared.verdict, cleared.reason) == ("rejected", "resident.reason_required"), cleared
+    # a hostile type the rules refuse does not let the reason go first
+    bogus = raw_push(one, set_op("resident", ids["resident"], "residence_reason", None),
+                     set_op("resident", ids["resident"], "population_type", "nowhere"))
+    assert [v.verdict for v in bogus] == ["rejected", "rejected"], bogus
+    # the device's save of both, as it pushes it: the reason (declared first), then the type
+    with one.ws.write() as s:
+        person = s.get(Resident, ids["resident"])
+        assert person is not None
+        records.update(s, person, {"population_type": "registered", "residence_reason": None})
+    report = one.sync()
+    assert report.push.rejected == 0, report.push
+    fields = server_fields(one.server, ids["resident"]) or {}
+    assert (fields.get("population_type"), fields.get("residence_reason")) == ("registered", None)

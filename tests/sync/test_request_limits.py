@@ -21,7 +21,7 @@ from fastapi.routing import APIRoute
 
 from sync import compress
 from sync import protocol as p
-from sync.server import middleware
+from sync.server import middleware, standards
 from sync.server.app import create_app
 from sync.server.db import Database
 
@@ -185,3 +185,37 @@ def test_routes_are_found_under_a_root_path() -> None:
              "headers": [(b"content-type", b"application/json")]}
     anyio.run(gate, scope, receive, send)
     assert received == [b'{"user": "worker1"}'] and sent == []
+
+
+def test_the_standards_route_refuses_oversized_and_compressed_bodies_as_every_route_does(
+        server: Server, device: Callable[[str], Device], decoder_spy: DecoderSpy) -> None:
+    """POST /standards (an administrator's figure): no token, no decoding; with one, a bomb stops at
+    the route's cap and a plain body over it is refused unread; nothing is stored."""
+    token = device("admin").ws.get_setting("sync.token")
+    cap = middleware.ROUTES[("POST", "/standards")].max_body
+    for codec, bomb in (("zstd", zstd_bomb(64 * MIB)), ("gzip", gzip_bomb(64 * MIB))):
+        decoder_spy.reset()
+        assert refused(post(server, "/standards", bomb, codec), 401, "sync.auth_required"), codec
+        assert refused(post(server, "/standards", bomb, codec, token="not-a-token"), 401, "sync.bad_token"), codec
+        assert (decoder_spy.decoders, decoder_spy.produced) == (0, 0)
+        assert refused(post(server, "/standards", bomb, codec, token), 413, "sync.body_too_large"), codec
+        # never more than one byte past the cap (a gzip bomb this size is refused by its wire size alone)
+        assert decoder_spy.produced <= cap + 1, (codec, decoder_spy.produced, cap)
+    decoder_spy.reset()
+    assert refused(post(server, "/standards", zstd_bomb(1024 * MIB, declared=True), "zstd", token), 413,
+                   "sync.body_too_large")
+    assert decoder_spy.produced == 0
+    figure = {"kind": "dibao", "district": "440105", "area": "all", "effective_from": "2025-07-01",
+              "amount": "1500", "verified": False}
+    big = json.dumps({**figure, "source": "穗民规字" * (cap // 4)}).encode()
+    assert len(big) > cap
+    assert refused(post(server, "/standards", big, token=token), 413, "sync.body_too_large")
+    assert refused(post(server, "/standards", compress.encode(big, "gzip"), "gzip", token), 413,
+                   "sync.body_too_large")
+    assert refused(post(server, "/standards", b"[" + b"{}," * (cap // 3) + b"{}]", token=token), 413,
+                   "sync.body_too_large")
+    with server.db.read() as conn:
+        assert standards.version(conn) == ""  # nothing of it stored
+    taken = post(server, "/standards", compress.encode(json.dumps({**figure, "source": "穗民规字〔2025〕7号"}).encode(),
+                                                       "gzip"), "gzip", token)
+    assert taken.status_code == 200 and taken.json()["version"], taken.text

@@ -34,8 +34,10 @@ def _queue(dev: Device) -> tuple[dict[str, Any], dict[str, Any]]:
         records.transition(s, first, "waiting")
         records.transition(s, first, "offered", offered_place="3楼 302房")
         records.transition(s, first, "waiting")  # declined once: back on the list, from today
-        second = records.create(s, CareApplication, {
-            "org_code": GRID_A1, "household_id": home, "member_id": elder.id, "facility_name": "越秀区老人院",
+        spouse = records.create(s, Member, {"org_code": GRID_A1, "household_id": home, "name": "陈伯",
+                                            "relationship": "10"})
+        second = records.create(s, CareApplication, {  # one open application an elder: the spouse's
+            "org_code": GRID_A1, "household_id": home, "member_id": spouse.id, "facility_name": "越秀区老人院",
             "applied_on": APPLIED + dt.timedelta(days=5), "capacity_level": "1",
             "assessed_on": APPLIED + dt.timedelta(days=6)})
         records.transition(s, second, "waiting")
@@ -115,3 +117,24 @@ def test_the_server_holds_offers_to_the_whole_queue_across_communities(device: C
     assert reason.verdict == "applied", reason
     (offer,) = raw_push(one, set_op("care_application", ids["id"], "status", "offered"))
     assert offer.verdict == "applied", offer
+
+
+def test_a_second_open_application_of_one_elder_is_refused_on_the_server(device: Callable[[str], Device]) -> None:
+    one = device("worker1")
+    ids, _ = _queue(one)
+    assert one.sync().push.rejected == 0
+    again = {"org_code": GRID_A1, "household_id": ids["household"], "member_id": ids["member"],
+             "facility_name": "海珠区老人院", "applied_on": TODAY.isoformat()}
+    (twice,) = raw_push(one, create_op("care_application", again))
+    assert (twice.verdict, twice.reason, twice.field) == ("rejected", "quality.two_open_applications", "member_id")
+    assert twice.params == {"facility": "越秀区老人院"}
+    # once the first is withdrawn, the elder may apply again
+    (gone,) = raw_push(one, set_op("care_application", ids["id"], "closing_reason", "家属接回家中照顾"))
+    assert gone.verdict == "applied", gone
+    (withdrawn,) = raw_push(one, set_op("care_application", ids["id"], "status", "withdrawn"))
+    assert withdrawn.verdict == "applied", withdrawn
+    (fresh,) = raw_push(one, create_op("care_application", again))
+    assert fresh.verdict == "applied", fresh
+    # and an edit that would give the spouse's application to the same elder is refused too
+    (moved,) = raw_push(one, set_op("care_application", ids["second"], "member_id", ids["member"]))
+    assert (moved.verdict, moved.reason) == ("rejected", "quality.two_open_applications"), moved

@@ -213,3 +213,31 @@ def test_a_subsidy_case_shows_each_covered_members_figure(qtbot, window: AppWind
     assert panel.result is not None and panel.result.computed == Decimal("200.00")  # the larger one only
     assert "何伯" not in panel.text()
     dialog.reject()
+
+
+def test_a_disability_subsidy_of_a_dibao_household_shows_the_living_subsidy_beside_the_care_one(
+        qtbot, window: AppWindow) -> None:
+    ws = window.session.ws
+    assert ws is not None
+    with ws.write() as db:
+        home = records.create(db, Household, {"org_code": ORG, "head_name": "梁姐", "address": "小北路 13 号"})
+        records.create(db, Member, {"org_code": ORG, "household_id": home.id, "name": "梁姐", "relationship": "02",
+                                    "birth_date": dt.date(1975, 1, 1), "disability_grade": "1"})
+        records.create(db, AssistanceCase, {"org_code": ORG, "household_id": home.id, "category": "dibao",
+                                            "people_covered": 1})
+        subsidy = records.create(db, AssistanceCase, {"org_code": ORG, "household_id": home.id,
+                                                      "category": "disability_subsidy", "people_covered": 1})
+    window.main_screen.open_household(home.id)
+    view = window.main_screen.households.view
+    qtbot.waitUntil(lambda: view.bundle is not None and len(view.cases.model.rows) == 2, timeout=5_000)
+    view.cases.table.selectRow(next(i for i, r in enumerate(view.cases.model.rows) if r["id"] == subsidy.id))
+    view.cases.edit.click()
+    dialog = view.open_dialogs()[-1]
+    panel = dialog.form.findChild(AmountPanel, "computed_amount")
+    assert isinstance(panel, AmountPanel) and panel.result is not None
+    with ws.read() as db:
+        expected = assessment.assess_case(db, db.get(AssistanceCase, subsidy.id))
+    assert expected is not None and panel.result.computed == expected.computed == Decimal("500.00")  # 300 + 200
+    text = panel.text()
+    assert "Care subsidy for 梁姐" in text and "Living subsidy for 梁姐" in text and "¥500.00" in text
+    dialog.reject()

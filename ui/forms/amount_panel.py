@@ -21,7 +21,7 @@ READS = ("category", "applied_on", "people_covered", "monthly_amount", "rural")
 class AmountPanel(QLabel):
     def __init__(self, form: RecordForm, case: Mapping[str, Any], members: Sequence[Mapping[str, Any]],
                  incomes: Sequence[Mapping[str, Any]], today: dt.date | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, cases: Sequence[Mapping[str, Any]] = ()) -> None:
         super().__init__(parent or form)
         self.setObjectName("computed_amount")
         self.setWordWrap(True)
@@ -30,6 +30,8 @@ class AmountPanel(QLabel):
         self.case = dict(case)
         self.members = list(members)
         self.incomes = list(incomes)
+        #: the household's cases (an open 低保/低收入 case: the 困难残疾人生活补贴 is due)
+        self.cases = list(cases)
         self.today = today
         self.result: assessment.Assessment | None = None
         for name in READS:
@@ -52,7 +54,7 @@ class AmountPanel(QLabel):
     def refresh(self) -> None:
         case = self.values()
         self.result = result = assessment.assess_values(case, self.members, self.incomes,
-                                                        self.today or dt.date.today())
+                                                        self.today or dt.date.today(), cases=self.cases)
         if result is None:
             self.setText(self.tr("Not assessed monthly: no standard applies to this category on this date."))
             return
@@ -82,14 +84,14 @@ class AmountPanel(QLabel):
             "%1", result.standard.effective_from.isoformat()).replace("%2", str(result.covered))]
         for share in result.shares:
             line = self.tr("Allowance for %1 (aged %2): %3") if elderly else self.tr(
+                "Living subsidy for %1: %3") if share.level == assessment.LIVING else self.tr(
                 "Care subsidy for %1 (grade %2): %3")
             lines.append(line.replace("%1", share.name or "—").replace("%2", share.level or "").replace(
                 "%3", yuan.replace("%1", f"{share.amount:.2f}")))
         if not result.shares:
             lines.append(self.tr("No covered member qualifies on this date."))
-        if not elderly:
-            lines.append(self.tr("The living subsidy of a 低保/低收入 household's disabled members is not "
-                                 "computed: where it is paid too, give the reason below."))
+        if not elderly and not any(s.level == assessment.LIVING for s in result.shares):
+            lines.append(self.tr("No living subsidy: the household has no open 低保 or 低收入 case."))
         return lines
 
     def total_lines(self, case: Mapping[str, Any], result: assessment.Assessment, yuan: str) -> list[str]:
@@ -102,8 +104,9 @@ class AmountPanel(QLabel):
 
 
 def attach(form: RecordForm, case: Mapping[str, Any], members: Sequence[Mapping[str, Any]],
-           incomes: Sequence[Mapping[str, Any]], today: dt.date | None = None) -> AmountPanel:
+           incomes: Sequence[Mapping[str, Any]], today: dt.date | None = None,
+           cases: Sequence[Mapping[str, Any]] = ()) -> AmountPanel:
     """The panel, placed on ``form`` right after the monthly amount."""
-    panel = AmountPanel(form, case, members, incomes, today)
+    panel = AmountPanel(form, case, members, incomes, today, cases=cases)
     form.add_row_after("monthly_amount", panel.title(), panel)
     return panel

@@ -356,7 +356,8 @@ class HouseholdView(QWidget):
     def _computed_amount(self, dialog: RecordDialog, case: Row) -> None:
         """核算金额 beside the typed amount, from the members and income items this view shows."""
         if self.bundle:
-            amount_panel.attach(dialog.form, case, self.bundle.rows("member"), self.bundle.rows("income_item"))
+            amount_panel.attach(dialog.form, case, self.bundle.rows("member"), self.bundle.rows("income_item"),
+                                cases=self.bundle.rows("assistance_case"))
 
     def _edit_household(self) -> RecordDialog | None:
         if not self.bundle:

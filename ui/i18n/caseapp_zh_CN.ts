@@ -5,6 +5,7 @@
     <name>AmountPanel</name>
     <message>
         <source>Computed amount</source>
+        <extracomment>the household&apos;s cases (an open 低保/低收入 case: the 困难残疾人生活补贴 is due)</extracomment>
         <translation>核算金额</translation>
     </message>
     <message>
@@ -40,6 +41,10 @@
         <translation>高龄津贴（%1，%2 周岁段）：%3</translation>
     </message>
     <message>
+        <source>Living subsidy for %1: %3</source>
+        <translation>困难残疾人生活补贴（%1）：%3</translation>
+    </message>
+    <message>
         <source>Care subsidy for %1 (grade %2): %3</source>
         <translation>重度残疾人护理补贴（%1，%2 级）：%3</translation>
     </message>
@@ -48,8 +53,8 @@
         <translation>该日期没有符合条件的保障人员。</translation>
     </message>
     <message>
-        <source>The living subsidy of a 低保/低收入 household&apos;s disabled members is not computed: where it is paid too, give the reason below.</source>
-        <translation>低保/低收入家庭残疾人的困难残疾人生活补贴不在核算之内：如一并发放，请在下方填写原因。</translation>
+        <source>No living subsidy: the household has no open 低保 or 低收入 case.</source>
+        <translation>无困难残疾人生活补贴：本户没有在办的低保或低收入案件。</translation>
     </message>
     <message>
         <source>Computed amount: %1</source>

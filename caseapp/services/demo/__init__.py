@@ -19,17 +19,20 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from caseapp.domain import Base, Record
+from caseapp.domain import ENTITIES, Record
 from caseapp.services.demo import assistance, buildings, elders, grid, households, programmes, social, waitlist
 from caseapp.services.demo.common import Grid, Tally, chance
 from caseapp.services.demo.people import Registry
+from caseapp.services.exchange import EXPORT_ORDER
 from caseapp.store.workspace import Workspace
 
 __all__ = ["DemoPlan", "DemoSummary", "generate", "write"]
 
 # Insert order: a table after every table it points at (SQLAlchemy orders a flush by relationships,
-# and these models have none, so each batch is flushed table by table in this order).
-_TABLE_ORDER = {table.name: index for index, table in enumerate(Base.metadata.sorted_tables)}
+# and these models have none, so each batch is flushed table by table in this order), a case after
+# the members and income items it is judged over (the order of an export file: a first sync, in
+# journal order, pushes them no later than the case).
+_TABLE_ORDER = {ENTITIES[entity].__tablename__: index for index, entity in enumerate(EXPORT_ORDER)}
 
 
 @dataclass

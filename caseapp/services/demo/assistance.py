@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -79,13 +80,15 @@ TAPER_REASON = "家庭人均收入已超过低保标准，处于渐退期，按�
 CARE_ALLOWANCE = ((0, ""), (300, "半护理"), (600, "全护理"), (1200, "全护理（重度失能）"))
 
 
-def _assessed(rng: random.Random, draft: HouseholdDraft, case: Any, today: dt.date) -> None:
+def _assessed(rng: random.Random, draft: HouseholdDraft, case: Any, today: dt.date,
+              others: Sequence[Record]) -> None:
     """The amount of a 低保, 特困 or subsidy case is its computed one (caseapp.services.assessment), and
     where it differs the case says why: a 低保 household above the line is only paid in its taper
-    period, a 特困 person's care allowance comes on top of the basic support, a 低保/低收入 household's
-    disabled members are also paid the 困难残疾人生活补贴 (which the assessment does not compute)."""
+    period, a 特困 person's care allowance comes on top of the basic support (``others``: the
+    household's cases built before this one)."""
     result = assessment.assess_values(case.values(), [m.values() for m in draft.members],
-                                      [i.values() for i in draft.incomes], today)
+                                      [i.values() for i in draft.incomes], today,
+                                      cases=[c.values() for c in others if isinstance(c, AssistanceCase)])
     if result is None:
         return
     if case.category == "dibao":
@@ -98,20 +101,8 @@ def _assessed(rng: random.Random, draft: HouseholdDraft, case: Any, today: dt.da
         case.monthly_amount = money(result.computed + care)
         if care:
             case.amount_reason = f"基本生活费 {result.computed} 元，另含照料护理补贴 {care} 元（{level}）"
-    elif case.category == "elderly_subsidy":
+    elif case.category in ("elderly_subsidy", "disability_subsidy"):
         case.monthly_amount = result.computed
-    elif case.category == "disability_subsidy":
-        case.monthly_amount = result.computed
-        graded = sum(bool(m.disability_grade) for m in draft.members)
-        if draft.economic in ("dibao", "low_income") and graded:
-            try:
-                figure = refdata.standards().standard_for("disability_living", result.on, case.org_code,
-                                                          case.rural).amount
-            except refdata.StandardNotFound:
-                return
-            living = money(figure * min(graded, case.people_covered))
-            case.monthly_amount = money(result.computed + living)
-            case.amount_reason = f"重度残疾人护理补贴 {result.computed} 元，另含困难残疾人生活补贴 {living} 元"
 
 
 def _reviews(rng: random.Random, case: Any, months: int, today: dt.date, final: Decimal) -> list[Record]:
@@ -187,7 +178,8 @@ def _paperwork(rng: random.Random, draft: HouseholdDraft, case: Any, today: dt.d
     return out
 
 
-def _case(rng: random.Random, draft: HouseholdDraft, category: str, covered: int, today: dt.date) -> list[Record]:
+def _case(rng: random.Random, draft: HouseholdDraft, category: str, covered: int, today: dt.date,
+          others: Sequence[Record] = ()) -> list[Record]:
     one_off = category in ONE_OFF_STATUSES
     statuses = ONE_OFF_STATUSES.get(category) or [s for s in ONGOING_STATUSES
                                                    if category == "dibao" or s[0] != "taper"]
@@ -201,7 +193,7 @@ def _case(rng: random.Random, draft: HouseholdDraft, category: str, covered: int
                   category=category, status=status, applied_on=applied, people_covered=covered, rural=rural,
                   monthly_amount=money(0) if one_off else grant)
     if category in ("dibao", "tekun_dispersed", "tekun_centralized", "elderly_subsidy", "disability_subsidy"):
-        _assessed(rng, draft, case, today)
+        _assessed(rng, draft, case, today, others)
     if category == "dibao":
         case.review_class = pick(rng, [("stable", 55), ("irregular", 35), ("A", 4), ("B", 3), ("C", 3)])
     out: list[Record] = [case]
@@ -257,7 +249,7 @@ def build(rng: random.Random, draft: HouseholdDraft, today: dt.date) -> list[Rec
         disabled = sum(p.disabled_grade in ("1", "2") or (p.disabled_grade is not None and draft.economic == "dibao")
                        for p in people)
         if disabled and chance(rng, 0.6):
-            out += _case(rng, draft, "disability_subsidy", disabled, today)
+            out += _case(rng, draft, "disability_subsidy", disabled, today, out)
         old = sum(p.age >= 80 for p in people)
         if old and chance(rng, 0.9):
             out += _case(rng, draft, "elderly_subsidy", old, today)
