@@ -116,7 +116,9 @@ def test_locks_after_idle_time(qtbot, existing: Path, tasks: TaskManager, prefs:
     window.unlock_screen.secret.setText(PASSPHRASE)
     with qtbot.waitSignal(window.session.unlocked, timeout=10_000):
         window.unlock_screen.unlock.click()
-    assert not window.locked and window.idle.timeout_ms == 800
+    # The unlocked signal proves the unlock; whether the window is still unlocked a moment later is a
+    # race with the 800 ms timer on a loaded machine (it failed so under a full parallel run).
+    assert window.idle.timeout_ms == 800
     qtbot.waitUntil(lambda: window.locked, timeout=5_000)
     assert not window.session.is_open
     window.session.close()
