@@ -10,11 +10,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, case, cast, false, func, or_, select, true, tuple_
+from sqlalchemy import case, false, func, or_, select, true, tuple_
 from sqlalchemy.orm import Session
 
 from caseapp import refdata
-from caseapp.domain import AssistanceCase, CareVisit, ElderProfile, GridEvent, Household, Member
+from caseapp.domain import AssistanceCase, ElderProfile, GridEvent, Household, Member
+from caseapp.store import visits_due as stored
+from caseapp.store.visits_due import ElderDue, due_day, last_visit
+
+__all__ = ["due_day", "last_visit"]  # the rule's SQL lives with the table that stores it
 
 OPEN_EVENT_STATES = ("reported", "registered", "dispatched", "in_progress", "feedback", "verified",
                      "self_resolved")
@@ -94,54 +98,38 @@ def in_scope(org_code: Any, scope: Sequence[str] | None) -> Any:
     return or_(*(func.substr(org_code, 1, len(code)) == code for code in scope))
 
 
-def due_day(last_visit: Any, profile: Any = ElderProfile) -> Any:
-    """SQL: the day an elder's next visit falls due (ISO date text), the rule of next_visit_due: the
-    interval after the last visit (``last_visit``, the latest visit's time), else the day the profile
-    was made. ``profile`` holds the profile's columns (the table, or a subquery's ``c``). The last
-    visit appears once (``date()`` of NULL is NULL), so it may be the correlated subquery itself,
-    sought once per elder."""
-    rules = refdata.rules()
-    tiers = refdata.dictionary("risk_tier")
-    by_tier = case(*((profile.risk_tier == t, rules.visit_interval_days(t)) for t in tiers),
-                   else_=rules.visit_interval_days("normal"))
-    interval = func.coalesce(profile.visit_interval_days, by_tier)
-    return func.coalesce(func.date(last_visit, "+" + cast(interval, String) + " days"),
-                         func.date(profile.created_at))
-
-
-def last_visit(before: str | None = None, elder: Any = ElderProfile.id) -> Any:
-    """SQL, correlated with ``elder`` (an elder's id: ElderProfile's, or a subquery's): the time of
-    the elder's latest visit (before ``before``, UTC text, when given); one seek of the (elder,
-    archived, time) index."""
-    query = select(func.max(CareVisit.visited_at)).where(CareVisit.elder_id == elder, CareVisit.archived.is_(False))
-    if before is not None:
-        query = query.where(CareVisit.visited_at < before)
-    return query.correlate_except(CareVisit).scalar_subquery()
-
-
 #: rows per page of the visits due: a screenful or two
 PAGE = 200
 
 
-def _due_elders(today: dt.date, horizon_days: int, scope: Sequence[str] | None) -> tuple[Any, Any]:
+def _due_elders(session: Session, today: dt.date, horizon_days: int,
+                scope: Sequence[str] | None) -> tuple[Any, Any]:
     """SQL, the one statement of who is due that the list and its counts share: the elders in
-    ``scope``, each with the day their next visit falls due, worked out once per elder (a
-    materialised CTE: one seek of the visits' index each), and the condition that it falls within
-    ``horizon_days`` of today. The last visit itself is sought again only for the rows shown."""
+    ``scope``, each with the day their next visit falls due, and the condition that it falls within
+    ``horizon_days`` of today. The days are read from ``elder_due`` (caseapp.store.visits_due: one
+    indexed range of narrow rows) when its triggers follow the rules in force, else worked out
+    here with the same rule, once per elder (a materialised CTE: one seek of the visits' index each).
+    The last visit itself is sought again only for the rows shown."""
+    limit = (today + dt.timedelta(days=horizon_days)).isoformat()
+    if stored.current(session.connection()):
+        d = ElderDue.__table__.c
+        held = (select(d.elder_id.label("id"), d.household_id, d.member_id, d.risk_tier, d.org_code, d.due)
+                .where(d.due <= limit, in_scope(d.org_code, scope)).cte("due"))
+        return held, held.c.due <= limit
     elders = (select(ElderProfile.id, ElderProfile.household_id, ElderProfile.member_id, ElderProfile.risk_tier,
                      ElderProfile.org_code, due_day(last_visit()).label("due"))
               .where(ElderProfile.archived.is_(False), in_scope(ElderProfile.org_code, scope)))
     # materialised so the filter, the order and the counts read the due day rather than work it out
     # again (at 31,352 elders that was a third of the count's time)
     due = elders.cte("due").prefix_with("MATERIALIZED")
-    return due, due.c.due <= (today + dt.timedelta(days=horizon_days)).isoformat()
+    return due, due.c.due <= limit
 
 
 def count_visits_due(session: Session, today: dt.date, horizon_days: int = 7,
                      scope: Sequence[str] | None = None) -> DueCounts:
     """The elders due within ``horizon_days`` (as visits_due lists them) and the overdue among them,
     counted in SQL without reading a name or making a row (Today's tiles)."""
-    elders, within = _due_elders(today, horizon_days, scope)
+    elders, within = _due_elders(session, today, horizon_days, scope)
     overdue = func.coalesce(func.sum(case((elders.c.due < today.isoformat(), 1), else_=0)), 0)
     n, late = session.execute(select(func.count(), overdue).select_from(elders).where(within)).one()
     return DueCounts(int(n), int(late))
@@ -170,7 +158,7 @@ def first_visits_due(session: Session, today: dt.date, horizon_days: int = 7, sc
 
 def _page(session: Session, today: dt.date, horizon_days: int, scope: Sequence[str] | None, overdue_only: bool,
           after: DueKey | None, limit: int | None, *, counted: bool) -> tuple[DueCounts | None, list[DueVisit]]:
-    elders, within = _due_elders(today, horizon_days, scope)
+    elders, within = _due_elders(session, today, horizon_days, scope)
     late = elders.c.due < today.isoformat()
     e = elders.c
     keyed = select(e.id, e.household_id, e.member_id, e.risk_tier, e.org_code, e.due).where(within)

@@ -11,5 +11,6 @@ import caseapp.domain  # noqa: F401  (registers every record type)
 from caseapp.domain.base import Base
 from caseapp.store import search_index as _search_index  # noqa: F401
 from caseapp.store import tables as _tables  # noqa: F401
+from caseapp.store import visits_due as _visits_due  # noqa: F401
 
 metadata = Base.metadata

@@ -33,7 +33,7 @@ from caseapp.errors import SchemaTooNewError, WorkspaceError
 from caseapp.fileio import PRIVATE_DIR, atomic_copy, make_private, private_file
 from caseapp.ids import new_id
 from caseapp.refdata import SERVER_SETTING, install_standards, with_server_rows
-from caseapp.store import faults, journal, migrate, names, search_index
+from caseapp.store import faults, journal, migrate, names, search_index, visits_due
 from caseapp.store.engine import make_engine, open_dbapi, writes
 from caseapp.store.hlc import HybridClock, physical_ms
 from caseapp.store.paths import ATTACHMENTS_DIR, BACKUPS_DIR, DB_FILE, KEY_FILE, exists
@@ -86,6 +86,8 @@ class Workspace:
         self.clock = HybridClock(last_hlc, offset_ms=int(self.get_setting(CLOCK_OFFSET, 0) or 0))
         self.actor = names.actor(self.get_setting(names.USER_NAME, ""))
         self.install_standards()
+        with self.write_engine.begin() as conn:  # the stored visit days follow the rules in force
+            visits_due.ensure(conn)
 
     # -- opening ------------------------------------------------------------------------------
     @classmethod
