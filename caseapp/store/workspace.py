@@ -86,8 +86,12 @@ class Workspace:
         self.clock = HybridClock(last_hlc, offset_ms=int(self.get_setting(CLOCK_OFFSET, 0) or 0))
         self.actor = names.actor(self.get_setting(names.USER_NAME, ""))
         self.install_standards()
-        with self.write_engine.begin() as conn:  # the stored visit days follow the rules in force
-            visits_due.ensure(conn)
+        # the stored visit days follow the rules in force; the write lock only when they did not
+        with self.engine.connect() as conn:
+            stale = not visits_due.current(conn)
+        if stale:
+            with self.write_engine.begin() as conn:
+                visits_due.ensure(conn)
 
     # -- opening ------------------------------------------------------------------------------
     @classmethod
