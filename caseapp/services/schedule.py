@@ -113,12 +113,10 @@ def _due_elders(session: Session, today: dt.date, horizon_days: int,
     limit = (today + dt.timedelta(days=horizon_days)).isoformat()
     if stored.current(session.connection()):
         d = ElderDue.__table__.c
-        held = (select(d.elder_id.label("id"), d.household_id, d.member_id, d.risk_tier, d.org_code, d.due)
+        held = (select(d.elder_id, d.household_id, d.member_id, d.risk_tier, d.org_code, d.due)
                 .where(d.due <= limit, in_scope(d.org_code, scope)).cte("due"))
         return held, held.c.due <= limit
-    elders = (select(ElderProfile.id, ElderProfile.household_id, ElderProfile.member_id, ElderProfile.risk_tier,
-                     ElderProfile.org_code, due_day(last_visit()).label("due"))
-              .where(ElderProfile.archived.is_(False), in_scope(ElderProfile.org_code, scope)))
+    elders = stored.worked_out().where(in_scope(ElderProfile.org_code, scope))
     # materialised so the filter, the order and the counts read the due day rather than work it out
     # again (at 31,352 elders that was a third of the count's time)
     due = elders.cte("due").prefix_with("MATERIALIZED")
@@ -161,27 +159,27 @@ def _page(session: Session, today: dt.date, horizon_days: int, scope: Sequence[s
     elders, within = _due_elders(session, today, horizon_days, scope)
     late = elders.c.due < today.isoformat()
     e = elders.c
-    keyed = select(e.id, e.household_id, e.member_id, e.risk_tier, e.org_code, e.due).where(within)
+    keyed = select(e.elder_id, e.household_id, e.member_id, e.risk_tier, e.org_code, e.due).where(within)
     if overdue_only:
         keyed = keyed.where(late)
     if after is not None:
-        keyed = keyed.where(tuple_(e.due, e.org_code, e.id)
+        keyed = keyed.where(tuple_(e.due, e.org_code, e.elder_id)
                             > tuple_(after.due.isoformat(), after.org_code, after.elder_id))
-    keyed = keyed.order_by(e.due, e.org_code, e.id)
+    keyed = keyed.order_by(e.due, e.org_code, e.elder_id)
     if limit is not None:
         keyed = keyed.limit(limit)
     page = keyed.subquery("page")  # a LIMITed subquery of a join: SQLite keeps it apart, cut first
-    last = last_visit(elder=page.c.id)  # sought again for the page's rows only
+    last = last_visit(elder=page.c.elder_id)  # sought again for the page's rows only
     # the counts read the same materialised CTE (worked out once for the whole statement)
     totals = (select(func.count()).select_from(elders).where(within).scalar_subquery(),
               select(func.coalesce(func.sum(case((late, 1), else_=0)), 0)).select_from(elders).where(within)
               .scalar_subquery())
-    query = (select(page.c.id, page.c.household_id, func.coalesce(Member.name, ""),
+    query = (select(page.c.elder_id, page.c.household_id, func.coalesce(Member.name, ""),
                     func.coalesce(Household.address, ""), page.c.risk_tier, last, page.c.due, page.c.org_code,
                     *(totals if counted else ()))
              .outerjoin(Member, Member.id == page.c.member_id)
              .outerjoin(Household, Household.id == page.c.household_id)
-             .order_by(page.c.due, page.c.org_code, page.c.id))
+             .order_by(page.c.due, page.c.org_code, page.c.elder_id))
     out: list[DueVisit] = []
     counts: DueCounts | None = None
     for elder_id, household_id, name, address, tier, last_raw, due_raw, org_code, *total in session.execute(query):

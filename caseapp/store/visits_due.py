@@ -68,10 +68,13 @@ def last_visit(before: str | None = None, elder: Any = ElderProfile.id) -> Any:
     return query.correlate_except(CareVisit).scalar_subquery()
 
 
-def _rows(elder: Any | None) -> Any:
-    """The table's rows for the elder ``elder`` (an SQL expression), or for every elder (None)."""
-    query = (select(ElderProfile.id, ElderProfile.household_id, ElderProfile.member_id, ElderProfile.risk_tier,
-                    ElderProfile.org_code, due_day(last_visit()))
+def worked_out(elder: Any | None = None) -> Any:
+    """SQL, the one statement of each elder's due day by the rule: a row per elder profile not
+    archived (elder_id, household_id, member_id, risk_tier, org_code, due), as the table holds
+    them, for the elder ``elder`` (an SQL expression) or every elder (None). The triggers' bodies,
+    the table's refill and a reader whose rules differ from the triggers' all use it."""
+    query = (select(ElderProfile.id.label("elder_id"), ElderProfile.household_id, ElderProfile.member_id,
+                    ElderProfile.risk_tier, ElderProfile.org_code, due_day(last_visit()).label("due"))
              .where(ElderProfile.archived.is_(False)))
     return query if elder is None else query.where(ElderProfile.id == elder)
 
@@ -90,7 +93,7 @@ def _refresh(elder: str) -> str:
     what the rule gives: deleted, then written again unless the profile is gone or archived."""
     table = _table()
     key: Any = literal_column(elder)
-    fill = table.insert().from_select([c.name for c in table.columns], _rows(key))
+    fill = table.insert().from_select([c.name for c in table.columns], worked_out(key))
     return f"{_sql(delete(table).where(table.c.elder_id == key))}; {_sql(fill)};"
 
 
@@ -142,5 +145,5 @@ def ensure(conn: Connection) -> bool:
         conn.exec_driver_sql(sql)
     table = _table()
     conn.execute(delete(table))
-    conn.execute(table.insert().from_select([c.name for c in table.columns], _rows(None)))
+    conn.execute(table.insert().from_select([c.name for c in table.columns], worked_out()))
     return True
