@@ -12,9 +12,10 @@ import datetime as dt
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped
 
+from caseapp.domain import visits
 from caseapp.domain.base import Record, register
 from caseapp.domain.fields import TEXT, field
-from caseapp.domain.types import IsoDate, UtcDateTime
+from caseapp.domain.types import IsoDate
 from caseapp.validation.rules import PAST, PERSON_NAME, PHONE
 
 
@@ -134,29 +135,11 @@ class ChildVisit(Record):
         label=("探访儿童", "Child visited"),
         help="The child's file.",
     )
-    visited_at: Mapped[dt.datetime] = field(
-        UtcDateTime,
-        index=True,
-        label=("探访时间", "Visit time"),
-        rule=PAST,
-        help="When the visit took place; cannot be in the future.",
-    )
-    method: Mapped[str] = field(
-        String(16),
-        default="in_person",
-        label=("探访方式", "Visit method"),
-        codes="visit_method",
-        help="In person, by phone, by video.",
-    )
-    visitors: Mapped[str] = field(
-        String(120), default="", label=("探访人员", "Visitors"), personal=True, help="Who visited."
-    )
-    findings: Mapped[str] = field(
-        Text,
-        default="",
+    visited_at: Mapped[dt.datetime] = visits.visited_at()
+    method: Mapped[str] = visits.method()
+    visitors: Mapped[str] = visits.visitors()
+    findings: Mapped[str] = visits.findings(
         label=("探访发现", "Findings"),
-        required=True,
-        personal=True,
         help="What was found: the child's health, schooling, care by the guardian, safety at home.",
     )
     risk: Mapped[str] = field(
@@ -167,11 +150,7 @@ class ChildVisit(Record):
         personal=True,
         help="The risk seen at this visit (high, key, normal).",
     )
-    follow_up: Mapped[str] = field(
-        Text,
-        default="",
+    follow_up: Mapped[str] = visits.follow_up(
         label=("跟进措施", "Follow-up"),
-        widget=TEXT,
-        personal=True,
         help="What has to be done next, by whom (referral, 临时救助, guardianship change …).",
     )

@@ -7,10 +7,10 @@ import datetime as dt
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped
 
+from caseapp.domain import visits
 from caseapp.domain.base import Record, register
 from caseapp.domain.fields import TEXT, field
-from caseapp.domain.types import UtcDateTime
-from caseapp.validation.rules import PAST, PERSON_NAME, PHONE, RECORD_ID
+from caseapp.validation.rules import PERSON_NAME, PHONE, RECORD_ID
 
 
 @register
@@ -129,23 +129,9 @@ class CareVisit(Record):
         label=("探访对象", "Elder visited"),
         help="The elder profile visited.",
     )
-    visited_at: Mapped[dt.datetime] = field(
-        UtcDateTime,
-        index=True,
-        label=("探访时间", "Visit time"),
-        rule=PAST,
-        help="When the visit took place; cannot be in the future.",
-    )
-    method: Mapped[str] = field(
-        String(16),
-        default="in_person",
-        label=("探访方式", "Visit method"),
-        codes="visit_method",
-        help="In person, by phone, by video.",
-    )
-    visitors: Mapped[str] = field(
-        String(120), default="", label=("探访人员", "Visitors"), personal=True, help="Who visited."
-    )
+    visited_at: Mapped[dt.datetime] = visits.visited_at()
+    method: Mapped[str] = visits.method()
+    visitors: Mapped[str] = visits.visitors()
     health: Mapped[str] = field(
         Text,
         default="",
@@ -210,13 +196,8 @@ class CareVisit(Record):
         codes="visit_outcome",
         help="Result of the visit: `done`, `follow_up`, `referred`, `closed`.",
     )
-    follow_up: Mapped[str] = field(
-        Text,
-        default="",
-        label=("跟进事项", "Follow-up"),
-        widget=TEXT,
-        personal=True,
-        help="What has to be followed up, by whom.",
+    follow_up: Mapped[str] = visits.follow_up(
+        label=("跟进事项", "Follow-up"), help="What has to be followed up, by whom."
     )
     corrects_id: Mapped[str | None] = field(
         String(36),

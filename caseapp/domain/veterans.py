@@ -11,9 +11,10 @@ from typing import Any
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped
 
+from caseapp.domain import visits
 from caseapp.domain.base import Record, register
 from caseapp.domain.fields import TEXT, field
-from caseapp.domain.types import IsoDate, Money, UtcDateTime
+from caseapp.domain.types import IsoDate, Money
 from caseapp.errors import ValidationError
 from caseapp.validation.rules import PAST
 
@@ -124,13 +125,7 @@ class VeteranVisit(Record):
         label=("走访对象", "Person visited"),
         help="The preferential-care file of the person visited.",
     )
-    visited_at: Mapped[dt.datetime] = field(
-        UtcDateTime,
-        index=True,
-        label=("走访时间", "Visit time"),
-        rule=PAST,
-        help="When the visit took place; cannot be in the future.",
-    )
+    visited_at: Mapped[dt.datetime] = visits.visited_at(label=("走访时间", "Visit time"))
     occasion: Mapped[str] = field(
         String(16),
         default="routine",
@@ -138,23 +133,10 @@ class VeteranVisit(Record):
         codes="youfu_visit_occasion",
         help="Routine visit, Spring Festival or Army Day call, in hospital, help in hardship.",
     )
-    method: Mapped[str] = field(
-        String(16),
-        default="in_person",
-        label=("走访方式", "Visit method"),
-        codes="visit_method",
-        help="In person, by phone, by video.",
-    )
-    visitors: Mapped[str] = field(
-        String(120), default="", label=("走访人员", "Visitors"), personal=True, help="Who visited."
-    )
-    findings: Mapped[str] = field(
-        Text,
-        default="",
-        label=("走访情况", "Findings"),
-        required=True,
-        personal=True,
-        help="How the person is: health, living conditions, needs raised.",
+    method: Mapped[str] = visits.method(label=("走访方式", "Visit method"))
+    visitors: Mapped[str] = visits.visitors(label=("走访人员", "Visitors"))
+    findings: Mapped[str] = visits.findings(
+        label=("走访情况", "Findings"), help="How the person is: health, living conditions, needs raised."
     )
     support_amount: Mapped[Decimal] = field(
         Money,
@@ -163,11 +145,6 @@ class VeteranVisit(Record):
         personal=True,
         help="Money given on the visit (慰问金), in yuan; goods are noted under follow-up.",
     )
-    follow_up: Mapped[str] = field(
-        Text,
-        default="",
-        label=("跟进事项", "Follow-up"),
-        widget=TEXT,
-        personal=True,
-        help="Goods given, and what has to be done next, by whom.",
+    follow_up: Mapped[str] = visits.follow_up(
+        label=("跟进事项", "Follow-up"), help="Goods given, and what has to be done next, by whom."
     )

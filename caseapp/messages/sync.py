@@ -41,6 +41,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sync.unknown_user": "没有用户 {user}",
         "sync.unknown_device": "没有设备 {device}",
         "sync.password_required": "请通过 CASEAPP_PASSWORD 或提示输入密码",
+        "sync.server_db_busy": "服务器数据库正被另一个进程写入，等了 {seconds} 秒仍未轮到；本次没有做任何改动，请稍后再试",
         # verdict reasons
         "sync.unknown_entity": "未知的记录类型",
         "sync.unknown_field": "未知的字段",
@@ -124,6 +125,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sync.unknown_user": "No user {user}",
         "sync.unknown_device": "No device {device}",
         "sync.password_required": "Give the password in CASEAPP_PASSWORD or at the prompt",
+        "sync.server_db_busy": ("The server database is being written by another process and was still busy after "
+                                "{seconds} s; nothing was changed, try again shortly"),
         "sync.unknown_entity": "Unknown record type",
         "sync.unknown_field": "Unknown field",
         "sync.bad_value": "Invalid field value",

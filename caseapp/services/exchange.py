@@ -35,6 +35,9 @@ from caseapp.store.workspace import Workspace
 # Parents before children, so an import can be applied in file order.
 EXPORT_ORDER = tree.parents_first(quality.JUDGED_OVER)
 
+#: where each type stands in EXPORT_ORDER: an import journals in this order, whatever the file's
+_RANK = {entity: n for n, entity in enumerate(EXPORT_ORDER)}
+
 # Stamps preserved from the file on import instead of being set to "now, by me".
 STAMPS = ("author", "device", "created_at", "updated_at", "updated_by")
 
@@ -204,6 +207,11 @@ def import_rows(ws: Workspace, rows: list[ParsedRow], *, replace_newer: bool = F
     an explicit choice that is journaled like typing (and syncs as ordinary edits)."""
     created = updated = unchanged = kept = 0
     written: set[str] = set()
+    # Parents and inputs first, as an export of this release writes them: an earlier release wrote
+    # an assistance case before its household's members and income items, and journaled in file
+    # order such a case could be pushed in a batch before the figures its amount is judged by, and
+    # refused. A stable sort: within a type, the file's order (and its line numbers in problems).
+    rows = sorted(rows, key=lambda row: _RANK[row.cls.entity])
     with ws.write() as session:
         session.info["preserve_stamps"] = True
         problems = _second_records_of_a_person(session, rows)

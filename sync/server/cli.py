@@ -44,14 +44,19 @@ import tempfile
 from collections.abc import Sequence
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 import caseapp
 from caseapp.messages import message
 from sync import protocol
 from sync.server import auth, schema, trails
-from sync.server.db import Database, default_url, head_revision
+from sync.server.db import BUSY_TIMEOUT_MS, Database, default_url, head_revision, is_busy
 from sync.server.errors import ApiError
 from sync.server.startup import NotServing
+
+#: the database stayed busy (SQLite written by another process for longer than the wait): worth
+#: running again, like EX_TEMPFAIL
+EXIT_BUSY = 75
 
 DEMO_USERS: tuple[tuple[str, str, list[str]], ...] = (
     # name, role, scopes: the street and communities `caseapp demo` fills with households
@@ -358,6 +363,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ApiError as error:
         print(message(error.key, "en", **error.params), file=sys.stderr)
         return 1
+    except OperationalError as error:
+        if not is_busy(error):
+            raise
+        # Still busy after the wait (another process kept the SQLite file's write lock): one line in
+        # both languages, since an operator's terminal may be either, and nothing was written.
+        seconds = BUSY_TIMEOUT_MS // 1000
+        print(f"{message('sync.server_db_busy', 'zh', seconds=seconds)} / "
+              f"{message('sync.server_db_busy', 'en', seconds=seconds)}", file=sys.stderr)
+        return EXIT_BUSY
 
 
 if __name__ == "__main__":

@@ -4,8 +4,10 @@ Positions in the change log must become visible in the order they are assigned, 
 pull position 12, move its cursor past it, and never see position 11 committed a moment later.
 Pushes therefore assign positions inside a critical section that lasts until commit: on
 PostgreSQL a transaction-scoped advisory lock (released by the commit itself, so several stateless
-app processes share it), on SQLite a process-wide lock (SQLite allows one writer anyway, and the
-embedded server is a single process). See docs/sync.md.
+app processes share it), on SQLite a process-wide lock (SQLite allows one writer anyway). Other
+processes writing the same SQLite file (an administration command beside the server, a second
+``serve`` worker) are ordered by SQLite itself: every write transaction there begins IMMEDIATE,
+taking the file's write lock, or waiting for it, before it reads. See docs/sync.md.
 
 Migrations run once, under a lock (``migrate``): on PostgreSQL a transaction-scoped advisory lock,
 on SQLite an operating-system lock on a file beside the database. Two migrators started at once
@@ -34,6 +36,7 @@ from sqlalchemy import Connection, Engine, Table, create_engine, event, text
 from sqlalchemy.dialects import postgresql as pg
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import QueuePool
 
 from caseapp.fileio import make_private, private_file
@@ -47,6 +50,10 @@ MIGRATE_LOCK_KEY = 0x43415345_4D494752  # "CASEMIGR"
 STANDARDS_LOCK_KEY = 0x43415345_53544453  # "CASESTDS"
 #: SQLite: the file beside the database that migrators lock (it holds nothing)
 MIGRATE_LOCK_SUFFIX = ".migrate-lock"
+#: SQLite: the execution option that makes a transaction begin by taking the write lock
+_IMMEDIATE = "caseapp_begin_immediate"
+#: SQLite: how long a write waits for another process's write to finish (PRAGMA busy_timeout)
+BUSY_TIMEOUT_MS = 30_000
 
 
 @dataclass(frozen=True)
@@ -80,7 +87,8 @@ class Database:
             # cost more than most requests. A connection is used by one thread at a time.
             self.engine: Engine = create_engine(url, poolclass=QueuePool, pool_size=8, max_overflow=16,
                                                 hide_parameters=True,
-                                                connect_args={"check_same_thread": False, "timeout": 30})
+                                                connect_args={"check_same_thread": False,
+                                                              "timeout": BUSY_TIMEOUT_MS / 1000})
             _sqlite_pragmas(self.engine)
         else:
             self.engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True,
@@ -107,8 +115,16 @@ class Database:
         until commit; on SQLite every write is, since SQLite has a single writer anyway and taking
         the lock up front avoids its busy errors when two transactions upgrade to writing."""
         if self.is_sqlite:
-            with self._write_lock, self.engine.begin() as conn:
-                yield conn
+            # BEGIN IMMEDIATE: another process writing the file (an admin command beside the server,
+            # a second serve worker) is waited for (busy_timeout) before this transaction reads
+            # anything. A deferred BEGIN would read first, and when the other's commit landed before
+            # this one's first write, SQLite would refuse the write at once (SQLITE_BUSY_SNAPSHOT:
+            # "database is locked", which no timeout waits out); the in-process lock orders only
+            # this process's writers.
+            with self._write_lock, self.engine.connect() as conn:
+                conn.execution_options(**{_IMMEDIATE: True})
+                with conn.begin():
+                    yield conn
         else:
             with self.engine.begin() as conn:
                 if ordered:
@@ -190,12 +206,23 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode = WAL")
         cur.execute("PRAGMA synchronous = FULL")
-        cur.execute("PRAGMA busy_timeout = 30000")
+        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+    def _begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_IMMEDIATE) else "BEGIN")
+
+
+def is_busy(error: BaseException) -> bool:
+    """A SQLite write that waited ``BUSY_TIMEOUT_MS`` for another process and gave up (SQLITE_BUSY
+    or SQLITE_LOCKED, with any extended code)."""
+    if not isinstance(error, OperationalError):
+        return False
+    code = getattr(error.orig, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF in (5, 6)
+    return "database is locked" in str(error.orig)
 
 
 def _alembic_config(conn: Connection | None = None) -> Config:

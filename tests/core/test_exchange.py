@@ -215,3 +215,26 @@ def test_the_import_command_says_what_it_kept(ws: Workspace, tmp_path: Path, mon
     with again.read() as s:
         assert s.get(Household, h.id).notes == "导出之后的修改"  # type: ignore[union-attr]
     again.close()
+
+
+@settings(max_examples=12, deadline=None)
+@given(order=st.permutations(range(5)))
+def test_any_order_of_a_file_imports_and_journals_parents_and_inputs_first(
+        order: list[int], tmp_path_factory: pytest.TempPathFactory) -> None:
+    """An earlier release's file (a case ahead of its members), or any other order: the import
+    journals in the export's order, so a push in batches never sends a record before what it needs."""
+    folder = tmp_path_factory.mktemp("order")
+    source, _ = Workspace.create(folder / "a", PASSPHRASE, kdf=TEST_KDF, actor="alice")
+    small_dataset(source)
+    lines = exchange.export_bytes(source).decode().splitlines()
+    source.close()
+    assert len(lines) == 5
+    (folder / "shuffled.jsonl").write_text("\n".join(lines[n] for n in order) + "\n", encoding="utf-8")
+    target, _ = Workspace.create(folder / "b", PASSPHRASE, kdf=TEST_KDF, actor="bob")
+    try:
+        assert exchange.import_file(target, folder / "shuffled.jsonl").created == 5
+        with target.read() as s:
+            journaled = [e for e, in s.execute(select(JournalEntry.entity).order_by(JournalEntry.seq))]
+        assert journaled == [json.loads(line)["type"] for line in lines]  # within a type, the file's order
+    finally:
+        target.close()
