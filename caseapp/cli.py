@@ -146,6 +146,9 @@ class CliContext:
             self.require_workspace()
             self._workspace = Workspace.open(self.workspace_dir,
                                              self.passphrase() if passphrase is None else passphrase)
+            from caseapp.services import one_off_amounts
+
+            one_off_amounts.on_open(self._workspace)  # grants typed as monthly amounts become payments
         return self._workspace
 
     def close(self) -> None:

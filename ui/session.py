@@ -151,9 +151,11 @@ class Session(QObject):
     def _open(self, opener: Callable[[type[Workspace]], Workspace], on_done: Callable[[], None],
               on_error: Failed) -> None:
         def job() -> tuple[Workspace, dict[str, Any]]:
+            from caseapp.services import one_off_amounts
             from caseapp.store.workspace import Workspace
 
             ws = opener(Workspace)
+            one_off_amounts.on_open(ws)  # grants typed as monthly amounts become their payments
             return ws, self._load_settings_now(ws)
 
         def done(result: tuple[Workspace, dict[str, Any]]) -> None:

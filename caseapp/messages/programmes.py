@@ -10,6 +10,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "appraisal.answers_required": "评议中提出了异议，请填写异议答复情况",
         "notice.too_short": "公示期不得少于 {days} 天，结束日期不能早于 {last}",
         "payment.amount_not_positive": "发放金额须大于零",
+        "payment.converted_reason": "原按月保障金额录入的一次性救助 {amount} 元，按批准日期转为发放记录",
+        "payment.converted_approver": "原记录未载明批准人",
         "payment.not_one_off": "只有临时救助、医疗救助等一次性救助案件才登记发放记录，按月发放的请填写月保障金额",
         "veteran.grade_required": "残疾军人须填写残疾等级",
         "veteran.grade_only_disabled": "只有残疾军人才填写残疾等级",
@@ -45,6 +47,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "appraisal.answers_required": "Objections were raised: say how they were answered",
         "notice.too_short": "A notice runs at least {days} days: it cannot end before {last}",
         "payment.amount_not_positive": "The amount paid must be more than zero",
+        "payment.converted_reason": ("One-off aid of {amount} yuan typed as a monthly amount, recorded as paid "
+                                     "on its approval day"),
+        "payment.converted_approver": "Approver not recorded",
         "payment.not_one_off": "Only a one-off case (temporary or medical assistance) records payments; a monthly "
                                "allowance is its monthly amount",
         "veteran.grade_required": "A disabled ex-serviceman's disability grade is required",

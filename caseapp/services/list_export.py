@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from caseapp import refdata
@@ -60,17 +60,20 @@ def _value(column: listing.Column, value: Any, names: dict[str, str], today: dt.
 
 def _amounts(db: Session, household_ids: Sequence[str]) -> dict[str, tuple[Decimal, Decimal]]:
     """(monthly allowances in payment, one-off aid granted) per household. One-off aid is the payments
-    recorded (case_payments), and the amount of a one-off case written before payments were recorded."""
+    recorded (case_payments), and the amount of a one-off case written before payments were recorded
+    while the case has no payment (once it has, caseapp.services.one_off_amounts converted it, or a
+    worker recorded what was paid: counting the amount too would count the grant twice)."""
     rules = refdata.rules()
     found: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
     for start in range(0, len(household_ids), _CHUNK):
         chunk = list(household_ids[start:start + _CHUNK])
+        paid = exists().where(CasePayment.case_id == AssistanceCase.id)
         cases = db.execute(select(AssistanceCase.household_id, AssistanceCase.category, AssistanceCase.status,
-                                  AssistanceCase.monthly_amount)
+                                  AssistanceCase.monthly_amount, paid)
                            .where(AssistanceCase.household_id.in_(chunk), AssistanceCase.archived.is_(False)))
-        for household_id, category, status, amount in cases:
+        for household_id, category, status, amount, has_payments in cases:
             if rules.is_one_off(category):
-                if status in ONE_OFF_GRANTED:
+                if status in ONE_OFF_GRANTED and not has_payments:
                     found[household_id][1] += amount or Decimal(0)
             elif status in IN_PAYMENT:
                 found[household_id][0] += amount or Decimal(0)

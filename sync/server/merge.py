@@ -252,8 +252,9 @@ class Batch:
         value = self._checked(op, row, src.field, src.value)
         return self._set(op, row, src.field, value)
 
-    def _checked(self, op: Op, row: Row, name: str, value: Any) -> JsonValue:
-        """A value set on a stored record, by the device's rules, against the record as stored."""
+    def _checked(self, op: Op, row: Row, name: str, value: Any, *, again: bool = False) -> JsonValue:
+        """A value set on a stored record, by the device's rules, against the record as stored.
+        ``again``: the value comes with a create of a record the server has (``_create_existing``)."""
         cls = entity_class(row.entity)
         if name not in field_set(cls):
             raise Rejected("record.unknown_field", name, type=row.entity, name=name)
@@ -276,6 +277,10 @@ class Batch:
             home = self.row(str(merged.get("household_id") or ""))
             self._across_allows(merged, home if home is not None and home.entity == "household" else None,
                                 ACROSS_CHECKED[name])
+        if again and cls.insert_only and dumps(out[name]) == dumps(row.fields.get(name)):
+            # A fact created again as it is stored (two devices deriving the same record,
+            # caseapp.services.one_off_amounts; a restored backup) edits nothing of it.
+            return out[name]
         return self._allowed(row.entity, row.id, name, out[name])
 
     # -- disaster report series (caseapp.services.disaster: the device's own rule) ---------------
@@ -597,7 +602,7 @@ class Batch:
         its fields are treated as edits, so nothing written since is silently overwritten."""
         if not self.who.covers(row.org_code):
             raise Rejected("sync.id_unavailable")
-        values = {k: self._checked(op, row, k, v) for k, v in value.items() if k not in STAMPED}
+        values = {k: self._checked(op, row, k, v, again=True) for k, v in value.items() if k not in STAMPED}
         outcomes = [self._set(op, row, k, v) for k, v in values.items()]
         for verdict in (p.CONFLICT, p.MERGED):
             hit = next((o for o in outcomes if o.verdict == verdict), None)

@@ -106,7 +106,7 @@ TABLE = parse_standards({
 
 
 def _paid(ws: Workspace, head: str, amount: str, *, status: str = "active", org: str = ORG, born: dt.date
-          = dt.date(1980, 1, 1), income: str = "0") -> str:
+          = dt.date(1980, 1, 1), income: str = "0", reason: str = "") -> str:
     with ws.write() as s:
         home = Household(org_code=org, address="小北路1号", head_name=head)
         s.add(home)
@@ -116,7 +116,7 @@ def _paid(ws: Workspace, head: str, amount: str, *, status: str = "active", org:
         s.flush()
         s.add(IncomeItem(org_code=org, member_id=person.id, income_type="wage", monthly_amount=Decimal(income)))
         case = AssistanceCase(org_code=org, household_id=home.id, category="dibao", status=status, people_covered=1,
-                              monthly_amount=Decimal(amount))
+                              monthly_amount=Decimal(amount), amount_reason=reason)
         s.add(case)
         s.flush()
         return case.id
@@ -157,3 +157,42 @@ def test_a_new_standard_lists_the_cases_whose_amount_it_changes(ws: Workspace, t
     assert sorted(row[1] for row in body) == ["孙六", "张一", "李二"]
     adjust = book.columns.index(next(c for c in book.columns if c.title == "应调整（元）"))
     assert sum(Decimal(str(row[adjust])) for row in body) == Decimal("310")
+
+
+def test_an_amount_set_by_hand_is_listed_apart_from_the_cases_to_recompute(ws: Workspace, tmp_path: Path) -> None:
+    """After a change of standard, a case whose amount was set by hand with its reason is still listed
+    (the new figure does not make it right) but marked so, after the cases to recompute, and chosen
+    apart, in the list and its ledger (issue 12)."""
+    plain = _paid(ws, "张一", "1000.00")  # follows the old standard: recompute
+    hand = _paid(ws, "李二", "600.00", reason="赡养费实际到位，经民主评议按 600 元核定")  # set by hand
+    # a reason left over on an amount that was the computed one: it follows the standard, recompute
+    stale = _paid(ws, "王三", "1000.00", reason="曾因就业减发")
+    _paid(ws, "赵四", "1100.00", reason="按新标准已调整")  # at the new amount: not listed at all
+    with ws.read() as s:
+        rows = reassessment.listed(s, NEW_YEAR, [ORG[:9]], TODAY, TABLE)
+        assert [(r.case_id, r.by_hand) for r in rows] == [(plain, False), (stale, False), (hand, True)]
+        assert reassessment.counts(rows) == (2, 1)
+        only_hand = reassessment.listed(s, NEW_YEAR, [ORG[:9]], TODAY, TABLE, which="by_hand")
+        assert [r.case_id for r in only_hand] == [hand]
+        assert only_hand[0].reason.startswith("赡养费") and only_hand[0].difference == Decimal("500.00")
+        to_recompute = reassessment.listed(s, NEW_YEAR, [ORG[:9]], TODAY, TABLE, which="recompute")
+        assert [r.case_id for r in to_recompute] == [plain, stale]
+        book = reassessment.ledger(s, NEW_YEAR, [ORG[:9]], compiled_by="tester", today=TODAY, table=TABLE)
+        recompute_book = reassessment.ledger(s, NEW_YEAR, [ORG[:9]], today=TODAY, table=TABLE, which="recompute")
+    from caseapp.services import xlsx
+
+    def body(ledger: Any) -> tuple[list[str], list[list[Any]]]:
+        path = tmp_path / "list.xlsx"
+        path.write_bytes(xlsx.workbook_bytes(ledger))
+        values = [[c.value for c in row] for row in openpyxl.load_workbook(path).active.iter_rows()]
+        header = next(i for i, row in enumerate(values) if row[0] == "序号")
+        return [str(v) for v in values[header]], [row for row in values[header + 1:] if isinstance(row[0], int)]
+
+    heads, rows_read = body(book)
+    how, adjust = heads.index("处理方式"), heads.index("应调整（元）")
+    assert [(r[1], r[how]) for r in rows_read] == [("张一", "按新标准重新核算"), ("王三", "按新标准重新核算"),
+                                                 ("李二", "手工核定金额：核实理由是否仍成立")]
+    assert "其中需重新核算 2 户、手工核定金额 1 户" in book.subtitle
+    heads, rows_read = body(recompute_book)
+    assert [r[1] for r in rows_read] == ["张一", "王三"] and "需重新核算" in recompute_book.title
+    assert sum(Decimal(str(r[adjust])) for r in rows_read) == Decimal("200")  # what the office pays more

@@ -147,6 +147,66 @@ def test_the_reassessment_tab_lists_the_cases_a_new_standard_changes_and_exports
         install_standards(None)
 
 
+def test_the_reassessment_tab_marks_an_amount_set_by_hand_and_shows_and_exports_it_apart(
+        qtbot, window: AppWindow, tmp_path) -> None:
+    import openpyxl
+    from sqlalchemy import update
+
+    from caseapp.refdata import install_standards, parse_standards
+    from caseapp.refdata._standards import default_raw
+
+    coming = dt.date.today() + dt.timedelta(days=30)
+    raw = default_raw()
+    raised = [{"kind": "dibao", "effective_from": coming.isoformat(), "amount": "1500", "source": "test",
+               "verified": False}]
+    install_standards(parse_standards({**raw, "standards": [*raw["standards"], *raised]}))
+    try:
+        ws = window.session.ws
+        assert ws is not None
+        with ws.write() as db:
+            ids = {}
+            for head, hand in (("周红", False), ("吴刚", True)):
+                home = records.create(db, Household, {"org_code": ORG, "head_name": head, "address": "小北路 11 号"})
+                records.create(db, Member, {"org_code": ORG, "household_id": home.id, "name": head,
+                                            "relationship": "02", "birth_date": dt.date(1980, 1, 1)})
+                case = records.create(db, AssistanceCase, {"org_code": ORG, "household_id": home.id,
+                                                           "category": "dibao", "people_covered": 1})
+                now = assessment.assess_case(db, case)
+                assert now is not None
+                amount, reason = (now.computed - 200, "经民主评议减发 200 元") if hand else (now.computed, "")
+                db.execute(update(AssistanceCase).where(AssistanceCase.id == case.id)
+                           .values(status="active", monthly_amount=str(amount), amount_reason=reason))
+                ids[head] = case.id
+        main = window.main_screen
+        page = main.quality
+        main.go(page)
+        page.tabs.setCurrentWidget(page.reassess)
+        panel = page.reassess
+        qtbot.waitUntil(lambda: panel.model.ready and len(panel.model.rows) == 2, timeout=10_000)
+        model = panel.model
+        how = [model.data(model.index(i, model.HOW)) for i in range(2)]
+        assert [r.head_name for r in model.rows] == ["周红", "吴刚"]  # to recompute first, then by hand
+        assert how == ["Recompute", "Set by hand: check the reason"]
+        assert model.data(model.index(1, model.REASON)) == "经民主评议减发 200 元"
+        assert "1 to recompute, 1 set by hand" in panel.summary.text()
+
+        panel.which.setCurrentIndex(panel.which.findData("by_hand"))
+        qtbot.waitUntil(lambda: model.ready and [r.head_name for r in model.rows] == ["吴刚"], timeout=10_000)
+        dialog = panel.export()
+        assert dialog is not None
+        dialog.secret.plain.setChecked(True)
+        target = tmp_path / "by-hand.xlsx"
+        with qtbot.waitSignal(dialog.exported, timeout=10_000):
+            dialog.save_to(target)
+        cells = [c.value for row_ in openpyxl.load_workbook(target).active.iter_rows() for c in row_]
+        assert "吴刚" in cells and "周红" not in cells and "手工核定金额：核实理由是否仍成立" in cells
+
+        panel.which.setCurrentIndex(panel.which.findData("recompute"))
+        qtbot.waitUntil(lambda: model.ready and [r.head_name for r in model.rows] == ["周红"], timeout=10_000)
+    finally:
+        install_standards(None)
+
+
 def test_a_one_off_payment_is_recorded_and_listed_under_its_case(qtbot, window: AppWindow) -> None:
     from caseapp.services import display
     from ui.forms.specs import ORDER

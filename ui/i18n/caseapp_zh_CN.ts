@@ -1448,6 +1448,18 @@
         <source>Change</source>
         <translation>应调整</translation>
     </message>
+    <message>
+        <source>To do</source>
+        <translation>处理方式</translation>
+    </message>
+    <message>
+        <source>Set by hand: check the reason</source>
+        <translation>手工核定：核实理由</translation>
+    </message>
+    <message>
+        <source>Recompute</source>
+        <translation>重新核算</translation>
+    </message>
 </context>
 <context>
     <name>ReassessmentPanel</name>
@@ -1460,12 +1472,20 @@
         <translation>新标准执行日期：</translation>
     </message>
     <message>
+        <source>Show:</source>
+        <translation>显示：</translation>
+    </message>
+    <message>
         <source> (to come)</source>
         <translation>（尚未执行）</translation>
     </message>
     <message>
         <source>Assessing the cases in payment…</source>
         <translation>正在核算在保案件…</translation>
+    </message>
+    <message>
+        <source>No case in payment to show is paid an amount other than the one computed under this standard.</source>
+        <translation>所选范围内没有金额与该标准下核算金额不一致的在保案件。</translation>
     </message>
     <message numerus="yes">
         <source>%n case(s) paid an amount other than the one computed under this standard</source>
@@ -1476,6 +1496,22 @@
     <message>
         <source>Every case in payment is paid the amount computed under this standard.</source>
         <translation>所有在保案件的金额均与该标准下的核算金额一致。</translation>
+    </message>
+    <message>
+        <source>All cases</source>
+        <translation>全部案件</translation>
+    </message>
+    <message>
+        <source>To recompute</source>
+        <translation>需重新核算</translation>
+    </message>
+    <message>
+        <source>Amount set by hand</source>
+        <translation>手工核定金额</translation>
+    </message>
+    <message>
+        <source>: %1 to recompute, %2 set by hand with a reason</source>
+        <translation>：其中需重新核算 %1 户，手工核定金额（有理由）%2 户</translation>
     </message>
     <message numerus="yes">
         <source>Saved: %1 (%n row(s))</source>

@@ -1,7 +1,9 @@
 """The re-assessment list (重新核定名单), a tab of the data-quality page: for a change of standard
 (the days a new figure starts, the next one to come first chosen), the cases in payment in the user's
 reach whose amount is not the one computed under the new standard (caseapp.services.reassessment),
-each opening its household; the list exports to Excel like the other lists."""
+each opening its household; the list exports to Excel like the other lists. The cases whose amount
+was set by hand with a reason are marked so and can be shown (and exported) apart from those simply to
+recompute."""
 
 from __future__ import annotations
 
@@ -22,21 +24,22 @@ from ui.widgets.table import RecordTable
 
 
 class ReassessmentModel(ListTableModel[reassessment.Reassessment]):
-    HEAD, CATEGORY, COVERED, PAID, BEFORE, AFTER, CHANGE, REASON = range(8)
+    HEAD, CATEGORY, COVERED, PAID, BEFORE, AFTER, CHANGE, HOW, REASON = range(9)
     on: dt.date | None = None
     reach: tuple[str, ...] | None = None
+    which: reassessment.Which = "all"
 
     def headers(self) -> list[str]:
         lang = self.reader.core_lang
         return [self.tr("Household head"), display.field_name("assistance_case", "category", lang),
                 display.field_name("assistance_case", "people_covered", lang), self.tr("Amount paid"),
                 self.tr("Computed before"), self.tr("Computed under the new standard"), self.tr("Change"),
-                display.field_name("assistance_case", "amount_reason", lang)]
+                self.tr("To do"), display.field_name("assistance_case", "amount_reason", lang)]
 
     def load(self, db: DbSession) -> list[reassessment.Reassessment]:
         if self.on is None:
             return []
-        return reassessment.listed(db, self.on, self.reach, dt.date.today())
+        return reassessment.listed(db, self.on, self.reach, dt.date.today(), which=self.which)
 
     def display(self, row: reassessment.Reassessment, column: int) -> Any:
         if column == self.HEAD:
@@ -53,6 +56,8 @@ class ReassessmentModel(ListTableModel[reassessment.Reassessment]):
             return fmt_money(row.after)
         if column == self.CHANGE:
             return f"{row.difference:+.2f}"
+        if column == self.HOW:
+            return self.tr("Set by hand: check the reason") if row.by_hand else self.tr("Recompute")
         return row.reason
 
 
@@ -65,6 +70,11 @@ class ReassessmentPanel(QWidget):
         self.model = ReassessmentModel(session, self)
         self.change = QComboBox(self)
         self.change.setObjectName("reassess_change")
+        self.which = QComboBox(self)
+        self.which.setObjectName("reassess_which")
+        for label, code in ((self.tr("All cases"), "all"), (self.tr("To recompute"), "recompute"),
+                            (self.tr("Amount set by hand"), "by_hand")):
+            self.which.addItem(label, code)
         self.export_button = QPushButton(self.tr("Export to Excel…"), self)
         self.export_button.setObjectName("reassess_export")
         self.summary = QLabel(self)
@@ -78,6 +88,10 @@ class ReassessmentPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(choose)
         top.addWidget(self.change)
+        show = QLabel(self.tr("Show:"), self)
+        show.setBuddy(self.which)
+        top.addWidget(show)
+        top.addWidget(self.which)
         top.addStretch(1)
         top.addWidget(self.export_button)
         layout = QVBoxLayout(self)
@@ -86,6 +100,7 @@ class ReassessmentPanel(QWidget):
         layout.addWidget(self.table, 1)
         self.export_dialog: ReassessmentExportDialog | None = None
         self.change.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.which.currentIndexChanged.connect(lambda _i: self.refresh())
         self.model.loaded.connect(self._loaded)
         self.table.opened.connect(self._open)
         self.export_button.clicked.connect(self.export)
@@ -93,6 +108,10 @@ class ReassessmentPanel(QWidget):
     def chosen(self) -> dt.date | None:
         value = self.change.currentData()
         return dt.date.fromisoformat(value) if isinstance(value, str) else None
+
+    def chosen_which(self) -> reassessment.Which:
+        value = self.which.currentData()
+        return next((w for w in reassessment.WHICH if w == value), "all")
 
     def fill_changes(self, today: dt.date | None = None) -> None:
         """The days a standard changes, newest first, the next to come (else the latest) chosen."""
@@ -112,6 +131,7 @@ class ReassessmentPanel(QWidget):
         self.summary.setText(self.tr("Assessing the cases in payment…"))
         self.model.on = self.chosen()
         self.model.reach = self.session.reach
+        self.model.which = self.chosen_which()
         self.model.reset()
 
     def clear(self) -> None:
@@ -120,9 +140,15 @@ class ReassessmentPanel(QWidget):
 
     def _loaded(self) -> None:
         rows = self.model.rows
+        if not rows:
+            self.summary.setText(self.tr("No case in payment to show is paid an amount other than the one "
+                                         "computed under this standard.") if self.model.which != "all" else
+                                 self.tr("Every case in payment is paid the amount computed under this standard."))
+            return
+        recompute, by_hand = reassessment.counts(rows)
         self.summary.setText(self.tr("%n case(s) paid an amount other than the one computed under this standard",
-                                     "", len(rows)) if rows else
-                             self.tr("Every case in payment is paid the amount computed under this standard."))
+                                     "", len(rows)) + self.tr(": %1 to recompute, %2 set by hand with a reason")
+                             .replace("%1", str(recompute)).replace("%2", str(by_hand)))
 
     def _open(self, row: int) -> None:
         if 0 <= row < len(self.model.rows):
@@ -133,7 +159,7 @@ class ReassessmentPanel(QWidget):
         if on is None:
             return None
         self.export_dialog = ReassessmentExportDialog(self.session, on, self.session.reach, len(self.model.rows),
-                                                      self)
+                                                      self, which=self.chosen_which())
         self.export_dialog.exported.connect(
             lambda path, rows: self.summary.setText(self.tr("Saved: %1 (%n row(s))", "", rows)
                                                     .replace("%1", Path(path).name)))
@@ -145,26 +171,27 @@ class ReassessmentExportDialog(ExportDialog):
     exported = Signal(str, int)
 
     def __init__(self, session: Session, on: dt.date, reach: tuple[str, ...] | None, shown: int,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, which: reassessment.Which = "all") -> None:
         super().__init__(session, self.tr("No password"), parent)
         self.setObjectName("reassess_export_dialog")
         self.setWindowTitle(self.tr("Export the re-assessment list to Excel"))
         self.on = on
         self.reach = reach
+        self.which = which
         what = QLabel(self.tr("%n case(s)", "", shown), self)
         self.fields.addRow(what)
 
     def suggested_name(self) -> str:
-        return f"{reassessment.title(self.on)}-{dt.date.today().isoformat()}.xlsx"
+        return f"{reassessment.title(self.on, self.which)}-{dt.date.today().isoformat()}.xlsx"
 
     def file_filter(self) -> str:
         return "Excel (*.xlsx)"
 
     def start(self, path: Path, password: str | None) -> None:
-        on, reach = self.on, self.reach
+        on, reach, which = self.on, self.reach, self.which
 
         def write(ws: Workspace) -> int:
-            return len(reassessment.save_ledger(ws, on, reach, path, password=password).rows)
+            return len(reassessment.save_ledger(ws, on, reach, path, password=password, which=which).rows)
 
         def done(rows: int) -> None:
             self.finished_ok()
