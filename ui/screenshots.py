@@ -190,6 +190,8 @@ def shoot(app: QApplication, lang: str, workspace: Path, scratch: Path, out: Pat
         shoot_disasters(app, window, out, lang)
         shoot_buildings(app, window, out, lang)
 
+        shoot_reassessment(app, window, out, lang)
+
         main.go(main.sync_page)
         page = main.sync_page
         wait(app, lambda: bool(page.server.text()) and page.conflicts.ready and page.panel.row is not None)
@@ -246,6 +248,17 @@ def shoot_sign_off(app: QApplication, window: AppWindow, out: Path, lang: str) -
     save(dialog, out, lang, "sign-off")
     dialog.reject()
     window.session.settings["sync.role"] = ""
+
+
+def shoot_reassessment(app: QApplication, window: AppWindow, out: Path, lang: str) -> None:
+    """The data-quality page's re-assessment tab: the cases a new standard changes, those to
+    recompute and those set by hand with their reason told apart."""
+    main = window.main_screen
+    main.go(main.quality)
+    panel = main.quality.reassess
+    main.quality.tabs.setCurrentWidget(panel)
+    wait(app, lambda: bool(panel.summary.text()) and not panel.summary.text().endswith("…"))
+    save(window, out, lang, "reassessment")
 
 
 def shoot_disasters(app: QApplication, window: AppWindow, out: Path, lang: str) -> None:
