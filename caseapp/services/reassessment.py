@@ -91,6 +91,17 @@ def current_change(today: dt.date, table: Standards | None = None) -> dt.date | 
     return min(coming) if coming else (dates[0] if dates else None)
 
 
+def judged_on(on: dt.date, today: dt.date, table: Standards | None = None) -> dt.date:
+    """The day the cases are judged on for the change of ``on``: that day for a change to come (a
+    member's age then: a band entered before it); today for the change in force now, since a case
+    approved after it was assessed under it, with its people as they are now (an elder who turned
+    80 since the change is paid the allowance the change's table gives them today, not owed a
+    re-assessment back to an age they were before)."""
+    if on > today or any(on < d <= today for d in change_dates(table)):
+        return on
+    return today
+
+
 def _picked(table: Standards, prefixes: Sequence[str]) -> tuple[str, dict[str, str]]:
     categories = sorted(table.categories)
     params: dict[str, str] = {f"cat{i}": c for i, c in enumerate(categories)}
@@ -115,7 +126,7 @@ def listed(session: Session, on: dt.date, reach: Sequence[str] | None, today: dt
         return []
     picked, params = _picked(table, prefixes)
     stored = assessment.fetch(session, [str(r) for r in session.execute(text(picked), params).scalars()], table)
-    after = stored.assess(today, table, on)
+    after = stored.assess(today, table, judged_on(on, today, table))
     changed = {cid: a for cid, a in after.items()
                if a.result is not None and a.result.differs(assessment.money(a.case.get("monthly_amount")))}
     if not changed:

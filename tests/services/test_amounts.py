@@ -159,6 +159,23 @@ def test_a_new_standard_lists_the_cases_whose_amount_it_changes(ws: Workspace, t
     assert sum(Decimal(str(row[adjust])) for row in body) == Decimal("310")
 
 
+def test_the_change_in_force_is_judged_with_the_people_as_they_are_today(ws: Workspace) -> None:
+    """Once a change is in force, a case is judged under it with its members' ages today: an elder
+    who turned 60 after the change is paid the supplement, and owes no re-assessment back to the age
+    they were on the change's day. A change to come is judged on its own day."""
+    after = NEW_YEAR + dt.timedelta(days=40)
+    turned = _paid(ws, "周七", "1210.00", born=dt.date(1966, 7, 20))  # 60 since 2026-07-20: 1100 + 10 %
+    with ws.read() as s:
+        assert reassessment.judged_on(NEW_YEAR, after, TABLE) == after
+        assert reassessment.listed(s, NEW_YEAR, [ORG[:9]], after, TABLE) == []
+        # a change that a later one replaced is judged on its day
+        assert reassessment.judged_on(dt.date(2020, 1, 1), after, TABLE) == dt.date(2020, 1, 1)
+        # before the change: judged on its day, when the elder is 59 (1100, no supplement)
+        assert reassessment.judged_on(NEW_YEAR, TODAY, TABLE) == NEW_YEAR
+        (row,) = reassessment.listed(s, NEW_YEAR, [ORG[:9]], TODAY, TABLE)
+        assert (row.case_id, row.after) == (turned, Decimal("1100.00"))
+
+
 def test_an_amount_set_by_hand_is_listed_apart_from_the_cases_to_recompute(ws: Workspace, tmp_path: Path) -> None:
     """After a change of standard, a case whose amount was set by hand with its reason is still listed
     (the new figure does not make it right) but marked so, after the cases to recompute, and chosen
