@@ -62,10 +62,22 @@ def _held(entry: JournalEntry, verdict: p.Verdict, held_rows: set[str]) -> bool:
 
 
 def pending(ws: Workspace, limit: int, after_seq: int = 0) -> list[JournalEntry]:
+    """The next ``limit`` entries to send, cut before a transaction the limit would split when
+    the batch holds another one too: the server judges a step with what its transaction stamped
+    (a care application's queue dates), so the two travel in one batch. A transaction larger than
+    a batch (an import) is split, as it must be."""
     with ws.read() as session:
-        return list(session.scalars(select(JournalEntry).where(JournalEntry.state.in_(OUTBOX_STATES),
-                                                               JournalEntry.seq > after_seq)
-                                    .order_by(JournalEntry.seq).limit(limit)))
+        found = list(session.scalars(select(JournalEntry).where(JournalEntry.state.in_(OUTBOX_STATES),
+                                                                JournalEntry.seq > after_seq)
+                                     .order_by(JournalEntry.seq).limit(limit + 1)))
+    if limit < 1 or len(found) <= limit:
+        return found[:max(limit, 0)]
+    last = found[limit - 1].tx_id
+    batch = found[:limit]
+    if found[limit].tx_id == last and batch[0].tx_id != last:
+        while batch[-1].tx_id == last:
+            batch.pop()
+    return batch
 
 
 def pending_count(ws: Workspace) -> int:

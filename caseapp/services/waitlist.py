@@ -157,21 +157,53 @@ def position_sql(table: FromClause, rules: CareWaitlist | None = None, on: dt.da
 # --- the workflow's stamps ---------------------------------------------------------------------
 
 
+def stamps(application: Any, current: str, target: str, today: dt.date,
+           rules: CareWaitlist | None = None) -> dict[str, Any]:
+    """What a step stamps, as field -> value: joining the queue counts from the application; an
+    offer is counted and dated; a declined offer that keeps the applicant on the list may send them
+    to the back of it; admission, a final decline and a withdrawal close the application.
+    ``application`` is anything with the application's fields as attributes (a record, or the
+    server's view of a stored one)."""
+    table = _rules(rules)
+    out: dict[str, Any] = {}
+    if target == WAITING and current == "applying":
+        out["queued_on"] = application.queued_on or application.applied_on
+    elif target == WAITING and current == "offered" and table.back_of_queue_after_decline:
+        out["queued_on"] = max(today, application.applied_on)
+    if target == "offered":
+        out["offers"] = (application.offers or 0) + 1
+        out["offered_on"] = today
+    if target in ("admitted", "declined", "withdrawn"):
+        out["closed_on"] = today
+    return out
+
+
 def on_move(application: CareApplication, current: str, target: str, today: dt.date,
             rules: CareWaitlist | None = None) -> None:
-    """What a step stamps: joining the queue counts from the application; an offer is counted and
-    dated; a declined offer that keeps the applicant on the list may send them to the back of it;
-    admission, a final decline and a withdrawal close the application."""
-    table = _rules(rules)
-    if target == WAITING and current == "applying":
-        application.queued_on = application.queued_on or application.applied_on
-    elif target == WAITING and current == "offered" and table.back_of_queue_after_decline:
-        application.queued_on = max(today, application.applied_on)
-    if target == "offered":
-        application.offers = (application.offers or 0) + 1
-        application.offered_on = today
-    if target in ("admitted", "declined", "withdrawn"):
-        application.closed_on = today
+    """Stamp a step on the application (``stamps``)."""
+    for name, value in stamps(application, current, target, today, rules).items():
+        setattr(application, name, value)
+
+
+def stamp_allowed(application: Any, current: str, target: str, name: str, value: Any, *,
+                  earliest: dt.date, latest: dt.date, rules: CareWaitlist | None = None) -> bool:
+    """Whether ``value`` is what the step from ``current`` to ``target`` stamps in ``name`` on some
+    day between ``earliest`` and ``latest`` (the server's view of when the device took the step: no
+    earlier than the application's last stamped day, no later than the server's today; the device's
+    own clock is not evidence). A date the step does not stamp, or stamps otherwise, is typed."""
+    if latest < earliest:
+        return False
+    days = {earliest, latest} | ({value} if isinstance(value, dt.date) and earliest <= value <= latest else set())
+    return any(stamps(application, current, target, day, rules).get(name, _NONE) == value for day in days)
+
+
+_NONE = object()
+
+
+def last_stamped(application: Any) -> dt.date | None:
+    """The latest day a step of the application stamped: no later step can be taken before it."""
+    days = [d for d in (getattr(application, n, None) for n in STAMPS) if isinstance(d, dt.date)]
+    return max(days, default=None)
 
 
 def place_in_queue(session: Session, application: CareApplication) -> int | None:

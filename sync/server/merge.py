@@ -26,7 +26,7 @@ from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from caseapp.domain import ENTITIES, tree
 from caseapp.domain.base import SILENT_FIELDS, Record
-from caseapp.domain.codec import JsonValue, dumps, from_wire
+from caseapp.domain.codec import JsonValue, dumps, from_wire, to_wire
 from caseapp.domain.types import format_datetime, parse_datetime
 from caseapp.errors import WorkflowError
 from caseapp.ids import new_id
@@ -163,6 +163,14 @@ class Batch:
     #: cases created in this batch that ACROSS_AT_END refused where they stood: id -> their
     #: operation's sequence number, judged again over the batch as it ends (``late_refusals``)
     awaiting: dict[str, int] = field(default_factory=dict)
+    #: sequence number of a care application's queue stamp -> the step it comes with (the step's
+    #: own sequence number and target state): the next step of that record in the stamp's
+    #: transaction, which the device journals just after what it stamped (``look_ahead``)
+    steps: dict[int, tuple[int, str]] = field(default_factory=dict)
+    #: a step's sequence number -> the application's fields as they stood before it stamped them
+    before_step: dict[int, dict[str, JsonValue]] = field(default_factory=dict)
+    #: a step's sequence number -> the stamps it brought, or None once one of them was refused
+    step_stamps: dict[int, set[str] | None] = field(default_factory=dict)
     _next_pos: int = 0
 
     def __post_init__(self) -> None:
@@ -602,7 +610,9 @@ class Batch:
         its fields are treated as edits, so nothing written since is silently overwritten."""
         if not self.who.covers(row.org_code):
             raise Rejected("sync.id_unavailable")
-        values = {k: self._checked(op, row, k, v, again=True) for k, v in value.items() if k not in STAMPED}
+        # the queue stamps are the server's as its steps left them (a restored copy's are older)
+        kept = STAMPED | (frozenset(waitlist.STAMPS) if row.entity == "care_application" else frozenset())
+        values = {k: self._checked(op, row, k, v, again=True) for k, v in value.items() if k not in kept}
         outcomes = [self._set(op, row, k, v) for k, v in values.items()]
         for verdict in (p.CONFLICT, p.MERGED):
             hit = next((o for o in outcomes if o.verdict == verdict), None)
@@ -627,6 +637,10 @@ class Batch:
             raise Rejected("sync.moves_with_parent", name)
         if name == cls.state_field:
             self._check_move(cls, row, name, stored, value)
+            if row.entity == "care_application" and self.step_stamps.get(op.src.seq, set()) is None:
+                raise Rejected("care.stamped", name)  # a step whose stamps were refused
+        if row.entity == "care_application" and name in waitlist.STAMPS:
+            self._stamp_allows(op, row, name, value)
         meta = row.meta.get(name) or row.meta.get(CREATED) or [row.created_pos, 0, row.origin_device, ""]
         concurrent = meta[POS] > base and meta[DEVICE] != op.device
         if concurrent:
@@ -640,10 +654,12 @@ class Batch:
             winner, loser = (mine, theirs) if wins else (theirs, mine)
             conflict_id = self._conflict(row, name, base_value, winner, loser)
             if wins:
+                self._stamp_step(op, row, name, stored, value)
                 return Outcome(p.CONFLICT, self._write(op, row, name, value), conflict_id)
             self._log(row, {})  # the record moves on, so every device re-reads it with its conflict
             return Outcome(p.MERGED, row.pos, conflict_id)
         archived_meta = row.meta.get("archived")
+        self._stamp_step(op, row, name, stored, value)
         pos = self._write(op, row, name, value)
         if cls.insert_only:
             return Outcome(p.APPLIED, pos)
@@ -687,6 +703,56 @@ class Batch:
         except WorkflowError as refused:
             if not self._resolving(row, name, target):
                 raise Rejected(refused.key, name, **refused.params) from None
+
+    def _stamp_allows(self, op: Op, row: Row, name: str, value: JsonValue) -> None:
+        """A queue stamp is written only by the step it comes with (the device journals a step's
+        stamps in the step's transaction, just before the step), and only as that step stamps it
+        (``waitlist.stamps``) on a day between the application's last stamp and the server's today:
+        a stamp typed, or stamped otherwise (a queue date moved back to jump the queue), is refused
+        as the device refuses it, and so is every stamp of a step the server refuses."""
+        cls = entity_class(row.entity)
+        state = str(cls.state_field)
+        step = self.steps.get(op.src.seq)
+        if step is None:
+            raise Rejected("care.stamped", name)
+        key, target = step
+        current = row.fields.get(state)
+        written = self.step_stamps.setdefault(key, set())
+        try:
+            self._check_move(cls, row, state, current, target)
+            before = RowView(cls, self.before_step.setdefault(key, dict(row.fields)))
+            if not waitlist.stamp_allowed(before, str(current), target, name, from_wire(cls, name, value),
+                                          earliest=self._step_floor(before), latest=self.now.date()):
+                raise Rejected("care.stamped", name)
+        except Rejected:
+            self.step_stamps[key] = None
+            raise
+        if written is not None:
+            written.add(name)
+
+    def _stamp_step(self, op: Op, row: Row, name: str, current: JsonValue, target: JsonValue) -> None:
+        """As a care application's step is written: the stamps it makes that its transaction did
+        not bring are stamped here, as the device would have (a step pushed without its queue date
+        keeps no place it has lost), on the step's own day as far as the server trusts it."""
+        cls = entity_class(row.entity)
+        if row.entity != "care_application" or name != cls.state_field:
+            return
+        key = op.src.seq
+        written = self.step_stamps.get(key) or set()
+        before = RowView(cls, self.before_step.get(key) or dict(row.fields))
+        floor = self._step_floor(before)
+        day = min(max(dt.datetime.fromtimestamp(physical_ms(op.hlc) / 1000, dt.UTC).date(), floor), self.now.date())
+        for stamp, value in waitlist.stamps(before, str(current), str(target), day).items():
+            wire = to_wire(cls, stamp, value)
+            if stamp not in written and dumps(row.fields.get(stamp)) != dumps(wire):
+                self._write(op, row, stamp, wire)
+
+    @staticmethod
+    def _step_floor(application: Any) -> dt.date:
+        """No step of an application is taken before its last stamp, nor before it was made."""
+        days = [d for d in (waitlist.last_stamped(application), getattr(application, "applied_on", None))
+                if isinstance(d, dt.date)]
+        return max(days, default=dt.date.min)
 
     def _queue_place(self, row: Row) -> int | None:
         """The application's place in its facility's queue over every device's applications (a
@@ -766,7 +832,13 @@ class Batch:
         """The values this batch's sets give the fields JUDGED_WITH names, those the field's own
         rules accept (each is judged again, whole, when its own operation is applied)."""
         wanted = {(entity, f) for (entity, _), names in JUDGED_WITH.items() for f in names}
+        stamped: dict[tuple[str, str], list[int]] = {}
         for o in sorted(ops, key=lambda o: o.seq):
+            if o.op == "set" and o.entity == "care_application" and o.field in waitlist.STAMPS:
+                stamped.setdefault((o.row_id, o.tx_id), []).append(o.seq)
+            elif o.op == "set" and o.entity == "care_application" and o.field == "status":
+                for seq in stamped.pop((o.row_id, o.tx_id), []):
+                    self.steps[seq] = (o.seq, str(o.value))
             if o.op != "set" or (o.entity, o.field) not in wanted:
                 continue
             name = str(o.field)

@@ -18,7 +18,7 @@ from caseapp.services import listing, records
 
 from .conftest import COMMUNITY_B, GRID_A1, Device
 from .test_end_to_end import new_household
-from .test_server_validates import create_op, raw_push, set_op
+from .test_server_validates import create_op, raw_push, server_fields, set_op
 
 TODAY = dt.date.today()
 APPLIED = TODAY - dt.timedelta(days=40)
@@ -111,12 +111,16 @@ def test_the_server_holds_offers_to_the_whole_queue_across_communities(device: C
         assert app is not None
         records.transition(s, app, "offered", offered_place="3楼 303房")  # the device knows no better
     report = one.sync()
-    assert report.push.rejected == 1 and "workflow.care_out_of_turn" in report.push.reasons, report.push
+    # the step is refused, and its stamps with it (the offer is neither counted nor dated)
+    assert report.push.rejected == 2 and set(report.push.reasons) == {"workflow.care_out_of_turn"}, report.push
     # with its reason, the offer out of turn is taken
     (reason,) = raw_push(one, set_op("care_application", ids["id"], "offer_reason", "该床位位于认知症照护专区"))
     assert reason.verdict == "applied", reason
     (offer,) = raw_push(one, set_op("care_application", ids["id"], "status", "offered"))
     assert offer.verdict == "applied", offer
+    # pushed without its stamps, the step is stamped by the server as the device stamps it
+    held = server_fields(one.server, ids["id"])
+    assert held is not None and (held["offers"], held["offered_on"]) == (2, TODAY.isoformat()), held
 
 
 def test_a_second_open_application_of_one_elder_is_refused_on_the_server(device: Callable[[str], Device]) -> None:
@@ -138,3 +142,68 @@ def test_a_second_open_application_of_one_elder_is_refused_on_the_server(device:
     # and an edit that would give the spouse's application to the same elder is refused too
     (moved,) = raw_push(one, set_op("care_application", ids["second"], "member_id", ids["member"]))
     assert (moved.verdict, moved.reason) == ("rejected", "quality.two_open_applications"), moved
+
+
+def test_queue_stamps_come_only_with_their_step(device: Callable[[str], Device]) -> None:
+    """The queue dates decide who is offered a place first: a device may not move its own
+    application up the list by setting them, and a step pushed with stamps other than the ones it
+    makes, or without them, leaves the server's stamps as the step makes them."""
+    one = device("worker1")
+    ids, _ = _queue(one)  # declined once: queued again from today
+    assert one.sync().push.rejected == 0
+    app = ids["id"]
+    # typed, without a step: refused, even within the dates the field allows
+    (typed,) = raw_push(one, set_op("care_application", app, "queued_on", APPLIED.isoformat()))
+    assert (typed.verdict, typed.reason, typed.field) == ("rejected", "care.stamped", "queued_on")
+    (counted,) = raw_push(one, set_op("care_application", app, "offers", 0))
+    assert (counted.verdict, counted.reason) == ("rejected", "care.stamped")
+    # offered and declined again in one transaction, the decline claiming the old queue date back
+    tx = "tx-declined-twice"
+    ops = [set_op("care_application", app, "offered_place", "5楼 501房", tx_id=tx),
+           set_op("care_application", app, "offers", 2, tx_id=tx),
+           set_op("care_application", app, "offered_on", TODAY.isoformat(), tx_id=tx),
+           set_op("care_application", app, "status", "offered", tx_id=tx)]
+    assert [v.verdict for v in raw_push(one, *ops)] == ["applied"] * 4
+    held = server_fields(one.server, app)
+    assert held is not None and (held["offers"], held["status"]) == (2, "offered")
+    (reason,) = raw_push(one, set_op("care_application", app, "closing_reason", "床位离家太远，家属不同意"))
+    assert reason.verdict == "applied", reason
+    held = server_fields(one.server, app)
+    # a final decline dated before the offer it declines: refused with the step
+    forged = [set_op("care_application", app, "closed_on", (TODAY - dt.timedelta(days=400)).isoformat(),
+                     tx_id="tx-forged"),
+              set_op("care_application", app, "status", "declined", tx_id="tx-forged")]
+    verdicts = raw_push(one, *forged)
+    assert [(v.verdict, v.reason) for v in verdicts] == [("rejected", "care.stamped")] * 2, verdicts
+    assert server_fields(one.server, app) == held
+    # the same step without its stamp: taken, and closed today by the server
+    (declined,) = raw_push(one, set_op("care_application", app, "status", "declined"))
+    assert declined.verdict == "applied", declined
+    closed = server_fields(one.server, app)
+    assert closed is not None and (closed["status"], closed["closed_on"]) == ("declined", TODAY.isoformat())
+
+
+def test_a_step_and_its_stamps_travel_in_one_batch(device: Callable[[str], Device]) -> None:
+    """The outbox never cuts a transaction at the end of a batch when the batch holds another:
+    a step reaches the server with what it stamped, whatever the batch size."""
+    from sync import outbox
+
+    one = device("worker1")
+    _queue(one)
+    with one.ws.write() as s:
+        (app,) = s.scalars(select(CareApplication).where(CareApplication.status == "waiting",
+                                                          CareApplication.offers == 1)).all()
+        records.transition(s, app, "offered", offered_place="4楼 401房")
+    entries = [e.seq for e in outbox.pending(one.ws, 1_000)]
+    last_tx = outbox.pending(one.ws, 1_000)[-1].tx_id
+    tail = sum(1 for e in outbox.pending(one.ws, 1_000) if e.tx_id == last_tx)
+    assert tail > 1
+
+    def seqs(limit: int, after: int = 0) -> list[int]:
+        return [e.seq for e in outbox.pending(one.ws, limit, after_seq=after)]
+
+    for limit in range(len(entries) - tail + 1, len(entries)):  # every limit that would cut the last one
+        assert seqs(limit) == entries[:len(entries) - tail], limit
+    assert seqs(len(entries)) == entries
+    assert seqs(2, after=entries[-tail - 1]) == entries[-tail:][:2]  # a transaction larger than a batch
+    assert one.sync().push.rejected == 0
