@@ -1,5 +1,6 @@
 """The computed amount of an assistance case (核算金额): 补差 against the standard in force, plus the
-分类施保 supplements, from the household's income items and members.
+分类施保 supplements, from the household's income items and members. A 低收入 case is assessed
+against its line but paid no 补差 (``RECOGNITION``).
 
 per-person income = the household's monthly income items / people covered;
 补差 = max(0, standard − per-person income) × people covered;
@@ -62,6 +63,11 @@ class Table(Protocol):
 
 #: kinds of figure paid per covered member (subsidies), not as 补差 against a per-person standard
 PER_MEMBER = frozenset({"elder_allowance", "disability_care"})
+#: kinds that are a line a household is recognised under (认定标准), not a standard paid up to: a
+#: 低收入 (near-低保) household's income is above the 低保 standard and at most the 低收入 line, and it
+#: gets targeted help (专项救助, 分类救济), not a monthly 补差. Its case is assessed (per-person income
+#: beside the line) for the 分类施保 supplements the table gives its category, if any; computed 0 else.
+RECOGNITION = frozenset({"low_income"})
 #: the categories whose open case makes a household's disabled members due the 困难残疾人生活补贴
 #: (国发〔2015〕52号: 低保家庭中的残疾人; Guangzhou also pays 低收入 households, standards.json notes)
 LIVING_FOR = ("dibao", "low_income")
@@ -108,6 +114,16 @@ class Assessment:
     def per_member(self) -> bool:
         """A subsidy: the sum of the covered members' figures (``shares``), no 补差."""
         return self.standard.kind in PER_MEMBER
+
+    @property
+    def recognition(self) -> bool:
+        """Assessed against a line the household is recognised under, paid no 补差 (``RECOGNITION``)."""
+        return self.standard.kind in RECOGNITION
+
+    @property
+    def above_standard(self) -> bool:
+        """The per-person income is above the standard (or line) it is assessed against."""
+        return self.covered > 0 and self.per_person_income > self.standard.amount
 
     @property
     def supplements(self) -> Decimal:
@@ -164,7 +180,7 @@ def assess(category: str, on: dt.date, district: str, rural: bool, covered: int,
     if covered == 0:
         return Assessment(category, on, standard, total, 0, total, Decimal("0"), (), Decimal("0"))
     per_person = (total / covered).quantize(CENT, ROUND_HALF_UP)
-    base = max(Decimal("0"), standard.amount - per_person) * covered
+    base = Decimal("0") if kind in RECOGNITION else max(Decimal("0"), standard.amount - per_person) * covered
     rules = table.supplements_for(category, on)
     shares: list[Share] = []
     for member in members:

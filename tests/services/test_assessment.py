@@ -28,6 +28,8 @@ TABLE = parse_standards({
          "source": "t", "verified": True},
         {"kind": "tekun", "effective_from": "2020-01-01", "multiple_of": "dibao", "factor": "1.6", "source": "t",
          "verified": True},
+        {"kind": "low_income", "effective_from": "2020-01-01", "multiple_of": "dibao", "factor": "1.5", "source": "t",
+         "verified": True},
     ],
     "supplements": [
         {"category": "dibao", "group": "elderly", "min_age": 60, "percent": "10", "effective_from": "2020-01-01",
@@ -35,7 +37,7 @@ TABLE = parse_standards({
         {"category": "dibao", "group": "disabled", "grades": ["1", "2"], "percent": "20",
          "effective_from": "2020-01-01", "source": "t", "verified": True},
     ],
-    "categories": {"dibao": "dibao", "tekun_dispersed": "tekun"},
+    "categories": {"dibao": "dibao", "tekun_dispersed": "tekun", "low_income": "low_income"},
 })
 
 money = st.decimals(min_value=0, max_value=20000, places=2, allow_nan=False, allow_infinity=False)
@@ -78,6 +80,22 @@ def test_a_supplement_per_covered_member_in_a_group(elders: int, others: int, it
     people = elders + others
     plain = _assess(items, people)
     assert _assess(items, people, members) == plain + Decimal("100") * elders
+
+
+@given(incomes, covered, st.integers(min_value=0, max_value=4))
+def test_a_low_income_household_is_recognised_under_its_line_not_paid_up_to_it(
+        items: list[Decimal], people: int, elders: int) -> None:
+    """低收入 is a line a household is recognised under (near-低保: above the 低保 standard, at most
+    the line), not a standard it is paid up to: no 补差 whatever its income, the line shown with the
+    per-person income beside it, and whether that income is above it."""
+    members = tuple(MemberFacts(f"e{i}", "", dt.date(1950, 1, 1), "1") for i in range(elders))
+    result = assess("low_income", ON, "440105001", False, people, items, members, TABLE)
+    assert result is not None and result.recognition and not result.per_member
+    assert (result.computed, result.base_amount, result.shares) == (Decimal("0"), Decimal("0"), ())
+    assert result.standard.amount == Decimal("1500")
+    assert result.above_standard == (people > 0 and result.per_person_income > Decimal("1500"))
+    dibao = assess("dibao", ON, "440105001", False, people, items, members, TABLE)
+    assert dibao is not None and not dibao.recognition
 
 
 def test_a_member_in_two_groups_gets_the_larger_supplement_once() -> None:

@@ -88,7 +88,12 @@ def test_a_new_one_off_category_says_it_is_not_assessed_monthly(qtbot, window: A
     assert panel.result is None and "Not assessed monthly" in panel.text()
     dialog.form.editor("category").set("dibao")
     panel.refresh()
-    assert panel.result is not None
+    assert panel.result is not None and "Top-up" in panel.text()
+    # 低收入: the line the household is recognised under, and no top-up
+    dialog.form.editor("category").set("low_income")
+    panel.refresh()
+    assert panel.result is not None and panel.result.recognition and panel.result.computed == 0
+    assert "Line in force" in panel.text() and "No top-up" in panel.text() and "Top-up:" not in panel.text()
     dialog.reject()
 
 

@@ -66,11 +66,17 @@ class AmountPanel(QLabel):
             self.tr("Per-person income: %1 (%2 a month ÷ %3 covered)").replace(
                 "%1", yuan.replace("%1", f"{result.per_person_income:.2f}")).replace(
                 "%2", f"{result.total_income:.2f}").replace("%3", str(result.covered)),
-            self.tr("Standard in force: %1 (from %2)").replace(
+            (self.tr("Line in force: %1 (from %2)") if result.recognition else self.tr(
+                "Standard in force: %1 (from %2)")).replace(
                 "%1", yuan.replace("%1", f"{result.standard.amount:.2f}")).replace(
                 "%2", result.standard.effective_from.isoformat()),
-            self.tr("Top-up: %1").replace("%1", yuan.replace("%1", f"{result.base_amount:.2f}")),
         ]
+        if result.recognition:
+            lines.append(self.tr("Above the line: this income does not make a low-income household.")
+                         if result.above_standard else
+                         self.tr("No top-up: a low-income household is recognised, and helped case by case."))
+        else:
+            lines.append(self.tr("Top-up: %1").replace("%1", yuan.replace("%1", f"{result.base_amount:.2f}")))
         for share in result.shares:
             lines.append(self.tr("Supplement for %1: %2 (%3% of the standard)").replace(
                 "%1", share.name or "—").replace("%2", yuan.replace("%1", f"{share.amount:.2f}")).replace(

@@ -21,8 +21,20 @@
         <translation>人均收入：%1（月收入 %2 ÷ 保障人数 %3）</translation>
     </message>
     <message>
+        <source>Line in force: %1 (from %2)</source>
+        <translation>低收入认定标准：%1（%2 起）</translation>
+    </message>
+    <message>
         <source>Standard in force: %1 (from %2)</source>
         <translation>执行标准：%1（%2 起）</translation>
+    </message>
+    <message>
+        <source>Above the line: this income does not make a low-income household.</source>
+        <translation>人均收入高于低收入线：按此收入不属于低收入家庭。</translation>
+    </message>
+    <message>
+        <source>No top-up: a low-income household is recognised, and helped case by case.</source>
+        <translation>不计发补差：低收入家庭经认定后按专项救助、分类救济予以帮扶。</translation>
     </message>
     <message>
         <source>Top-up: %1</source>
