@@ -369,8 +369,8 @@ class Batch:
         if not building_id:
             return
         building = self.row(str(building_id))
-        if building is None or building.entity != "building":
-            return  # refused as a missing reference
+        if building is None or building.entity != "building" or not self.who.covers(building.org_code):
+            return  # refused as a missing reference: a device learns nothing of buildings it cannot see
         found = quality.placement_findings(fields, {**building.fields, "org_code": building.org_code})
         if found:
             refused = quality.refusal(found).errors[0]
