@@ -25,6 +25,41 @@ from caseapp.validation.rules import ID_NUMBER, NON_NEGATIVE, PAST, PERSON_NAME,
 #: the population type (``population_type`` codes) whose 居住事由 must be given: a floating resident's
 FLOATING = "floating"
 
+#: a community's code (统计用区划代码) is the first 12 digits of its grids' (community code + sequence)
+COMMUNITY_DIGITS = 12
+#: where a household's building stands for the household (``placement``)
+IN_GRID, OTHER_GRID, OTHER_COMMUNITY = "in_grid", "other_grid", "other_community"
+
+
+def placement(household_org: str, building_org: str) -> str:
+    """Where the building a household is placed at stands, for that household: in its grid
+    (IN_GRID: the household's own grid, any grid of the community a household kept at community
+    level belongs to, or the community itself, where buildings not yet given a grid are kept), in
+    another grid of the same community (OTHER_GRID: a grid re-drawn half way, the building moved and
+    not yet its households, or the other way round), or in another community (OTHER_COMMUNITY: the
+    household's people and address would be in the wrong community's 实有人口 and ledgers).
+
+    The one statement of the rule: ``in_grid``, ``placement_sql`` (the checks across records,
+    caseapp.services.quality) and the buildings a household is offered (caseapp.services.buildings)
+    follow from it; a test holds the SQL to the same verdict."""
+    if building_org.startswith(household_org) or building_org == household_org[:COMMUNITY_DIGITS]:
+        return IN_GRID
+    if building_org[:COMMUNITY_DIGITS] == household_org[:COMMUNITY_DIGITS]:
+        return OTHER_GRID
+    return OTHER_COMMUNITY
+
+
+def in_grid(household_org: str, building_org: str) -> bool:
+    """May a household kept at ``household_org`` be placed at a building kept at ``building_org``?"""
+    return placement(household_org, building_org) == IN_GRID
+
+
+def placement_sql(household_org: str, building_org: str) -> str:
+    """``placement`` as an SQLite expression over two org-code columns (or bound parameters)."""
+    h, b, n = household_org, building_org, COMMUNITY_DIGITS
+    return (f"(CASE WHEN substr({b}, 1, length({h})) = {h} OR {b} = substr({h}, 1, {n}) THEN '{IN_GRID}' "
+            f"WHEN substr({b}, 1, {n}) = substr({h}, 1, {n}) THEN '{OTHER_GRID}' ELSE '{OTHER_COMMUNITY}' END)")
+
 
 @register
 class Building(Record):

@@ -27,6 +27,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "quality.two_open_applications": ("该老人已有一份未办结的入住轮候申请（{facility}），"
                                           "同一老人只能有一份在办的轮候申请，请先撤回或办结原申请"),
         "quality.check.two_open_applications": "同一老人重复申请入住轮候",
+        "quality.household_outside_grid": ("本户所在建筑物 {building} 属于本社区的另一网格（{grid}），本户人口会计入该网格的"
+                                           "实有人口；网格调整中可暂时如此，调整完成后请将本户迁至该网格，或改选本网格的建筑物"),
+        "quality.check.household_outside_grid": "住户所在建筑物属于另一网格",
+        "quality.household_outside_community": ("本户所在建筑物 {building} 属于另一社区的网格（{grid}），不在本户所在网格；"
+                                                "请改选本网格的建筑物，或先清除所在建筑物再将本户迁往该社区"),
+        "quality.check.household_outside_community": "住户所在建筑物属于另一社区",
     },
     "en": {
         "quality.duplicate_id": ("ID number {value} is also held by {others} other member record(s) ({households} "
@@ -43,6 +49,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "quality.two_open_applications": ("The elder already has an open care-place application ({facility}): one "
                                           "at a time; withdraw or close that one first"),
         "quality.check.two_open_applications": "An elder with two open care-place applications",
+        "quality.household_outside_grid": ("The household's building {building} is in another grid of its community "
+                                           "({grid}), so its people count in that grid's actual population: "
+                                           "acceptable while a grid is re-drawn; once done, move the household to "
+                                           "that grid or place it at a building of its own grid"),
+        "quality.check.household_outside_grid": "Households placed at a building of another grid",
+        "quality.household_outside_community": ("The household's building {building} is in a grid of another "
+                                                "community ({grid}), not in the household's grid: place it at a "
+                                                "building of its own grid, or clear its building before moving it to "
+                                                "that community"),
+        "quality.check.household_outside_community": "Households placed at a building of another community",
         "quality.tekun_without_self_care": ("Member aged 60 or over (born {born}) in an extreme-poverty (特困) case "
                                             "has no self-care assessment: assess the six items and record its "
                                             "date and result"),

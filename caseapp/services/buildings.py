@@ -7,14 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from caseapp.domain import Building, Dwelling, Household, Member, Resident
+from caseapp.domain.buildings import COMMUNITY_DIGITS, in_grid
 from caseapp.services import records
-
-#: a grid's code is longer than its community's
-COMMUNITY_DIGITS = 12
 
 
 def address(road: str, house_no: str, name: str = "") -> str:
@@ -28,12 +26,11 @@ def choices(db: Session, org_code: str, current: str | None = None) -> list[tupl
     in address order: its grid's (every grid's, for a household kept at community level) and those
     kept at the community itself. The grid's officer holds them all. The building it is placed at
     now (``current``) is always offered, so that a form shows it and saving keeps it."""
-    community = org_code[:COMMUNITY_DIGITS]
-    rows = db.execute(select(Building.id, Building.road, Building.house_no, Building.name)
-                      .where(Building.archived.is_(False),
-                             or_(Building.org_code.startswith(org_code), Building.org_code == community))
+    community = org_code[:COMMUNITY_DIGITS]  # every building in the grid is one of its community's
+    rows = db.execute(select(Building.id, Building.org_code, Building.road, Building.house_no, Building.name)
+                      .where(Building.archived.is_(False), Building.org_code.startswith(community))
                       .order_by(Building.road, Building.house_no, Building.name)).all()
-    found = [(row.id, address(row.road, row.house_no, row.name)) for row in rows]
+    found = [(row.id, address(row.road, row.house_no, row.name)) for row in rows if in_grid(org_code, row.org_code)]
     if current and all(building_id != current for building_id, _label in found):
         found.append((current, address_of(db, current) or current))
     return found

@@ -6,7 +6,8 @@ The household list is one row per household, so its totals count each household 
 ID number (as text), the list's columns, and two amounts kept apart: the monthly allowances of the
 household's cases in payment, and the one-off aid granted to it (临时救助, 医疗救助: the categories
 the reference data calls one-off). Other lists export their columns as shown, with totals under the counts
-and amounts.
+and amounts, and the fields their office ledger carries that the page does not show (``LEDGER_FIELDS``:
+the 实有人口 ledger's 身份证号码, masked on screen), headed and typed from the field's declaration.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from caseapp import refdata
-from caseapp.domain import AssistanceCase, CasePayment, Member
+from caseapp.domain import ENTITIES, AssistanceCase, CasePayment, Member
+from caseapp.domain.fields import all_facts
 from caseapp.domain.households import HEAD
 from caseapp.errors import ValidationError
 from caseapp.fileio import atomic_write_bytes
@@ -38,6 +40,9 @@ _CHUNK = 500
 #: rows a printed list holds at most (about a hundred landscape pages; Qt lays them out in memory)
 MAX_PRINT_ROWS = 5000
 _KINDS: dict[str, Kind] = {"int": "int", "money": "money", "date": "date"}
+#: fields of a list's own record type its ledger carries after the list's first column (the name),
+#: though the page leaves them out: Chinese offices file the 实有人口 ledger with each person's ID number
+LEDGER_FIELDS: dict[str, tuple[str, ...]] = {"residents": ("id_number",)}
 
 
 def _column(column: listing.Column) -> Column:
@@ -98,6 +103,23 @@ def _head_ids(db: Session, household_ids: Sequence[str]) -> dict[str, str]:
     return found
 
 
+def _ledger_field(entity: str, name: str) -> Column:
+    """A ledger-only column from its field's declaration: its label, and masked numbers (ID, document
+    and card numbers) kept as text, so Excel neither rounds them nor drops a trailing X."""
+    cls = ENTITIES[entity]
+    return _field(cls, name, "id" if all_facts(cls)[name].masked else "text")
+
+
+def _ledger_values(db: Session, entity: str, names: Sequence[str], ids: Sequence[str]) -> dict[str, list[Any]]:
+    """The values of ``names`` of the records ``ids`` of ``entity``, by record id."""
+    cls = ENTITIES[entity]
+    found: dict[str, list[Any]] = {}
+    for start in range(0, len(ids), _CHUNK):
+        query = select(cls.id, *(getattr(cls, n) for n in names)).where(cls.id.in_(list(ids[start:start + _CHUNK])))
+        found.update({row[0]: list(row[1:]) for row in db.execute(query)})
+    return found
+
+
 def _scope_name(flt: listing.ListFilter, names: dict[str, str]) -> str:
     if not flt.scope:
         return ""
@@ -136,8 +158,15 @@ def list_ledger(db: Session, name: str, flt: listing.ListFilter, *, compiled_by:
             monthly, one_off = amounts.get(row.id, (Decimal(0), Decimal(0)))
             ledger.rows.append([n, cells[0], heads.get(row.id, ""), *cells[1:], monthly, one_off])
         return ledger
+    extra = LEDGER_FIELDS.get(name, ())
+    if extra:
+        ledger.columns = [*columns[:2], *(_ledger_field(spec.entity, f) for f in extra), *columns[2:]]
+        held = _ledger_values(db, spec.entity, extra, [r.id for r in rows])
     for n, row in enumerate(rows, start=1):
-        ledger.rows.append([n, *(_value(c, row.values[c.key], names, today) for c in spec.columns)])
+        cells = [_value(c, row.values[c.key], names, today) for c in spec.columns]
+        if extra:
+            cells[1:1] = [v if v is not None else "" for v in held.get(row.id, [None] * len(extra))]
+        ledger.rows.append([n, *cells])
     return ledger
 
 

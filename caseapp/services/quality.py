@@ -21,7 +21,8 @@ from typing import Any, Literal
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from caseapp.domain import Record
+from caseapp.domain import Household, Record
+from caseapp.domain.buildings import OTHER_COMMUNITY, OTHER_GRID, placement, placement_sql
 from caseapp.domain.households import HEAD
 from caseapp.errors import ValidationError, ValidationErrors
 from caseapp.messages import message
@@ -54,6 +55,17 @@ _BORN = ("COALESCE({m}.birth_date, CASE WHEN length({m}.id_number) = 18 THEN sub
 
 def born(alias: str) -> str:
     return _BORN.format(m=alias)
+
+
+def _placed(where: str) -> str:
+    """The households placed at a building that stands ``where`` for them (caseapp.domain.buildings
+    ``placement``), with the building's address and the code of its grid."""
+    return f"""
+        SELECT h.id AS record_id, h.id AS household_id, h.head_name AS record_text,
+               trim(b.road || b.house_no || ' ' || b.name) AS building, b.org_code AS grid
+        FROM households h JOIN buildings b ON b.id = h.building_id
+        WHERE h.archived = 0 AND {{filter}} AND {placement_sql('h.org_code', 'b.org_code')} = '{where}'
+        """
 
 
 def _in_list(values: Sequence[str]) -> str:
@@ -197,6 +209,15 @@ CHECKS: tuple[Check, ...] = (
                       WHERE c.household_id = m.household_id AND c.archived = 0
                         AND c.category IN ({_in_list(TEKUN)}) AND c.status NOT IN ({_in_list(CLOSED)}))
         """, "m.org_code", "m.household_id"),
+    # A household placed at a building of another grid (四标四实): its people count in that grid's
+    # 实有人口 and its address is in that grid's ledger. In another grid of its own community it is
+    # listed only: a grid re-drawn (网格调整) moves buildings and households one at a time, and either
+    # may go first. In another community it is never right (a mistyped pick, a household moved away
+    # still at its old address): refused on save, import and push.
+    Check("household_outside_grid", "household", "warning", "building_id", "quality.household_outside_grid",
+          _placed(OTHER_GRID), "h.org_code", "h.id"),
+    Check("household_outside_community", "household", "error", "building_id",
+          "quality.household_outside_community", _placed(OTHER_COMMUNITY), "h.org_code", "h.id"),
 )
 
 BY_CODE: Mapping[str, Check] = {check.code: check for check in CHECKS}
@@ -298,7 +319,7 @@ def counts(findings: Sequence[Finding]) -> dict[str, int]:
 
 def for_record(session: Session, record: Record, today: dt.date | None = None) -> list[Finding]:
     """The error checks that flag ``record`` (as flushed, in its household): what its save refuses."""
-    household_id = getattr(record, "household_id", None)
+    household_id = record.id if isinstance(record, Household) else getattr(record, "household_id", None)
     if household_id is None:
         return []
     wanted = [c for c in CHECKS if c.severity == "error" and c.entity == record.entity]
@@ -364,6 +385,19 @@ def application_findings(application: Mapping[str, Any], others: Sequence[Mappin
     return [Finding("two_open_applications", "care_application", str(application.get("id") or ""),
                     str(application.get("household_id") or ""), "",
                     {"facility": str(held[0].get("facility_name") or "")})]
+
+
+def placement_findings(household: Mapping[str, Any], building: Mapping[str, Any] | None) -> list[Finding]:
+    """``household_outside_community`` over a household's values and those of the building it is
+    placed at, as they would be stored (the server's push; the rule is caseapp.domain.buildings
+    ``placement``, the query's statement)."""
+    if building is None or household.get("archived"):
+        return []
+    if placement(str(household.get("org_code") or ""), str(building.get("org_code") or "")) != OTHER_COMMUNITY:
+        return []
+    address = f"{building.get('road') or ''}{building.get('house_no') or ''} {building.get('name') or ''}".strip()
+    return [Finding("household_outside_community", "household", str(household.get("id") or ""),
+                    str(household.get("id") or ""), "", {"building": address, "grid": str(building.get("org_code"))})]
 
 
 def checked_save(session: Session, record: Record) -> None:

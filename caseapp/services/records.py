@@ -351,9 +351,14 @@ def subtree(session: Session, root: Record) -> list[Record]:
 
 
 def move_household(session: Session, household: Household, org_code: str) -> None:
-    """Move a household (and everything belonging to it) to another grid or community."""
+    """Move a household (and everything belonging to it) to another grid or community. A move that
+    would leave it placed at a building of another community is refused, as its save is
+    (caseapp.services.quality ``household_outside_community``); one to another grid of its community,
+    still at its old building, is listed on the data-quality page until the grid's re-draw is done."""
     clean(Household, {"org_code": org_code}, partial=True, current=household)
-    move_tree(session, household, org_code)
+    with session.begin_nested():  # rolled back if the checks across records refuse it
+        move_tree(session, household, org_code)
+        quality.checked_save(session, household)
 
 
 def move_tree(session: Session, root: Record, org_code: str) -> None:

@@ -68,6 +68,9 @@ ACROSS_ON_CREATE = frozenset({"two_open_cases"})
 JUDGED_WITH: dict[tuple[str, str], tuple[str, ...]] = {("resident", "residence_reason"): ("population_type",)}
 #: the fields of a care-place application whose change can make it an elder's second open one
 APPLICATION_CHECKED = frozenset({"member_id", "household_id", "archived", "status"})
+#: the fields of a household whose change can place it at a building of another community (a
+#: building's own move is not judged: its households move after it, and the sweep lists them meanwhile)
+PLACEMENT_CHECKED = frozenset({"building_id", "org_code", "archived"})
 #: judged on a create both where it stands in the push and once the whole push is applied, and
 #: refused only if both refuse it: the household's income items may come later in the same push
 #: (devices write a case after its household's members and income items, caseapp.domain.tree
@@ -279,6 +282,9 @@ class Batch:
         if row.entity == "care_application" and name in APPLICATION_CHECKED \
                 and dumps(out[name]) != dumps(row.fields.get(name)):
             self._application_allows({**row.fields, name: out[name], "id": row.id})
+        if row.entity == "household" and name in PLACEMENT_CHECKED \
+                and dumps(out[name]) != dumps(row.fields.get(name)):
+            self._placement_allows({**row.fields, name: out[name], "id": row.id})
         if row.entity == "assistance_case" and name in ACROSS_CHECKED \
                 and dumps(out[name]) != dumps(row.fields.get(name)):
             merged = {**row.fields, name: out[name]}
@@ -360,6 +366,20 @@ class Batch:
             return  # refused as a missing parent
         others = [f for _, f in self._family_fields(home, ("care_application",))]
         found = quality.application_findings(fields, others)
+        if found:
+            refused = quality.refusal(found).errors[0]
+            raise Rejected(refused.key, refused.field, **refused.params)
+
+    def _placement_allows(self, fields: dict[str, JsonValue]) -> None:
+        """A household placed at a building of another community is refused as the device refuses it,
+        judged with the building as this batch leaves it (caseapp.domain.buildings ``placement``)."""
+        building_id = fields.get("building_id")
+        if not building_id:
+            return
+        building = self.row(str(building_id))
+        if building is None or building.entity != "building" or not self.who.covers(building.org_code):
+            return  # refused as a missing reference: a device learns nothing of buildings it cannot see
+        found = quality.placement_findings(fields, {**building.fields, "org_code": building.org_code})
         if found:
             refused = quality.refusal(found).errors[0]
             raise Rejected(refused.key, refused.field, **refused.params)
@@ -511,6 +531,8 @@ class Batch:
             raise Rejected(refused, parent_column)  # only a one-off case records payments
         if entity == "care_application":
             self._application_allows({**fields, "id": op.src.row_id})
+        if entity == "household":
+            self._placement_allows({**fields, "id": op.src.row_id})
         if entity == "assistance_case":
             home = parent if ref is not None else None
             self._across_allows({**fields, "id": op.src.row_id}, home, ACROSS_ON_CREATE)

@@ -5,7 +5,8 @@ The server holds records as JSON (``schema.records``); the checks are the device
 checks read are materialised into an in-memory SQLite with those tables, and the device's code runs
 there. Members elsewhere holding an ID number of a member in the scope come along too (their fields
 only): the same person registered in two communities is the 人情保 pattern auditors look for, and
-no single device holds both records. Findings are kept to the scope.
+no single device holds both records; so do the buildings elsewhere that households in the scope are
+placed at (a household at another community's building). Findings are kept to the scope.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from sync.server.auth import Principal
 from sync.server.errors import ApiError
 
 #: the record types the checks read
-READ = ("household", "member", "income_item", "assistance_case", "elder_profile", "verification", "care_application")
+READ = ("household", "member", "income_item", "assistance_case", "elder_profile", "verification", "care_application",
+        "building")
 
 
 def _insert(db: Session, rows: Iterable[tuple[str, str]]) -> None:
@@ -54,6 +56,10 @@ def sweep(conn: Connection, scope: str, today: dt.date) -> list[quality.Finding]
             _insert(db, ((row.entity, row.fields) for row in inside))
             numbers = sorted({row.person_id for row in inside if row.entity == "member" and row.person_id})
             _insert(db, _holders_elsewhere(conn, numbers, scope))
+            placed = {row.id for row in inside if row.entity == "building"}
+            wanted = sorted({str(at) for row in inside if row.entity == "household"
+                             and (at := json.loads(row.fields).get("building_id")) and at not in placed})
+            _insert(db, _buildings_elsewhere(conn, wanted))
             return quality.run(db, scope, today)
     finally:
         engine.dispose()
@@ -66,6 +72,17 @@ def _holders_elsewhere(conn: Connection, numbers: Sequence[str], scope: str) -> 
     for start in range(0, len(numbers), 500):
         query = select(r.entity, r.fields).where(r.entity == "member", r.person_id.in_(numbers[start:start + 500]),
                                                   ~r.org_code.startswith(scope, autoescape=True))
+        found.extend((row.entity, row.fields) for row in conn.execute(query))
+    return found
+
+
+def _buildings_elsewhere(conn: Connection, ids: Sequence[str]) -> list[tuple[str, str]]:
+    """The buildings outside the scope that households in it are placed at (a household of this
+    community at another community's building is what ``household_outside_community`` finds)."""
+    r = schema.records.c
+    found: list[tuple[str, str]] = []
+    for start in range(0, len(ids), 500):
+        query = select(r.entity, r.fields).where(r.entity == "building", r.id.in_(ids[start:start + 500]))
         found.extend((row.entity, row.fields) for row in conn.execute(query))
     return found
 

@@ -105,6 +105,24 @@ def _seed(conn: Connection) -> dict[str, str]:
     conn.execute(text(f"INSERT INTO care_applications ({', '.join(queued)}) "
                       f"VALUES ({', '.join(':' + k for k in queued)})"), queued)
     seeded["two_open_applications"] = queued["id"]
+
+    # a household placed at a building of another grid of its community (a re-draw half done: the
+    # building moved to the grid next door, the household not yet), and one at a building of another
+    # community (a mistyped pick that reached the workspace unjudged)
+    placed = ("SELECT h.id, h.building_id, h.org_code FROM households h JOIN buildings b ON b.id = h.building_id "
+              "WHERE h.archived = 0 AND b.org_code = h.org_code ORDER BY h.id")
+    home = _one(conn, placed)
+    redrawn = dict(_one(conn, "SELECT * FROM buildings WHERE id = :b", b=home["building_id"]))
+    redrawn.update(id=new_id(), org_code=home["org_code"][:12] + "999")
+    conn.execute(text(f"INSERT INTO buildings ({', '.join(redrawn)}) VALUES ({', '.join(':' + k for k in redrawn)})"),
+                 redrawn)
+    conn.execute(text("UPDATE households SET building_id = :b WHERE id = :id"), {"b": redrawn["id"], "id": home["id"]})
+    seeded["household_outside_grid"] = home["id"]
+    away = _one(conn, placed.replace("ORDER BY", "AND h.id != :a ORDER BY"), a=home["id"])
+    there = _one(conn, "SELECT id FROM buildings WHERE substr(org_code, 1, 12) != :c ORDER BY id",
+                 c=away["org_code"][:12])
+    conn.execute(text("UPDATE households SET building_id = :b WHERE id = :id"), {"b": there["id"], "id": away["id"]})
+    seeded["household_outside_community"] = away["id"]
     return seeded
 
 
@@ -112,6 +130,8 @@ def test_each_check_flags_its_seeded_record_on_a_demo_and_nothing_new_elsewhere(
     with demo_ws.read() as s:
         before = quality.run(s, "", TODAY)
     flagged_before = {(f.check, f.record_id) for f in before}
+    # the demo places every household in its own grid
+    assert not {f.check for f in before} & {"household_outside_grid", "household_outside_community"}
     with demo_ws.write_engine.begin() as conn:
         seeded = _seed(conn)
     assert set(seeded) == {c.code for c in quality.CHECKS}  # a check added later needs its seed here

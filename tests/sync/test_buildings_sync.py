@@ -14,8 +14,9 @@ from typing import Any
 
 from caseapp.domain import Building, Dwelling, Household, Resident
 from caseapp.services import records
+from sync.server import quality as server_quality
 
-from .conftest import COMMUNITY_B, GRID_A1, GRID_A2, Device, Server
+from .conftest import COMMUNITY_A, COMMUNITY_B, GRID_A1, GRID_A2, STREET, Device, Server
 from .test_end_to_end import new_household
 from .test_server_validates import create_op, raw_push, server_fields, set_op
 
@@ -127,3 +128,45 @@ def test_the_server_refuses_clearing_a_floating_residents_reason_but_not_with_th
     assert report.push.rejected == 0, report.push
     fields = server_fields(one.server, ids["resident"]) or {}
     assert (fields.get("population_type"), fields.get("residence_reason")) == ("registered", None)
+
+
+def test_the_server_holds_a_household_to_a_building_of_its_own_grid_and_its_sweep_lists_the_rest(
+        device: Callable[[str], Device], server: Server) -> None:
+    """household_outside_community refused on push as on save (a street-level worker's device holds
+    both communities, so no scope check stops it first); household_outside_grid, and a building
+    moved to another community with its households still placed there, listed by the sweep."""
+    server.add_user("street1", "caseworker", [STREET])
+    dev = device("street1")
+    grid_b1 = COMMUNITY_B + "01"
+    with dev.ws.write() as s:
+        here, next_door, far = (records.create(s, Building, {"org_code": org, "road": road, "house_no": "1号"})
+                                for org, road in ((GRID_A1, "滨江东路"), (GRID_A2, "江湾路"), (grid_b1, "江南大道")))
+        here_id, next_id, far_id = here.id, next_door.id, far.id
+    home = new_household(dev, GRID_A1, building_id=here_id, room_no="301")
+    assert dev.sync().push.rejected == 0
+    refusal = ("rejected", "quality.household_outside_community", "building_id", {"building": "江南大道1号",
+                                                                                  "grid": grid_b1})
+    (placed,) = raw_push(dev, set_op("household", home, "building_id", far_id))
+    assert (placed.verdict, placed.reason, placed.field, placed.params) == refusal, placed
+    (created,) = raw_push(dev, create_op("household", {"org_code": GRID_A1, "address": "滨江东路1号",
+                                                       "head_name": "李雷", "building_id": far_id}))
+    assert (created.verdict, created.reason) == refusal[:2], created
+    (moved,) = raw_push(dev, set_op("household", home, "org_code", grid_b1))  # moved away, still at its address
+    assert (moved.verdict, moved.reason) == refusal[:2], moved
+    assert server_fields(server, home)["building_id"] == here_id and server_fields(server, home)["org_code"] == GRID_A1
+    # the grid next door, in the same community: taken (a re-draw half done), and listed
+    (redraw,) = raw_push(dev, set_op("household", home, "building_id", next_id))
+    assert redraw.verdict == "applied", redraw
+    with server.db.read() as conn:
+        found = [(f.check, f.record_id, f.severity) for f in server_quality.sweep(conn, COMMUNITY_A, dt.date.today())]
+    assert found == [("household_outside_grid", home, "warning")]
+    (follows,) = raw_push(dev, set_op("household", home, "org_code", GRID_A2))  # the household follows
+    assert follows.verdict == "applied", follows
+    # a building re-drawn into another community is taken; its households are listed, in their
+    # community's sweep too, which holds no building of the other community
+    (away,) = raw_push(dev, set_op("building", next_id, "org_code", grid_b1))
+    assert away.verdict == "applied", away
+    with server.db.read() as conn:
+        for scope in (COMMUNITY_A, STREET):
+            found = [(f.check, f.record_id, f.params) for f in server_quality.sweep(conn, scope, dt.date.today())]
+            assert found == [("household_outside_community", home, {"building": "江湾路1号", "grid": grid_b1})], scope

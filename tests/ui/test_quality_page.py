@@ -8,7 +8,7 @@ import datetime as dt
 from sqlalchemy import update
 from sqlalchemy.orm import Session as DbSession
 
-from caseapp.domain import AssistanceCase, Household, Member
+from caseapp.domain import AssistanceCase, Building, Household, Member
 from caseapp.services import records
 from tests.core.helpers import ORG
 from ui.app import AppWindow
@@ -61,3 +61,29 @@ def test_the_page_groups_the_findings_and_opens_their_household(qtbot, chinese_w
     qtbot.keyClick(page.table, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: main.households.view.household_id == done[0], timeout=5_000)
     assert main.stack.currentIndex() == main.pages.index(main.households)
+
+
+def moved_away(db: DbSession) -> str:
+    """A household moved to the grid next door while still placed at its old grid's building."""
+    building = records.create(db, Building, {"org_code": f"{ORG}001", "road": "小北路", "house_no": "100号",
+                                             "name": "3栋"})
+    home = records.create(db, Household, {"org_code": f"{ORG}001", "address": "小北路100号", "head_name": "李秀兰",
+                                          "building_id": building.id, "room_no": "302"})
+    records.move_household(db, home, f"{ORG}002")
+    return home.id
+
+
+def test_a_household_at_another_grids_building_is_listed_to_check(qtbot, chinese_window: AppWindow) -> None:
+    main = chinese_window.main_screen
+    page = main.quality
+    main.go(page)
+    qtbot.waitUntil(lambda: page.model.ready and page.groups.count() == 1, timeout=10_000)
+    done: list[str] = []
+    chinese_window.session.write(moved_away, done.append)
+    qtbot.waitUntil(lambda: bool(done) and page.groups.count() == 2, timeout=10_000)
+    assert page.groups.item(1).text() == "住户所在建筑物属于另一网格 (1)"
+    assert page.summary.text() == "发现 1 个问题，其中 0 个必须更正"
+    page.groups.setCurrentRow(1)
+    cells = [page.model.data(page.model.index(0, c)) for c in range(page.model.columnCount())]
+    assert cells[:2] == ["住户所在建筑物属于另一网格", "李秀兰"] and cells[3] == "需核实"
+    assert cells[2].startswith(f"本户所在建筑物 小北路100号 3栋 属于本社区的另一网格（{ORG}001）")
