@@ -8,6 +8,10 @@ LOCK := constraints.txt
 # uv when present (some 3 s against pip's 25 s here), pip otherwise; the same lock either way
 UV := $(shell command -v uv 2>/dev/null)
 export QT_QPA_PLATFORM ?= offscreen
+# Some machines (this team's among them) set PYTHONDONTWRITEBYTECODE: every process of a test run
+# (each xdist worker, each CLI subprocess a test starts) would then compile all of our modules and
+# re-run pytest's assertion rewriting again. Bytecode goes to the ignored __pycache__ folders.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run test lint typecheck pytest lock package bench-topology bench bench-foundation bench-sync bench-ui fuzz screenshots translations clean
 

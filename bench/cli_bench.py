@@ -60,6 +60,13 @@ def main() -> None:
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
     env = dict(os.environ, CASEAPP_PASSPHRASE=PASSPHRASE, CASEAPP_LANG="en")
+    # An installed CaseApp runs from bytecode (pip compiles a wheel as it installs it; the bundle
+    # carries .pyc only). A checkout on a machine that sets PYTHONDONTWRITEBYTECODE (this one does)
+    # would compile every module of ours on every start instead: about 40 ms of `status` here.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run([sys.executable, "-m", "compileall", "-q", "-j", "0", *(str(root / d) for d in ("caseapp", "sync"))],
+                   check=True, stdout=subprocess.DEVNULL)
     caseapp = [sys.executable, "-m", "caseapp.cli"]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "ws"
