@@ -33,6 +33,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "quality.household_outside_community": ("本户所在建筑物 {building} 属于另一社区的网格（{grid}），不在本户所在网格；"
                                                 "请改选本网格的建筑物，或先清除所在建筑物再将本户迁往该社区"),
         "quality.check.household_outside_community": "住户所在建筑物属于另一社区",
+        "quality.one_off_without_payment": ("一次性救助登记为每月 {amount} 元，但没有给付记录，也没有批准日期可据以转为给付："
+                                            "请填写批准日期（系统将按该日登记给付），或将金额改为给付记录"),
+        "quality.check.one_off_without_payment": "一次性救助按月登记金额、无给付记录",
     },
     "en": {
         "quality.duplicate_id": ("ID number {value} is also held by {others} other member record(s) ({households} "
@@ -59,6 +62,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                                                 "building of its own grid, or clear its building before moving it to "
                                                 "that community"),
         "quality.check.household_outside_community": "Households placed at a building of another community",
+        "quality.one_off_without_payment": ("A one-off grant is recorded as {amount} yuan a month, with no payment "
+                                            "and no approval day to record one on: give the approval day (the "
+                                            "payment is then recorded on it), or record the grant as a payment"),
+        "quality.check.one_off_without_payment": "One-off grants with a monthly amount and no payment",
         "quality.tekun_without_self_care": ("Member aged 60 or over (born {born}) in an extreme-poverty (特困) case "
                                             "has no self-care assessment: assess the six items and record its "
                                             "date and result"),

@@ -14,6 +14,7 @@ its household. A member's birth date is its own, else the one in its ID number (
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -21,6 +22,7 @@ from typing import Any, Literal
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from caseapp import refdata
 from caseapp.domain import Household, Record
 from caseapp.domain.buildings import OTHER_COMMUNITY, OTHER_GRID, placement, placement_sql
 from caseapp.domain.households import HEAD
@@ -218,6 +220,17 @@ CHECKS: tuple[Check, ...] = (
           _placed(OTHER_GRID), "h.org_code", "h.id"),
     Check("household_outside_community", "household", "error", "building_id",
           "quality.household_outside_community", _placed(OTHER_COMMUNITY), "h.org_code", "h.id"),
+    # A one-off grant (临时救助, 医疗救助: the rules' one_off_categories) typed as a monthly amount, with
+    # no payment record: caseapp.services.one_off_amounts turns it into its payment on its approval
+    # day, so this is a case with none. The statistics count a one-off grant only by its payments.
+    Check("one_off_without_payment", "assistance_case", "warning", "approved_on", "quality.one_off_without_payment",
+          """
+        SELECT c.id AS record_id, c.household_id, h.head_name AS record_text, c.monthly_amount AS amount
+        FROM assistance_cases c JOIN households h ON h.id = c.household_id
+        WHERE c.archived = 0 AND c.category IN (SELECT value FROM json_each(:one_off)) AND {filter}
+          AND CAST(c.monthly_amount AS REAL) != 0
+          AND NOT EXISTS (SELECT 1 FROM case_payments p WHERE p.case_id = c.id)
+        """, "c.org_code", "c.household_id"),
 )
 
 BY_CODE: Mapping[str, Check] = {check.code: check for check in CHECKS}
@@ -256,7 +269,7 @@ def _findings(session: Session, check: Check, scope: str, today: dt.date, househ
     # org codes are digits: nothing in a scope is a LIKE wildcard
     params = {"scope": scope + "%", "today": today.isoformat(),
               "elder_born": _elder_born(today), "self_care_born": _elder_born(today, SELF_CARE_AGE),
-              "household": household_id}
+              "household": household_id, "one_off": json.dumps(sorted(refdata.rules().one_off_categories))}
     rows = session.execute(text(check.sql.format(filter=condition) + " ORDER BY 2, 1"), params).mappings().all()
     # the candidates assessed together: their cases, members and income items read in a few queries
     assessed = assessment.assess_stored(session, [str(r["record_id"]) for r in rows], today) \

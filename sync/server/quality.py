@@ -29,7 +29,7 @@ from sync.server.errors import ApiError
 
 #: the record types the checks read
 READ = ("household", "member", "income_item", "assistance_case", "elder_profile", "verification", "care_application",
-        "building")
+        "building", "case_payment")
 
 
 def _insert(db: Session, rows: Iterable[tuple[str, str]]) -> None:

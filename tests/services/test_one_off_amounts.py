@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from caseapp.domain import AssistanceCase, CasePayment, Household
-from caseapp.services import list_export, one_off_amounts, statistics
+from caseapp.services import list_export, one_off_amounts, quality, statistics
 from caseapp.services.statistics import Month
 from caseapp.store.tables import JournalEntry
 from caseapp.store.workspace import Workspace
@@ -90,6 +90,12 @@ def test_each_grant_typed_as_a_monthly_amount_becomes_its_payment_once(ws: Works
     with ws.write() as s:
         again = one_off_amounts.convert(s)
     assert again.payments == () and again.unapproved == (ids["applying"],)
+    # the one left is on the data-quality page, and no other: each of the rest has its payment
+    with ws.read() as s:
+        listed = [f for f in quality.run(s, "", TODAY) if f.check == "one_off_without_payment"]
+    assert [(f.record_id, f.params["amount"]) for f in listed] == [(ids["applying"], "300.00")]
+    assert "300.00" in quality.said(listed[0].key, listed[0].params, "zh") and "批准日期" in quality.said(
+        listed[0].key, listed[0].params, "zh")
 
 
 def test_a_workspace_converts_as_it_opens(ws: Workspace) -> None:

@@ -123,6 +123,15 @@ def _seed(conn: Connection) -> dict[str, str]:
                  c=away["org_code"][:12])
     conn.execute(text("UPDATE households SET building_id = :b WHERE id = :id"), {"b": there["id"], "id": away["id"]})
     seeded["household_outside_community"] = away["id"]
+
+    # a 临时救助 grant typed as a monthly amount with no approval day: nothing to convert it on
+    # (caseapp.services.one_off_amounts), so no payment; the demo records its grants as payments
+    grant = _one(conn, "SELECT c.id FROM assistance_cases c WHERE c.archived = 0 AND c.category = 'temporary' "
+                       "ORDER BY c.id")
+    conn.execute(text("UPDATE assistance_cases SET monthly_amount = '800.00', approved_on = NULL WHERE id = :id"),
+                 {"id": grant["id"]})
+    conn.execute(text("DELETE FROM case_payments WHERE case_id = :id"), {"id": grant["id"]})
+    seeded["one_off_without_payment"] = grant["id"]
     return seeded
 
 
