@@ -373,7 +373,7 @@ def _refusal(response: requests.Response, base_url: str = "") -> Exception:
         body = None
     key = str(body.get("error") or "") if isinstance(body, dict) else ""
     if status >= 500:
-        return ServerFailedError(status)
+        return ServerFailedError(status, key if key in ServerFailedError.KEYS else "sync.server_failed")
     if status == 426:
         return TooOldError(_release_header(response, p.MIN_CLIENT_HEADER) if key == "sync.client_release_too_old"
                            else "")

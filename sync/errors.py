@@ -86,8 +86,11 @@ class AnswerUndecodableError(SyncError):
 class ServerFailedError(SyncError):
     exit_status: ClassVar[str] = "OFFLINE"
 
-    def __init__(self, status: int) -> None:
-        super().__init__("sync.server_failed", None, status=status)
+    #: what a server may say of its own failure, beyond the status (the rest is read as that)
+    KEYS: ClassVar[frozenset[str]] = frozenset({"sync.server_failed", "sync.server_busy"})
+
+    def __init__(self, status: int, key: str = "sync.server_failed") -> None:
+        super().__init__(key, None, status=status)
 
 
 class ConflictClosedError(SyncError):

@@ -18,6 +18,7 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Header, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -28,7 +29,7 @@ from caseapp.store.hlc import pack
 from sync import protocol as p
 from sync.server import attachments, auth, merge, pull, quality, standards, trails
 from sync.server.auth import Principal
-from sync.server.db import Database
+from sync.server.db import Database, is_busy
 from sync.server.errors import ApiError
 from sync.server.middleware import PRINCIPAL, JsonRoute, RequestGate
 
@@ -115,6 +116,17 @@ def create_app(db: Database, config: ServerConfig | None = None, *, operations: 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, error: ApiError) -> JSONResponse:
         return _error_response(error.status, error.key, **error.params)
+
+    @app.exception_handler(OperationalError)
+    async def _database(request: Request, error: OperationalError) -> Response:
+        # A SQLite write that waited out the busy timeout behind another process (an administrator's
+        # command, a second ``serve --workers`` process): nothing was written, so the device may send
+        # it again; anything else is the server's own failure.
+        if not is_busy(error):
+            raise error
+        busy = _error_response(503, "sync.server_busy")
+        busy.headers["Retry-After"] = str(BUSY_RETRY_AFTER_S)
+        return busy
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:
@@ -278,6 +290,9 @@ def create_app(db: Database, config: ServerConfig | None = None, *, operations: 
 
     return app
 
+
+#: how long a device is told to wait before sending again what a busy database could not take
+BUSY_RETRY_AFTER_S = 5
 
 def _uncounted(_: object) -> None:
     """What push and pull report to when there are no metrics (``operations=False``)."""
