@@ -51,8 +51,10 @@ Description: 个案通 CaseApp: offline-first encrypted case management
 CONTROL
 find "$stage" -type d -exec chmod 755 {} +
 deb="$out/caseapp_${version}_${arch}.deb"
-# gzip: quick to build (xz takes minutes here) and read by every dpkg; DEB_COMPRESS=xz for releases
-dpkg-deb --root-owner-group "-Z${DEB_COMPRESS:-gzip}" --build "$stage" "$deb" >/dev/null
+# gzip: quick to build (xz takes minutes here) and read by every dpkg; DEB_COMPRESS=xz for releases.
+# Level 6, gzip's own default: dpkg-deb's default of 9 took 50 s here against 12.5 s for a .deb 0.4 %
+# larger (131.4 MB against 130.9 MB).
+dpkg-deb --root-owner-group "-Z${DEB_COMPRESS:-gzip}" "-z${DEB_LEVEL:-6}" --build "$stage" "$deb" >/dev/null
 echo "$deb"
 
 # -- tarball ------------------------------------------------------------------------------------

@@ -1,8 +1,11 @@
 """The importable app factory that process managers serve, configured from the environment:
 
-    uvicorn --factory sync.server.asgi:app --workers 4 --host 0.0.0.0 --port 8443
-    gunicorn 'sync.server.asgi:app()' -k uvicorn_worker.UvicornWorker -w 4 -b 0.0.0.0:8443
+    uvicorn --factory caseapp.server_entry:app --workers 4 --host 0.0.0.0 --port 8443
+    gunicorn 'caseapp.server_entry:app()' -k uvicorn_worker.UvicornWorker -w 4 -b 0.0.0.0:8443
     caseapp-server serve --workers 4          (the same factory, with JSON logs and metrics set up)
+
+(caseapp.server_entry:app is this module's ``app``, reachable from an installed wheel too, whose
+``sync`` is importable only once ``caseapp`` is: see setup.py.)
 
     CASEAPP_SERVER_DB           database URL (default: SQLite in the user data folder)
     CASEAPP_SERVER_MIN_SCHEMA   oldest workspace schema still served (default 1)
