@@ -167,6 +167,17 @@ def check_statistics(report: Report, ws: Workspace, month: statistics.Month, tod
                      and sum(trend.added) > 0,
                      f"{len(trend.months)} months; in payment {trend.in_payment[0]}→{trend.in_payment[-1]}; "
                      f"新增 {sum(trend.added)}, 停保 {sum(trend.stopped)} over the year")
+        # the chart's line and bars are the 增减变动 table's 期末, 新增 and 停保, month by month
+        differ = []
+        for m, in_payment, added, stopped in zip(trend.months, trend.in_payment, trend.added, trend.stopped,
+                                                 strict=True):
+            t = statistics.compute(s, "changes", None, m, today)
+            table = tuple(t.totals[t.index(k)] for k in ("closing", "added", "stopped"))
+            if (in_payment, added, stopped) != table:
+                differ.append(f"{m}: trend {in_payment}/{added}/{stopped}, table {table[0]}/{table[1]}/{table[2]}")
+        report.check("1 statistics trend = 增减变动 table", not differ,
+                     f"期末/新增/停保 of {len(trend.months)} months"
+                     f"{' differ: ' + '; '.join(differ[:3]) if differ else ' agree'}")
 
 
 def _wait(done: Callable[[], bool], timeout: float = 120.0) -> None:
