@@ -172,9 +172,9 @@ def check_statistics(report: Report, ws: Workspace, month: statistics.Month, tod
         for m, in_payment, added, stopped in zip(trend.months, trend.in_payment, trend.added, trend.stopped,
                                                  strict=True):
             t = statistics.compute(s, "changes", None, m, today)
-            table = tuple(t.totals[t.index(k)] for k in ("closing", "added", "stopped"))
-            if (in_payment, added, stopped) != table:
-                differ.append(f"{m}: trend {in_payment}/{added}/{stopped}, table {table[0]}/{table[1]}/{table[2]}")
+            totals = tuple(t.totals[t.index(k)] for k in ("closing", "added", "stopped"))
+            if (in_payment, added, stopped) != totals:
+                differ.append(f"{m}: trend {in_payment}/{added}/{stopped}, table {totals[0]}/{totals[1]}/{totals[2]}")
         report.check("1 statistics trend = 增减变动 table", not differ,
                      f"期末/新增/停保 of {len(trend.months)} months"
                      f"{' differ: ' + '; '.join(differ[:3]) if differ else ' agree'}")
