@@ -307,8 +307,14 @@ def _fields(table: Any, names: Iterable[str]) -> dict[str, ColumnElement[Any]]:
 def _of(column: Any, key: Any, value: ColumnElement[Any]) -> ColumnElement[Any]:
     """A value from the record this one points at, as a correlated subquery rather than a join:
     the list's own table is read in its sort order and the subquery runs for the rows of one page
-    only (unless the list is sorted or filtered by that value)."""
-    return select(column).where(key == value).scalar_subquery()
+    only (unless the list is sorted or filtered by that value).
+
+    Correlated to the table of ``value`` by name: nested in another ``_of`` (a case's household's
+    head), auto-correlation looks only one level out, and the inner select would read the whole
+    table and give every row the first record's value."""
+    query = select(column).where(key == value)
+    table = getattr(value, "table", None)
+    return (query.correlate(table) if table is not None else query).scalar_subquery()
 
 
 def _elders() -> _Source:
@@ -365,7 +371,7 @@ def _referral_inbox() -> _Source:
 
 
 def _visits() -> _Source:
-    member = select(_e.c.member_id).where(_e.c.id == _v.c.elder_id).scalar_subquery()
+    member = select(_e.c.member_id).where(_e.c.id == _v.c.elder_id).correlate(_v).scalar_subquery()
     return _Source(_v, {"visited_at": _v.c.visited_at, "name": _of(_m.c.name, _m.c.id, member),
                         **_fields(_v, ("method", "visitors", "risk_change", "outcome")),
                         "grid": _grid(_v.c.org_code)},
@@ -407,7 +413,8 @@ def _children() -> _Source:
 
 
 def _child_visits() -> _Source:
-    member = select(_cp.c.member_id).where(_cp.c.id == _cv.c.child_id).scalar_subquery()
+    # the profile's member, correlated to the visit by name (nested in the name's subquery: see _of)
+    member = select(_cp.c.member_id).where(_cp.c.id == _cv.c.child_id).correlate(_cv).scalar_subquery()
     return _Source(_cv, {"visited_at": _cv.c.visited_at, "name": _of(_m.c.name, _m.c.id, member),
                          **_fields(_cv, ("method", "visitors", "risk")), "grid": _grid(_cv.c.org_code)},
                    _cv.c.id, _cv.c.org_code, (_cv.c.archived.is_(False),))
@@ -426,7 +433,7 @@ def _veterans() -> _Source:
 
 
 def _veteran_visits() -> _Source:
-    member = select(_vp.c.member_id).where(_vp.c.id == _vv.c.veteran_id).scalar_subquery()
+    member = select(_vp.c.member_id).where(_vp.c.id == _vv.c.veteran_id).correlate(_vv).scalar_subquery()
     return _Source(_vv, {"visited_at": _vv.c.visited_at, "name": _of(_m.c.name, _m.c.id, member),
                          **_fields(_vv, ("occasion", "method", "visitors", "support_amount")),
                          "grid": _grid(_vv.c.org_code)},
@@ -434,7 +441,7 @@ def _veteran_visits() -> _Source:
 
 
 def _calls() -> _Source:
-    member = select(_e.c.member_id).where(_e.c.id == _ec.c.elder_id).scalar_subquery()
+    member = select(_e.c.member_id).where(_e.c.id == _ec.c.elder_id).correlate(_ec).scalar_subquery()
     return _Source(_ec, {"called_at": _ec.c.called_at, "name": _of(_m.c.name, _m.c.id, member),
                          **_fields(_ec, ("call_type", "status", "dispatched_to", "outcome", "resolved_at")),
                          "grid": _grid(_ec.c.org_code)},

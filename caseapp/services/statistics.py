@@ -521,7 +521,8 @@ def trend(db: Session, scope: Sequence[str] | None, month: Month, months: int = 
     """In payment at each month's end, and each month's 新增 and 停保: two GROUP BYs over the cases
     (starts by month, ends by month). A case ends on or after it starts, so in payment at an instant is
     the cases started before it less those ended before it: running sums of the two."""
-    span = _case_span().where(_scope(AssistanceCase, scope)).subquery()
+    # as the 增减变动 table counts them (_changes): a one-off grant is no time in payment
+    span = _case_span().where(_scope(AssistanceCase, scope), AssistanceCase.category.not_in(_one_off())).subquery()
     chosen = [month.shift(k - months + 1) for k in range(months)]
     window = chosen[0].first.isoformat()
     started, ended = Counter[str](), Counter[str]()

@@ -23,6 +23,7 @@ from caseapp import refdata
 from caseapp.domain import (
     Appraisal,
     AssistanceCase,
+    CareVisit,
     ChildProfile,
     ChildVisit,
     ElderProfile,
@@ -282,3 +283,47 @@ def test_each_programme_is_listed_and_exports_a_ledger_that_reads_back(ws: Works
     column = rows[2].index("月抚恤补助金额（元）")
     assert rows[3][column] == pytest.approx(3300)
     assert rows[4][0] == "合计" and str(rows[4][column]).startswith("=SUM(")
+
+
+def test_each_visit_and_call_is_listed_under_its_own_person_not_the_first_one_recorded(ws: Workspace) -> None:
+    # the lists name a visit's (a call's, an appraisal's) person through its profile (its case): two
+    # people, a record each; every row was once named after the first one recorded
+    now = dt.datetime.now(dt.UTC)
+    want: dict[str, dict[str, str]] = {"veteran_visits": {}, "child_visits": {}, "emergency_calls": {},
+                                       "visits": {}, "appraisals": {}, "public_notices": {}}
+    with ws.write() as db:
+        for n, name in enumerate(("陈国强", "林志明")):
+            home = household(db, head_name=name)
+            man = member(db, home.id, name=name, birth_date=dt.date(1940 + n, 3, 1))
+            kid = member(db, home.id, name=f"{name[0]}小宝", relationship="30", birth_date=dt.date(2016, 5, 1))
+            vet = records.create(db, VeteranProfile, {
+                "org_code": ORG, "household_id": home.id, "member_id": man.id, "category": "demobilised",
+                "certificate_no": f"YF440104000000{n}", "monthly_allowance": "2100"})
+            visit = records.create(db, VeteranVisit, {"org_code": ORG, "veteran_id": vet.id, "findings": "好",
+                                                      "occasion": "army_day", "visited_at": now})
+            want["veteran_visits"][visit.id] = name
+            child = records.create(db, ChildProfile, {
+                "org_code": ORG, "household_id": home.id, "member_id": kid.id, "category": "de_facto_unsupported",
+                "guardian_name": name, "guardian_relation": "祖父", "guardianship": "relative"})
+            seen = records.create(db, ChildVisit, {"org_code": ORG, "child_id": child.id, "findings": "好",
+                                                   "visited_at": now})
+            want["child_visits"][seen.id] = kid.name
+            elder = records.create(db, ElderProfile, {"org_code": ORG, "household_id": home.id,
+                                                      "member_id": man.id, "pingantong_device": f"PAT00000{n}"})
+            call = records.create(db, EmergencyCall, {"org_code": ORG, "elder_id": elder.id, "called_at": now})
+            want["emergency_calls"][call.id] = name
+            care = records.create(db, CareVisit, {"org_code": ORG, "elder_id": elder.id, "visited_at": now,
+                                                  "notes": "精神状态良好"})
+            want["visits"][care.id] = name
+            member(db, home.id, name=f"{name[0]}娟", relationship="12")
+            case = records.create(db, AssistanceCase, {"org_code": ORG, "household_id": home.id,
+                                                       "category": "dibao", "people_covered": 2})
+            want["appraisals"][records.create(db, Appraisal, _appraisal(case)).id] = name
+            notice = records.create(db, PublicNotice, {"org_code": ORG, "case_id": case.id, "started_on": TODAY,
+                                                       "place": "社区公示栏"})
+            want["public_notices"][notice.id] = name
+    with ws.read() as db:
+        for name, names in want.items():
+            rows = listing.page(db, name, listing.ListFilter(scope=(ORG,)))
+            key = "head_name" if name in ("appraisals", "public_notices") else "name"
+            assert {row.id: row[key] for row in rows} == names, name

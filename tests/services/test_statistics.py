@@ -303,6 +303,19 @@ def test_in_every_demo_month_the_end_is_the_start_plus_added_less_stopped(demo_w
             assert following.column("opening") == t.column("closing")
 
 
+def test_the_trend_is_the_changes_table_month_by_month(demo_ws: Workspace) -> None:
+    # the chart's 期末户数 line and bars are the 增减变动 table's totals: a one-off grant (临时救助,
+    # 医疗救助) is no time in payment in either
+    today = dt.date.today()
+    with demo_ws.read() as s:
+        trend = statistics.trend(s, None, Month.of(today))
+        for month, in_payment, added, stopped in zip(trend.months, trend.in_payment, trend.added, trend.stopped,
+                                                     strict=True):
+            t = statistics.compute(s, "changes", None, month, today)
+            closing, new, ended = (t.totals[t.index(k)] for k in ("closing", "added", "stopped"))
+            assert (in_payment, added, stopped) == (closing, new, ended), month
+
+
 def test_a_month_is_parsed_strictly() -> None:
     assert str(Month.parse("2026-05")) == "2026-05" and Month(2026, 1).shift(-1) == Month(2025, 12)
     for bad in ("2026-13", "2026", "26-5x", "1800-01"):
