@@ -10,6 +10,11 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# The program's own ui package, imported before pytest imports the test package tests/ui: in
+# importlib mode pytest looks its parent name "ui" up under tests/ and would make tests/ui the module
+# "ui" if no "ui" were loaded yet (the wheel's layout maps ui into caseapp/_parts, so no installed
+# finder answers for "ui" any more; caseapp's import puts the checkout on sys.path).
+import ui  # noqa: F401  (isort: after the environment is set)
 from caseapp.crypto.keyfile import TEST_KDF
 from caseapp.store.workspace import Workspace
 from tests.faults.summary import (  # noqa: F401  (hooks: here, so the xdist controller has them too)
