@@ -119,10 +119,14 @@ def _reviews(rng: random.Random, case: Any, months: int, today: dt.date, final: 
         dates = [d for d in dates if d < case.next_review_date]
     dates = dates[-3:]
     out: list[Record] = []
-    amount = money(max(final + rng.choice((-100, 0, 0, 50, 100)), Decimal(100)))
+    # a case paid nothing monthly (低收入: recognised, helped case by case) keeps nothing to adjust;
+    # the same draws are made either way, so the rest of the demo is as it was
+    paid = final != 0
+    amount = money(max(final + rng.choice((-100, 0, 0, 50, 100)), Decimal(100)) if paid else 0)
     for index, day in enumerate(dates):
         last = index == len(dates) - 1
-        new = final if last else money(max(amount + rng.choice((0, 0, 0, -50, 50)), Decimal(100)))
+        drawn = final if last else money(max(amount + rng.choice((0, 0, 0, -50, 50)), Decimal(100)))
+        new = drawn if paid else money(0)
         outcome = "unchanged" if new == amount else "increase" if new > amount else "decrease"
         if last and case.status == "taper":
             outcome = "taper"
