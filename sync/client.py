@@ -219,10 +219,12 @@ class SyncClient:
         return p.PushOut.model_validate(self._json("POST", "/push", body))
 
     def pull(self, cursor: str, limit: int = p.DEFAULT_PAGE, refetch: list[p.RecordRef] | None = None, *,
-             count: bool = False, standards: str | None = None) -> p.PullOut:
+             count: bool = False, standards: str | None = None, own_through: int | None = None) -> p.PullOut:
         body: dict[str, Any] = {"cursor": cursor, "limit": limit}
         if standards is not None:
             body["standards"] = standards
+        if own_through is not None:
+            body["own_through"] = own_through
         if refetch:
             body["refetch"] = [r.model_dump() for r in refetch]
         if count:

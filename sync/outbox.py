@@ -13,12 +13,14 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, func, select, update
+from sqlalchemy import Boolean, Connection, Table, bindparam, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from caseapp.domain import ENTITIES
 from caseapp.services import records
+from caseapp.store.hlc import stamp_time
 from caseapp.store.tables import HELD, OUTBOX_STATES, PENDING, SENT, ConflictRecord, JournalEntry
 from caseapp.store.workspace import Workspace
 from sync import protocol as p
@@ -142,10 +144,59 @@ def record_verdicts(ws: Workspace, entries: Sequence[JournalEntry], verdicts: Se
             conn.execute(update(JournalEntry).where(JournalEntry.seq == bindparam("b_seq"))
                          .values(state=bindparam("state"), reason=bindparam("reason"),
                                  reason_detail=bindparam("detail"), server_pos=bindparam("server_pos")), updates)
+        _take_echoes(conn, entries, by_seq)
         if refetch:
             queued = list(read_setting(conn, REFETCH, []))
             queued += [r for r in refetch if r not in queued]
             write_setting(conn, REFETCH, queued)
+
+
+def _take_echoes(conn: Connection, entries: Sequence[JournalEntry], by_seq: dict[int, p.Verdict]) -> None:
+    """What the server took exactly as sent (``Verdict.echo``) is not pulled back
+    (``PullIn.own_through``): the record takes here what the pull would have brought, the
+    verdict's position (the base of its next edit, and what counts it as held) and the server's
+    stamps, which are the operation's own (its time, its author). The stamps only while no later
+    edit of the record waits to be sent: that one's own verdict stamps it, or its refusal fetches
+    the record again. One UPDATE per record type, not one per verdict."""
+    latest: dict[tuple[str, str], tuple[int, JournalEntry]] = {}
+    for entry in entries:
+        verdict = by_seq.get(entry.seq)
+        if verdict is None or not verdict.echo or verdict.pos is None or entry.entity not in ENTITIES:
+            continue
+        key = (entry.entity, entry.row_id)
+        if key not in latest or verdict.pos > latest[key][0]:
+            latest[key] = (verdict.pos, entry)
+    if not latest:
+        return
+    ids = list({row_id for _, row_id in latest})
+    waiting: set[str] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        waiting.update(conn.execute(select(JournalEntry.row_id).where(
+            JournalEntry.row_id.in_(chunk), JournalEntry.state.in_(OUTBOX_STATES))).scalars())
+    by_entity: dict[str, list[dict[str, Any]]] = {}
+    for (entity, row_id), (pos, entry) in latest.items():
+        by_entity.setdefault(entity, []).append({
+            "b_id": row_id, "b_pos": pos, "b_waits": row_id in waiting,
+            "b_stamp": stamp_time(entry.hlc), "b_author": entry.author})
+    for entity, values in by_entity.items():
+        table: Table = ENTITIES[entity].__table__  # type: ignore[assignment]
+        waits = bindparam("b_waits", type_=Boolean)
+        conn.execute(update(table).where(table.c.id == bindparam("b_id"),
+                                         or_(table.c.server_pos.is_(None), table.c.server_pos < bindparam("b_pos")))
+                     .values(server_pos=bindparam("b_pos"),
+                             updated_at=case((waits, table.c.updated_at), else_=bindparam("b_stamp")),
+                             updated_by=case((waits, table.c.updated_by), else_=bindparam("b_author"))), values)
+
+
+def acknowledged_through(ws: Workspace) -> int:
+    """The highest sequence number up to which every operation of this device has its verdict here
+    (none still pending or sent): what a pull may tell the server it holds (``PullIn.own_through``)."""
+    with ws.read() as session:
+        waiting = session.scalar(select(func.min(JournalEntry.seq)).where(JournalEntry.state.in_(OUTBOX_STATES)))
+        if waiting is not None:
+            return int(waiting) - 1
+        return int(session.scalar(select(func.max(JournalEntry.seq))) or 0)
 
 
 def _detail(verdict: p.Verdict) -> str | None:

@@ -171,6 +171,10 @@ class Verdict(Answer):
     pos: int | None = None
     clamped: bool = False
     conflict_id: str | None = None
+    #: the server took the operation exactly as sent: the record, as the device holds it once it takes
+    #: this verdict's position and the operation's stamp as ``updated_at``, is the server's (the pull
+    #: does not send it back, ``PullIn.own_through``)
+    echo: bool = False
 
 
 class PushOut(Answer):
@@ -209,6 +213,11 @@ class PullIn(Model):
     #: the version of the administrator's standards the device holds ("" none): a different one is
     #: answered with ``PullOut.standards``; not given (an older client), never
     standards: Annotated[str, Field(max_length=40, pattern=r"^[0-9]*$")] | None = None
+    #: every operation of this device numbered up to this one has its verdict here: a record whose
+    #: changes past the cursor are all echoes (``Verdict.echo``) of those operations is not sent.
+    #: Not given (an older client, a pull of the whole scope, a restored copy that may lack them),
+    #: every record is sent.
+    own_through: Annotated[int, Field(ge=0, lt=1 << 62)] | None = None
 
 
 class ConflictOut(Answer):

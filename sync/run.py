@@ -218,13 +218,16 @@ def pull(ws: Workspace, client: SyncClient, report: SyncReport, say: Progress, p
         while True:
             cursor = ws.get_setting(settings.CURSOR, "") or ""
             queued = [p.RecordRef(**r) for r in ws.get_setting(settings.REFETCH, [])][:p.MAX_REFETCH]
-            upcoming: Future[p.PullOut] = fetcher.submit(client.pull, cursor, page_size, queued, count=True,
-                                                         standards=ws.standards_version())
-            restarted = False
-            done = total = 0
             # A pull of the whole scope (first sync, re-pull) builds the search index once at the
             # end instead of page by page; so does one resuming such a pull.
             whole_scope = not cursor or bool(ws.get_setting(settings.INDEX_STALE, False))
+            # This device's own accepted writes are not sent back to it, except while it pulls the
+            # whole scope again: then it is sent everything it holds (``PullIn.own_through``).
+            mine = None if whole_scope or ws.get_setting(settings.RESET, False) else outbox.acknowledged_through(ws)
+            upcoming: Future[p.PullOut] = fetcher.submit(client.pull, cursor, page_size, queued, count=True,
+                                                         standards=ws.standards_version(), own_through=mine)
+            restarted = False
+            done = total = 0
             while True:
                 try:
                     page = upcoming.result()
@@ -235,7 +238,7 @@ def pull(ws: Workspace, client: SyncClient, report: SyncReport, say: Progress, p
                     report.resynced = restarted = True
                     break
                 if page.has_more:
-                    upcoming = fetcher.submit(client.pull, page.cursor, page_size, [])
+                    upcoming = fetcher.submit(client.pull, page.cursor, page_size, [], own_through=mine)
                 ws.observe_server_clock(page.hlc)
                 if page.standards is not None:  # the administrator changed them since this device's copy
                     write(partial(ws.receive_standards, str(page.standards.get("version", "")),

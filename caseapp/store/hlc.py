@@ -8,9 +8,12 @@ from these stamps (that uses server positions); they only pick a deterministic w
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from collections.abc import Callable
+
+from caseapp.domain.types import format_datetime
 
 COUNTER_BITS = 16
 COUNTER_MASK = (1 << COUNTER_BITS) - 1
@@ -26,6 +29,12 @@ def pack(ms: int, counter: int = 0) -> int:
 
 def physical_ms(stamp: int) -> int:
     return stamp >> COUNTER_BITS
+
+
+def stamp_time(stamp: int) -> str:
+    """``updated_at`` derived from a stamp: the server writes it from the winning operation's stamp,
+    and a device whose operation the server took as it was writes the same (``sync.outbox``)."""
+    return format_datetime(dt.datetime.fromtimestamp(physical_ms(stamp) / 1000, dt.UTC))
 
 
 class HybridClock:

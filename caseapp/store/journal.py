@@ -9,6 +9,7 @@ and audit entries or not saved at all.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +24,7 @@ from caseapp.domain.types import utcnow
 from caseapp.errors import CaseAppError, WorkflowError
 from caseapp.ids import new_id
 from caseapp.store import audit
-from caseapp.store.hlc import HybridClock
+from caseapp.store.hlc import HybridClock, physical_ms
 from caseapp.store.tables import PENDING, DeviceState, JournalEntry
 
 SKIPPED_FIELDS = frozenset(LOCAL_FIELDS) | frozenset(SILENT_FIELDS)
@@ -65,17 +66,27 @@ def _changed_fields(record: Record) -> dict[str, list[Any]]:
     return changes
 
 
+#: session.info key: the clock stamp ``_before_flush`` took for this flush
+_FLUSH_STAMP = "flush_stamp"
+
+
 def _before_flush(session: Session, flush_context: UOWTransaction, instances: object) -> None:
     if "write_context" not in session.info:
         # Only Workspace.write() sessions may change records: anything else would bypass the journal.
         raise RuntimeError("changes must be made in a Workspace.write() session")
     ctx = context(session)
-    now = utcnow()
     for obj in session.deleted:
         if isinstance(obj, Record):
             raise CaseAppError("record.no_hard_delete", None, type=obj.entity)
     if ctx.remote:
         return
+    # The records' stamps are the time of the flush's own clock stamp (the one its journal entries
+    # carry, ``_after_flush``): the server writes ``updated_at`` from that stamp, so a device whose
+    # write the server takes as it was holds the same (``sync.outbox``), and the clock it reads is
+    # the one corrected by the server's (a laptop days slow stamps the right day).
+    stamp = ctx.clock.tick()
+    session.info[_FLUSH_STAMP] = stamp
+    now = dt.datetime.fromtimestamp(physical_ms(stamp) / 1000, dt.UTC)
     preserve = bool(session.info.get("preserve_stamps"))
     for obj in session.new:
         if isinstance(obj, Record):
@@ -108,7 +119,7 @@ def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
     trail: list[audit.AuditItem] = []
     now = utcnow()
     tx_id = session.info.setdefault("tx_id", new_id())
-    stamp = 0 if ctx.remote else ctx.clock.tick()
+    stamp = 0 if ctx.remote else (session.info.pop(_FLUSH_STAMP, None) or ctx.clock.tick())
 
     def entry(obj: Record, op: str, field: str | None, value: Any) -> dict[str, Any]:
         return {

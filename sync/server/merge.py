@@ -32,7 +32,7 @@ from caseapp.errors import WorkflowError
 from caseapp.ids import new_id
 from caseapp.services import disaster, evidence, payments, quality, referrals, tasks, waitlist
 from caseapp.services.workflows import REFERRAL, machine_for, state_fixed
-from caseapp.store.hlc import pack, physical_ms
+from caseapp.store.hlc import pack, physical_ms, stamp_time
 from caseapp.validation.rules import EARLIEST_YEAR
 from sync import protocol as p
 from sync.server import attachments, schema
@@ -213,7 +213,8 @@ class Batch:
             # shared from the moment it is sent, and for good (its receiver cannot change after that)
             row.shared_org = referrals.shared_org(row.fields)
         self.changes.append({"pos": pos, "entity": row.entity, "row_id": row.id, "org_code": row.org_code,
-                             "old_org_code": old_org, "fields": dumps(fields), "shared_org": row.shared_org})
+                             "old_org_code": old_org, "fields": dumps(fields), "shared_org": row.shared_org,
+                             "echo_device": None, "echo_seq": None})
         return pos
 
     def value_at(self, row: Row, name: str, pos: int) -> JsonValue:
@@ -1061,9 +1062,37 @@ def _numbers_named(ops: Sequence[p.PushOp]) -> list[str]:
     return found
 
 
-def stamp_time(hlc: int) -> str:
-    """updated_at derived from the winning stamp, so every replica computes the same value."""
-    return format_datetime(dt.datetime.fromtimestamp(physical_ms(hlc) / 1000, dt.UTC))
+#: what the device writes itself when it takes an echo's verdict (``sync.outbox.record_verdicts``)
+ECHO_STAMPED = frozenset({"updated_at"})
+
+
+def echo(batch: Batch, op: Op, outcome: Outcome, logged: Sequence[dict[str, Any]]) -> bool:
+    """Did the server take this operation exactly as the device sent it, so that the device, once it
+    writes the verdict's position and the operation's own stamp, holds the record as the server does?
+
+    Only one change logged, of this record, at the verdict's position; no conflict; no clamped
+    clock; the server's stamps those the device computes (its author, the operation's time); and
+    the change's fields the operation's own value: for a set, the one field as sent; for a create,
+    every field of the record as the device wrote it (none the server filled in, moved or
+    re-stamped). Anything else, a move that takes a tree along, a stamp the server added, a value
+    the rules normalised, is not an echo, and the pull sends the record back as it always did."""
+    src = op.src
+    if outcome.verdict != p.APPLIED or outcome.pos is None or op.clamped or src.author != op.author:
+        return False
+    if len(logged) != 1 or logged[0]["pos"] != outcome.pos or logged[0]["row_id"] != src.row_id \
+            or logged[0]["old_org_code"] is not None:
+        return False
+    row = batch.rows.get(src.row_id)
+    if row is None or row.pos != outcome.pos or row.fields.get("updated_at") != stamp_time(src.hlc) \
+            or row.fields.get("updated_by") != src.author:
+        return False
+    if src.op == "set":
+        return logged[0]["fields"] == dumps({src.field: src.value})
+    if src.op != "create" or not isinstance(src.value, dict):
+        return False
+    sent: dict[str, Any] = src.value
+    return all(dumps(row.fields.get(k)) == dumps(sent.get(k))
+               for k in set(row.fields) | set(sent) if k not in ECHO_STAMPED)
 
 
 def clamp(hlc: int, now_ms: int) -> tuple[int, bool]:
@@ -1098,12 +1127,16 @@ def _apply(conn: Connection, who: Principal, ops: Sequence[p.PushOp], stored: di
             continue
         hlc, clamped = clamp(src.hlc, now_ms)
         op = Op(src, hlc, clamped, who.device_id, who.user)
+        logged, conflicted = len(batch.changes), len(batch.new_conflicts)
         try:
             if src.seq in forced:
                 raise forced[src.seq]
             outcome = batch.apply(op)
             verdict = p.Verdict(seq=src.seq, verdict=outcome.verdict, pos=outcome.pos, clamped=clamped,
                                 conflict_id=outcome.conflict_id)
+            if len(batch.new_conflicts) == conflicted and echo(batch, op, outcome, batch.changes[logged:]):
+                batch.changes[-1].update(echo_device=who.device_id, echo_seq=src.seq)
+                verdict.echo = True
         except Rejected as refused:
             verdict = p.Verdict(seq=src.seq, verdict=p.REJECTED, reason=refused.reason, field=refused.field,
                                 params=refused.params, clamped=op.clamped)
@@ -1118,7 +1151,7 @@ def _apply(conn: Connection, who: Principal, ops: Sequence[p.PushOp], stored: di
                             "reason": verdict.reason, "pos": verdict.pos, "clamped": verdict.clamped,
                             "conflict_id": verdict.conflict_id, "at_ms": now_ms,
                             "detail": json.dumps(detail, ensure_ascii=False) if detail else None,
-                            "op_hash": hashes[src.seq]})
+                            "op_hash": hashes[src.seq], "echo": verdict.echo})
     return batch, verdicts, ledger_rows
 
 
@@ -1143,7 +1176,7 @@ def push(conn: Connection, who: Principal, ops: Sequence[p.PushOp], now_ms: int)
             detail = json.loads(r.detail) if r.detail else {}
             stored[r.seq] = p.Verdict(seq=r.seq, verdict=r.verdict, reason=r.reason, field=detail.get("field"),
                                       params=detail.get("params") or {}, pos=r.pos, clamped=r.clamped,
-                                      conflict_id=r.conflict_id)
+                                      conflict_id=r.conflict_id, echo=bool(r.echo))
     # A create that ACROSS_AT_END still refuses once the whole batch is applied is refused as any
     # operation is: the batch (nothing of it written yet) is applied again with it refused, so what
     # builds on it is judged without it. Only a hostile or broken push takes a second pass.

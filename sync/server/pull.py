@@ -103,7 +103,7 @@ def pull(conn: Connection, who: Principal, request: p.PullIn) -> Page:
     c = schema.changes.c
     scoped = or_(_in_scope(c.org_code, who), _in_scope(c.old_org_code, who), _shared_in_scope(c.shared_org, who))
     entries = conn.execute(
-        select(c.pos, c.row_id, c.entity).where(c.pos > after, c.pos <= top, scoped)
+        select(c.pos, c.row_id, c.entity, c.echo_device, c.echo_seq).where(c.pos > after, c.pos <= top, scoped)
         .order_by(c.pos).limit(request.limit + 1)
     ).all()
     has_more = len(entries) > request.limit
@@ -112,7 +112,8 @@ def pull(conn: Connection, who: Principal, request: p.PullIn) -> Page:
     # device may) must not stand in for the logged change of the record that has that id.
     wanted = dict.fromkeys([(ref.entity, ref.id) for ref in request.refetch]
                            + [(entry.entity, entry.row_id) for entry in entries])
-    rows, removals = _rows(conn, who, list(wanted))
+    held = _echoed(who, request, entries) if request.cursor else set()
+    rows, removals = _rows(conn, who, [key for key in wanted if key not in held])
     end = entries[-1].pos if has_more else max(top, after)
     count = None if has_more else _scope_count(conn, who)
     total = None
@@ -121,6 +122,25 @@ def pull(conn: Connection, who: Principal, request: p.PullIn) -> Page:
             select(func.count()).select_from(schema.changes).where(c.pos > after, c.pos <= top, scoped)).scalar_one())
     return Page(rows, removals, f"{end}.{who.scope_tag()}", has_more, count, total,
                 standards.for_device(conn, request.standards))
+
+
+def _echoed(who: Principal, request: p.PullIn, entries: Sequence[Any]) -> set[tuple[str, str]]:
+    """The records this device already holds as the server does: every change of theirs on this
+    page is an echo of one of its own operations whose verdict it has (``PullIn.own_through``).
+    Never on a pull from the start (a first sync, a re-pull of the scope: the device may hold
+    nothing), and never for a record it asked for again. An echo is a change made in the device's
+    scope that moved nothing (``merge.echo``): whatever moved the record since is a change of its
+    own, no echo, which sends it (or its removal); a changed scope refuses the cursor."""
+    if request.own_through is None:
+        return set()
+    mine: dict[tuple[str, str], bool] = {}
+    for entry in entries:
+        key = (entry.entity, entry.row_id)
+        echoed = entry.echo_device == who.device_id and entry.echo_seq is not None \
+            and entry.echo_seq <= request.own_through
+        mine[key] = mine.get(key, True) and echoed
+    asked = {(ref.entity, ref.id) for ref in request.refetch}
+    return {key for key, echoed in mine.items() if echoed and key not in asked}
 
 
 def _rows(conn: Connection, who: Principal,

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 NAMING = {
@@ -112,6 +113,12 @@ changes = Table(
     Column("shared_org", String(24), nullable=True),
     #: JSON object of the fields this change set (wire values); "{}" when only a conflict changed
     Column("fields", Text, nullable=False),
+    #: set when this change is exactly one device's operation, as that device holds it after its
+    #: verdict (``merge.echo``): the device and the operation's sequence number. A pull skips a
+    #: record for that device when every change it would send is such an echo of the device's own
+    #: (``pull.pull``); NULL for everything the server made or changed on the way.
+    Column("echo_device", String(64), nullable=True),
+    Column("echo_seq", BigInteger, nullable=True),
 )
 
 conflicts = Table(
@@ -151,6 +158,8 @@ ledger = Table(
     Column("detail", Text, nullable=True),
     #: SHA-256 of the operation as pushed: a different operation under a seen (device, seq) is not a replay
     Column("op_hash", String(64), nullable=True),
+    #: the operation's change is an echo (``changes.echo_device``): the verdict says so on a replay too
+    Column("echo", Boolean, nullable=False, default=False, server_default=false()),
     PrimaryKeyConstraint("device_id", "seq"),
 )
 
