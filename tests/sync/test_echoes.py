@@ -46,7 +46,7 @@ def test_own_creates_and_edits_are_not_pulled_back(device: Callable[[str], Devic
     assert report.push.applied == 2 and report.pulled == 0
     _same_as_server(a, "worker1")  # stamps and all
     with a.ws.read() as s:
-        positions = dict(s.execute(select(Household.id, Household.server_pos)).tuples().all())
+        positions = {row.id: row.server_pos for row in s.execute(select(Household.id, Household.server_pos))}
         assert all(positions[h] for h in hids)
         assert s.scalar(select(Member.server_pos).where(Member.household_id == hids[2]))
     with server.db.read() as conn:
