@@ -15,6 +15,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -69,7 +70,8 @@ records = Table(
     "records", metadata,
     Column("id", String(36), primary_key=True),
     Column("entity", String(32), nullable=False),
-    Column("org_code", String(24), nullable=False, index=True),
+    #: indexed below for prefix matches (a device's scope)
+    Column("org_code", String(24), nullable=False),
     #: JSON object: field -> wire value (every field, stamps included)
     Column("fields", Text, nullable=False),
     #: JSON object: field -> [pos, hlc, device, author] of the write that set it
@@ -86,8 +88,12 @@ records = Table(
     Column("person_id", String(18), nullable=True, index=True),
     #: a second org unit that holds this one record and nothing else of its tree: a sent referral's
     #: receiving centre (caseapp.services.referrals), whose devices get the referral's own fields
-    Column("shared_org", String(24), nullable=True, index=True),
+    Column("shared_org", String(24), nullable=True),
 )
+# Scopes are matched by prefix (LIKE 'code%'): on PostgreSQL only an index with the pattern operator
+# class serves that outside the C collation (s0013; SQLite has no operator classes).
+Index("ix_records_org_code", records.c.org_code, postgresql_ops={"org_code": "varchar_pattern_ops"})
+Index("ix_records_shared_org", records.c.shared_org, postgresql_ops={"shared_org": "varchar_pattern_ops"})
 
 #: the scopes a user had until a change (``until_pos``: the last log position under them), so work
 #: typed while a record was in the user's scope is recognised after the scope changed
