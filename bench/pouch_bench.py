@@ -26,6 +26,7 @@ line and exits 0.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -81,12 +82,46 @@ def write_documents(ws: Workspace, target: Path) -> int:
     return count
 
 
+class RunQueue:
+    """How long each of some processes' threads have been ready to run but waited for a CPU (Linux
+    schedstat: a shared machine's load, as these processes felt it), summed per process. Threads
+    are sampled every SAMPLE_S and on demand, so one that ends between samples loses at most that
+    much of its count; 0 where schedstat is missing."""
+
+    SAMPLE_S = 0.1
+
+    def __init__(self, *pids: int) -> None:
+        self._seen: dict[int, dict[int, float]] = {pid: {} for pid in pids}
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+        self._thread.start()
+
+    def _poll(self) -> None:
+        while not self._stop.wait(self.SAMPLE_S):
+            self.waited()
+
+    def waited(self) -> dict[int, float]:
+        with self._lock:
+            for pid, seen in self._seen.items():
+                for task in Path(f"/proc/{pid}/task").glob("*/schedstat"):
+                    with contextlib.suppress(OSError, ValueError, IndexError):  # a thread just gone
+                        seen[int(task.parent.name)] = int(task.read_text().split()[1]) / 1e9
+            return {pid: sum(seen.values()) for pid, seen in self._seen.items()}
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+
 @dataclass(frozen=True)
 class Mark:
     t: float  # time.perf_counter of the process that marked (CLOCK_MONOTONIC)
     cpu: float  # its CPU seconds so far
     server_cpu: float  # the server process's CPU seconds, read as the mark arrived
     load: float  # the machine's one-minute load average then
+    waited: float  # seconds the marking process's threads have waited for a CPU so far
+    server_waited: float  # the same for the server process
 
 
 @dataclass
@@ -97,11 +132,14 @@ class Window:
     client_cpu: float
     server_cpu: float
     load: float  # one-minute load average as the step began
+    client_waited: float  # seconds ready to run but waiting for a CPU
+    server_waited: float
 
     @classmethod
     def between(cls, marks: dict[str, Mark], start: str, end: str) -> Window:
         a, b = marks[start], marks[end]
-        return cls(b.t - a.t, b.cpu - a.cpu, b.server_cpu - a.server_cpu, a.load)
+        return cls(b.t - a.t, b.cpu - a.cpu, b.server_cpu - a.server_cpu, a.load, b.waited - a.waited,
+                   b.server_waited - a.server_waited)
 
 
 @dataclass
@@ -126,15 +164,19 @@ def follow(cmd: list[str], server_pid: int, cwd: Path | None = None,
     os.close(write_fd)
     watchdog = threading.Timer(STEP_TIMEOUT_S, proc.kill)
     watchdog.start()
+    queue = RunQueue(proc.pid, server_pid)
     marks: dict[str, Mark] = {}
     try:
         with os.fdopen(read_fd, encoding="utf-8") as pipe:
             for line in pipe:  # ends when the command exits (or is killed by the watchdog)
                 m = json.loads(line)
-                marks[m["mark"]] = Mark(m["t"], m["cpu"], process_cpu(server_pid), os.getloadavg()[0])
+                server_cpu, waited = process_cpu(server_pid), queue.waited()
+                marks[m["mark"]] = Mark(m["t"], m["cpu"], server_cpu, os.getloadavg()[0], waited[proc.pid],
+                                        waited[server_pid])
         out, err = proc.communicate(timeout=STEP_TIMEOUT_S)
     finally:
         watchdog.cancel()
+        queue.close()
     wall = time.perf_counter() - started
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd[:4])}… failed ({proc.returncode}): {(err or out).strip()[-2000:]}")
@@ -266,16 +308,30 @@ def report(rounds: list[Round], count: int, households: int, node_versions: str,
         "one-shot to pouchdb-server in memory (push), then into a fresh in-memory PouchDB (pull), default "
         f"replication options ({node_versions}).",
         "",
-        "| round (first side) | step | CaseApp records/s | PouchDB records/s | CaseApp/PouchDB | CaseApp CPU s "
-        "device / server | PouchDB CPU s local / server | load (1 min) CaseApp / PouchDB |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| round (first side) | step | CaseApp records/s | PouchDB records/s | CaseApp/PouchDB | "
+        "load (1 min) CaseApp / PouchDB |",
+        "|---|---|---:|---:|---:|---:|",
     ]
     for n, r in enumerate(rounds, start=1):
         for step in ("push", "pull"):
             c, q = r.caseapp[step], r.pouch[step]
             lines.append(f"| {n} ({r.order[0]}) | {step} | {rate(count, c):,.0f} | {rate(count, q):,.0f} | "
-                         f"{q.seconds / c.seconds:.2f}× | {c.client_cpu:.1f} / {c.server_cpu:.1f} | "
-                         f"{q.client_cpu:.1f} / {q.server_cpu:.1f} | {c.load:.1f} / {q.load:.1f} |")
+                         f"{q.seconds / c.seconds:.2f}× | {c.load:.1f} / {q.load:.1f} |")
+    lines += [
+        "",
+        "Where each step's time went: CPU seconds, and seconds ready to run but waiting for a CPU (Linux "
+        "schedstat, summed over threads, so it can exceed the wall time: the machine's load as these processes felt "
+        "it), of the device or local "
+        "PouchDB / of the server.",
+        "",
+        "| round | step | side | wall s | CPU s device / server | waiting for a CPU s device / server |",
+        "|---|---|---|---:|---:|---:|",
+    ]
+    for n, r in enumerate(rounds, start=1):
+        for step in ("push", "pull"):
+            for side, w in (("CaseApp", r.caseapp[step]), ("PouchDB", r.pouch[step])):
+                lines.append(f"| {n} | {step} | {side} | {w.seconds:.1f} | {w.client_cpu:.1f} / {w.server_cpu:.1f} | "
+                             f"{w.client_waited:.1f} / {w.server_waited:.1f} |")
     lines += ["", "Issue 13's targets, judged in every round:", ""]
     for step, (floor, ratio) in TARGETS.items():
         rates = [rate(count, r.caseapp[step]) for r in rounds]
