@@ -13,7 +13,7 @@ plain one under the same name. SQLite's indexes are left as they are (the name a
 the same; SQLite has no operator classes).
 
 Revision ID: s0013
-Revises: s0011
+Revises: s0012
 Create Date: 2026-12-03 17:00:00
 """
 
@@ -22,7 +22,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "s0013"
-down_revision = "s0011"
+down_revision = "s0012"
 branch_labels = None
 depends_on = None
 
