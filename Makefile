@@ -62,7 +62,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy caseapp sync ui migrations installer
+	$(VENV)/bin/mypy caseapp sync ui migrations installer bench
 
 # The suite runs on PYTEST_WORKERS processes (pytest-xdist): one more than the cores, at most 4 (a
 # good part of it waits on subprocesses, servers and fsync: on 2 cores, 3 workers took 706 s against

@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -70,8 +71,12 @@ class Timer:
         return elapsed
 
 
+def _counted(panel: Any) -> bool:
+    return panel.model.total is not None
+
+
 def _combo_steps(combo: Any) -> list[Callable[[], None]]:
-    steps: list[Callable[[], None]] = [(lambda i=i: combo.setCurrentIndex(i)) for i in range(1, combo.count())]
+    steps: list[Callable[[], None]] = [partial(combo.setCurrentIndex, i) for i in range(1, combo.count())]
     steps.append(lambda: combo.setCurrentIndex(0))
     return steps
 
@@ -79,11 +84,11 @@ def _combo_steps(combo: Any) -> list[Callable[[], None]]:
 def _sort_steps(panel: Any) -> list[tuple[str, Callable[[], None]]]:
     from ui.qt import Qt
 
-    steps = []
+    steps: list[tuple[str, Callable[[], None]]] = []
     for column, spec_column in enumerate(panel.model.spec.columns):
         for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
             # what a header click does: the view sorts its model by that column
-            steps.append((spec_column.key, lambda c=column, o=order: panel.table.sortByColumn(c, o)))
+            steps.append((spec_column.key, partial(panel.table.sortByColumn, column, order)))
     return steps
 
 
@@ -94,7 +99,7 @@ def _scope_steps(bar: Any) -> list[Callable[[], None]]:
         depth = (len(bar.scope.itemText(index)) - len(bar.scope.itemText(index).lstrip(" "))) // 2
         if depth in (2, 3, 4) and depth not in picks:
             picks[depth] = index
-    steps: list[Callable[[], None]] = [(lambda i=i: bar.scope.setCurrentIndex(i)) for i in picks.values()]
+    steps: list[Callable[[], None]] = [partial(bar.scope.setCurrentIndex, i) for i in picks.values()]
     steps.append(lambda: bar.scope.setCurrentIndex(0))
     return steps
 
@@ -163,8 +168,8 @@ def measure(workspace: Path, passphrase: str, scratch: Path) -> dict[str, Any]:
         for name in OTHER_LISTS:
             target = _panel_for(main, name)
             timer = Timer(app, target)
-            wait(app, lambda t=target: t.model.total is not None, timeout=60)
-            timer.time(lambda t=target: t.apply(listing.ListFilter()))
+            wait(app, partial(_counted, target), timeout=60)
+            timer.time(partial(target.apply, listing.ListFilter()))
             samples: list[float] = []
             columns: dict[str, list[float]] = {}
             for key, step in _sort_steps(target):
