@@ -1086,6 +1086,8 @@ def echo(batch: Batch, op: Op, outcome: Outcome, logged: Sequence[dict[str, Any]
     if row is None or row.pos != outcome.pos or row.fields.get("updated_at") != stamp_time(src.hlc) \
             or row.fields.get("updated_by") != src.author:
         return False
+    if not batch.who.covers(row.org_code):
+        return False  # held only as shared (a referral's receiving centre): its copy is the shared view
     if src.op == "set":
         return logged[0]["fields"] == dumps({src.field: src.value})
     if src.op != "create" or not isinstance(src.value, dict):
