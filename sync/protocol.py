@@ -215,8 +215,8 @@ class PullIn(Model):
     standards: Annotated[str, Field(max_length=40, pattern=r"^[0-9]*$")] | None = None
     #: every operation of this device numbered up to this one has its verdict here: a record whose
     #: changes past the cursor are all echoes (``Verdict.echo``) of those operations is not sent.
-    #: Not given (an older client, a pull of the whole scope, a restored copy that may lack them),
-    #: every record is sent.
+    #: Not given (an older client, a re-pull of the whole scope), every record is sent; a restored
+    #: copy of a workspace lacks the later verdicts, so it claims less and is sent what it lacks.
     own_through: Annotated[int, Field(ge=0, lt=1 << 62)] | None = None
 
 

@@ -221,9 +221,10 @@ def pull(ws: Workspace, client: SyncClient, report: SyncReport, say: Progress, p
             # A pull of the whole scope (first sync, re-pull) builds the search index once at the
             # end instead of page by page; so does one resuming such a pull.
             whole_scope = not cursor or bool(ws.get_setting(settings.INDEX_STALE, False))
-            # This device's own accepted writes are not sent back to it, except while it pulls the
-            # whole scope again: then it is sent everything it holds (``PullIn.own_through``).
-            mine = None if whole_scope or ws.get_setting(settings.RESET, False) else outbox.acknowledged_through(ws)
+            # This device's own accepted writes are not sent back to it (a first sync after typing
+            # in or importing a ledger pulls none of it back), except while it pulls its scope again:
+            # then every record it holds is marked to be sent again, or removed (``PullIn.own_through``).
+            mine = None if ws.get_setting(settings.RESET, False) else outbox.acknowledged_through(ws)
             upcoming: Future[p.PullOut] = fetcher.submit(client.pull, cursor, page_size, queued, count=True,
                                                          standards=ws.standards_version(), own_through=mine)
             restarted = False

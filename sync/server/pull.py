@@ -112,7 +112,7 @@ def pull(conn: Connection, who: Principal, request: p.PullIn) -> Page:
     # device may) must not stand in for the logged change of the record that has that id.
     wanted = dict.fromkeys([(ref.entity, ref.id) for ref in request.refetch]
                            + [(entry.entity, entry.row_id) for entry in entries])
-    held = _echoed(who, request, entries) if request.cursor else set()
+    held = _echoed(who, request, entries)
     rows, removals = _rows(conn, who, [key for key in wanted if key not in held])
     end = entries[-1].pos if has_more else max(top, after)
     count = None if has_more else _scope_count(conn, who)
@@ -126,9 +126,9 @@ def pull(conn: Connection, who: Principal, request: p.PullIn) -> Page:
 
 def _echoed(who: Principal, request: p.PullIn, entries: Sequence[Any]) -> set[tuple[str, str]]:
     """The records this device already holds as the server does: every change of theirs on this
-    page is an echo of one of its own operations whose verdict it has (``PullIn.own_through``).
-    Never on a pull from the start (a first sync, a re-pull of the scope: the device may hold
-    nothing), and never for a record it asked for again. An echo is a change made in the device's
+    page is an echo of one of its own operations whose verdict it has (``PullIn.own_through``,
+    which a device re-pulling its scope does not send: it must be sent everything it holds), and
+    never a record it asked for again. An echo is a change made in the device's
     scope that moved nothing (``merge.echo``): whatever moved the record since is a change of its
     own, no echo, which sends it (or its removal); a changed scope refuses the cursor."""
     if request.own_through is None:

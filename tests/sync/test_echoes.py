@@ -23,7 +23,7 @@ from sync import outbox
 from sync import protocol as p
 from sync.server import schema
 
-from .conftest import PASSPHRASE, Device, Server
+from .conftest import COMMUNITY_A, COMMUNITY_B, PASSPHRASE, Device, Server
 from .test_end_to_end import edit, household, new_household
 from .test_own_writes import _same_as_server
 
@@ -162,3 +162,27 @@ def test_own_through_past_what_the_device_holds_hides_only_its_own(device: Calla
     finally:
         client.close()
     assert {r.id for r in page.rows} >= {hid}
+
+
+def test_a_first_sync_pulls_none_of_its_own_work_back(device: Callable[[str], Device]) -> None:
+    """A ledger typed in (or imported) before the laptop ever synced: pushed once, not pulled back."""
+    a = device("worker1")
+    hids = [new_household(a) for _ in range(3)]
+    report = a.sync()
+    assert report.push.applied == 6 and report.pulled == 0 and not report.resynced
+    _same_as_server(a, "worker1")
+    assert all(household(a, h) is not None for h in hids)
+
+
+def test_a_re_pull_of_the_scope_is_sent_everything_and_keeps_it(device: Callable[[str], Device],
+                                                                 server: Server) -> None:
+    """A scope change refuses the cursor: the device marks every record to be sent again and removes
+    those that are not, so its own must be sent too."""
+    a = device("worker1")
+    hids = [new_household(a) for _ in range(2)]
+    a.sync()
+    server.set_scopes("worker1", [COMMUNITY_A, COMMUNITY_B])
+    report = a.sync()
+    assert report.resynced and report.pulled == 4 and report.removed == 0
+    assert all(household(a, h) is not None for h in hids)
+    _same_as_server(a, "worker1")
