@@ -131,8 +131,9 @@ class SyncClient:
         self.bytes_sent = 0
         self.bytes_received = 0
         self.round_trips = 0
-        #: the server has no /push/verdicts (an older one): a push whose answer was lost is sent again
-        self._no_verdicts = False
+        #: ask for the stored verdicts of a push whose answer was lost (False: send it again, as to
+        #: a server without /push/verdicts, which this turns off on meeting one)
+        self.ask_verdicts = True
         #: the oldest and newest program releases, as the server's last answer named them
         self.min_client = ""
         self.latest_client = ""
@@ -262,14 +263,14 @@ class SyncClient:
 
     def _stored_verdicts(self, ask: p.VerdictsIn) -> p.VerdictsOut | None:
         """``push_verdicts`` for the push loop: None from a server too old to have the route."""
-        if self._no_verdicts:
+        if not self.ask_verdicts:
             return None
         try:
             return p.VerdictsOut.model_validate(self._json("POST", "/push/verdicts", ask.model_dump(), lost=True))
         except RefusedError as refused:
             if refused.status not in (404, 405, 413):  # an older server: no such route, and no body taken
                 raise
-            self._no_verdicts = True
+            self.ask_verdicts = False
             return None
 
     def push_verdicts(self, ask: p.VerdictsIn) -> p.VerdictsOut:
