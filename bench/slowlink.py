@@ -1,7 +1,8 @@
 """A loopback proxy that makes a slow, lossy link between a sync client and a real server.
 
 asyncio and the standard library only. It listens on 127.0.0.1 and relays HTTP/1.1 exchanges to the
-server, message by message, over one upstream connection per client connection:
+server, message by message, each over a fresh upstream connection (the client's own connections
+are kept alive):
 
 - each direction is a link of ``rate_bps`` bits per second, shared by every connection (one
   device's line): a message takes its length in bits over the rate, after the messages before it;
@@ -60,6 +61,8 @@ class Tally:
     received: int = 0
     requests: int = 0
     dropped: int = 0
+    #: exchanges the server did not answer (it closed on the proxy): the client's connection is closed
+    upstream_failures: int = 0
     exchanges: list[Exchange] = field(default_factory=list)
 
     def resent_bytes(self) -> int:
@@ -74,7 +77,7 @@ class Tally:
         return again
 
     def reset(self) -> None:
-        self.sent = self.received = self.requests = self.dropped = 0
+        self.sent = self.received = self.requests = self.dropped = self.upstream_failures = 0
         self.exchanges.clear()
 
 
@@ -169,12 +172,20 @@ class SlowLinkProxy:
                 # the TCP handshake of a new connection: one round trip before the request leaves
                 await self._up.carry(len(request), self.link.rtt_s if first and self.link.shaped else 0.0)
                 first = False
-                if upstream is None:
-                    upstream = await asyncio.open_connection(*self.upstream)
+                # A fresh upstream connection per request: one kept while the line is busy for
+                # longer than the server's keep-alive would be closed under the request.
+                upstream = await asyncio.open_connection(*self.upstream)
                 upstream[1].write(request)
                 await upstream[1].drain()
                 method = head.split(b" ", 1)[0]
-                rhead, rbody = await _read_message(upstream[0], response=True, head_only=method == b"HEAD")
+                try:
+                    rhead, rbody = await _read_message(upstream[0], response=True, head_only=method == b"HEAD")
+                except (asyncio.IncompleteReadError, ConnectionError):
+                    self.tally.upstream_failures += 1
+                    raise
+                finally:
+                    upstream[1].close()
+                    upstream = None
                 answer = rhead + rbody
                 digest = hashlib.sha256(body).hexdigest()
                 if self._rng.random() < self.link.drop_rate:

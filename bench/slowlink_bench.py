@@ -129,8 +129,13 @@ def _zstd(body: Any) -> tuple[int, int]:
 def parts(capture: Capture) -> dict[str, tuple[int, int, int]]:
     """(entries, JSON bytes, zstd bytes) of the operations and of the audit entries pushed, each
     part compressed on its own, batch by batch as sent."""
-    out = {"operations": [0, 0, 0], "audit": [0, 0, 0]}
+    out = {"operations": [0, 0, 0], "audit": [0, 0, 0], "whole bodies": [0, 0, 0]}
     for ops, audit in capture.pushes:
+        whole = {"ops": [o.model_dump(exclude_defaults=True) for o in ops], "audit": [e.model_dump() for e in audit]}
+        raw, packed = _zstd(whole)
+        out["whole bodies"][0] += len(ops) + len(audit)
+        out["whole bodies"][1] += raw
+        out["whole bodies"][2] += packed
         for name, items in (("operations", [o.model_dump(exclude_defaults=True) for o in ops]),
                             ("audit", [e.model_dump() for e in audit])):
             if items:
@@ -141,7 +146,8 @@ def parts(capture: Capture) -> dict[str, tuple[int, int, int]]:
     return {k: (v[0], v[1], v[2]) for k, v in out.items()}
 
 
-def one_run(root: Path, server: LoopbackServer, households: int, edits: int, link: Link) -> dict[str, Any]:
+def one_run(root: Path, server: LoopbackServer, households: int, edits: int, link: Link, *,
+            ask: bool = True) -> dict[str, Any]:
     proxy = SlowLinkProxy("127.0.0.1", server.port, Link(shaped=False, drop_rate=0.0, seed=link.seed))
     with proxy.running():
         ws, _ = Workspace.create(root / f"device-{link.seed}", PASSPHRASE, kdf=TEST_KDF, actor="admin")
@@ -159,6 +165,8 @@ def one_run(root: Path, server: LoopbackServer, households: int, edits: int, lin
             proxy.link.shaped = True
             proxy.reseed(link.seed)
             client = run.connect(ws)
+            if not ask:  # as before /push/verdicts: a push whose answer was lost is sent again whole
+                client.ask_verdicts = False
             capture = Capture()
             capture.wrap(client)
             started = time.perf_counter()
@@ -170,10 +178,14 @@ def one_run(root: Path, server: LoopbackServer, households: int, edits: int, lin
             ws.close()
     t = proxy.tally
     need = (t.sent + t.received) * 8 / link.rate_bps
+    resent = t.resent_bytes()
+    once = (t.sent - resent + t.received) * 8 / link.rate_bps
     return {"seed": link.seed, "edits": len(pending), "made": made, "elapsed": elapsed, "sent": t.sent,
             "received": t.received, "need": need, "ratio": elapsed / need, "requests": t.requests,
-            "dropped": t.dropped, "resent": t.resent_bytes(), "dropped_paths": [e.path.rsplit("/", 1)[-1]
-                                                                               for e in t.exchanges if e.dropped],
+            "once": once, "ratio_once": elapsed / once,
+            "questions": sum(1 for e in t.exchanges if e.path.endswith("/push/verdicts")),
+            "dropped": t.dropped, "resent": resent, "upstream_failures": t.upstream_failures,
+            "dropped_paths": [e.path.rsplit("/", 1)[-1] for e in t.exchanges if e.dropped],
             "pulled": report.pulled, "own_pulled": sum(1 for ref in capture.pulled if ref in own),
             "pushes": len(capture.pushes), "parts": parts(capture), "left": left, "pushed": report.push.pushed}
 
@@ -182,13 +194,17 @@ def table(rows: list[dict[str, Any]], link: Link) -> str:
     lines = [f"Link: {link.rate_bps / 1000:g} kbit/s each way, {link.rtt_s * 1000:.0f} ms round trip, "
              f"{link.drop_rate:.0%} of answers lost (seeded). Time needed = (bytes up + bytes down) × 8 / rate.",
              "",
-             "| seed | operations | sync s | bytes up | bytes down | time the bytes need s | ratio | requests | "
-             "answers lost (route) | bytes re-sent | records pulled | of them own writes |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|"]
+             "Ratio once: against the time of the bytes less those sent again after a lost answer.",
+             "",
+             "| seed | operations | sync s | bytes up | bytes down | time the bytes need s | ratio | ratio once | "
+             "requests | answers lost (route) | verdict questions | bytes re-sent | records pulled | "
+             "of them own writes |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|"]
     for r in rows:
         lost = f"{r['dropped']} ({', '.join(r['dropped_paths'])})" if r["dropped"] else "0"
         lines.append(f"| {r['seed']} | {r['edits']:,} | {r['elapsed']:.1f} | {r['sent']:,} | {r['received']:,} | "
-                     f"{r['need']:.1f} | {r['ratio']:.2f}× | {r['requests']} | {lost} | {r['resent']:,} | "
+                     f"{r['need']:.1f} | {r['ratio']:.2f}× | {r['ratio_once']:.2f}× | {r['requests']} | {lost} | "
+                     f"{r['questions']} | {r['resent']:,} | "
                      f"{r['pulled']:,} | {r['own_pulled']:,} |")
     lines += ["", "Compressed on their own (zstd, batch by batch as pushed), first run:", "",
               "| part of the push bodies | entries | JSON bytes | zstd bytes | zstd bytes per entry | ratio |",
@@ -208,6 +224,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rtt", type=float, default=0.4, help="round trip, seconds")
     parser.add_argument("--drop", type=float, default=0.05, help="share of answers lost")
     parser.add_argument("--label", default="current")
+    parser.add_argument("--no-verdicts", action="store_true",
+                        help="never ask for a lost push's verdicts: send the batch again (the behaviour before)")
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args(argv)
     seeds = [int(s) for s in args.seeds.split(",") if s]
@@ -220,19 +238,21 @@ def main(argv: list[str] | None = None) -> int:
                 with server.db.write() as conn:
                     auth.add_user(conn, "admin", PASSWORD, "admin", [])
                 link = Link(rate_bps=args.rate, rtt_s=args.rtt, drop_rate=args.drop, seed=seed)
-                rows.append(one_run(root, server, args.households, args.edits, link))
+                rows.append(one_run(root, server, args.households, args.edits, link, ask=not args.no_verdicts))
             finally:
                 server.stop()
             r = rows[-1]
             print(f"seed {seed}: {r['elapsed']:.1f} s, ratio {r['ratio']:.2f}, lost {r['dropped']}, "
                   f"re-sent {r['resent']:,} B, pulled {r['pulled']} (own {r['own_pulled']}), left {r['left']}, "
-                  f"made {r['made']}", flush=True)
+                  f"made {r['made']}, upstream failures {r['upstream_failures']}", flush=True)
     text = table(rows, Link(rate_bps=args.rate, rtt_s=args.rtt, drop_rate=args.drop))
     print(text)
     if args.write:
         command = (f"python -m bench.slowlink_bench --households {args.households} --edits {args.edits} "
-                   f"--seeds {args.seeds} --label {args.label} --write")
-        write_section(DOCS, f"slowlink-{args.label}", f"#### {args.label}\n\n`{command}`\n\n{text}")
+                   f"--seeds {args.seeds} --label {args.label}{' --no-verdicts' if args.no_verdicts else ''} --write")
+        when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        body = f"#### {args.label}\n\nCommand: `{command}`  \nDate: {when}\n\n{text}"
+        write_section(DOCS, f"slowlink-{args.label}", body)
     return 0
 
 
