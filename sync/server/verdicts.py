@@ -40,12 +40,17 @@ class Found:
     audit_ack: int = 0
 
 
+#: ledger columns that are bookkeeping, not part of the verdict a push answered with
+LEDGER_ONLY = frozenset({"device_id", "at_ms", "detail", "op_hash"})
+
+
 def verdict_of(row: Any) -> p.Verdict:
-    """A ledger row as the verdict the push answered with."""
+    """A ledger row as the verdict the push answered with. Every column not in ``LEDGER_ONLY``
+    goes in by name, so a flag the ledger keeps for the answer (as the merge writes it) comes back
+    here too without this module knowing of it; the model keeps the fields it has."""
+    values = {k: v for k, v in row._mapping.items() if k not in LEDGER_ONLY}
     detail = json.loads(row.detail) if row.detail else {}
-    return p.Verdict(seq=row.seq, verdict=row.verdict, reason=row.reason, field=detail.get("field"),
-                     params=detail.get("params") or {}, pos=row.pos, clamped=row.clamped,
-                     conflict_id=row.conflict_id)
+    return p.Verdict.model_validate({**values, "field": detail.get("field"), "params": detail.get("params") or {}})
 
 
 def stored(conn: Connection, who: Principal, ask: p.VerdictsIn) -> Found:
