@@ -109,6 +109,7 @@ bench-sync: $(STAMP)
 	$(PY) -m bench.sync_bench --households $(BENCH_HOUSEHOLDS) --pg postgresql+psycopg://caseapp_test:caseapp-test-2026@127.0.0.1:5432/caseapp_test --write
 	$(PY) -m bench.pull_scale --write
 	$(PY) -m bench.pouch_bench --households $(BENCH_HOUSEHOLDS) --write
+	$(PY) -m bench.slowlink_bench --write
 
 # The compose topology as processes: PostgreSQL, 1 then 2 app processes behind nginx, 200 devices.
 bench-topology: $(STAMP)

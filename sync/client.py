@@ -9,7 +9,11 @@ instead of taking gigabytes of the device's memory.
 
 Retrying is safe for every call: pushes are deduplicated by the server's ledger (a replay gets the
 stored verdicts), pulls and attachment reads are idempotent, and attachment chunks are written at
-an explicit offset the server checks.
+an explicit offset the server checks. A push whose answer is lost after it left (the connection
+closed or timed out while waiting, the answer cut off) is not sent again straight away: the device
+first asks for the verdicts the server stored for it (``/push/verdicts``, a digest of the batch
+and a few hundred bytes), and sends the batch again only if the server does not hold it, so on a
+slow line a lost answer costs one small exchange instead of the whole batch.
 """
 
 from __future__ import annotations
@@ -24,11 +28,12 @@ from typing import Any
 
 import requests
 import requests.adapters
+import urllib3.exceptions
 from urllib3.response import BaseHTTPResponse
 
 from caseapp.messages import CATALOGUE
 from caseapp.release import __version__
-from sync import compress
+from sync import compress, replay
 from sync import protocol as p
 from sync.errors import (
     AnswerTooLargeError,
@@ -62,6 +67,7 @@ DIGEST = 96
 ANSWER_LIMITS: dict[str, int] = {
     "/pull": (p.MAX_PAGE + p.MAX_REFETCH) * PULL_ROW + ANSWER_ENVELOPE,
     "/push": p.MAX_PUSH_OPS * VERDICT + ANSWER_ENVELOPE,
+    "/push/verdicts": p.MAX_PUSH_OPS * VERDICT + ANSWER_ENVELOPE,
     "/attachments/missing": 1000 * DIGEST + ANSWER_ENVELOPE,  # MissingIn takes 1000 digests
     "/attachments/{digest}/content": p.ATTACHMENT_CHUNK + ANSWER_ENVELOPE,
 }
@@ -125,6 +131,9 @@ class SyncClient:
         self.bytes_sent = 0
         self.bytes_received = 0
         self.round_trips = 0
+        #: ask for the stored verdicts of a push whose answer was lost (False: send it again, as to
+        #: a server without /push/verdicts, which this turns off on meeting one)
+        self.ask_verdicts = True
         #: the oldest and newest program releases, as the server's last answer named them
         self.min_client = ""
         self.latest_client = ""
@@ -138,7 +147,10 @@ class SyncClient:
 
     # -- transport ----------------------------------------------------------------------------
     def _request(self, method: str, path: str, *, body: Any = None, raw: bytes | None = None,
-                 params: dict[str, Any] | None = None) -> requests.Response:
+                 params: dict[str, Any] | None = None, lost: bool = False) -> requests.Response:
+        """One call, retried as the policy says. ``lost``: an exchange that failed after the request
+        may have reached the server raises ``AnswerLost`` instead of being repeated, for the caller
+        to find out what became of it."""
         url = f"{self.base_url}{p.API_PREFIX}{path}"
         headers: dict[str, str] = {}
         if self.token:
@@ -162,16 +174,22 @@ class SyncClient:
             except (requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema,
                     requests.exceptions.InvalidURL):
                 raise RefusedError("sync.bad_url", 0, url=self.base_url) from None
-            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout):
+            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as error:
+                if lost and not _never_sent(error):
+                    raise AnswerLost(OfflineError(self.base_url)) from None
                 if attempt + 1 >= self.retry.attempts:
                     raise OfflineError(self.base_url) from None
             except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError):
                 # The answer was cut off mid-body, or its compression torn with it: repeat the
                 # call, which is as safe as after a lost connection (see the module docstring).
+                if lost:
+                    raise AnswerLost(BadAnswerError("sync.answer_cut", self.base_url)) from None
                 if attempt + 1 >= self.retry.attempts:
                     raise BadAnswerError("sync.answer_cut", self.base_url) from None
-            except AnswerUndecodableError:
+            except AnswerUndecodableError as error:
                 # Damaged on the way, most likely: worth another try; if it stays so, say that.
+                if lost:
+                    raise AnswerLost(error) from None
                 if attempt + 1 >= self.retry.attempts:
                     raise
             else:
@@ -191,16 +209,16 @@ class SyncClient:
             raise BadAnswerError(_unexpected_page(response), self.base_url)
         return response
 
-    def _raw_json(self, method: str, path: str, body: Any = None) -> bytes:
+    def _raw_json(self, method: str, path: str, body: Any = None, *, lost: bool = False) -> bytes:
         """The answer's JSON text, decoded and bounded by the transport (see ``_CappedAdapter``)."""
-        content = self._request(method, path, body=body).content
+        content = self._request(method, path, body=body, lost=lost).content
         limit = answer_limit(path)
         if compress.json_values(content) > max(limit // BYTES_PER_VALUE, 64):
             raise AnswerTooLargeError(limit)
         return content
 
-    def _json(self, method: str, path: str, body: Any = None) -> Any:
-        return json.loads(self._raw_json(method, path, body))
+    def _json(self, method: str, path: str, body: Any = None, *, lost: bool = False) -> Any:
+        return json.loads(self._raw_json(method, path, body, lost=lost))
 
     # -- the API ------------------------------------------------------------------------------
     def handshake(self) -> p.HandshakeOut:
@@ -216,7 +234,49 @@ class SyncClient:
         body: dict[str, Any] = {"ops": [op.model_dump(exclude_defaults=True) for op in ops]}
         if audit:
             body["audit"] = [e.model_dump() for e in audit]
-        return p.PushOut.model_validate(self._json("POST", "/push", body))
+        if not ops and not audit:
+            return p.PushOut.model_validate(self._json("POST", "/push", body))
+        ask = p.VerdictsIn(ranges=replay.ranges(op.seq for op in ops),
+                           digest=replay.batch_digest((op.seq, replay.op_hash(op)) for op in ops),
+                           audit_seq=audit[-1].seq if audit else 0, audit_hash=audit[-1].hash if audit else "")
+        # Each try is the push or, after its answer was lost, the question what became of it; a
+        # question answered "not held" leads to the push again and is not counted.
+        asking = False
+        tries = 0
+        while True:
+            try:
+                if not asking:
+                    return p.PushOut.model_validate(self._json("POST", "/push", body, lost=True))
+                found = self._stored_verdicts(ask)
+                if found is None or not found.held:
+                    asking = False  # not taken (or not to be found out): send it again
+                    continue
+                return p.PushOut(verdicts=found.verdicts, hlc=found.hlc, audit_ack=found.audit_ack)
+            except AnswerLost as gone:
+                # Sent, maybe taken, answer lost: ask for the verdicts the server stored rather
+                # than send the batch again (which its ledger would answer just the same).
+                tries += 1
+                if tries >= self.retry.attempts:
+                    raise gone.error from None
+                asking = True
+                self._sleep(self.retry.delay(tries - 1))
+
+    def _stored_verdicts(self, ask: p.VerdictsIn) -> p.VerdictsOut | None:
+        """``push_verdicts`` for the push loop: None from a server too old to have the route."""
+        if not self.ask_verdicts:
+            return None
+        try:
+            return p.VerdictsOut.model_validate(self._json("POST", "/push/verdicts", ask.model_dump(), lost=True))
+        except RefusedError as refused:
+            if refused.status not in (404, 405, 413):  # an older server: no such route, and no body taken
+                raise
+            self.ask_verdicts = False
+            return None
+
+    def push_verdicts(self, ask: p.VerdictsIn) -> p.VerdictsOut:
+        """What the server stored for this device's push described by ``ask`` (``held`` False: it
+        holds no such push, or not all of it)."""
+        return p.VerdictsOut.model_validate(self._json("POST", "/push/verdicts", ask.model_dump()))
 
     def pull(self, cursor: str, limit: int = p.DEFAULT_PAGE, refetch: list[p.RecordRef] | None = None, *,
              count: bool = False, standards: str | None = None, own_through: int | None = None) -> p.PullOut:
@@ -300,6 +360,23 @@ class SyncClient:
             if size == 0:
                 break
         return bytes(out)
+
+
+class AnswerLost(Exception):
+    """A request may have reached the server but its answer did not arrive; ``error`` is what a
+    caller that cannot find out what became of it reports."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _never_sent(error: requests.exceptions.RequestException) -> bool:
+    """Whether the request failed before any of it left (no connection could be made)."""
+    if isinstance(error, requests.exceptions.ConnectTimeout):
+        return True
+    reason = getattr(error.args[0], "reason", None) if error.args else None
+    return isinstance(reason, urllib3.exceptions.NewConnectionError)
 
 
 class _CappedAdapter(requests.adapters.HTTPAdapter):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Final, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 # the order of the releases the release headers name
 from caseapp.release import older as older
@@ -181,6 +181,51 @@ class PushOut(Answer):
     verdicts: Answers[Verdict]
     hlc: int
     #: the highest audit sequence number the server holds for this device
+    audit_ack: int = 0
+
+
+Seq = Annotated[int, Field(ge=1, lt=1 << 62)]
+
+
+class VerdictsIn(Model):
+    """A device whose push answer was lost asks for the verdicts the server stored for that push
+    (``sync.server.verdicts``) instead of sending the whole batch again."""
+
+    #: the batch's sequence numbers as (first, last) runs, at most MAX_PUSH_OPS numbers in all
+    ranges: Annotated[list[tuple[Seq, Seq]], Field(max_length=MAX_PUSH_OPS)]
+    #: ``sync.replay.batch_digest`` of the batch as pushed: the verdicts are given only for exactly
+    #: these operations
+    digest: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    #: the last audit entry the push carried (0 and "": none); the push counts as held only if the
+    #: server holds this entry too
+    audit_seq: Annotated[int, Field(ge=0, lt=1 << 62)] = 0
+    audit_hash: Annotated[str, Field(pattern=r"^([0-9a-f]{64})?$")] = ""
+
+    @field_validator("ranges")
+    @classmethod
+    def _bounded(cls, value: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        if any(first > last for first, last in value):
+            raise ValueError("a range ends before it starts")
+        if sum(last - first + 1 for first, last in value) > MAX_PUSH_OPS:
+            raise ValueError(f"more than {MAX_PUSH_OPS} sequence numbers")
+        return value
+
+    @model_validator(mode="after")
+    def _something(self) -> VerdictsIn:
+        if not self.ranges and not self.audit_seq:
+            raise ValueError("neither operations nor an audit entry")
+        return self
+
+    def seqs(self) -> list[int]:
+        return sorted({seq for first, last in self.ranges for seq in range(first, last + 1)})
+
+
+class VerdictsOut(Answer):
+    #: whether the server holds that push: a verdict for every one of its operations, the same
+    #: operations (the digest), and its last audit entry. Not held: send the push again.
+    held: bool
+    verdicts: Answers[Verdict] = []
+    hlc: int
     audit_ack: int = 0
 
 

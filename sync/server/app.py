@@ -27,7 +27,7 @@ from caseapp.messages import message
 from caseapp.store import migrate
 from caseapp.store.hlc import pack
 from sync import protocol as p
-from sync.server import attachments, auth, merge, pull, quality, standards, trails
+from sync.server import attachments, auth, merge, pull, quality, standards, trails, verdicts
 from sync.server.auth import Principal
 from sync.server.db import Database, is_busy
 from sync.server.errors import ApiError
@@ -232,6 +232,14 @@ def create_app(db: Database, config: ServerConfig | None = None, *, operations: 
             audit_ack = trails.receive(conn, who, body.audit, now)
         pushed(verdicts)
         return p.PushOut(verdicts=verdicts, hlc=pack(auth.now_ms()), audit_ack=audit_ack)
+
+    @app.post(f"{p.API_PREFIX}/push/verdicts", response_model=p.VerdictsOut, responses=ERROR_RESPONSES)
+    def push_verdicts(body: p.VerdictsIn, who: Who) -> p.VerdictsOut:
+        """The stored verdicts of this device's push whose answer was lost (sync.server.verdicts)."""
+        with db.snapshot() as conn:  # the ledger and the audit trail as one commit left them
+            found = verdicts.stored(conn, who, body)
+        return p.VerdictsOut(held=found.held, verdicts=found.verdicts, hlc=pack(auth.now_ms()),
+                             audit_ack=found.audit_ack)
 
     @app.post(f"{p.API_PREFIX}/device/fork", response_model=p.ForkOut, responses=ERROR_RESPONSES)
     def fork(body: p.ForkIn, who: Who) -> p.ForkOut:

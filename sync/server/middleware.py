@@ -66,6 +66,8 @@ LOGIN = 8 * KIB
 RECORD_REF = 256
 #: one quoted hexadecimal digest and its comma
 DIGEST = 96
+#: one [first, last] run of sequence numbers (two numbers below 2**62) and its comma
+RANGE = 48
 #: JSON bodies may hold at most one value (object, array, or list item) per this many bytes of the
 #: route's cap: parsing turns each into a Python object of some 60 bytes, so a body of nothing but
 #: "{}," would otherwise grow 25-fold in memory. Real pushes have one per 19 bytes of body.
@@ -100,6 +102,7 @@ ROUTES: dict[tuple[str, str], Limit] = {
     ("GET", "/standards"): Limit(0),
     ("POST", "/standards"): Limit(ENVELOPE),
     ("POST", "/push"): Limit((p.MAX_PUSH_OPS + p.MAX_AUDIT) * PUSH_ITEM + ENVELOPE),
+    ("POST", "/push/verdicts"): Limit(p.MAX_PUSH_OPS * RANGE + ENVELOPE),
     ("POST", "/pull"): Limit(p.MAX_REFETCH * RECORD_REF + ENVELOPE),
     ("POST", "/device/fork"): Limit(ENVELOPE),
     ("POST", "/attachments/missing"): Limit(_max_items(p.MissingIn, "digests") * DIGEST + ENVELOPE),

@@ -60,6 +60,11 @@ def _start(conn: Connection, device_id: str) -> tuple[int, str, str | None]:
     return (seq, shared, parent) if shared else (0, GENESIS, parent)
 
 
+def held_up_to(conn: Connection, device_id: str) -> int:
+    """The highest audit sequence number the server holds for this device (what a push answers)."""
+    return _start(conn, device_id)[0]
+
+
 def diverged(conn: Connection, who: Principal, entries: Sequence[p.AuditEntryIn]) -> bool:
     """Whether the device sends entries under sequence numbers the server holds other entries for:
     it is an older copy of this device (a restored backup) whose trail has parted from the one the
