@@ -17,7 +17,7 @@ which also tells this bench which stage the command is in):
 - first pull: a new workspace, logged in as an administrator (scope: everything), syncs once
   against the filled server (pull, then the search index rebuilt for what arrived);
 - push: the unsent workspace syncs once against an empty server (the push, then the pull that
-  brings the pushed records back as the server merged them).
+  follows it in every sync).
 Each row's peak is the process's own high-water mark (the kernel's VmHWM, read from /proc every
 5 ms until the process ends: it misses only growth in its last 5 ms); the peak of each stage is
 VmRSS sampled as often while that stage's progress line was up.
@@ -274,7 +274,7 @@ def report(args: argparse.Namespace, sizes: dict[str, int], pulled: Peak, pushed
         "|---|---:|---:|---|---|---:|",
         f"| first pull (new workspace, scope: everything) | {sizes['pull_records']:,} | {pulled.hwm_mb:,.0f} | "
         f"{verdict(pulled.hwm_mb)} | {stages(pulled)} | {pulled.seconds:,.0f} |",
-        f"| push (an unsent workspace, to an empty server; its pull brings the records back) | "
+        f"| push (an unsent workspace, to an empty server; then the pull that follows) | "
         f"{sizes['push_records']:,} | {pushed.hwm_mb:,.0f} | {verdict(pushed.hwm_mb)} | {stages(pushed)} | "
         f"{pushed.seconds:,.0f} |",
         "",
