@@ -98,6 +98,10 @@ fuzz: $(STAMP)
 # Each writes its own section of docs/benchmarks.md. BENCH_HOUSEHOLDS sizes the sync run
 # (3000 by default, about 21,000 records; the issue's district dataset is 50000).
 BENCH_HOUSEHOLDS ?= 3000
+# The device's peak memory in a first pull and a push (about 10.9 records a household: 400,000 and
+# 100,000 records by default); smaller sizes run the same steps faster.
+MEMORY_PULL_HOUSEHOLDS ?= 37000
+MEMORY_PUSH_HOUSEHOLDS ?= 9200
 bench: bench-foundation bench-sync bench-ui
 
 bench-foundation: $(STAMP)
@@ -110,6 +114,7 @@ bench-sync: $(STAMP)
 	$(PY) -m bench.pull_scale --write
 	$(PY) -m bench.pouch_bench --households $(BENCH_HOUSEHOLDS) --write
 	$(PY) -m bench.slowlink_bench --write
+	$(PY) -m bench.memory_bench --pull-households $(MEMORY_PULL_HOUSEHOLDS) --push-households $(MEMORY_PUSH_HOUSEHOLDS) --write
 
 # The compose topology as processes: PostgreSQL, 1 then 2 app processes behind nginx, 200 devices.
 bench-topology: $(STAMP)
