@@ -168,7 +168,9 @@ def apply_page(ws: Workspace, page: p.PullOut, *, refetched: Sequence[p.RecordRe
         tally.conflicts = _store_conflicts(conn, conflicts, resolving)
         if index:
             search_index.refresh(conn, households | search_index.households_of(conn, touched))
-        elif not read_setting(conn, INDEX_STALE, False):
+        elif (page.rows or page.removals) and not read_setting(conn, INDEX_STALE, False):
+            # (a page that brings nothing changes no household: the first sync after a ledger was
+            # typed in, whose records are not pulled back, keeps the index those saves made)
             write_setting(conn, INDEX_STALE, True)
         audit.append(conn, trail)
         _sweep_audit(conn, ws)

@@ -26,6 +26,7 @@ from sync.server import schema
 from .conftest import COMMUNITY_A, COMMUNITY_B, PASSPHRASE, Device, Server
 from .test_end_to_end import edit, household, new_household
 from .test_own_writes import _same_as_server
+from .test_search_after_pull import names_found
 
 DAY_MS = 24 * 3600 * 1000
 #: what the device does with a verdict, the same whichever database the server keeps: SQLite only
@@ -172,6 +173,9 @@ def test_a_first_sync_pulls_none_of_its_own_work_back(device: Callable[[str], De
     assert report.push.applied == 6 and report.pulled == 0 and not report.resynced
     _same_as_server(a, "worker1")
     assert all(household(a, h) is not None for h in hids)
+    # nothing came, so the search index the saves kept needs no rebuild, and finds them
+    assert a.ws.get_setting("search.stale") is not True
+    assert sorted(names_found(a, "王芳")) == sorted(hids)
 
 
 def test_a_re_pull_of_the_scope_is_sent_everything_and_keeps_it(device: Callable[[str], Device],
