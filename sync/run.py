@@ -229,6 +229,7 @@ def pull(ws: Workspace, client: SyncClient, report: SyncReport, say: Progress, p
                                                          standards=ws.standards_version(), own_through=mine)
             restarted = False
             done = total = 0
+            pages_before = report.pages
             while True:
                 try:
                     page = upcoming.result()
@@ -245,7 +246,12 @@ def pull(ws: Workspace, client: SyncClient, report: SyncReport, say: Progress, p
                     write(partial(ws.receive_standards, str(page.standards.get("version", "")),
                                   list(page.standards.get("rows") or [])))
                 total = page.total if page.total is not None else total
-                tally = write(partial(apply.apply_page, ws, page, refetched=queued, index=not whole_scope))
+                # (a whole-scope pull that is one page is indexed as it comes all the same: the
+                # first sync of a laptop that typed in a ledger is sent only what the server made
+                # of it, and rebuilt every household's keys for those few)
+                index = not whole_scope or (not page.has_more and report.pages == pages_before
+                                            and not ws.get_setting(settings.INDEX_STALE, False))
+                tally = write(partial(apply.apply_page, ws, page, refetched=queued, index=index))
                 queued = []
                 report.pages += 1
                 report.pulled += tally.upserted

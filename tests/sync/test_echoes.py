@@ -190,3 +190,19 @@ def test_a_re_pull_of_the_scope_is_sent_everything_and_keeps_it(device: Callable
     assert report.resynced and report.pulled == 4 and report.removed == 0
     assert all(household(a, h) is not None for h in hids)
     _same_as_server(a, "worker1")
+
+
+@ONE_BACKEND
+def test_a_first_sync_indexes_the_few_records_it_is_sent_back(device: Callable[[str], Device]) -> None:
+    """What the server made of a ledger (a clock brought back) comes back on the first sync: a few
+    records, indexed as they arrive, not a rebuild of every household's search keys."""
+    a = device("worker1")
+    hids = [new_household(a) for _ in range(3)]
+    with a.ws.write_engine.begin() as conn:
+        first = conn.execute(select(JournalEntry.seq).where(JournalEntry.row_id == hids[0])).scalar_one()
+        conn.execute(update(JournalEntry).where(JournalEntry.seq == first).values(hlc=pack(wall_ms() + 10 * DAY_MS)))
+    report = a.sync()
+    assert report.push.clamped == 1 and report.pulled == 1
+    assert a.ws.get_setting("search.stale") is not True
+    assert sorted(names_found(a, "王芳")) == sorted(hids)
+    _same_as_server(a, "worker1")
