@@ -26,6 +26,7 @@ from caseapp import refdata
 from caseapp.domain import DisasterReport
 from caseapp.errors import WorkflowError
 from caseapp.services.workflows import DISASTER_SERIES
+from caseapp.validation.times import CITY_TZ
 
 INITIAL, UPDATE, FINAL = "initial", "update", "final"
 #: what a follow-up report starts from: the latest report's description and cumulative totals
@@ -34,7 +35,7 @@ OWN = frozenset({"id", "org_code", "author", "device", "created_at", "updated_at
                  "series_id", "stage", "reported_at", "reporter", "reviewer"})
 CARRIED = tuple(name for name in DisasterReport.field_names() if name not in OWN)
 #: China Standard Time, the offices' wall clock (a laptop there runs on it; tests name it)
-CST = dt.timezone(dt.timedelta(hours=8))
+CST = CITY_TZ
 
 
 def check_series(stage: str, series_id: str | None, filed: Sequence[str] | None) -> None:

@@ -36,6 +36,7 @@ from caseapp.errors import NotFoundError, ValidationError, ValidationErrors, Wor
 from caseapp.services import evidence, notices, payments, quality, referrals, schedule, waitlist
 from caseapp.services.validate import clean
 from caseapp.services.workflows import machine_for, state_fixed
+from caseapp.validation.times import city_today
 
 R = TypeVar("R", bound=Record)
 
@@ -224,8 +225,8 @@ def transition(session: Session, record: Record, target: str, *, note: str = "",
     setattr(record, record.state_field, target)
     now = at or dt.datetime.now(dt.UTC)
     if isinstance(record, AssistanceCase):
-        _on_assistance_move(record, target, now.date())
-        notices.on_case_move(session, record, current, target, now.date())
+        _on_assistance_move(record, target, city_today(now))
+        notices.on_case_move(session, record, current, target, city_today(now))
         session.add(CaseStep(org_code=record.org_code, case_id=record.id, action=machine.step(current, target).action,
                              from_state=current, to_state=target, handler_role=role or "", opinion=note,
                              taken_at=now))
@@ -233,9 +234,9 @@ def transition(session: Session, record: Record, target: str, *, note: str = "",
         session.add(GridEventUpdate(org_code=record.org_code, event_id=record.id, at=now,
                                     from_status=current, to_status=target, note=note))
     if isinstance(record, SocialWorkCase) and target == "closed":
-        record.closed_on = now.date()
+        record.closed_on = city_today(now)
     if isinstance(record, CareApplication):
-        waitlist.on_move(record, current, target, now.date())
+        waitlist.on_move(record, current, target, city_today(now))
     if isinstance(record, EmergencyCall) and target == "dispatch":
         record.dispatched_at = now
     if isinstance(record, EmergencyCall) and target == "resolved":
@@ -243,7 +244,7 @@ def transition(session: Session, record: Record, target: str, *, note: str = "",
     if isinstance(record, Referral) and target == "sent":
         record.sent_at = now
     if isinstance(record, Referral) and target == "feedback" and record.feedback_on is None:
-        record.feedback_on = now.date()
+        record.feedback_on = city_today(now)
     session.flush()
     return record
 

@@ -5,16 +5,25 @@ wrong year or a tablet whose clock is off, and it would break the ordering that 
 deadlines rely on. A small tolerance absorbs clock drift between field tablets.
 
 Aware datetimes are compared in UTC. Naive datetimes are read as local wall-clock time, which is
-what a caseworker types into a form. Plain dates are compared with today's local date.
+what a caseworker types into a form. Plain dates are compared with today's date in the city
+(``CITY_TZ``), whatever zone the machine judging them is set to: a server kept on UTC judged a
+visit dated today, typed between midnight and 08:00, as a day in the future.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from caseapp.validation._text import as_text, drop_zero_width, fail, halfwidth
 
 DEFAULT_TOLERANCE = timedelta(minutes=5)
+#: China Standard Time: the offices' wall clock, and the calendar of every date a caseworker records
+CITY_TZ = timezone(timedelta(hours=8))
+
+
+def city_today(now: datetime | None = None) -> date:
+    """Today's date in the city, at ``now`` (default: the current time)."""
+    return (now or datetime.now(UTC)).astimezone(CITY_TZ).date()
 
 
 def _to_utc(moment: datetime) -> datetime:
@@ -64,7 +73,7 @@ def check_not_future(
         shown = moment.isoformat(sep=" ", timespec="minutes")
     else:
         try:
-            today = current.astimezone().date() if current.tzinfo else current.date()
+            today = current.astimezone(CITY_TZ).date() if current.tzinfo else current.date()
         except (OverflowError, ValueError, OSError):
             today = current.date()
         later = moment > today

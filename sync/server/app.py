@@ -10,7 +10,6 @@ inside ``create_app`` from the live annotations.
 """
 
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -26,6 +25,7 @@ from caseapp.domain import ENTITIES
 from caseapp.messages import message
 from caseapp.store import migrate
 from caseapp.store.hlc import pack
+from caseapp.validation.times import city_today
 from sync import protocol as p
 from sync.server import attachments, auth, merge, pull, quality, standards, trails, verdicts
 from sync.server.auth import Principal
@@ -205,7 +205,7 @@ def create_app(db: Database, config: ServerConfig | None = None, *, operations: 
         in it): sync.server.quality."""
         with db.snapshot() as conn:
             standards.installed(conn)
-            found = quality.listed(conn, who, scope, dt.date.today())
+            found = quality.listed(conn, who, scope, city_today())
         return {"findings": found}
 
     @app.get(f"{p.API_PREFIX}/standards", responses=ERROR_RESPONSES)

@@ -48,6 +48,7 @@ from sqlalchemy.exc import OperationalError
 
 import caseapp
 from caseapp.messages import message
+from caseapp.validation.times import city_today
 from sync import protocol
 from sync.server import auth, schema, trails
 from sync.server.db import BUSY_TIMEOUT_MS, Database, default_url, head_revision, is_busy
@@ -263,7 +264,7 @@ def _quality(args: argparse.Namespace, db: Database) -> int:
 
     with db.read() as conn:
         standards.installed(conn)
-        found = sweep(conn, args.scope, dt.date.today())
+        found = sweep(conn, args.scope, city_today())
     for code, count in checks.counts(found).items():
         severity = checks.BY_CODE[code].severity
         mark = {"zh": {"error": "必须更正", "warning": "需核实"}, "en": {"error": "error", "warning": "warning"}}

@@ -34,6 +34,7 @@ from caseapp.services import disaster, evidence, payments, quality, referrals, t
 from caseapp.services.workflows import REFERRAL, machine_for, state_fixed
 from caseapp.store.hlc import pack, physical_ms, stamp_time
 from caseapp.validation.rules import EARLIEST_YEAR
+from caseapp.validation.times import CITY_TZ, city_today
 from sync import protocol as p
 from sync.server import attachments, schema
 from sync.server.auth import Principal, prefixes_at, reach_of
@@ -148,6 +149,7 @@ class Batch:
     who: Principal
     now_ms: int
     now: dt.datetime = field(init=False)
+    today: dt.date = field(init=False)
     rows: dict[str, Row | None] = field(default_factory=dict)
     changes: list[dict[str, Any]] = field(default_factory=list)
     new_conflicts: list[dict[str, Any]] = field(default_factory=list)
@@ -178,6 +180,8 @@ class Batch:
 
     def __post_init__(self) -> None:
         self.now = dt.datetime.fromtimestamp(self.now_ms / 1000, dt.UTC)
+        #: the server's today in the city's calendar, as a device there counts days
+        self.today = city_today(self.now)
 
     # -- positions and loading ----------------------------------------------------------------
     def next_pos(self) -> int:
@@ -329,7 +333,7 @@ class Batch:
         members = [f for entity, f in family if entity == "member" and f.get("household_id") == household.id]
         cases = [f for entity, f in family if entity == "assistance_case" and f.get("household_id") == household.id]
         incomes = [f for entity, f in family if entity == "income_item"] if "amount_without_reason" in checks else None
-        found = [f for f in quality.case_findings(fields, members, cases, incomes, self.now.date())
+        found = [f for f in quality.case_findings(fields, members, cases, incomes, self.today)
                  if f.check in checks]
         if not found:
             return None
@@ -745,7 +749,7 @@ class Batch:
             self._check_move(cls, row, state, current, target)
             before = RowView(cls, self.before_step.setdefault(key, dict(row.fields)))
             if not waitlist.stamp_allowed(before, str(current), target, name, from_wire(cls, name, value),
-                                          earliest=self._step_floor(before), latest=self.now.date()):
+                                          earliest=self._step_floor(before), latest=self.today):
                 raise Rejected("care.stamped", name)
         except Rejected:
             self.step_stamps[key] = None
@@ -764,7 +768,7 @@ class Batch:
         written = self.step_stamps.get(key) or set()
         before = RowView(cls, self.before_step.get(key) or dict(row.fields))
         floor = self._step_floor(before)
-        day = min(max(dt.datetime.fromtimestamp(physical_ms(op.hlc) / 1000, dt.UTC).date(), floor), self.now.date())
+        day = min(max(dt.datetime.fromtimestamp(physical_ms(op.hlc) / 1000, CITY_TZ).date(), floor), self.today)
         for stamp, value in waitlist.stamps(before, str(current), str(target), day).items():
             wire = to_wire(cls, stamp, value)
             if stamp not in written and dumps(row.fields.get(stamp)) != dumps(wire):
@@ -788,7 +792,7 @@ class Batch:
         applications = [{**x.fields, "id": x.id, "archived": x.archived, "born": waitlist.born_of(
             elder.fields if (elder := self.rows.get(str(x.fields.get("member_id") or ""))) is not None else None)}
             for x in found]
-        return waitlist.queue(applications, on=self.now.date()).get(row.id)
+        return waitlist.queue(applications, on=self.today).get(row.id)
 
     def _resolving(self, row: Row, name: str, value: JsonValue) -> bool:
         wanted = dumps(value)

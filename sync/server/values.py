@@ -24,6 +24,7 @@ from caseapp.domain.fields import all_facts
 from caseapp.domain.types import parse_datetime
 from caseapp.errors import ValidationErrors
 from caseapp.services.validate import clean_wire
+from caseapp.validation.times import city_today
 from sync.server.errors import Rejected
 
 # Fields the server stamps itself; a device may send them in a create but they are not kept.
@@ -107,9 +108,9 @@ def clamp_times(cls: type[Record], values: Mapping[str, Any], now: dt.datetime) 
                 if 5 * 60 * 1000 < ahead_ms <= MAX_FUTURE_CLAMP_MS:
                     out[name], clamped = to_wire(cls, name, now), True
             elif kind == "date":
-                day = dt.date.fromisoformat(raw)
-                if now.date() < day <= (now + dt.timedelta(milliseconds=MAX_FUTURE_CLAMP_MS)).date():
-                    out[name], clamped = now.date().isoformat(), True
+                day, today = dt.date.fromisoformat(raw), city_today(now)
+                if today < day <= city_today(now + dt.timedelta(milliseconds=MAX_FUTURE_CLAMP_MS)):
+                    out[name], clamped = today.isoformat(), True
         except (ValueError, OverflowError):
             continue  # not a time at all: clean() says so
     return out, clamped

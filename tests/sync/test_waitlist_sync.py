@@ -15,12 +15,13 @@ from sqlalchemy import select
 
 from caseapp.domain import CareApplication, Member
 from caseapp.services import listing, records
+from caseapp.validation.times import city_today
 
 from .conftest import COMMUNITY_B, GRID_A1, Device
 from .test_end_to_end import new_household
 from .test_server_validates import create_op, raw_push, server_fields, set_op
 
-TODAY = dt.date.today()
+TODAY = city_today()  # the day the device and the server stamp, in the city's calendar
 APPLIED = TODAY - dt.timedelta(days=40)
 
 
