@@ -36,6 +36,9 @@ from sync.client import RetryPolicy, SyncClient
 from sync.errors import CursorGoneError, NotLoggedInError, RefusedError, SyncError
 
 PUSH_BATCH = 500
+#: a page of a whole-scope pull bringing at most 1/FEW of its page size in records is indexed as
+#: it is applied, not left to the rebuild at the end (``pull``)
+FEW = 10
 
 #: progress(stage, done, total): stage is "push" (operations), "pull" (server changes),
 #: "attachments" (files) or "index" (rebuilding search after a first sync); total 0 when not known
@@ -229,7 +232,6 @@ def pull(ws: Workspace, client: SyncClient, report: SyncReport, say: Progress, p
                                                          standards=ws.standards_version(), own_through=mine)
             restarted = False
             done = total = 0
-            pages_before = report.pages
             while True:
                 try:
                     page = upcoming.result()
@@ -246,10 +248,11 @@ def pull(ws: Workspace, client: SyncClient, report: SyncReport, say: Progress, p
                     write(partial(ws.receive_standards, str(page.standards.get("version", "")),
                                   list(page.standards.get("rows") or [])))
                 total = page.total if page.total is not None else total
-                # (a whole-scope pull that is one page is indexed as it comes all the same: the
-                # first sync of a laptop that typed in a ledger is sent only what the server made
-                # of it, and rebuilt every household's keys for those few)
-                index = not whole_scope or (not page.has_more and report.pages == pages_before
+                # (a page that brings few records for the log entries it covers is indexed as it
+                # comes all the same, while nothing is stale: the first sync of a laptop that typed
+                # in a ledger is sent only what the server made of it, and rebuilt every
+                # household's keys for those few)
+                index = not whole_scope or (len(page.rows) + len(page.removals) <= page_size // FEW
                                             and not ws.get_setting(settings.INDEX_STALE, False))
                 tally = write(partial(apply.apply_page, ws, page, refetched=queued, index=index))
                 queued = []
