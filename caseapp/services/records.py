@@ -36,7 +36,6 @@ from caseapp.errors import NotFoundError, ValidationError, ValidationErrors, Wor
 from caseapp.services import evidence, notices, payments, quality, referrals, schedule, waitlist
 from caseapp.services.validate import clean
 from caseapp.services.workflows import machine_for, state_fixed
-from caseapp.validation.times import city_today
 
 R = TypeVar("R", bound=Record)
 
@@ -225,8 +224,8 @@ def transition(session: Session, record: Record, target: str, *, note: str = "",
     setattr(record, record.state_field, target)
     now = at or dt.datetime.now(dt.UTC)
     if isinstance(record, AssistanceCase):
-        _on_assistance_move(record, target, city_today(now))
-        notices.on_case_move(session, record, current, target, city_today(now))
+        _on_assistance_move(record, target, _day(now))
+        notices.on_case_move(session, record, current, target, _day(now))
         session.add(CaseStep(org_code=record.org_code, case_id=record.id, action=machine.step(current, target).action,
                              from_state=current, to_state=target, handler_role=role or "", opinion=note,
                              taken_at=now))
@@ -234,9 +233,9 @@ def transition(session: Session, record: Record, target: str, *, note: str = "",
         session.add(GridEventUpdate(org_code=record.org_code, event_id=record.id, at=now,
                                     from_status=current, to_status=target, note=note))
     if isinstance(record, SocialWorkCase) and target == "closed":
-        record.closed_on = city_today(now)
+        record.closed_on = _day(now)
     if isinstance(record, CareApplication):
-        waitlist.on_move(record, current, target, city_today(now))
+        waitlist.on_move(record, current, target, _day(now))
     if isinstance(record, EmergencyCall) and target == "dispatch":
         record.dispatched_at = now
     if isinstance(record, EmergencyCall) and target == "resolved":
@@ -244,9 +243,15 @@ def transition(session: Session, record: Record, target: str, *, note: str = "",
     if isinstance(record, Referral) and target == "sent":
         record.sent_at = now
     if isinstance(record, Referral) and target == "feedback" and record.feedback_on is None:
-        record.feedback_on = city_today(now)
+        record.feedback_on = _day(now)
     session.flush()
     return record
+
+
+def _day(now: dt.datetime) -> dt.date:
+    """The day a step is stamped with: this device's calendar day (a laptop in the city runs on
+    China Standard Time; the UTC date is yesterday's there until 08:00)."""
+    return now.astimezone().date()
 
 
 def _on_assistance_move(case: AssistanceCase, target: str, today: dt.date) -> None:

@@ -8,9 +8,11 @@ to the whole queue, which only it sees: a place offered out of turn needs its re
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from caseapp.domain import CareApplication, Member
@@ -22,6 +24,17 @@ from .test_end_to_end import new_household
 from .test_server_validates import create_op, raw_push, server_fields, set_op
 
 TODAY = city_today()  # the day the device and the server stamp, in the city's calendar
+
+
+@pytest.fixture(autouse=True)
+def a_laptop_in_the_city(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The device runs on China Standard Time, as a laptop in the city does (its steps are stamped
+    with its own calendar day; the server counts days in the city's calendar whatever its zone)."""
+    monkeypatch.setenv("TZ", "CST-8")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 APPLIED = TODAY - dt.timedelta(days=40)
 
 
