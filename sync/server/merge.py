@@ -15,7 +15,6 @@ device edited concurrently, or editing one another device archived, also opens a
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
 from collections.abc import Sequence
@@ -36,6 +35,7 @@ from caseapp.store.hlc import pack, physical_ms, stamp_time
 from caseapp.validation.rules import EARLIEST_YEAR
 from caseapp.validation.times import CITY_TZ, city_today
 from sync import protocol as p
+from sync.replay import op_hash
 from sync.server import attachments, schema
 from sync.server.auth import Principal, prefixes_at, reach_of
 from sync.server.errors import ApiError, Rejected
@@ -49,6 +49,7 @@ from sync.server.values import (
     references,
     unique_fields,
 )
+from sync.server.verdicts import verdict_of
 
 #: Refusals that say this server does not know a field or record type (a newer client): not kept in
 #: the ledger, so the same operation, sent again after an upgrade, is judged afresh.
@@ -1077,9 +1078,10 @@ def echo(batch: Batch, op: Op, outcome: Outcome, logged: Sequence[dict[str, Any]
     Only one change logged, of this record, at the verdict's position; no conflict; no clamped
     clock; the server's stamps those the device computes (its author, the operation's time); and
     the change's fields the operation's own value: for a set, the one field as sent; for a create,
-    every field of the record as the device wrote it (none the server filled in, moved or
-    re-stamped). Anything else, a move that takes a tree along, a stamp the server added, a value
-    the rules normalised, is not an echo, and the pull sends the record back as it always did."""
+    every field of the record as the device wrote it, compared as the canonical text the create
+    logged (none the server filled in, moved or re-stamped). Anything else, a move that takes a
+    tree along, a stamp the server added, a value the rules normalised, is not an echo, and the
+    pull sends the record back as it always did."""
     src = op.src
     if outcome.verdict != p.APPLIED or outcome.pos is None or op.clamped or src.author != op.author:
         return False
@@ -1096,21 +1098,13 @@ def echo(batch: Batch, op: Op, outcome: Outcome, logged: Sequence[dict[str, Any]
         return logged[0]["fields"] == dumps({src.field: src.value})
     if src.op != "create" or not isinstance(src.value, dict):
         return False
-    sent: dict[str, Any] = src.value
-    return all(dumps(row.fields.get(k)) == dumps(sent.get(k))
-               for k in set(row.fields) | set(sent) if k not in ECHO_STAMPED)
+    # one canonical text against the one the create logged (the record's whole state)
+    return logged[0]["fields"] == dumps({**src.value, **{k: row.fields.get(k) for k in ECHO_STAMPED}})
 
 
 def clamp(hlc: int, now_ms: int) -> tuple[int, bool]:
     limit = pack(now_ms + p.MAX_CLOCK_AHEAD_MS)
     return (limit, True) if hlc > limit else (hlc, False)
-
-
-def op_hash(op: p.PushOp) -> str:
-    """What a pushed operation is, apart from its sequence number: a replay has the same."""
-    # ASCII-escaped: a value of a hostile device may hold a lone surrogate, which UTF-8 cannot encode
-    body = json.dumps(op.model_dump(mode="json", exclude={"seq"}), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(body.encode("ascii")).hexdigest()
 
 
 def _apply(conn: Connection, who: Principal, ops: Sequence[p.PushOp], stored: dict[int, p.Verdict],
@@ -1179,10 +1173,7 @@ def push(conn: Connection, who: Principal, ops: Sequence[p.PushOp], now_ms: int)
                                                           schema.ledger.c.seq.in_(chunk))):
             if r.op_hash is not None and r.op_hash != hashes[r.seq]:
                 raise ApiError(409, "sync.device_diverged")
-            detail = json.loads(r.detail) if r.detail else {}
-            stored[r.seq] = p.Verdict(seq=r.seq, verdict=r.verdict, reason=r.reason, field=detail.get("field"),
-                                      params=detail.get("params") or {}, pos=r.pos, clamped=r.clamped,
-                                      conflict_id=r.conflict_id, echo=bool(r.echo))
+            stored[r.seq] = verdict_of(r)  # as /push/verdicts answers it
     # A create that ACROSS_AT_END still refuses once the whole batch is applied is refused as any
     # operation is: the batch (nothing of it written yet) is applied again with it refused, so what
     # builds on it is judged without it. Only a hostile or broken push takes a second pass.
