@@ -43,6 +43,20 @@ PG = os.environ.get("CASEAPP_TEST_PG", "postgresql+psycopg://caseapp_test:caseap
 NAMES = "甲乙丙丁戊己庚辛壬癸"
 
 
+
+def wait_for(base: str, server: subprocess.Popen[bytes]) -> None:
+    """Until the server process answers its health probe (at most a minute)."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if requests.get(f"{base}/healthz", timeout=2).ok:
+                return
+        except requests.ConnectionError:
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            raise SystemExit("the server did not start")
+        time.sleep(0.2)
+
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -81,16 +95,7 @@ def main() -> None:
         server = subprocess.Popen([*cli, "serve", "--port", str(port), "--log-level", "warning"], env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if requests.get(f"{base}/healthz", timeout=2).ok:
-                    break
-            except requests.ConnectionError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise SystemExit("the server did not start")
-            time.sleep(0.2)
+        wait_for(base, server)
         out = measure(server.pid, base, tmp, args)
     finally:
         if server is not None:

@@ -27,11 +27,10 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-import requests
 from sqlalchemy import Engine, create_engine, text
 
 from bench import doc, log_fill, machine
-from bench.pair_cost import PG, cpu_seconds, free_port
+from bench.pair_cost import PG, cpu_seconds, free_port, wait_for
 from sync import protocol as p
 from sync.client import SyncClient
 
@@ -148,19 +147,6 @@ def stop(admin: Engine, side: Side) -> None:
     side.engine.dispose()
     with admin.begin() as conn:
         conn.execute(text(f"DROP SCHEMA {side.schema} CASCADE"))
-
-
-def wait_for(base: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if requests.get(f"{base}/healthz", timeout=2).ok:
-                return
-        except requests.ConnectionError:
-            pass
-        if time.monotonic() > deadline or server.poll() is not None:
-            raise SystemExit("the server did not start")
-        time.sleep(0.2)
 
 
 def measure(sides: list[Side], count: int) -> dict[str, dict[int, Timing]]:
