@@ -21,6 +21,7 @@ from caseapp.store.tables import JournalEntry
 from caseapp.store.workspace import Workspace
 from sync import outbox
 from sync import protocol as p
+from sync.errors import RefusedError
 from sync.server import schema
 
 from .conftest import COMMUNITY_A, COMMUNITY_B, PASSPHRASE, Device, Server
@@ -206,3 +207,20 @@ def test_a_first_sync_indexes_the_few_records_it_is_sent_back(device: Callable[[
     assert a.ws.get_setting("search.stale") is not True
     assert sorted(names_found(a, "王芳")) == sorted(hids)
     _same_as_server(a, "worker1")
+
+
+@ONE_BACKEND
+@pytest.mark.parametrize("claim", [-1, 1 << 62, "all", 1.5])
+def test_an_own_through_no_device_sends_is_refused_in_one_line(device: Callable[[str], Device], claim: object) -> None:
+    """A hostile pull's claim is refused as a bad request (one message key), and moves no cursor."""
+    a = device("worker1")
+    _synced_empty(a)
+    cursor = str(a.ws.get_setting("sync.cursor", ""))
+    client = a.client()
+    try:
+        with pytest.raises(RefusedError) as refused:
+            client._json("POST", "/pull", {"cursor": cursor, "limit": 10, "own_through": claim})
+    finally:
+        client.close()
+    assert 400 <= refused.value.status < 500 and refused.value.key.startswith("sync.")
+    assert a.ws.get_setting("sync.cursor", "") == cursor
