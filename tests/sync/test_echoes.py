@@ -224,3 +224,28 @@ def test_an_own_through_no_device_sends_is_refused_in_one_line(device: Callable[
         client.close()
     assert 400 <= refused.value.status < 500 and refused.value.key.startswith("sync.")
     assert a.ws.get_setting("sync.cursor", "") == cursor
+
+
+def test_the_same_batch_pushed_twice_at_once_is_applied_once_and_answered_alike(
+        device: Callable[[str], Device], server: Server) -> None:
+    """Two syncs of one workspace racing (a retry overlapping the first try): the push lock makes one
+    of them the replay, with the same verdicts, echoes and positions, and one change per operation."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    a = device("worker1")
+    for _ in range(20):
+        new_household(a)
+    ops = [outbox.to_op(e) for e in outbox.pending(a.ws, 100)]
+    clients = [a.client(), a.client()]
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            answers = list(pool.map(lambda c: c.push(ops, []), clients))
+    finally:
+        for c in clients:
+            c.close()
+    first, second = ([v.model_dump() for v in answer.verdicts] for answer in answers)
+    assert first == second and all(v["echo"] for v in first)
+    with server.db.read() as conn:
+        logged = conn.execute(select(schema.changes.c.echo_seq).where(
+            schema.changes.c.echo_device == a.ws.device_id)).scalars().all()
+    assert sorted(logged) == sorted(o.seq for o in ops)
