@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Index, String, Table, case, cast, delete, func, literal_column, select
+from sqlalchemy import Column, Connection, Index, String, Table, case, cast, delete, func, literal_column, select
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql import visitors
 
 from caseapp import refdata
 from caseapp.domain import CareVisit, ElderProfile
@@ -97,7 +98,8 @@ def _refresh(elder: str) -> str:
     return f"{_sql(delete(table).where(table.c.elder_id == key))}; {_sql(fill)};"
 
 
-#: (trigger, table, event, the elders it refreshes)
+#: (trigger, table, event, the elders it refreshes); an UPDATE trigger fires only for the columns
+#: the rule reads (``read_columns``)
 _TRIGGERS = (
     ("elder_due_visit_insert", CareVisit.__tablename__, "INSERT", ("NEW.elder_id",)),
     ("elder_due_visit_update", CareVisit.__tablename__, "UPDATE", ("OLD.elder_id", "NEW.elder_id")),
@@ -110,12 +112,27 @@ _TRIGGERS = (
 _made: dict[int, dict[str, str]] = {}
 
 
+def read_columns(table: str) -> tuple[str, ...]:
+    """The columns of ``table`` the rule reads (``worked_out``, the triggers' own statement), in
+    table order: an update of none of them (a sync's echo setting ``server_pos`` and the stamps,
+    an edit of a visit's notes) leaves every due day as it was, and fires no refresh."""
+    statement = worked_out(literal_column("x"))
+    read = {column.key for column in visitors.iterate(statement)
+            if isinstance(column, Column) and column.table is not None and column.table.name == table}
+    held: Table = Base.metadata.tables[table]
+    return tuple(column.name for column in held.columns if column.key in read)
+
+
+def _event(event: str, table: str) -> str:
+    return f"UPDATE OF {', '.join(read_columns(table))}" if event == "UPDATE" else event
+
+
 def triggers() -> dict[str, str]:
     """The triggers' CREATE statements for the rules in force, by name (made once per rules)."""
     rules = refdata.rules()
     made = _made.get(id(rules))
     if made is None:
-        made = {name: f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW BEGIN "
+        made = {name: f"CREATE TRIGGER {name} AFTER {_event(event, table)} ON {table} FOR EACH ROW BEGIN "
                       + " ".join(_refresh(elder) for elder in elders) + " END"
                 for name, table, event, elders in _TRIGGERS}
         _made.clear()

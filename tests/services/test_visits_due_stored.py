@@ -153,3 +153,38 @@ def test_new_rules_are_followed_at_once_and_stored_at_the_next_open(tmp_path: Pa
             TODAY + dt.timedelta(days=400)).isoformat()}
     finally:
         ws.close()
+
+
+def _sentinel(ws: Workspace, elder_id: str) -> None:
+    with ws.write() as s:  # a day no rule gives: it stays until a trigger works the row out again
+        s.execute(update(ElderDue).where(ElderDue.elder_id == elder_id).values(due="1999-01-01"))
+
+
+def test_an_update_of_what_the_rule_does_not_read_fires_no_refresh(demo_ws: Workspace) -> None:
+    """A sync's echo sets a visit's or profile's server_pos and stamps (and an edit may change only
+    its notes): none of it moves a due day, so the triggers (UPDATE OF the columns the rule reads)
+    leave the row alone; an update of any column the rule reads works it out again."""
+    assert set(visits_due.read_columns(CareVisit.__tablename__)) == {"elder_id", "visited_at", "archived"}
+    assert {"risk_tier", "visit_interval_days", "created_at", "archived", "org_code"} <= set(
+        visits_due.read_columns(ElderProfile.__tablename__))
+    with demo_ws.read() as s:
+        visit = s.scalars(select(CareVisit).where(CareVisit.archived.is_(False)).order_by(CareVisit.id)).first()
+        assert visit is not None
+        elder = s.get(ElderProfile, visit.elder_id)
+        assert elder is not None
+        visit_values = {c.name: getattr(visit, c.key) for c in CareVisit.__table__.columns}
+        elder_values = {c.name: getattr(elder, c.key) for c in ElderProfile.__table__.columns}
+    for table, row_id, values in ((CareVisit, visit.id, visit_values), (ElderProfile, elder.id, elder_values)):
+        read = visits_due.read_columns(table.__tablename__)
+        for name in ("server_pos", "updated_at", "updated_by", "notes"):
+            if name not in values:
+                continue
+            _sentinel(demo_ws, elder.id)
+            with demo_ws.write() as s:
+                s.execute(update(table).where(table.id == row_id).values({name: values[name]}))
+            assert _stored(demo_ws)[elder.id][-1] == "1999-01-01", (table.__tablename__, name)
+        for name in read:
+            _sentinel(demo_ws, elder.id)
+            with demo_ws.write() as s:  # set to what it holds: the trigger fires all the same
+                s.execute(update(table).where(table.id == row_id).values({name: values[name]}))
+            assert _stored(demo_ws)[elder.id] == _by_rule(demo_ws)[elder.id], (table.__tablename__, name)
