@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+import weakref
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Connection, Engine, and_, false, func, or_, select, true
 
 from caseapp.domain.codec import dumps
 from caseapp.services import referrals
@@ -32,19 +35,31 @@ from sync.server.errors import ApiError
 _CURSOR = re.compile(r"^(\d{1,18})\.([0-9a-f]{8})$")
 
 
-def log_floor(conn: Connection) -> int:
-    value = conn.execute(select(schema.server_meta.c.value).where(schema.server_meta.c.key == "log_floor")).scalar()
+def _floor_of(value: str | None) -> int:
     return int(value) if value else 0
 
 
-def parse_cursor(conn: Connection, who: Principal, cursor: str) -> int:
+_FLOOR = select(schema.server_meta.c.value).where(schema.server_meta.c.key == "log_floor")
+
+
+def log_floor(conn: Connection) -> int:
+    return _floor_of(conn.execute(_FLOOR).scalar())
+
+
+#: What every pull reads first, in one statement: the log's top position (never served past), its
+#: floor (a cursor below it was compacted away) and the standards' version (standards.version).
+_HEADS = select(select(func.max(schema.changes.c.pos)).scalar_subquery(), _FLOOR.scalar_subquery(),
+                select(func.max(schema.standards.c.id)).scalar_subquery())
+
+
+def parse_cursor(who: Principal, cursor: str, floor: int) -> int:
     if not cursor:
         return 0
     match = _CURSOR.match(cursor)
     if match is None:
         raise ApiError(400, "sync.bad_cursor")
     pos = int(match.group(1))
-    if match.group(2) != who.scope_tag() or pos < log_floor(conn):
+    if match.group(2) != who.scope_tag() or pos < floor:
         raise ApiError(410, "sync.cursor_gone")
     return pos
 
@@ -96,10 +111,11 @@ class Page:
 
 
 def pull(conn: Connection, who: Principal, request: p.PullIn) -> Page:
-    after = parse_cursor(conn, who, request.cursor)
     # Read the top first and never serve past it: a push committing meanwhile gets positions above
     # it (positions are assigned in commit order), so none can be skipped by moving the cursor there.
-    top = conn.execute(select(func.max(schema.changes.c.pos))).scalar_one() or 0
+    heads = conn.execute(_HEADS).one()
+    top, version = heads[0] or 0, "" if heads[2] is None else str(heads[2])
+    after = parse_cursor(who, request.cursor, _floor_of(heads[1]))
     c = schema.changes.c
     scoped = or_(_in_scope(c.org_code, who), _in_scope(c.old_org_code, who), _shared_in_scope(c.shared_org, who))
     entries = conn.execute(
@@ -115,13 +131,13 @@ def pull(conn: Connection, who: Principal, request: p.PullIn) -> Page:
     held = _echoed(who, request, entries)
     rows, removals = _rows(conn, who, [key for key in wanted if key not in held])
     end = entries[-1].pos if has_more else max(top, after)
-    count = None if has_more else _scope_count(conn, who)
+    count = None if has_more else _counted(conn, who, after, top, bool(entries))
     total = None
     if request.count:
         total = len(entries) if not has_more else int(conn.execute(
             select(func.count()).select_from(schema.changes).where(c.pos > after, c.pos <= top, scoped)).scalar_one())
     return Page(rows, removals, f"{end}.{who.scope_tag()}", has_more, count, total,
-                standards.for_device(conn, request.standards))
+                standards.for_device(conn, request.standards, version))
 
 
 def _echoed(who: Principal, request: p.PullIn, entries: Sequence[Any]) -> set[tuple[str, str]]:
@@ -193,6 +209,41 @@ def _held(who: Principal) -> ColumnElement[bool]:
 
 def _scope_count(conn: Connection, who: Principal) -> int:
     return int(conn.execute(select(func.count()).select_from(schema.records).where(_held(who))).scalar_one())
+
+
+#: The last count of records in each scope this process made, per database: (the log's top it was
+#: counted at, the count). Only a change logged in a scope changes its count (merge writes every
+#: record with its change, the change naming where the record is, was and is shared to), so a pull
+#: that finds no change in its scope between that top and its own reports the same count without
+#: counting again: the usual pull of an idle community, and of a district whose count reads
+#: hundreds of thousands of records.
+_COUNTS: weakref.WeakKeyDictionary[Engine, OrderedDict[tuple[str, ...], tuple[int, int]]] = \
+    weakref.WeakKeyDictionary()
+_COUNTS_LOCK = threading.Lock()
+#: scopes remembered per database (a few hundred bytes each), the least recently pulled forgotten
+COUNTS_KEPT = 20_000
+
+
+def _counted(conn: Connection, who: Principal, after: int, top: int, changed: bool) -> int:
+    """The records in ``who``'s scope at ``top``: remembered when the log holds no change in the
+    scope after the top it was counted at (this pull found none after ``after``, and ``after`` is
+    at or below that top), else counted."""
+    key = tuple(sorted(who.prefixes)) if not who.everything else ("",)
+    with _COUNTS_LOCK:
+        held = _COUNTS.setdefault(conn.engine, OrderedDict())
+        known = held.get(key)
+        if known is not None and not changed and after <= known[0] <= top:
+            held.move_to_end(key)
+            return known[1]
+    count = _scope_count(conn, who)
+    with _COUNTS_LOCK:
+        held = _COUNTS.setdefault(conn.engine, OrderedDict())
+        if key not in held or held[key][0] <= top:
+            held[key] = (top, count)
+            held.move_to_end(key)
+        while len(held) > COUNTS_KEPT:
+            held.popitem(last=False)
+    return count
 
 
 def scope_rows(conn: Connection, who: Principal) -> Sequence[Any]:

@@ -75,12 +75,14 @@ def add_as(conn: Connection, who: Principal, row: Any) -> int:
     return add(conn, row, who.user)
 
 
-def for_device(conn: Connection, held: str | None) -> dict[str, Any] | None:
+def for_device(conn: Connection, held: str | None, current: str | None = None) -> dict[str, Any] | None:
     """What a pull sends a device that holds version ``held``: None when it is current (or did not
-    say: an older client), else the version and every row."""
+    say: an older client), else the version and every row. ``current``: the version, when the
+    caller read it in this transaction already."""
     if held is None:
         return None
-    current = version(conn)
+    if current is None:
+        current = version(conn)
     if held == current:
         return None
     return {"version": current, "rows": rows(conn)}
