@@ -18,7 +18,20 @@ from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidKey
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
-from sqlalchemy import BigInteger, ColumnElement, Connection, case, delete, func, insert, literal, or_, select, update
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Connection,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 
 from caseapp.crypto import passwords
 from caseapp.domain import orgs
@@ -309,12 +322,15 @@ def register_device(conn: Connection, user: str, device_id: str, name: str) -> t
     raise ApiError(409, "sync.device_taken")
 
 
+#: Every request's token lookup, built once: building it and working out its cache key each time
+#: took about 190 of its 510 µs of CPU (PostgreSQL; the commit that made it says how it was measured).
+_BY_TOKEN = (select(schema.devices, schema.users.c.role, schema.users.c.scopes, schema.users.c.disabled)
+             .join(schema.users, schema.users.c.name == schema.devices.c.user_name)
+             .where(schema.devices.c.token_hash == bindparam("token_hash")))
+
+
 def principal_for(conn: Connection, token: str) -> Principal:
-    row = conn.execute(
-        select(schema.devices, schema.users.c.role, schema.users.c.scopes, schema.users.c.disabled)
-        .join(schema.users, schema.users.c.name == schema.devices.c.user_name)
-        .where(schema.devices.c.token_hash == token_hash(token))
-    ).first()
+    row = conn.execute(_BY_TOKEN, {"token_hash": token_hash(token)}).first()
     if row is None:
         raise ApiError(401, "sync.bad_token")
     if row.revoked:

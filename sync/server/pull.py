@@ -13,6 +13,7 @@ been compacted; the device then pulls its scope again from the start.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import threading
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Engine, and_, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Connection, Engine, Select, and_, bindparam, false, func, or_, select, true
 
 from caseapp.domain.codec import dumps
 from caseapp.services import referrals
@@ -116,12 +117,9 @@ def pull(conn: Connection, who: Principal, request: p.PullIn) -> Page:
     heads = conn.execute(_HEADS).one()
     top, version = heads[0] or 0, "" if heads[2] is None else str(heads[2])
     after = parse_cursor(who, request.cursor, _floor_of(heads[1]))
-    c = schema.changes.c
-    scoped = or_(_in_scope(c.org_code, who), _in_scope(c.old_org_code, who), _shared_in_scope(c.shared_org, who))
-    entries = conn.execute(
-        select(c.pos, c.row_id, c.entity, c.echo_device, c.echo_seq).where(c.pos > after, c.pos <= top, scoped)
-        .order_by(c.pos).limit(request.limit + 1)
-    ).all()
+    built = _statements(who.prefixes)
+    window = {"after": after, "top": top}
+    entries = conn.execute(built.entries, {**window, "limit": request.limit + 1}).all()
     has_more = len(entries) > request.limit
     entries = entries[:request.limit]
     # Keyed by (entity, id): a refetch naming a record under another type (a broken or hostile
@@ -134,8 +132,7 @@ def pull(conn: Connection, who: Principal, request: p.PullIn) -> Page:
     count = None if has_more else _counted(conn, who, after, top, bool(entries))
     total = None
     if request.count:
-        total = len(entries) if not has_more else int(conn.execute(
-            select(func.count()).select_from(schema.changes).where(c.pos > after, c.pos <= top, scoped)).scalar_one())
+        total = len(entries) if not has_more else int(conn.execute(built.changed, window).scalar_one())
     return Page(rows, removals, f"{end}.{who.scope_tag()}", has_more, count, total,
                 standards.for_device(conn, request.standards, version))
 
@@ -159,19 +156,23 @@ def _echoed(who: Principal, request: p.PullIn, entries: Sequence[Any]) -> set[tu
     return {key for key, echoed in mine.items() if echoed and key not in asked}
 
 
+_R = schema.records.c
+_RECORDS = select(_R.id, _R.entity, _R.org_code, _R.shared_org, _R.pos, _R.fields).where(
+    _R.id.in_(bindparam("ids", expanding=True)))
+_CONFLICTS = (select(schema.conflicts).where(schema.conflicts.c.row_id.in_(bindparam("ids", expanding=True)))
+              .order_by(schema.conflicts.c.created_ms, schema.conflicts.c.id))
+
+
 def _rows(conn: Connection, who: Principal,
           wanted: list[tuple[str, str]]) -> tuple[list[Any], list[tuple[str, str]]]:
     ids = list(dict.fromkeys(row_id for _, row_id in wanted))
     found: dict[str, Any] = {}
     conflicts: dict[str, list[dict[str, Any]]] = {}
-    r = schema.records.c
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        for hit in conn.execute(select(r.id, r.entity, r.org_code, r.shared_org, r.pos, r.fields)
-                                .where(r.id.in_(chunk))):
+        chunk = {"ids": ids[start:start + 500]}
+        for hit in conn.execute(_RECORDS, chunk):
             found[hit.id] = hit
-        for cr in conn.execute(select(schema.conflicts).where(schema.conflicts.c.row_id.in_(chunk))
-                               .order_by(schema.conflicts.c.created_ms, schema.conflicts.c.id)):
+        for cr in conn.execute(_CONFLICTS, chunk):
             conflicts.setdefault(cr.row_id, []).append(conflict_out(cr._mapping).model_dump())
     rows: list[Any] = []
     removals: list[tuple[str, str]] = []
@@ -208,7 +209,35 @@ def _held(who: Principal) -> ColumnElement[bool]:
 
 
 def _scope_count(conn: Connection, who: Principal) -> int:
-    return int(conn.execute(select(func.count()).select_from(schema.records).where(_held(who))).scalar_one())
+    return int(conn.execute(_statements(who.prefixes).held).scalar_one())
+
+
+@dataclass(frozen=True)
+class _Scoped:
+    """A scope's pull statements, with the log window and page size as parameters."""
+
+    #: the log entries in the window (after, top] in the scope, in order, at most ``limit``
+    entries: Select[Any]
+    #: how many there are
+    changed: Select[Any]
+    #: the records a device of the scope holds
+    held: Select[Any]
+
+
+@functools.lru_cache(maxsize=4096)
+def _statements(prefixes: tuple[str, ...]) -> _Scoped:
+    """Built once per scope: building a statement of a scope's prefixes and working out its cache
+    key cost more CPU than running it (a pull of nothing new ran three of them)."""
+    who = Principal("", "", "", prefixes)
+    c = schema.changes.c
+    scoped = or_(_in_scope(c.org_code, who), _in_scope(c.old_org_code, who), _shared_in_scope(c.shared_org, who))
+    window = and_(c.pos > bindparam("after"), c.pos <= bindparam("top"), scoped)
+    return _Scoped(
+        entries=select(c.pos, c.row_id, c.entity, c.echo_device, c.echo_seq).where(window)
+        .order_by(c.pos).limit(bindparam("limit")),
+        changed=select(func.count()).select_from(schema.changes).where(window),
+        held=select(func.count()).select_from(schema.records).where(_held(who)),
+    )
 
 
 #: The last count of records in each scope this process made, per database: (the log's top it was
