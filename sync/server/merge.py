@@ -187,7 +187,7 @@ class Batch:
     # -- positions and loading ----------------------------------------------------------------
     def next_pos(self) -> int:
         if not self._next_pos:
-            top = self.conn.execute(select(func.max(schema.changes.c.pos))).scalar_one()
+            top = self.conn.execute(_TOP).scalar_one()
             self._next_pos = (top or 0) + 1
         pos = self._next_pos
         self._next_pos += 1
@@ -197,7 +197,7 @@ class Batch:
         wanted = [i for i in set(ids) if i not in self.rows]
         for start in range(0, len(wanted), 500):
             chunk = wanted[start:start + 500]
-            for r in self.conn.execute(select(schema.records).where(schema.records.c.id.in_(chunk))):
+            for r in self.conn.execute(_BY_ID, {"ids": chunk}):
                 self.rows[r.id] = Row(r.id, r.entity, r.org_code, json.loads(r.fields), json.loads(r.meta),
                                       r.pos, r.created_pos, r.origin_device, root_id=r.root_id or r.id,
                                       shared_org=r.shared_org)
@@ -619,13 +619,11 @@ class Batch:
     def preload_people(self, numbers: Sequence[str]) -> None:
         """The stored members holding these ID numbers, in a few queries rather than one per member."""
         wanted = sorted({n for n in numbers if n not in self.stored_people})
-        r = schema.records.c
         for start in range(0, len(wanted), 500):
             chunk = wanted[start:start + 500]
             for number in chunk:
                 self.stored_people[number] = {}
-            query = select(r.id, r.org_code, r.person_id).where(r.person_id.in_(chunk), r.entity == "member")
-            for row_id, org, number in self.conn.execute(query):
+            for row_id, org, number in self.conn.execute(_PEOPLE, {"numbers": chunk}):
                 self.stored_people[str(number)][str(row_id)] = str(org)
 
     def _hold(self, row: Row) -> None:
@@ -878,12 +876,10 @@ class Batch:
 
     def preload_families(self, roots: Sequence[str], entities: Sequence[str]) -> None:
         """The stored records of these types in these trees, in a few queries rather than one per tree."""
-        r = schema.records.c
         wanted = sorted({root for root in roots if any((root, e) not in self.family_loaded for e in entities)})
         for start in range(0, len(wanted), 500):
             chunk = wanted[start:start + 500]
-            self.preload(self.conn.execute(select(r.id).where(r.root_id.in_(chunk), r.entity.in_(list(entities))))
-                         .scalars().all())
+            self.preload(self.conn.execute(_FAMILIES, {"roots": chunk, "entities": list(entities)}).scalars().all())
             self.family_loaded.update((root, e) for root in chunk for e in entities)
 
     def _follow(self, op: Op, row: Row, org: str, root_id: str) -> None:
@@ -980,17 +976,15 @@ class Batch:
         dirty = [r for r in self.rows.values() if r is not None and r.dirty]
         fresh = [_record_values(r) for r in dirty if r.new]
         if fresh:
-            self.conn.execute(insert(schema.records), fresh)
+            self.conn.execute(_INSERT_RECORDS, fresh)
         old = [{**_record_values(r), "b_id": r.id} for r in dirty if not r.new]
         if old:
-            stmt = (update(schema.records).where(schema.records.c.id == bindparam("b_id"))
-                    .values({k: bindparam(k) for k in UPDATED}))
             names = ("b_id", *UPDATED)
-            self.conn.execute(stmt, [{k: o[k] for k in names} for o in old])
+            self.conn.execute(_UPDATE_RECORDS, [{k: o[k] for k in names} for o in old])
         if self.changes:
-            self.conn.execute(insert(schema.changes), self.changes)
+            self.conn.execute(_INSERT_CHANGES, self.changes)
         if self.new_conflicts:
-            self.conn.execute(insert(schema.conflicts), self.new_conflicts)
+            self.conn.execute(_INSERT_CONFLICTS, self.new_conflicts)
         for cid, change in self.resolved.items():
             self.conn.execute(update(schema.conflicts).where(schema.conflicts.c.id == cid).values(**change))
         for r in dirty:
@@ -999,6 +993,23 @@ class Batch:
 
 
 UPDATED = ("org_code", "fields", "meta", "pos", "archived", "root_id", "person_id", "shared_org")
+
+# The statements every push runs, built once (building one and working out its cache key cost about
+# as much CPU as running it: a one-field push ran a dozen).
+_R = schema.records.c
+_TOP = select(func.max(schema.changes.c.pos))
+_BY_ID = select(schema.records).where(_R.id.in_(bindparam("ids", expanding=True)))
+_PEOPLE = select(_R.id, _R.org_code, _R.person_id).where(_R.person_id.in_(bindparam("numbers", expanding=True)),
+                                                         _R.entity == "member")
+_FAMILIES = select(_R.id).where(_R.root_id.in_(bindparam("roots", expanding=True)),
+                                _R.entity.in_(bindparam("entities", expanding=True)))
+_LEDGER = select(schema.ledger).where(schema.ledger.c.device_id == bindparam("device"),
+                                      schema.ledger.c.seq.in_(bindparam("seqs", expanding=True)))
+_INSERT_RECORDS = insert(schema.records)
+_UPDATE_RECORDS = update(schema.records).where(_R.id == bindparam("b_id")).values({k: bindparam(k) for k in UPDATED})
+_INSERT_CHANGES = insert(schema.changes)
+_INSERT_CONFLICTS = insert(schema.conflicts)
+_INSERT_LEDGER = insert(schema.ledger)
 
 
 def _record_values(row: Row) -> dict[str, Any]:
@@ -1169,8 +1180,7 @@ def push(conn: Connection, who: Principal, ops: Sequence[p.PushOp], now_ms: int)
     stored: dict[int, p.Verdict] = {}
     for start in range(0, len(seqs), 500):
         chunk = seqs[start:start + 500]
-        for r in conn.execute(select(schema.ledger).where(schema.ledger.c.device_id == who.device_id,
-                                                          schema.ledger.c.seq.in_(chunk))):
+        for r in conn.execute(_LEDGER, {"device": who.device_id, "seqs": chunk}):
             if r.op_hash is not None and r.op_hash != hashes[r.seq]:
                 raise ApiError(409, "sync.device_diverged")
             stored[r.seq] = verdict_of(r)  # as /push/verdicts answers it
@@ -1186,5 +1196,5 @@ def push(conn: Connection, who: Principal, ops: Sequence[p.PushOp], now_ms: int)
         forced.update(late)
     batch.flush()
     if ledger_rows:
-        conn.execute(insert(schema.ledger), ledger_rows)
+        conn.execute(_INSERT_LEDGER, ledger_rows)
     return verdicts

@@ -27,9 +27,12 @@ _lock = threading.Lock()
 _installed: tuple[str, Standards | None] = ("", None)
 
 
+_NEWEST = select(func.max(schema.standards.c.id))  # every push asks: built once
+
+
 def version(conn: Connection) -> str:
     """"" while no administrator has added a figure, else the newest row's id."""
-    top = conn.execute(select(func.max(schema.standards.c.id))).scalar_one_or_none()
+    top = conn.execute(_NEWEST).scalar_one_or_none()
     return "" if top is None else str(top)
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, bindparam, func, insert, select
 
 from caseapp.store.audit import GENESIS, REDACT, entry_hash
 from sync import protocol as p
@@ -36,10 +36,17 @@ REMOTE = "remote"
 DEVICE_ACTIONS = frozenset({REMOTE, REDACT})
 
 
+# Built once: every push runs them (building a statement cost about as much CPU as running it).
+_D, _T = schema.devices.c, schema.device_audit.c
+_FORKED = select(_D.forked_from, _D.fork_audit_seq).where(_D.id == bindparam("device"))
+_LAST = select(_T.seq, _T.hash).where(_T.device_id == bindparam("device")).order_by(_T.seq.desc()).limit(1)
+_HELD = select(_T.seq, _T.hash).where(_T.device_id == bindparam("device"),
+                                      _T.seq.in_(bindparam("seqs", expanding=True)))
+
+
 def _fork(conn: Connection, device_id: str) -> tuple[str, int] | None:
     """(device it was copied from, last shared audit entry) for a device that is a copy."""
-    d = schema.devices.c
-    row = conn.execute(select(d.forked_from, d.fork_audit_seq).where(d.id == device_id)).first()
+    row = conn.execute(_FORKED, {"device": device_id}).first()
     return (row.forked_from, int(row.fork_audit_seq or 0)) if row is not None and row.forked_from else None
 
 
@@ -49,8 +56,7 @@ def _start(conn: Connection, device_id: str) -> tuple[int, str, str | None]:
     original's trail."""
     t = schema.device_audit.c
     fork = _fork(conn, device_id)
-    last = conn.execute(select(t.seq, t.hash).where(t.device_id == device_id)
-                        .order_by(t.seq.desc()).limit(1)).first()
+    last = conn.execute(_LAST, {"device": device_id}).first()
     if last is not None:
         return last.seq, last.hash, fork[0] if fork else None
     if fork is None:
@@ -69,11 +75,10 @@ def diverged(conn: Connection, who: Principal, entries: Sequence[p.AuditEntryIn]
     """Whether the device sends entries under sequence numbers the server holds other entries for:
     it is an older copy of this device (a restored backup) whose trail has parted from the one the
     server holds."""
-    t = schema.device_audit.c
     seqs = [e.seq for e in entries]
     if not seqs:
         return False
-    held = dict(conn.execute(select(t.seq, t.hash).where(t.device_id == who.device_id, t.seq.in_(seqs))).all())
+    held = dict(conn.execute(_HELD, {"device": who.device_id, "seqs": seqs}).all())
     return any(e.seq in held and held[e.seq] != e.hash for e in entries)
 
 
@@ -94,8 +99,11 @@ def receive(conn: Connection, who: Principal, entries: Sequence[p.AuditEntryIn],
                      "received_ms": now_ms})
         top, head = e.seq, e.hash
     if rows:
-        conn.execute(insert(schema.device_audit), rows)
+        conn.execute(_INSERT, rows)
     return top
+
+
+_INSERT = insert(schema.device_audit)
 
 
 def _problem(e: p.AuditEntryIn, who: Principal, top: int, head: str, known_users: set[str],
