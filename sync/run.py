@@ -150,30 +150,37 @@ def release_held(ws: Workspace, client: SyncClient, write: Writer = in_place) ->
 
 def push(ws: Workspace, client: SyncClient, report: SyncReport, say: Progress, batch: int,
          write: Writer = in_place) -> None:
-    """Send the outbox in batches, each batch sent as soon as the previous one is answered and
-    before that answer's verdicts are committed here: the server merges batch n + 1 while this
-    device writes the verdicts of batch n (the two took turns before, and each waited on the
-    other). Batches still reach the server strictly one after another, in sequence order, so a
-    create always arrives before the batches that build on it; a verdict is still committed only
-    once it has arrived, and a push cut off anywhere leaves 'sent' entries that the server's
-    ledger answers again."""
+    """Send the outbox in batches, the device's work on each overlapping the server's: while the
+    server merges batch n + 1, this device commits the verdicts of batch n and reads, marks sent
+    and builds batch n + 2 (read after batch n + 1's last entry, with the audit entries after those
+    n + 1 carries: if the server takes fewer, they are read again). Batches still reach the server
+    strictly one after another, in sequence order, so a create always arrives before the batches
+    that build on it; a verdict is still committed only once it has arrived, and a push cut off
+    anywhere leaves 'sent' entries that the server's ledger answers again."""
     total = outbox.pending_count(ws)
     audit_sent = int(ws.get_setting(trail.SENT, 0) or 0)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-push") as sender:
 
-        def send(after_seq: int, audit_after: int) -> _Sent | None:
+        def prepare(after_seq: int, audit_after: int) -> _Batch | None:
             entries = outbox.pending(ws, batch, after_seq=after_seq)
             audit = trail.unsent(ws, audit_after)
             if not entries and not audit:
                 return None
             if entries:
                 write(partial(outbox.mark_sent, ws, [e.seq for e in entries]))
-            ops = [outbox.to_op(e) for e in entries]
-            return _Sent(entries, after_seq, audit_after, sender.submit(client.push, ops, audit))
+            return _Batch(entries, after_seq, audit_after, [outbox.to_op(e) for e in entries], audit)
 
-        inflight = send(0, audit_sent)
+        def send(prepared: _Batch | None) -> _Sent | None:
+            if prepared is None:
+                return None
+            return _Sent(prepared, sender.submit(client.push, prepared.ops, prepared.audit))
+
+        inflight = send(prepare(0, audit_sent))
         while inflight is not None:
-            entries = inflight.entries
+            sent = inflight.batch
+            entries = sent.entries
+            # The next batch as it will most likely be sent, built while the server works on this one.
+            upcoming = prepare(sent.last_seq, sent.audit_through)
             try:
                 answer = inflight.answer.result()
             except RefusedError as refused:
@@ -184,16 +191,19 @@ def push(ws: Workspace, client: SyncClient, report: SyncReport, say: Progress, b
                 # it all again.
                 fork(ws, client, write)
                 report.forked = True
-                inflight = send(inflight.after_seq, inflight.audit_after)
+                inflight = send(prepare(sent.after_seq, sent.audit_after))
                 continue
             ws.observe_server_clock(answer.hlc)
             # Entries without a verdict (should not happen) stay queued; never loop on them.
-            last_seq = entries[-1].seq if entries else inflight.after_seq
             took_audit = answer.audit_ack != audit_sent
             if took_audit:
                 audit_sent = answer.audit_ack
             # the server took none of the trail (it holds a newer one): never loop on it
-            inflight = send(last_seq, audit_sent) if entries or took_audit else None
+            inflight = None
+            if entries or took_audit:
+                if upcoming is None or upcoming.audit_after != audit_sent:
+                    upcoming = prepare(sent.last_seq, audit_sent)  # the server took another part of the trail
+                inflight = send(upcoming)
             if entries:
                 write(partial(outbox.record_verdicts, ws, entries, answer.verdicts, report.push))
             if took_audit:
@@ -202,13 +212,32 @@ def push(ws: Workspace, client: SyncClient, report: SyncReport, say: Progress, b
 
 
 @dataclass
-class _Sent:
-    """A push batch on its way: its entries, the outbox and audit positions it was read after, and
-    the answer to come."""
+class _Batch:
+    """A push batch read from the outbox and marked sent: its entries, the outbox and audit
+    positions it was read after, and what goes on the wire."""
 
     entries: list[JournalEntry]
     after_seq: int
     audit_after: int
+    ops: list[p.PushOp]
+    audit: list[p.AuditEntryIn]
+
+    @property
+    def last_seq(self) -> int:
+        """Where the next batch is read from."""
+        return self.entries[-1].seq if self.entries else self.after_seq
+
+    @property
+    def audit_through(self) -> int:
+        """The audit position the server holds once it takes this batch's entries."""
+        return self.audit[-1].seq if self.audit else self.audit_after
+
+
+@dataclass
+class _Sent:
+    """A push batch on its way, and the answer to come."""
+
+    batch: _Batch
     answer: Future[p.PushOut]
 
 
