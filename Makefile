@@ -107,11 +107,17 @@ bench: bench-foundation bench-sync bench-ui
 bench-foundation: $(STAMP)
 	$(PY) -m bench.run
 
+# bench-sync measures every target of issue 13 but the 200-device topology (make bench-topology):
+# throughput, apply rate, pull against the log's size, server CPU a pair, the command line's start,
+# PouchDB side by side, the slow link and the device's memory (about 20 minutes on 2 cores).
 bench-sync: $(STAMP)
 	bash scripts/ensure-postgres
 	$(PY) -m bench.sync_bench --households $(BENCH_HOUSEHOLDS) --write
 	$(PY) -m bench.sync_bench --households $(BENCH_HOUSEHOLDS) --pg postgresql+psycopg://caseapp_test:caseapp-test-2026@127.0.0.1:5432/caseapp_test --write
 	$(PY) -m bench.pull_scale --write
+	$(PY) -m bench.pair_cost --pairs 300 --backend sqlite --write
+	$(PY) -m bench.pair_cost --pairs 300 --backend postgres --write
+	$(PY) -m bench.cli_bench --households $(BENCH_HOUSEHOLDS) --runs 7 --write
 	$(PY) -m bench.pouch_bench --households $(BENCH_HOUSEHOLDS) --write
 	$(PY) -m bench.slowlink_bench --write
 	$(PY) -m bench.memory_bench --pull-households $(MEMORY_PULL_HOUSEHOLDS) --push-households $(MEMORY_PUSH_HOUSEHOLDS) --write
