@@ -48,6 +48,10 @@ from sync.errors import (
 )
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+#: what a reverse proxy answers when it lost the server's answer (502: the connection to it failed;
+#: 504: it waited too long), which the server may well have taken and committed meanwhile: for a
+#: call whose repeat would cost the whole body again, a lost answer (``AnswerLost``), not a retry
+MAYBE_TAKEN = frozenset({502, 504})
 
 KIB = 1 << 10
 #: status lines, field names and error bodies around an answer's items; also the whole of any
@@ -197,6 +201,8 @@ class SyncClient:
                 self._note_releases(response)
                 self.bytes_sent += len(data or b"")
                 self.bytes_received += _wire_size(response)
+                if lost and response.status_code in MAYBE_TAKEN:
+                    raise AnswerLost(_refusal(response, self.base_url))
                 if response.status_code not in RETRY_STATUSES or attempt + 1 >= self.retry.attempts:
                     break
             self._sleep(self.retry.delay(attempt))

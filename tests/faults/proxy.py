@@ -40,7 +40,13 @@ DROP_RESPONSE = "drop_response"
 DUPLICATE = "duplicate"
 CUT_RESPONSE = "cut_response"
 DELAY = "delay"
+#: forwarded and answered by the server, whose answer the proxy drops for a 504 of its own (as
+#: nginx answers when the upstream took longer than its read timeout)
+GATEWAY_TIMEOUT = "gateway_timeout"
+#: what a random schedule draws from
 KINDS = (DROP_REQUEST, DROP_RESPONSE, DUPLICATE, CUT_RESPONSE, DELAY)
+#: what a test may script (a gateway's answer is only ever scripted)
+SCRIPTABLE = (*KINDS, GATEWAY_TIMEOUT)
 #: the exchanges a schedule faults by default: the ones whose loss the sync design must survive
 SYNC_PATHS = ("/api/v1/push", "/api/v1/pull")
 
@@ -239,10 +245,15 @@ class FaultProxy:
                delay_s: float = 0.0) -> None:
         """The next ``times`` requests whose path starts with ``path`` get this fault (before
         the schedule is asked)."""
-        if kind not in KINDS:
+        if kind not in SCRIPTABLE:
             raise ValueError(f"unknown fault {kind!r}")
         with self._lock:
             self._scripted.append(_Scripted(Fault(kind, delay_s), path, method, times))
+
+    def unscript(self) -> None:
+        """Forget the scripted faults not yet injected."""
+        with self._lock:
+            self._scripted.clear()
 
     def hold(self, path: str, *, at: str = AT_RESPONSE, nth: int = 1, fraction: float = 0.0) -> Hold:
         if at not in (AT_REQUEST, AT_SERVER, AT_RESPONSE) or not 0.0 <= fraction <= 1.0 or nth < 1:
@@ -253,7 +264,7 @@ class FaultProxy:
         return hold
 
     def total_injected(self) -> int:
-        return sum(n for kind, n in self.injected.items() if kind in KINDS)
+        return sum(n for kind, n in self.injected.items() if kind in SCRIPTABLE)
 
     def _decide(self, request: Request) -> tuple[Fault | None, Hold | None]:
         with self._lock:
@@ -346,6 +357,12 @@ class FaultProxy:
         if kind == DROP_RESPONSE:
             self._count(request.path, DROP_RESPONSE)
             return False
+        if kind == GATEWAY_TIMEOUT:
+            self._count(request.path, GATEWAY_TIMEOUT)
+            page = b"<html><head><title>504 Gateway Time-out</title></head><body>nginx</body></html>"
+            self._send(conn, b"HTTP/1.1 504 Gateway Time-out\r\nContent-Type: text/html\r\n"
+                             b"Content-Length: " + str(len(page)).encode() + b"\r\n\r\n" + page)
+            return (request.header("connection") or "").lower() != "close"
         self._wait(self.latency_s / 2)
         head = self._head(answer, request)
         body = answer.body

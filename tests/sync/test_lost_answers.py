@@ -32,7 +32,7 @@ from sync.errors import SyncError
 from sync.server import middleware, schema
 from sync.server.app import ServerConfig, create_app
 from sync.server.db import Database
-from tests.faults.proxy import CUT_RESPONSE, DROP_RESPONSE, FaultProxy, RandomSchedule
+from tests.faults.proxy import CUT_RESPONSE, DROP_RESPONSE, GATEWAY_TIMEOUT, FaultProxy, RandomSchedule
 from tests.sync import conftest
 
 from .conftest import FAST_RETRY, GRID_A1, PASSPHRASE, PASSWORD, Device, Server, add_standard_users
@@ -270,3 +270,40 @@ def test_the_device_hashes_an_operation_as_the_server_ledger_does(value: object)
     again = p.PushOp.model_validate(json.loads(json.dumps(op.model_dump(exclude_defaults=True))))  # as sent, read
     assert replay.op_hash(op) == merge.op_hash(again) == replay.op_hash(again)
     assert replay.ranges([5, 3, 4, 9, 10, 12]) == [(3, 5), (9, 10), (12, 12)]
+
+
+def test_a_gateways_timeout_after_the_server_took_the_push_is_asked_about_not_sent_again(
+        server: Server, proxy: FaultProxy, tmp_path: Path) -> None:
+    """nginx answers 504 when the server took longer than its read timeout (or 502 when the
+    connection to it broke): the server may have committed the batch all the same, so the device
+    asks what became of it instead of sending the whole batch again as it does after a 503."""
+    dev = _through(tmp_path, proxy, server)
+    _households(dev, 30)
+    proxy.script(GATEWAY_TIMEOUT, PUSH, method="POST")
+    report = run.sync(dev.ws, (client := dev.client()), push_batch=10)
+    client.close()
+    assert proxy.injected[GATEWAY_TIMEOUT] == 1
+    assert proxy.forwarded[PUSH] == 3 and proxy.received[VERDICTS] == 1, (proxy.received, proxy.forwarded)
+    assert outbox.pending_count(dev.ws) == 0
+    assert report.push.pushed == len(_every_entry_judged(dev.ws))
+    _matches_ledger(dev, server)
+    dev.ws.close()
+
+
+def test_a_gateways_answer_to_every_try_ends_the_sync_with_the_entries_still_queued(
+        server: Server, proxy: FaultProxy, tmp_path: Path) -> None:
+    """A gateway that answers 504 however often it is asked: the sync stops with a typed error
+    (the server failed), and what the server did take is known at the next sync."""
+    dev = _through(tmp_path, proxy, server)
+    _households(dev, 5)
+    proxy.script(GATEWAY_TIMEOUT, PUSH, method="POST", times=FAST_RETRY.attempts * 3)
+    proxy.script(GATEWAY_TIMEOUT, VERDICTS, method="POST", times=FAST_RETRY.attempts * 3)
+    with pytest.raises(SyncError):
+        run.sync(dev.ws, (client := dev.client()))
+    client.close()
+    assert outbox.pending_count(dev.ws) == 5  # no verdict came: all five creates wait for theirs
+    proxy.unscript()
+    dev.sync()
+    assert outbox.pending_count(dev.ws) == 0
+    _matches_ledger(dev, server)
+    dev.ws.close()
