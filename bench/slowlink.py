@@ -147,6 +147,7 @@ class SlowLinkProxy:
         self._up = _Direction(self.link)
         self._down = _Direction(self.link)
         self._clients: set[asyncio.StreamWriter] = set()
+        self._handlers: set[asyncio.Task[None]] = set()
 
     def reseed(self, seed: int | None = None) -> None:
         self._rng = random.Random(self.link.seed if seed is None else seed)
@@ -159,6 +160,9 @@ class SlowLinkProxy:
         upstream: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
         first = True
         self._clients.add(writer)
+        task = asyncio.current_task()
+        if task is not None:
+            self._handlers.add(task)
         try:
             while True:
                 try:
@@ -205,6 +209,8 @@ class SlowLinkProxy:
             return
         finally:
             self._clients.discard(writer)
+            if task is not None:
+                self._handlers.discard(task)
             for w in (writer, upstream[1] if upstream else None):
                 if w is not None:
                     w.close()
@@ -229,6 +235,11 @@ class SlowLinkProxy:
                 await stop
                 for client in list(self._clients):  # idle keep-alive connections end with the proxy
                     client.close()
+                # and their handlers with it, before the loop closes under them
+                handlers = list(self._handlers)
+                for handler in handlers:
+                    handler.cancel()
+                await asyncio.gather(*handlers, return_exceptions=True)
 
         def run() -> None:
             try:
