@@ -122,11 +122,11 @@ bench-sync: $(STAMP)
 	$(PY) -m bench.slowlink_bench --write
 	$(PY) -m bench.memory_bench --pull-households $(MEMORY_PULL_HOUSEHOLDS) --push-households $(MEMORY_PUSH_HOUSEHOLDS) --write
 
-# The compose topology as processes: PostgreSQL, 1 then 2 app processes behind nginx, 200 devices.
+# The compose topology as processes: PostgreSQL, 1, 2 then 4 app processes behind nginx, 200 devices.
 bench-topology: $(STAMP)
 	bash scripts/ensure-postgres
 	bash scripts/system-deps bench
-	$(PY) -m bench.topology_bench --devices 200 --seconds 20 --write
+	$(PY) -m bench.topology_bench --devices 200 --seconds 20 --processes 1,2,4 --write
 
 bench-ui: $(STAMP) translations
 	$(PY) -m bench.ui_bench
