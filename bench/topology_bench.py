@@ -37,7 +37,7 @@ from sync import protocol as p
 from sync import run
 from sync.client import RetryPolicy, SyncClient
 from sync.server import auth
-from sync.server.db import Database
+from sync.server.db import DEFAULT_POOL, POOL_ENV, Database
 
 PG = "postgresql+psycopg://caseapp_test:caseapp-test-2026@127.0.0.1:5432/caseapp_test"  # scripts/ensure-postgres
 NO_RETRY = RetryPolicy(attempts=1, base_s=0.0, cap_s=0.0)
@@ -102,6 +102,8 @@ class Topology:
     def start(self) -> None:
         ports = [free_port() for _ in range(self.processes)]
         env = {k: v for k, v in os.environ.items() if not k.startswith(("CASEAPP_", "PROMETHEUS_"))}
+        # the processes share PostgreSQL's 100 connections (less the superusers' few and this bench's own)
+        env[POOL_ENV] = str(min(DEFAULT_POOL, 80 // self.processes))
         for i, port in enumerate(ports):
             with (self.folder / f"server-{self.processes}-{i}.log").open("ab") as log:
                 self.procs.append(subprocess.Popen(

@@ -87,7 +87,7 @@ class ServerFailedError(SyncError):
     exit_status: ClassVar[str] = "OFFLINE"
 
     #: what a server may say of its own failure, beyond the status (the rest is read as that)
-    KEYS: ClassVar[frozenset[str]] = frozenset({"sync.server_failed", "sync.server_busy"})
+    KEYS: ClassVar[frozenset[str]] = frozenset({"sync.server_failed", "sync.server_busy", "sync.database_unavailable"})
 
     def __init__(self, status: int, key: str = "sync.server_failed") -> None:
         super().__init__(key, None, status=status)

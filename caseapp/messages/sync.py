@@ -8,6 +8,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sync.not_logged_in": "本工作区尚未登录同步服务器，请先运行 caseapp login",
         "sync.server_failed": "同步服务器出错（HTTP {status}），待同步的修改已保留，稍后再试",
         "sync.server_busy": "同步服务器的数据库正被另一个进程占用，服务器本次未做任何改动；待同步的修改已保留，稍后再试",
+        "sync.database_unavailable": "同步服务器暂时连不上它的数据库，服务器本次未做任何改动；待同步的修改已保留，稍后再试",
         "sync.answer_cut": "与同步服务器 {url} 的连接在答复中途断开（已重试），待同步的修改已保留，请稍后再试",
         "sync.not_sync_server": "{url} 返回的是网页，不是同步服务器的答复：可能被代理、防火墙或 Wi-Fi 登录页拦截；待同步的修改已保留",
         "sync.answer_not_json": "同步服务器 {url} 的答复不是有效的数据，未作任何改动，待同步的修改已保留；请检查服务器地址或联系管理员",
@@ -95,6 +96,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sync.server_failed": "The sync server failed (HTTP {status}); your pending changes are kept, try again later",
         "sync.server_busy": ("The sync server's database is held by another process and the server changed nothing; "
                              "your pending changes are kept, try again later"),
+        "sync.database_unavailable": ("The sync server cannot reach its database just now and changed nothing; "
+                                      "your pending changes are kept, try again later"),
         "sync.answer_cut": "The connection to the sync server {url} broke off in the middle of an answer (retried); your pending changes are kept, try again later",
         "sync.not_sync_server": "{url} answered with a web page, not a sync server's answer: a proxy, firewall or Wi-Fi login page may be in the way; your pending changes are kept",
         "sync.answer_not_json": "The sync server {url} sent an answer that is not valid data; nothing was changed and your pending changes are kept. Check the server address or ask your administrator",

@@ -29,9 +29,9 @@ from caseapp.validation.times import city_today
 from sync import protocol as p
 from sync.server import attachments, auth, merge, pull, quality, standards, trails, verdicts
 from sync.server.auth import Principal
-from sync.server.db import Database, is_busy
+from sync.server.db import Database, is_busy, is_unavailable
 from sync.server.errors import ApiError
-from sync.server.middleware import PRINCIPAL, JsonRoute, RequestGate
+from sync.server.middleware import PRINCIPAL, RETRY_AFTER_S, JsonRoute, RequestGate
 
 #: The record schema this server validates pushes against (the handshake tells clients, so a newer
 #: client holds changes to fields this server does not know instead of losing them to refusals).
@@ -96,8 +96,13 @@ def create_app(db: Database, config: ServerConfig | None = None, *, operations: 
     app.router.route_class = JsonRoute
 
     def lookup(token: str) -> Principal:
-        with db.read() as conn:
-            return auth.principal_for(conn, token)
+        try:
+            with db.read() as conn:
+                return auth.principal_for(conn, token)
+        except OperationalError as error:
+            if is_unavailable(error):  # answered before any route: the same 503 as a route's
+                raise ApiError(503, "sync.database_unavailable") from None
+            raise
 
     app.add_middleware(RequestGate, authenticate=lookup)
     if config.release_headers():
@@ -122,10 +127,16 @@ def create_app(db: Database, config: ServerConfig | None = None, *, operations: 
         # A SQLite write that waited out the busy timeout behind another process (an administrator's
         # command, a second ``serve --workers`` process): nothing was written, so the device may send
         # it again; anything else is the server's own failure.
-        if not is_busy(error):
+        # PostgreSQL out of reach or out of connection slots, or the transaction rolled back by a
+        # deadlock: nothing was written either, and it passes.
+        if is_busy(error):
+            key = "sync.server_busy"
+        elif is_unavailable(error):
+            key = "sync.database_unavailable"
+        else:
             raise error
-        busy = _error_response(503, "sync.server_busy")
-        busy.headers["Retry-After"] = str(BUSY_RETRY_AFTER_S)
+        busy = _error_response(503, key)
+        busy.headers["Retry-After"] = str(RETRY_AFTER_S)
         return busy
 
     @app.exception_handler(RequestValidationError)
@@ -298,9 +309,6 @@ def create_app(db: Database, config: ServerConfig | None = None, *, operations: 
 
     return app
 
-
-#: how long a device is told to wait before sending again what a busy database could not take
-BUSY_RETRY_AFTER_S = 5
 
 def _uncounted(_: object) -> None:
     """What push and pull report to when there are no metrics (``operations=False``)."""

@@ -91,8 +91,9 @@ class Database:
                                                               "timeout": BUSY_TIMEOUT_MS / 1000})
             _sqlite_pragmas(self.engine)
         else:
-            self.engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True,
-                                        hide_parameters=True)
+            most = pool_limit()
+            self.engine = create_engine(url, pool_size=max(1, most // 3), max_overflow=most - max(1, most // 3),
+                                        pool_pre_ping=True, hide_parameters=True)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -212,6 +213,43 @@ def _sqlite_pragmas(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_IMMEDIATE) else "BEGIN")
+
+
+#: The most PostgreSQL connections one app process holds (a third kept open between requests): N
+#: processes need N times as many of the server's ``max_connections`` (100 by default, a few kept
+#: for superusers). Set per deployment: four processes of the default 30 would ask for 120.
+POOL_ENV = "CASEAPP_SERVER_POOL"
+DEFAULT_POOL = 30
+
+
+def pool_limit() -> int:
+    """``CASEAPP_SERVER_POOL`` (2 to 1000), else ``DEFAULT_POOL``."""
+    raw = os.environ.get(POOL_ENV, "").strip()
+    if not raw:
+        return DEFAULT_POOL
+    if not raw.isdigit() or not 2 <= int(raw) <= 1000:
+        raise ValueError(f"{POOL_ENV} must be a whole number from 2 to 1000, not {raw!r}")
+    return int(raw)
+
+
+#: PostgreSQL's errors that leave nothing written and pass: connection exceptions (08), too many
+#: connections and other exhausted resources (53), a serialisation failure or deadlock that rolled
+#: the transaction back (40), the server shutting down or starting (57P01-57P03; not 57014, a
+#: statement cancelled by its timeout, which would only time out again)
+_PASSING = ("08", "53", "40", "57P01", "57P02", "57P03")
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """PostgreSQL could not be reached or could not take the transaction just now (a connection
+    refused, every connection slot taken, the server restarting, a deadlock that rolled it back):
+    nothing was written, and the same request may succeed in a moment."""
+    if not isinstance(error, OperationalError):
+        return False
+    orig = error.orig
+    if not type(orig).__module__.startswith("psycopg"):
+        return False
+    state = getattr(orig, "sqlstate", None)
+    return state is None or str(state).startswith(_PASSING)  # no state: the connection itself failed
 
 
 def is_busy(error: BaseException) -> bool:

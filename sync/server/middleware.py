@@ -310,8 +310,14 @@ class _Compressing:
         await self.send({"type": "http.response.body", "body": body, "more_body": False})
 
 
+#: how long a device is told to wait after a 503 (the database busy or out of reach)
+RETRY_AFTER_S = 5
+
+
 async def _error(send: Send, status: int, key: str, **params: Any) -> None:
     body = json.dumps({"error": key, "message": message(key, "en", **params)}).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    if status == 503:
+        headers.append((b"retry-after", str(RETRY_AFTER_S).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body, "more_body": False})
