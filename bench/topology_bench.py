@@ -257,7 +257,8 @@ def main() -> None:
             shutil.rmtree(folder, ignore_errors=True)
     load_avg = os.getloadavg()[0]
     body = "\n".join([
-        f"Command: `python -m bench.topology_bench --devices {args.devices} --seconds {args.seconds:g} --write` "
+        f"Command: `python -m bench.topology_bench --devices {args.devices} --seconds {args.seconds:g} "
+        f"--processes {args.processes} --write` "
         f"(`make bench-topology`). Date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
         "",
         "The compose topology as processes on one 2-core machine shared with other work: PostgreSQL 15, N "
@@ -277,14 +278,17 @@ def main() -> None:
         "visible in commit order, see docs/sync.md), so pushes are serialised by PostgreSQL whatever the "
         "number of app processes; a second process adds capacity for pulls, logins and attachments, and only "
         "where there are cores for it. Here the client's 200 threads, nginx, the app processes and PostgreSQL "
-        "share two cores with other work, so the step from one process to two is within the noise. The first "
+        "share two cores with other work, so more processes than cores add nothing here but their own "
+        "overhead. Each process's connection pool is sized so that all of them fit PostgreSQL's 100 "
+        "connections (CASEAPP_SERVER_POOL = 80 // processes): the first run with four processes of the default "
+        "30 got 'too many clients' as 500s, now 503 sync.database_unavailable (docs/deployment.md). The first "
         "run of this benchmark found a crash, not a limit: a zstd compressor shared across threads killed the "
         "app process with SIGSEGV within seconds (every request then a 502); fixed in sync/compress.py, "
         "tests/sync/test_compress_threads.py.",
     ])
     print(body)
     if args.write:
-        write_section(DOCS, "topology", "## Topology: two app processes behind a proxy\n\n" + body)
+        write_section(DOCS, "topology", "## Topology: app processes behind a proxy\n\n" + body)
 
 
 if __name__ == "__main__":
