@@ -242,7 +242,8 @@ def _statements(prefixes: tuple[str, ...]) -> _Scoped:
 
 #: The last count of records in each scope this process made, per database: (the log's top it was
 #: counted at, the count). Only a change logged in a scope changes its count (merge writes every
-#: record with its change, the change naming where the record is, was and is shared to), so a pull
+#: record with its change, the change naming where the record is, was and is shared to; migrations,
+#: the only other writers, run as the serving processes are restarted for a new version), so a pull
 #: that finds no change in its scope between that top and its own reports the same count without
 #: counting again: the usual pull of an idle community, and of a district whose count reads
 #: hundreds of thousands of records.
