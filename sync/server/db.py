@@ -92,8 +92,9 @@ class Database:
             _sqlite_pragmas(self.engine)
         else:
             most = pool_limit()
-            self.engine = create_engine(url, pool_size=max(1, most // 3), max_overflow=most - max(1, most // 3),
-                                        pool_pre_ping=True, hide_parameters=True)
+            kept = max(1, most // 3)
+            self.engine = create_engine(url, pool_size=kept, max_overflow=most - kept, pool_pre_ping=True,
+                                        hide_parameters=True)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

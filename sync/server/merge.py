@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from caseapp.domain import ENTITIES, tree
 from caseapp.domain.base import SILENT_FIELDS, Record
@@ -187,7 +187,7 @@ class Batch:
     # -- positions and loading ----------------------------------------------------------------
     def next_pos(self) -> int:
         if not self._next_pos:
-            top = self.conn.execute(_TOP).scalar_one()
+            top = self.conn.execute(schema.LOG_TOP).scalar_one()
             self._next_pos = (top or 0) + 1
         pos = self._next_pos
         self._next_pos += 1
@@ -997,7 +997,6 @@ UPDATED = ("org_code", "fields", "meta", "pos", "archived", "root_id", "person_i
 # The statements every push runs, built once (building one and working out its cache key cost about
 # as much CPU as running it: a one-field push ran a dozen).
 _R = schema.records.c
-_TOP = select(func.max(schema.changes.c.pos))
 _BY_ID = select(schema.records).where(_R.id.in_(bindparam("ids", expanding=True)))
 _PEOPLE = select(_R.id, _R.org_code, _R.person_id).where(_R.person_id.in_(bindparam("numbers", expanding=True)),
                                                          _R.entity == "member")

@@ -36,21 +36,10 @@ from sync.server.errors import ApiError
 _CURSOR = re.compile(r"^(\d{1,18})\.([0-9a-f]{8})$")
 
 
-def _floor_of(value: str | None) -> int:
-    return int(value) if value else 0
-
-
 _FLOOR = select(schema.server_meta.c.value).where(schema.server_meta.c.key == "log_floor")
-
-
-def log_floor(conn: Connection) -> int:
-    return _floor_of(conn.execute(_FLOOR).scalar())
-
-
 #: What every pull reads first, in one statement: the log's top position (never served past), its
-#: floor (a cursor below it was compacted away) and the standards' version (standards.version).
-_HEADS = select(select(func.max(schema.changes.c.pos)).scalar_subquery(), _FLOOR.scalar_subquery(),
-                select(func.max(schema.standards.c.id)).scalar_subquery())
+#: floor (a cursor below it was compacted away) and the standards' newest row (their version).
+_HEADS = select(schema.LOG_TOP.scalar_subquery(), _FLOOR.scalar_subquery(), standards.NEWEST.scalar_subquery())
 
 
 def parse_cursor(who: Principal, cursor: str, floor: int) -> int:
@@ -65,17 +54,18 @@ def parse_cursor(who: Principal, cursor: str, floor: int) -> int:
     return pos
 
 
-def _in_scope(column: Any, who: Principal) -> ColumnElement[bool]:
-    if who.everything:
+def _in_scope(column: Any, prefixes: tuple[str, ...]) -> ColumnElement[bool]:
+    """Under one of a scope's org-code prefixes ("" reaches everything, as Principal.everything)."""
+    if "" in prefixes:
         return true()
-    if not who.prefixes:
+    if not prefixes:
         return false()
-    return or_(*(column.startswith(prefix, autoescape=True) for prefix in who.prefixes))
+    return or_(*(column.startswith(prefix, autoescape=True) for prefix in prefixes))
 
 
-def _shared_in_scope(column: Any, who: Principal) -> ColumnElement[bool]:
+def _shared_in_scope(column: Any, prefixes: tuple[str, ...]) -> ColumnElement[bool]:
     """Records shared with an org unit in the device's reach (a sent referral's receiving centre)."""
-    return and_(column.is_not(None), _in_scope(column, who))
+    return and_(column.is_not(None), _in_scope(column, prefixes))
 
 
 def shared_view(entity: str, fields: str) -> str:
@@ -114,9 +104,9 @@ class Page:
 def pull(conn: Connection, who: Principal, request: p.PullIn) -> Page:
     # Read the top first and never serve past it: a push committing meanwhile gets positions above
     # it (positions are assigned in commit order), so none can be skipped by moving the cursor there.
-    heads = conn.execute(_HEADS).one()
-    top, version = heads[0] or 0, "" if heads[2] is None else str(heads[2])
-    after = parse_cursor(who, request.cursor, _floor_of(heads[1]))
+    top, floor, newest = conn.execute(_HEADS).one()
+    top = top or 0
+    after = parse_cursor(who, request.cursor, int(floor) if floor else 0)
     built = _statements(who.prefixes)
     window = {"after": after, "top": top}
     entries = conn.execute(built.entries, {**window, "limit": request.limit + 1}).all()
@@ -134,7 +124,7 @@ def pull(conn: Connection, who: Principal, request: p.PullIn) -> Page:
     if request.count:
         total = len(entries) if not has_more else int(conn.execute(built.changed, window).scalar_one())
     return Page(rows, removals, f"{end}.{who.scope_tag()}", has_more, count, total,
-                standards.for_device(conn, request.standards, version))
+                standards.for_device(conn, request.standards, standards.version_of(newest)))
 
 
 def _echoed(who: Principal, request: p.PullIn, entries: Sequence[Any]) -> set[tuple[str, str]]:
@@ -203,9 +193,9 @@ def conflict_out(m: Any) -> p.ConflictOut:
     )
 
 
-def _held(who: Principal) -> ColumnElement[bool]:
+def _held(prefixes: tuple[str, ...]) -> ColumnElement[bool]:
     r = schema.records.c
-    return or_(_in_scope(r.org_code, who), _shared_in_scope(r.shared_org, who))
+    return or_(_in_scope(r.org_code, prefixes), _shared_in_scope(r.shared_org, prefixes))
 
 
 def _scope_count(conn: Connection, who: Principal) -> int:
@@ -228,15 +218,15 @@ class _Scoped:
 def _statements(prefixes: tuple[str, ...]) -> _Scoped:
     """Built once per scope: building a statement of a scope's prefixes and working out its cache
     key cost more CPU than running it (a pull of nothing new ran three of them)."""
-    who = Principal("", "", "", prefixes)
     c = schema.changes.c
-    scoped = or_(_in_scope(c.org_code, who), _in_scope(c.old_org_code, who), _shared_in_scope(c.shared_org, who))
+    scoped = or_(_in_scope(c.org_code, prefixes), _in_scope(c.old_org_code, prefixes),
+                 _shared_in_scope(c.shared_org, prefixes))
     window = and_(c.pos > bindparam("after"), c.pos <= bindparam("top"), scoped)
     return _Scoped(
         entries=select(c.pos, c.row_id, c.entity, c.echo_device, c.echo_seq).where(window)
         .order_by(c.pos).limit(bindparam("limit")),
         changed=select(func.count()).select_from(schema.changes).where(window),
-        held=select(func.count()).select_from(schema.records).where(_held(who)),
+        held=select(func.count()).select_from(schema.records).where(_held(prefixes)),
     )
 
 
@@ -280,7 +270,7 @@ def scope_rows(conn: Connection, who: Principal) -> Sequence[Any]:
     """Every record the device holds, as it holds it: those in scope, and those shared with it in
     their shared view (tests and the convergence oracle compare devices against it)."""
     found: list[Any] = []
-    for row in conn.execute(select(schema.records).where(_held(who)).order_by(schema.records.c.id)):
+    for row in conn.execute(select(schema.records).where(_held(who.prefixes)).order_by(schema.records.c.id)):
         shared = not who.covers(row.org_code)
         found.append(SimpleNamespace(**{**row._mapping, "fields": shared_view(row.entity, row.fields)})
                      if shared else row)

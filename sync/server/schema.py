@@ -25,6 +25,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    func,
+    select,
 )
 
 NAMING = {
@@ -126,6 +128,9 @@ changes = Table(
     Column("echo_device", String(64), nullable=True),
     Column("echo_seq", BigInteger, nullable=True),
 )
+
+#: the log's top position: where a push's positions continue (merge) and past which no pull serves
+LOG_TOP = select(func.max(changes.c.pos))
 
 conflicts = Table(
     "conflicts", metadata,

@@ -27,13 +27,18 @@ _lock = threading.Lock()
 _installed: tuple[str, Standards | None] = ("", None)
 
 
-_NEWEST = select(func.max(schema.standards.c.id))  # every push asks: built once
+#: the newest row's id (every push and pull asks: built once)
+NEWEST = select(func.max(schema.standards.c.id))
 
 
 def version(conn: Connection) -> str:
     """"" while no administrator has added a figure, else the newest row's id."""
-    top = conn.execute(_NEWEST).scalar_one_or_none()
-    return "" if top is None else str(top)
+    return version_of(conn.execute(NEWEST).scalar_one_or_none())
+
+
+def version_of(newest: int | None) -> str:
+    """The version a table whose newest row is ``newest`` has (``version``)."""
+    return "" if newest is None else str(newest)
 
 
 def rows(conn: Connection) -> list[dict[str, Any]]:
