@@ -10,6 +10,8 @@ against counting the records anew in the same database (hypothesis, on SQLite an
 
 from __future__ import annotations
 
+import random
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -97,3 +99,43 @@ def test_every_pull_is_told_the_true_count(db: Database, steps: list[tuple[str, 
                     if not page.has_more:
                         break
                 assert page.scope_count == truth, (who.user, kind)
+
+
+def test_counts_stay_true_while_pushes_and_pulls_run_at_once(db: Database) -> None:
+    """Two devices push households into the three communities while three devices pull over and
+    over (PostgreSQL: separate connections, REPEATABLE READ pulls against committing pushes): every
+    page's count is the count in the pull's own snapshot, whoever remembered it last."""
+    errors: list[str] = []
+    stop = threading.Event()
+
+    def pusher(n: int) -> None:
+        log, rnd = Log(), random.Random(n)
+        try:
+            for i in range(25):
+                _step(db, log, rnd.choice(["create", "create", "move"]), rnd.randrange(3), i)
+        except Exception as error:  # reported below: a thread cannot fail the test itself
+            errors.append(f"push {n}: {error!r}")
+
+    def puller(who: Principal) -> None:
+        cursor, pulls = "", 0
+        try:
+            while (not stop.is_set() or pulls < 3) and pulls < 400:
+                with db.snapshot() as conn:
+                    page = pull.pull(conn, who, p.PullIn(cursor=cursor, limit=5))
+                    truth = pull._scope_count(conn, who)
+                cursor, pulls = page.cursor, pulls + 1
+                if not page.has_more and page.scope_count != truth:
+                    errors.append(f"{who.user}: told {page.scope_count}, holds {truth}")
+        except Exception as error:
+            errors.append(f"pull {who.user}: {error!r}")
+
+    pullers = [threading.Thread(target=puller, args=(who,)) for who in READERS[:3]]
+    pushers = [threading.Thread(target=pusher, args=(n,)) for n in range(2)]
+    for thread in pullers + pushers:
+        thread.start()
+    for thread in pushers:
+        thread.join(120)
+    stop.set()
+    for thread in pullers:
+        thread.join(120)
+    assert not errors, errors[:5]
