@@ -134,8 +134,10 @@ def measure(pid: int, base: str, tmp: Path, args: Any) -> str:
         requests.Session.request = counted  # type: ignore[method-assign,assignment]
         spy = None
         if args.profile is not None and shutil.which("py-spy"):
+            # --gil: only the thread holding the interpreter, so the stacks are where the CPU went
             spy = subprocess.Popen(["py-spy", "record", "-p", str(pid), "-o", str(args.profile), "-f", "raw",
-                                    "-r", "200", "-d", "15"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                    "-r", "200", "-d", "15", "--gil"],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(1)
         try:
             cpu0, wall0 = cpu_seconds(pid), time.perf_counter()

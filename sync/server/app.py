@@ -149,7 +149,10 @@ def create_app(db: Database, config: ServerConfig | None = None, *, operations: 
         key = {404: "sync.not_found", 405: "sync.method_not_allowed"}.get(error.status_code, "sync.bad_request")
         return _error_response(error.status_code, key, where="")
 
-    def versions(
+    # The two dependencies below only compare headers: ``async def`` runs them on the event loop,
+    # where a plain ``def`` cost a hop to a worker thread and back for each, on every request
+    # (two of the five hops a push made; bench/pair_cost.py).
+    async def versions(
         protocol: Annotated[int | None, Header(alias=p.PROTOCOL_HEADER, ge=0, lt=1 << 31)] = None,
         schema_version: Annotated[int | None, Header(alias=p.SCHEMA_HEADER, ge=0, lt=1 << 31)] = None,
         client: Annotated[str | None, Header(alias=p.CLIENT_HEADER, max_length=40)] = None,
@@ -161,7 +164,7 @@ def create_app(db: Database, config: ServerConfig | None = None, *, operations: 
                 p.release_key(client) is None or p.older(client, config.min_client)):
             raise ApiError(426, "sync.client_release_too_old", release=client, min=config.min_client)
 
-    def principal(
+    async def principal(
         request: Request,
         # Declared for the OpenAPI document; the gate has checked it before the body was read.
         authorization: Annotated[str | None, Header(max_length=500)] = None,

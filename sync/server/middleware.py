@@ -21,6 +21,8 @@ and is known to interfere with streaming and background tasks.
 from __future__ import annotations
 
 import email.message
+import functools
+import inspect
 import json
 import re
 from collections.abc import Awaitable, Callable, Coroutine, MutableMapping
@@ -242,11 +244,24 @@ def _is_json(content_type: str | None) -> bool:
 
 
 class JsonRoute(APIRoute):
-    """A route whose JSON body is parsed and validated in a worker thread when it is large.
+    """A route whose JSON body is parsed and validated in a worker thread when it is large, and
+    whose answer is written as JSON in the thread that made it.
 
-    FastAPI would parse and validate it on the event loop; here the validated model is put where
-    FastAPI looks for the parsed body (Starlette caches it on the request), and FastAPI's own
-    validation of a model instance returns it as it is. Errors read as FastAPI's own (422)."""
+    FastAPI would parse and validate the body on the event loop; here the validated model is put
+    where FastAPI looks for the parsed body (Starlette caches it on the request), and FastAPI's own
+    validation of a model instance returns it as it is. Errors read as FastAPI's own (422).
+
+    A plain ``def`` route that returns its declared answer model: FastAPI would validate that model
+    again in one more hop to a worker thread (0.9 ms for a push's 500 verdicts) before writing it;
+    the route's own thread writes it instead (``_answered``), so the model the route built is the
+    one sent, and the OpenAPI document still names it."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        model = kwargs.get("response_model")
+        if (isinstance(model, type) and issubclass(model, BaseModel) and not inspect.iscoroutinefunction(endpoint)
+                and kwargs.get("status_code") in (None, 200)):
+            endpoint = _answered(endpoint, model)
+        super().__init__(path, endpoint, **kwargs)
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -263,6 +278,21 @@ class JsonRoute(APIRoute):
             return await handler(request)
 
         return handle
+
+
+def _answered(endpoint: Callable[..., Any], model: type[BaseModel]) -> Callable[..., Any]:
+    """``endpoint``, answering an instance of exactly ``model`` as its JSON (anything else, an
+    error response say, passes to FastAPI as before). Its signature is the endpoint's own
+    (``functools.wraps``), which is what FastAPI reads the parameters and dependencies from."""
+
+    @functools.wraps(endpoint)
+    def answer(*args: Any, **kwargs: Any) -> Any:
+        out = endpoint(*args, **kwargs)
+        if type(out) is model:
+            return Response(out.model_dump_json(), media_type="application/json")
+        return out
+
+    return answer
 
 
 def _parse(model: type[BaseModel], raw: bytes) -> BaseModel:
