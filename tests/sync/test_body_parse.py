@@ -6,10 +6,11 @@ lists, huge numbers, NaN, wrong types, bodies that are not JSON)."""
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from fastapi.exceptions import RequestValidationError
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
@@ -45,14 +46,22 @@ def _now(model: type[BaseModel], raw: bytes) -> Any:
         return "not JSON" if found and found[0][1] == "json_invalid" else found
 
 
+def _same(now: Any, before: Any) -> bool:
+    """The same model or refusal. By repr as well as by ==: a pushed NaN reads as NaN both ways, and
+    NaN is unequal to itself, so two equal models holding one compared unequal (a flaky failure)."""
+    return bool(now == before or repr(now) == repr(before))
+
+
 @settings(max_examples=300, deadline=None)
 @given(ops=st.lists(OPS, max_size=3), ascii_only=st.booleans())
+@example(ops=[{"seq": 1, "entity": "household", "row_id": "r1", "op": "create", "value": math.nan, "hlc": 0}],
+         ascii_only=False)
 def test_a_push_body_reads_as_it_did(ops: list[dict[str, Any]], ascii_only: bool) -> None:
     raw = json.dumps({"ops": ops}, ensure_ascii=ascii_only).encode("utf-8", "surrogatepass")
-    assert _now(p.PushIn, raw) == _before(p.PushIn, raw)
+    assert _same(_now(p.PushIn, raw), _before(p.PushIn, raw))
 
 
 @given(raw=st.one_of(st.binary(max_size=40), st.just(b'{"ops":[' * 5000), st.just(b'{"ops": NaN}'),
                      st.just(b'{"cursor": "\\ud800"}')))
 def test_bodies_that_are_not_json_are_refused_as_they_were(raw: bytes) -> None:
-    assert _now(p.PullIn, raw) == _before(p.PullIn, raw)
+    assert _same(_now(p.PullIn, raw), _before(p.PullIn, raw))
