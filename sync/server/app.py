@@ -97,7 +97,7 @@ def create_app(db: Database, config: ServerConfig | None = None, *, operations: 
 
     def lookup(token: str) -> Principal:
         try:
-            with db.read() as conn:
+            with db.lookup() as conn:
                 return auth.principal_for(conn, token)
         except OperationalError as error:
             if is_unavailable(error):  # answered before any route: the same 503 as a route's
