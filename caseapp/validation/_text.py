@@ -45,8 +45,9 @@ def compact(text: str) -> str:
 
 
 def is_ascii_digits(text: str) -> bool:
-    """True for a non-empty string of ASCII digits only."""
-    return bool(text) and all(ch in ASCII_DIGITS for ch in text)
+    """True for a non-empty string of ASCII digits only (the two string methods, not a loop over
+    the characters: every phone, ID, card and code passes here, 2.2 per pushed operation)."""
+    return text.isascii() and text.isdigit()
 
 
 def as_text(raw: object) -> str | None:

@@ -131,3 +131,26 @@ def test_amount_limits(value: Decimal, limit: Decimal) -> None:
     assert 0 <= result <= limit
     assert result == value
     assert result.as_tuple().exponent == -2
+
+
+def _digits_by_loop(text: str) -> bool:
+    """is_ascii_digits as it was written first: a non-empty string of 0-9 only."""
+    return bool(text) and all(ch in "0123456789" for ch in text)
+
+
+def test_ascii_digits_by_the_string_methods_is_the_loop_for_every_character() -> None:
+    from caseapp.validation._text import is_ascii_digits
+
+    # every code point, lone surrogates included: Unicode's other digits (fullwidth, Arabic-Indic,
+    # superscripts) are digits to str.isdigit but not ASCII, so neither rule takes them
+    for point in range(0x110000):
+        ch = chr(point)
+        assert is_ascii_digits(ch) == _digits_by_loop(ch), hex(point)
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=st.one_of(st.sampled_from("0123456789０１٣²"), st.characters()), max_size=20))
+def test_ascii_digits_by_the_string_methods_is_the_loop(text: str) -> None:
+    from caseapp.validation._text import is_ascii_digits
+
+    assert is_ascii_digits(text) == _digits_by_loop(text)
