@@ -90,13 +90,15 @@ class Database:
                                                 connect_args={"check_same_thread": False,
                                                               "timeout": BUSY_TIMEOUT_MS / 1000})
             _sqlite_pragmas(self.engine)
+            # SQLite's reads pay no round trips, and switching its isolation costs a PRAGMA
+            self._lookups = self.engine
         else:
             most = pool_limit()
             kept = max(1, most // 3)
             self.engine = create_engine(url, pool_size=kept, max_overflow=most - kept, pool_pre_ping=True,
                                         hide_parameters=True)
             # the same pool: a connection is put in autocommit when taken, and back when returned
-            self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+            self._lookups = self.engine.execution_options(isolation_level="AUTOCOMMIT")
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -108,13 +110,9 @@ class Database:
         """A connection for one statement that reads (a request's token): outside any transaction
         on PostgreSQL, so the statement is its own snapshot and no BEGIN goes before it nor
         ROLLBACK after it (two of the four round trips a token lookup took, counting the pool's
-        ping: 0.7 to 1.2 ms of server CPU per push-and-pull pair, bench/pair_cost.py). SQLite's
-        reads pay no round trips, and switching its isolation costs a PRAGMA: as ``read``."""
-        if self.is_sqlite:
-            with self.engine.connect() as conn:
-                yield conn
-            return
-        with self._autocommit.connect() as conn:
+        ping: 0.7 to 1.2 ms of server CPU per push-and-pull pair, bench/pair_cost.py). On SQLite
+        it is ``read``."""
+        with self._lookups.connect() as conn:
             yield conn
 
     @contextmanager

@@ -33,6 +33,7 @@ import anyio.to_thread
 from anyio import CapacityLimiter
 from anyio.lowlevel import RunVar
 from fastapi import Request, Response
+from fastapi.datastructures import DefaultPlaceholder
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
@@ -259,7 +260,10 @@ class JsonRoute(APIRoute):
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         model = kwargs.get("response_model")
         if (isinstance(model, type) and issubclass(model, BaseModel) and not inspect.iscoroutinefunction(endpoint)
-                and kwargs.get("status_code") in (None, 200)):
+                and kwargs.get("status_code") in (None, 200)
+                and isinstance(kwargs.get("response_class", DefaultPlaceholder(None)), DefaultPlaceholder)
+                and not any(kwargs.get(option) for option in _SHAPING)
+                and kwargs.get("response_model_by_alias", True)):
             endpoint = _answered(endpoint, model)
         super().__init__(path, endpoint, **kwargs)
 
@@ -280,6 +284,12 @@ class JsonRoute(APIRoute):
         return handle
 
 
+#: a route's options that shape its answer beyond the model: FastAPI's own writing honours them,
+#: so a route that sets one is left to it
+_SHAPING = ("response_model_include", "response_model_exclude", "response_model_exclude_unset",
+            "response_model_exclude_defaults", "response_model_exclude_none")
+
+
 def _answered(endpoint: Callable[..., Any], model: type[BaseModel]) -> Callable[..., Any]:
     """``endpoint``, answering an instance of exactly ``model`` as its JSON (anything else, an
     error response say, passes to FastAPI as before). Its signature is the endpoint's own
@@ -289,7 +299,8 @@ def _answered(endpoint: Callable[..., Any], model: type[BaseModel]) -> Callable[
     def answer(*args: Any, **kwargs: Any) -> Any:
         out = endpoint(*args, **kwargs)
         if type(out) is model:
-            return Response(out.model_dump_json(), media_type="application/json")
+            # by alias, as FastAPI writes a response model (response_model_by_alias defaults on)
+            return Response(out.model_dump_json(by_alias=True), media_type="application/json")
         return out
 
     return answer

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, get_args
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter
@@ -50,6 +51,23 @@ def test_anything_but_the_declared_model_passes_through() -> None:
     refusal = Response(b"{}", status_code=429)
     for value in (wider, refusal, {"verdicts": [], "hlc": 1}, None):
         assert _answered(lambda value=value: value, p.PushOut)() is value
+
+
+def test_the_served_routes_answer_in_their_own_thread_and_shaped_ones_are_left_to_fastapi(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'server.db'}")
+    try:
+        app = create_app(db, operations=False)
+        wrapped = {r.path for r in app.routes if isinstance(r, APIRoute) and hasattr(r.endpoint, "__wrapped__")}
+        assert {f"{p.API_PREFIX}/{name}" for name in ("handshake", "login", "push", "push/verdicts", "device/fork")} \
+            <= wrapped
+        app.router.add_api_route("/shaped", lambda: p.PushOut(verdicts=[], hlc=1), response_model=p.PushOut,
+                                 response_model_exclude_none=True)
+        app.router.add_api_route("/created", lambda: p.PushOut(verdicts=[], hlc=1), response_model=p.PushOut,
+                                 status_code=201)
+        left = {r.path for r in app.routes if isinstance(r, APIRoute) and not hasattr(r.endpoint, "__wrapped__")}
+        assert {"/shaped", "/created"} <= left
+    finally:
+        db.dispose()
 
 
 async def _get(app: FastAPI, path: str) -> tuple[int, dict[str, str], Any]:
