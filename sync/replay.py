@@ -20,7 +20,14 @@ from sync import protocol as p
 def op_hash(op: p.PushOp) -> str:
     """What a pushed operation is, apart from its sequence number: a replay has the same."""
     # ASCII-escaped: a value of a hostile device may hold a lone surrogate, which UTF-8 cannot encode
-    body = json.dumps(op.model_dump(mode="json", exclude={"seq"}), sort_keys=True, separators=(",", ":"))
+    try:
+        fields = op.model_dump(mode="json", exclude={"seq"})
+    except UnicodeEncodeError:
+        # ...and so may a key inside a created record's value, which pydantic's JSON mode refuses to
+        # write (a 500 before any rule ran). Every field of an operation is already JSON-typed, so
+        # the Python mode gives the same text for all it could write, and this one escaped too.
+        fields = op.model_dump(exclude={"seq"})
+    body = json.dumps(fields, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(body.encode("ascii")).hexdigest()
 
 

@@ -127,7 +127,9 @@ def _storable(value: Any) -> Any:
 def refusal(errors: ValidationErrors) -> Rejected:
     """The first problem of a value the device's rules refuse, as a verdict's reason."""
     first = errors.errors[0]
-    return Rejected(first.key, first.field, **{k: _storable(v) for k, v in first.params.items()})
+    # the field too: it may be a key the device made up (a created record's value is any object)
+    field = None if first.field is None else _storable(first.field)
+    return Rejected(first.key, field, **{k: _storable(v) for k, v in first.params.items()})
 
 
 def checked(cls: type[Record], values: Mapping[str, Any], *, now: dt.datetime, partial: bool,
